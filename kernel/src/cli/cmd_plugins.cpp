@@ -1,0 +1,73 @@
+// gridscope plugins [--format json]: the plugins the kernel finds, and those it refuses.
+#include "cli/commands.hpp"
+#include "cli/json.hpp"
+
+#include <iostream>
+
+namespace gs::kernel {
+
+namespace {
+const char *config_type_name(gs_config_type t) {
+    switch (t) {
+    case GS_CONFIG_STRING: return "string";
+    case GS_CONFIG_INT: return "int";
+    case GS_CONFIG_DOUBLE: return "double";
+    case GS_CONFIG_BOOL: return "bool";
+    case GS_CONFIG_SECTION: return "section";
+    case GS_CONFIG_DURATION_MS: return "duration_ms";
+    default: return "invalid";
+    }
+}
+std::string abi_text(uint32_t abi) {
+    return std::to_string(GS_ABI_MAJOR_OF(abi)) + "." + std::to_string(GS_ABI_MINOR_OF(abi));
+}
+} // namespace
+
+int cmd_plugins(int argc, char **argv) {
+    auto options = CommonOptions::value_options();
+    options.insert("--format");
+    Args args(argc, argv, 2, options, {});
+    CommonOptions common = CommonOptions::from(args);
+    PluginRegistry registry([](const std::string &line) { std::cerr << line << "\n"; });
+    common.load_plugins(registry);
+
+    if (args.get("--format", "text") == "json") {
+        std::cout << "[";
+        bool first = true;
+        for (const auto &p : registry.all()) {
+            std::cout << (first ? "" : ",") << "\n  {\"id\": " << json_string(p->id)
+                      << ", \"kind\": " << json_string(kind_name(p->kind))
+                      << ", \"version\": " << json_string(p->version)
+                      << ", \"abi\": " << json_string(abi_text(p->module_abi))
+                      << ", \"description\": " << json_string(p->description)
+                      << ", \"path\": " << json_string(p->path) << ", \"config\": [";
+            for (size_t i = 0; i < p->config_fields.size(); ++i) {
+                const auto &f = p->config_fields[i];
+                std::cout << (i ? ", " : "") << "{\"key\": " << json_string(f.key)
+                          << ", \"type\": " << json_string(config_type_name(f.type))
+                          << ", \"required\": " << (f.required ? "true" : "false")
+                          << ", \"default\": " << json_string(f.default_value)
+                          << ", \"description\": " << json_string(f.description) << "}";
+            }
+            std::cout << "]}";
+            first = false;
+        }
+        std::cout << (first ? "]\n" : "\n]\n");
+        return 0;
+    }
+    std::cout << "Plugins in " << common.plugin_dir << " (kernel ABI " << GS_ABI_VERSION_MAJOR
+              << "." << GS_ABI_VERSION_MINOR << "):\n";
+    for (const auto &p : registry.all()) {
+        std::cout << "  " << p->id << "  " << kind_name(p->kind) << "  " << p->version << "  ABI "
+                  << abi_text(p->module_abi) << "  " << p->description << "\n";
+        for (const auto &f : p->config_fields)
+            std::cout << "      " << f.key << " (" << config_type_name(f.type)
+                      << (f.required ? ", required" : "")
+                      << (f.default_value.empty() ? "" : ", default " + f.default_value)
+                      << "): " << f.description << "\n";
+    }
+    if (registry.all().empty()) std::cout << "  (none)\n";
+    return 0;
+}
+
+} // namespace gs::kernel

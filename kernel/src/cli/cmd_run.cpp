@@ -1,0 +1,106 @@
+// gridscope run --config FILE [--data-dir DIR] [--http-port P]: runs a site until SIGTERM or
+// SIGINT. SIGHUP reloads the config; a reload that fails keeps the running config.
+#include "cli/commands.hpp"
+#include "runtime/log.hpp"
+#include "runtime/runtime.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace gs::kernel {
+
+namespace {
+
+std::unique_ptr<Runtime> build_runtime(const std::string &file, const CommonOptions &common,
+                                       PluginRegistry &registry, const RuntimeOptions &ro) {
+    SiteModel site = load_site(file, common.load_options());
+    auto runtime = std::make_unique<Runtime>(std::move(site), registry, ro);
+    Diagnostics diag;
+    runtime->build(diag);
+    if (!diag.empty()) throw ConfigFailure(diag);
+    return runtime;
+}
+
+} // namespace
+
+int cmd_run(int argc, char **argv) {
+    auto options = CommonOptions::value_options();
+    options.insert({"--config", "--data-dir", "--http-port"});
+    Args args(argc, argv, 2, options, {});
+    std::string file = args.required("--config");
+    CommonOptions common = CommonOptions::from(args);
+    RuntimeOptions ro;
+    ro.data_dir = args.get("--data-dir", "gridscope-data");
+    ro.http_port = args.integer("--http-port", 0);
+    ro.share_dir = common.share_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(ro.data_dir, ec);
+    if (ec) {
+        std::cerr << "gridscope: cannot create data folder " << ro.data_dir << ": "
+                  << ec.message() << "\n";
+        return 1;
+    }
+
+    // Block the signals in every thread; this thread waits for them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    PluginRegistry registry([](const std::string &line) { log_line(GS_LOG_WARNING, "kernel", line); });
+    common.load_plugins(registry);
+    std::unique_ptr<Runtime> runtime;
+    try {
+        runtime = build_runtime(file, common, registry, ro);
+    } catch (const ConfigFailure &failure) {
+        std::cerr << failure.diagnostics().str();
+        std::cerr << "gridscope: refusing to start: " << file << " has "
+                  << failure.diagnostics().errors().size() << " error(s)\n";
+        return 1;
+    }
+    runtime->start();
+    log_line(GS_LOG_INFO, "kernel", "site '" + runtime->site().name + "' running from " + file);
+    std::cout << "gridscope: ready" << std::endl; // readiness signal for scripts and tests
+
+    while (true) {
+        int sig = 0;
+        if (sigwait(&signals, &sig) != 0) continue;
+        if (sig != SIGHUP) break;
+        log_line(GS_LOG_INFO, "kernel", "reloading " + file);
+        std::unique_ptr<Runtime> next;
+        try {
+            // Validate fully before touching the running site.
+            SiteModel site = load_site(file, common.load_options());
+            (void)site;
+        } catch (const ConfigFailure &failure) {
+            for (const auto &e : failure.diagnostics().errors())
+                log_line(GS_LOG_ERROR, "kernel", e.str());
+            log_line(GS_LOG_ERROR, "kernel", "reload refused; the running config stays");
+            continue;
+        }
+        runtime->stop();
+        runtime.reset();
+        try {
+            runtime = build_runtime(file, common, registry, ro);
+        } catch (const ConfigFailure &failure) {
+            for (const auto &e : failure.diagnostics().errors())
+                log_line(GS_LOG_ERROR, "kernel", e.str());
+            log_line(GS_LOG_ERROR, "kernel", "reload failed with the plugins; exiting");
+            return 1;
+        }
+        runtime->start();
+        log_line(GS_LOG_INFO, "kernel", "reloaded");
+        std::cout << "gridscope: reloaded" << std::endl;
+    }
+    log_line(GS_LOG_INFO, "kernel", "stopping");
+    runtime->stop();
+    runtime.reset();
+    log_line(GS_LOG_INFO, "kernel", "stopped");
+    return 0;
+}
+
+} // namespace gs::kernel

@@ -1,0 +1,57 @@
+// gridscope: one command, with subcommands.
+#include "cli/commands.hpp"
+#include "runtime/log.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <map>
+
+namespace {
+
+const char *kUsage = R"(usage: gridscope <command> [options]
+
+Commands:
+  run      --config FILE [--data-dir DIR] [--http-port P]   run a site
+  check    --config FILE                                     validate a site and its profiles
+  plugins  [--format json]                                   list the plugins found
+  version                                                    print versions
+
+Common options: --plugin-dir DIR (default: ../lib/gridscope beside the binary),
+                --profiles DIR (more profile folders; repeatable)
+Environment: GRIDSCOPE_LOG=debug for verbose logs.
+)";
+
+} // namespace
+
+int main(int argc, char **argv) {
+    using namespace gs::kernel;
+    if (const char *level = std::getenv("GRIDSCOPE_LOG"); level && !std::strcmp(level, "debug"))
+        set_log_level(GS_LOG_DEBUG);
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "help")) {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    std::string command = argv[1];
+    static const std::map<std::string, int (*)(int, char **)> commands{
+        {"run", cmd_run}, {"check", cmd_check}, {"plugins", cmd_plugins}};
+    if (command == "version") {
+        std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
+                  << "." << GS_ABI_VERSION_MINOR << ")\n";
+        return 0;
+    }
+    auto it = commands.find(command);
+    if (it == commands.end()) {
+        std::cerr << "gridscope: unknown command '" << command << "'\n" << kUsage;
+        return 2;
+    }
+    try {
+        return it->second(argc, argv);
+    } catch (const UsageError &e) {
+        std::cerr << "gridscope " << command << ": " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception &e) {
+        std::cerr << "gridscope " << command << ": " << e.what() << "\n";
+        return 1;
+    }
+}

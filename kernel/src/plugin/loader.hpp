@@ -1,0 +1,79 @@
+// Loads plugin libraries with Boost.DLL and checks their ABI before using anything in them.
+#pragma once
+
+#include <gridscope/plugin.h>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gs::kernel {
+
+struct ConfigFieldInfo {
+    std::string key;
+    gs_config_type type = GS_CONFIG_INVALID;
+    bool required = false;
+    std::string default_value;
+    std::string description;
+};
+
+// One accepted plugin. The library stays loaded while anything holds this (every instance
+// holds it), so vtables and strings of the plugin stay valid.
+struct LoadedPlugin {
+    std::shared_ptr<boost::dll::shared_library> library;
+    std::string path;
+    std::string module_name;
+    uint32_t module_abi = 0;
+    gs_plugin_kind kind = GS_KIND_INVALID;
+    std::string id;
+    std::string version;
+    std::string description;
+    std::vector<ConfigFieldInfo> config_fields;
+    const void *vtable = nullptr; // checked against kind: size and required functions
+
+    const gs_driver_vtable *driver() const;
+    const gs_storage_vtable *storage() const;
+    const gs_exporter_vtable *exporter() const;
+    const gs_ui_vtable *ui() const;
+};
+
+const char *kind_name(gs_plugin_kind kind);
+
+class PluginRegistry {
+public:
+    using Logger = std::function<void(const std::string &)>;
+    explicit PluginRegistry(Logger on_refusal = {});
+
+    // Loads one library; returns how many plugins it brought. Every refusal is reported as one
+    // line through the logger and kept in refusals(); a refused library is closed.
+    size_t load_file(const std::string &path);
+    // Loads every *.so of a folder, in name order.
+    size_t load_dir(const std::string &dir);
+
+    std::shared_ptr<const LoadedPlugin> find(const std::string &id) const;
+    std::vector<std::shared_ptr<const LoadedPlugin>> all() const;
+    const std::vector<std::string> &refusals() const { return refusals_; }
+
+    // Forgets a plugin that broke its contract (e.g. an exception crossed the ABI); its
+    // library closes once no instance holds it.
+    void refuse(const std::string &id, const std::string &why);
+
+private:
+    void refuse_line(const std::string &path, const std::string &why);
+
+    Logger logger_;
+    std::map<std::string, std::shared_ptr<const LoadedPlugin>> plugins_;
+    std::vector<std::string> refusals_;
+};
+
+// The folder the kernel looks in by default: GRIDSCOPE_PLUGIN_DIR if set, else
+// <folder of the executable>/../lib/gridscope.
+std::string default_plugin_dir();
+// <folder of the executable>/../share/gridscope
+std::string default_share_dir();
+
+} // namespace gs::kernel

@@ -1,0 +1,107 @@
+// The sample and event bus: producers publish (the bus copies), each consuming instance gets
+// its own queue and thread, so a slow consumer never blocks the producers or the others.
+#pragma once
+
+#include <gridscope/plugin.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+namespace gs::kernel {
+
+struct OwnedValue {
+    uint32_t circuit;
+    std::string data;
+    double value;
+    uint32_t quality;
+    int32_t detail;
+};
+
+struct OwnedBatch {
+    std::string source;
+    int64_t ts_utc_ns = 0;
+    std::vector<OwnedValue> values;
+    static OwnedBatch copy_of(const gs_sample_batch &batch);
+};
+
+struct OwnedEvent {
+    std::string type;
+    std::string source;
+    std::string message;
+    uint32_t circuit = 0;
+    uint32_t severity = GS_SEVERITY_INFO;
+    uint32_t state = GS_EVENT_STATE_INSTANT;
+    int64_t ts_utc_ns = 0;
+    static OwnedEvent copy_of(const gs_event &event);
+    gs_event view() const; // borrows this event's strings
+};
+
+using BusMessage =
+    std::variant<std::shared_ptr<const OwnedBatch>, std::shared_ptr<const OwnedEvent>>;
+
+// Builds the C view of a batch; the view borrows `batch` and this object.
+class BatchView {
+public:
+    explicit BatchView(const OwnedBatch &batch);
+    const gs_sample_batch &get() const { return view_; }
+
+private:
+    std::vector<gs_value> values_;
+    gs_sample_batch view_{};
+};
+
+struct ConsumerOptions {
+    std::string name;
+    size_t capacity = 4096;
+    // Lossless consumers (storage) make publish() answer RETRY_LATER when full; lossy ones
+    // (live views) drop their oldest message instead.
+    bool lossless = false;
+    std::function<gs_status(const OwnedBatch &)> on_batch;
+    std::function<gs_status(const OwnedEvent &)> on_event;
+};
+
+class Bus {
+public:
+    Bus() = default;
+    ~Bus();
+    Bus(const Bus &) = delete;
+    Bus &operator=(const Bus &) = delete;
+
+    void add_consumer(ConsumerOptions options); // before start()
+    void start();
+    // Delivers what is queued, then stops the consumer threads.
+    void stop();
+
+    gs_status publish(const gs_sample_batch &batch);
+    gs_status publish(const gs_event &event);
+    gs_status publish(BusMessage message);
+
+    uint64_t dropped() const { return dropped_.load(); }
+
+private:
+    struct Consumer {
+        ConsumerOptions options;
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::deque<BusMessage> queue;
+        bool stopping = false;
+        std::thread thread;
+    };
+    void run(Consumer &c);
+
+    std::vector<std::unique_ptr<Consumer>> consumers_;
+    std::mutex publish_mutex_; // makes "all lossless queues have room, then push" atomic
+    std::atomic<uint64_t> dropped_{0};
+    bool started_ = false;
+};
+
+} // namespace gs::kernel

@@ -1,0 +1,14 @@
+// The kernel's log: one line per message on stderr, "time level [who] message".
+#pragma once
+
+#include <gridscope/plugin.h>
+
+#include <string>
+
+namespace gs::kernel {
+
+void log_line(gs_log_level level, const std::string &who, const std::string &message);
+// Messages below this level are dropped (default INFO; GRIDSCOPE_LOG=debug lowers it).
+void set_log_level(gs_log_level level);
+
+} // namespace gs::kernel

@@ -1,0 +1,77 @@
+// A running site: the plugin instances the site model asks for, wired to the bus, started in
+// order (storage, exporters, ui, then drivers) and stopped in reverse.
+#pragma once
+
+#include "config/diagnostics.hpp"
+#include "host/host_context.hpp"
+#include "plugin/loader.hpp"
+#include "runtime/bus.hpp"
+#include "site/model.hpp"
+
+#include <gridscope/services/runtime.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gs::kernel {
+
+struct RuntimeOptions {
+    std::string data_dir = "gridscope-data";
+    int http_port = 0;
+    std::string share_dir;
+};
+
+// One plugin instance. Member order matters: the plugin (and so its library) outlives the
+// instance handle and the host context.
+class Instance {
+public:
+    Instance(std::shared_ptr<const LoadedPlugin> plugin, std::unique_ptr<HostContext> host);
+    ~Instance();
+    Instance(const Instance &) = delete;
+    Instance &operator=(const Instance &) = delete;
+
+    std::shared_ptr<const LoadedPlugin> plugin;
+    std::unique_ptr<HostContext> host;
+    gs_instance *handle = nullptr;
+    bool started = false;
+};
+
+class Runtime {
+public:
+    Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions options);
+    ~Runtime();
+    Runtime(const Runtime &) = delete;
+    Runtime &operator=(const Runtime &) = delete;
+
+    // Checks plugin sections and profiles with the plugins, creates the instances and adds the
+    // sources. Every problem lands in `diag`; the runtime is usable only if it stays empty.
+    void build(Diagnostics &diag);
+    // Starts everything; a plugin that fails to start is reported and left out.
+    void start();
+    void stop();
+
+    const SiteModel &site() const { return site_; }
+    Bus &bus() { return bus_; }
+    // The driver instance that polls `source`, or null.
+    Instance *driver_of(const std::string &source);
+
+private:
+    Instance *create_instance(std::shared_ptr<const LoadedPlugin> plugin, Diagnostics &diag);
+    void check_section(const LoadedPlugin &plugin, Diagnostics &diag);
+    void validate_profiles(Diagnostics &diag);
+    void add_sources(Diagnostics &diag);
+    void wire_bus();
+    const void *service(const std::string &id);
+    HostHooks hooks();
+
+    SiteModel site_;
+    PluginRegistry &registry_;
+    RuntimeOptions options_;
+    gs_runtime_service_v1 runtime_service_{};
+    Bus bus_;
+    std::vector<std::unique_ptr<Instance>> instances_; // in start order
+    bool running_ = false;
+};
+
+} // namespace gs::kernel

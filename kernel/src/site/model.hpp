@@ -1,0 +1,137 @@
+// The site model: what the kernel knows of a site, loaded from YAML (catalog, models, device
+// profiles and the site file). Plain data; loaders live in site/*_loader.cpp.
+#pragma once
+
+#include "config/diagnostics.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gs::kernel {
+
+// A catalog data (the manual's Appendix 2, or a custom data of a site or profile).
+struct DataDef {
+    std::string name;
+    std::string type; // measure | meter | status | alarm
+    std::string group;
+    std::string unit;
+    std::string description;
+    bool counter = false; // a monotonic counter whose differences are consumption
+    bool custom = false;
+    Location where;
+};
+
+struct Catalog {
+    std::map<std::string, DataDef> data;
+    const DataDef *find(const std::string &name) const;
+};
+
+// A data model (§8.2.1): a named set of data with a history period.
+struct Model {
+    std::string id;
+    std::string name;
+    uint32_t history_period_s = 600;
+    std::vector<std::string> data;
+    bool custom = false;
+    Location where;
+};
+
+// A point of a device profile. Driver-specific keys stay in `node`, checked by the driver.
+struct ProfilePoint {
+    uint32_t circuit = 0;
+    std::string data;
+    YAML::Node node;
+    Location where;
+};
+
+struct Profile {
+    std::string id; // path below profiles/ without .yaml, e.g. "socomec/countis-e2x"
+    std::string name;
+    std::string maker;
+    std::string model;
+    std::vector<std::string> models;
+    std::string family;
+    std::string driver;
+    uint32_t circuits = 1;
+    YAML::Node identification;
+    YAML::Node defaults;
+    std::vector<ProfilePoint> points;
+    std::string file;
+    Location where;
+};
+
+struct Circuit {
+    uint32_t index = 1; // 1-based
+    std::string name;
+    std::string fluid; // electricity, gas, water, ...
+    std::string usage;
+    std::string zone;
+    std::vector<std::string> models;
+    Location where;
+};
+
+// A data source: one device.
+struct Source {
+    std::string name;
+    std::string profile;
+    std::string driver; // from the profile unless overridden
+    int64_t period_ms = 1000;
+    bool enabled = true;
+    std::string location; // "Building A/Floor 1"
+    std::vector<Circuit> circuits;
+    YAML::Node node; // the whole entry, handed to the driver (connection, ...)
+    Location where;
+};
+
+// A hierarchy node (§8.5): a tree of nodes with loads ("source/circuit") attached.
+struct HierarchyNode {
+    std::string name;
+    std::vector<std::string> loads;       // "source/circuit"
+    std::vector<std::string> hierarchies; // linked child hierarchies
+    std::vector<HierarchyNode> children;
+    Location where;
+};
+
+struct Hierarchy {
+    std::string name;
+    std::string fluid;
+    HierarchyNode root;
+    Location where;
+};
+
+struct UsersConfig {
+    uint32_t session_idle_timeout_s = 900;
+    std::vector<std::string> languages{"en", "fr"};
+    std::string default_language = "en";
+};
+
+struct PluginSection {
+    std::string id;
+    YAML::Node node;
+    Location where;
+};
+
+struct SiteModel {
+    std::string file;        // the site file
+    std::string name;
+    std::string timezone = "UTC";
+    std::vector<std::string> profile_dirs;
+    Catalog catalog;
+    std::map<std::string, Model> models;
+    std::map<std::string, Profile> profiles;
+    std::vector<Source> sources;
+    std::vector<Hierarchy> hierarchies;
+    UsersConfig users;
+    std::map<std::string, PluginSection> plugins;
+
+    const Source *find_source(const std::string &name) const;
+    const Profile *find_profile(const std::string &id) const;
+};
+
+} // namespace gs::kernel

@@ -1,0 +1,103 @@
+// Device profiles: every *.yaml below a profiles folder, except the catalog and models files at
+// its root. A profile's id is its path below the folder without ".yaml".
+#include "config/map_reader.hpp"
+#include "site/loader.hpp"
+#include "site/readers.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace gs::kernel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void read_profile(const std::string &file, const std::string &id, SiteModel &site,
+                  Diagnostics &diag) {
+    YAML::Node root = load_yaml_file(file, diag);
+    if (!root) return;
+    MapReader top(root, file, "", diag);
+    MapReader map(top.child("profile"), file, "profile", diag);
+    top.refuse_unknown_keys();
+    if (!map.is_map()) return;
+
+    Profile p;
+    p.file = file;
+    p.where = map.where();
+    p.id = map.get<std::string>("id", id);
+    if (p.id != id)
+        diag.error(map.where("id"), map.field("id"),
+                   "is '" + p.id + "' but the file's path says '" + id + "'");
+    p.name = map.required<std::string>("name").value_or(id);
+    p.maker = map.get<std::string>("maker", "");
+    p.model = map.get<std::string>("model", p.name);
+    p.models = map.get<std::vector<std::string>>("models", {p.model});
+    p.family = map.get<std::string>("family", "");
+    p.driver = map.get<std::string>("driver", "driver_modbus");
+    p.circuits = map.get<uint32_t>("circuits", 1);
+    p.identification = map.child("identification");
+    p.defaults = map.child("defaults");
+    if (p.defaults.IsDefined() && !p.defaults.IsNull() && !p.defaults.IsMap())
+        diag.error(location_of(p.defaults, file), "profile.defaults", "expected a map");
+
+    size_t i = 0;
+    for (const auto &node : list_of(map, "custom_data"))
+        read_data_def(node, file, "profile.custom_data[" + std::to_string(i++) + "]", true,
+                      site.catalog, diag);
+
+    i = 0;
+    for (const auto &node : list_of(map, "points")) {
+        std::string path = "profile.points[" + std::to_string(i++) + "]";
+        MapReader pm(node, file, path, diag);
+        if (!pm.is_map()) continue;
+        ProfilePoint point;
+        point.where = pm.where();
+        point.node = node;
+        point.data = pm.required<std::string>("data").value_or("");
+        point.circuit = pm.get<uint32_t>("circuit", 1);
+        if (point.circuit > p.circuits)
+            diag.error(pm.where("circuit"), pm.field("circuit"),
+                       "circuit " + std::to_string(point.circuit) + " but the profile has " +
+                           std::to_string(p.circuits));
+        // Other keys are the driver's: it checks them (validate_point).
+        p.points.push_back(std::move(point));
+    }
+    map.refuse_unknown_keys();
+
+    if (auto existing = site.profiles.find(p.id); existing != site.profiles.end()) {
+        diag.error(p.where, "profile.id",
+                   "profile '" + p.id + "' is already defined in " + existing->second.file);
+        return;
+    }
+    site.profiles.emplace(p.id, std::move(p));
+}
+
+} // namespace
+
+void load_profile_dir(const std::string &dir, SiteModel &site, Diagnostics &diag) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        diag.error({dir, 0, 0}, "", "profiles folder not found");
+        return;
+    }
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+        if (it->is_regular_file() && it->path().extension() == ".yaml")
+            files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end()); // stable order, stable messages
+    for (const auto &path : files) {
+        fs::path rel = fs::relative(path, dir);
+        if (rel == "catalog.yaml") {
+            load_catalog_file(path.string(), site.catalog, diag);
+        } else if (rel == "models.yaml") {
+            load_models_file(path.string(), site.models, diag);
+        } else {
+            read_profile(path.string(), rel.replace_extension().generic_string(), site, diag);
+        }
+    }
+}
+
+} // namespace gs::kernel

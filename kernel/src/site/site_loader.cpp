@@ -1,0 +1,280 @@
+// The site file, and the cross-checks between it, the catalog, the models and the profiles.
+#include "config/map_reader.hpp"
+#include "site/loader.hpp"
+#include "site/readers.hpp"
+
+#include <date/tz.h>
+
+#include <filesystem>
+#include <set>
+
+namespace gs::kernel {
+
+namespace fs = std::filesystem;
+
+const DataDef *Catalog::find(const std::string &name) const {
+    auto it = data.find(name);
+    return it == data.end() ? nullptr : &it->second;
+}
+
+const Source *SiteModel::find_source(const std::string &name) const {
+    for (const auto &s : sources)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+const Profile *SiteModel::find_profile(const std::string &id) const {
+    auto it = profiles.find(id);
+    return it == profiles.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// Keys of a source entry that belong to the kernel; the rest is the driver's.
+const std::set<std::string> kSourceKernelKeys{"name",    "profile",  "driver",  "period_ms",
+                                              "enabled", "location", "circuits"};
+
+void read_circuit(const YAML::Node &node, const std::string &file, const std::string &path,
+                  Source &source, Diagnostics &diag) {
+    MapReader map(node, file, path, diag);
+    if (!map.is_map()) return;
+    Circuit c;
+    c.where = map.where();
+    c.index = map.get<uint32_t>("index", static_cast<uint32_t>(source.circuits.size() + 1));
+    c.name = map.get<std::string>("name", source.name + "/" + std::to_string(c.index));
+    c.fluid = map.get<std::string>("fluid", "electricity");
+    c.usage = map.get<std::string>("usage", "");
+    c.zone = map.get<std::string>("zone", "");
+    c.models = map.get<std::vector<std::string>>("models", {});
+    map.refuse_unknown_keys();
+    if (c.index == 0) diag.error(map.where("index"), map.field("index"), "circuits start at 1");
+    source.circuits.push_back(std::move(c));
+}
+
+void read_source(const YAML::Node &node, const std::string &file, const std::string &path,
+                 SiteModel &site, Diagnostics &diag) {
+    MapReader map(node, file, path, diag);
+    if (!map.is_map()) return;
+    Source s;
+    s.where = map.where();
+    s.node = node;
+    s.name = map.required<std::string>("name").value_or("");
+    s.profile = map.required<std::string>("profile").value_or("");
+    s.driver = map.get<std::string>("driver", "");
+    s.period_ms = map.get<int64_t>("period_ms", 1000);
+    s.enabled = map.get<bool>("enabled", true);
+    s.location = map.get<std::string>("location", "");
+    size_t i = 0;
+    for (const auto &c : list_of(map, "circuits"))
+        read_circuit(c, file, map.field("circuits[" + std::to_string(i++) + "]"), s, diag);
+    for (const auto &kv : node) // the driver checks its own keys when the source is added
+        if (kv.first.IsScalar() && !kSourceKernelKeys.count(kv.first.Scalar()))
+            map.allow(kv.first.Scalar());
+    map.refuse_unknown_keys();
+    if (s.period_ms < 10)
+        diag.error(map.where("period_ms"), map.field("period_ms"), "must be at least 10 ms");
+    if (!s.name.empty() && site.find_source(s.name))
+        diag.error(map.where("name"), map.field("name"),
+                   "source '" + s.name + "' is defined twice");
+    if (s.name.find('/') != std::string::npos)
+        diag.error(map.where("name"), map.field("name"), "must not contain '/'");
+    site.sources.push_back(std::move(s));
+}
+
+HierarchyNode read_hierarchy_node(const YAML::Node &node, const std::string &file,
+                                  const std::string &path, int depth, Diagnostics &diag) {
+    MapReader map(node, file, path, diag);
+    HierarchyNode out;
+    out.where = map.where();
+    if (!map.is_map()) return out;
+    out.name = map.required<std::string>("name").value_or("");
+    out.loads = map.get<std::vector<std::string>>("loads", {});
+    out.hierarchies = map.get<std::vector<std::string>>("hierarchies", {});
+    if (depth >= 32) {
+        diag.error(out.where, path, "a hierarchy has at most 32 levels");
+        return out;
+    }
+    size_t i = 0;
+    for (const auto &child : list_of(map, "children"))
+        out.children.push_back(read_hierarchy_node(
+            child, file, map.field("children[" + std::to_string(i++) + "]"), depth + 1, diag));
+    map.refuse_unknown_keys();
+    return out;
+}
+
+void read_hierarchy(const YAML::Node &node, const std::string &file, const std::string &path,
+                    SiteModel &site, Diagnostics &diag) {
+    MapReader map(node, file, path, diag);
+    if (!map.is_map()) return;
+    Hierarchy h;
+    h.where = map.where();
+    h.name = map.required<std::string>("name").value_or("");
+    h.fluid = map.get<std::string>("fluid", "electricity");
+    h.root = read_hierarchy_node(map.child("root"), file, map.field("root"), 1, diag);
+    map.refuse_unknown_keys();
+    site.hierarchies.push_back(std::move(h));
+}
+
+void read_users(const YAML::Node &node, const std::string &file, SiteModel &site,
+                Diagnostics &diag) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    MapReader map(node, file, "users", diag);
+    site.users.session_idle_timeout_s = map.get<uint32_t>("session_idle_timeout_s", 900);
+    site.users.languages = map.get<std::vector<std::string>>("languages", {"en", "fr"});
+    site.users.default_language = map.get<std::string>("default_language", "en");
+    map.refuse_unknown_keys();
+}
+
+void read_plugins(const YAML::Node &node, const std::string &file, SiteModel &site,
+                  Diagnostics &diag) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    if (!node.IsMap()) {
+        diag.error(location_of(node, file), "plugins", "expected a map of plugin id to settings");
+        return;
+    }
+    for (const auto &kv : node) {
+        std::string id = kv.first.Scalar();
+        if (!kv.second.IsMap() && !kv.second.IsNull())
+            diag.error(location_of(kv.second, file), "plugins." + id,
+                       "expected a map of settings");
+        site.plugins[id] = PluginSection{id, kv.second, location_of(kv.first, file)};
+    }
+}
+
+void check_load(const std::string &load, const Location &where, const std::string &field,
+                const SiteModel &site, Diagnostics &diag) {
+    auto slash = load.rfind('/');
+    const Source *source = slash == std::string::npos ? nullptr
+                                                      : site.find_source(load.substr(0, slash));
+    if (!source) {
+        diag.error(where, field, "load '" + load + "' names no source (expected SOURCE/CIRCUIT)");
+        return;
+    }
+    for (const auto &c : source->circuits)
+        if (std::to_string(c.index) == load.substr(slash + 1)) return;
+    diag.error(where, field, "load '" + load + "': source has no such circuit");
+}
+
+void check_hierarchy_node(const HierarchyNode &node, const std::string &path,
+                          const SiteModel &site, Diagnostics &diag) {
+    for (const auto &load : node.loads) check_load(load, node.where, path + ".loads", site, diag);
+    for (const auto &name : node.hierarchies) {
+        bool found = false;
+        for (const auto &h : site.hierarchies) found = found || h.name == name;
+        if (!found)
+            diag.error(node.where, path + ".hierarchies", "no hierarchy named '" + name + "'");
+    }
+    for (size_t i = 0; i < node.children.size(); ++i)
+        check_hierarchy_node(node.children[i], path + ".children[" + std::to_string(i) + "]",
+                             site, diag);
+}
+
+// References between parts: profiles -> catalog, sources -> profiles, circuits -> models, ...
+void cross_check(SiteModel &site, Diagnostics &diag) {
+    for (const auto &[id, profile] : site.profiles) {
+        for (size_t i = 0; i < profile.points.size(); ++i) {
+            const auto &point = profile.points[i];
+            if (!point.data.empty() && !site.catalog.find(point.data))
+                diag.error(point.where, "profile.points[" + std::to_string(i) + "].data",
+                           "'" + point.data + "' is neither a catalog data nor a custom data");
+        }
+    }
+    for (const auto &[id, model] : site.models)
+        for (const auto &d : model.data)
+            if (!site.catalog.find(d))
+                diag.error(model.where, "models." + id + ".data",
+                           "'" + d + "' is not a known data");
+    for (size_t i = 0; i < site.sources.size(); ++i) {
+        Source &s = site.sources[i];
+        std::string path = "sources[" + std::to_string(i) + "]";
+        const Profile *profile = site.find_profile(s.profile);
+        if (!profile) {
+            if (!s.profile.empty())
+                diag.error(location_of(s.node["profile"], site.file), path + ".profile",
+                           "unknown profile '" + s.profile + "'");
+            continue;
+        }
+        if (s.driver.empty()) s.driver = profile->driver;
+        // Circuits not declared take the profile's count, with default names.
+        std::set<uint32_t> declared;
+        for (const auto &c : s.circuits) {
+            if (c.index > profile->circuits)
+                diag.error(c.where, path + ".circuits",
+                           "circuit " + std::to_string(c.index) + " but profile '" + profile->id +
+                               "' has " + std::to_string(profile->circuits));
+            if (!declared.insert(c.index).second)
+                diag.error(c.where, path + ".circuits",
+                           "circuit " + std::to_string(c.index) + " is declared twice");
+            for (const auto &m : c.models)
+                if (!site.models.count(m))
+                    diag.error(c.where, path + ".circuits.models", "unknown model '" + m + "'");
+        }
+        for (uint32_t k = 1; k <= profile->circuits; ++k) {
+            if (declared.count(k)) continue;
+            Circuit c;
+            c.index = k;
+            c.name = s.name + "/" + std::to_string(k);
+            c.fluid = "electricity";
+            c.where = s.where;
+            s.circuits.push_back(c);
+        }
+    }
+    for (size_t i = 0; i < site.hierarchies.size(); ++i)
+        check_hierarchy_node(site.hierarchies[i].root,
+                             "hierarchies[" + std::to_string(i) + "].root", site, diag);
+}
+
+} // namespace
+
+SiteModel load_site(const std::string &site_file, const LoadOptions &options) {
+    Diagnostics diag;
+    SiteModel site;
+    site.file = site_file;
+    YAML::Node root = load_yaml_file(site_file, diag);
+    if (!root) throw ConfigFailure(diag);
+    MapReader top(root, site_file, "", diag);
+    if (!top.is_map()) throw ConfigFailure(diag);
+
+    if (top.has("site")) {
+        MapReader s(top.child("site"), site_file, "site", diag);
+        site.name = s.get<std::string>("name", "");
+        site.timezone = s.get<std::string>("timezone", "UTC");
+        s.refuse_unknown_keys();
+        try {
+            (void)date::locate_zone(site.timezone);
+        } catch (const std::exception &) {
+            diag.error(s.where("timezone"), "site.timezone",
+                       "unknown time zone '" + site.timezone + "' (expected e.g. Europe/Paris)");
+        }
+    }
+
+    site.profile_dirs = options.profile_dirs;
+    fs::path base = fs::path(site_file).parent_path();
+    for (const auto &dir : top.get<std::vector<std::string>>("profiles", {}))
+        site.profile_dirs.push_back((base / dir).lexically_normal().string());
+    for (const auto &dir : site.profile_dirs) load_profile_dir(dir, site, diag);
+
+    size_t i = 0;
+    for (const auto &node : list_of(top, "data"))
+        read_data_def(node, site_file, "data[" + std::to_string(i++) + "]", true, site.catalog,
+                      diag);
+    i = 0;
+    for (const auto &node : list_of(top, "models"))
+        read_model(node, site_file, "models[" + std::to_string(i++) + "]", true, site.models,
+                   diag);
+    i = 0;
+    for (const auto &node : list_of(top, "sources"))
+        read_source(node, site_file, "sources[" + std::to_string(i++) + "]", site, diag);
+    i = 0;
+    for (const auto &node : list_of(top, "hierarchies"))
+        read_hierarchy(node, site_file, "hierarchies[" + std::to_string(i++) + "]", site, diag);
+    read_users(top.child("users"), site_file, site, diag);
+    read_plugins(top.child("plugins"), site_file, site, diag);
+    top.refuse_unknown_keys();
+
+    cross_check(site, diag);
+    if (!diag.empty()) throw ConfigFailure(diag);
+    return site;
+}
+
+} // namespace gs::kernel

@@ -1,0 +1,484 @@
+// gridscope C++ plugin layer: header-only, compiled inside each plugin, on top of plugin.h.
+//
+// A plugin author writes a class; this header turns it into the C ABI:
+//
+//   class Meter : public gs::Plugin {
+//   public:
+//       static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
+//       static constexpr const char *id = "driver_meter";
+//       static constexpr const char *version = "1.0.0";
+//       static constexpr const char *description = "A virtual meter";
+//       static constexpr gs_config_field config_fields[] = {
+//           gs::field(GS_CONFIG_INT, "seed", "1", "random seed")};
+//       explicit Meter(gs::Host host) : Plugin(host) { seed_ = config().get<int>("seed", 1); }
+//       static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point);
+//       void add_source(const gs::Source &source);
+//       void start();
+//       void stop();
+//   };
+//   GS_DECLARE_MODULE("meter", gs::descriptor<Meter>())
+//
+// Every call from the kernel goes through a noexcept thunk: an exception thrown by plugin code
+// becomes an error status whose message reaches the kernel through set_error. Throw gs::Error
+// to choose the status (gs::RetryLater for a transient failure).
+#ifndef GRIDSCOPE_PLUGIN_HPP
+#define GRIDSCOPE_PLUGIN_HPP
+
+#include <gridscope/plugin.h>
+
+#include <boost/property_tree/ptree.hpp>
+
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace gs {
+
+using boost::property_tree::ptree;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+class Error : public std::runtime_error {
+public:
+    explicit Error(const std::string &message, gs_status code = GS_ERR_FAILED)
+        : std::runtime_error(message), code_(code) {}
+    gs_status code() const noexcept { return code_; }
+
+private:
+    gs_status code_;
+};
+
+// A transient failure: the kernel will try the same call again later.
+class RetryLater : public Error {
+public:
+    explicit RetryLater(const std::string &message) : Error(message, GS_ERR_RETRY_LATER) {}
+};
+
+// A wrong argument or config value; the message names the field.
+class InvalidArgument : public Error {
+public:
+    explicit InvalidArgument(const std::string &message) : Error(message, GS_ERR_INVALID_ARG) {}
+};
+
+// A config field descriptor for a plugin's config_fields table.
+constexpr gs_config_field field(gs_config_type type, const char *key, const char *default_value,
+                                const char *description, bool required = false) {
+    return gs_config_field{sizeof(gs_config_field), static_cast<uint32_t>(type), key,
+                           required ? 1u : 0u,      0u,
+                           default_value,           description};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host
+
+// A thin, copyable view of the host's services for one instance.
+class Host {
+public:
+    explicit Host(const gs_host *host) : host_(host) {}
+    const gs_host *raw() const { return host_; }
+
+    void log(gs_log_level level, const std::string &message) const {
+        host_->log(host_, level, message.c_str());
+    }
+    void debug(const std::string &m) const { log(GS_LOG_DEBUG, m); }
+    void info(const std::string &m) const { log(GS_LOG_INFO, m); }
+    void warning(const std::string &m) const { log(GS_LOG_WARNING, m); }
+    void error(const std::string &m) const { log(GS_LOG_ERROR, m); }
+
+    void set_error(gs_status code, const char *message) const {
+        host_->set_error(host_, code, message);
+    }
+
+    int64_t now_utc_ns() const { return host_->now_utc_ns(host_); }
+    int64_t now_mono_ns() const { return host_->now_mono_ns(host_); }
+
+    // Publishes a batch; throws RetryLater when the bus is full.
+    void publish(const gs_sample_batch &batch) const {
+        check(host_->publish_samples(host_, &batch), "publish_samples");
+    }
+    void publish(const gs_event &event) const {
+        check(host_->publish_event(host_, &event), "publish_event");
+    }
+
+    // The config below `node` (NULL = this instance's section) as a property tree. Lists
+    // become children keyed "0", "1", ...
+    ptree config(const gs_config *node = nullptr) const {
+        ptree tree;
+        gs_status st = host_->config_visit(host_, node, &Host::visit_leaf, &tree);
+        check(st, "config_visit");
+        return tree;
+    }
+
+    // "file:line:column" of a config node, for messages; "" if unknown.
+    std::string location(const gs_config *node) const {
+        char buf[512];
+        if (host_->config_location(host_, node, buf, sizeof buf) != GS_OK) return {};
+        return buf;
+    }
+
+    template <class Service> const Service *service(const char *service_id) const {
+        return static_cast<const Service *>(host_->get_service(host_, service_id));
+    }
+
+private:
+    static gs_status visit_leaf(void *payload, const char *const *path, size_t depth,
+                                const char *value) {
+        ptree *node = static_cast<ptree *>(payload);
+        for (size_t i = 0; i < depth; ++i) {
+            auto found = node->find(path[i]);
+            node = found == node->not_found() ? &node->push_back({path[i], ptree()})->second
+                                              : &found->second;
+        }
+        node->put_value(value);
+        return GS_OK;
+    }
+    static void check(gs_status st, const char *what) {
+        if (st == GS_OK) return;
+        if (st == GS_ERR_RETRY_LATER) throw RetryLater(std::string(what) + ": retry later");
+        throw Error(std::string(what) + " failed", st);
+    }
+
+    const gs_host *host_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Samples
+
+// Builds a gs_sample_batch; owns the strings its values point to.
+class SampleBatch {
+public:
+    SampleBatch(std::string source, int64_t ts_utc_ns)
+        : source_(std::move(source)), ts_utc_ns_(ts_utc_ns) {}
+
+    void add(uint32_t circuit, std::string data, double value,
+             gs_quality quality = GS_QUALITY_GOOD, int32_t detail = 0) {
+        names_.push_back(std::move(data));
+        values_.push_back(gs_value{sizeof(gs_value), circuit, nullptr, value,
+                                   static_cast<uint32_t>(quality), detail});
+    }
+    size_t size() const { return values_.size(); }
+
+    // The C view; valid until the batch is modified or destroyed.
+    const gs_sample_batch &view() {
+        for (size_t i = 0; i < values_.size(); ++i) values_[i].data = names_[i].c_str();
+        batch_ = gs_sample_batch{sizeof(gs_sample_batch), 0,          source_.c_str(), ts_utc_ns_,
+                                 values_.data(),          values_.size(), sizeof(gs_value)};
+        return batch_;
+    }
+
+private:
+    std::string source_;
+    int64_t ts_utc_ns_;
+    std::vector<std::string> names_;
+    std::vector<gs_value> values_;
+    gs_sample_batch batch_{};
+};
+
+// Reads value i of a batch whatever the producer's sizeof(gs_value).
+inline const gs_value &value_at(const gs_sample_batch &batch, size_t i) {
+    return *reinterpret_cast<const gs_value *>(reinterpret_cast<const char *>(batch.values) +
+                                               i * batch.value_stride);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources, as a driver receives them
+
+// Keys of a site file's source entry that the kernel reads itself; a driver checks the others.
+inline bool is_kernel_source_key(const std::string &key) {
+    return key == "name" || key == "profile" || key == "driver" || key == "period_ms" ||
+           key == "enabled" || key == "location" || key == "circuits";
+}
+// Keys of a profile point that the kernel reads itself; a driver checks the others.
+inline bool is_kernel_point_key(const std::string &key) {
+    return key == "data" || key == "circuit" || key == "source" || key == "states" ||
+           key == "description";
+}
+
+struct Point {
+    uint32_t circuit = 0;
+    std::string data;
+    std::string unit;
+    ptree attrs;
+};
+
+struct Source {
+    std::string name;
+    std::string profile;
+    uint32_t circuit_count = 0;
+    int64_t period_ms = 0;
+    ptree attrs;
+    ptree defaults;
+    std::vector<Point> points;
+
+    static Source from(const Host &host, const gs_source &src) {
+        Source s;
+        s.name = src.name ? src.name : "";
+        s.profile = src.profile ? src.profile : "";
+        s.circuit_count = src.circuit_count;
+        s.period_ms = src.period_ms;
+        if (src.attrs) s.attrs = host.config(src.attrs);
+        if (src.defaults) s.defaults = host.config(src.defaults);
+        for (size_t i = 0; i < src.point_count; ++i) {
+            const auto &p = *reinterpret_cast<const gs_point *>(
+                reinterpret_cast<const char *>(src.points) + i * src.point_stride);
+            s.points.push_back(Point{p.circuit, p.data ? p.data : "", p.unit ? p.unit : "",
+                                     p.attrs ? host.config(p.attrs) : ptree()});
+        }
+        return s;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Base class and thunks
+
+class Plugin {
+public:
+    explicit Plugin(Host host) : host_(host) {}
+    virtual ~Plugin() = default;
+    Plugin(const Plugin &) = delete;
+    Plugin &operator=(const Plugin &) = delete;
+
+    const Host &host() const { return host_; }
+    ptree config() const { return host_.config(nullptr); }
+
+private:
+    Host host_;
+};
+
+namespace detail {
+
+// Runs f and turns any exception into a status reported through set_error.
+template <class F> gs_status guarded(const gs_host *host, F &&f) noexcept {
+    try {
+        f();
+        return GS_OK;
+    } catch (const Error &e) {
+        if (host) host->set_error(host, e.code(), e.what());
+        return e.code();
+    } catch (const std::bad_alloc &) {
+        if (host) host->set_error(host, GS_ERR_NO_MEMORY, "out of memory");
+        return GS_ERR_NO_MEMORY;
+    } catch (const std::exception &e) {
+        if (host) host->set_error(host, GS_ERR_FAILED, e.what());
+        return GS_ERR_FAILED;
+    } catch (...) {
+        if (host) host->set_error(host, GS_ERR_FAILED, "unknown exception");
+        return GS_ERR_FAILED;
+    }
+}
+
+template <class T> T &self(gs_instance *instance) { return *reinterpret_cast<T *>(instance); }
+template <class T> const gs_host *host_of(gs_instance *instance) {
+    return self<T>(instance).host().raw();
+}
+
+#define GS_DETAIL_HAS_MEMBER(name)                                                             \
+    template <class T, class = void> struct has_##name : std::false_type {};                   \
+    template <class T> struct has_##name<T, std::void_t<decltype(&T::name)>> : std::true_type {};
+GS_DETAIL_HAS_MEMBER(read)
+GS_DETAIL_HAS_MEMBER(write)
+GS_DETAIL_HAS_MEMBER(scan)
+GS_DETAIL_HAS_MEMBER(consume_samples)
+GS_DETAIL_HAS_MEMBER(consume_event)
+GS_DETAIL_HAS_MEMBER(flush)
+GS_DETAIL_HAS_MEMBER(on_samples)
+GS_DETAIL_HAS_MEMBER(on_event)
+GS_DETAIL_HAS_MEMBER(get_service)
+GS_DETAIL_HAS_MEMBER(config_fields)
+#undef GS_DETAIL_HAS_MEMBER
+
+template <class T> gs_status create(const gs_host *host, gs_instance **out) noexcept {
+    T *made = nullptr;
+    gs_status st = guarded(host, [&] { made = new T(Host(host)); });
+    if (st == GS_OK) *out = reinterpret_cast<gs_instance *>(made);
+    return st;
+}
+template <class T> void destroy(gs_instance *instance) noexcept {
+    try {
+        delete &self<T>(instance);
+    } catch (...) {
+    }
+}
+template <class T> gs_status start(gs_instance *i) noexcept {
+    return guarded(host_of<T>(i), [&] { self<T>(i).start(); });
+}
+template <class T> gs_status stop(gs_instance *i) noexcept {
+    return guarded(host_of<T>(i), [&] { self<T>(i).stop(); });
+}
+
+// A batch as a C++ object: calls T::method(const gs_sample_batch &).
+#define GS_DETAIL_BATCH_THUNK(method)                                                          \
+    template <class T>                                                                         \
+    gs_status method(gs_instance *i, const gs_sample_batch *batch) noexcept {                  \
+        return guarded(host_of<T>(i), [&] { self<T>(i).method(*batch); });                     \
+    }
+#define GS_DETAIL_EVENT_THUNK(method)                                                          \
+    template <class T> gs_status method(gs_instance *i, const gs_event *event) noexcept {     \
+        return guarded(host_of<T>(i), [&] { self<T>(i).method(*event); });                     \
+    }
+GS_DETAIL_BATCH_THUNK(append_samples)
+GS_DETAIL_BATCH_THUNK(consume_samples)
+GS_DETAIL_BATCH_THUNK(on_samples)
+GS_DETAIL_EVENT_THUNK(append_event)
+GS_DETAIL_EVENT_THUNK(consume_event)
+GS_DETAIL_EVENT_THUNK(on_event)
+#undef GS_DETAIL_BATCH_THUNK
+#undef GS_DETAIL_EVENT_THUNK
+
+template <class T> gs_status flush(gs_instance *i) noexcept {
+    return guarded(host_of<T>(i), [&] { self<T>(i).flush(); });
+}
+template <class T> const void *get_service(gs_instance *i, const char *service_id) noexcept {
+    try {
+        return self<T>(i).get_service(service_id);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+// Driver thunks
+template <class T>
+gs_status validate_point(const gs_host *host, const gs_config *defaults,
+                         const gs_config *point) noexcept {
+    return guarded(host, [&] {
+        Host h(host);
+        T::validate_point(h, defaults ? h.config(defaults) : ptree(), h.config(point));
+    });
+}
+template <class T> gs_status add_source(gs_instance *i, const gs_source *source) noexcept {
+    return guarded(host_of<T>(i), [&] {
+        T &plugin = self<T>(i);
+        plugin.add_source(Source::from(plugin.host(), *source));
+    });
+}
+// T::read(source) returns the batches to hand over.
+template <class T>
+gs_status read(gs_instance *i, const char *source, gs_values_fn on_values,
+               void *payload) noexcept {
+    return guarded(host_of<T>(i), [&] {
+        std::vector<SampleBatch> batches = self<T>(i).read(std::string(source));
+        for (auto &b : batches) {
+            gs_status st = on_values(payload, &b.view());
+            if (st != GS_OK) throw Error("read: the host refused the values", st);
+        }
+    });
+}
+template <class T>
+gs_status write(gs_instance *i, const char *source, uint32_t circuit, const char *data,
+                double value) noexcept {
+    return guarded(host_of<T>(i), [&] { self<T>(i).write(source, circuit, data, value); });
+}
+// T::scan(params, report) where report(std::vector<std::pair<std::string,std::string>>).
+template <class T>
+gs_status scan(gs_instance *i, const gs_config *params, gs_found_fn on_found,
+               void *payload) noexcept {
+    return guarded(host_of<T>(i), [&] {
+        T &plugin = self<T>(i);
+        auto report = [&](const std::vector<std::pair<std::string, std::string>> &found) {
+            std::vector<const char *> keys, values;
+            for (const auto &kv : found) {
+                keys.push_back(kv.first.c_str());
+                values.push_back(kv.second.c_str());
+            }
+            gs_status st = on_found(payload, keys.data(), values.data(), keys.size());
+            if (st != GS_OK) throw Error("scan: the host stopped the scan", st);
+        };
+        plugin.scan(params ? plugin.host().config(params) : ptree(), report);
+    });
+}
+
+// The thunk for an optional entry when T has the method, else NULL ("not supported"). The
+// thunk's body is instantiated only in the first case.
+#define GS_DETAIL_OPT(T, name)                                                                 \
+    ([] {                                                                                      \
+        if constexpr (has_##name<T>::value)                                                    \
+            return &detail::name<T>;                                                           \
+        else                                                                                   \
+            return static_cast<decltype(&detail::name<T>)>(nullptr);                           \
+    }())
+
+template <class T> const void *vtable() {
+    if constexpr (T::kind == GS_KIND_DRIVER) {
+        static const gs_driver_vtable vt = {sizeof(gs_driver_vtable),
+                                            &create<T>,
+                                            &destroy<T>,
+                                            &start<T>,
+                                            &stop<T>,
+                                            &validate_point<T>,
+                                            &add_source<T>,
+                                            GS_DETAIL_OPT(T, read),
+                                            GS_DETAIL_OPT(T, write),
+                                            GS_DETAIL_OPT(T, scan)};
+        return &vt;
+    } else if constexpr (T::kind == GS_KIND_STORAGE) {
+        static const gs_storage_vtable vt = {sizeof(gs_storage_vtable),
+                                             &create<T>,
+                                             &destroy<T>,
+                                             &start<T>,
+                                             &stop<T>,
+                                             &append_samples<T>,
+                                             &append_event<T>,
+                                             GS_DETAIL_OPT(T, get_service)};
+        return &vt;
+    } else if constexpr (T::kind == GS_KIND_EXPORTER) {
+        static const gs_exporter_vtable vt = {sizeof(gs_exporter_vtable),
+                                              &create<T>,
+                                              &destroy<T>,
+                                              &start<T>,
+                                              &stop<T>,
+                                              GS_DETAIL_OPT(T, consume_samples),
+                                              GS_DETAIL_OPT(T, consume_event),
+                                              GS_DETAIL_OPT(T, flush)};
+        return &vt;
+    } else {
+        static_assert(T::kind == GS_KIND_UI, "T::kind must be a gs_plugin_kind");
+        static const gs_ui_vtable vt = {sizeof(gs_ui_vtable),           &create<T>,
+                                        &destroy<T>,                    &start<T>,
+                                        &stop<T>,                       GS_DETAIL_OPT(T, on_samples),
+                                        GS_DETAIL_OPT(T, on_event)};
+        return &vt;
+    }
+}
+#undef GS_DETAIL_OPT
+
+} // namespace detail
+
+// The static descriptor of plugin class T.
+template <class T> const gs_plugin_descriptor *descriptor() {
+    static const gs_plugin_descriptor d = [] {
+        gs_plugin_descriptor out{};
+        out.struct_size = sizeof(gs_plugin_descriptor);
+        out.kind = static_cast<uint32_t>(T::kind);
+        out.id = T::id;
+        out.version = T::version;
+        out.description = T::description;
+        if constexpr (detail::has_config_fields<T>::value) {
+            out.config_fields = T::config_fields;
+            out.config_field_count = sizeof(T::config_fields) / sizeof(T::config_fields[0]);
+        }
+        out.vtable = detail::vtable<T>();
+        return out;
+    }();
+    return &d;
+}
+
+} // namespace gs
+
+// Declares the module's entry point; list the plugins' descriptors after the name:
+//   GS_DECLARE_MODULE("my_module", gs::descriptor<A>(), gs::descriptor<B>())
+#define GS_DECLARE_MODULE(module_name, ...)                                                    \
+    extern "C" GS_EXPORT const gs_module *gs_module_entry(uint32_t host_abi_version) {        \
+        if (GS_ABI_MAJOR_OF(host_abi_version) != GS_ABI_VERSION_MAJOR) return nullptr;         \
+        static const gs_plugin_descriptor *const plugins[] = {__VA_ARGS__};                    \
+        static const gs_module module = {sizeof(gs_module), GS_ABI_VERSION, module_name,       \
+                                         plugins, sizeof(plugins) / sizeof(plugins[0])};       \
+        return &module;                                                                        \
+    }
+
+#endif // GRIDSCOPE_PLUGIN_HPP
