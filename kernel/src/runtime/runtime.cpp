@@ -2,6 +2,7 @@
 
 #include "config/map_reader.hpp"
 #include "runtime/log.hpp"
+#include "site/site_json.hpp"
 
 #include <algorithm>
 #include <set>
@@ -113,6 +114,8 @@ Runtime::Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions option
     runtime_service_.site_name = site_.name.c_str();
     runtime_service_.timezone = site_.timezone.c_str();
     runtime_service_.share_dir = options_.share_dir.c_str();
+    site_json_ = site_to_json(site_);
+    site_service_ = gs_site_service_v1{sizeof(gs_site_service_v1), 0, site_json_.c_str()};
 }
 
 Runtime::~Runtime() {
@@ -123,6 +126,7 @@ Runtime::~Runtime() {
 
 const void *Runtime::service(const std::string &id) {
     if (id == GS_RUNTIME_SERVICE_V1) return &runtime_service_;
+    if (id == GS_SITE_SERVICE_V1) return &site_service_;
     for (auto &inst : instances_) {
         const gs_storage_vtable *vt = inst->plugin->storage();
         if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_storage_vtable, get_service) ||

@@ -9,6 +9,7 @@
 #include "site/model.hpp"
 
 #include <gridscope/services/runtime.h>
+#include <gridscope/services/site.h>
 
 #include <memory>
 #include <string>
@@ -69,6 +70,8 @@ private:
     PluginRegistry &registry_;
     RuntimeOptions options_;
     gs_runtime_service_v1 runtime_service_{};
+    std::string site_json_;
+    gs_site_service_v1 site_service_{};
     Bus bus_;
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;

@@ -1,0 +1,51 @@
+/*
+ * Service "gridscope.site/1": the site model as the kernel loaded it, for plugins that show or
+ * export it (the web UI, exporters). Provided by the kernel through
+ * gs_host.get_service(host, GS_SITE_SERVICE_V1). [any-thread]
+ *
+ * site_json is a UTF-8 JSON document that lives as long as the instance:
+ * {
+ *   "name": "Demo building", "timezone": "Europe/Paris", "file": "/path/site.yaml",
+ *   "catalog": [{"name": "IEaPInst", "type": "meter", "group": "energy", "unit": "Wh",
+ *                "description": "...", "counter": true, "custom": false}, ...],
+ *   "models": [{"id": "metered_energy", "name": "Metered Energy", "history_period_s": 600,
+ *               "data": ["IEaPInst", ...], "custom": false}, ...],
+ *   "profiles": [{"id": "socomec/countis-e2x", "name": "...", "maker": "SOCOMEC",
+ *                 "model": "...", "family": "COUNTIS", "driver": "driver_modbus",
+ *                 "circuits": 1, "data": [{"circuit": 1, "data": "IEaPInst"}, ...]}, ...],
+ *   "sources": [{"name": "tgbt", "profile": "socomec/diris-a40", "driver": "driver_modbus",
+ *                "period_ms": 1000, "enabled": true, "location": "Building A/Floor 1",
+ *                "circuits": [{"index": 1, "name": "Main", "fluid": "electricity",
+ *                              "usage": "Lighting", "zone": "Floor 1",
+ *                              "models": ["metrology"]}, ...]}, ...],
+ *   "hierarchies": [{"name": "Electricity", "fluid": "electricity",
+ *                    "root": {"name": "Site", "loads": ["tgbt/1"], "hierarchies": [],
+ *                             "children": [...]}}, ...],
+ *   "users": {"session_idle_timeout_s": 900, "languages": ["en", "fr"],
+ *             "default_language": "en"}
+ * }
+ * Fields may be added to any object in later minor versions; readers ignore what they do not
+ * know.
+ */
+#ifndef GRIDSCOPE_SERVICES_SITE_H
+#define GRIDSCOPE_SERVICES_SITE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_SITE_SERVICE_V1 "gridscope.site/1"
+
+typedef struct gs_site_service_v1 {
+    uint32_t struct_size;
+    uint32_t reserved;     /* 0 */
+    const char *site_json; /* see above */
+} gs_site_service_v1;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GRIDSCOPE_SERVICES_SITE_H */
