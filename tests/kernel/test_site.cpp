@@ -1,0 +1,153 @@
+// The site model loader: good files load; every bad one is refused with file:line:column and
+// the field's path.
+#include "config/diagnostics.hpp"
+#include "site/loader.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace gs::kernel;
+
+namespace {
+
+struct TempSite {
+    std::filesystem::path dir;
+    explicit TempSite(const std::string &name) : dir(std::string(GS_TEST_TMP) + "/site_" + name) {
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir / "profiles" / "acme");
+        write("profiles/catalog.yaml", "catalog:\n"
+                                       "  - {name: IV1Inst, type: measure, group: voltage, unit: V}\n"
+                                       "  - {name: IEaPInst, type: meter, group: energy, unit: Wh, counter: true}\n");
+        write("profiles/models.yaml",
+              "models:\n  - {id: metrology, name: Metrology, data: [IV1Inst]}\n");
+        write("profiles/acme/meter.yaml", "profile:\n"
+                                          "  name: ACME meter\n"
+                                          "  driver: example_virtual_meter\n"
+                                          "  circuits: 2\n"
+                                          "  points:\n"
+                                          "    - {data: IV1Inst, circuit: 1}\n"
+                                          "    - {data: IEaPInst, circuit: 2}\n");
+    }
+    void write(const std::string &rel, const std::string &text) const {
+        std::ofstream(dir / rel) << text;
+    }
+    std::string site(const std::string &text) const {
+        write("site.yaml", text);
+        return (dir / "site.yaml").string();
+    }
+    LoadOptions options() const { return LoadOptions{{(dir / "profiles").string()}}; }
+};
+
+// Loads and returns the error lines ("" if it loaded).
+std::string errors_of(const TempSite &t, const std::string &text) {
+    try {
+        load_site(t.site(text), t.options());
+        return "";
+    } catch (const ConfigFailure &f) {
+        return f.diagnostics().str();
+    }
+}
+
+} // namespace
+
+TEST_CASE("a good site loads with its catalog, models, profiles, sources and hierarchies") {
+    TempSite t("good");
+    SiteModel site = load_site(t.site("site: {name: Plant, timezone: Europe/Paris}\n"
+                                      "sources:\n"
+                                      "  - name: m1\n"
+                                      "    profile: acme/meter\n"
+                                      "    period_ms: 500\n"
+                                      "    location: Building A/Floor 1\n"
+                                      "    circuits:\n"
+                                      "      - {index: 1, name: Lights, usage: Lighting, models: [metrology]}\n"
+                                      "hierarchies:\n"
+                                      "  - name: Elec\n"
+                                      "    root: {name: Site, loads: [m1/1], children: [{name: B, loads: [m1/2]}]}\n"),
+                               t.options());
+    CHECK(site.name == "Plant");
+    CHECK(site.timezone == "Europe/Paris");
+    CHECK(site.catalog.find("IEaPInst")->counter);
+    REQUIRE(site.sources.size() == 1);
+    const Source &s = site.sources[0];
+    CHECK(s.driver == "example_virtual_meter");
+    CHECK(s.period_ms == 500);
+    REQUIRE(s.circuits.size() == 2); // circuit 2 comes from the profile's count
+    CHECK(s.circuits[0].name == "Lights");
+    CHECK(s.circuits[1].index == 2);
+    CHECK(s.circuits[1].name == "m1/2");
+    CHECK(site.hierarchies[0].root.children[0].loads[0] == "m1/2");
+}
+
+TEST_CASE("an unknown key is refused with file, line, column and field") {
+    TempSite t("unknown_key");
+    std::string e = errors_of(t, "sources:\n"
+                                 "  - name: m1\n"
+                                 "    profile: acme/meter\n"
+                                 "    circuits:\n"
+                                 "      - {index: 1, fluidd: gas}\n");
+    CHECK(e.find("site.yaml:5:20: field 'sources[0].circuits[0].fluidd': unknown key") !=
+          std::string::npos);
+}
+
+TEST_CASE("a wrong type is refused with its position") {
+    TempSite t("wrong_type");
+    std::string e = errors_of(t, "sources:\n"
+                                 "  - name: m1\n"
+                                 "    profile: acme/meter\n"
+                                 "    period_ms: fast\n");
+    CHECK(e.find("site.yaml:4:16: field 'sources[0].period_ms': expected an integer, found 'fast'") !=
+          std::string::npos);
+}
+
+TEST_CASE("missing, unknown and inconsistent references are all reported at once") {
+    TempSite t("refs");
+    std::string e = errors_of(t, "site: {timezone: Mars/Olympus}\n"
+                                 "sources:\n"
+                                 "  - name: m1\n"
+                                 "    profile: acme/nope\n"
+                                 "  - profile: acme/meter\n"
+                                 "  - name: m3\n"
+                                 "    profile: acme/meter\n"
+                                 "    circuits: [{index: 3, models: [nothing]}]\n"
+                                 "hierarchies:\n"
+                                 "  - {name: H, root: {name: R, loads: [m9/1]}}\n");
+    CHECK(e.find("site.yaml:1:18: field 'site.timezone': unknown time zone 'Mars/Olympus'") !=
+          std::string::npos);
+    CHECK(e.find("field 'sources[0].profile': unknown profile 'acme/nope'") != std::string::npos);
+    CHECK(e.find("site.yaml:5:5: field 'sources[1].name': is required") != std::string::npos);
+    CHECK(e.find("circuit 3 but profile 'acme/meter' has 2") != std::string::npos);
+    CHECK(e.find("unknown model 'nothing'") != std::string::npos);
+    CHECK(e.find("load 'm9/1' names no source") != std::string::npos);
+}
+
+TEST_CASE("a YAML syntax error is reported with its position") {
+    TempSite t("syntax");
+    std::string e = errors_of(t, "sources:\n  - name: [unclosed\n");
+    CHECK(e.find("site.yaml:3:1: YAML syntax") != std::string::npos);
+}
+
+TEST_CASE("a bad profile names its own file, line and field") {
+    TempSite t("bad_profile");
+    t.write("profiles/acme/broken.yaml", "profile:\n"
+                                          "  name: Broken\n"
+                                          "  circuits: two\n"
+                                          "  points:\n"
+                                          "    - {data: NotInCatalog}\n");
+    std::string e = errors_of(t, "sources: []\n");
+    CHECK(e.find("broken.yaml:3:13: field 'profile.circuits': expected a non-negative integer, "
+                 "found 'two'") != std::string::npos);
+    CHECK(e.find("broken.yaml:5:7: field 'profile.points[0].data': 'NotInCatalog' is neither a "
+                 "catalog data nor a custom data") != std::string::npos);
+}
+
+TEST_CASE("the repository's profiles and demo site load") {
+    LoadOptions options{{std::string(GS_SOURCE_DIR) + "/profiles"}};
+    SiteModel site = load_site(std::string(GS_SOURCE_DIR) + "/examples/demo/site.yaml", options);
+    CHECK(site.catalog.data.size() >= 160);
+    CHECK(site.models.count("metered_energy") == 1);
+    CHECK(site.models.count("metrology") == 1);
+    CHECK(site.profiles.count("socomec/countis-e2x") == 1);
+    CHECK(!site.sources.empty());
+}

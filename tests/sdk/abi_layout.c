@@ -1,0 +1,46 @@
+/* plugin.h compiles alone as C11 with -pedantic -Werror, and its ABI layout is pinned: a change
+ * of any size or offset below is an ABI break and must bump the major version. (LP64) */
+#include <gridscope/plugin.h>
+#include <gridscope/services/runtime.h>
+#include <gridscope/services/site.h>
+
+#include <stddef.h>
+
+#define PIN_SIZE(type, size) _Static_assert(sizeof(type) == (size), #type " size changed")
+#define PIN_OFFSET(type, field, off) \
+    _Static_assert(offsetof(type, field) == (off), #type "." #field " moved")
+
+PIN_SIZE(gs_value, 32);
+PIN_OFFSET(gs_value, data, 8);
+PIN_OFFSET(gs_value, value, 16);
+PIN_OFFSET(gs_value, quality, 24);
+PIN_SIZE(gs_sample_batch, 48);
+PIN_OFFSET(gs_sample_batch, source, 8);
+PIN_OFFSET(gs_sample_batch, ts_utc_ns, 16);
+PIN_OFFSET(gs_sample_batch, value_stride, 40);
+PIN_SIZE(gs_event, 48);
+PIN_OFFSET(gs_event, type, 16);
+PIN_OFFSET(gs_event, message, 40);
+PIN_SIZE(gs_config_field, 40);
+PIN_SIZE(gs_host, 128);
+PIN_OFFSET(gs_host, log, 16);
+PIN_OFFSET(gs_host, publish_samples, 48);
+PIN_OFFSET(gs_host, get_service, 120);
+PIN_SIZE(gs_point, 32);
+PIN_SIZE(gs_source, 72);
+PIN_SIZE(gs_driver_vtable, 80);
+PIN_OFFSET(gs_driver_vtable, validate_point, 40);
+PIN_OFFSET(gs_driver_vtable, scan, 72);
+PIN_SIZE(gs_storage_vtable, 64);
+PIN_SIZE(gs_exporter_vtable, 64);
+PIN_SIZE(gs_ui_vtable, 56);
+PIN_SIZE(gs_plugin_descriptor, 56);
+PIN_OFFSET(gs_plugin_descriptor, vtable, 48);
+PIN_SIZE(gs_module, 32);
+PIN_OFFSET(gs_module, abi_version, 4);
+PIN_SIZE(gs_runtime_service_v1, 48);
+PIN_SIZE(gs_site_service_v1, 16);
+
+int main(void) {
+    return GS_ABI_MAJOR_OF(GS_ABI_VERSION) == GS_ABI_VERSION_MAJOR ? 0 : 1;
+}

@@ -1,0 +1,141 @@
+// The header-only C++ layer: descriptors built from a class, noexcept thunks that turn
+// exceptions into statuses with messages, optional entries left NULL, and the FakeHost.
+#include <gridscope/plugin.hpp>
+#include <gridscope/testing.hpp>
+
+#include <doctest/doctest.h>
+
+namespace {
+
+class Probe : public gs::Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
+    static constexpr const char *id = "probe";
+    static constexpr const char *version = "2.1.0";
+    static constexpr const char *description = "test driver";
+    static constexpr gs_config_field config_fields[] = {
+        gs::field(GS_CONFIG_INT, "timeout_ms", "500", "response timeout"),
+        gs::field(GS_CONFIG_STRING, "host", nullptr, "address", true)};
+
+    explicit Probe(gs::Host host) : Plugin(host) {
+        timeout_ms = config().get<int>("timeout_ms", 500);
+        if (config().get<std::string>("host", "") == "throw") throw gs::InvalidArgument("bad host");
+    }
+    static void validate_point(gs::Host &, const gs::ptree &, const gs::ptree &point) {
+        if (!point.get_optional<int>("address")) throw gs::InvalidArgument("field 'address': missing");
+    }
+    void add_source(const gs::Source &s) { sources.push_back(s); }
+    void start() {
+        gs::SampleBatch b("m1", host().now_utc_ns());
+        b.add(1, "IV1Inst", 231.5);
+        b.add(2, "II1Inst", 0, GS_QUALITY_TIMEOUT);
+        host().publish(b.view());
+    }
+    void stop() { throw std::runtime_error("stop failed"); }
+    std::vector<gs::SampleBatch> read(const std::string &) { throw gs::RetryLater("busy"); }
+
+    int timeout_ms = 0;
+    std::vector<gs::Source> sources;
+};
+
+class Sink : public gs::Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_EXPORTER;
+    static constexpr const char *id = "sink";
+    static constexpr const char *version = "1.0.0";
+    static constexpr const char *description = "test exporter";
+    explicit Sink(gs::Host host) : Plugin(host) {}
+    void start() {}
+    void stop() {}
+    void consume_samples(const gs_sample_batch &b) { count += b.value_count; }
+    size_t count = 0;
+};
+
+} // namespace
+
+TEST_CASE("a descriptor is built from the class") {
+    const gs_plugin_descriptor *d = gs::descriptor<Probe>();
+    CHECK(d->struct_size == sizeof(gs_plugin_descriptor));
+    CHECK(d->kind == GS_KIND_DRIVER);
+    CHECK(std::string(d->id) == "probe");
+    CHECK(d->config_field_count == 2);
+    CHECK(d->config_fields[1].required == 1);
+    auto *vt = static_cast<const gs_driver_vtable *>(d->vtable);
+    CHECK(vt->struct_size == sizeof(gs_driver_vtable));
+    CHECK(bool(vt->read));
+    CHECK_FALSE(bool(vt->write)); // not implemented: "not supported"
+    CHECK_FALSE(bool(vt->scan));
+    auto *sink = static_cast<const gs_exporter_vtable *>(gs::descriptor<Sink>()->vtable);
+    CHECK(bool(sink->consume_samples));
+    CHECK_FALSE(bool(sink->consume_event));
+    CHECK_FALSE(bool(sink->flush));
+}
+
+TEST_CASE("thunks turn exceptions into statuses with their messages") {
+    gs::ptree cfg;
+    cfg.put("host", "throw");
+    gs::testing::FakeHost bad(cfg);
+    auto *vt = static_cast<const gs_driver_vtable *>(gs::descriptor<Probe>()->vtable);
+    gs_instance *inst = nullptr;
+    CHECK(vt->create(bad.raw(), &inst) == GS_ERR_INVALID_ARG);
+    CHECK(inst == nullptr);
+    CHECK(bad.last_error == "bad host");
+
+    gs::ptree good_cfg;
+    good_cfg.put("host", "gw");
+    good_cfg.put("timeout_ms", 250);
+    gs::testing::FakeHost host(good_cfg);
+    REQUIRE(vt->create(host.raw(), &inst) == GS_OK);
+    CHECK(reinterpret_cast<Probe *>(inst)->timeout_ms == 250);
+
+    CHECK(vt->start(inst) == GS_OK);
+    auto samples = host.samples_copy();
+    REQUIRE(samples.size() == 1);
+    CHECK(samples[0].source == "m1");
+    CHECK(samples[0].values[0].value == 231.5);
+    CHECK(samples[0].values[1].quality == GS_QUALITY_TIMEOUT);
+
+    CHECK(vt->read(inst, "m1", nullptr, nullptr) == GS_ERR_RETRY_LATER);
+    CHECK(host.last_error == "busy");
+    CHECK(vt->stop(inst) == GS_ERR_FAILED);
+    CHECK(host.last_error == "stop failed");
+    vt->destroy(inst);
+}
+
+TEST_CASE("validate_point and add_source see the config through property trees") {
+    gs::ptree good, bad, attrs;
+    good.put("address", 50000);
+    bad.put("type", "u16");
+    gs::testing::FakeHost host;
+    auto *vt = static_cast<const gs_driver_vtable *>(gs::descriptor<Probe>()->vtable);
+    CHECK(vt->validate_point(host.raw(), nullptr, gs::testing::FakeHost::node(good)) == GS_OK);
+    CHECK(vt->validate_point(host.raw(), nullptr, gs::testing::FakeHost::node(bad)) ==
+          GS_ERR_INVALID_ARG);
+    CHECK(host.last_error == "field 'address': missing");
+
+    gs::ptree cfg;
+    cfg.put("host", "gw");
+    gs::testing::FakeHost h2(cfg);
+    gs_instance *inst = nullptr;
+    REQUIRE(vt->create(h2.raw(), &inst) == GS_OK);
+    attrs.put("unit", 5);
+    gs_point points[2] = {{sizeof(gs_point), 1, "IV1Inst", "V", gs::testing::FakeHost::node(good)},
+                          {sizeof(gs_point), 2, "IEaPInst", "Wh", nullptr}};
+    gs_source src{sizeof(gs_source), 2, "m1", "acme/meter", gs::testing::FakeHost::node(attrs),
+                  nullptr, points, 2, sizeof(gs_point), 1000};
+    CHECK(vt->add_source(inst, &src) == GS_OK);
+    auto &probe = *reinterpret_cast<Probe *>(inst);
+    REQUIRE(probe.sources.size() == 1);
+    CHECK(probe.sources[0].attrs.get<int>("unit") == 5);
+    CHECK(probe.sources[0].points[0].attrs.get<int>("address") == 50000);
+    CHECK(probe.sources[0].points[1].unit == "Wh");
+    vt->destroy(inst);
+}
+
+TEST_CASE("FakeHost can simulate a full bus") {
+    gs::testing::FakeHost host;
+    host.publish_result = GS_ERR_RETRY_LATER;
+    gs::SampleBatch b("m1", 1);
+    b.add(1, "IV1Inst", 1);
+    CHECK_THROWS_AS(host.host().publish(b.view()), gs::RetryLater);
+}
