@@ -72,8 +72,9 @@ TEST_CASE("gridscope run refuses a bad config at start") {
 TEST_CASE("a reload that fails keeps the running config; a good one is taken") {
     std::string dir = temp_dir("reload");
     std::string site = dir + "/site.yaml";
-    const std::string good = "site: {name: Reload}\n"
-                             "sources: [{name: m1, profile: examples/virtual-meter, period_ms: 100}]\n";
+    const std::string good =
+        "site: {name: Reload}\n"
+        "sources: [{name: m1, profile: examples/virtual-meter, period_ms: 100}]\n";
     std::ofstream(site) << good;
     Process p({kBin, "run", "--config", site, "--data-dir", dir});
     REQUIRE(p.wait_for_stdout("gridscope: ready", 20s));

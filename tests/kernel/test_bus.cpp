@@ -26,7 +26,9 @@ TEST_CASE("batches reach every consumer, copied and in order") {
     std::mutex m;
     std::condition_variable cv;
     std::vector<int64_t> seen_a, seen_b;
-    bus.add_consumer({"a", 16, true,
+    bus.add_consumer({"a",
+                      16,
+                      true,
                       [&](const OwnedBatch &b) {
                           std::lock_guard<std::mutex> l(m);
                           CHECK(b.values.at(0).data == "IV1Inst");
@@ -35,7 +37,9 @@ TEST_CASE("batches reach every consumer, copied and in order") {
                           return GS_OK;
                       },
                       {}});
-    bus.add_consumer({"b", 16, false,
+    bus.add_consumer({"b",
+                      16,
+                      false,
                       [&](const OwnedBatch &b) {
                           std::lock_guard<std::mutex> l(m);
                           seen_b.push_back(b.ts_utc_ns);
@@ -44,14 +48,16 @@ TEST_CASE("batches reach every consumer, copied and in order") {
                       },
                       {}});
     bus.start();
-    for (int i = 0; i < 10; ++i) CHECK(publish_one(bus, "m1", i, i * 1.5) == GS_OK);
+    for (int i = 0; i < 10; ++i)
+        CHECK(publish_one(bus, "m1", i, i * 1.5) == GS_OK);
     {
         std::unique_lock<std::mutex> l(m);
         CHECK(cv.wait_for(l, std::chrono::seconds(5),
                           [&] { return seen_a.size() == 10 && seen_b.size() == 10; }));
     }
     bus.stop();
-    for (int i = 0; i < 10; ++i) CHECK(seen_a[i] == i);
+    for (int i = 0; i < 10; ++i)
+        CHECK(seen_a[i] == i);
     CHECK(seen_a == seen_b);
 }
 
@@ -60,7 +66,9 @@ TEST_CASE("a full lossless consumer makes publish answer RETRY_LATER, nothing ha
     std::mutex gate;
     gate.lock(); // the consumer blocks until the test releases it
     std::atomic<int> delivered{0};
-    bus.add_consumer({"storage", 2, true,
+    bus.add_consumer({"storage",
+                      2,
+                      true,
                       [&](const OwnedBatch &) {
                           std::lock_guard<std::mutex> l(gate);
                           ++delivered;
@@ -68,7 +76,9 @@ TEST_CASE("a full lossless consumer makes publish answer RETRY_LATER, nothing ha
                       },
                       {}});
     std::atomic<int> live{0};
-    bus.add_consumer({"live", 100, false,
+    bus.add_consumer({"live",
+                      100,
+                      false,
                       [&](const OwnedBatch &) {
                           ++live;
                           return GS_OK;
@@ -96,7 +106,9 @@ TEST_CASE("a consumer that answers RETRY_LATER gets the same message again") {
     std::mutex m;
     std::condition_variable cv;
     std::vector<int64_t> accepted;
-    bus.add_consumer({"exporter", 16, false,
+    bus.add_consumer({"exporter",
+                      16,
+                      false,
                       [&](const OwnedBatch &b) {
                           if (++calls <= 2) return static_cast<gs_status>(GS_ERR_RETRY_LATER);
                           std::lock_guard<std::mutex> l(m);
@@ -130,8 +142,8 @@ TEST_CASE("events travel with their strings copied") {
     bus.start();
     {
         std::string type = "comm.lost", source = "m1", message = "no answer for 3 s";
-        gs_event e{sizeof(gs_event), GS_SEVERITY_HIGH, 7,  type.c_str(), source.c_str(),
-                   2,                GS_EVENT_STATE_ACTIVE, message.c_str()};
+        gs_event e{sizeof(gs_event),      GS_SEVERITY_HIGH, 7, type.c_str(), source.c_str(), 2,
+                   GS_EVENT_STATE_ACTIVE, message.c_str()};
         CHECK(bus.publish(e) == GS_OK);
     }
     {

@@ -48,7 +48,8 @@ TEST_CASE("config getters read typed values and locate wrong ones") {
 }
 
 TEST_CASE("the C++ layer sees the config as a property tree") {
-    YAML::Node section = YAML::Load("timeout_ms: 250\npoints:\n  - {address: 10}\n  - {address: 12}\n");
+    YAML::Node section =
+        YAML::Load("timeout_ms: 250\npoints:\n  - {address: 10}\n  - {address: 12}\n");
     HostContext ctx("test", ConfigNode{section, "site.yaml"});
     gs::Host host(ctx.raw());
     gs::ptree cfg = host.config();

@@ -65,8 +65,9 @@ TEST_CASE("a library without the entry symbol is refused") {
 }
 
 TEST_CASE("a plugin missing a required function is refused") {
-    CHECK(refused("fixture_missing_function")
-              .find("required function 'validate_point' is missing") != std::string::npos);
+    CHECK(
+        refused("fixture_missing_function").find("required function 'validate_point' is missing") !=
+        std::string::npos);
 }
 
 TEST_CASE("a file that is not a library is refused") {
@@ -120,8 +121,7 @@ TEST_CASE("a plugin that throws from create is refused and its library closed") 
         Diagnostics diag;
         runtime.build(diag);
         REQUIRE(diag.errors().size() == 1);
-        CHECK(diag.errors()[0].message.find("threw an exception from create") !=
-              std::string::npos);
+        CHECK(diag.errors()[0].message.find("threw an exception from create") != std::string::npos);
     }
     CHECK_FALSE(registry.find("fixture_throwing"));
     CHECK(registry.refusals().back().find("create threw an exception") != std::string::npos);

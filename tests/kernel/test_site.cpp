@@ -17,9 +17,10 @@ struct TempSite {
     explicit TempSite(const std::string &name) : dir(std::string(GS_TEST_TMP) + "/site_" + name) {
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir / "profiles" / "acme");
-        write("profiles/catalog.yaml", "catalog:\n"
-                                       "  - {name: IV1Inst, type: measure, group: voltage, unit: V}\n"
-                                       "  - {name: IEaPInst, type: meter, group: energy, unit: Wh, counter: true}\n");
+        write("profiles/catalog.yaml",
+              "catalog:\n"
+              "  - {name: IV1Inst, type: measure, group: voltage, unit: V}\n"
+              "  - {name: IEaPInst, type: meter, group: energy, unit: Wh, counter: true}\n");
         write("profiles/models.yaml",
               "models:\n  - {id: metrology, name: Metrology, data: [IV1Inst]}\n");
         write("profiles/acme/meter.yaml", "profile:\n"
@@ -54,18 +55,19 @@ std::string errors_of(const TempSite &t, const std::string &text) {
 
 TEST_CASE("a good site loads with its catalog, models, profiles, sources and hierarchies") {
     TempSite t("good");
-    SiteModel site = load_site(t.site("site: {name: Plant, timezone: Europe/Paris}\n"
-                                      "sources:\n"
-                                      "  - name: m1\n"
-                                      "    profile: acme/meter\n"
-                                      "    period_ms: 500\n"
-                                      "    location: Building A/Floor 1\n"
-                                      "    circuits:\n"
-                                      "      - {index: 1, name: Lights, usage: Lighting, models: [metrology]}\n"
-                                      "hierarchies:\n"
-                                      "  - name: Elec\n"
-                                      "    root: {name: Site, loads: [m1/1], children: [{name: B, loads: [m1/2]}]}\n"),
-                               t.options());
+    SiteModel site = load_site(
+        t.site("site: {name: Plant, timezone: Europe/Paris}\n"
+               "sources:\n"
+               "  - name: m1\n"
+               "    profile: acme/meter\n"
+               "    period_ms: 500\n"
+               "    location: Building A/Floor 1\n"
+               "    circuits:\n"
+               "      - {index: 1, name: Lights, usage: Lighting, models: [metrology]}\n"
+               "hierarchies:\n"
+               "  - name: Elec\n"
+               "    root: {name: Site, loads: [m1/1], children: [{name: B, loads: [m1/2]}]}\n"),
+        t.options());
     CHECK(site.name == "Plant");
     CHECK(site.timezone == "Europe/Paris");
     CHECK(site.catalog.find("IEaPInst")->counter);
@@ -97,8 +99,9 @@ TEST_CASE("a wrong type is refused with its position") {
                                  "  - name: m1\n"
                                  "    profile: acme/meter\n"
                                  "    period_ms: fast\n");
-    CHECK(e.find("site.yaml:4:16: field 'sources[0].period_ms': expected an integer, found 'fast'") !=
-          std::string::npos);
+    CHECK(
+        e.find("site.yaml:4:16: field 'sources[0].period_ms': expected an integer, found 'fast'") !=
+        std::string::npos);
 }
 
 TEST_CASE("missing, unknown and inconsistent references are all reported at once") {
@@ -131,10 +134,10 @@ TEST_CASE("a YAML syntax error is reported with its position") {
 TEST_CASE("a bad profile names its own file, line and field") {
     TempSite t("bad_profile");
     t.write("profiles/acme/broken.yaml", "profile:\n"
-                                          "  name: Broken\n"
-                                          "  circuits: two\n"
-                                          "  points:\n"
-                                          "    - {data: NotInCatalog}\n");
+                                         "  name: Broken\n"
+                                         "  circuits: two\n"
+                                         "  points:\n"
+                                         "    - {data: NotInCatalog}\n");
     std::string e = errors_of(t, "sources: []\n");
     CHECK(e.find("broken.yaml:3:13: field 'profile.circuits': expected a non-negative integer, "
                  "found 'two'") != std::string::npos);

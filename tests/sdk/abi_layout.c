@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #define PIN_SIZE(type, size) _Static_assert(sizeof(type) == (size), #type " size changed")
-#define PIN_OFFSET(type, field, off) \
+#define PIN_OFFSET(type, field, off)                                                               \
     _Static_assert(offsetof(type, field) == (off), #type "." #field " moved")
 
 PIN_SIZE(gs_value, 32);

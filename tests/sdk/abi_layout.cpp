@@ -10,4 +10,6 @@ static_assert(sizeof(gs_value) == 32);
 static_assert(sizeof(gs_host) == 128);
 static_assert(sizeof(gs_driver_vtable) == 80);
 
-int main() { return GS_OK; }
+int main() {
+    return GS_OK;
+}

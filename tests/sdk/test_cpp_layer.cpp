@@ -22,7 +22,8 @@ public:
         if (config().get<std::string>("host", "") == "throw") throw gs::InvalidArgument("bad host");
     }
     static void validate_point(gs::Host &, const gs::ptree &, const gs::ptree &point) {
-        if (!point.get_optional<int>("address")) throw gs::InvalidArgument("field 'address': missing");
+        if (!point.get_optional<int>("address"))
+            throw gs::InvalidArgument("field 'address': missing");
     }
     void add_source(const gs::Source &s) { sources.push_back(s); }
     void start() {
@@ -121,8 +122,9 @@ TEST_CASE("validate_point and add_source see the config through property trees")
     attrs.put("unit", 5);
     gs_point points[2] = {{sizeof(gs_point), 1, "IV1Inst", "V", gs::testing::FakeHost::node(good)},
                           {sizeof(gs_point), 2, "IEaPInst", "Wh", nullptr}};
-    gs_source src{sizeof(gs_source), 2, "m1", "acme/meter", gs::testing::FakeHost::node(attrs),
-                  nullptr, points, 2, sizeof(gs_point), 1000};
+    gs_source src{
+        sizeof(gs_source), 2,      "m1", "acme/meter",     gs::testing::FakeHost::node(attrs),
+        nullptr,           points, 2,    sizeof(gs_point), 1000};
     CHECK(vt->add_source(inst, &src) == GS_OK);
     auto &probe = *reinterpret_cast<Probe *>(inst);
     REQUIRE(probe.sources.size() == 1);

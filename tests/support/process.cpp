@@ -21,9 +21,11 @@ Process::Process(const std::vector<std::string> &argv, const std::optional<std::
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        for (int fd : {out[0], out[1], err[0], err[1], in[0], in[1]}) close(fd);
+        for (int fd : {out[0], out[1], err[0], err[1], in[0], in[1]})
+            close(fd);
         std::vector<char *> args;
-        for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+        for (const auto &a : argv)
+            args.push_back(const_cast<char *>(a.c_str()));
         args.push_back(nullptr);
         execv(args[0], args.data());
         _exit(127);
@@ -75,7 +77,8 @@ bool Process::wait_for_stdout(const std::string &needle, std::chrono::millisecon
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return false;
-        if (!pump(std::min(left, std::chrono::milliseconds(100))) && wait(std::chrono::milliseconds(0)))
+        if (!pump(std::min(left, std::chrono::milliseconds(100))) &&
+            wait(std::chrono::milliseconds(0)))
             return out_.find(needle) != std::string::npos;
     }
     return true;
@@ -87,7 +90,8 @@ bool Process::wait_for_stderr(const std::string &needle, std::chrono::millisecon
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return false;
-        if (!pump(std::min(left, std::chrono::milliseconds(100))) && wait(std::chrono::milliseconds(0)))
+        if (!pump(std::min(left, std::chrono::milliseconds(100))) &&
+            wait(std::chrono::milliseconds(0)))
             return err_.find(needle) != std::string::npos;
     }
     return true;

@@ -6,8 +6,7 @@
 namespace example {
 
 MeterModel::MeterModel(double rated_current_a, uint32_t seed)
-    : rated_current_a_(rated_current_a), rng_(seed),
-      ea_import_wh_(1.0e6 + seed * 1000.0) {}
+    : rated_current_a_(rated_current_a), rng_(seed), ea_import_wh_(1.0e6 + seed * 1000.0) {}
 
 std::map<std::string, double> MeterModel::sample(int64_t ts_utc_ns) {
     constexpr double kPi = 3.14159265358979323846;

@@ -86,7 +86,8 @@ private:
 
     void run() {
         auto now = std::chrono::steady_clock::now();
-        for (auto &s : sources_) s.next = now;
+        for (auto &s : sources_)
+            s.next = now;
         std::unique_lock<std::mutex> lock(mutex_);
         while (!stopping_) {
             auto next = std::chrono::steady_clock::time_point::max();

@@ -9,13 +9,20 @@ namespace gs::kernel {
 namespace {
 const char *config_type_name(gs_config_type t) {
     switch (t) {
-    case GS_CONFIG_STRING: return "string";
-    case GS_CONFIG_INT: return "int";
-    case GS_CONFIG_DOUBLE: return "double";
-    case GS_CONFIG_BOOL: return "bool";
-    case GS_CONFIG_SECTION: return "section";
-    case GS_CONFIG_DURATION_MS: return "duration_ms";
-    default: return "invalid";
+    case GS_CONFIG_STRING:
+        return "string";
+    case GS_CONFIG_INT:
+        return "int";
+    case GS_CONFIG_DOUBLE:
+        return "double";
+    case GS_CONFIG_BOOL:
+        return "bool";
+    case GS_CONFIG_SECTION:
+        return "section";
+    case GS_CONFIG_DURATION_MS:
+        return "duration_ms";
+    default:
+        return "invalid";
     }
 }
 std::string abi_text(uint32_t abi) {

@@ -38,8 +38,8 @@ int cmd_run(int argc, char **argv) {
     std::error_code ec;
     std::filesystem::create_directories(ro.data_dir, ec);
     if (ec) {
-        std::cerr << "gridscope: cannot create data folder " << ro.data_dir << ": "
-                  << ec.message() << "\n";
+        std::cerr << "gridscope: cannot create data folder " << ro.data_dir << ": " << ec.message()
+                  << "\n";
         return 1;
     }
 
@@ -51,7 +51,8 @@ int cmd_run(int argc, char **argv) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    PluginRegistry registry([](const std::string &line) { log_line(GS_LOG_WARNING, "kernel", line); });
+    PluginRegistry registry(
+        [](const std::string &line) { log_line(GS_LOG_WARNING, "kernel", line); });
     common.load_plugins(registry);
     std::unique_ptr<Runtime> runtime;
     try {

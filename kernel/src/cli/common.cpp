@@ -18,10 +18,13 @@ CommonOptions CommonOptions::from(const Args &args) {
 LoadOptions CommonOptions::load_options() const {
     LoadOptions lo;
     lo.profile_dirs.push_back(share_dir + "/profiles");
-    for (const auto &d : profile_dirs) lo.profile_dirs.push_back(d);
+    for (const auto &d : profile_dirs)
+        lo.profile_dirs.push_back(d);
     return lo;
 }
 
-void CommonOptions::load_plugins(PluginRegistry &registry) const { registry.load_dir(plugin_dir); }
+void CommonOptions::load_plugins(PluginRegistry &registry) const {
+    registry.load_dir(plugin_dir);
+}
 
 } // namespace gs::kernel

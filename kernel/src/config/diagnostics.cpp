@@ -19,7 +19,8 @@ void Diagnostics::error(Location where, std::string field, std::string message) 
 
 std::string Diagnostics::str() const {
     std::string out;
-    for (const auto &e : errors_) out += e.str() + "\n";
+    for (const auto &e : errors_)
+        out += e.str() + "\n";
     return out;
 }
 

@@ -25,12 +25,24 @@ YAML::Node load_yaml_file(const std::string &file, Diagnostics &diag) {
     return YAML::Node();
 }
 
-template <> const char *type_name<std::string>() { return "a string"; }
-template <> const char *type_name<int64_t>() { return "an integer"; }
-template <> const char *type_name<uint32_t>() { return "a non-negative integer"; }
-template <> const char *type_name<double>() { return "a number"; }
-template <> const char *type_name<bool>() { return "true or false"; }
-template <> const char *type_name<std::vector<std::string>>() { return "a list of strings"; }
+template <> const char *type_name<std::string>() {
+    return "a string";
+}
+template <> const char *type_name<int64_t>() {
+    return "an integer";
+}
+template <> const char *type_name<uint32_t>() {
+    return "a non-negative integer";
+}
+template <> const char *type_name<double>() {
+    return "a number";
+}
+template <> const char *type_name<bool>() {
+    return "true or false";
+}
+template <> const char *type_name<std::vector<std::string>>() {
+    return "a list of strings";
+}
 
 namespace {
 
@@ -75,14 +87,13 @@ template <> std::optional<std::vector<std::string>> convert(const YAML::Node &no
 
 } // namespace
 
-MapReader::MapReader(const YAML::Node &node, std::string file, std::string path,
-                     Diagnostics &diag)
+MapReader::MapReader(const YAML::Node &node, std::string file, std::string path, Diagnostics &diag)
     : node_(node), file_(std::move(file)), path_(std::move(path)), diag_(diag) {
     is_map_ = node_.IsMap();
     if (!is_map_) {
-        diag_.error(where(), path_, node_.IsDefined() && !node_.IsNull()
-                                        ? "expected a map of keys and values"
-                                        : "expected a map, found nothing");
+        diag_.error(where(), path_,
+                    node_.IsDefined() && !node_.IsNull() ? "expected a map of keys and values"
+                                                         : "expected a map, found nothing");
     }
 }
 
@@ -111,7 +122,7 @@ template <class T> std::optional<T> MapReader::optional(const std::string &key) 
     YAML::Node value = node_[key];
     auto out = convert<T>(value);
     if (!out) {
-        std::string found = value.IsScalar() ? "'" + value.Scalar() + "'"
+        std::string found = value.IsScalar()     ? "'" + value.Scalar() + "'"
                             : value.IsSequence() ? "a list"
                                                  : "a map";
         diag_.error(location_of(value, file_), field(key),
@@ -156,11 +167,11 @@ std::vector<YAML::Node> list_of(MapReader &map, const std::string &key) {
     std::vector<YAML::Node> out;
     if (!node.IsDefined() || node.IsNull()) return out;
     if (!node.IsSequence()) {
-        map.diagnostics().error(location_of(node, map.file()), map.field(key),
-                                "expected a list");
+        map.diagnostics().error(location_of(node, map.file()), map.field(key), "expected a list");
         return out;
     }
-    for (const auto &item : node) out.push_back(item);
+    for (const auto &item : node)
+        out.push_back(item);
     return out;
 }
 

@@ -100,8 +100,7 @@ gs_status HostContext::publish_samples(const gs_host *h, const gs_sample_batch *
 
 gs_status HostContext::publish_event(const gs_host *h, const gs_event *event) {
     HostContext &me = of(h);
-    if (!event || event->struct_size < sizeof(gs_event) || !event->type)
-        return GS_ERR_INVALID_ARG;
+    if (!event || event->struct_size < sizeof(gs_event) || !event->type) return GS_ERR_INVALID_ARG;
     if (!me.hooks_.publish_event) return GS_ERR_UNSUPPORTED;
     return me.hooks_.publish_event(*event);
 }
@@ -114,17 +113,16 @@ gs_status HostContext::get_scalar(const gs_host *h, const gs_config *handle, con
     YAML::Node node = find_path(cn.node, key ? key : "");
     if (!node.IsDefined() || node.IsNull()) return GS_ERR_NOT_FOUND;
     if (node.IsScalar() && YAML::convert<T>::decode(node, *out)) return GS_OK;
-    set_error(h, GS_ERR_INVALID_ARG,
-              (location_of(node, cn.file).str() + ": field '" + key + "': expected " + type)
-                  .c_str());
+    set_error(
+        h, GS_ERR_INVALID_ARG,
+        (location_of(node, cn.file).str() + ": field '" + key + "': expected " + type).c_str());
     return GS_ERR_INVALID_ARG;
 }
 
 gs_status HostContext::get_int(const gs_host *h, const gs_config *n, const char *k, int64_t *o) {
     return get_scalar(h, n, k, o, "an integer");
 }
-gs_status HostContext::get_double(const gs_host *h, const gs_config *n, const char *k,
-                                  double *o) {
+gs_status HostContext::get_double(const gs_host *h, const gs_config *n, const char *k, double *o) {
     return get_scalar(h, n, k, o, "a number");
 }
 gs_status HostContext::get_bool(const gs_host *h, const gs_config *n, const char *k, int32_t *o) {
@@ -176,7 +174,8 @@ gs_status walk(const YAML::Node &node, std::vector<std::string> &path, gs_config
     }
     if (!node.IsScalar() || path.empty()) return GS_OK;
     std::vector<const char *> segments;
-    for (const auto &s : path) segments.push_back(s.c_str());
+    for (const auto &s : path)
+        segments.push_back(s.c_str());
     return fn(payload, segments.data(), segments.size(), node.Scalar().c_str());
 }
 } // namespace
@@ -188,8 +187,7 @@ gs_status HostContext::visit(const gs_host *h, const gs_config *handle, gs_confi
     return walk(of(h).node_of(handle).node, path, fn, payload);
 }
 
-gs_status HostContext::location(const gs_host *h, const gs_config *handle, char *buf,
-                                size_t size) {
+gs_status HostContext::location(const gs_host *h, const gs_config *handle, char *buf, size_t size) {
     const ConfigNode &cn = of(h).node_of(handle);
     std::string where = location_of(cn.node, cn.file).str();
     if (!buf || size < where.size() + 1) return GS_ERR_BUFFER_TOO_SMALL;

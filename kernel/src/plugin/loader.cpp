@@ -12,11 +12,16 @@ namespace fs = std::filesystem;
 
 const char *kind_name(gs_plugin_kind kind) {
     switch (kind) {
-    case GS_KIND_DRIVER: return "driver";
-    case GS_KIND_STORAGE: return "storage";
-    case GS_KIND_EXPORTER: return "exporter";
-    case GS_KIND_UI: return "ui";
-    default: return "invalid";
+    case GS_KIND_DRIVER:
+        return "driver";
+    case GS_KIND_STORAGE:
+        return "storage";
+    case GS_KIND_EXPORTER:
+        return "exporter";
+    case GS_KIND_UI:
+        return "ui";
+    default:
+        return "invalid";
     }
 }
 
@@ -59,11 +64,20 @@ std::string check_vtable(gs_plugin_kind kind, const void *vtable) {
     const auto *head = static_cast<const VtableHead *>(vtable);
     size_t min_size = 0;
     switch (kind) {
-    case GS_KIND_DRIVER: min_size = offsetof(gs_driver_vtable, read); break;
-    case GS_KIND_STORAGE: min_size = offsetof(gs_storage_vtable, get_service); break;
-    case GS_KIND_EXPORTER: min_size = offsetof(gs_exporter_vtable, consume_samples); break;
-    case GS_KIND_UI: min_size = offsetof(gs_ui_vtable, on_samples); break;
-    default: return "unknown kind";
+    case GS_KIND_DRIVER:
+        min_size = offsetof(gs_driver_vtable, read);
+        break;
+    case GS_KIND_STORAGE:
+        min_size = offsetof(gs_storage_vtable, get_service);
+        break;
+    case GS_KIND_EXPORTER:
+        min_size = offsetof(gs_exporter_vtable, consume_samples);
+        break;
+    case GS_KIND_UI:
+        min_size = offsetof(gs_ui_vtable, on_samples);
+        break;
+    default:
+        return "unknown kind";
     }
     if (head->struct_size < min_size)
         return "vtable struct_size " + std::to_string(head->struct_size) + " is smaller than " +
@@ -84,7 +98,9 @@ std::string check_vtable(gs_plugin_kind kind, const void *vtable) {
     return "";
 }
 
-std::string text(const char *s) { return s ? s : ""; }
+std::string text(const char *s) {
+    return s ? s : "";
+}
 
 } // namespace
 
@@ -137,7 +153,8 @@ size_t PluginRegistry::load_file(const std::string &path) {
     }
     if (GS_ABI_MINOR_OF(abi) > GS_ABI_VERSION_MINOR) {
         refuse_line(path, "ABI " + std::to_string(GS_ABI_MAJOR_OF(abi)) + "." +
-                              std::to_string(GS_ABI_MINOR_OF(abi)) + " is newer than the kernel's " +
+                              std::to_string(GS_ABI_MINOR_OF(abi)) +
+                              " is newer than the kernel's " +
                               std::to_string(GS_ABI_VERSION_MAJOR) + "." +
                               std::to_string(GS_ABI_VERSION_MINOR));
         return 0;
@@ -181,8 +198,8 @@ size_t PluginRegistry::load_file(const std::string &path) {
             continue;
         }
         if (plugins_.count(id)) {
-            refuse_line(where, "duplicate id: '" + id + "' is already loaded from " +
-                                   plugins_[id]->path);
+            refuse_line(where,
+                        "duplicate id: '" + id + "' is already loaded from " + plugins_[id]->path);
             continue;
         }
         auto plugin = std::make_shared<LoadedPlugin>();
@@ -225,7 +242,8 @@ size_t PluginRegistry::load_dir(const std::string &dir) {
             files.push_back(entry.path().string());
     std::sort(files.begin(), files.end());
     size_t n = 0;
-    for (const auto &f : files) n += load_file(f);
+    for (const auto &f : files)
+        n += load_file(f);
     return n;
 }
 
@@ -236,7 +254,8 @@ std::shared_ptr<const LoadedPlugin> PluginRegistry::find(const std::string &id) 
 
 std::vector<std::shared_ptr<const LoadedPlugin>> PluginRegistry::all() const {
     std::vector<std::shared_ptr<const LoadedPlugin>> out;
-    for (const auto &kv : plugins_) out.push_back(kv.second);
+    for (const auto &kv : plugins_)
+        out.push_back(kv.second);
     return out;
 }
 

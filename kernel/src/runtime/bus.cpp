@@ -32,10 +32,13 @@ OwnedEvent OwnedEvent::copy_of(const gs_event &e) {
 }
 
 gs_event OwnedEvent::view() const {
-    return gs_event{sizeof(gs_event), severity,
-                    ts_utc_ns,        type.c_str(),
+    return gs_event{sizeof(gs_event),
+                    severity,
+                    ts_utc_ns,
+                    type.c_str(),
                     source.empty() ? nullptr : source.c_str(),
-                    circuit,          state,
+                    circuit,
+                    state,
                     message.c_str()};
 }
 
@@ -44,11 +47,15 @@ BatchView::BatchView(const OwnedBatch &batch) {
     for (const auto &v : batch.values)
         values_.push_back(
             gs_value{sizeof(gs_value), v.circuit, v.data.c_str(), v.value, v.quality, v.detail});
-    view_ = gs_sample_batch{sizeof(gs_sample_batch), 0, batch.source.c_str(), batch.ts_utc_ns,
-                            values_.data(), values_.size(), sizeof(gs_value)};
+    view_ = gs_sample_batch{sizeof(gs_sample_batch), 0,
+                            batch.source.c_str(),    batch.ts_utc_ns,
+                            values_.data(),          values_.size(),
+                            sizeof(gs_value)};
 }
 
-Bus::~Bus() { stop(); }
+Bus::~Bus() {
+    stop();
+}
 
 void Bus::add_consumer(ConsumerOptions options) {
     auto c = std::make_unique<Consumer>();
@@ -59,7 +66,8 @@ void Bus::add_consumer(ConsumerOptions options) {
 void Bus::start() {
     if (started_) return;
     started_ = true;
-    for (auto &c : consumers_) c->thread = std::thread([this, ptr = c.get()] { run(*ptr); });
+    for (auto &c : consumers_)
+        c->thread = std::thread([this, ptr = c.get()] { run(*ptr); });
 }
 
 void Bus::stop() {

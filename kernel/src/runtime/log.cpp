@@ -14,16 +14,23 @@ std::mutex g_mutex;
 
 const char *level_name(gs_log_level level) {
     switch (level) {
-    case GS_LOG_DEBUG: return "debug";
-    case GS_LOG_INFO: return "info";
-    case GS_LOG_WARNING: return "warning";
-    case GS_LOG_ERROR: return "error";
-    default: return "?";
+    case GS_LOG_DEBUG:
+        return "debug";
+    case GS_LOG_INFO:
+        return "info";
+    case GS_LOG_WARNING:
+        return "warning";
+    case GS_LOG_ERROR:
+        return "error";
+    default:
+        return "?";
     }
 }
 } // namespace
 
-void set_log_level(gs_log_level level) { g_level = level; }
+void set_log_level(gs_log_level level) {
+    g_level = level;
+}
 
 void log_line(gs_log_level level, const std::string &who, const std::string &message) {
     if (level < g_level.load()) return;

@@ -21,15 +21,22 @@ template <class F> gs_status call_plugin(F &&f) {
     }
 }
 
-std::string status_text(gs_status st) { return "status " + std::to_string(st); }
+std::string status_text(gs_status st) {
+    return "status " + std::to_string(st);
+}
 
 int start_rank(gs_plugin_kind kind) {
     switch (kind) {
-    case GS_KIND_STORAGE: return 0;
-    case GS_KIND_EXPORTER: return 1;
-    case GS_KIND_UI: return 2;
-    case GS_KIND_DRIVER: return 3;
-    default: return 4;
+    case GS_KIND_STORAGE:
+        return 0;
+    case GS_KIND_EXPORTER:
+        return 1;
+    case GS_KIND_UI:
+        return 2;
+    case GS_KIND_DRIVER:
+        return 3;
+    default:
+        return 4;
     }
 }
 
@@ -68,24 +75,36 @@ bool value_has_type(const YAML::Node &node, gs_config_type type) {
     double d = 0;
     bool b = false;
     switch (type) {
-    case GS_CONFIG_STRING: return true;
+    case GS_CONFIG_STRING:
+        return true;
     case GS_CONFIG_INT:
-    case GS_CONFIG_DURATION_MS: return YAML::convert<int64_t>::decode(node, i);
-    case GS_CONFIG_DOUBLE: return YAML::convert<double>::decode(node, d);
-    case GS_CONFIG_BOOL: return YAML::convert<bool>::decode(node, b);
-    default: return true;
+    case GS_CONFIG_DURATION_MS:
+        return YAML::convert<int64_t>::decode(node, i);
+    case GS_CONFIG_DOUBLE:
+        return YAML::convert<double>::decode(node, d);
+    case GS_CONFIG_BOOL:
+        return YAML::convert<bool>::decode(node, b);
+    default:
+        return true;
     }
 }
 
 const char *config_type_name(gs_config_type type) {
     switch (type) {
-    case GS_CONFIG_STRING: return "a string";
-    case GS_CONFIG_INT: return "an integer";
-    case GS_CONFIG_DURATION_MS: return "a duration in milliseconds";
-    case GS_CONFIG_DOUBLE: return "a number";
-    case GS_CONFIG_BOOL: return "true or false";
-    case GS_CONFIG_SECTION: return "a map or a list";
-    default: return "a value";
+    case GS_CONFIG_STRING:
+        return "a string";
+    case GS_CONFIG_INT:
+        return "an integer";
+    case GS_CONFIG_DURATION_MS:
+        return "a duration in milliseconds";
+    case GS_CONFIG_DOUBLE:
+        return "a number";
+    case GS_CONFIG_BOOL:
+        return "true or false";
+    case GS_CONFIG_SECTION:
+        return "a map or a list";
+    default:
+        return "a value";
     }
 }
 
@@ -121,7 +140,8 @@ Runtime::Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions option
 Runtime::~Runtime() {
     stop();
     // Destroy in reverse start order.
-    while (!instances_.empty()) instances_.pop_back();
+    while (!instances_.empty())
+        instances_.pop_back();
 }
 
 const void *Runtime::service(const std::string &id) {
@@ -176,13 +196,11 @@ void Runtime::check_section(const LoadedPlugin &plugin, Diagnostics &diag) {
                            "unknown key for plugin '" + plugin.id + "'");
 }
 
-Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
-                                   Diagnostics &diag) {
+Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin, Diagnostics &diag) {
     check_section(*plugin, diag);
     auto it = site_.plugins.find(plugin->id);
-    ConfigNode section{it == site_.plugins.end() ? YAML::Node(YAML::NodeType::Map)
-                                                 : it->second.node,
-                       site_.file};
+    ConfigNode section{
+        it == site_.plugins.end() ? YAML::Node(YAML::NodeType::Map) : it->second.node, site_.file};
     auto host = std::make_unique<HostContext>(plugin->id, section, hooks());
     auto inst = std::make_unique<Instance>(plugin, std::move(host));
     Lifecycle lc = lifecycle_of(*plugin);
@@ -206,8 +224,8 @@ Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
     }
     if (st != GS_OK || !handle) {
         diag.error(where, "plugins." + plugin->id,
-                   "plugin '" + plugin->id + "' could not be created: " +
-                       inst->host->take_error(status_text(st)));
+                   "plugin '" + plugin->id +
+                       "' could not be created: " + inst->host->take_error(status_text(st)));
         return nullptr;
     }
     inst->handle = handle;
@@ -217,7 +235,8 @@ Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
 
 void Runtime::validate_profiles(Diagnostics &diag) {
     std::set<std::string> used;
-    for (const auto &s : site_.sources) used.insert(s.profile);
+    for (const auto &s : site_.sources)
+        used.insert(s.profile);
     for (const auto &[id, profile] : site_.profiles) {
         auto plugin = registry_.find(profile.driver);
         if (!plugin || !plugin->driver()) {
@@ -227,9 +246,9 @@ void Runtime::validate_profiles(Diagnostics &diag) {
             continue;
         }
         HostContext check_host("check:" + profile.driver, ConfigNode{});
-        const gs_config *defaults =
-            profile.defaults.IsDefined() ? check_host.handle(profile.defaults, profile.file)
-                                         : nullptr;
+        const gs_config *defaults = profile.defaults.IsDefined()
+                                        ? check_host.handle(profile.defaults, profile.file)
+                                        : nullptr;
         for (size_t i = 0; i < profile.points.size(); ++i) {
             const auto &point = profile.points[i];
             gs_status st = call_plugin([&] {
@@ -316,7 +335,8 @@ void Runtime::build(Diagnostics &diag) {
     std::stable_sort(wanted.begin(), wanted.end(), [](const auto &a, const auto &b) {
         return start_rank(a->kind) < start_rank(b->kind);
     });
-    for (auto &plugin : wanted) create_instance(plugin, diag);
+    for (auto &plugin : wanted)
+        create_instance(plugin, diag);
     add_sources(diag);
 }
 
@@ -336,7 +356,8 @@ void Runtime::wire_bus() {
             c.lossless = true;
             c.on_batch = [=](const OwnedBatch &b) {
                 BatchView view(b);
-                return report(call_plugin([&] { return vt->append_samples(inst->handle, &view.get()); }));
+                return report(
+                    call_plugin([&] { return vt->append_samples(inst->handle, &view.get()); }));
             };
             c.on_event = [=](const OwnedEvent &e) {
                 gs_event ev = e.view();
@@ -346,19 +367,21 @@ void Runtime::wire_bus() {
             if (vt->consume_samples)
                 c.on_batch = [=](const OwnedBatch &b) {
                     BatchView view(b);
-                    return report(
-                        call_plugin([&] { return vt->consume_samples(inst->handle, &view.get()); }));
+                    return report(call_plugin(
+                        [&] { return vt->consume_samples(inst->handle, &view.get()); }));
                 };
             if (vt->consume_event)
                 c.on_event = [=](const OwnedEvent &e) {
                     gs_event ev = e.view();
-                    return report(call_plugin([&] { return vt->consume_event(inst->handle, &ev); }));
+                    return report(
+                        call_plugin([&] { return vt->consume_event(inst->handle, &ev); }));
                 };
         } else if (auto *vt = p.ui()) {
             if (GS_HAS_FIELD(vt, gs_ui_vtable, on_samples) && vt->on_samples)
                 c.on_batch = [=](const OwnedBatch &b) {
                     BatchView view(b);
-                    return report(call_plugin([&] { return vt->on_samples(inst->handle, &view.get()); }));
+                    return report(
+                        call_plugin([&] { return vt->on_samples(inst->handle, &view.get()); }));
                 };
             if (GS_HAS_FIELD(vt, gs_ui_vtable, on_event) && vt->on_event)
                 c.on_event = [=](const OwnedEvent &e) {

@@ -118,7 +118,7 @@ struct PluginSection {
 };
 
 struct SiteModel {
-    std::string file;        // the site file
+    std::string file; // the site file
     std::string name;
     std::string timezone = "UTC";
     std::vector<std::string> profile_dirs;

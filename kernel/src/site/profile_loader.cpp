@@ -84,8 +84,7 @@ void load_profile_dir(const std::string &dir, SiteModel &site, Diagnostics &diag
     std::vector<fs::path> files;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".yaml")
-            files.push_back(it->path());
+        if (it->is_regular_file() && it->path().extension() == ".yaml") files.push_back(it->path());
     }
     std::sort(files.begin(), files.end()); // stable order, stable messages
     for (const auto &path : files) {

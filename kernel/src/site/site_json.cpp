@@ -8,20 +8,23 @@ namespace {
 
 std::string strings(const std::vector<std::string> &items) {
     std::string out = "[";
-    for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_string(items[i]);
+    for (size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + json_string(items[i]);
     return out + "]";
 }
 
 std::string node_json(const HierarchyNode &node) {
-    std::string out = "{\"name\": " + json_string(node.name) + ", \"loads\": " +
-                      strings(node.loads) + ", \"hierarchies\": " + strings(node.hierarchies) +
-                      ", \"children\": [";
+    std::string out = "{\"name\": " + json_string(node.name) +
+                      ", \"loads\": " + strings(node.loads) +
+                      ", \"hierarchies\": " + strings(node.hierarchies) + ", \"children\": [";
     for (size_t i = 0; i < node.children.size(); ++i)
         out += (i ? ", " : "") + node_json(node.children[i]);
     return out + "]}";
 }
 
-const char *boolean(bool b) { return b ? "true" : "false"; }
+const char *boolean(bool b) {
+    return b ? "true" : "false";
+}
 
 } // namespace
 

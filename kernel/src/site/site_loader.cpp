@@ -135,8 +135,7 @@ void read_plugins(const YAML::Node &node, const std::string &file, SiteModel &si
     for (const auto &kv : node) {
         std::string id = kv.first.Scalar();
         if (!kv.second.IsMap() && !kv.second.IsNull())
-            diag.error(location_of(kv.second, file), "plugins." + id,
-                       "expected a map of settings");
+            diag.error(location_of(kv.second, file), "plugins." + id, "expected a map of settings");
         site.plugins[id] = PluginSection{id, kv.second, location_of(kv.first, file)};
     }
 }
@@ -144,8 +143,8 @@ void read_plugins(const YAML::Node &node, const std::string &file, SiteModel &si
 void check_load(const std::string &load, const Location &where, const std::string &field,
                 const SiteModel &site, Diagnostics &diag) {
     auto slash = load.rfind('/');
-    const Source *source = slash == std::string::npos ? nullptr
-                                                      : site.find_source(load.substr(0, slash));
+    const Source *source =
+        slash == std::string::npos ? nullptr : site.find_source(load.substr(0, slash));
     if (!source) {
         diag.error(where, field, "load '" + load + "' names no source (expected SOURCE/CIRCUIT)");
         return;
@@ -155,18 +154,20 @@ void check_load(const std::string &load, const Location &where, const std::strin
     diag.error(where, field, "load '" + load + "': source has no such circuit");
 }
 
-void check_hierarchy_node(const HierarchyNode &node, const std::string &path,
-                          const SiteModel &site, Diagnostics &diag) {
-    for (const auto &load : node.loads) check_load(load, node.where, path + ".loads", site, diag);
+void check_hierarchy_node(const HierarchyNode &node, const std::string &path, const SiteModel &site,
+                          Diagnostics &diag) {
+    for (const auto &load : node.loads)
+        check_load(load, node.where, path + ".loads", site, diag);
     for (const auto &name : node.hierarchies) {
         bool found = false;
-        for (const auto &h : site.hierarchies) found = found || h.name == name;
+        for (const auto &h : site.hierarchies)
+            found = found || h.name == name;
         if (!found)
             diag.error(node.where, path + ".hierarchies", "no hierarchy named '" + name + "'");
     }
     for (size_t i = 0; i < node.children.size(); ++i)
-        check_hierarchy_node(node.children[i], path + ".children[" + std::to_string(i) + "]",
-                             site, diag);
+        check_hierarchy_node(node.children[i], path + ".children[" + std::to_string(i) + "]", site,
+                             diag);
 }
 
 // References between parts: profiles -> catalog, sources -> profiles, circuits -> models, ...
@@ -252,7 +253,8 @@ SiteModel load_site(const std::string &site_file, const LoadOptions &options) {
     fs::path base = fs::path(site_file).parent_path();
     for (const auto &dir : top.get<std::vector<std::string>>("profiles", {}))
         site.profile_dirs.push_back((base / dir).lexically_normal().string());
-    for (const auto &dir : site.profile_dirs) load_profile_dir(dir, site, diag);
+    for (const auto &dir : site.profile_dirs)
+        load_profile_dir(dir, site, diag);
 
     size_t i = 0;
     for (const auto &node : list_of(top, "data"))
@@ -260,8 +262,7 @@ SiteModel load_site(const std::string &site_file, const LoadOptions &options) {
                       diag);
     i = 0;
     for (const auto &node : list_of(top, "models"))
-        read_model(node, site_file, "models[" + std::to_string(i++) + "]", true, site.models,
-                   diag);
+        read_model(node, site_file, "models[" + std::to_string(i++) + "]", true, site.models, diag);
     i = 0;
     for (const auto &node : list_of(top, "sources"))
         read_source(node, site_file, "sources[" + std::to_string(i++) + "]", site, diag);

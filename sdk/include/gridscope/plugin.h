@@ -69,7 +69,7 @@ extern "C" {
 #define GS_ABI_MINOR_OF(v) (((uint32_t)(v)) & 0xffffu)
 
 /* True when a struct whose first member is struct_size holds `field` entirely. */
-#define GS_HAS_FIELD(ptr, type, field) \
+#define GS_HAS_FIELD(ptr, type, field)                                                             \
     ((ptr)->struct_size >= offsetof(type, field) + sizeof(((const type *)0)->field))
 
 /* The one symbol a plugin library exports (see gs_module_entry_fn below). */
@@ -89,16 +89,16 @@ typedef int32_t gs_status;
 
 enum {
     GS_OK = 0,
-    GS_ERR_FAILED = -1,        /* generic hard failure; the message says why */
-    GS_ERR_INVALID_ARG = -2,   /* an argument or a config value is wrong */
-    GS_ERR_UNSUPPORTED = -3,   /* the operation is not supported by this plugin or host */
-    GS_ERR_NOT_FOUND = -4,     /* no such key, source, series, service */
-    GS_ERR_NO_MEMORY = -5,     /* allocation failed */
-    GS_ERR_TIMEOUT = -6,       /* the operation did not complete in its allotted time */
-    GS_ERR_IO = -7,            /* an I/O or protocol error */
+    GS_ERR_FAILED = -1,           /* generic hard failure; the message says why */
+    GS_ERR_INVALID_ARG = -2,      /* an argument or a config value is wrong */
+    GS_ERR_UNSUPPORTED = -3,      /* the operation is not supported by this plugin or host */
+    GS_ERR_NOT_FOUND = -4,        /* no such key, source, series, service */
+    GS_ERR_NO_MEMORY = -5,        /* allocation failed */
+    GS_ERR_TIMEOUT = -6,          /* the operation did not complete in its allotted time */
+    GS_ERR_IO = -7,               /* an I/O or protocol error */
     GS_ERR_BUFFER_TOO_SMALL = -8, /* the caller's buffer is too small; the needed size is given */
-    GS_ERR_RETRY_LATER = -9,   /* transient: nothing was done, the same call may succeed later */
-    GS_ERR_STATE = -10         /* called in the wrong lifecycle state */
+    GS_ERR_RETRY_LATER = -9,      /* transient: nothing was done, the same call may succeed later */
+    GS_ERR_STATE = -10            /* called in the wrong lifecycle state */
 };
 
 /* ----------------------------------------------------------------------------------------- */
@@ -138,7 +138,7 @@ typedef enum gs_config_type {
     GS_CONFIG_INT = 2,
     GS_CONFIG_DOUBLE = 3,
     GS_CONFIG_BOOL = 4,
-    GS_CONFIG_SECTION = 5, /* a nested map or list, read with config_child / config_visit */
+    GS_CONFIG_SECTION = 5,    /* a nested map or list, read with config_child / config_visit */
     GS_CONFIG_DURATION_MS = 6 /* an integer number of milliseconds */
 } gs_config_type;
 
@@ -165,11 +165,11 @@ typedef enum gs_event_state {
 /* One measured value of one circuit. */
 typedef struct gs_value {
     uint32_t struct_size;
-    uint32_t circuit;   /* 1-based circuit (load) of the source; 0 = the source as a whole */
-    const char *data;   /* catalog data name, e.g. "IEaPInst" */
-    double value;       /* in catalog units; meaningful only when quality is GOOD */
-    uint32_t quality;   /* gs_quality */
-    int32_t detail;     /* protocol detail, e.g. the Modbus exception code; 0 if none */
+    uint32_t circuit; /* 1-based circuit (load) of the source; 0 = the source as a whole */
+    const char *data; /* catalog data name, e.g. "IEaPInst" */
+    double value;     /* in catalog units; meaningful only when quality is GOOD */
+    uint32_t quality; /* gs_quality */
+    int32_t detail;   /* protocol detail, e.g. the Modbus exception code; 0 if none */
 } gs_value;
 
 /* The values one source produced at one instant: one device poll. `values` is an array of
@@ -177,12 +177,12 @@ typedef struct gs_value {
  * sizeof(gs_value)), so that gs_value can grow without breaking readers. */
 typedef struct gs_sample_batch {
     uint32_t struct_size;
-    uint32_t reserved;       /* 0 */
-    const char *source;      /* the source's name in the site model */
-    int64_t ts_utc_ns;       /* when the values were measured */
+    uint32_t reserved;  /* 0 */
+    const char *source; /* the source's name in the site model */
+    int64_t ts_utc_ns;  /* when the values were measured */
     const gs_value *values;
     size_t value_count;
-    size_t value_stride;     /* sizeof(gs_value) as the producer was compiled */
+    size_t value_stride; /* sizeof(gs_value) as the producer was compiled */
 } gs_sample_batch;
 
 /* An event or alarm. `type` is a stable dotted identifier: "comm.lost", "comm.restored",
@@ -190,7 +190,7 @@ typedef struct gs_sample_batch {
  * "device.alarm", or a plugin's own "<plugin-id>.<name>". */
 typedef struct gs_event {
     uint32_t struct_size;
-    uint32_t severity;   /* gs_severity */
+    uint32_t severity; /* gs_severity */
     int64_t ts_utc_ns;
     const char *type;
     const char *source;  /* source name, or NULL for site-wide events */
@@ -213,11 +213,11 @@ typedef struct gs_config gs_config;
  * refused), documents the plugin (`gridscope plugins`) and can build a UI form. */
 typedef struct gs_config_field {
     uint32_t struct_size;
-    uint32_t type;              /* gs_config_type */
-    const char *key;            /* top-level key in the plugin's section */
-    uint32_t required;          /* 1 if the key must be present */
-    uint32_t reserved;          /* 0 */
-    const char *default_value;  /* textual default, or NULL */
+    uint32_t type;             /* gs_config_type */
+    const char *key;           /* top-level key in the plugin's section */
+    uint32_t required;         /* 1 if the key must be present */
+    uint32_t reserved;         /* 0 */
+    const char *default_value; /* textual default, or NULL */
     const char *description;
 } gs_config_field;
 
@@ -239,8 +239,8 @@ typedef struct gs_host gs_host;
  * [any-thread] unless stated otherwise, and never blocks for long. */
 struct gs_host {
     uint32_t struct_size;
-    uint32_t abi_version;      /* the kernel's GS_ABI_VERSION */
-    void *host_data;           /* the host's own; plugins leave it alone */
+    uint32_t abi_version; /* the kernel's GS_ABI_VERSION */
+    void *host_data;      /* the host's own; plugins leave it alone */
 
     /* Writes one log line attributed to this instance. */
     void (*log)(const gs_host *host, int32_t level /* gs_log_level */, const char *message);
@@ -311,10 +311,10 @@ typedef void (*gs_destroy_fn)(gs_instance *instance);
 /* A point of a device profile as the driver sees it. */
 typedef struct gs_point {
     uint32_t struct_size;
-    uint32_t circuit;          /* 1-based circuit the value belongs to; 0 = the source itself */
-    const char *data;          /* catalog data name */
-    const char *unit;          /* catalog unit of the value ("Wh"), "" if none */
-    const gs_config *attrs;    /* the point's entry in the profile: driver-specific keys */
+    uint32_t circuit;       /* 1-based circuit the value belongs to; 0 = the source itself */
+    const char *data;       /* catalog data name */
+    const char *unit;       /* catalog unit of the value ("Wh"), "" if none */
+    const gs_config *attrs; /* the point's entry in the profile: driver-specific keys */
 } gs_point;
 
 /* A data source (a device) the driver must poll. */
@@ -327,16 +327,16 @@ typedef struct gs_source {
     const gs_config *defaults; /* the profile's `defaults` section, or NULL */
     const gs_point *points;
     size_t point_count;
-    size_t point_stride;       /* sizeof(gs_point) as the host was compiled */
-    int64_t period_ms;         /* polling period */
+    size_t point_stride; /* sizeof(gs_point) as the host was compiled */
+    int64_t period_ms;   /* polling period */
 } gs_source;
 
 /* Receives the values of an on-demand read or the devices found by a scan. Borrowed data. */
 typedef gs_status (*gs_values_fn)(void *payload, const gs_sample_batch *batch);
 /* Receives one device found by a scan, described as a flat list of key/value strings
  * (keys[i] = values[i]), e.g. unit, vendor, family, model, profile, circuits. */
-typedef gs_status (*gs_found_fn)(void *payload, const char *const *keys,
-                                 const char *const *values, size_t count);
+typedef gs_status (*gs_found_fn)(void *payload, const char *const *keys, const char *const *values,
+                                 size_t count);
 
 typedef struct gs_driver_vtable {
     uint32_t struct_size;
@@ -430,19 +430,19 @@ typedef struct gs_ui_vtable {
 
 typedef struct gs_plugin_descriptor {
     uint32_t struct_size;
-    uint32_t kind;               /* gs_plugin_kind */
-    const char *id;              /* stable, unique among loaded plugins: "driver_modbus" */
-    const char *version;         /* the plugin's own version, "1.2.0" */
-    const char *description;     /* one line */
+    uint32_t kind;                        /* gs_plugin_kind */
+    const char *id;                       /* stable, unique among loaded plugins: "driver_modbus" */
+    const char *version;                  /* the plugin's own version, "1.2.0" */
+    const char *description;              /* one line */
     const gs_config_field *config_fields; /* the keys its section accepts */
     size_t config_field_count;
-    const void *vtable;          /* gs_driver_vtable, gs_storage_vtable, ... as kind says */
+    const void *vtable; /* gs_driver_vtable, gs_storage_vtable, ... as kind says */
 } gs_plugin_descriptor;
 
 typedef struct gs_module {
     uint32_t struct_size;
-    uint32_t abi_version;        /* GS_ABI_VERSION the module was built against */
-    const char *name;            /* the library's name, for messages */
+    uint32_t abi_version; /* GS_ABI_VERSION the module was built against */
+    const char *name;     /* the library's name, for messages */
     const gs_plugin_descriptor *const *plugins;
     size_t plugin_count;
 } gs_module;

@@ -69,9 +69,13 @@ public:
 // A config field descriptor for a plugin's config_fields table.
 constexpr gs_config_field field(gs_config_type type, const char *key, const char *default_value,
                                 const char *description, bool required = false) {
-    return gs_config_field{sizeof(gs_config_field), static_cast<uint32_t>(type), key,
-                           required ? 1u : 0u,      0u,
-                           default_value,           description};
+    return gs_config_field{sizeof(gs_config_field),
+                           static_cast<uint32_t>(type),
+                           key,
+                           required ? 1u : 0u,
+                           0u,
+                           default_value,
+                           description};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,8 +160,8 @@ public:
     SampleBatch(std::string source, int64_t ts_utc_ns)
         : source_(std::move(source)), ts_utc_ns_(ts_utc_ns) {}
 
-    void add(uint32_t circuit, std::string data, double value,
-             gs_quality quality = GS_QUALITY_GOOD, int32_t detail = 0) {
+    void add(uint32_t circuit, std::string data, double value, gs_quality quality = GS_QUALITY_GOOD,
+             int32_t detail = 0) {
         names_.push_back(std::move(data));
         values_.push_back(gs_value{sizeof(gs_value), circuit, nullptr, value,
                                    static_cast<uint32_t>(quality), detail});
@@ -166,9 +170,11 @@ public:
 
     // The C view; valid until the batch is modified or destroyed.
     const gs_sample_batch &view() {
-        for (size_t i = 0; i < values_.size(); ++i) values_[i].data = names_[i].c_str();
-        batch_ = gs_sample_batch{sizeof(gs_sample_batch), 0,          source_.c_str(), ts_utc_ns_,
-                                 values_.data(),          values_.size(), sizeof(gs_value)};
+        for (size_t i = 0; i < values_.size(); ++i)
+            values_[i].data = names_[i].c_str();
+        batch_ = gs_sample_batch{
+            sizeof(gs_sample_batch), 0, source_.c_str(), ts_utc_ns_, values_.data(), values_.size(),
+            sizeof(gs_value)};
         return batch_;
     }
 
@@ -273,13 +279,15 @@ template <class F> gs_status guarded(const gs_host *host, F &&f) noexcept {
     }
 }
 
-template <class T> T &self(gs_instance *instance) { return *reinterpret_cast<T *>(instance); }
+template <class T> T &self(gs_instance *instance) {
+    return *reinterpret_cast<T *>(instance);
+}
 template <class T> const gs_host *host_of(gs_instance *instance) {
     return self<T>(instance).host().raw();
 }
 
-#define GS_DETAIL_HAS_MEMBER(name)                                                             \
-    template <class T, class = void> struct has_##name : std::false_type {};                   \
+#define GS_DETAIL_HAS_MEMBER(name)                                                                 \
+    template <class T, class = void> struct has_##name : std::false_type {};                       \
     template <class T> struct has_##name<T, std::void_t<decltype(&T::name)>> : std::true_type {};
 GS_DETAIL_HAS_MEMBER(read)
 GS_DETAIL_HAS_MEMBER(write)
@@ -313,14 +321,13 @@ template <class T> gs_status stop(gs_instance *i) noexcept {
 }
 
 // A batch as a C++ object: calls T::method(const gs_sample_batch &).
-#define GS_DETAIL_BATCH_THUNK(method)                                                          \
-    template <class T>                                                                         \
-    gs_status method(gs_instance *i, const gs_sample_batch *batch) noexcept {                  \
-        return guarded(host_of<T>(i), [&] { self<T>(i).method(*batch); });                     \
+#define GS_DETAIL_BATCH_THUNK(method)                                                              \
+    template <class T> gs_status method(gs_instance *i, const gs_sample_batch *batch) noexcept {   \
+        return guarded(host_of<T>(i), [&] { self<T>(i).method(*batch); });                         \
     }
-#define GS_DETAIL_EVENT_THUNK(method)                                                          \
-    template <class T> gs_status method(gs_instance *i, const gs_event *event) noexcept {     \
-        return guarded(host_of<T>(i), [&] { self<T>(i).method(*event); });                     \
+#define GS_DETAIL_EVENT_THUNK(method)                                                              \
+    template <class T> gs_status method(gs_instance *i, const gs_event *event) noexcept {          \
+        return guarded(host_of<T>(i), [&] { self<T>(i).method(*event); });                         \
     }
 GS_DETAIL_BATCH_THUNK(append_samples)
 GS_DETAIL_BATCH_THUNK(consume_samples)
@@ -359,8 +366,7 @@ template <class T> gs_status add_source(gs_instance *i, const gs_source *source)
 }
 // T::read(source) returns the batches to hand over.
 template <class T>
-gs_status read(gs_instance *i, const char *source, gs_values_fn on_values,
-               void *payload) noexcept {
+gs_status read(gs_instance *i, const char *source, gs_values_fn on_values, void *payload) noexcept {
     return guarded(host_of<T>(i), [&] {
         std::vector<SampleBatch> batches = self<T>(i).read(std::string(source));
         for (auto &b : batches) {
@@ -395,12 +401,12 @@ gs_status scan(gs_instance *i, const gs_config *params, gs_found_fn on_found,
 
 // The thunk for an optional entry when T has the method, else NULL ("not supported"). The
 // thunk's body is instantiated only in the first case.
-#define GS_DETAIL_OPT(T, name)                                                                 \
-    ([] {                                                                                      \
-        if constexpr (has_##name<T>::value)                                                    \
-            return &detail::name<T>;                                                           \
-        else                                                                                   \
-            return static_cast<decltype(&detail::name<T>)>(nullptr);                           \
+#define GS_DETAIL_OPT(T, name)                                                                     \
+    ([] {                                                                                          \
+        if constexpr (has_##name<T>::value)                                                        \
+            return &detail::name<T>;                                                               \
+        else                                                                                       \
+            return static_cast<decltype(&detail::name<T>)>(nullptr);                               \
     }())
 
 template <class T> const void *vtable() {
@@ -438,9 +444,12 @@ template <class T> const void *vtable() {
         return &vt;
     } else {
         static_assert(T::kind == GS_KIND_UI, "T::kind must be a gs_plugin_kind");
-        static const gs_ui_vtable vt = {sizeof(gs_ui_vtable),           &create<T>,
-                                        &destroy<T>,                    &start<T>,
-                                        &stop<T>,                       GS_DETAIL_OPT(T, on_samples),
+        static const gs_ui_vtable vt = {sizeof(gs_ui_vtable),
+                                        &create<T>,
+                                        &destroy<T>,
+                                        &start<T>,
+                                        &stop<T>,
+                                        GS_DETAIL_OPT(T, on_samples),
                                         GS_DETAIL_OPT(T, on_event)};
         return &vt;
     }
@@ -472,13 +481,13 @@ template <class T> const gs_plugin_descriptor *descriptor() {
 
 // Declares the module's entry point; list the plugins' descriptors after the name:
 //   GS_DECLARE_MODULE("my_module", gs::descriptor<A>(), gs::descriptor<B>())
-#define GS_DECLARE_MODULE(module_name, ...)                                                    \
-    extern "C" GS_EXPORT const gs_module *gs_module_entry(uint32_t host_abi_version) {        \
-        if (GS_ABI_MAJOR_OF(host_abi_version) != GS_ABI_VERSION_MAJOR) return nullptr;         \
-        static const gs_plugin_descriptor *const plugins[] = {__VA_ARGS__};                    \
-        static const gs_module module = {sizeof(gs_module), GS_ABI_VERSION, module_name,       \
-                                         plugins, sizeof(plugins) / sizeof(plugins[0])};       \
-        return &module;                                                                        \
+#define GS_DECLARE_MODULE(module_name, ...)                                                        \
+    extern "C" GS_EXPORT const gs_module *gs_module_entry(uint32_t host_abi_version) {             \
+        if (GS_ABI_MAJOR_OF(host_abi_version) != GS_ABI_VERSION_MAJOR) return nullptr;             \
+        static const gs_plugin_descriptor *const plugins[] = {__VA_ARGS__};                        \
+        static const gs_module module = {sizeof(gs_module), GS_ABI_VERSION, module_name, plugins,  \
+                                         sizeof(plugins) / sizeof(plugins[0])};                    \
+        return &module;                                                                            \
     }
 
 #endif // GRIDSCOPE_PLUGIN_HPP

@@ -191,7 +191,8 @@ private:
         if (t.empty()) {
             if (path.empty()) return GS_OK;
             std::vector<const char *> segs;
-            for (const auto &s : path) segs.push_back(s.c_str());
+            for (const auto &s : path)
+                segs.push_back(s.c_str());
             return fn(payload, segs.data(), segs.size(), t.data().c_str());
         }
         for (const auto &kv : t) {

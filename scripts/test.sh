@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): installs what is missing, builds, and runs every
+# test twice: in a normal build and in an ASan+UBSan build (any sanitizer report fails).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh" --test
+"$root/scripts/check-format.sh"
+
+jobs=$(nproc)
+export CTEST_OUTPUT_ON_FAILURE=1
+status=0
+
+echo "== build (RelWithDebInfo)"
+"$root/scripts/build.sh" "$root/build"
+echo "== tests"
+ctest --test-dir "$root/build" -j "$jobs" --timeout 600 || status=1
+
+echo "== build (ASan+UBSan)"
+san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+BUILD_TYPE=Debug "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_C_FLAGS="$san" \
+  -DCMAKE_CXX_FLAGS="$san" -DGRIDSCOPE_SANITIZED=ON
+echo "== tests under ASan+UBSan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$root/build-asan" -j "$jobs" --timeout 900 -LE no-sanitizer || status=1
+
+[ $status -eq 0 ] && echo "all test suites passed" || echo "some tests FAILED"
+exit $status
