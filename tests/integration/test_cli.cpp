@@ -93,3 +93,35 @@ TEST_CASE("a reload that fails keeps the running config; a good one is taken") {
     REQUIRE(code);
     CHECK(*code == 0);
 }
+
+TEST_CASE("gridscope passwd stores an Argon2id hash, refusing mismatches and weak passwords") {
+    std::string data = temp_dir("passwd");
+    auto mismatch =
+        run({kBin, "passwd", "--config", kDemo, "--data-dir", data, "--profile", "admin"},
+            std::string("correct horse battery\ncorrect horse batterY\n"));
+    CHECK(mismatch.code == 1);
+    CHECK(mismatch.err.find("the two passwords differ") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(data + "/passwords"));
+
+    auto weak = run({kBin, "passwd", "--config", kDemo, "--data-dir", data, "--profile", "admin"},
+                    std::string("Admin\nAdmin\n"));
+    CHECK(weak.code == 1);
+
+    auto ok = run({kBin, "passwd", "--config", kDemo, "--data-dir", data, "--profile", "admin"},
+                  std::string("correct horse battery\ncorrect horse battery\n"));
+    CHECK(ok.code == 0);
+    auto adv = run({kBin, "passwd", "--config", kDemo, "--data-dir", data, "--profile", "advanced"},
+                   std::string("another long secret\nanother long secret\n"));
+    CHECK(adv.code == 0);
+    std::ifstream in(data + "/passwords");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("admin:$argon2id$") != std::string::npos);
+    CHECK(text.find("advanced:$argon2id$") != std::string::npos);
+    CHECK(text.find("correct horse") == std::string::npos);
+    CHECK((std::filesystem::status(data + "/passwords").permissions() &
+           std::filesystem::perms::group_read) == std::filesystem::perms::none);
+
+    auto user = run({kBin, "passwd", "--config", kDemo, "--data-dir", data, "--profile", "user"},
+                    std::string("x\nx\n"));
+    CHECK(user.code == 2);
+}

@@ -21,5 +21,6 @@ struct CommonOptions {
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+int cmd_passwd(int argc, char **argv);
 
 } // namespace gs::kernel

@@ -15,6 +15,8 @@ Commands:
   run      --config FILE [--data-dir DIR] [--http-port P]   run a site
   check    --config FILE                                     validate a site and its profiles
   plugins  [--format json]                                   list the plugins found
+  passwd   --config FILE [--data-dir DIR] --profile admin|advanced
+                                                             set a password (read twice on stdin)
   version                                                    print versions
 
 Common options: --plugin-dir DIR (default: ../lib/gridscope beside the binary),
@@ -34,7 +36,7 @@ int main(int argc, char **argv) {
     }
     std::string command = argv[1];
     static const std::map<std::string, int (*)(int, char **)> commands{
-        {"run", cmd_run}, {"check", cmd_check}, {"plugins", cmd_plugins}};
+        {"run", cmd_run}, {"check", cmd_check}, {"plugins", cmd_plugins}, {"passwd", cmd_passwd}};
     if (command == "version") {
         std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
                   << "." << GS_ABI_VERSION_MINOR << ")\n";
