@@ -8,7 +8,7 @@
 
 static_assert(sizeof(gs_value) == 32);
 static_assert(sizeof(gs_host) == 128);
-static_assert(sizeof(gs_driver_vtable) == 80);
+static_assert(sizeof(gs_driver_vtable) == 88);
 
 int main() {
     return GS_OK;

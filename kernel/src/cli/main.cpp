@@ -15,6 +15,9 @@ Commands:
   run      --config FILE [--data-dir DIR] [--http-port P]   run a site
   check    --config FILE                                     validate a site and its profiles
   plugins  [--format json]                                   list the plugins found
+  read     --tcp HOST:PORT | --rtu DEV [--baud B --parity N|E|O] --unit N --profile ID
+           [--circuit K] [--timeout-ms T] [--format json]    read a device once
+  plan     --profile ID [--format json]                      the requests a profile makes
   passwd   --config FILE [--data-dir DIR] --profile admin|advanced
                                                              set a password (read twice on stdin)
   version                                                    print versions
@@ -36,7 +39,8 @@ int main(int argc, char **argv) {
     }
     std::string command = argv[1];
     static const std::map<std::string, int (*)(int, char **)> commands{
-        {"run", cmd_run}, {"check", cmd_check}, {"plugins", cmd_plugins}, {"passwd", cmd_passwd}};
+        {"run", cmd_run},       {"check", cmd_check}, {"plugins", cmd_plugins},
+        {"passwd", cmd_passwd}, {"read", cmd_read},   {"plan", cmd_plan}};
     if (command == "version") {
         std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
                   << "." << GS_ABI_VERSION_MINOR << ")\n";

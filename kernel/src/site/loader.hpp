@@ -18,6 +18,9 @@ struct LoadOptions {
 // Driver-specific keys (connections, profile points) are checked later by the drivers.
 SiteModel load_site(const std::string &site_file, const LoadOptions &options);
 
+// The catalog, models and profiles alone (no site file), for tools such as `gridscope read`.
+SiteModel load_profiles(const LoadOptions &options);
+
 // Pieces, for tests and tools.
 void load_catalog_file(const std::string &file, Catalog &catalog, Diagnostics &diag);
 void load_models_file(const std::string &file, std::map<std::string, Model> &models,

@@ -227,6 +227,17 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
 
 } // namespace
 
+SiteModel load_profiles(const LoadOptions &options) {
+    Diagnostics diag;
+    SiteModel site;
+    site.profile_dirs = options.profile_dirs;
+    for (const auto &dir : site.profile_dirs)
+        load_profile_dir(dir, site, diag);
+    cross_check(site, diag);
+    if (!diag.empty()) throw ConfigFailure(diag);
+    return site;
+}
+
 SiteModel load_site(const std::string &site_file, const LoadOptions &options) {
     Diagnostics diag;
     SiteModel site;

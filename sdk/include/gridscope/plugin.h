@@ -333,6 +333,8 @@ typedef struct gs_source {
 
 /* Receives the values of an on-demand read or the devices found by a scan. Borrowed data. */
 typedef gs_status (*gs_values_fn)(void *payload, const gs_sample_batch *batch);
+/* Receives a text (plain or JSON) from describe(). Borrowed for the call. */
+typedef gs_status (*gs_text_fn)(void *payload, const char *text);
 /* Receives one device found by a scan, described as a flat list of key/value strings
  * (keys[i] = values[i]), e.g. unit, vendor, family, model, profile, circuits. */
 typedef gs_status (*gs_found_fn)(void *payload, const char *const *keys, const char *const *values,
@@ -375,6 +377,12 @@ typedef struct gs_driver_vtable {
      * Optional. */
     gs_status (*scan)(gs_instance *instance, const gs_config *params, gs_found_fn on_found,
                       void *payload);
+
+    /* [kernel-thread] Describes how the driver polls an added source, for people and tools
+     * (`gridscope plan`): calls on_text once with plain text when json is 0, with a JSON
+     * document when json is 1. Optional. */
+    gs_status (*describe)(gs_instance *instance, const char *source, int32_t json,
+                          gs_text_fn on_text, void *payload);
 } gs_driver_vtable;
 
 typedef struct gs_storage_vtable {

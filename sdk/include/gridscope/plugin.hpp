@@ -292,6 +292,7 @@ template <class T> const gs_host *host_of(gs_instance *instance) {
 GS_DETAIL_HAS_MEMBER(read)
 GS_DETAIL_HAS_MEMBER(write)
 GS_DETAIL_HAS_MEMBER(scan)
+GS_DETAIL_HAS_MEMBER(describe)
 GS_DETAIL_HAS_MEMBER(consume_samples)
 GS_DETAIL_HAS_MEMBER(consume_event)
 GS_DETAIL_HAS_MEMBER(flush)
@@ -399,6 +400,17 @@ gs_status scan(gs_instance *i, const gs_config *params, gs_found_fn on_found,
     });
 }
 
+// T::describe(source, json) returns the text.
+template <class T>
+gs_status describe(gs_instance *i, const char *source, int32_t json, gs_text_fn on_text,
+                   void *payload) noexcept {
+    return guarded(host_of<T>(i), [&] {
+        std::string text = self<T>(i).describe(std::string(source), json != 0);
+        gs_status st = on_text(payload, text.c_str());
+        if (st != GS_OK) throw Error("describe: the host refused the text", st);
+    });
+}
+
 // The thunk for an optional entry when T has the method, else NULL ("not supported"). The
 // thunk's body is instantiated only in the first case.
 #define GS_DETAIL_OPT(T, name)                                                                     \
@@ -420,7 +432,8 @@ template <class T> const void *vtable() {
                                             &add_source<T>,
                                             GS_DETAIL_OPT(T, read),
                                             GS_DETAIL_OPT(T, write),
-                                            GS_DETAIL_OPT(T, scan)};
+                                            GS_DETAIL_OPT(T, scan),
+                                            GS_DETAIL_OPT(T, describe)};
         return &vt;
     } else if constexpr (T::kind == GS_KIND_STORAGE) {
         static const gs_storage_vtable vt = {sizeof(gs_storage_vtable),

@@ -1,0 +1,50 @@
+// gridscope plan --profile ID [--format json]: the requests the profile's driver makes to read
+// a device of that profile (for Modbus: functions, addresses, counts, and the points served).
+#include "cli/one_source.hpp"
+
+#include <iostream>
+
+namespace gs::kernel {
+
+namespace {
+gs_status print_text(void *payload, const char *text) {
+    *static_cast<std::string *>(payload) = text;
+    return GS_OK;
+}
+} // namespace
+
+int cmd_plan(int argc, char **argv) {
+    auto options = CommonOptions::value_options();
+    options.insert({"--profile", "--format"});
+    Args args(argc, argv, 2, options, {});
+    std::string profile = args.required("--profile");
+    bool json = args.get("--format", "text") == "json";
+    // The address is never contacted: the plan depends on the profile only.
+    YAML::Node entry(YAML::NodeType::Map);
+    entry["tcp"] = "127.0.0.1:502";
+    entry["unit"] = 1;
+    OneSource one;
+    try {
+        build_one_source(one, CommonOptions::from(args), profile, entry);
+    } catch (const ConfigFailure &f) {
+        std::cerr << f.diagnostics().str();
+        return 1;
+    }
+    const gs_driver_vtable *vt = one.driver->plugin->driver();
+    if (!GS_HAS_FIELD(vt, gs_driver_vtable, describe) || !vt->describe) {
+        std::cerr << "gridscope plan: driver '" << one.driver->plugin->id
+                  << "' does not describe its requests\n";
+        return 1;
+    }
+    std::string text;
+    gs_status st =
+        vt->describe(one.driver->handle, OneSource::kName, json ? 1 : 0, &print_text, &text);
+    if (st != GS_OK) {
+        std::cerr << "gridscope plan: " << one.driver->host->take_error("failed") << "\n";
+        return 1;
+    }
+    std::cout << text << (text.empty() || text.back() != '\n' ? "\n" : "");
+    return 0;
+}
+
+} // namespace gs::kernel

@@ -1,0 +1,138 @@
+// gridscope read --tcp HOST:PORT --unit N --profile ID [--circuit K] [--format json]
+// Reads a device once with its profile and prints its values in catalog units.
+#include "cli/json.hpp"
+#include "cli/one_source.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+namespace gs::kernel {
+
+namespace {
+
+struct Collected {
+    std::vector<OwnedBatch> batches;
+};
+
+gs_status collect(void *payload, const gs_sample_batch *batch) {
+    static_cast<Collected *>(payload)->batches.push_back(OwnedBatch::copy_of(*batch));
+    return GS_OK;
+}
+
+std::string number(double v) {
+    if (!std::isfinite(v)) return "null";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+const char *quality_name(uint32_t q) {
+    switch (q) {
+    case GS_QUALITY_GOOD:
+        return "good";
+    case GS_QUALITY_TIMEOUT:
+        return "timeout";
+    case GS_QUALITY_EXCEPTION:
+        return "exception";
+    case GS_QUALITY_DISCONNECTED:
+        return "disconnected";
+    case GS_QUALITY_BAD_RESPONSE:
+        return "bad response";
+    default:
+        return "invalid";
+    }
+}
+
+} // namespace
+
+int cmd_read(int argc, char **argv) {
+    auto options = CommonOptions::value_options();
+    options.insert(connection_options().begin(), connection_options().end());
+    options.insert({"--profile", "--circuit", "--format"});
+    Args args(argc, argv, 2, options, {});
+    std::string profile = args.required("--profile");
+    int circuit = args.integer("--circuit", 1);
+    bool json = args.get("--format", "text") == "json";
+    YAML::Node entry = connection_entry(args);
+
+    OneSource one;
+    try {
+        build_one_source(one, CommonOptions::from(args), profile, entry);
+    } catch (const ConfigFailure &f) {
+        std::cerr << f.diagnostics().str();
+        return 1;
+    }
+    if (circuit < 0 || static_cast<uint32_t>(circuit) > one.profile->circuits) {
+        std::cerr << "gridscope read: profile '" << profile << "' has " << one.profile->circuits
+                  << " circuit(s)\n";
+        return 2;
+    }
+    const gs_driver_vtable *vt = one.driver->plugin->driver();
+    if (!vt->read) {
+        std::cerr << "gridscope read: driver '" << one.driver->plugin->id
+                  << "' cannot read on demand\n";
+        return 1;
+    }
+    Collected got;
+    gs_status st = GS_ERR_FAILED;
+    try {
+        st = vt->read(one.driver->handle, OneSource::kName, &collect, &got);
+    } catch (...) {
+    }
+    if (st != GS_OK) {
+        std::cerr << "gridscope read: " << one.driver->host->take_error("read failed") << "\n";
+        return 1;
+    }
+    const Catalog &catalog = one.runtime->site().catalog;
+    std::map<std::string, double> good;
+    std::map<std::string, std::string> bad;
+    for (const auto &b : got.batches)
+        for (const auto &v : b.values) {
+            if (v.circuit != static_cast<uint32_t>(circuit) && v.circuit != 0) continue;
+            if (v.quality == GS_QUALITY_GOOD)
+                good[v.data] = v.value;
+            else
+                bad[v.data] = quality_name(v.quality);
+        }
+    auto unit_of = [&](const std::string &data) {
+        const DataDef *d = catalog.find(data);
+        return d ? d->unit : std::string();
+    };
+    if (json) {
+        std::cout << "{\"profile\": " << json_string(profile)
+                  << ", \"unit\": " << entry["unit"].as<int>() << ", \"circuit\": " << circuit
+                  << ", \"values\": {";
+        bool first = true;
+        for (const auto &[name, value] : good) {
+            std::cout << (first ? "\n  " : ",\n  ") << json_string(name)
+                      << ": {\"value\": " << number(value)
+                      << ", \"unit\": " << json_string(unit_of(name)) << "}";
+            first = false;
+        }
+        std::cout << (first ? "}" : "\n}");
+        if (!bad.empty()) {
+            std::cout << ", \"unavailable\": {";
+            first = true;
+            for (const auto &[name, why] : bad) {
+                std::cout << (first ? "" : ", ") << json_string(name) << ": " << json_string(why);
+                first = false;
+            }
+            std::cout << "}";
+        }
+        std::cout << "}\n";
+    } else {
+        std::printf("%s, unit %d, circuit %d\n", profile.c_str(), entry["unit"].as<int>(), circuit);
+        for (const auto &[name, value] : good) {
+            const DataDef *d = catalog.find(name);
+            std::printf("  %-28s %16s %-5s %s\n", name.c_str(), number(value).c_str(),
+                        unit_of(name).c_str(), d ? d->description.c_str() : "");
+        }
+        for (const auto &[name, why] : bad)
+            std::printf("  %-28s %16s\n", name.c_str(), why.c_str());
+    }
+    return good.empty() ? 1 : 0;
+}
+
+} // namespace gs::kernel

@@ -1,0 +1,51 @@
+// A Modbus TCP server for simulated devices: one listening address, many unit ids behind it
+// (like a gateway), one thread per client connection. Speaks FC 1-6, 15 and 16 and answers
+// malformed requests with exceptions, never with garbage.
+#pragma once
+
+#include "sim_device.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gs::sim {
+
+class TcpServer {
+public:
+    // Binds now (throws std::runtime_error with the reason if it cannot).
+    TcpServer(const std::string &host, uint16_t port, bool absent_units_silent);
+    ~TcpServer();
+    TcpServer(const TcpServer &) = delete;
+    TcpServer &operator=(const TcpServer &) = delete;
+
+    void add(std::shared_ptr<SimDevice> device);
+    void start();
+    void stop();
+    std::string address() const { return host_ + ":" + std::to_string(port_); }
+
+private:
+    void accept_loop();
+    void serve(int fd);
+    // Builds the response PDU for one request PDU; empty = no answer.
+    std::vector<uint8_t> answer(uint8_t unit, const std::vector<uint8_t> &pdu, bool &drop);
+
+    std::string host_;
+    uint16_t port_;
+    bool absent_units_silent_;
+    int listen_fd_ = -1;
+    std::map<uint8_t, std::shared_ptr<SimDevice>> devices_;
+    std::atomic<bool> stopping_{false};
+    std::thread acceptor_;
+    std::mutex clients_mutex_;
+    std::vector<int> client_fds_;
+    std::vector<std::thread> clients_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+} // namespace gs::sim

@@ -1,0 +1,185 @@
+#include "core/connection.hpp"
+
+#include <modbus.h>
+
+#include <cerrno>
+#include <string>
+
+namespace gs::modbus {
+namespace {
+
+void set_timeout(modbus_t *context, uint32_t timeout_ms,
+                 int (*setter)(modbus_t *, uint32_t, uint32_t)) {
+    setter(context, timeout_ms / 1000, (timeout_ms % 1000) * 1000);
+}
+
+std::string error_text(int error) {
+    return modbus_strerror(error);
+}
+
+} // namespace
+
+std::string describe(const Endpoint &endpoint) {
+    if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint))
+        return "tcp " + tcp->host + ":" + std::to_string(tcp->port);
+    const auto &serial = std::get<SerialEndpoint>(endpoint);
+    return "rtu " + serial.device + " " + std::to_string(serial.baud) + " " +
+           std::to_string(serial.data_bits) + serial.parity + std::to_string(serial.stop_bits);
+}
+
+std::optional<std::string> endpoint_problem(const Endpoint &endpoint) {
+    if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint)) {
+        if (tcp->host.empty()) return "tcp host is empty";
+        if (tcp->port == 0) return "tcp port 0 is not valid";
+        return std::nullopt;
+    }
+    const auto &serial = std::get<SerialEndpoint>(endpoint);
+    if (serial.device.empty()) return "serial device is empty";
+    if (serial.baud <= 0) return "serial baud rate must be positive";
+    if (serial.parity != 'N' && serial.parity != 'E' && serial.parity != 'O')
+        return "serial parity must be N, E or O";
+    if (serial.data_bits < 5 || serial.data_bits > 8) return "serial data bits must be 5..8";
+    if (serial.stop_bits != 1 && serial.stop_bits != 2) return "serial stop bits must be 1 or 2";
+    return std::nullopt;
+}
+
+Quality quality_from_errno(int error) {
+    if (error > MODBUS_ENOBASE && error <= EMBXGTAR)
+        return Quality::exception(static_cast<uint8_t>(error - MODBUS_ENOBASE));
+    if (error == ETIMEDOUT) return Quality::timeout();
+    switch (error) {
+    case EMBBADCRC:
+    case EMBBADDATA:
+    case EMBBADEXC:
+    case EMBUNKEXC:
+    case EMBMDATA:
+    case EMBBADSLAVE:
+        return Quality::invalid();
+    default:
+        return Quality::disconnected();
+    }
+}
+
+Connection::Connection(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
+
+Connection::~Connection() {
+    close();
+}
+
+Status Connection::connect(uint32_t timeout_ms) {
+    close();
+    if (auto problem = endpoint_problem(endpoint_)) return Status::failure(*problem);
+    if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint_)) {
+        context_ = modbus_new_tcp_pi(tcp->host.c_str(), std::to_string(tcp->port).c_str());
+    } else {
+        const auto &serial = std::get<SerialEndpoint>(endpoint_);
+        context_ = modbus_new_rtu(serial.device.c_str(), serial.baud, serial.parity,
+                                  serial.data_bits, serial.stop_bits);
+    }
+    if (context_ == nullptr)
+        return Status::failure("cannot create a libmodbus context for " + describe(endpoint_) +
+                               ": " + error_text(errno));
+    modbus_set_error_recovery(context_, MODBUS_ERROR_RECOVERY_NONE);
+    // libmodbus bounds the TCP connect by the response timeout.
+    set_timeout(context_, timeout_ms, modbus_set_response_timeout);
+    if (modbus_connect(context_) == -1) {
+        const int error = errno;
+        close();
+        return Status::failure("cannot connect to " + describe(endpoint_) + ": " +
+                               error_text(error));
+    }
+    needs_flush_ = false;
+    return Status::success();
+}
+
+void Connection::close() {
+    if (context_ == nullptr) return;
+    modbus_close(context_);
+    modbus_free(context_);
+    context_ = nullptr;
+}
+
+void Connection::prepare(uint8_t unit, uint32_t timeout_ms) {
+    modbus_set_slave(context_, unit);
+    set_timeout(context_, timeout_ms, modbus_set_response_timeout);
+    // Between two bytes of one answer; a partial frame must not cost more than the timeout.
+    set_timeout(context_, timeout_ms < 500 ? timeout_ms : 500, modbus_set_byte_timeout);
+    if (needs_flush_) {
+        modbus_flush(context_);
+        needs_flush_ = false;
+    }
+}
+
+Outcome Connection::failure(int error) {
+    Outcome outcome;
+    outcome.quality = quality_from_errno(error);
+    outcome.detail = error_text(error);
+    if (outcome.quality.kind == QualityKind::timeout ||
+        outcome.quality.kind == QualityKind::invalid)
+        needs_flush_ = true;
+    if (outcome.quality.kind == QualityKind::disconnected) {
+        outcome.detail = "connection lost (" + describe(endpoint_) + "): " + outcome.detail;
+        close();
+    }
+    return outcome;
+}
+
+Outcome Connection::read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms) {
+    if (context_ == nullptr)
+        return Outcome{Quality::disconnected(), {}, "not connected to " + describe(endpoint_)};
+    prepare(unit, timeout_ms);
+    Outcome outcome;
+    int received = -1;
+    switch (request.function) {
+    case Function::coils:
+    case Function::discrete_inputs: {
+        std::vector<uint8_t> bits(request.count);
+        received =
+            request.function == Function::coils
+                ? modbus_read_bits(context_, request.address, request.count, bits.data())
+                : modbus_read_input_bits(context_, request.address, request.count, bits.data());
+        if (received == request.count) outcome.values.assign(bits.begin(), bits.end());
+        break;
+    }
+    case Function::holding:
+    case Function::input:
+        outcome.values.resize(request.count);
+        received = request.function == Function::holding
+                       ? modbus_read_registers(context_, request.address, request.count,
+                                               outcome.values.data())
+                       : modbus_read_input_registers(context_, request.address, request.count,
+                                                     outcome.values.data());
+        break;
+    }
+    if (received == -1) return failure(errno);
+    if (received != request.count) {
+        needs_flush_ = true;
+        return Outcome{Quality::invalid(),
+                       {},
+                       "expected " + std::to_string(request.count) + " values, got " +
+                           std::to_string(received)};
+    }
+    outcome.quality = Quality::good();
+    return outcome;
+}
+
+Outcome Connection::write(uint8_t unit, Function function, uint16_t address,
+                          const std::vector<uint16_t> &registers, uint32_t timeout_ms) {
+    if (context_ == nullptr)
+        return Outcome{Quality::disconnected(), {}, "not connected to " + describe(endpoint_)};
+    if (!is_writable(function) || registers.empty())
+        return Outcome{Quality::invalid(), {}, "nothing writable"};
+    prepare(unit, timeout_ms);
+    int written = -1;
+    if (function == Function::coils)
+        written = modbus_write_bit(context_, address, registers.front() != 0 ? 1 : 0);
+    else if (registers.size() == 1)
+        written = modbus_write_register(context_, address, registers.front());
+    else
+        written = modbus_write_registers(context_, address, static_cast<int>(registers.size()),
+                                         registers.data());
+    if (written == -1) return failure(errno);
+    return Outcome{Quality::good(), {}, {}};
+}
+
+} // namespace gs::modbus

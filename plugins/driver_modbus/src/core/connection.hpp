@@ -1,0 +1,80 @@
+// One libmodbus context: a TCP connection or a serial port, used by one thread at a time.
+// Maps every libmodbus failure to a Quality and never uses libmodbus's blocking error
+// recovery (MODBUS_ERROR_RECOVERY_NONE): reconnecting is the caller's decision.
+#pragma once
+
+#include "core/planner.hpp"
+#include "core/quality.hpp"
+#include "core/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+struct _modbus; // libmodbus' modbus_t
+
+namespace gs::modbus {
+
+struct TcpEndpoint {
+    std::string host; // name or address; resolved by libmodbus (modbus_new_tcp_pi)
+    uint16_t port = 502;
+};
+
+struct SerialEndpoint {
+    std::string device; // e.g. /dev/ttyUSB0
+    int baud = 9600;
+    char parity = 'N'; // 'N', 'E' or 'O'
+    int data_bits = 8;
+    int stop_bits = 1;
+};
+
+using Endpoint = std::variant<TcpEndpoint, SerialEndpoint>;
+
+// "tcp 192.168.1.10:502" or "rtu /dev/ttyUSB0 9600 8N1".
+std::string describe(const Endpoint &endpoint);
+// Empty when the endpoint is usable, else why not.
+std::optional<std::string> endpoint_problem(const Endpoint &endpoint);
+
+// Quality for a libmodbus errno: EMBX* -> exception(errno - MODBUS_ENOBASE), ETIMEDOUT ->
+// timeout, EMBBADDATA/EMBBADCRC/EMBBADEXC/EMBMDATA/EMBBADSLAVE/EMBUNKEXC -> invalid,
+// anything else (ECONNRESET, EPIPE, EBADF, ...) -> disconnected.
+Quality quality_from_errno(int error);
+
+struct Outcome {
+    Quality quality;
+    std::vector<uint16_t> values; // reads: registers, or one 0/1 word per bit
+    std::string detail;           // libmodbus' message when not good
+};
+
+class Connection {
+public:
+    explicit Connection(Endpoint endpoint);
+    ~Connection();
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    // Opens the TCP connection or the serial port; the TCP connect is bounded by timeout_ms.
+    Status connect(uint32_t timeout_ms);
+    void close();
+    bool connected() const { return context_ != nullptr; }
+    const Endpoint &endpoint() const { return endpoint_; }
+
+    // One request, bounded by timeout_ms. A disconnected outcome closes the connection.
+    Outcome read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms);
+    // Writes `registers` (one 0/1 word for a coil) at `address`: FC 5 for a coil, FC 6 for one
+    // register, FC 16 for several.
+    Outcome write(uint8_t unit, Function function, uint16_t address,
+                  const std::vector<uint16_t> &registers, uint32_t timeout_ms);
+
+private:
+    Outcome failure(int error);
+    void prepare(uint8_t unit, uint32_t timeout_ms);
+
+    Endpoint endpoint_;
+    _modbus *context_ = nullptr;
+    bool needs_flush_ = false; // a late answer may still arrive after a timeout or bad frame
+};
+
+} // namespace gs::modbus

@@ -1,0 +1,395 @@
+#include "core/link.hpp"
+#include "core/link_rules.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+namespace gs::modbus {
+
+using detail::append;
+using detail::device_problem;
+using detail::is_gateway_exception;
+using detail::sorted;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t utc_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+struct DeviceRuntime {
+    DeviceRuntime(DeviceConfig device, DevicePlanner device_planner, Backoff backoff)
+        : config(std::move(device)), planner(std::move(device_planner)),
+          offline_backoff(std::move(backoff)) {}
+
+    DeviceConfig config;
+    DevicePlanner planner;
+    Backoff offline_backoff;
+    Clock::time_point due{};
+    unsigned failures = 0; // consecutive failed cycles
+    bool offline = false;
+    std::optional<bool> reported_connected;
+};
+
+struct PendingWrite {
+    size_t device = 0;
+    Function function = Function::holding;
+    uint16_t address = 0;
+    std::vector<uint16_t> registers;
+    std::promise<WriteOutcome> promise;
+};
+
+std::future<WriteOutcome> ready(Quality quality, std::string detail) {
+    std::promise<WriteOutcome> promise;
+    promise.set_value(WriteOutcome{quality, std::move(detail)});
+    return promise.get_future();
+}
+
+} // namespace
+
+struct Link::Impl {
+    Impl(LinkConfig link_config, std::vector<DeviceRuntime> runtimes, LinkCallbacks link_callbacks)
+        : config(std::move(link_config)), callbacks(std::move(link_callbacks)),
+          devices(std::move(runtimes)), reconnect(config.reconnect, config.seed),
+          connection(config.endpoint) {}
+
+    LinkConfig config;
+    LinkCallbacks callbacks;
+    std::vector<DeviceRuntime> devices; // the list is fixed; planners are guarded below
+    Backoff reconnect;
+    Connection connection; // link thread only
+
+    std::thread thread;
+    mutable std::mutex mutex; // guards everything below, and the planners
+    std::condition_variable wake;
+    bool running = false;
+    bool stopping = false;
+    std::deque<PendingWrite> writes;
+    LinkStats stats;
+    double jitter_sum_us = 0;
+
+    void run();
+    bool open_link();
+    void run_pending_writes();
+    void fail_pending_writes(const Quality &quality, const std::string &detail);
+    void run_cycle(DeviceRuntime &device);
+    void deliver_without_link(DeviceRuntime &device, const std::string &detail);
+    void update_health(DeviceRuntime &device, bool answered, const std::optional<Outcome> &abort,
+                       bool polled);
+    void schedule_next(DeviceRuntime &device, bool count_overruns = true);
+    void report_state(DeviceRuntime &device, bool connected, const std::string &reason);
+    bool sleep_until(Clock::time_point deadline, bool wake_on_write);
+    bool stop_requested() const;
+    DeviceRuntime &next_due();
+};
+
+bool Link::Impl::stop_requested() const {
+    std::lock_guard lock(mutex);
+    return stopping;
+}
+
+// Waits for the deadline, a stop request or (if asked) a queued write. True when the
+// deadline passed undisturbed.
+bool Link::Impl::sleep_until(Clock::time_point deadline, bool wake_on_write) {
+    std::unique_lock lock(mutex);
+    const bool woken = wake.wait_until(
+        lock, deadline, [&] { return stopping || (wake_on_write && !writes.empty()); });
+    return !woken;
+}
+
+DeviceRuntime &Link::Impl::next_due() {
+    return *std::min_element(
+        devices.begin(), devices.end(),
+        [](const DeviceRuntime &a, const DeviceRuntime &b) { return a.due < b.due; });
+}
+
+void Link::Impl::run() {
+    while (!stop_requested()) {
+        if (!connection.connected() && !open_link()) continue;
+        run_pending_writes();
+        DeviceRuntime &device = next_due();
+        if (!sleep_until(device.due, true)) continue; // stop or write: look again
+        if (!connection.connected()) continue;
+        run_cycle(device);
+    }
+    fail_pending_writes(Quality::disconnected(), "link stopped");
+    connection.close();
+}
+
+bool Link::Impl::open_link() {
+    const auto status = connection.connect(config.connect_timeout_ms);
+    if (status) {
+        reconnect.reset();
+        std::lock_guard lock(mutex);
+        ++stats.connects;
+        return true;
+    }
+    for (auto &device : devices)
+        report_state(device, false, status.error());
+    const auto now = Clock::now();
+    for (auto &device : devices) {
+        if (device.due <= now) deliver_without_link(device, status.error());
+    }
+    fail_pending_writes(Quality::disconnected(), status.error());
+    sleep_until(Clock::now() + reconnect.next(), false);
+    return false;
+}
+
+void Link::Impl::run_pending_writes() {
+    for (;;) {
+        std::unique_lock lock(mutex);
+        if (writes.empty() || stopping) return;
+        PendingWrite write = std::move(writes.front());
+        writes.pop_front();
+        lock.unlock();
+
+        const auto &device = devices[write.device].config;
+        const auto outcome = connection.write(device.unit, write.function, write.address,
+                                              write.registers, device.timeout_ms);
+        write.promise.set_value(WriteOutcome{outcome.quality, outcome.detail});
+    }
+}
+
+void Link::Impl::fail_pending_writes(const Quality &quality, const std::string &detail) {
+    std::deque<PendingWrite> failed;
+    {
+        std::lock_guard lock(mutex);
+        failed.swap(writes);
+    }
+    for (auto &write : failed)
+        write.promise.set_value(WriteOutcome{quality, detail});
+}
+
+void Link::Impl::run_cycle(DeviceRuntime &device) {
+    const auto start = Clock::now();
+    const auto jitter = std::chrono::duration_cast<std::chrono::microseconds>(start - device.due);
+    {
+        std::lock_guard lock(mutex);
+        ++stats.cycles;
+        stats.last_start_jitter = jitter;
+        stats.max_start_jitter = std::max(stats.max_start_jitter, jitter);
+        jitter_sum_us += static_cast<double>(jitter.count());
+        stats.mean_start_jitter_us = jitter_sum_us / static_cast<double>(stats.cycles);
+    }
+    const int64_t ts_utc_ns = utc_now_ns();
+    const auto &points = device.planner.points();
+    std::vector<ReadRequest> requests;
+    {
+        std::lock_guard lock(mutex);
+        requests = device.planner.requests();
+    }
+
+    std::vector<PointResult> results;
+    std::optional<Outcome> abort; // once set, the rest of the cycle is not sent
+    bool answered = false;
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const auto &request = requests[i];
+        if (abort) {
+            append(results, request_results(request, points, abort->quality, {}, abort->detail));
+            continue;
+        }
+        if (i > 0 && config.guard_interval.count() > 0)
+            std::this_thread::sleep_for(config.guard_interval);
+        Outcome outcome = connection.read(device.config.unit, request, device.config.timeout_ms);
+        const auto kind = outcome.quality.kind;
+        if (kind == QualityKind::good) {
+            answered = true;
+        } else if (is_gateway_exception(outcome.quality) || kind == QualityKind::timeout ||
+                   kind == QualityKind::disconnected) {
+            abort = outcome;
+        } else if (kind == QualityKind::exception) {
+            answered = true;
+            std::lock_guard lock(mutex);
+            device.planner.on_exception(request, outcome.quality.exception_code);
+        }
+        append(results,
+               request_results(request, points, outcome.quality, outcome.values, outcome.detail));
+    }
+    {
+        std::lock_guard lock(mutex);
+        append(results, failed_point_results(device.planner.failed_points()));
+    }
+    if (callbacks.on_result)
+        callbacks.on_result(device.config.id, ts_utc_ns, sorted(std::move(results)));
+    update_health(device, answered, abort, !requests.empty());
+    schedule_next(device);
+}
+
+void Link::Impl::deliver_without_link(DeviceRuntime &device, const std::string &detail) {
+    std::vector<PointResult> results;
+    {
+        std::lock_guard lock(mutex);
+        for (const auto &request : device.planner.requests())
+            append(results, request_results(request, device.planner.points(),
+                                            Quality::disconnected(), {}, detail));
+        append(results, failed_point_results(device.planner.failed_points()));
+    }
+    if (callbacks.on_result)
+        callbacks.on_result(device.config.id, utc_now_ns(), sorted(std::move(results)));
+    schedule_next(device, false); // periods lost to reconnecting are not overruns
+}
+
+void Link::Impl::update_health(DeviceRuntime &device, bool answered,
+                               const std::optional<Outcome> &abort, bool polled) {
+    if (!polled) return; // every point has failed for good: nothing was asked
+    if (answered) {
+        device.failures = 0;
+        device.offline = false;
+        device.offline_backoff.reset();
+        report_state(device, true, "device answers");
+        return;
+    }
+    if (abort && abort->quality.kind == QualityKind::disconnected) {
+        report_state(device, false, abort->detail);
+        return;
+    }
+    ++device.failures;
+    if (device.failures >= std::max(1u, config.offline_after_failures)) {
+        device.offline = true;
+        const std::string why = abort ? to_string(abort->quality) : std::string("invalid answers");
+        report_state(device, false,
+                     "no valid answer in " + std::to_string(device.failures) +
+                         " consecutive cycles (" + why + ")");
+    }
+}
+
+void Link::Impl::schedule_next(DeviceRuntime &device, bool count_overruns) {
+    const auto now = Clock::now();
+    const auto period = device.config.period;
+    if (device.offline) {
+        device.due = now + std::max<Clock::duration>(period, device.offline_backoff.next());
+        return;
+    }
+    device.due += period;
+    if (device.due <= now) {
+        const auto missed = (now - device.due) / period + 1;
+        device.due += missed * period;
+        if (count_overruns) {
+            std::lock_guard lock(mutex);
+            stats.overruns += static_cast<uint64_t>(missed);
+        }
+    }
+}
+
+void Link::Impl::report_state(DeviceRuntime &device, bool connected, const std::string &reason) {
+    if (device.reported_connected == connected) return;
+    device.reported_connected = connected;
+    if (callbacks.on_link_state) callbacks.on_link_state(device.config.id, connected, reason);
+}
+
+Link::Link(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Link::~Link() {
+    stop();
+}
+
+Result<std::unique_ptr<Link>> Link::create(LinkConfig config, std::vector<DeviceConfig> devices,
+                                           LinkCallbacks callbacks) {
+    if (auto problem = endpoint_problem(config.endpoint)) return Error{*problem};
+    if (devices.empty()) return Error{"link " + describe(config.endpoint) + " has no devices"};
+    std::set<std::string> ids;
+    std::vector<DeviceRuntime> runtimes;
+    for (size_t i = 0; i < devices.size(); ++i) {
+        auto &device = devices[i];
+        if (auto problem = device_problem(config.endpoint, device)) return Error{*problem};
+        if (!ids.insert(device.id).second)
+            return Error{"device '" + device.id + "': id used twice on the link"};
+        auto planner = DevicePlanner::create(device.points, device.limits);
+        if (!planner) return Error{"device '" + device.id + "': " + planner.error()};
+        runtimes.emplace_back(std::move(device), std::move(planner).value(),
+                              Backoff(config.offline_poll, config.seed + i + 1));
+    }
+    auto impl =
+        std::make_unique<Impl>(std::move(config), std::move(runtimes), std::move(callbacks));
+    return std::unique_ptr<Link>(new Link(std::move(impl)));
+}
+
+void Link::start() {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->running) return;
+    impl_->running = true;
+    impl_->stopping = false;
+    const auto now = Clock::now();
+    for (auto &device : impl_->devices)
+        device.due = now;
+    impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+void Link::stop() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->running) return;
+        impl_->stopping = true;
+    }
+    impl_->wake.notify_all();
+    impl_->thread.join();
+    std::lock_guard lock(impl_->mutex);
+    impl_->running = false;
+}
+
+bool Link::running() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->running && !impl_->stopping;
+}
+
+std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_t point_index,
+                                             const Value &value) {
+    const auto found =
+        std::find_if(impl_->devices.begin(), impl_->devices.end(),
+                     [&](const DeviceRuntime &device) { return device.config.id == device_id; });
+    if (found == impl_->devices.end())
+        return ready(Quality::invalid(), "unknown device '" + device_id + "'");
+    const auto &points = found->planner.points();
+    if (point_index >= points.size())
+        return ready(Quality::invalid(),
+                     "device '" + device_id + "' has no point " + std::to_string(point_index));
+    const PointSpec &point = points[point_index];
+    if (!is_writable(point.function))
+        return ready(Quality::invalid(), "point " + point.data + " is in the " +
+                                             std::string(to_string(point.function)) +
+                                             " table, which is read-only");
+    auto registers = encode(point.format(), value);
+    if (!registers)
+        return ready(Quality::invalid(), "point " + point.data + ": " + registers.error());
+
+    PendingWrite write;
+    write.device = static_cast<size_t>(found - impl_->devices.begin());
+    write.function = point.function;
+    write.address = point.address;
+    write.registers = std::move(registers).value();
+    auto future = write.promise.get_future();
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->running || impl_->stopping)
+            return ready(Quality::disconnected(), "link is not running");
+        impl_->writes.push_back(std::move(write));
+    }
+    impl_->wake.notify_all();
+    return future;
+}
+
+LinkStats Link::stats() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->stats;
+}
+
+std::string Link::describe_plans() const {
+    std::lock_guard lock(impl_->mutex);
+    std::string text;
+    for (const auto &device : impl_->devices) {
+        text += "device '" + device.config.id + "' unit " + std::to_string(device.config.unit) +
+                ":\n" + device.planner.describe();
+    }
+    return text;
+}
+
+} // namespace gs::modbus
