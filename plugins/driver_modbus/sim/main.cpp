@@ -26,7 +26,7 @@ const char *kUsage =
 // A YAML map as the modbus core's key lookup.
 modbus::ConfigLookup lookup(const YAML::Node &node) {
     return [node](std::string_view key) -> std::optional<std::string> {
-        if (!node.IsMap()) return std::nullopt;
+        if (!node.IsDefined() || !node.IsMap()) return std::nullopt;
         YAML::Node v = node[std::string(key)];
         if (!v.IsDefined() || v.IsNull() || !v.IsScalar()) return std::nullopt;
         return v.Scalar();
@@ -34,7 +34,8 @@ modbus::ConfigLookup lookup(const YAML::Node &node) {
 }
 
 template <class T> T get(const YAML::Node &map, const char *key, T fallback) {
-    if (!map.IsMap() || !map[key].IsDefined()) return fallback;
+    // IsDefined first: a missing key of a const node is an invalid node that throws elsewhere.
+    if (!map.IsDefined() || !map.IsMap() || !map[key].IsDefined()) return fallback;
     return map[key].as<T>(fallback);
 }
 
@@ -112,7 +113,7 @@ int main(int argc, char **argv) {
         kernel::SiteModel site = kernel::load_site(site_file, kernel::LoadOptions{profile_dirs});
         for (const auto &source : site.sources) {
             YAML::Node tcp = source.node["tcp"];
-            if (!tcp.IsDefined() || !tcp.IsScalar()) continue;
+            if (!tcp.IsDefined() || !tcp.IsScalar() || !source.enabled) continue;
             std::string address = tcp.Scalar();
             auto colon = address.rfind(':');
             if (colon == std::string::npos)

@@ -1,0 +1,247 @@
+// driver_modbus: generic Modbus TCP / RTU driver. Glue only: the protocol, the planner and the
+// link scheduler are in core/, the source entry in source_config.cpp.
+#include "source_config.hpp"
+
+#include <gridscope/plugin.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+namespace {
+
+using namespace gs::modbus;
+
+gs_quality to_gs(const Quality &q) {
+    switch (q.kind) {
+    case QualityKind::good:
+        return GS_QUALITY_GOOD;
+    case QualityKind::timeout:
+        return GS_QUALITY_TIMEOUT;
+    case QualityKind::exception:
+        return GS_QUALITY_EXCEPTION;
+    case QualityKind::disconnected:
+        return GS_QUALITY_DISCONNECTED;
+    default:
+        return GS_QUALITY_BAD_RESPONSE;
+    }
+}
+
+class ModbusDriver : public gs::Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
+    static constexpr const char *id = "driver_modbus";
+    static constexpr const char *version = "1.0.0";
+    static constexpr const char *description =
+        "Generic Modbus TCP / RTU driver: request planner, one scheduler per link";
+    static constexpr gs_config_field config_fields[] = {
+        gs::field(GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000",
+                  "TCP connect / serial open timeout"),
+        gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
+                  "failed cycles before a device is declared lost and polled on a backoff"),
+        gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
+                  "pause between two requests on a link (RTU turnaround)")};
+
+    explicit ModbusDriver(gs::Host host) : Plugin(host) {
+        auto cfg = config();
+        connect_timeout_ms_ = cfg.get<uint32_t>("connect_timeout_ms", 2000);
+        offline_after_ = cfg.get<unsigned>("offline_after_failures", 3);
+        guard_us_ = cfg.get<long>("guard_interval_us", 0);
+        if (offline_after_ < 1)
+            throw gs::InvalidArgument("field 'offline_after_failures': must be at least 1");
+    }
+    ~ModbusDriver() override { stop(); }
+
+    static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point) {
+        try {
+            check_point(defaults, point);
+        } catch (const std::invalid_argument &e) {
+            throw gs::InvalidArgument(e.what());
+        }
+    }
+
+    void add_source(const gs::Source &source) {
+        std::vector<PointInput> points;
+        for (const auto &p : source.points)
+            points.push_back({p.circuit, p.data, p.attrs});
+        try {
+            SourceConfig sc =
+                parse_source(source.name, source.period_ms, source.attrs, source.defaults, points);
+            sources_[source.name] = Added{sc, source.profile};
+        } catch (const std::invalid_argument &e) {
+            throw gs::InvalidArgument("source '" + source.name + "': " + e.what());
+        }
+    }
+
+    void start() {
+        std::map<std::string, std::vector<const Added *>> by_link;
+        for (const auto &[name, added] : sources_)
+            by_link[added.config.link_key].push_back(&added);
+        for (const auto &[key, members] : by_link) {
+            LinkConfig lc;
+            lc.endpoint = members.front()->config.endpoint;
+            lc.connect_timeout_ms = connect_timeout_ms_;
+            lc.offline_after_failures = offline_after_;
+            lc.guard_interval = std::chrono::microseconds(guard_us_);
+            lc.seed = std::hash<std::string>{}(key);
+            std::vector<DeviceConfig> devices;
+            for (const Added *a : members)
+                devices.push_back(a->config.device);
+            LinkCallbacks cb;
+            cb.on_result = [this](const std::string &dev, int64_t ts,
+                                  std::vector<PointResult> results) { publish(dev, ts, results); };
+            cb.on_link_state = [this](const std::string &dev, bool connected,
+                                      const std::string &reason) {
+                link_state(dev, connected, reason);
+            };
+            auto link = Link::create(lc, std::move(devices), cb);
+            if (!link) throw gs::Error("link " + key + ": " + link.error());
+            links_.push_back(std::move(link).value());
+        }
+        for (auto &l : links_)
+            l->start();
+        host().info("polling " + std::to_string(sources_.size()) + " device(s) on " +
+                    std::to_string(links_.size()) + " link(s)");
+    }
+
+    void stop() {
+        for (auto &l : links_)
+            l->stop();
+        links_.clear();
+    }
+
+    std::vector<gs::SampleBatch> read(const std::string &name) {
+        const Added &a = find(name);
+        auto results = read_once(a.config.endpoint, a.config.device);
+        if (!results) throw gs::Error(results.error(), GS_ERR_IO);
+        gs::SampleBatch batch(name, host().now_utc_ns());
+        size_t good = 0;
+        std::string first_problem;
+        for (const auto &r : results.value()) {
+            add_result(batch, a.config.device.points[r.index], r);
+            if (r.quality.is_good())
+                ++good;
+            else if (first_problem.empty())
+                first_problem = to_string(r.quality) + " " + r.detail;
+        }
+        if (good == 0)
+            throw gs::Error("no value from unit " + std::to_string(a.config.device.unit) + " at " +
+                                gs::modbus::describe(a.config.endpoint) + ": " + first_problem,
+                            GS_ERR_TIMEOUT);
+        return {std::move(batch)};
+    }
+
+    void write(const std::string &name, uint32_t circuit, const std::string &data, double value) {
+        const Added &a = find(name);
+        const auto &points = a.config.device.points;
+        for (size_t i = 0; i < points.size(); ++i) {
+            if (points[i].circuit != circuit || points[i].data != data) continue;
+            for (auto &link : links_) {
+                auto f = link->submit_write(name, i, Value{value});
+                if (f.wait_for(std::chrono::milliseconds(a.config.device.timeout_ms * 2 + 2000)) !=
+                    std::future_status::ready)
+                    throw gs::Error("write timed out", GS_ERR_TIMEOUT);
+                WriteOutcome out = f.get();
+                if (out.quality.is_good()) return;
+                if (out.detail.find("no device") != std::string::npos) continue; // other link
+                throw gs::Error("write refused: " + to_string(out.quality) + " " + out.detail,
+                                GS_ERR_IO);
+            }
+            throw gs::Error("write: the driver is not running", GS_ERR_STATE);
+        }
+        throw gs::Error("no point " + data + " on circuit " + std::to_string(circuit),
+                        GS_ERR_NOT_FOUND);
+    }
+
+    std::string describe(const std::string &name, bool json) {
+        const Added &a = find(name);
+        auto planner = DevicePlanner::create(a.config.device.points, a.config.device.limits);
+        if (!planner) throw gs::Error(planner.error(), GS_ERR_INVALID_ARG);
+        const auto &reqs = planner.value().requests();
+        if (json)
+            return "{\"profile\": \"" + a.profile +
+                   "\", \"requests\": " + plan_to_json(reqs, a.config.device.points) + "}";
+        return a.profile + ": " + std::to_string(a.config.device.points.size()) + " points in " +
+               std::to_string(reqs.size()) + " request(s)\n" +
+               describe_plan(reqs, a.config.device.points);
+    }
+
+private:
+    struct Added {
+        SourceConfig config;
+        std::string profile;
+    };
+
+    const Added &find(const std::string &name) const {
+        auto it = sources_.find(name);
+        if (it == sources_.end()) throw gs::Error("no source '" + name + "'", GS_ERR_NOT_FOUND);
+        return it->second;
+    }
+
+    static void add_result(gs::SampleBatch &batch, const PointSpec &p, const PointResult &r) {
+        if (r.quality.is_good()) {
+            if (const double *v = r.value ? std::get_if<double>(&*r.value) : nullptr)
+                batch.add(p.circuit, p.data, *v);
+            return; // text values (strings) do not travel as samples
+        }
+        batch.add(p.circuit, p.data, 0.0, to_gs(r.quality), r.quality.exception_code);
+    }
+
+    // [link thread]
+    void publish(const std::string &dev, int64_t ts, const std::vector<PointResult> &results) {
+        const Added &a = sources_.at(dev);
+        gs::SampleBatch batch(dev, ts);
+        for (const auto &r : results)
+            add_result(batch, a.config.device.points[r.index], r);
+        try {
+            host().publish(batch.view());
+        } catch (const gs::RetryLater &) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (dropped_++ % 1000 == 0) host().warning("bus full: poll results dropped");
+        }
+    }
+
+    // [link thread]
+    void link_state(const std::string &dev, bool connected, const std::string &reason) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            bool was_lost = lost_.count(dev) != 0;
+            if (connected && !was_lost) return; // first contact: nothing to report
+            if (connected)
+                lost_.erase(dev);
+            else
+                lost_.insert(dev);
+        }
+        std::string message =
+            connected ? "communication restored" : "communication lost: " + reason;
+        gs_event e{
+            sizeof(gs_event),
+            static_cast<uint32_t>(connected ? GS_SEVERITY_INFO : GS_SEVERITY_HIGH),
+            host().now_utc_ns(),
+            connected ? "comm.restored" : "comm.lost",
+            dev.c_str(),
+            0,
+            static_cast<uint32_t>(connected ? GS_EVENT_STATE_INSTANT : GS_EVENT_STATE_ACTIVE),
+            message.c_str()};
+        try {
+            host().publish(e);
+        } catch (const gs::Error &) {
+            host().warning(message + " (" + dev + "): event not delivered");
+        }
+        (connected ? host().info(dev + ": " + message) : host().warning(dev + ": " + message));
+    }
+
+    uint32_t connect_timeout_ms_;
+    unsigned offline_after_;
+    long guard_us_;
+    std::map<std::string, Added> sources_;
+    std::vector<std::unique_ptr<Link>> links_;
+    std::mutex mutex_;
+    std::set<std::string> lost_;
+    uint64_t dropped_ = 0;
+};
+
+} // namespace
+
+GS_DECLARE_MODULE("driver_modbus", gs::descriptor<ModbusDriver>())
