@@ -1,0 +1,198 @@
+// Modbus acquisition end to end over loopback: `gridscope read` against the Debian pymodbus
+// server (an independent peer) and against gridscope-sim; mbpoll (another peer) against the
+// simulator; silent devices fail within their timeout; refused merged requests are split.
+#include "../support/process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+using gs::test::Process;
+using gs::test::run;
+using namespace std::chrono_literals;
+
+namespace {
+const std::string kBin = GS_BINARY;
+const std::string kSim = GS_SIM_BINARY;
+const std::string kTestProfiles = std::string(GS_SOURCE_DIR) + "/tests/integration/profiles";
+
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+// The value of NAME in `gridscope read --format json` output (NaN if absent).
+double value_of(const std::string &json, const std::string &name) {
+    std::smatch m;
+    std::regex re("\"" + name + "\": \\{\"value\": ([-0-9.eE+]+)");
+    if (!std::regex_search(json, m, re)) return NAN;
+    return std::stod(m[1]);
+}
+
+std::string write_site(const std::string &name, const std::string &body) {
+    auto dir = std::filesystem::path(GS_TEST_TMP) / name;
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "site.yaml") << body;
+    return (dir / "site.yaml").string();
+}
+
+struct Sim {
+    Process process;
+    explicit Sim(const std::string &site) : process({kSim, "--site", site}) {
+        REQUIRE(process.wait_for_stdout("gridscope-sim: ready", 20s));
+    }
+};
+} // namespace
+
+TEST_CASE("gridscope read decodes every type from the pymodbus peer") {
+    int port = free_port();
+    Process peer({"/usr/bin/python3",
+                  std::string(GS_SOURCE_DIR) + "/tests/integration/peer/pymodbus_server.py",
+                  std::to_string(port)});
+    REQUIRE(peer.wait_for_stdout("pymodbus: ready", 20s));
+    auto r = run({kBin, "read", "--tcp", "127.0.0.1:" + std::to_string(port), "--unit", "1",
+                  "--profile", "test/peer-meter", "--profiles", kTestProfiles, "--format", "json"});
+    INFO(r.out, r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find(
+              "{\"profile\": \"test/peer-meter\", \"unit\": 1, \"circuit\": 1, \"values\"") == 0);
+    CHECK(value_of(r.out, "PeerF32") == doctest::Approx(123.456).epsilon(1e-6));
+    CHECK(value_of(r.out, "PeerF32LowFirst") == doctest::Approx(-42.5));
+    CHECK(value_of(r.out, "PeerS32") == -123456);
+    CHECK(value_of(r.out, "IV1Inst") == doctest::Approx(230.1));
+    CHECK(r.out.find("\"IV1Inst\": {\"value\": 230.1, \"unit\": \"V\"}") != std::string::npos);
+    CHECK(value_of(r.out, "PeerU64") == doctest::Approx(1234567890123.0 * 1000));
+    CHECK(value_of(r.out, "PeerU32") == 4000000000.0);
+    CHECK(value_of(r.out, "PeerS16Input") == -7);
+    CHECK(value_of(r.out, "PeerCoil") == 1);
+}
+
+TEST_CASE("the simulator serves realistic, consistent values that gridscope reads") {
+    int port = free_port();
+    std::string addr = "127.0.0.1:" + std::to_string(port);
+    std::string site =
+        write_site("sim_values", "sources:\n"
+                                 "  - {name: e23, profile: socomec/countis-e2x, tcp: \"" +
+                                     addr +
+                                     "\", unit: 5, simulate: {rated_current_a: 2000}}\n"
+                                     "  - {name: a40, profile: socomec/diris-a40, tcp: \"" +
+                                     addr + "\", unit: 6}\n");
+    Sim sim(site);
+    auto read = [&](const std::string &unit, const std::string &profile) {
+        return run({kBin, "read", "--tcp", addr, "--unit", unit, "--profile", profile, "--format",
+                    "json"});
+    };
+    auto first = read("5", "socomec/countis-e2x");
+    INFO(first.out, first.err);
+    REQUIRE(first.code == 0);
+    double v1 = value_of(first.out, "IV1Inst"), v2 = value_of(first.out, "IV2Inst");
+    CHECK(v1 > 220);
+    CHECK(v1 < 240);
+    CHECK(value_of(first.out, "IU12Inst") ==
+          doctest::Approx((v1 + v2) / 2 * std::sqrt(3.0)).epsilon(0.01));
+    double p = value_of(first.out, "IPSumInst");
+    CHECK(p == doctest::Approx(value_of(first.out, "IP1Inst") + value_of(first.out, "IP2Inst") +
+                               value_of(first.out, "IP3Inst"))
+                   .epsilon(0.01));
+    CHECK(value_of(first.out, "IFreqInst") == doctest::Approx(50).epsilon(0.005));
+    CHECK(value_of(first.out, "IpFSumInst") > 0.5);
+
+    // Counters integrate power: over ~3 s the energy grows by about P x t.
+    auto t0 = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(3s); // the quantity under test is elapsed time itself
+    auto second = read("5", "socomec/countis-e2x");
+    double hours =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 3600;
+    double delta = value_of(second.out, "IEaPInst") - value_of(first.out, "IEaPInst");
+    CHECK(delta == doctest::Approx(p * hours).epsilon(0.35));
+
+    auto a40 = read("6", "socomec/diris-a40");
+    CHECK(a40.code == 0);
+    CHECK(value_of(a40.out, "IHarmonicsTHDU12Inst") > 0);
+}
+
+TEST_CASE("a silent or unreachable device fails within its timeout with a clear message") {
+    int port = free_port();
+    std::string addr = "127.0.0.1:" + std::to_string(port);
+    std::string site =
+        write_site("sim_silent", "sources:\n  - {name: mute, profile: socomec/diris-a10, tcp: \"" +
+                                     addr + "\", unit: 3, simulate: {fault: silent}}\n");
+    Sim sim(site);
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run({kBin, "read", "--tcp", addr, "--unit", "3", "--profile", "socomec/diris-a10",
+                  "--timeout-ms", "300"});
+    auto elapsed = std::chrono::steady_clock::now() - t0;
+    CHECK(r.code == 1);
+    CHECK(r.err.find("timeout after 300 ms") != std::string::npos);
+    CHECK(elapsed < 3s);
+
+    auto absent = run({kBin, "read", "--tcp", addr, "--unit", "99", "--profile",
+                       "socomec/diris-a10", "--timeout-ms", "200"});
+    CHECK(absent.code == 1);
+
+    auto closed = run({kBin, "read", "--tcp", "127.0.0.1:" + std::to_string(free_port()), "--unit",
+                       "1", "--profile", "socomec/diris-a10"});
+    CHECK(closed.code == 1);
+    CHECK(closed.err.find("Connection refused") != std::string::npos);
+}
+
+TEST_CASE("a device refusing merged requests (exception 2) still gives every value") {
+    int port = free_port();
+    std::string addr = "127.0.0.1:" + std::to_string(port);
+    std::string site =
+        write_site("sim_strict", "sources:\n  - {name: s, profile: socomec/diris-a40, tcp: \"" +
+                                     addr + "\", unit: 2, simulate: {strict_holes: true}}\n");
+    Sim sim(site);
+    auto plan = run({kBin, "plan", "--profile", "socomec/diris-a40"});
+    REQUIRE(plan.code == 0);
+    auto r = run({kBin, "read", "--tcp", addr, "--unit", "2", "--profile", "socomec/diris-a40",
+                  "--format", "json"});
+    INFO(r.out, r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("unavailable") == std::string::npos);
+    CHECK(value_of(r.out, "IV1Inst") > 220);
+}
+
+TEST_CASE("mbpoll reads the simulator's SOCOMEC identification block") {
+    int port = free_port();
+    std::string site = write_site(
+        "sim_mbpoll", "sources:\n  - {name: e, profile: socomec/countis-e2x, tcp: \"127.0.0.1:" +
+                          std::to_string(port) + "\", unit: 5}\n");
+    Sim sim(site);
+    auto r = run({"/usr/bin/mbpoll", "-m", "tcp", "-a", "5", "-0", "-r", "50000", "-c", "4", "-t",
+                  "4", "-1", "-p", std::to_string(port), "127.0.0.1"});
+    INFO(r.out, r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("[50000]: \t83") != std::string::npos); // 'S'
+    CHECK(r.out.find("[50001]: \t79") != std::string::npos); // 'O'
+    CHECK(r.out.find("[50002]: \t67") != std::string::npos); // 'C'
+    CHECK(r.out.find("[50003]: \t79") != std::string::npos); // 'O'
+    auto order = run({"/usr/bin/mbpoll", "-m", "tcp", "-a", "5", "-0", "-r", "50004", "-c", "1",
+                      "-t", "4", "-1", "-p", std::to_string(port), "127.0.0.1"});
+    CHECK(order.out.find("[50004]: \t100") != std::string::npos); // COUNTIS
+}
+
+TEST_CASE("gridscope plan prints the minimum requests of a profile") {
+    auto r = run({kBin, "plan", "--profile", "socomec/countis-e2x", "--format", "json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"requests\": [") != std::string::npos);
+    auto text = run({kBin, "plan", "--profile", "socomec/countis-e2x"});
+    CHECK(text.out.find("40 points in 3 request(s)") != std::string::npos);
+    CHECK(text.out.find("FC03 @50514 x60 frame 'metrology'") != std::string::npos);
+}
