@@ -24,5 +24,6 @@ int cmd_plugins(int argc, char **argv);
 int cmd_passwd(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 
 } // namespace gs::kernel

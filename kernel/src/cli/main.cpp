@@ -18,6 +18,8 @@ Commands:
   read     --tcp HOST:PORT | --rtu DEV [--baud B --parity N|E|O] --unit N --profile ID
            [--circuit K] [--timeout-ms T] [--format json]    read a device once
   plan     --profile ID [--format json]                      the requests a profile makes
+  discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--format json]
+                                                             find SOCOMEC devices behind a gateway
   passwd   --config FILE [--data-dir DIR] --profile admin|advanced
                                                              set a password (read twice on stdin)
   version                                                    print versions
@@ -40,7 +42,7 @@ int main(int argc, char **argv) {
     std::string command = argv[1];
     static const std::map<std::string, int (*)(int, char **)> commands{
         {"run", cmd_run},       {"check", cmd_check}, {"plugins", cmd_plugins},
-        {"passwd", cmd_passwd}, {"read", cmd_read},   {"plan", cmd_plan}};
+        {"passwd", cmd_passwd}, {"read", cmd_read},   {"plan", cmd_plan}, {"discover", cmd_discover}};
     if (command == "version") {
         std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
                   << "." << GS_ABI_VERSION_MINOR << ")\n";

@@ -165,7 +165,10 @@ const void *Runtime::service(const std::string &id) {
 HostHooks Runtime::hooks() {
     HostHooks h;
     h.publish_samples = [this](const gs_sample_batch &b) { return bus_.publish(b); };
-    h.publish_event = [this](const gs_event &e) { return bus_.publish(e); };
+    h.publish_event = [this](const gs_event &e) {
+        if (event_tap_) event_tap_(e);
+        return bus_.publish(e);
+    };
     h.get_service = [this](const std::string &id) { return service(id); };
     return h;
 }
@@ -262,6 +265,12 @@ void Runtime::validate_profiles(Diagnostics &diag) {
     }
 }
 
+Instance *Runtime::instance_of(const std::string &id) {
+    for (auto &inst : instances_)
+        if (inst->plugin->id == id) return inst.get();
+    return nullptr;
+}
+
 Instance *Runtime::driver_of(const std::string &source) {
     const Source *s = site_.find_source(source);
     if (!s) return nullptr;
@@ -330,7 +339,8 @@ void Runtime::build(Diagnostics &diag) {
     }
     for (const auto &[id, section] : site_.plugins) {
         auto plugin = registry_.find(id);
-        if (plugin && !plugin->driver()) wanted.push_back(plugin);
+        // A driver listed in plugins: runs even without sources (e.g. to scan for devices).
+        if (plugin && !seen.count(id)) wanted.push_back(plugin);
     }
     std::stable_sort(wanted.begin(), wanted.end(), [](const auto &a, const auto &b) {
         return start_rank(a->kind) < start_rank(b->kind);

@@ -11,6 +11,7 @@
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,11 @@ public:
 
     const SiteModel &site() const { return site_; }
     Bus &bus() { return bus_; }
+    // Sees every event as it is published (before the bus), e.g. for a CLI progress bar.
+    // Set before build().
+    void set_event_tap(std::function<void(const gs_event &)> tap) { event_tap_ = std::move(tap); }
+    // The instance of plugin `id`, or null.
+    Instance *instance_of(const std::string &id);
     // The driver instance that polls `source`, or null.
     Instance *driver_of(const std::string &source);
 
@@ -75,6 +81,7 @@ private:
     Bus bus_;
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;
+    std::function<void(const gs_event &)> event_tap_;
 };
 
 } // namespace gs::kernel

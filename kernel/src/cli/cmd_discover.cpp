@@ -1,0 +1,127 @@
+// gridscope discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--driver ID]
+//                    [--format json]
+// Scans a gateway's unit ids for devices with a driver's scan (SOCOMEC identification by
+// default), drawing a progress bar on the terminal from the driver's progress events.
+#include "cli/json.hpp"
+#include "cli/one_source.hpp"
+
+#include <iostream>
+#include <map>
+
+#include <unistd.h>
+
+namespace gs::kernel {
+
+namespace {
+
+using Found = std::vector<std::vector<std::pair<std::string, std::string>>>;
+
+gs_status on_found(void *payload, const char *const *keys, const char *const *values,
+                   size_t count) {
+    std::vector<std::pair<std::string, std::string>> device;
+    for (size_t i = 0; i < count; ++i)
+        device.emplace_back(keys[i] ? keys[i] : "", values[i] ? values[i] : "");
+    static_cast<Found *>(payload)->push_back(std::move(device));
+    return GS_OK;
+}
+
+bool is_number(const std::string &s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// {"unit": N, "vendor": ..., "family": ..., "model": ..., "profile": ID|null, "circuits": K, ...}
+std::string device_json(const std::vector<std::pair<std::string, std::string>> &device) {
+    std::map<std::string, std::string> kv(device.begin(), device.end());
+    auto field = [&](const std::string &key, bool numeric) {
+        auto it = kv.find(key);
+        std::string v = it == kv.end() ? "" : it->second;
+        if (numeric && is_number(v)) return v;
+        if (v.empty() && (key == "profile" || numeric)) return std::string("null");
+        return json_string(v);
+    };
+    std::string out = "{\"unit\": " + field("unit", true) + ", \"vendor\": " +
+                      field("vendor", false) + ", \"family\": " + field("family", false) +
+                      ", \"model\": " + field("model", false) +
+                      ", \"profile\": " + field("profile", false) +
+                      ", \"circuits\": " + field("circuits", true);
+    for (const auto &[k, v] : device)
+        if (k != "unit" && k != "vendor" && k != "family" && k != "model" && k != "profile" &&
+            k != "circuits")
+            out += ", " + json_string(k) + ": " + json_string(v);
+    return out + "}";
+}
+
+} // namespace
+
+int cmd_discover(int argc, char **argv) {
+    auto options = CommonOptions::value_options();
+    options.insert({"--tcp", "--units", "--timeout-ms", "--driver", "--format"});
+    Args args(argc, argv, 2, options, {});
+    std::string tcp = args.required("--tcp");
+    std::string driver = args.get("--driver", "driver_socomec_diris");
+    bool json = args.get("--format", "text") == "json";
+    bool bar = isatty(STDERR_FILENO);
+
+    OneSource one;
+    CommonOptions common = CommonOptions::from(args);
+    common.load_plugins(one.registry);
+    auto plugin = one.registry.find(driver);
+    if (!plugin || !plugin->driver()) {
+        std::cerr << "gridscope discover: driver '" << driver << "' is not installed\n";
+        return 1;
+    }
+    SiteModel site;
+    try {
+        site = load_profiles(common.load_options());
+    } catch (const ConfigFailure &f) {
+        std::cerr << f.diagnostics().str();
+        return 1;
+    }
+    site.file = "(command line)";
+    site.plugins[driver] = PluginSection{driver, YAML::Node(YAML::NodeType::Map), {}};
+    one.runtime = std::make_unique<Runtime>(std::move(site), one.registry, RuntimeOptions{});
+    one.runtime->set_event_tap([&](const gs_event &e) {
+        if (!bar || !e.type || std::string(e.type) != "discovery.progress") return;
+        std::cerr << "\r\033[K" << (e.message ? e.message : "") << std::flush;
+    });
+    Diagnostics diag;
+    one.runtime->build(diag);
+    if (!diag.empty()) {
+        std::cerr << diag.str();
+        return 1;
+    }
+    Instance *inst = one.runtime->instance_of(driver);
+    const gs_driver_vtable *vt = plugin->driver();
+    if (!inst || !vt->scan) {
+        std::cerr << "gridscope discover: driver '" << driver << "' cannot scan\n";
+        return 1;
+    }
+    YAML::Node params(YAML::NodeType::Map);
+    params["tcp"] = tcp;
+    params["units"] = args.get("--units", "1-247");
+    params["timeout_ms"] = args.integer("--timeout-ms", 200);
+    Found found;
+    gs_status st = GS_ERR_FAILED;
+    try {
+        st = vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found,
+                      &found);
+    } catch (...) {
+    }
+    if (bar) std::cerr << "\r\033[K";
+    if (st != GS_OK) {
+        std::cerr << "gridscope discover: " << inst->host->take_error("scan failed") << "\n";
+        return 1;
+    }
+    if (json) {
+        std::cout << "[";
+        for (size_t i = 0; i < found.size(); ++i)
+            std::cout << (i ? ",\n " : "\n ") << device_json(found[i]);
+        std::cout << (found.empty() ? "]\n" : "\n]\n");
+    } else {
+        std::cout << found.size() << " device(s) found at " << tcp << "\n";
+        for (const auto &d : found) std::cout << "  " << device_json(d) << "\n";
+    }
+    return 0;
+}
+
+} // namespace gs::kernel
