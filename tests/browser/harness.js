@@ -100,6 +100,7 @@ export async function screenshot(page, name) {
 
 // Logs in through the login page.
 export async function login(page, url, profile, password, language = 'en') {
+  await page.goto('about:blank'); // a real load: the app starts again from its cookie
   await page.goto(url + '/#/login');
   await page.selectOption('#login-profile', profile);
   await page.selectOption('#login-language', language);

@@ -23,6 +23,7 @@ after(async () => {
 
 async function fresh(viewport) {
   await browser.context.clearCookies();
+  await page.goto('about:blank');
   await page.setViewportSize(viewport || { width: 1920, height: 1080 });
 }
 

@@ -20,11 +20,19 @@ DeviceModel::DeviceModel(const DeviceSettings &settings)
         c.es_vah = c.ea_import_wh * 1.08;
         circuits_[k] = c;
     }
-    device_ = {
-        {"AtysNetworkType", 2},        {"AtysOperatingMode", 0x10},       {"AtysSwitchPosition", 2},
-        {"AtysSource1GensetRelay", 0}, {"AtysSource2GensetRelay", 0},     {"AtysPriority", 1},
-        {"AtysSource1State", 2},       {"AtysSource2State", 2},           {"AtysTestInProgress", 0},
-        {"AtysCycleCounter", 12},      {"IInstInternalTemperature", 31.5}};
+    device_ = {{"AtysNetworkType", 2},
+               {"AtysOperatingMode", 0x10},
+               {"AtysSwitchPosition", 2},
+               {"AtysSource1GensetRelay", 0},
+               {"AtysSource2GensetRelay", 0},
+               {"AtysPriority", 1},
+               {"AtysSource1State", 2},
+               {"AtysSource2State", 2},
+               {"AtysTestInProgress", 0},
+               {"AtysCycleCounter", 12},
+               {"IInstInternalTemperature", 31.5},
+               {"CabinetTemperature", 24.0},
+               {"CabinetDoor", 0}};
 }
 
 void DeviceModel::advance(int64_t ts_utc_ns) {
