@@ -60,6 +60,11 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
             diag.error(pm.where("circuit"), pm.field("circuit"),
                        "circuit " + std::to_string(point.circuit) + " but the profile has " +
                            std::to_string(p.circuits));
+        for (const auto &other : p.points)
+            if (other.data == point.data && other.circuit == point.circuit && !point.data.empty())
+                diag.error(point.where, path,
+                           "'" + point.data + "' of circuit " + std::to_string(point.circuit) +
+                               " is already mapped at " + other.where.str());
         // Other keys are the driver's: it checks them (validate_point).
         p.points.push_back(std::move(point));
     }
