@@ -196,3 +196,33 @@ TEST_CASE("gridscope plan prints the minimum requests of a profile") {
     CHECK(text.out.find("40 points in 3 request(s)") != std::string::npos);
     CHECK(text.out.find("FC03 @50514 x60 frame 'metrology'") != std::string::npos);
 }
+
+TEST_CASE("a bad Modbus profile or source is refused with file, line and field") {
+    auto dir = std::filesystem::path(GS_TEST_TMP) / "bad_modbus";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "profiles" / "acme");
+    std::ofstream(dir / "profiles" / "acme" / "pm.yaml")
+        << "profile:\n"
+           "  name: ACME PM\n"
+           "  defaults: {function: 3}\n"
+           "  points:\n"
+           "    - {data: IV1Inst, address: 3000, type: f33}\n"
+           "    - {data: IV2Inst, address: 70000, type: f32}\n"
+           "    - {data: IV3Inst, address: 10, type: bit}\n"
+           "    - {data: II1Inst, address: 12, type: u16, colour: red}\n";
+    std::ofstream(dir / "site.yaml") << "sources:\n"
+                                        "  - {name: m, profile: socomec/diris-a10, tcp: nowhere}\n";
+    auto r = run({kBin, "check", "--config", (dir / "site.yaml").string(), "--profiles",
+                  (dir / "profiles").string()});
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.err.find("pm.yaml:5:7: field 'profile.points[0]': field 'type': unknown type 'f33'") !=
+          std::string::npos);
+    CHECK(r.err.find("pm.yaml:6:7: field 'profile.points[1]': field 'address'") !=
+          std::string::npos);
+    CHECK(r.err.find("pm.yaml:7:7: field 'profile.points[2]'") != std::string::npos);
+    CHECK(r.err.find("pm.yaml:8:7: field 'profile.points[3]': field 'colour': unknown key") !=
+          std::string::npos);
+    CHECK(r.err.find("site.yaml:2:5: field 'sources[0]': source 'm': field 'tcp': expected "
+                     "HOST:PORT, found 'nowhere'") != std::string::npos);
+}

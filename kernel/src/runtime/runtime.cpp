@@ -258,9 +258,11 @@ void Runtime::validate_profiles(Diagnostics &diag) {
                 return plugin->driver()->validate_point(
                     check_host.raw(), defaults, check_host.handle(point.node, profile.file));
             });
-            if (st != GS_OK)
+            if (st != GS_OK) {
                 diag.error(point.where, "profile.points[" + std::to_string(i) + "]",
                            check_host.take_error(status_text(st)));
+                bad_profiles_.insert(id);
+            }
         }
     }
 }
@@ -285,7 +287,7 @@ void Runtime::add_sources(Diagnostics &diag) {
         if (!s.enabled) continue;
         Instance *driver = driver_of(s.name);
         const Profile *profile = site_.find_profile(s.profile);
-        if (!driver || !profile) continue; // already reported
+        if (!driver || !profile || bad_profiles_.count(profile->id)) continue; // reported
         HostContext &host = *driver->host;
         std::vector<gs_point> points;
         for (const auto &p : profile->points) {
@@ -320,7 +322,7 @@ void Runtime::build(Diagnostics &diag) {
         if (!plugin)
             diag.error(section.where, "plugins." + id, "no plugin '" + id + "' is installed");
     }
-    if (!diag.empty()) return;
+    // Go on after errors so that one check reports everything it can.
 
     // Drivers that enabled sources use; every other kind when the site file lists it.
     std::vector<std::shared_ptr<const LoadedPlugin>> wanted;

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,7 @@ private:
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;
     std::function<void(const gs_event &)> event_tap_;
+    std::set<std::string> bad_profiles_; // profiles whose points a driver refused
 };
 
 } // namespace gs::kernel
