@@ -2,11 +2,15 @@
 // the field's path.
 #include "config/diagnostics.hpp"
 #include "site/loader.hpp"
+#include "site/site_json.hpp"
+
+#include <boost/property_tree/json_parser.hpp>
 
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 using namespace gs::kernel;
 
@@ -153,4 +157,26 @@ TEST_CASE("the repository's profiles and demo site load") {
     CHECK(site.models.count("metrology") == 1);
     CHECK(site.profiles.count("socomec/countis-e2x") == 1);
     CHECK(!site.sources.empty());
+}
+
+TEST_CASE("the site model as JSON (service gridscope.site/1) is valid JSON with every part") {
+    TempSite t("json");
+    SiteModel site =
+        load_site(t.site("site: {name: \"Plant \\\"A\\\"\"}\n"
+                         "sources:\n  - {name: m1, profile: acme/meter, "
+                         "location: B/F1, circuits: [{index: 1, usage: Lighting}]}\n"
+                         "hierarchies:\n  - {name: H, root: {name: R, loads: [m1/1]}}\n"),
+                  t.options());
+    std::istringstream in(gs::kernel::site_to_json(site));
+    boost::property_tree::ptree json;
+    REQUIRE_NOTHROW(boost::property_tree::read_json(in, json));
+    CHECK(json.get<std::string>("name") == "Plant \"A\"");
+    CHECK(json.get_child("catalog").size() == 2);
+    const auto &source = json.get_child("sources").front().second;
+    CHECK(source.get<std::string>("location") == "B/F1");
+    CHECK(source.get_child("circuits").size() == 2);
+    const auto &profile = json.get_child("profiles").front().second;
+    CHECK(profile.get<std::string>("driver") == "example_virtual_meter");
+    CHECK(profile.get_child("data").front().second.get<std::string>("attrs.data") == "IV1Inst");
+    CHECK(json.get<std::string>("hierarchies..name") == "H"); // ptree: list items have key ""
 }

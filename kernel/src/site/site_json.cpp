@@ -26,6 +26,23 @@ const char *boolean(bool b) {
     return b ? "true" : "false";
 }
 
+// A YAML node as JSON; scalars stay strings (their YAML type is the reader's business).
+std::string yaml_json(const YAML::Node &node) {
+    if (!node.IsDefined() || node.IsNull()) return "null";
+    if (node.IsScalar()) return json_string(node.Scalar());
+    std::string out = node.IsMap() ? "{" : "[";
+    bool first = true;
+    for (const auto &item : node) {
+        out += first ? "" : ", ";
+        if (node.IsMap())
+            out += json_string(item.first.Scalar()) + ": " + yaml_json(item.second);
+        else
+            out += yaml_json(item);
+        first = false;
+    }
+    return out + (node.IsMap() ? "}" : "]");
+}
+
 } // namespace
 
 std::string site_to_json(const SiteModel &site) {
@@ -57,11 +74,14 @@ std::string site_to_json(const SiteModel &site) {
                ", \"name\": " + json_string(p.name) + ", \"maker\": " + json_string(p.maker) +
                ", \"model\": " + json_string(p.model) + ", \"family\": " + json_string(p.family) +
                ", \"driver\": " + json_string(p.driver) +
-               ", \"circuits\": " + std::to_string(p.circuits) + ", \"data\": [";
+               ", \"circuits\": " + std::to_string(p.circuits) +
+               ", \"models\": " + strings(p.models) + ", \"defaults\": " + yaml_json(p.defaults) +
+               ", \"data\": [";
         for (size_t i = 0; i < p.points.size(); ++i)
             out += std::string(i ? ", " : "") +
                    "{\"circuit\": " + std::to_string(p.points[i].circuit) +
-                   ", \"data\": " + json_string(p.points[i].data) + "}";
+                   ", \"data\": " + json_string(p.points[i].data) +
+                   ", \"attrs\": " + yaml_json(p.points[i].node) + "}";
         out += "]}";
         first = false;
     }
