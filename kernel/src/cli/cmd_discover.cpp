@@ -39,11 +39,10 @@ std::string device_json(const std::vector<std::pair<std::string, std::string>> &
         if (v.empty() && (key == "profile" || numeric)) return std::string("null");
         return json_string(v);
     };
-    std::string out = "{\"unit\": " + field("unit", true) + ", \"vendor\": " +
-                      field("vendor", false) + ", \"family\": " + field("family", false) +
-                      ", \"model\": " + field("model", false) +
-                      ", \"profile\": " + field("profile", false) +
-                      ", \"circuits\": " + field("circuits", true);
+    std::string out =
+        "{\"unit\": " + field("unit", true) + ", \"vendor\": " + field("vendor", false) +
+        ", \"family\": " + field("family", false) + ", \"model\": " + field("model", false) +
+        ", \"profile\": " + field("profile", false) + ", \"circuits\": " + field("circuits", true);
     for (const auto &[k, v] : device)
         if (k != "unit" && k != "vendor" && k != "family" && k != "model" && k != "profile" &&
             k != "circuits")
@@ -103,8 +102,8 @@ int cmd_discover(int argc, char **argv) {
     Found found;
     gs_status st = GS_ERR_FAILED;
     try {
-        st = vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found,
-                      &found);
+        st =
+            vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found, &found);
     } catch (...) {
     }
     if (bar) std::cerr << "\r\033[K";
@@ -119,7 +118,8 @@ int cmd_discover(int argc, char **argv) {
         std::cout << (found.empty() ? "]\n" : "\n]\n");
     } else {
         std::cout << found.size() << " device(s) found at " << tcp << "\n";
-        for (const auto &d : found) std::cout << "  " << device_json(d) << "\n";
+        for (const auto &d : found)
+            std::cout << "  " << device_json(d) << "\n";
     }
     return 0;
 }

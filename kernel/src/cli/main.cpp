@@ -41,8 +41,8 @@ int main(int argc, char **argv) {
     }
     std::string command = argv[1];
     static const std::map<std::string, int (*)(int, char **)> commands{
-        {"run", cmd_run},       {"check", cmd_check}, {"plugins", cmd_plugins},
-        {"passwd", cmd_passwd}, {"read", cmd_read},   {"plan", cmd_plan}, {"discover", cmd_discover}};
+        {"run", cmd_run},   {"check", cmd_check}, {"plugins", cmd_plugins},  {"passwd", cmd_passwd},
+        {"read", cmd_read}, {"plan", cmd_plan},   {"discover", cmd_discover}};
     if (command == "version") {
         std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
                   << "." << GS_ABI_VERSION_MINOR << ")\n";
