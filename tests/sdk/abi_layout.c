@@ -3,6 +3,7 @@
 #include <gridscope/plugin.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
+#include <gridscope/services/storage.h>
 
 #include <stddef.h>
 
@@ -41,6 +42,12 @@ PIN_SIZE(gs_module, 32);
 PIN_OFFSET(gs_module, abi_version, 4);
 PIN_SIZE(gs_runtime_service_v1, 48);
 PIN_SIZE(gs_site_service_v1, 16);
+PIN_SIZE(gs_series_info, 56);
+PIN_SIZE(gs_series_point, 40);
+PIN_SIZE(gs_event_record, 80);
+PIN_SIZE(gs_event_query, 48);
+PIN_SIZE(gs_storage_query_v1, 72);
+PIN_SIZE(gs_storage_journal_v1, 40);
 
 int main(void) {
     return GS_ABI_MAJOR_OF(GS_ABI_VERSION) == GS_ABI_VERSION_MAJOR ? 0 : 1;

@@ -2,6 +2,7 @@
 #include <gridscope/plugin.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
+#include <gridscope/services/storage.h>
 
 #include <gridscope/plugin.hpp>
 #include <gridscope/testing.hpp>

@@ -1,0 +1,135 @@
+/*
+ * Services of the storage plugin, offered to every plugin (and the CLI) through
+ * gs_host.get_service():
+ *   "gridscope.storage.query/1"    series, ranges, consumption, events      (GS_STORAGE_QUERY_V1)
+ *   "gridscope.storage.journal/1"  samples and events in order per cursor  (GS_STORAGE_JOURNAL_V1)
+ *
+ * Every function is [any-thread] and returns a gs_status; variable-size results arrive through
+ * callbacks with a payload, one call per item, borrowed for the call. A callback returning
+ * anything but GS_OK stops the query, which then returns that status. Pass `context` back as
+ * the first argument. Times are UTC nanoseconds; ranges are [from, to).
+ */
+#ifndef GRIDSCOPE_SERVICES_STORAGE_H
+#define GRIDSCOPE_SERVICES_STORAGE_H
+
+#include <gridscope/plugin.h>
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_STORAGE_QUERY_V1 "gridscope.storage.query/1"
+#define GS_STORAGE_JOURNAL_V1 "gridscope.storage.journal/1"
+
+typedef struct gs_series_info {
+    uint32_t struct_size;
+    uint32_t circuit;
+    uint64_t id;           /* stable id of the series in this store */
+    const char *source;
+    const char *data;
+    uint64_t count;        /* raw points stored */
+    int64_t from_utc_ns;   /* first and last raw point */
+    int64_t to_utc_ns;
+} gs_series_info;
+
+/* One point of a series. For a downsampled or rolled-up range, value is the bucket's average
+ * (or its last value for counters) and min/max its extremes; for raw points min = max = value. */
+typedef struct gs_series_point {
+    uint32_t struct_size;
+    uint32_t quality;      /* gs_quality */
+    int64_t ts_utc_ns;
+    double value;
+    double min;
+    double max;
+} gs_series_point;
+
+typedef enum gs_bucket_step {
+    GS_BUCKET_INVALID = 0,
+    GS_BUCKET_HOUR = 1,
+    GS_BUCKET_DAY = 2,     /* local days of the site's time zone (23 or 25 h at DST changes) */
+    GS_BUCKET_WEEK = 3,    /* local weeks starting on Monday */
+    GS_BUCKET_MONTH = 4    /* local months */
+} gs_bucket_step;
+
+/* An event as stored, with its id and state changes. */
+typedef struct gs_event_record {
+    uint32_t struct_size;
+    uint32_t reserved;
+    uint64_t id;
+    gs_event event;            /* type, source, circuit, severity, state, message, start time */
+    int64_t finished_utc_ns;   /* 0 if not finished */
+    int64_t acknowledged_utc_ns; /* 0 if not acknowledged */
+} gs_event_record;
+
+/* Filters of an event query; a NULL string or a 0 means "any". */
+typedef struct gs_event_query {
+    uint32_t struct_size;
+    uint32_t state;            /* gs_event_state */
+    int64_t from_utc_ns;
+    int64_t to_utc_ns;         /* 0 = no upper bound */
+    const char *source;
+    const char *type;
+    uint32_t min_severity;     /* gs_severity */
+    uint32_t limit;            /* at most this many, newest first; 0 = 1000 */
+} gs_event_query;
+
+typedef gs_status (*gs_series_info_fn)(void *payload, const gs_series_info *info);
+typedef gs_status (*gs_series_point_fn)(void *payload, const gs_series_point *point);
+typedef gs_status (*gs_bucket_fn)(void *payload, int64_t start_utc_ns, int64_t end_utc_ns,
+                                   double value);
+typedef gs_status (*gs_event_record_fn)(void *payload, const gs_event_record *record);
+
+typedef struct gs_storage_query_v1 {
+    uint32_t struct_size;
+    uint32_t reserved;
+    void *context;
+
+    /* Every stored series. */
+    gs_status (*list_series)(void *context, gs_series_info_fn on_series, void *payload);
+    /* The series id of (source, circuit, data); GS_ERR_NOT_FOUND if none. */
+    gs_status (*find_series)(void *context, const char *source, uint32_t circuit,
+                             const char *data, uint64_t *id);
+    /* The newest point of a series (any quality). */
+    gs_status (*latest)(void *context, uint64_t series, gs_series_point_fn on_point,
+                        void *payload);
+    /* Points of a series in [from, to): raw when max_points is 0, else at most max_points,
+     * keeping each bucket's min and max (served from rollups for long ranges). */
+    gs_status (*range)(void *context, uint64_t series, int64_t from_utc_ns, int64_t to_utc_ns,
+                       uint32_t max_points, gs_series_point_fn on_point, void *payload);
+    /* Consumption (sum of counter deltas, resets and rollovers handled) of the given counter
+     * series together, per bucket whose start lies in [bucket containing from, to). */
+    gs_status (*consumption)(void *context, const uint64_t *series, size_t series_count,
+                             int32_t step /* gs_bucket_step */, int64_t from_utc_ns,
+                             int64_t to_utc_ns, gs_bucket_fn on_bucket, void *payload);
+    /* Events matching the query, newest first. */
+    gs_status (*events)(void *context, const gs_event_query *query, gs_event_record_fn on_event,
+                        void *payload);
+    /* Moves an event to GS_EVENT_STATE_FINISHED or GS_EVENT_STATE_ACKNOWLEDGED. */
+    gs_status (*set_event_state)(void *context, uint64_t id, int32_t state, int64_t ts_utc_ns);
+} gs_storage_query_v1;
+
+/* One journal entry: a batch of samples or an event, with its sequence number. */
+typedef gs_status (*gs_journal_fn)(void *payload, uint64_t seq, const gs_sample_batch *batch,
+                                   const gs_event *event /* exactly one is non-NULL */);
+
+typedef struct gs_storage_journal_v1 {
+    uint32_t struct_size;
+    uint32_t reserved;
+    void *context;
+
+    /* Creates the named cursor if needed (positioned before the oldest stored entry). */
+    gs_status (*open_cursor)(void *context, const char *cursor);
+    /* Hands at most max_entries entries after the cursor, in order; the cursor does not move. */
+    gs_status (*read)(void *context, const char *cursor, uint32_t max_entries,
+                      gs_journal_fn on_entry, void *payload);
+    /* Marks everything up to seq consumed (persisted). */
+    gs_status (*commit)(void *context, const char *cursor, uint64_t seq);
+} gs_storage_journal_v1;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GRIDSCOPE_SERVICES_STORAGE_H */
