@@ -8,6 +8,7 @@
 #include <map>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,20 @@ std::string password_weakness(const std::string &password) {
 
 std::string store_password_hash(const std::string &path, const std::string &profile,
                                 const std::string &hash) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    // Writers (this command, the web UI's password change) serialise on passwords.lock so that
+    // neither loses the other's line between read and rename.
+    std::string lock_path = (std::filesystem::path(path).parent_path() / "passwords.lock").string();
+    int lock_fd = ::open(lock_path.c_str(), O_WRONLY | O_CREAT, 0600);
+    if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX) != 0) {
+        if (lock_fd >= 0) ::close(lock_fd);
+        return "cannot lock " + lock_path + ": " + std::strerror(errno);
+    }
+    struct Unlock {
+        int fd;
+        ~Unlock() { ::close(fd); } // closing releases the lock
+    } unlock{lock_fd};
     std::map<std::string, std::string> lines;
     if (std::ifstream in(path); in) {
         std::string line;
@@ -32,8 +47,6 @@ std::string store_password_hash(const std::string &path, const std::string &prof
         }
     }
     lines[profile] = hash;
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     std::string temp = path + ".tmp";
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) return "cannot write " + temp + ": " + std::strerror(errno);

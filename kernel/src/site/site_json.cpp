@@ -76,7 +76,7 @@ std::string site_to_json(const SiteModel &site) {
                ", \"driver\": " + json_string(p.driver) +
                ", \"circuits\": " + std::to_string(p.circuits) +
                ", \"models\": " + strings(p.models) + ", \"defaults\": " + yaml_json(p.defaults) +
-               ", \"data\": [";
+               ", \"identification\": " + yaml_json(p.identification) + ", \"data\": [";
         for (size_t i = 0; i < p.points.size(); ++i)
             out += std::string(i ? ", " : "") +
                    "{\"circuit\": " + std::to_string(p.points[i].circuit) +

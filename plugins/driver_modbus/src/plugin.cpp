@@ -4,10 +4,13 @@
 
 #include <gridscope/plugin.hpp>
 
+#include <condition_variable>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <thread>
 
 namespace {
 
@@ -41,13 +44,17 @@ public:
         gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
                   "failed cycles before a device is declared lost and polled on a backoff"),
         gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
-                  "pause between two requests on a link (RTU turnaround)")};
+                  "pause between two requests on a link (RTU turnaround)"),
+        gs::field(GS_CONFIG_STRING, "stats_file", nullptr,
+                  "if set, every second a JSON snapshot of each link's counters and cycle-start "
+                  "jitter histogram replaces this file")};
 
     explicit ModbusDriver(gs::Host host) : Plugin(host) {
         auto cfg = config();
         connect_timeout_ms_ = cfg.get<uint32_t>("connect_timeout_ms", 2000);
         offline_after_ = cfg.get<unsigned>("offline_after_failures", 3);
         guard_us_ = cfg.get<long>("guard_interval_us", 0);
+        stats_file_ = cfg.get<std::string>("stats_file", "");
         if (offline_after_ < 1)
             throw gs::InvalidArgument("field 'offline_after_failures': must be at least 1");
     }
@@ -98,17 +105,31 @@ public:
             auto link = Link::create(lc, std::move(devices), cb);
             if (!link) throw gs::Error("link " + key + ": " + link.error());
             links_.push_back(std::move(link).value());
+            link_keys_.push_back(key);
         }
         for (auto &l : links_)
             l->start();
+        if (!stats_file_.empty()) {
+            stats_stop_ = false;
+            stats_thread_ = std::thread([this] { write_stats_loop(); });
+        }
         host().info("polling " + std::to_string(sources_.size()) + " device(s) on " +
                     std::to_string(links_.size()) + " link(s)");
     }
 
     void stop() {
+        if (stats_thread_.joinable()) {
+            {
+                std::lock_guard<std::mutex> lock(stats_mutex_);
+                stats_stop_ = true;
+            }
+            stats_wake_.notify_all();
+            stats_thread_.join();
+        }
         for (auto &l : links_)
             l->stop();
         links_.clear();
+        link_keys_.clear();
     }
 
     std::vector<gs::SampleBatch> read(const std::string &name) {
@@ -232,11 +253,62 @@ private:
         (connected ? host().info(dev + ": " + message) : host().warning(dev + ": " + message));
     }
 
+    // [stats thread] Rewrites stats_file every second until stop(), and once more at the end.
+    void write_stats_loop() {
+        std::unique_lock<std::mutex> lock(stats_mutex_);
+        while (!stats_wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stats_stop_; }))
+            write_stats();
+        write_stats();
+    }
+
+    // {"ts_utc_ns": N, "links": [{"link": "tcp HOST:PORT", "cycles": N, ..., "start_jitter_us":
+    // [[bucket lower bound, count], ...]}]}: counters since start; empty buckets left out.
+    void write_stats() {
+        std::string json =
+            "{\"ts_utc_ns\": " + std::to_string(host().now_utc_ns()) + ", \"links\": [";
+        for (size_t i = 0; i < links_.size(); ++i) {
+            const LinkStats s = links_[i]->stats();
+            json += std::string(i ? ", " : "") + "{\"link\": \"" + link_keys_[i] + "\"" +
+                    ", \"cycles\": " + std::to_string(s.cycles) +
+                    ", \"overruns\": " + std::to_string(s.overruns) +
+                    ", \"connects\": " + std::to_string(s.connects) +
+                    ", \"requests\": " + std::to_string(s.requests) +
+                    ", \"failed_requests\": " + std::to_string(s.failed_requests) +
+                    ", \"max_start_jitter_us\": " + std::to_string(s.max_start_jitter.count()) +
+                    ", \"start_jitter_us\": [";
+            bool first = true;
+            for (size_t b = 0; b < JitterHistogram::kBuckets; ++b) {
+                if (!s.start_jitter.counts[b]) continue;
+                json += std::string(first ? "" : ", ") + "[" +
+                        std::to_string(JitterHistogram::lower_bound_us(b)) + ", " +
+                        std::to_string(s.start_jitter.counts[b]) + "]";
+                first = false;
+            }
+            json += "]}";
+        }
+        json += "]}\n";
+        const std::string tmp = stats_file_ + ".tmp";
+        FILE *f = std::fopen(tmp.c_str(), "w");
+        bool ok = f && std::fwrite(json.data(), 1, json.size(), f) == json.size();
+        ok = f && std::fclose(f) == 0 && ok;
+        if (!ok || std::rename(tmp.c_str(), stats_file_.c_str()) != 0) {
+            if (!stats_failed_) host().warning("cannot write stats_file " + stats_file_);
+            stats_failed_ = true;
+        }
+    }
+
     uint32_t connect_timeout_ms_;
     unsigned offline_after_;
     long guard_us_;
     std::map<std::string, Added> sources_;
     std::vector<std::unique_ptr<Link>> links_;
+    std::vector<std::string> link_keys_; // parallel to links_
+    std::string stats_file_;
+    std::thread stats_thread_;
+    std::mutex stats_mutex_;
+    std::condition_variable stats_wake_;
+    bool stats_stop_ = false;   // guarded by stats_mutex_
+    bool stats_failed_ = false; // stats thread only
     std::mutex mutex_;
     std::set<std::string> lost_;
     uint64_t dropped_ = 0;

@@ -1,5 +1,6 @@
 #include "core/frame.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace gs::modbus {
@@ -313,11 +314,13 @@ std::vector<uint8_t> wrap_tcp(uint16_t transaction_id, uint8_t unit,
 }
 
 std::vector<uint8_t> wrap_rtu(uint8_t unit, const std::vector<uint8_t> &pdu) {
-    std::vector<uint8_t> adu{unit};
-    adu.insert(adu.end(), pdu.begin(), pdu.end());
-    const uint16_t crc = crc16(adu.data(), adu.size());
-    adu.push_back(static_cast<uint8_t>(crc & 0xFF));
-    adu.push_back(static_cast<uint8_t>(crc >> 8));
+    // Sized once: GCC 12 at -O3 warns (falsely) on insert into a one-element vector.
+    std::vector<uint8_t> adu(pdu.size() + 3);
+    adu[0] = unit;
+    std::copy(pdu.begin(), pdu.end(), adu.begin() + 1);
+    const uint16_t crc = crc16(adu.data(), pdu.size() + 1);
+    adu[pdu.size() + 1] = static_cast<uint8_t>(crc & 0xFF);
+    adu[pdu.size() + 2] = static_cast<uint8_t>(crc >> 8);
     return adu;
 }
 

@@ -56,6 +56,20 @@ std::future<WriteOutcome> ready(Quality quality, std::string detail) {
 
 } // namespace
 
+size_t JitterHistogram::bucket(int64_t us) {
+    if (us < static_cast<int64_t>(kSubBuckets)) return us < 0 ? 0 : static_cast<size_t>(us);
+    const auto v = static_cast<uint64_t>(us);
+    const int msb = 63 - __builtin_clzll(v); // >= 4
+    const size_t sub = static_cast<size_t>(v >> (msb - 4)) & (kSubBuckets - 1);
+    return std::min(static_cast<size_t>(msb - 3) * kSubBuckets + sub, kBuckets - 1);
+}
+
+int64_t JitterHistogram::lower_bound_us(size_t bucket) {
+    if (bucket < kSubBuckets) return static_cast<int64_t>(bucket);
+    const size_t msb = bucket / kSubBuckets + 3, sub = bucket % kSubBuckets;
+    return static_cast<int64_t>((kSubBuckets + sub) << (msb - 4));
+}
+
 struct Link::Impl {
     Impl(LinkConfig link_config, std::vector<DeviceRuntime> runtimes, LinkCallbacks link_callbacks)
         : config(std::move(link_config)), callbacks(std::move(link_callbacks)),
@@ -101,9 +115,11 @@ bool Link::Impl::stop_requested() const {
 // deadline passed undisturbed.
 bool Link::Impl::sleep_until(Clock::time_point deadline, bool wake_on_write) {
     std::unique_lock lock(mutex);
-    const bool woken = wake.wait_until(
-        lock, deadline, [&] { return stopping || (wake_on_write && !writes.empty()); });
-    return !woken;
+    const auto disturbed = [&] { return stopping || (wake_on_write && !writes.empty()); };
+    // Already due (the usual case when several devices of a link share a deadline): no futex
+    // round trip, which costs more than the rest of a cycle on some virtual machines.
+    if (deadline <= Clock::now()) return !disturbed();
+    return !wake.wait_until(lock, deadline, disturbed);
 }
 
 DeviceRuntime &Link::Impl::next_due() {
@@ -177,6 +193,7 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
         ++stats.cycles;
         stats.last_start_jitter = jitter;
         stats.max_start_jitter = std::max(stats.max_start_jitter, jitter);
+        stats.start_jitter.add(jitter);
         jitter_sum_us += static_cast<double>(jitter.count());
         stats.mean_start_jitter_us = jitter_sum_us / static_cast<double>(stats.cycles);
     }
@@ -191,6 +208,7 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
     std::vector<PointResult> results;
     std::optional<Outcome> abort; // once set, the rest of the cycle is not sent
     bool answered = false;
+    uint64_t sent = 0, failed = 0;
     for (size_t i = 0; i < requests.size(); ++i) {
         const auto &request = requests[i];
         if (abort) {
@@ -201,6 +219,8 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
             std::this_thread::sleep_for(config.guard_interval);
         Outcome outcome = connection.read(device.config.unit, request, device.config.timeout_ms);
         const auto kind = outcome.quality.kind;
+        ++sent;
+        if (kind != QualityKind::good) ++failed;
         if (kind == QualityKind::good) {
             answered = true;
         } else if (is_gateway_exception(outcome.quality) || kind == QualityKind::timeout ||
@@ -216,6 +236,8 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
     }
     {
         std::lock_guard lock(mutex);
+        stats.requests += sent;
+        stats.failed_requests += failed;
         append(results, failed_point_results(device.planner.failed_points()));
     }
     if (callbacks.on_result)

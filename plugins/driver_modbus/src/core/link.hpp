@@ -32,6 +32,7 @@
 #include "core/quality.hpp"
 #include "core/result.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -75,10 +76,26 @@ struct LinkCallbacks {
         on_link_state;
 };
 
+// Distribution of cycle-start jitter (actual start - deadline; early starts count as 0), in
+// log-linear buckets: exact below 16 us, then 16 buckets per power of two (each at most 6.25 %
+// wide), up to 2^31 us (about 36 min); the last bucket also counts anything longer.
+struct JitterHistogram {
+    static constexpr size_t kSubBuckets = 16;
+    static constexpr size_t kBuckets = kSubBuckets * 28;
+    std::array<uint64_t, kBuckets> counts{};
+
+    void add(std::chrono::microseconds jitter) { ++counts[bucket(jitter.count())]; }
+    static size_t bucket(int64_t us);
+    static int64_t lower_bound_us(size_t bucket); // the smallest jitter counted in `bucket`
+};
+
 struct LinkStats {
-    uint64_t cycles = 0;   // device cycles run
-    uint64_t overruns = 0; // periods skipped because a cycle could not start in time
-    uint64_t connects = 0; // successful (re)connections
+    uint64_t cycles = 0;          // device cycles run
+    uint64_t overruns = 0;        // periods skipped because a cycle could not start in time
+    uint64_t connects = 0;        // successful (re)connections
+    uint64_t requests = 0;        // read requests sent in cycles
+    uint64_t failed_requests = 0; // ... of which not answered with data (timeout, exception...)
+    JitterHistogram start_jitter;
     std::chrono::microseconds last_start_jitter{0}; // actual start - deadline
     std::chrono::microseconds max_start_jitter{0};
     double mean_start_jitter_us = 0;

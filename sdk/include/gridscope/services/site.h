@@ -14,6 +14,7 @@
  *                 "model": "...", "family": "COUNTIS", "driver": "driver_modbus",
  *                 "circuits": 1, "models": ["COUNTIS E23", "COUNTIS E24"],
  *                 "defaults": {...the profile's defaults section, scalars as strings...},
+ *                 "identification": {"product_order_id": "100"} or null,
  *                 "data": [{"circuit": 1, "data": "IEaPInst",
  *                           "attrs": {...the point's entry, scalars as strings...}}, ...]}, ...],
  *   "sources": [{"name": "tgbt", "profile": "socomec/diris-a40", "driver": "driver_modbus",

@@ -26,11 +26,11 @@ extern "C" {
 typedef struct gs_series_info {
     uint32_t struct_size;
     uint32_t circuit;
-    uint64_t id;           /* stable id of the series in this store */
+    uint64_t id; /* stable id of the series in this store */
     const char *source;
     const char *data;
-    uint64_t count;        /* raw points stored */
-    int64_t from_utc_ns;   /* first and last raw point */
+    uint64_t count;      /* raw points stored */
+    int64_t from_utc_ns; /* first and last raw point */
     int64_t to_utc_ns;
 } gs_series_info;
 
@@ -38,7 +38,7 @@ typedef struct gs_series_info {
  * (or its last value for counters) and min/max its extremes; for raw points min = max = value. */
 typedef struct gs_series_point {
     uint32_t struct_size;
-    uint32_t quality;      /* gs_quality */
+    uint32_t quality; /* gs_quality */
     int64_t ts_utc_ns;
     double value;
     double min;
@@ -48,9 +48,9 @@ typedef struct gs_series_point {
 typedef enum gs_bucket_step {
     GS_BUCKET_INVALID = 0,
     GS_BUCKET_HOUR = 1,
-    GS_BUCKET_DAY = 2,     /* local days of the site's time zone (23 or 25 h at DST changes) */
-    GS_BUCKET_WEEK = 3,    /* local weeks starting on Monday */
-    GS_BUCKET_MONTH = 4    /* local months */
+    GS_BUCKET_DAY = 2,  /* local days of the site's time zone (23 or 25 h at DST changes) */
+    GS_BUCKET_WEEK = 3, /* local weeks starting on Monday */
+    GS_BUCKET_MONTH = 4 /* local months */
 } gs_bucket_step;
 
 /* An event as stored, with its id and state changes. */
@@ -58,27 +58,27 @@ typedef struct gs_event_record {
     uint32_t struct_size;
     uint32_t reserved;
     uint64_t id;
-    gs_event event;            /* type, source, circuit, severity, state, message, start time */
-    int64_t finished_utc_ns;   /* 0 if not finished */
+    gs_event event;              /* type, source, circuit, severity, state, message, start time */
+    int64_t finished_utc_ns;     /* 0 if not finished */
     int64_t acknowledged_utc_ns; /* 0 if not acknowledged */
 } gs_event_record;
 
 /* Filters of an event query; a NULL string or a 0 means "any". */
 typedef struct gs_event_query {
     uint32_t struct_size;
-    uint32_t state;            /* gs_event_state */
+    uint32_t state; /* gs_event_state */
     int64_t from_utc_ns;
-    int64_t to_utc_ns;         /* 0 = no upper bound */
+    int64_t to_utc_ns; /* 0 = no upper bound */
     const char *source;
     const char *type;
-    uint32_t min_severity;     /* gs_severity */
-    uint32_t limit;            /* at most this many, newest first; 0 = 1000 */
+    uint32_t min_severity; /* gs_severity */
+    uint32_t limit;        /* at most this many, newest first; 0 = 1000 */
 } gs_event_query;
 
 typedef gs_status (*gs_series_info_fn)(void *payload, const gs_series_info *info);
 typedef gs_status (*gs_series_point_fn)(void *payload, const gs_series_point *point);
 typedef gs_status (*gs_bucket_fn)(void *payload, int64_t start_utc_ns, int64_t end_utc_ns,
-                                   double value);
+                                  double value);
 typedef gs_status (*gs_event_record_fn)(void *payload, const gs_event_record *record);
 
 typedef struct gs_storage_query_v1 {
@@ -89,11 +89,10 @@ typedef struct gs_storage_query_v1 {
     /* Every stored series. */
     gs_status (*list_series)(void *context, gs_series_info_fn on_series, void *payload);
     /* The series id of (source, circuit, data); GS_ERR_NOT_FOUND if none. */
-    gs_status (*find_series)(void *context, const char *source, uint32_t circuit,
-                             const char *data, uint64_t *id);
+    gs_status (*find_series)(void *context, const char *source, uint32_t circuit, const char *data,
+                             uint64_t *id);
     /* The newest point of a series (any quality). */
-    gs_status (*latest)(void *context, uint64_t series, gs_series_point_fn on_point,
-                        void *payload);
+    gs_status (*latest)(void *context, uint64_t series, gs_series_point_fn on_point, void *payload);
     /* Points of a series in [from, to): raw when max_points is 0, else at most max_points,
      * keeping each bucket's min and max (served from rollups for long ranges). */
     gs_status (*range)(void *context, uint64_t series, int64_t from_utc_ns, int64_t to_utc_ns,

@@ -1,0 +1,499 @@
+#include "diris_driver.hpp"
+
+#include "scanner.hpp"
+
+#include <gridscope/services/runtime.h>
+#include <gridscope/services/site.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace gs::socomec {
+
+namespace {
+
+using namespace gs::modbus;
+
+gs_quality to_gs(const Quality &q) {
+    switch (q.kind) {
+    case QualityKind::good:
+        return GS_QUALITY_GOOD;
+    case QualityKind::timeout:
+        return GS_QUALITY_TIMEOUT;
+    case QualityKind::exception:
+        return GS_QUALITY_EXCEPTION;
+    case QualityKind::disconnected:
+        return GS_QUALITY_DISCONNECTED;
+    default:
+        return GS_QUALITY_BAD_RESPONSE;
+    }
+}
+
+void add_result(gs::SampleBatch &batch, const PointSpec &p, const PointResult &r) {
+    if (r.quality.is_good()) {
+        if (const double *v = r.value ? std::get_if<double>(&*r.value) : nullptr)
+            batch.add(p.circuit, p.data, *v);
+        return;
+    }
+    batch.add(p.circuit, p.data, 0.0, to_gs(r.quality), r.quality.exception_code);
+}
+
+std::string version_text(uint16_t v) {
+    return std::to_string(v / 100) + "." + (v % 100 < 10 ? "0" : "") + std::to_string(v % 100);
+}
+
+TcpEndpoint parse_tcp(const std::string &text) {
+    auto colon = text.rfind(':');
+    TcpEndpoint e;
+    e.host = text.substr(0, colon);
+    long port = 0;
+    try {
+        if (colon == std::string::npos || e.host.empty()) throw 0;
+        size_t used = 0;
+        port = std::stol(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1 || port < 1 || port > 65535) throw 0;
+    } catch (...) {
+        throw gs::InvalidArgument("field 'tcp': expected HOST:PORT, found '" + text + "'");
+    }
+    e.port = static_cast<uint16_t>(port);
+    return e;
+}
+
+const char *const kScanKeys[] = {"tcp",   "ip_range",   "port",
+                                 "units", "timeout_ms", "max_duration_ms"};
+
+} // namespace
+
+DirisDriver::DirisDriver(gs::Host host) : Plugin(host) {
+    auto cfg = config();
+    connect_timeout_ms_ = cfg.get<uint32_t>("connect_timeout_ms", 2000);
+    offline_after_ = cfg.get<unsigned>("offline_after_failures", 3);
+    identify_retry_ms_ = cfg.get<int64_t>("identify_retry_ms", 10000);
+    if (offline_after_ < 1)
+        throw gs::InvalidArgument("field 'offline_after_failures': must be at least 1");
+    if (identify_retry_ms_ < 100)
+        throw gs::InvalidArgument("field 'identify_retry_ms': must be at least 100");
+    profiles_dir_ = cfg.get<std::string>("profiles_dir", "");
+    if (auto *rt = this->host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
+        if (rt->share_dir && *rt->share_dir)
+            share_profiles_dir_ = std::string(rt->share_dir) + "/profiles";
+}
+
+DirisDriver::~DirisDriver() {
+    stop();
+}
+
+void DirisDriver::validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point) {
+    try {
+        check_point(defaults, point);
+    } catch (const std::invalid_argument &e) {
+        throw gs::InvalidArgument(e.what());
+    }
+}
+
+void DirisDriver::add_source(const gs::Source &source) {
+    Added a;
+    a.source = source;
+    a.automatic = source.profile == kAutoProfile;
+    a.resolved = !a.automatic;
+    a.profile = a.automatic ? "" : source.profile;
+    std::vector<PointInput> points;
+    if (!a.automatic)
+        for (const auto &p : source.points)
+            points.push_back({p.circuit, p.data, p.attrs});
+    try {
+        a.config =
+            parse_source(source.name, source.period_ms, source.attrs, source.defaults, points);
+    } catch (const std::invalid_argument &e) {
+        throw gs::InvalidArgument("source '" + source.name + "': " + e.what());
+    }
+    sources_[source.name] = std::move(a);
+}
+
+const std::vector<ProfileDef> &DirisDriver::definitions() {
+    // [kernel-thread] loaded by start() or scan() before any worker thread reads it.
+    if (definitions_loaded_) return definitions_;
+    definitions_loaded_ = true;
+    std::vector<ProfileDef> from_site, from_files;
+    auto *site = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
+    if (site && site->site_json) {
+        try {
+            from_site = profile_defs_from_site_json(site->site_json);
+        } catch (const std::exception &e) {
+            host().warning(e.what());
+        }
+    }
+    // The profile files complete the site document (or stand in for it): set profiles_dir.
+    std::string dir = profiles_dir_;
+    if (dir.empty() && from_site.empty()) dir = share_profiles_dir_;
+    if (!dir.empty()) {
+        std::vector<std::string> errors;
+        from_files = load_profile_dir(dir, errors);
+        for (const auto &e : errors)
+            host().warning("profile skipped: " + e);
+    }
+    definitions_ = merge_profiles(std::move(from_site), from_files);
+    definitions_.erase(
+        std::remove_if(definitions_.begin(), definitions_.end(),
+                       [](const ProfileDef &d) { return d.info.id == kAutoProfile; }),
+        definitions_.end()); // the placeholder is never a device's profile
+    return definitions_;
+}
+
+std::vector<ProfileInfo> DirisDriver::known_profiles() {
+    std::vector<ProfileInfo> out;
+    for (const auto &d : definitions())
+        out.push_back(d.info);
+    return out;
+}
+
+bool DirisDriver::identify(Connection &connection, Added &a) {
+    const std::string &name = a.source.name;
+    const DeviceConfig &dev = a.config.device;
+    std::string where =
+        "unit " + std::to_string(dev.unit) + " at " + modbus::describe(a.config.endpoint);
+    Probe probe = probe_unit(connection, dev.unit, dev.timeout_ms);
+    if (!probe.identity && (probe.timed_out || probe.disconnected || !probe.answered)) {
+        host().warning(name + ": " + where + " did not answer the identification request");
+        return false;
+    }
+    if (!probe.identity) {
+        host().warning(name + ": " + where + " is not a SOCOMEC device (no 'SOCO' at 50000)" +
+                       (a.automatic ? ": no profile can be chosen, the source is not polled" : ""));
+        a.automatic = false; // nothing to retry: a non-SOCOMEC device stays so
+        return true;
+    }
+    const Identity &id = *probe.identity;
+    std::vector<ProfileInfo> profiles = known_profiles();
+    Match m = match_profile(id, profiles);
+    std::string model = id.model().empty() ? "(no model name)" : "'" + id.model() + "'";
+    host().info(name + ": " + where + " is a SOCOMEC " +
+                (id.family().empty() ? std::string("device") : id.family()) + " " + model +
+                ", order id " + std::to_string(id.product_order_id) + ", software " +
+                version_text(id.software_version) +
+                (m.profile ? " -> profile " + m.profile->id : " -> no profile"));
+    if (!a.automatic) {
+        if (m.profile && m.profile->id != a.profile)
+            host().warning(name + ": the device reports " + model + " (profile " + m.profile->id +
+                           ") but the source is configured with profile " + a.profile +
+                           "; polling with " + a.profile);
+        else if (!m.profile)
+            host().warning(name + ": unknown SOCOMEC model " + model + "; polling with " +
+                           a.profile);
+        return true;
+    }
+    if (!m.profile) {
+        host().error(name + ": unknown SOCOMEC model " + model +
+                     ": no profile matches, the source is not polled");
+        a.automatic = false; // not retried
+        return true;
+    }
+    const auto &defs = definitions_;
+    auto file = std::find_if(defs.begin(), defs.end(),
+                             [&](const ProfileDef &f) { return f.info.id == m.profile->id; });
+    if (file == defs.end() || file->points.empty()) {
+        host().error(name + ": the points of profile " + m.profile->id +
+                     " are not known (neither in the site document nor in profiles_dir): the "
+                     "source is not polled");
+        a.automatic = false;
+        return true;
+    }
+    std::vector<PointInput> points;
+    for (const auto &p : file->points)
+        points.push_back({p.circuit, p.data, p.attrs});
+    SourceConfig chosen;
+    try {
+        chosen = parse_source(name, a.source.period_ms, a.source.attrs, file->defaults, points);
+    } catch (const std::invalid_argument &e) {
+        host().error(name + ": profile " + m.profile->id + ": " + e.what());
+        a.automatic = false;
+        return true;
+    }
+    if (file->info.circuits > a.source.circuit_count)
+        host().warning(name + ": profile " + m.profile->id + " has " +
+                       std::to_string(file->info.circuits) + " circuits, the site declares " +
+                       std::to_string(a.source.circuit_count));
+    std::lock_guard<std::mutex> lock(resolve_mutex_); // read() and describe() look at it
+    a.config = std::move(chosen);
+    a.profile = m.profile->id;
+    a.resolved = true;
+    return true;
+}
+
+void DirisDriver::start() {
+    if (!workers_.empty()) return;
+    definitions(); // loaded here, on the kernel thread
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = false;
+    }
+    std::map<std::string, std::vector<std::string>> by_link;
+    for (const auto &[name, added] : sources_)
+        by_link[added.config.link_key].push_back(name);
+    for (auto &[key, names] : by_link)
+        workers_.emplace_back([this, names = names] { run_gateway(names); });
+    host().info("identifying " + std::to_string(sources_.size()) + " device(s) on " +
+                std::to_string(by_link.size()) + " link(s)");
+}
+
+// [worker thread] Identifies the devices of one link, then polls them.
+void DirisDriver::run_gateway(std::vector<std::string> names) {
+    const Endpoint endpoint = sources_.at(names.front()).config.endpoint;
+    std::vector<std::string> pending;
+    auto identify_all = [&](const std::vector<std::string> &which) {
+        std::vector<std::string> ready, waiting;
+        Connection connection(endpoint);
+        Status st = connection.connect(connect_timeout_ms_);
+        if (!st) host().warning("identification: " + st.error());
+        for (const auto &name : which) {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (stopping_) break; // stop() waits for one identification at most
+            }
+            Added &a = sources_.at(name);
+            if (st && !connection.connected()) connection.connect(connect_timeout_ms_);
+            if (st) identify(connection, a);
+            if (a.resolved)
+                ready.push_back(name);
+            else if (a.automatic)
+                waiting.push_back(name);
+        }
+        pending = waiting;
+        return ready;
+    };
+    std::vector<std::string> ready = identify_all(names);
+    if (!ready.empty()) start_link(ready);
+    while (!pending.empty()) {
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (wake_.wait_for(lock, std::chrono::milliseconds(identify_retry_ms_),
+                               [this] { return stopping_; }))
+                return;
+        }
+        ready = identify_all(pending);
+        if (!ready.empty()) start_link(ready);
+    }
+}
+
+void DirisDriver::start_link(const std::vector<std::string> &names) {
+    const Added &first = sources_.at(names.front());
+    LinkConfig lc;
+    lc.endpoint = first.config.endpoint;
+    lc.connect_timeout_ms = connect_timeout_ms_;
+    lc.offline_after_failures = offline_after_;
+    lc.seed = std::hash<std::string>{}(first.config.link_key);
+    std::vector<DeviceConfig> devices;
+    for (const auto &n : names)
+        devices.push_back(sources_.at(n).config.device);
+    LinkCallbacks cb;
+    cb.on_result = [this](const std::string &dev, int64_t ts, std::vector<PointResult> results) {
+        publish(dev, ts, results);
+    };
+    cb.on_link_state = [this](const std::string &dev, bool connected, const std::string &why) {
+        link_state(dev, connected, why);
+    };
+    auto link = Link::create(lc, std::move(devices), cb);
+    if (!link) {
+        host().error("link " + first.config.link_key + ": " + link.error());
+        return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    links_.push_back(std::move(link).value());
+    links_.back()->start();
+}
+
+void DirisDriver::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto &w : workers_)
+        if (w.joinable()) w.join();
+    workers_.clear();
+    for (auto &l : links_)
+        l->stop();
+    links_.clear();
+}
+
+DirisDriver::Added &DirisDriver::find(const std::string &name) {
+    auto it = sources_.find(name);
+    if (it == sources_.end()) throw gs::Error("no source '" + name + "'", GS_ERR_NOT_FOUND);
+    return it->second;
+}
+
+std::vector<gs::SampleBatch> DirisDriver::read(const std::string &name) {
+    Added &a = find(name);
+    bool resolved = false;
+    {
+        std::lock_guard<std::mutex> lock(resolve_mutex_);
+        resolved = a.resolved;
+    }
+    if (!resolved) {
+        if (!workers_.empty())
+            throw gs::RetryLater("source '" + name + "': the device is not identified yet");
+        definitions();
+        Connection connection(a.config.endpoint);
+        if (Status st = connection.connect(a.config.device.timeout_ms); !st)
+            throw gs::Error(st.error(), GS_ERR_IO);
+        identify(connection, a);
+        if (!a.resolved)
+            throw gs::Error("source '" + name + "': no profile could be chosen for unit " +
+                                std::to_string(a.config.device.unit),
+                            GS_ERR_NOT_FOUND);
+    }
+    auto results = read_once(a.config.endpoint, a.config.device);
+    if (!results) throw gs::Error(results.error(), GS_ERR_IO);
+    gs::SampleBatch batch(name, host().now_utc_ns());
+    for (const auto &r : results.value())
+        add_result(batch, a.config.device.points[r.index], r);
+    return {std::move(batch)};
+}
+
+std::string DirisDriver::describe(const std::string &name, bool json) {
+    Added &a = find(name);
+    std::lock_guard<std::mutex> lock(resolve_mutex_);
+    if (!a.resolved) {
+        std::string text = "the profile is chosen from the device's identification block";
+        return json ? "{\"profile\": \"" + std::string(kAutoProfile) + "\", \"note\": \"" + text +
+                          "\", \"requests\": []}"
+                    : std::string(kAutoProfile) + ": " + text + "\n";
+    }
+    auto planner = DevicePlanner::create(a.config.device.points, a.config.device.limits);
+    if (!planner) throw gs::Error(planner.error(), GS_ERR_INVALID_ARG);
+    const auto &reqs = planner.value().requests();
+    if (json)
+        return "{\"profile\": \"" + a.profile +
+               "\", \"identify\": {\"function\": 3, \"address\": 50000, \"count\": 4}, "
+               "\"requests\": " +
+               plan_to_json(reqs, a.config.device.points) + "}";
+    return a.profile + ": identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) at start, then " +
+           std::to_string(a.config.device.points.size()) + " points in " +
+           std::to_string(reqs.size()) + " request(s)\n" +
+           describe_plan(reqs, a.config.device.points);
+}
+
+// [link thread]
+void DirisDriver::publish(const std::string &dev, int64_t ts,
+                          const std::vector<PointResult> &results) {
+    const Added &a = sources_.at(dev);
+    gs::SampleBatch batch(dev, ts);
+    for (const auto &r : results)
+        add_result(batch, a.config.device.points[r.index], r);
+    try {
+        host().publish(batch.view());
+    } catch (const gs::RetryLater &) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (dropped_++ % 1000 == 0) host().warning("bus full: poll results dropped");
+    }
+}
+
+void DirisDriver::event(const char *type, gs_severity severity, gs_event_state state,
+                        const std::string &source, const std::string &message) {
+    gs_event e{sizeof(gs_event),
+               static_cast<uint32_t>(severity),
+               host().now_utc_ns(),
+               type,
+               source.empty() ? nullptr : source.c_str(),
+               0,
+               static_cast<uint32_t>(state),
+               message.c_str()};
+    try {
+        host().publish(e);
+    } catch (const gs::Error &) {
+        host().debug(std::string(type) + ": event not delivered: " + message);
+    }
+}
+
+// [link thread]
+void DirisDriver::link_state(const std::string &dev, bool connected, const std::string &reason) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        bool was_lost = lost_.count(dev) != 0;
+        if (connected && !was_lost) return; // first contact: nothing to report
+        if (connected)
+            lost_.erase(dev);
+        else
+            lost_.insert(dev);
+    }
+    std::string message = connected ? "communication restored" : "communication lost: " + reason;
+    event(connected ? "comm.restored" : "comm.lost",
+          connected ? GS_SEVERITY_INFO : GS_SEVERITY_HIGH,
+          connected ? GS_EVENT_STATE_INSTANT : GS_EVENT_STATE_ACTIVE, dev, message);
+    (connected ? host().info(dev + ": " + message) : host().warning(dev + ": " + message));
+}
+
+void DirisDriver::scan(const gs::ptree &params, const Report &report) {
+    for (const auto &kv : params)
+        if (std::find(std::begin(kScanKeys), std::end(kScanKeys), kv.first) == std::end(kScanKeys))
+            throw gs::InvalidArgument("scan: unknown parameter '" + kv.first +
+                                      "' (expected tcp, ip_range, port, units, timeout_ms, "
+                                      "max_duration_ms)");
+    ScanOptions options;
+    auto timeout = params.get_optional<long>("timeout_ms");
+    if (params.get_optional<std::string>("timeout_ms") &&
+        (!timeout || *timeout < 10 || *timeout > 60000))
+        throw gs::InvalidArgument("scan: field 'timeout_ms': expected 10..60000 ms");
+    options.timeout_ms = static_cast<uint32_t>(timeout.value_or(200));
+    auto units = parse_units(params.get<std::string>("units", "1-247"));
+    if (!units) throw gs::InvalidArgument("scan: field " + units.error());
+    options.units = units.value();
+    if (auto tcp = params.get_optional<std::string>("tcp"))
+        options.gateways.push_back(parse_tcp(*tcp));
+    if (auto range = params.get_optional<std::string>("ip_range")) {
+        auto hosts = parse_ip_range(*range);
+        if (!hosts) throw gs::InvalidArgument("scan: field " + hosts.error());
+        auto port = params.get_optional<long>("port");
+        if (params.get_optional<std::string>("port") && (!port || *port < 1 || *port > 65535))
+            throw gs::InvalidArgument("scan: field 'port': expected 1..65535");
+        for (const auto &h : hosts.value())
+            options.gateways.push_back(TcpEndpoint{h, static_cast<uint16_t>(port.value_or(502))});
+    }
+    if (options.gateways.empty())
+        throw gs::InvalidArgument("scan: give 'tcp: HOST:PORT' or 'ip_range: A.B.C.D-E'");
+    auto start = std::chrono::steady_clock::now();
+    if (auto max = params.get_optional<long>("max_duration_ms")) {
+        if (*max < 1) throw gs::InvalidArgument("scan: field 'max_duration_ms': must be positive");
+        options.deadline = start + std::chrono::milliseconds(*max);
+    }
+
+    std::vector<ProfileInfo> profiles = known_profiles();
+    if (profiles.empty())
+        host().warning("scan: no profile is known (no site service, no profiles_dir): every "
+                       "device is reported without a profile");
+    bool many = options.gateways.size() > 1;
+    size_t per_gateway = options.units.size();
+    auto progress = [&](const ScanProgress &p) {
+        std::string message;
+        if (many)
+            message = p.gateway + " (" +
+                      std::to_string(p.done / std::max<size_t>(1, per_gateway) +
+                                     (p.done < p.total ? 1 : 0)) +
+                      "/" + std::to_string(options.gateways.size()) + "), ";
+        message += "unit " + std::to_string(p.done) + "/" + std::to_string(p.total) + ", " +
+                   std::to_string(p.found) + " found";
+        event("discovery.progress", GS_SEVERITY_INFO, GS_EVENT_STATE_INSTANT, "", message);
+    };
+    auto found = [&](const FoundDevice &d) {
+        Match m = match_profile(d.identity, profiles);
+        auto kv = discovery_report(d.unit, d.identity, m);
+        kv.emplace_back("tcp", d.gateway);
+        report(kv);
+    };
+    ScanSummary s = scan_gateways(options, progress, found);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f", seconds);
+    std::string summary =
+        "scan done in " + std::string(took) + " s: " + std::to_string(s.found) +
+        " SOCOMEC device(s), " + std::to_string(s.other) + " other answering unit(s) left alone, " +
+        std::to_string(s.silent) + " silent unit id(s)" +
+        (s.unreachable ? ", " + std::to_string(s.unreachable) + " unreachable gateway(s)" : "") +
+        (s.deadline_hit ? ", stopped at max_duration_ms" : "");
+    event("discovery.progress", GS_SEVERITY_INFO, GS_EVENT_STATE_INSTANT, "", summary);
+    host().info(summary);
+}
+
+} // namespace gs::socomec

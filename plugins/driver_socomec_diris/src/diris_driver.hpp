@@ -1,0 +1,99 @@
+// driver_socomec_diris: polls SOCOMEC meters (COUNTIS, DIRIS, Digiware) like driver_modbus, after
+// identifying each device from its identification block; scans gateways for SOCOMEC devices.
+// The class is the plugin (see plugin.cpp); the protocol is in identify, scanner, profile_files.
+#pragma once
+
+#include "identify.hpp"
+#include "profile_files.hpp"
+#include "source_config.hpp"
+
+#include <gridscope/plugin.hpp>
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace gs::socomec {
+
+// The profile id that asks the driver to choose the profile from the device.
+inline constexpr const char *kAutoProfile = "socomec/auto";
+
+class DirisDriver : public gs::Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
+    static constexpr const char *id = "driver_socomec_diris";
+    static constexpr const char *version = "0.1.0";
+    static constexpr const char *description =
+        "SOCOMEC COUNTIS / DIRIS / Digiware: identification, profile choice, polling, discovery";
+    static constexpr gs_config_field config_fields[] = {
+        gs::field(GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000",
+                  "TCP connect timeout of the polling links"),
+        gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
+                  "failed cycles before a device is declared lost and polled on a backoff"),
+        gs::field(GS_CONFIG_STRING, "profiles_dir", nullptr,
+                  "folder of profile YAML files read in addition to the kernel's site document "
+                  "(default: none; <share_dir>/profiles when there is no site document)"),
+        gs::field(GS_CONFIG_DURATION_MS, "identify_retry_ms", "10000",
+                  "how often a socomec/auto source that could not be identified is tried again")};
+
+    explicit DirisDriver(gs::Host host);
+    ~DirisDriver() override;
+
+    static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point);
+    void add_source(const gs::Source &source);
+    void start();
+    void stop();
+    std::vector<gs::SampleBatch> read(const std::string &name);
+    std::string describe(const std::string &name, bool json);
+    // Found devices are reported as key/value pairs (see discovery_report).
+    using Report = std::function<void(const std::vector<std::pair<std::string, std::string>> &)>;
+    void scan(const gs::ptree &params, const Report &report);
+
+    // The profiles known for matching: the site service's, enriched by the YAML files.
+    std::vector<ProfileInfo> known_profiles();
+
+private:
+    struct Added {
+        gs::Source source;
+        modbus::SourceConfig config; // for auto sources: endpoint and unit only until resolved
+        bool automatic = false;
+        bool resolved = false;
+        std::string profile; // the profile polled
+    };
+    // The site document's profiles, completed by the files of profiles_dir.
+    const std::vector<ProfileDef> &definitions();
+    // Identifies the device of `a` on `connection`; fills a.config.device.points for an auto
+    // source. False when the device did not answer (auto sources stay unresolved).
+    bool identify(modbus::Connection &connection, Added &a);
+    void run_gateway(std::vector<std::string> names);
+    void start_link(const std::vector<std::string> &names);
+    void publish(const std::string &dev, int64_t ts, const std::vector<modbus::PointResult> &r);
+    void link_state(const std::string &dev, bool connected, const std::string &reason);
+    void event(const char *type, gs_severity severity, gs_event_state state,
+               const std::string &source, const std::string &message);
+    Added &find(const std::string &name);
+
+    uint32_t connect_timeout_ms_;
+    unsigned offline_after_;
+    std::string profiles_dir_;
+    int64_t identify_retry_ms_;
+    std::map<std::string, Added> sources_;
+    std::string share_profiles_dir_; // <share_dir>/profiles, used when there is no site document
+    bool definitions_loaded_ = false;
+    std::vector<ProfileDef> definitions_;
+
+    std::mutex resolve_mutex_; // guards Added::config, profile, resolved of auto sources
+    std::mutex mutex_;         // guards links_, lost_, stopping_, dropped_
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::vector<std::unique_ptr<modbus::Link>> links_;
+    std::vector<std::thread> workers_;
+    std::set<std::string> lost_;
+    uint64_t dropped_ = 0;
+};
+
+} // namespace gs::socomec

@@ -1,0 +1,492 @@
+#include "api.hpp"
+
+#include "monitor.hpp"
+#include "perimeter.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace gs::ui {
+
+namespace {
+
+constexpr const char *kCookie = "gs_session";
+constexpr const char *kPrefix = "/api/v1";
+constexpr int64_t kSecond = 1'000'000'000;
+
+HttpResponse ok(const json &body) {
+    HttpResponse r;
+    r.body = body.dump();
+    return r;
+}
+
+const char *password_hint(Profile p) {
+    return p == Profile::admin ? "gridscope passwd --config <site file> --profile admin"
+                               : "gridscope passwd --config <site file> --profile advanced";
+}
+
+// A JSON object body, or the 400 to answer.
+std::variant<json, HttpResponse> json_body(const std::string &body) {
+    json doc = json::parse(body, nullptr, false);
+    if (doc.is_discarded())
+        return Api::error(400, "malformed_json", "the request body is not valid JSON");
+    if (!doc.is_object())
+        return Api::error(400, "malformed_json", "the request body must be a JSON object");
+    return doc;
+}
+
+// An optional string member; a 400 when present with another type.
+std::variant<std::string, HttpResponse> string_field(const json &doc, const char *key,
+                                                     bool required, size_t max_size = 1024) {
+    auto it = doc.find(key);
+    if (it == doc.end() || it->is_null()) {
+        if (required) return Api::error(400, "invalid_field", std::string(key) + ": required");
+        return std::string();
+    }
+    if (!it->is_string())
+        return Api::error(400, "invalid_field", std::string(key) + ": expected a string");
+    std::string value = it->get<std::string>();
+    if (value.size() > max_size)
+        return Api::error(400, "invalid_field", std::string(key) + ": too long");
+    return value;
+}
+
+// 429 with the wait in the Retry-After header and in the body.
+HttpResponse too_many(int64_t wait_ns, const char *code, const char *message) {
+    int64_t seconds = std::max<int64_t>(1, (wait_ns + kSecond - 1) / kSecond);
+    HttpResponse r;
+    r.status = 429;
+    r.body = json{{"error", code}, {"message", message}, {"retry_after_s", seconds}}.dump();
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return r;
+}
+
+} // namespace
+
+HttpResponse Api::error(int status, std::string code, std::string message) {
+    HttpResponse r;
+    r.status = status;
+    r.body = json{{"error", std::move(code)}, {"message", std::move(message)}}.dump();
+    return r;
+}
+
+Api::Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
+         ApiClock clock)
+    : site_(std::move(site)), live_(live), passwords_(passwords), options_(options),
+      clock_(std::move(clock)),
+      sessions_(int64_t(site_.idle_timeout_s) * kSecond, options.session_max_age_s * kSecond,
+                options.max_sessions),
+      by_client_(options.login_free_failures, kSecond, 300 * kSecond),
+      by_profile_(options.login_free_failures * 4, kSecond, 60 * kSecond),
+      started_mono_ns_(clock_.mono_ns()) {}
+
+const std::vector<Api::Route> &Api::routes() {
+    static const std::vector<Route> table = {
+        {"GET", "/health", kAnonymous, &Api::health},
+        {"GET", "/auth", kAnonymous, &Api::auth_info},
+        {"POST", "/login", kAnonymous, &Api::login},
+        {"POST", "/logout", kAnySession, &Api::logout},
+        {"GET", "/session", kAnySession, &Api::session},
+        {"POST", "/password", kPermChangeOwnPassword, &Api::change_password},
+        {"GET", "/site", kPermMonitoring, &Api::site_info},
+        {"GET", "/catalog", kPermMonitoring, &Api::catalog},
+        {"GET", "/perimeter", kPermMonitoring, &Api::perimeter},
+        {"GET", "/monitor", kPermMonitoring, &Api::monitor},
+        {"GET", "/live", kPermMonitoring, &Api::live_values},
+        {"GET", "/alarms/summary", kPermMonitoring, &Api::alarms_summary},
+        {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
+        {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
+        {"GET", "/config/site", kPermConfiguration, &Api::config_site},
+    };
+    return table;
+}
+
+std::shared_ptr<Session> Api::current_session(const HttpRequest &request, bool touch) {
+    std::string id = cookie_value(request.cookie, kCookie);
+    if (id.empty()) return nullptr;
+    return sessions_.find(id, clock_.mono_ns(), touch);
+}
+
+std::optional<HttpResponse> Api::authorize(Context &ctx, uint32_t permission) {
+    if (permission == kAnonymous) return std::nullopt;
+    ctx.session = current_session(ctx.request, true);
+    if (!ctx.session) return error(401, "unauthenticated", "log in first");
+    if (ctx.session->profile != Profile::user) {
+        // A password changed by `gridscope passwd` or another session ends this one at once.
+        passwords_.refresh_every(clock_.mono_ns(), kSecond / 2);
+        if (passwords_.stamp(ctx.session->profile) != ctx.session->password_stamp) {
+            sessions_.remove(ctx.session->id);
+            ctx.session.reset();
+            return error(401, "password_changed", "the password changed: log in again");
+        }
+    }
+    if (permission != kAnySession &&
+        (permissions_of(ctx.session->profile) & permission) != permission)
+        return error(403, "forbidden", "the profile is not allowed to do this");
+    return std::nullopt;
+}
+
+HttpResponse Api::handle(const HttpRequest &request) {
+    if (request.path.rfind(kPrefix, 0) != 0 || (request.path.size() > 7 && request.path[7] != '/'))
+        return error(404, "not_found", "no such endpoint");
+    std::string sub = request.path.substr(7);
+    if (sub == "/live/stream")
+        return error(400, "bad_request", "the live stream is served by open_stream");
+    const Route *route = nullptr;
+    std::string allow;
+    for (const auto &r : routes()) {
+        if (sub != r.path) continue;
+        allow += (allow.empty() ? "" : ", ") + std::string(r.method);
+        if (request.method == r.method) route = &r;
+    }
+    if (allow.empty()) return error(404, "not_found", "no such endpoint");
+    if (!route) {
+        HttpResponse r = error(405, "method_not_allowed", "use " + allow);
+        r.headers.emplace_back("Allow", allow);
+        return r;
+    }
+    auto query = parse_query(request.query);
+    if (!query) return error(400, "bad_query", "malformed query string");
+    Context ctx{request, nullptr, std::move(*query)};
+
+    bool changes_state = request.method != "GET" && request.method != "HEAD";
+    if (changes_state) {
+        if (request.body.size() > options_.max_body_bytes)
+            return error(413, "body_too_large", "the request body is too large");
+        std::string type = request.content_type.substr(0, request.content_type.find(';'));
+        if (type != "application/json")
+            return error(415, "unsupported_media_type", "send application/json");
+        std::string expected = (request.tls ? "https://" : "http://") + request.host;
+        if (!request.origin.empty() && request.origin != expected)
+            return error(403, "bad_origin", "cross-origin request refused");
+    }
+    if (auto refused = authorize(ctx, route->permission)) return *refused;
+    if (changes_state && ctx.session && !csrf_matches(*ctx.session, request.csrf_token))
+        return error(403, "csrf", "missing or wrong X-CSRF-Token header");
+    HttpResponse r = (this->*(route->handler))(ctx);
+    return r;
+}
+
+std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &request) {
+    if (request.method != "GET") {
+        HttpResponse r = error(405, "method_not_allowed", "use GET");
+        r.headers.emplace_back("Allow", "GET");
+        return r;
+    }
+    auto query = parse_query(request.query);
+    if (!query) return error(400, "bad_query", "malformed query string");
+    Context ctx{request, nullptr, std::move(*query)};
+    if (auto refused = authorize(ctx, kPermMonitoring)) return *refused;
+    auto it = ctx.query.find("source");
+    std::vector<std::string> sources =
+        it == ctx.query.end() ? std::vector<std::string>() : split(it->second, ',');
+    if (sources.empty()) return error(400, "missing_parameter", "source: required");
+    if (sources.size() > options_.max_stream_sources)
+        return error(400, "too_many_sources",
+                     "at most " + std::to_string(options_.max_stream_sources) +
+                         " sources per stream");
+    for (const auto &s : sources)
+        if (!live_.has(s)) return error(404, "unknown_source", "no source '" + s + "'");
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    return Stream{ctx.session, std::move(sources)};
+}
+
+bool Api::alive(const Stream &stream) {
+    const Session &s = *stream.session;
+    if (!sessions_.alive(s, clock_.mono_ns())) return false;
+    if (!sessions_.find(s.id, clock_.mono_ns(), false)) return false; // logged out
+    if (s.profile != Profile::user) {
+        passwords_.refresh_every(clock_.mono_ns(), kSecond / 2);
+        if (passwords_.stamp(s.profile) != s.password_stamp) return false;
+    }
+    return true;
+}
+
+std::string Api::cookie_for(const Session &s, bool tls) const {
+    return std::string(kCookie) + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict" +
+           (tls ? "; Secure" : "");
+}
+
+json Api::session_json(const Session &s) const {
+    return json{{"profile", profile_name(s.profile)},
+                {"language", s.language},
+                {"csrf_token", s.csrf},
+                {"permissions", permission_names(permissions_of(s.profile))},
+                {"idle_timeout_s", site_.idle_timeout_s},
+                {"site", site_.name}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+HttpResponse Api::health(Context &) {
+    return ok({{"status", "ok"},
+               {"version", options_.version},
+               {"uptime_s", (clock_.mono_ns() - started_mono_ns_) / kSecond}});
+}
+
+HttpResponse Api::auth_info(Context &) {
+    passwords_.refresh();
+    json profiles = json::array();
+    for (Profile p : {Profile::user, Profile::advanced, Profile::admin}) {
+        bool needs = p != Profile::user;
+        json j = {{"id", profile_name(p)},
+                  {"password_required", needs},
+                  {"available", !needs || passwords_.is_set(p)}};
+        if (needs && !passwords_.is_set(p)) j["set_password_command"] = password_hint(p);
+        profiles.push_back(j);
+    }
+    return ok({{"site", site_.name},
+               {"profiles", profiles},
+               {"languages", site_.languages},
+               {"default_language", site_.default_language}});
+}
+
+HttpResponse Api::login(Context &ctx) {
+    auto parsed = json_body(ctx.request.body);
+    if (auto *e = std::get_if<HttpResponse>(&parsed)) return *e;
+    const json &doc = std::get<json>(parsed);
+    auto name = string_field(doc, "profile", true, 32);
+    if (auto *e = std::get_if<HttpResponse>(&name)) return *e;
+    auto password = string_field(doc, "password", false);
+    if (auto *e = std::get_if<HttpResponse>(&password)) return *e;
+    auto language = string_field(doc, "language", false, 16);
+    if (auto *e = std::get_if<HttpResponse>(&language)) return *e;
+    auto profile = parse_profile(std::get<std::string>(name));
+    if (!profile) return error(400, "invalid_field", "profile: expected user, advanced or admin");
+    std::string lang = std::get<std::string>(language);
+    if (std::find(site_.languages.begin(), site_.languages.end(), lang) == site_.languages.end())
+        lang = site_.default_language;
+
+    std::string stamp;
+    if (*profile != Profile::user) {
+        passwords_.refresh();
+        if (!passwords_.is_set(*profile)) {
+            HttpResponse r = error(403, "password_not_set",
+                                   std::string("no password is set for this profile; on the "
+                                               "server, run: ") +
+                                       password_hint(*profile));
+            return r;
+        }
+        int64_t now = clock_.mono_ns();
+        std::string client_key = "client:" + ctx.request.remote_addr;
+        std::string profile_key = std::string("profile:") + profile_name(*profile);
+        int64_t wait = std::max(by_client_.retry_after_ns(client_key, now),
+                                by_profile_.retry_after_ns(profile_key, now));
+        if (wait > 0) return too_many(wait, "too_many_attempts", "too many failed logins: wait");
+        switch (passwords_.verify(*profile, std::get<std::string>(password), &stamp)) {
+        case PasswordStore::Verify::ok:
+            by_client_.success(client_key);
+            break;
+        case PasswordStore::Verify::busy:
+            return too_many(kSecond, "busy", "other logins are being checked: retry");
+        case PasswordStore::Verify::not_set:
+            return error(403, "password_not_set", password_hint(*profile));
+        case PasswordStore::Verify::wrong:
+            by_client_.failure(client_key, clock_.mono_ns());
+            by_profile_.failure(profile_key, clock_.mono_ns());
+            return error(401, "invalid_credentials", "wrong password");
+        }
+    }
+    // Always a new session id (no fixation); the previous session of this browser ends.
+    if (auto old = cookie_value(ctx.request.cookie, kCookie); !old.empty()) sessions_.remove(old);
+    auto s = sessions_.create(*profile, lang, stamp, clock_.mono_ns());
+    HttpResponse r = ok(session_json(*s));
+    r.headers.emplace_back("Set-Cookie", cookie_for(*s, ctx.request.tls));
+    return r;
+}
+
+HttpResponse Api::logout(Context &ctx) {
+    sessions_.remove(ctx.session->id);
+    HttpResponse r = ok({{"ok", true}});
+    r.headers.emplace_back("Set-Cookie", std::string(kCookie) +
+                                             "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                                             (ctx.request.tls ? "; Secure" : ""));
+    return r;
+}
+
+HttpResponse Api::session(Context &ctx) {
+    return ok(session_json(*ctx.session));
+}
+
+HttpResponse Api::change_password(Context &ctx) {
+    auto parsed = json_body(ctx.request.body);
+    if (auto *e = std::get_if<HttpResponse>(&parsed)) return *e;
+    const json &doc = std::get<json>(parsed);
+    auto current = string_field(doc, "current", true);
+    if (auto *e = std::get_if<HttpResponse>(&current)) return *e;
+    auto next = string_field(doc, "new", true);
+    if (auto *e = std::get_if<HttpResponse>(&next)) return *e;
+    const std::string &pw = std::get<std::string>(next);
+    if (pw.size() < 8 || pw.size() > 256)
+        return error(400, "weak_password", "the new password must have 8 to 256 characters");
+    Profile profile = ctx.session->profile;
+    int64_t now = clock_.mono_ns();
+    std::string client_key = "client:" + ctx.request.remote_addr;
+    if (int64_t wait = by_client_.retry_after_ns(client_key, now); wait > 0)
+        return too_many(wait, "too_many_attempts", "too many failed attempts: wait");
+    switch (passwords_.verify(profile, std::get<std::string>(current), nullptr)) {
+    case PasswordStore::Verify::ok:
+        break;
+    case PasswordStore::Verify::busy:
+        return too_many(kSecond, "busy", "retry");
+    case PasswordStore::Verify::not_set:
+    case PasswordStore::Verify::wrong:
+        by_client_.failure(client_key, now);
+        return error(401, "invalid_credentials", "the current password is wrong");
+    }
+    try {
+        passwords_.set(profile, pw);
+    } catch (const std::exception &e) {
+        return error(500, "storage_failed", e.what());
+    }
+    // Every session of this profile ends (their stamp no longer matches); this browser gets a
+    // new one.
+    sessions_.remove(ctx.session->id);
+    auto s = sessions_.create(profile, ctx.session->language, passwords_.stamp(profile),
+                              clock_.mono_ns());
+    HttpResponse r = ok(session_json(*s));
+    r.headers.emplace_back("Set-Cookie", cookie_for(*s, ctx.request.tls));
+    return r;
+}
+
+HttpResponse Api::site_info(Context &) {
+    json sources = json::array();
+    for (const auto &s : site_.sources) {
+        const DeviceProfile *p = site_.profile_of(s);
+        json circuits = json::array();
+        for (const auto &c : s.circuits)
+            circuits.push_back({{"index", c.index},
+                                {"name", c.name},
+                                {"fluid", c.fluid},
+                                {"usage", c.usage},
+                                {"zone", c.zone}});
+        sources.push_back({{"name", s.name},
+                           {"profile", s.profile},
+                           {"maker", p ? p->maker : ""},
+                           {"model", p ? p->model : ""},
+                           {"family", p ? p->family : ""},
+                           {"location", s.location},
+                           {"period_ms", s.period_ms},
+                           {"enabled", s.enabled},
+                           {"circuits", circuits}});
+    }
+    return ok({{"name", site_.name},
+               {"timezone", site_.timezone},
+               {"sources", sources},
+               {"hierarchies", site_.document.value("hierarchies", json::array())}});
+}
+
+HttpResponse Api::catalog(Context &) {
+    return ok({{"catalog", site_.document.value("catalog", json::array())}});
+}
+
+HttpResponse Api::perimeter(Context &ctx) {
+    auto v = ctx.query.find("view");
+    auto f = ctx.query.find("filter");
+    std::string view = v == ctx.query.end() ? "location" : v->second;
+    std::string filter = f == ctx.query.end() ? "" : f->second;
+    if (filter.size() > 128) return error(400, "invalid_parameter", "filter: too long");
+    auto tree = perimeter_tree(site_, view, filter);
+    if (!tree)
+        return error(400, "invalid_parameter",
+                     "view: expected location, usage, fluid or hierarchy");
+    return ok(*tree);
+}
+
+HttpResponse Api::monitor(Context &ctx) {
+    auto s = ctx.query.find("source");
+    if (s == ctx.query.end() || s->second.empty())
+        return error(400, "missing_parameter", "source: required");
+    const SourceInfo *source = site_.source(s->second);
+    if (!source) return error(404, "unknown_source", "no source '" + s->second + "'");
+    uint32_t circuit = source->circuits.empty() ? 0 : source->circuits.front().index;
+    if (auto c = ctx.query.find("circuit"); c != ctx.query.end()) {
+        auto parsed = parse_u32(c->second);
+        if (!parsed) return error(400, "invalid_parameter", "circuit: expected a number");
+        if (*parsed != 0 && !source->circuit(*parsed))
+            return error(404, "unknown_circuit", "no circuit " + c->second);
+        circuit = *parsed;
+    }
+    return ok(monitor_description(site_, *source, circuit));
+}
+
+HttpResponse Api::live_values(Context &ctx) {
+    auto s = ctx.query.find("source");
+    if (s == ctx.query.end() || s->second.empty())
+        return error(400, "missing_parameter", "source: required");
+    auto snap = live_.snapshot(s->second, clock_.mono_ns());
+    if (!snap) return error(404, "unknown_source", "no source '" + s->second + "'");
+    HttpResponse r;
+    r.body = *snap;
+    return r;
+}
+
+HttpResponse Api::alarms_summary(Context &) {
+    std::lock_guard<std::mutex> lock(events_mutex_);
+    size_t unacknowledged = 0;
+    for (const auto &[key, e] : active_)
+        if (e.state == 2) ++unacknowledged;
+    json latest = json::array();
+    for (auto it = recent_.rbegin(); it != recent_.rend() && latest.size() < 5; ++it)
+        latest.push_back({{"type", it->type},
+                          {"source", it->source},
+                          {"circuit", it->circuit},
+                          {"severity", it->severity},
+                          {"state", it->state},
+                          {"message", it->message},
+                          {"ts", it->ts_utc_ns / 1'000'000}});
+    return ok({{"active", active_.size()}, {"unacknowledged", unacknowledged}, {"latest", latest}});
+}
+
+HttpResponse Api::diagnostics(Context &) {
+    passwords_.refresh();
+    return ok({{"sources", live_.status(clock_.mono_ns())},
+               {"sessions", sessions_.size()},
+               {"stream_clients", stream_clients.load()},
+               {"passwords",
+                {{"advanced", passwords_.is_set(Profile::advanced)},
+                 {"admin", passwords_.is_set(Profile::admin)}}}});
+}
+
+HttpResponse Api::partial_reset(Context &ctx) {
+    auto parsed = json_body(ctx.request.body);
+    if (auto *e = std::get_if<HttpResponse>(&parsed)) return *e;
+    const json &doc = std::get<json>(parsed);
+    auto name = string_field(doc, "source", true, 256);
+    if (auto *e = std::get_if<HttpResponse>(&name)) return *e;
+    const SourceInfo *source = site_.source(std::get<std::string>(name));
+    if (!source)
+        return error(404, "unknown_source", "no source '" + std::get<std::string>(name) + "'");
+    auto c = doc.find("circuit");
+    if (c != doc.end() && (!c->is_number_unsigned() || !source->circuit(c->get<uint32_t>())))
+        return error(404, "unknown_circuit", "circuit: not a circuit of the source");
+    return error(501, "not_implemented",
+                 "the kernel offers no device-command service yet: the reset cannot be sent");
+}
+
+HttpResponse Api::config_site(Context &) {
+    return ok(site_.document);
+}
+
+void Api::on_event(EventRecord event) {
+    std::lock_guard<std::mutex> lock(events_mutex_);
+    std::string key = event.type + "|" + event.source + "|" + std::to_string(event.circuit);
+    if (event.state == 2 || event.state == 4) {
+        if (event.state == 4 && !active_.count(key)) {
+            // an acknowledgement of something we never saw start: nothing to track
+        } else {
+            active_[key] = event;
+        }
+    } else if (event.state == 3) {
+        active_.erase(key);
+    }
+    if (active_.size() > 10000) active_.erase(active_.begin());
+    recent_.push_back(std::move(event));
+    while (recent_.size() > 200)
+        recent_.pop_front();
+}
+
+} // namespace gs::ui

@@ -1,0 +1,164 @@
+// ui_web: the web UI plugin. Glue only: the descriptor and config fields, the bus callbacks
+// into the live table, and the wiring of Api (api.cpp) to CivetWeb (server.cpp).
+#include "api.hpp"
+#include "auth.hpp"
+#include "live_table.hpp"
+#include "server.hpp"
+#include "site_model.hpp"
+
+#include <gridscope/plugin.hpp>
+#include <gridscope/services/runtime.h>
+#include <gridscope/services/site.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace {
+
+class UiWeb : public gs::Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_UI;
+    static constexpr const char *id = "ui_web";
+    static constexpr const char *version = "0.1.0";
+    static constexpr const char *description =
+        "Web UI: CivetWeb server for webroot/, the REST API /api/v1 and live values (SSE)";
+    static constexpr gs_config_field config_fields[] = {
+        gs::field(GS_CONFIG_STRING, "bind_address", "127.0.0.1",
+                  "address to listen on (0.0.0.0 or :: for every interface)"),
+        gs::field(GS_CONFIG_INT, "port", "8080", "TCP port when `run --http-port` is not given"),
+        gs::field(GS_CONFIG_STRING, "tls_certificate", nullptr,
+                  "PEM file with the certificate and its private key: serves HTTPS only"),
+        gs::field(GS_CONFIG_INT, "num_threads", "32",
+                  "HTTP worker threads (each open live stream holds one)"),
+        gs::field(GS_CONFIG_DURATION_MS, "request_timeout_ms", "10000",
+                  "time allowed to receive a request"),
+        gs::field(GS_CONFIG_INT, "max_body_bytes", "16384", "largest accepted request body"),
+        gs::field(GS_CONFIG_DURATION_MS, "push_interval_ms", "250",
+                  "how often live changes are pushed to each browser"),
+        gs::field(GS_CONFIG_INT, "stale_periods", "3",
+                  "a value is stale after this many polling periods without a good reading"),
+        gs::field(GS_CONFIG_STRING, "webroot", nullptr,
+                  "folder of the UI files (default: <share dir>/webroot)"),
+    };
+
+    explicit UiWeb(gs::Host host) : Plugin(host) {
+        gs::ptree cfg = config();
+        server_options_.bind_address = cfg.get<std::string>("bind_address", "127.0.0.1");
+        port_ = cfg.get<int>("port", 8080);
+        server_options_.tls_certificate = cfg.get<std::string>("tls_certificate", "");
+        server_options_.num_threads = cfg.get<int>("num_threads", 32);
+        server_options_.request_timeout_ms = cfg.get<int64_t>("request_timeout_ms", 10000);
+        server_options_.max_body_bytes = cfg.get<size_t>("max_body_bytes", 16384);
+        server_options_.push_interval_ms = cfg.get<int64_t>("push_interval_ms", 250);
+        stale_periods_ = cfg.get<int>("stale_periods", 3);
+        webroot_ = cfg.get<std::string>("webroot", "");
+        if (port_ < 0 || port_ > 65535) throw gs::InvalidArgument("port: expected 0 to 65535");
+        if (server_options_.num_threads < 4 || server_options_.num_threads > 1024)
+            throw gs::InvalidArgument("num_threads: expected 4 to 1024");
+        if (server_options_.max_body_bytes < 1024 || server_options_.max_body_bytes > (1u << 24))
+            throw gs::InvalidArgument("max_body_bytes: expected 1024 to 16777216");
+        if (server_options_.push_interval_ms < 50 || server_options_.push_interval_ms > 10000)
+            throw gs::InvalidArgument("push_interval_ms: expected 50 to 10000");
+        if (stale_periods_ < 1 || stale_periods_ > 100)
+            throw gs::InvalidArgument("stale_periods: expected 1 to 100");
+        if (server_options_.request_timeout_ms < 100)
+            throw gs::InvalidArgument("request_timeout_ms: expected at least 100");
+        if (!gs::ui::crypto_init()) throw gs::Error("libsodium cannot be initialized");
+    }
+    ~UiWeb() override { stop(); }
+
+    void start() {
+        auto *runtime = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1);
+        auto *site = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
+        if (!runtime || !GS_HAS_FIELD(runtime, gs_runtime_service_v1, share_dir))
+            throw gs::Error("the kernel does not provide " GS_RUNTIME_SERVICE_V1);
+        if (!site || !GS_HAS_FIELD(site, gs_site_service_v1, site_json) || !site->site_json)
+            throw gs::Error("the kernel does not provide " GS_SITE_SERVICE_V1);
+        gs::ui::SiteModel model;
+        try {
+            model = gs::ui::SiteModel::parse(site->site_json);
+        } catch (const std::exception &e) {
+            throw gs::Error(e.what());
+        }
+
+        std::vector<gs::ui::LiveTable::SourceSpec> specs;
+        for (const auto &s : model.sources) {
+            gs::ui::LiveTable::SourceSpec spec{s.name, s.period_ms, {}};
+            if (const auto *p = model.profile_of(s))
+                for (const auto &pt : p->data)
+                    spec.expected.emplace_back(pt.circuit, pt.data);
+            specs.push_back(std::move(spec));
+        }
+        live_ = std::make_unique<gs::ui::LiveTable>(specs, stale_periods_);
+        passwords_ =
+            std::make_unique<gs::ui::PasswordStore>(std::string(runtime->data_dir) + "/passwords");
+        passwords_->refresh();
+        if (auto w = passwords_->take_warning(); !w.empty()) host().warning(w);
+
+        gs::ui::ApiOptions api_options;
+        api_options.max_body_bytes = server_options_.max_body_bytes;
+        api_options.version = version;
+        const gs_host *raw = host().raw();
+        gs::ui::ApiClock clock{[raw] { return raw->now_mono_ns(raw); },
+                               [raw] { return raw->now_utc_ns(raw); }};
+        api_ = std::make_unique<gs::ui::Api>(std::move(model), *live_, *passwords_, api_options,
+                                             clock);
+        api_ready_.store(api_.get(), std::memory_order_release);
+
+        server_options_.port = runtime->http_port > 0 ? runtime->http_port : port_;
+        server_options_.document_root =
+            webroot_.empty() ? std::string(runtime->share_dir) + "/webroot" : webroot_;
+        gs::Host h = host();
+        server_ = std::make_unique<gs::ui::Server>(
+            *api_, server_options_,
+            [h](int level, const std::string &m) { h.log(static_cast<gs_log_level>(level), m); });
+        server_->start();
+        if (!passwords_->is_set(gs::ui::Profile::admin))
+            host().warning("no admin password is set: admin login is refused until "
+                           "`gridscope passwd --config <site file> --profile admin` sets one");
+    }
+
+    void stop() {
+        if (server_) server_->stop();
+        server_.reset();
+    }
+
+    // [bus-thread] Into the live table; nothing here waits on an HTTP client.
+    void on_samples(const gs_sample_batch &batch) {
+        gs::ui::Api *api = api_ready_.load(std::memory_order_acquire);
+        if (!api || !batch.source) return;
+        scratch_.clear();
+        for (size_t i = 0; i < batch.value_count; ++i) {
+            const gs_value &v = gs::value_at(batch, i);
+            if (!v.data) continue;
+            scratch_.push_back({v.circuit, v.data, v.value, v.quality, v.detail});
+        }
+        api->live().update(batch.source, batch.ts_utc_ns, host().now_utc_ns(), host().now_mono_ns(),
+                           scratch_.data(), scratch_.size());
+    }
+
+    void on_event(const gs_event &event) {
+        gs::ui::Api *api = api_ready_.load(std::memory_order_acquire);
+        if (!api) return;
+        api->on_event({event.severity, event.ts_utc_ns, event.type ? event.type : "",
+                       event.source ? event.source : "", event.message ? event.message : "",
+                       event.circuit, event.state});
+    }
+
+private:
+    gs::ui::ServerOptions server_options_;
+    int port_ = 8080;
+    int stale_periods_ = 3;
+    std::string webroot_;
+    std::unique_ptr<gs::ui::LiveTable> live_;
+    std::unique_ptr<gs::ui::PasswordStore> passwords_;
+    std::unique_ptr<gs::ui::Api> api_;
+    std::atomic<gs::ui::Api *> api_ready_{nullptr};
+    std::unique_ptr<gs::ui::Server> server_;
+    std::vector<gs::ui::LiveSample> scratch_; // reused by the one bus thread
+};
+
+} // namespace
+
+GS_DECLARE_MODULE("ui_web", gs::descriptor<UiWeb>())

@@ -1,0 +1,379 @@
+#include "api.hpp"
+#include "common.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <map>
+
+using namespace gs::ui;
+
+namespace {
+
+constexpr int64_t kS = 1'000'000'000;
+
+struct Fixture {
+    std::string dir;
+    int64_t mono = 100 * kS;
+    std::unique_ptr<LiveTable> live;
+    std::unique_ptr<PasswordStore> passwords;
+    std::unique_ptr<Api> api;
+
+    explicit Fixture(bool with_passwords = true) {
+        REQUIRE(crypto_init());
+        char tmpl[] = "/tmp/ui_web_api_XXXXXX";
+        REQUIRE(mkdtemp(tmpl));
+        dir = tmpl;
+        SiteModel site = test_site();
+        std::vector<LiveTable::SourceSpec> specs;
+        for (const auto &s : site.sources)
+            specs.push_back({s.name, s.period_ms, {}});
+        live = std::make_unique<LiveTable>(specs, 3);
+        passwords = std::make_unique<PasswordStore>(dir + "/passwords");
+        if (with_passwords) {
+            passwords->set(Profile::advanced, "advanced-pw");
+            passwords->set(Profile::admin, "admin-pw");
+        }
+        ApiOptions options;
+        options.max_body_bytes = 1024;
+        api = std::make_unique<Api>(
+            std::move(site), *live, *passwords, options,
+            ApiClock{[this] { return mono; }, [] { return 1'700'000'000 * kS; }});
+    }
+    ~Fixture() { std::system(("rm -rf '" + dir + "'").c_str()); }
+
+    HttpResponse call(const std::string &method, const std::string &target,
+                      const std::string &body = "", const std::string &cookie = "",
+                      const std::string &csrf = "") {
+        HttpRequest r;
+        r.method = method;
+        size_t q = target.find('?');
+        r.path = target.substr(0, q);
+        r.query = q == std::string::npos ? "" : target.substr(q + 1);
+        r.body = body;
+        r.content_type = method == "POST" ? "application/json" : "";
+        r.cookie = cookie;
+        r.csrf_token = csrf;
+        r.host = "127.0.0.1:8080";
+        r.remote_addr = "127.0.0.1";
+        return api->handle(r);
+    }
+
+    struct Login {
+        std::string cookie, csrf;
+    };
+    Login login(const std::string &profile, const std::string &password = "") {
+        json body = {{"profile", profile}, {"password", password}, {"language", "en"}};
+        HttpResponse r = call("POST", "/api/v1/login", body.dump());
+        REQUIRE(r.status == 200);
+        std::string set_cookie;
+        for (auto &[k, v] : r.headers)
+            if (k == "Set-Cookie") set_cookie = v;
+        return {set_cookie.substr(0, set_cookie.find(';')), json::parse(r.body)["csrf_token"]};
+    }
+};
+
+std::string header(const HttpResponse &r, const std::string &name) {
+    for (auto &[k, v] : r.headers)
+        if (k == name) return v;
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("every endpoint as anonymous, User, Advanced User and Admin") {
+    Fixture f;
+    std::map<std::string, Fixture::Login> who = {{"anonymous", {}},
+                                                 {"user", f.login("user")},
+                                                 {"advanced", f.login("advanced", "advanced-pw")},
+                                                 {"admin", f.login("admin", "admin-pw")}};
+    struct Case {
+        std::string method, target, body;
+        std::map<std::string, int> expect;
+    };
+    // The expectations are the matrix of docs/api.md.
+    const std::vector<Case> cases = {
+        {"GET",
+         "/api/v1/health",
+         "",
+         {{"anonymous", 200}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/auth",
+         "",
+         {{"anonymous", 200}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/session",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/site",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/catalog",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/perimeter?view=usage",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/monitor?source=tgbt",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/live?source=tgbt",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/alarms/summary",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"GET",
+         "/api/v1/diagnostics",
+         "",
+         {{"anonymous", 401}, {"user", 200}, {"advanced", 200}, {"admin", 200}}},
+        {"POST",
+         "/api/v1/energy/partial-reset",
+         R"({"source": "tgbt", "circuit": 1})",
+         {{"anonymous", 401}, {"user", 403}, {"advanced", 501}, {"admin", 501}}},
+        {"POST",
+         "/api/v1/password",
+         R"({"current": "wrong", "new": "long enough"})",
+         {{"anonymous", 401}, {"user", 403}, {"advanced", 401}, {"admin", 401}}},
+        {"GET",
+         "/api/v1/config/site",
+         "",
+         {{"anonymous", 401}, {"user", 403}, {"advanced", 403}, {"admin", 200}}},
+    };
+    for (const auto &c : cases)
+        for (const auto &[profile, expected] : c.expect) {
+            CAPTURE(c.target);
+            CAPTURE(profile);
+            HttpResponse r =
+                f.call(c.method, c.target, c.body, who[profile].cookie, who[profile].csrf);
+            CHECK(r.status == expected);
+            CHECK(json::accept(r.body));
+        }
+}
+
+TEST_CASE("login: profiles, cookie attributes, no default passwords") {
+    Fixture f(false);
+    HttpResponse r = f.call("POST", "/api/v1/login", R"({"profile": "user"})");
+    CHECK(r.status == 200);
+    std::string cookie = header(r, "Set-Cookie");
+    CHECK(cookie.find("HttpOnly") != std::string::npos);
+    CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(cookie.find("Secure") == std::string::npos);
+    json body = json::parse(r.body);
+    CHECK(body["profile"] == "user");
+    CHECK(body["language"] == "fr"); // the site's default
+    CHECK(body["permissions"].size() == 3);
+
+    // Until a password is set, admin and advanced logins are refused with the way to set one.
+    for (const char *p : {"admin", "advanced"}) {
+        for (const char *pw : {"", "Admin", "UserAdvanced"}) {
+            HttpResponse a =
+                f.call("POST", "/api/v1/login", json{{"profile", p}, {"password", pw}}.dump());
+            CHECK(a.status == 403);
+            CHECK(json::parse(a.body)["error"] == "password_not_set");
+            CHECK(json::parse(a.body)["message"].get<std::string>().find("gridscope passwd") !=
+                  std::string::npos);
+        }
+    }
+    json info = json::parse(f.call("GET", "/api/v1/auth").body);
+    CHECK(info["profiles"][2]["available"] == false);
+    CHECK(info["profiles"][2]["set_password_command"] ==
+          "gridscope passwd --config <site file> --profile admin");
+
+    // The password appears (as `gridscope passwd` would write it): accepted at once.
+    f.passwords->set(Profile::admin, "s3cret-admin");
+    CHECK(f.call("POST", "/api/v1/login", R"({"profile": "admin", "password": "s3cret-admin"})")
+              .status == 200);
+    CHECK(f.call("POST", "/api/v1/login", R"({"profile": "admin", "password": "wrong"})").status ==
+          401);
+}
+
+TEST_CASE("login language is one of the site's, else the default") {
+    Fixture f;
+    auto lang = [&](const std::string &l) {
+        return json::parse(
+            f.call("POST", "/api/v1/login", json{{"profile", "user"}, {"language", l}}.dump())
+                .body)["language"];
+    };
+    CHECK(lang("en") == "en");
+    CHECK(lang("fr") == "fr");
+    CHECK(lang("xx") == "fr");
+}
+
+TEST_CASE("TLS requests get Secure cookies") {
+    Fixture f;
+    HttpRequest r;
+    r.method = "POST";
+    r.path = "/api/v1/login";
+    r.body = R"({"profile": "user"})";
+    r.content_type = "application/json";
+    r.tls = true;
+    r.host = "h";
+    r.origin = "https://h";
+    HttpResponse resp = f.api->handle(r);
+    CHECK(resp.status == 200);
+    CHECK(header(resp, "Set-Cookie").find("; Secure") != std::string::npos);
+}
+
+TEST_CASE("failed logins are throttled per client") {
+    Fixture f;
+    int last = 0;
+    for (int i = 0; i < 6; ++i)
+        last = f.call("POST", "/api/v1/login", R"({"profile": "admin", "password": "bad"})").status;
+    CHECK(last == 429);
+    HttpResponse r =
+        f.call("POST", "/api/v1/login", R"({"profile": "admin", "password": "admin-pw"})");
+    CHECK(r.status == 429); // even the right password waits
+    CHECK(std::stoi(header(r, "Retry-After")) >= 1);
+    f.mono += 2 * kS;
+    CHECK(
+        f.call("POST", "/api/v1/login", R"({"profile": "admin", "password": "admin-pw"})").status ==
+        200);
+}
+
+TEST_CASE("CSRF: state-changing requests need the session's token") {
+    Fixture f;
+    auto s = f.login("advanced", "advanced-pw");
+    const std::string body = R"({"source": "tgbt"})";
+    CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, "").status == 403);
+    CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, "0" + s.csrf.substr(1))
+              .status == 403);
+    CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, s.csrf).status == 501);
+    CHECK(f.call("POST", "/api/v1/logout", "{}", s.cookie, "").status == 403);
+    // cross-origin and non-JSON posts are refused
+    HttpRequest r;
+    r.method = "POST";
+    r.path = "/api/v1/login";
+    r.body = R"({"profile": "user"})";
+    r.content_type = "application/json";
+    r.host = "127.0.0.1:8080";
+    r.origin = "http://evil.example";
+    CHECK(f.api->handle(r).status == 403);
+    r.origin = "";
+    r.content_type = "application/x-www-form-urlencoded";
+    CHECK(f.api->handle(r).status == 415);
+}
+
+TEST_CASE("logout ends the session") {
+    Fixture f;
+    auto s = f.login("user");
+    CHECK(f.call("GET", "/api/v1/session", "", s.cookie).status == 200);
+    HttpResponse out = f.call("POST", "/api/v1/logout", "{}", s.cookie, s.csrf);
+    CHECK(out.status == 200);
+    CHECK(header(out, "Set-Cookie").find("Max-Age=0") != std::string::npos);
+    CHECK(f.call("GET", "/api/v1/session", "", s.cookie).status == 401);
+}
+
+TEST_CASE("idle sessions expire") {
+    Fixture f; // the site's idle timeout: 600 s
+    auto s = f.login("user");
+    f.mono += 599 * kS;
+    CHECK(f.call("GET", "/api/v1/site", "", s.cookie).status == 200);
+    f.mono += 601 * kS;
+    CHECK(f.call("GET", "/api/v1/site", "", s.cookie).status == 401);
+}
+
+TEST_CASE("a password change ends the profile's other sessions at once") {
+    Fixture f;
+    auto a = f.login("advanced", "advanced-pw");
+    auto b = f.login("advanced", "advanced-pw");
+    auto admin = f.login("admin", "admin-pw");
+    HttpResponse r = f.call("POST", "/api/v1/password",
+                            R"({"current": "advanced-pw", "new": "short"})", a.cookie, a.csrf);
+    CHECK(r.status == 400);
+    r = f.call("POST", "/api/v1/password", R"({"current": "advanced-pw", "new": "a new password"})",
+               a.cookie, a.csrf);
+    CHECK(r.status == 200);
+    std::string fresh = header(r, "Set-Cookie");
+    fresh = fresh.substr(0, fresh.find(';'));
+    f.mono += kS; // past the re-read interval
+    CHECK(f.call("GET", "/api/v1/session", "", a.cookie).status == 401);
+    HttpResponse other = f.call("GET", "/api/v1/session", "", b.cookie);
+    CHECK(other.status == 401);
+    CHECK(json::parse(other.body)["error"] == "password_changed");
+    CHECK(f.call("GET", "/api/v1/session", "", fresh).status == 200);
+    CHECK(f.call("GET", "/api/v1/session", "", admin.cookie).status == 200); // not its profile
+    CHECK(
+        f.call("POST", "/api/v1/login", R"({"profile": "advanced", "password": "a new password"})")
+            .status == 200);
+}
+
+TEST_CASE("bad input gets a clear 4xx") {
+    Fixture f;
+    auto s = f.login("admin", "admin-pw");
+    auto status = [&](const std::string &m, const std::string &t, const std::string &b = "") {
+        return f.call(m, t, b, s.cookie, s.csrf).status;
+    };
+    CHECK(status("POST", "/api/v1/login", "{not json") == 400);
+    CHECK(status("POST", "/api/v1/login", "[1, 2]") == 400);
+    CHECK(status("POST", "/api/v1/login", R"({"profile": 7})") == 400);
+    CHECK(status("POST", "/api/v1/login", R"({"profile": "root"})") == 400);
+    CHECK(status("POST", "/api/v1/login", R"({})") == 400);
+    CHECK(status("POST", "/api/v1/login", std::string(2000, ' ')) == 413);
+    CHECK(status("GET", "/api/v1/monitor?source=nope") == 404);
+    CHECK(status("GET", "/api/v1/monitor?source=tgbt&circuit=9") == 404);
+    CHECK(status("GET", "/api/v1/monitor?source=tgbt&circuit=x") == 400);
+    CHECK(status("GET", "/api/v1/monitor") == 400);
+    CHECK(status("GET", "/api/v1/live?source=nope") == 404);
+    CHECK(status("GET", "/api/v1/live?source=%zz") == 400);
+    CHECK(status("GET", "/api/v1/perimeter?view=nope") == 400);
+    CHECK(status("POST", "/api/v1/energy/partial-reset", R"({"source": "nope"})") == 404);
+    CHECK(status("POST", "/api/v1/energy/partial-reset", R"({"source": "tgbt", "circuit": 5})") ==
+          404);
+    CHECK(status("GET", "/api/v1/nope") == 404);
+    CHECK(status("GET", "/api/v1") == 404);
+    CHECK(status("GET", "/api/v2/health") == 404);
+    CHECK(status("GET", "/api/v1health") == 404);
+    CHECK(status("DELETE", "/api/v1/site") == 405);
+    CHECK(status("GET", "/api/v1/login") == 405);
+}
+
+TEST_CASE("live values: snapshot and stream grant") {
+    Fixture f;
+    auto s = f.login("user");
+    LiveSample v{1, "IV1Inst", 229.5, kQualityGood, 0};
+    f.live->update("tgbt", 1'700'000'000 * kS, 1'700'000'000 * kS, f.mono, &v, 1);
+    json snap = json::parse(f.call("GET", "/api/v1/live?source=tgbt", "", s.cookie).body);
+    CHECK(snap["values"][0]["v"] == 229.5);
+    CHECK(snap["stale"] == false);
+
+    HttpRequest r;
+    r.method = "GET";
+    r.path = "/api/v1/live/stream";
+    r.query = "source=tgbt,dw,tgbt";
+    r.cookie = s.cookie;
+    auto opened = f.api->open_stream(r);
+    REQUIRE(std::holds_alternative<Api::Stream>(opened));
+    auto stream = std::get<Api::Stream>(opened);
+    CHECK(stream.sources == std::vector<std::string>{"dw", "tgbt"});
+    CHECK(f.api->alive(stream));
+    r.query = "source=nope";
+    CHECK(std::get<HttpResponse>(f.api->open_stream(r)).status == 404);
+    r.query = "";
+    CHECK(std::get<HttpResponse>(f.api->open_stream(r)).status == 400);
+    r.cookie = "";
+    r.query = "source=tgbt";
+    CHECK(std::get<HttpResponse>(f.api->open_stream(r)).status == 401);
+    f.call("POST", "/api/v1/logout", "{}", s.cookie, s.csrf);
+    CHECK_FALSE(f.api->alive(stream));
+}
+
+TEST_CASE("alarm summary counts active alarms") {
+    Fixture f;
+    auto s = f.login("user");
+    f.api->on_event({3, 0, "device.alarm", "tgbt", "overload", 1, 2});
+    f.api->on_event({3, 0, "device.alarm", "dw", "overload", 1, 2});
+    f.api->on_event({3, 0, "device.alarm", "dw", "over", 1, 3});
+    f.api->on_event({1, 0, "comm.lost", "pm", "lost", 0, 1});
+    json sum = json::parse(f.call("GET", "/api/v1/alarms/summary", "", s.cookie).body);
+    CHECK(sum["active"] == 1);
+    CHECK(sum["unacknowledged"] == 1);
+    CHECK(sum["latest"].size() == 4);
+    CHECK(sum["latest"][0]["type"] == "comm.lost");
+}
