@@ -25,5 +25,7 @@ int cmd_passwd(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 } // namespace gs::kernel

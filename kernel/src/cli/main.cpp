@@ -20,6 +20,10 @@ Commands:
   plan     --profile ID [--format json]                      the requests a profile makes
   discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--format json]
                                                              find SOCOMEC devices behind a gateway
+  query    --config FILE [--data-dir DIR] [--series ID --from T --to T [--points N]]
+           [--consumption --circuit SOURCE/K... --bucket hour|day|week|month --from T --to T]
+                                                             stored series, points, consumption
+  import   --config FILE [--data-dir DIR] --csv FILE         load history (time,source,circuit,data,value)
   passwd   --config FILE [--data-dir DIR] --profile admin|advanced
                                                              set a password (read twice on stdin)
   version                                                    print versions
@@ -41,8 +45,9 @@ int main(int argc, char **argv) {
     }
     std::string command = argv[1];
     static const std::map<std::string, int (*)(int, char **)> commands{
-        {"run", cmd_run},   {"check", cmd_check}, {"plugins", cmd_plugins},  {"passwd", cmd_passwd},
-        {"read", cmd_read}, {"plan", cmd_plan},   {"discover", cmd_discover}};
+        {"run", cmd_run},           {"check", cmd_check}, {"plugins", cmd_plugins},
+        {"passwd", cmd_passwd},     {"read", cmd_read},   {"plan", cmd_plan},
+        {"discover", cmd_discover}, {"query", cmd_query}, {"import", cmd_import}};
     if (command == "version") {
         std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
                   << "." << GS_ABI_VERSION_MINOR << ")\n";

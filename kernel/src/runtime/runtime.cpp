@@ -267,6 +267,11 @@ void Runtime::validate_profiles(Diagnostics &diag) {
     }
 }
 
+std::string Runtime::last_start_error(const std::string &id) const {
+    auto it = start_errors_.find(id);
+    return it == start_errors_.end() ? "" : it->second;
+}
+
 Instance *Runtime::instance_of(const std::string &id) {
     for (auto &inst : instances_)
         if (inst->plugin->id == id) return inst.get();
@@ -330,6 +335,7 @@ void Runtime::build(Diagnostics &diag) {
     for (size_t i = 0; i < site_.sources.size(); ++i) {
         const Source &s = site_.sources[i];
         if (!s.enabled || seen.count(s.driver)) continue;
+        if (!options_.only.empty() && !options_.only.count(s.driver)) continue;
         auto plugin = registry_.find(s.driver);
         if (!plugin || !plugin->driver()) {
             diag.error(s.where, "sources[" + std::to_string(i) + "].driver",
@@ -344,6 +350,10 @@ void Runtime::build(Diagnostics &diag) {
         // A driver listed in plugins: runs even without sources (e.g. to scan for devices).
         if (plugin && !seen.count(id)) wanted.push_back(plugin);
     }
+    if (!options_.only.empty())
+        wanted.erase(std::remove_if(wanted.begin(), wanted.end(),
+                                    [&](const auto &p) { return !options_.only.count(p->id); }),
+                     wanted.end());
     std::stable_sort(wanted.begin(), wanted.end(), [](const auto &a, const auto &b) {
         return start_rank(a->kind) < start_rank(b->kind);
     });
@@ -413,8 +423,9 @@ void Runtime::start() {
         Lifecycle lc = lifecycle_of(*inst->plugin);
         gs_status st = call_plugin([&] { return lc.start(inst->handle); });
         if (st != GS_OK) {
-            log_line(GS_LOG_ERROR, inst->host->who(),
-                     "failed to start: " + inst->host->take_error(status_text(st)));
+            std::string why = inst->host->take_error(status_text(st));
+            start_errors_[inst->plugin->id] = why;
+            log_line(GS_LOG_ERROR, inst->host->who(), "failed to start: " + why);
             continue;
         }
         inst->started = true;

@@ -12,6 +12,7 @@
 #include <gridscope/services/site.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -23,6 +24,8 @@ struct RuntimeOptions {
     std::string data_dir = "gridscope-data";
     int http_port = 0;
     std::string share_dir;
+    // When not empty, only these plugins get instances (tools such as `gridscope query`).
+    std::set<std::string> only;
 };
 
 // One plugin instance. Member order matters: the plugin (and so its library) outlives the
@@ -59,6 +62,10 @@ public:
     // Sees every event as it is published (before the bus), e.g. for a CLI progress bar.
     // Set before build().
     void set_event_tap(std::function<void(const gs_event &)> tap) { event_tap_ = std::move(tap); }
+    // A service by id, as plugins see it (for tools).
+    const void *service(const std::string &id);
+    // Why plugin `id` failed to start ("" if it did not fail).
+    std::string last_start_error(const std::string &id) const;
     // The instance of plugin `id`, or null.
     Instance *instance_of(const std::string &id);
     // The driver instance that polls `source`, or null.
@@ -70,7 +77,6 @@ private:
     void validate_profiles(Diagnostics &diag);
     void add_sources(Diagnostics &diag);
     void wire_bus();
-    const void *service(const std::string &id);
     HostHooks hooks();
 
     SiteModel site_;
@@ -83,7 +89,8 @@ private:
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;
     std::function<void(const gs_event &)> event_tap_;
-    std::set<std::string> bad_profiles_; // profiles whose points a driver refused
+    std::set<std::string> bad_profiles_;
+    std::map<std::string, std::string> start_errors_; // profiles whose points a driver refused
 };
 
 } // namespace gs::kernel

@@ -1,0 +1,29 @@
+// The site's store, reached through the storage plugin and its query service, for the
+// commands that work on stored data (`gridscope query`, `import`). Nothing but the storage
+// plugin runs.
+#pragma once
+
+#include "cli/commands.hpp"
+#include "runtime/runtime.hpp"
+
+#include <gridscope/services/storage.h>
+
+#include <memory>
+
+namespace gs::kernel {
+
+struct StoreAccess {
+    PluginRegistry registry;
+    std::unique_ptr<Runtime> runtime;
+    Instance *storage = nullptr;
+    const gs_storage_query_v1 *query = nullptr;
+};
+
+// Loads the site, starts only its storage plugin (read-only: as a secondary that works while
+// the site runs). Throws ConfigFailure / std::runtime_error with a clear message.
+void open_store(StoreAccess &access, const Args &args, const std::string &site_file,
+                bool read_only);
+
+extern const char *const kStoragePlugin; // "storage_rocksdb"
+
+} // namespace gs::kernel
