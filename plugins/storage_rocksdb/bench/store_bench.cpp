@@ -1,0 +1,378 @@
+// store_bench: the RocksDB store against SQLite on the same synthetic meter data.
+//   store_bench [--days N] [--circuits N] [--circuit-interval-s S] [--trend-interval-s S]
+//               [--dir PATH] [--no-sqlite]
+// Data: a "trend" meter (3 circuits x V/I/P/E, 10 of its series queried) polled every
+// trend-interval-s, and circuits/50 meters of 50 circuits (200 values per poll) polled every
+// circuit-interval-s, over `days` days. Prints a Markdown table.
+#include <core/calendar.hpp>
+#include <core/store.hpp>
+#include <synthetic_meter.hpp>
+
+#include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace gs::store;
+using gs::store::testing::SyntheticMeter;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kNs = 1'000'000'000;
+constexpr int64_t kStart = 1767225600; // 2026-01-01T00:00:00Z
+
+struct Config {
+    int64_t days = 3; // quick run; --days 365 for the 1-year queries
+    uint32_t circuits = 200;
+    int64_t circuit_interval_s = 600;
+    int64_t trend_interval_s = 60;
+    std::string dir = "/tmp/storage-work/bench-data";
+    bool sqlite = true;
+};
+
+struct Figures {
+    uint64_t values = 0;
+    double ingest_s = 0, cpu_s = 0;
+    uint64_t bytes_written = 0;
+    uint64_t disk_bytes = 0;
+    uint64_t raw_disk_bytes = 0;
+    double trend_ms = 0, consumption_ms = 0;
+    size_t trend_points = 0;
+    double consumption_total = 0;
+};
+
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+uint64_t io_write_bytes() {
+    std::ifstream io("/proc/self/io");
+    std::string key;
+    uint64_t value;
+    while (io >> key >> value)
+        if (key == "write_bytes:") return value;
+    return 0;
+}
+
+uint64_t dir_bytes(const fs::path &dir) {
+    uint64_t total = 0;
+    for (auto &e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) total += e.file_size();
+    return total;
+}
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+double median_ms(const std::function<void()> &fn, int runs = 5) {
+    std::vector<double> t;
+    for (int i = 0; i < runs; ++i) {
+        double t0 = now_s();
+        fn();
+        t.push_back((now_s() - t0) * 1000);
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+// Generates the polls in time order and hands each batch to `sink`.
+void generate(const Config &c, const std::function<void(const Batch &)> &sink,
+              const std::function<void(const SeriesSpec &)> &declare) {
+    SyntheticMeter trend("trend", 3, 99);
+    std::vector<SyntheticMeter> meters;
+    for (uint32_t m = 0; m * 50 < c.circuits; ++m)
+        meters.emplace_back("board" + std::to_string(m),
+                            std::min<uint32_t>(50, c.circuits - m * 50), m + 1);
+    for (auto &s : trend.specs())
+        declare(s);
+    for (auto &m : meters)
+        for (auto &s : m.specs())
+            declare(s);
+    int64_t end = kStart + c.days * 86400;
+    int64_t next_trend = kStart, next_circuits = kStart;
+    while (next_trend < end || next_circuits < end) {
+        if (next_trend <= next_circuits && next_trend < end) {
+            sink(trend.poll(next_trend * kNs, static_cast<double>(c.trend_interval_s)));
+            next_trend += c.trend_interval_s;
+        } else {
+            for (auto &m : meters)
+                sink(m.poll(next_circuits * kNs + 1'000'000,
+                            static_cast<double>(c.circuit_interval_s)));
+            next_circuits += c.circuit_interval_s;
+        }
+    }
+}
+
+// --- RocksDB store ---
+
+Figures run_store(const Config &c, const fs::path &dir) {
+    Figures f;
+    Options o;
+    o.time_zone = "Europe/Paris";
+    o.raw_retention_s = 0;
+    o.period_retention_s = 0;
+    o.hour_retention_s = 0;
+    o.collect_statistics = true;
+    auto store = Store::open(dir.string(), o);
+    uint64_t io0 = io_write_bytes();
+    double cpu0 = cpu_seconds(), t0 = now_s();
+    generate(
+        c,
+        [&](const Batch &b) {
+            store->append(b);
+            f.values += b.values.size();
+        },
+        [&](const SeriesSpec &s) { store->declare_series(s); });
+    store->checkpoint();
+    f.ingest_s = now_s() - t0;
+    f.cpu_s = cpu_seconds() - cpu0;
+    StoreStats before_compaction = store->stats();
+    f.bytes_written = std::max(io_write_bytes() - io0, before_compaction.bytes_written);
+    std::fprintf(
+        stderr, "store: written per value: WAL %.2f, flush %.2f, compaction %.2f; stalled %.1f s\n",
+        double(before_compaction.wal_bytes_written) / f.values,
+        double(before_compaction.flush_bytes_written) / f.values,
+        double(before_compaction.compaction_bytes_written) / f.values,
+        before_compaction.stall_micros / 1e6);
+    store->compact();
+    StoreStats st = store->stats();
+    for (auto &[family, bytes] : st.sst_bytes_by_family)
+        std::fprintf(stderr, "store: after compaction %-8s %.3f B/value\n", family.c_str(),
+                     double(bytes) / f.values);
+    f.raw_disk_bytes = st.raw_sst_bytes;
+    std::fprintf(stderr,
+                 "store: rocksdb bytes written (WAL+flush+compaction) during ingest %.2f B/value, "
+                 "/proc/self/io %.2f B/value\n",
+                 double(before_compaction.bytes_written) / f.values,
+                 double(io_write_bytes() - io0) / f.values);
+
+    std::vector<SeriesId> trend_ids, energy_ids;
+    for (const SeriesInfo &s : store->list_series()) {
+        if (s.source == "trend" && trend_ids.size() < 10) trend_ids.push_back(s.id);
+        if (s.source != "trend" && s.kind == SeriesKind::counter) energy_ids.push_back(s.id);
+    }
+    int64_t from = kStart * kNs, to = (kStart + c.days * 86400) * kNs;
+    f.trend_ms = median_ms([&] {
+        f.trend_points = 0;
+        for (SeriesId id : trend_ids)
+            f.trend_points += store->downsample(id, from, to, 2000).size();
+    });
+    f.consumption_ms = median_ms([&] {
+        ConsumptionTable t = store->consumption(energy_ids, ConsumptionStep::month, from, to);
+        f.consumption_total = 0;
+        for (double v : t.values)
+            f.consumption_total += v;
+    });
+    store.reset();
+    f.disk_bytes = dir_bytes(dir);
+    return f;
+}
+
+// --- SQLite ---
+
+void sql(sqlite3 *db, const char *statement) {
+    char *err = nullptr;
+    if (sqlite3_exec(db, statement, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::fprintf(stderr, "sqlite: %s: %s\n", statement, err);
+        std::exit(1);
+    }
+}
+
+Figures run_sqlite(const Config &c, const fs::path &dir) {
+    Figures f;
+    fs::create_directories(dir);
+    std::string path = (dir / "samples.db").string();
+    sqlite3 *db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sql(db, "PRAGMA journal_mode=WAL");
+    sql(db, "PRAGMA synchronous=NORMAL"); // survives a process crash, like the WAL of the store
+    sql(db, "CREATE TABLE samples(series_id INTEGER, ts INTEGER, value REAL, quality INTEGER)");
+    sql(db, "CREATE INDEX samples_by_series_ts ON samples(series_id, ts)");
+    sqlite3_stmt *insert = nullptr, *begin = nullptr, *commit = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO samples VALUES(?,?,?,?)", -1, &insert, nullptr);
+    sqlite3_prepare_v2(db, "BEGIN", -1, &begin, nullptr);
+    sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
+    std::map<std::string, int64_t> ids;
+    std::vector<int64_t> trend_ids, energy_ids;
+    auto id_of = [&](const std::string &source, uint32_t circuit, const std::string &data) {
+        auto [it, inserted] = ids.try_emplace(source + "/" + std::to_string(circuit) + "/" + data,
+                                              static_cast<int64_t>(ids.size() + 1));
+        if (inserted && source == "trend" && trend_ids.size() < 10) trend_ids.push_back(it->second);
+        if (inserted && source != "trend" && data == "E") energy_ids.push_back(it->second);
+        return it->second;
+    };
+    uint64_t io0 = io_write_bytes();
+    double cpu0 = cpu_seconds(), t0 = now_s();
+    generate(
+        c,
+        [&](const Batch &b) {
+            sqlite3_step(begin);
+            sqlite3_reset(begin);
+            for (const Value &v : b.values) {
+                sqlite3_bind_int64(insert, 1, id_of(b.source, v.circuit, v.data));
+                sqlite3_bind_int64(insert, 2, b.ts_utc_ns);
+                sqlite3_bind_double(insert, 3, v.value);
+                sqlite3_bind_int(insert, 4, v.quality);
+                if (sqlite3_step(insert) != SQLITE_DONE) {
+                    std::fprintf(stderr, "sqlite insert failed: %s\n", sqlite3_errmsg(db));
+                    std::exit(1);
+                }
+                sqlite3_reset(insert);
+            }
+            sqlite3_step(commit);
+            sqlite3_reset(commit);
+            f.values += b.values.size();
+        },
+        [&](const SeriesSpec &s) { id_of(s.source, s.circuit, s.data); });
+    sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    f.ingest_s = now_s() - t0;
+    f.cpu_s = cpu_seconds() - cpu0;
+    f.bytes_written = io_write_bytes() - io0;
+
+    int64_t from = kStart * kNs, to = (kStart + c.days * 86400) * kNs;
+    int64_t width = (to - from) / 1000;
+    sqlite3_stmt *trend = nullptr, *deltas = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT (ts - ?1) / ?2 AS b, MIN(value), MAX(value) FROM samples "
+                       "WHERE series_id = ?3 AND ts >= ?1 AND ts < ?4 AND quality = 1 GROUP BY b",
+                       -1, &trend, nullptr);
+    sqlite3_prepare_v2(db,
+                       "SELECT ts, value - LAG(value) OVER (ORDER BY ts) FROM samples "
+                       "WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3",
+                       -1, &deltas, nullptr);
+    f.trend_ms = median_ms([&] {
+        f.trend_points = 0;
+        for (int64_t id : trend_ids) {
+            sqlite3_bind_int64(trend, 1, from);
+            sqlite3_bind_int64(trend, 2, width);
+            sqlite3_bind_int64(trend, 3, id);
+            sqlite3_bind_int64(trend, 4, to);
+            while (sqlite3_step(trend) == SQLITE_ROW)
+                f.trend_points += 2;
+            sqlite3_reset(trend);
+        }
+    });
+    gs::store::Calendar paris("Europe/Paris");
+    std::vector<int64_t> month_starts;
+    for (gs::store::Span s = paris.month(kStart); s.start_s * kNs < to; s = paris.month(s.end_s))
+        month_starts.push_back(s.start_s * kNs);
+    f.consumption_ms = median_ms(
+        [&] {
+            f.consumption_total = 0;
+            std::vector<double> per_month(month_starts.size());
+            for (int64_t id : energy_ids) {
+                sqlite3_bind_int64(deltas, 1, id);
+                sqlite3_bind_int64(deltas, 2, month_starts.front());
+                sqlite3_bind_int64(deltas, 3, to);
+                while (sqlite3_step(deltas) == SQLITE_ROW) {
+                    int64_t ts = sqlite3_column_int64(deltas, 0);
+                    size_t m = std::upper_bound(month_starts.begin(), month_starts.end(), ts) -
+                               month_starts.begin() - 1;
+                    per_month[m] += sqlite3_column_double(deltas, 1);
+                }
+                sqlite3_reset(deltas);
+            }
+            for (double v : per_month)
+                f.consumption_total += v;
+        },
+        3);
+    sqlite3_finalize(trend);
+    sqlite3_finalize(deltas);
+    sqlite3_finalize(insert);
+    sqlite3_finalize(begin);
+    sqlite3_finalize(commit);
+    sql(db, "VACUUM");
+    sqlite3_close(db);
+    f.disk_bytes = dir_bytes(dir);
+    return f;
+}
+
+void print_table(const Config &c, const Figures &s, const Figures *q) {
+    auto col = [&](const char *name, const std::function<std::string(const Figures &)> &fmt) {
+        std::printf("| %s | %s | %s |\n", name, fmt(s).c_str(), q ? fmt(*q).c_str() : "-");
+    };
+    auto num = [](const char *format, double v) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, format, v);
+        return std::string(buf);
+    };
+    std::printf("\nDataset: %lld days; trend meter 12 series every %llds; %u circuits x 4 series "
+                "every %llds\n\n",
+                static_cast<long long>(c.days), static_cast<long long>(c.trend_interval_s),
+                c.circuits, static_cast<long long>(c.circuit_interval_s));
+    std::printf("| metric | RocksDB store | SQLite (WAL, txn per batch, index) |\n|---|---|---|\n");
+    col("values ingested", [&](const Figures &f) { return num("%.0f", double(f.values)); });
+    col("ingest values/s", [&](const Figures &f) { return num("%.0f", f.values / f.ingest_s); });
+    col("CPU per value (us, all threads)",
+        [&](const Figures &f) { return num("%.3f", f.cpu_s * 1e6 / f.values); });
+    col("bytes written per value (ingest)",
+        [&](const Figures &f) { return num("%.2f", double(f.bytes_written) / f.values); });
+    col("disk bytes per value (compacted, all data)",
+        [&](const Figures &f) { return num("%.2f", double(f.disk_bytes) / f.values); });
+    std::printf("| disk bytes per value, raw samples only | %.2f | - |\n",
+                double(s.raw_disk_bytes) / s.values);
+    col("trend: 10 series x whole period -> 2000 pts each (ms)",
+        [&](const Figures &f) { return num("%.2f", f.trend_ms); });
+    col("points returned (10 series)",
+        [&](const Figures &f) { return num("%.0f", double(f.trend_points)); });
+    col("monthly consumption, all circuits (ms)",
+        [&](const Figures &f) { return num("%.2f", f.consumption_ms); });
+    col("sum of consumption (check)",
+        [&](const Figures &f) { return num("%.0f", f.consumption_total); });
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    Config c;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&] {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "missing value after %s\n", a.c_str());
+                std::exit(2);
+            }
+            return std::string(argv[++i]);
+        };
+        if (a == "--days")
+            c.days = std::stoll(next());
+        else if (a == "--circuits")
+            c.circuits = static_cast<uint32_t>(std::stoul(next()));
+        else if (a == "--circuit-interval-s")
+            c.circuit_interval_s = std::stoll(next());
+        else if (a == "--trend-interval-s")
+            c.trend_interval_s = std::stoll(next());
+        else if (a == "--dir")
+            c.dir = next();
+        else if (a == "--no-sqlite")
+            c.sqlite = false;
+        else {
+            std::fprintf(stderr,
+                         "usage: store_bench [--days N] [--circuits N] [--circuit-interval-s S] "
+                         "[--trend-interval-s S] [--dir PATH] [--no-sqlite]\n");
+            return 2;
+        }
+    }
+    fs::remove_all(c.dir);
+    Figures store = run_store(c, fs::path(c.dir) / "rocksdb");
+    Figures lite;
+    if (c.sqlite) lite = run_sqlite(c, fs::path(c.dir) / "sqlite");
+    print_table(c, store, c.sqlite ? &lite : nullptr);
+    fs::remove_all(c.dir);
+    return 0;
+}

@@ -1,0 +1,111 @@
+// MSB-first bit writer/reader used by the value codecs (Rice codes, Gorilla XOR).
+#pragma once
+
+#include "varint.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gs::store {
+
+class BitWriter {
+public:
+    explicit BitWriter(std::string &out) : out_(out) {}
+
+    // Appends the low `n` bits of `v` (0 <= n <= 64), most significant first.
+    void write(uint64_t v, int n) {
+        if (n == 0) return;
+        if (n < 64) v &= (uint64_t{1} << n) - 1;
+        int free = 64 - fill_;
+        if (n < free) {
+            acc_ |= v << (free - n);
+            fill_ += n;
+            return;
+        }
+        int rest = n - free;
+        acc_ |= v >> rest;
+        flush_word();
+        if (rest > 0) {
+            acc_ = v << (64 - rest);
+            fill_ = rest;
+        }
+    }
+    void write_bit(bool b) { write(b ? 1 : 0, 1); }
+    // `count` one bits followed by a zero (count <= 62).
+    void write_unary(int count) { write((uint64_t{1} << (count + 1)) - 2, count + 1); }
+
+    // Flushes the partial last byte; the writer must not be used afterwards.
+    void finish() {
+        for (int shift = 56; fill_ > 0; shift -= 8, fill_ -= 8)
+            out_.push_back(static_cast<char>(acc_ >> shift));
+        fill_ = 0;
+        acc_ = 0;
+    }
+
+private:
+    void flush_word() {
+        for (int shift = 56; shift >= 0; shift -= 8)
+            out_.push_back(static_cast<char>(acc_ >> shift));
+        acc_ = 0;
+        fill_ = 0;
+    }
+    std::string &out_;
+    uint64_t acc_ = 0;
+    int fill_ = 0;
+};
+
+class BitReader {
+public:
+    explicit BitReader(std::string_view data)
+        : p_(reinterpret_cast<const uint8_t *>(data.data())), end_(p_ + data.size()) {}
+
+    uint64_t read(int n) {
+        if (n == 0) return 0;
+        if (n > 56) {
+            uint64_t hi = read(n - 32);
+            return (hi << 32) | read(32);
+        }
+        refill();
+        if (avail_ < n) throw CorruptData("bit stream truncated");
+        uint64_t v = acc_ >> (64 - n);
+        acc_ <<= n;
+        avail_ -= n;
+        return v;
+    }
+    bool read_bit() { return read(1) != 0; }
+    // Counts one bits up to the first zero (consumed) or up to `limit` ones (no zero consumed).
+    int read_unary(int limit) {
+        int count = 0;
+        while (count < limit) {
+            refill();
+            if (avail_ == 0) throw CorruptData("bit stream truncated");
+            int ones = acc_ == ~uint64_t{0} ? 64 : __builtin_clzll(~acc_);
+            if (ones > avail_) ones = avail_;
+            if (ones > limit - count) ones = limit - count;
+            count += ones;
+            acc_ = ones == 64 ? 0 : acc_ << ones;
+            avail_ -= ones;
+            if (count < limit && avail_ > 0) {
+                acc_ <<= 1; // the terminating zero
+                --avail_;
+                return count;
+            }
+        }
+        return count;
+    }
+
+private:
+    void refill() {
+        while (avail_ <= 56 && p_ < end_) {
+            acc_ |= static_cast<uint64_t>(*p_++) << (56 - avail_);
+            avail_ += 8;
+        }
+    }
+    const uint8_t *p_;
+    const uint8_t *end_;
+    uint64_t acc_ = 0;
+    int avail_ = 0;
+};
+
+} // namespace gs::store

@@ -1,0 +1,40 @@
+// Aggregate of one series over one bucket (min, max, sum/count, last, counter delta), updated
+// value by value at ingest and stored compactly (scaled integers when values are decimal).
+#pragma once
+
+#include "types.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gs::store {
+
+constexpr int64_t kNoBucket = std::numeric_limits<int64_t>::min();
+
+struct RollupStats {
+    int64_t start_s = kNoBucket;
+    uint32_t count = 0;
+    uint32_t bad_count = 0;
+    double min = 0, max = 0, sum = 0, last = 0;
+    int64_t min_ts_ns = 0, max_ts_ns = 0, last_ts_ns = 0;
+    double delta = 0;
+
+    bool open() const { return start_s != kNoBucket; }
+    void add_good(double v, int64_t ts_ns);
+    void add_bad() { ++bad_count; }
+    void merge(const RollupStats &other); // same bucket
+};
+
+// A chunk: consecutive buckets of one series and level in one record. Each bucket is coded
+// against the previous one (start delta, and when the decimal scales repeat, value deltas).
+// `bucket_width_s` (nominal) sets the unit of the in-bucket timestamps (about width / 128).
+void encode_rollup_chunk(const RollupStats *buckets, size_t n, int64_t bucket_width_s,
+                         std::string &out);
+void decode_rollup_chunk(std::string_view data, std::vector<RollupStats> &out); // appends
+
+RollupBucket to_bucket(const RollupStats &s, int64_t end_s);
+
+} // namespace gs::store

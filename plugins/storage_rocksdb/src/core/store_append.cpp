@@ -1,0 +1,98 @@
+// The write path: one WriteBatch per device poll holding the raw record, its journal entry,
+// new dictionary entries, late-value rollup fragments and, now and then, the checkpoint
+// (closed rollup buckets as chunks + open buckets).
+#include "event_codec.hpp"
+#include "keys.hpp"
+#include "store_impl.hpp"
+
+#include <tuple>
+
+namespace gs::store {
+namespace {
+
+// Late values become one-bucket chunks next to the stored ones; readers merge buckets that
+// share a start, so no read-modify-write is needed on the write path.
+class LateValueSink : public RollupSink {
+public:
+    void late(RollupLevel level, SeriesId series, const RollupStats &fragment) override {
+        auto [it, inserted] =
+            late_.try_emplace({static_cast<int>(level), series, fragment.start_s}, fragment);
+        if (!inserted) it->second.merge(fragment);
+    }
+    void write(rocksdb::WriteBatch &wb, rocksdb::ColumnFamilyHandle *cf, uint64_t seq,
+               const std::vector<SeriesRuntime> &series) {
+        std::string value;
+        for (auto &[key, fragment] : late_) {
+            auto level = static_cast<RollupLevel>(std::get<0>(key));
+            value.clear();
+            encode_rollup_chunk(
+                &fragment, 1,
+                keys::nominal_width_s(level, series[std::get<1>(key)].info.history_period_s),
+                value);
+            wb.Put(cf,
+                   keys::rollup(static_cast<RollupLevel>(std::get<0>(key)), std::get<1>(key),
+                                fragment.start_s, keys::fragment_suffix(seq)),
+                   value);
+        }
+    }
+
+private:
+    std::map<std::tuple<int, SeriesId, int64_t>, RollupStats> late_;
+};
+
+} // namespace
+
+AppendResult Store::append(const Batch &b) {
+    Impl &m = *impl_;
+    std::lock_guard lock(m.mu);
+    m.require_writable();
+    rocksdb::WriteBatch &wb = m.batch;
+    wb.Clear();
+
+    uint32_t src_id = m.intern_source(b.source, &wb);
+    const std::vector<SeriesId> &ids = m.resolve_layout(m.sources[src_id], b, &wb);
+    SourceState &src = m.sources[src_id];
+    size_t n = b.values.size();
+
+    AppendResult result;
+    result.seq = m.next_seq;
+    int64_t ts_s = ns_to_s_floor(b.ts_utc_ns);
+    int64_t window = window_start(ts_s, m.window_s);
+    if (src.chain_window_s != window) {
+        src.chain.reset(); // a new window (or a late batch for an old one) starts a keyframe
+        src.chain_window_s = window;
+    }
+    m.values.resize(n);
+    m.qualities.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        m.values[i] = b.values[i].value;
+        m.qualities[i] = b.values[i].quality;
+    }
+    m.record.clear();
+    m.encoder.encode(src.chain, window * kNsPerS, b.ts_utc_ns, ids.data(), m.values.data(),
+                     m.qualities.data(), n, m.record);
+    wb.Put(m.cf(Cf::raw), keys::raw(window, src_id, result.seq), m.record);
+    std::string journal_value;
+    encode_journal_samples(window, src_id, journal_value);
+    wb.Put(m.cf(Cf::journal), keys::seq(result.seq), journal_value);
+
+    LateValueSink sink;
+    BatchBuckets buckets = m.buckets_for(ts_s);
+    for (size_t i = 0; i < n; ++i) {
+        auto event = apply_value(m.series[ids[i]], m.options.rollover_fraction, b.ts_utc_ns,
+                                 m.values[i], m.qualities[i], buckets, &sink, &m.pending_buckets);
+        if (event) result.counter_events.push_back(*event);
+    }
+    sink.write(wb, m.cf(Cf::rollup), result.seq, m.series);
+
+    m.values_since_checkpoint += n;
+    m.values_appended += n;
+    if (m.values_since_checkpoint >= m.options.checkpoint_every_values ||
+        m.pending_buckets >= m.options.checkpoint_every_buckets)
+        m.put_checkpoint(wb, result.seq);
+    m.write(wb);
+    ++m.next_seq;
+    return result;
+}
+
+} // namespace gs::store

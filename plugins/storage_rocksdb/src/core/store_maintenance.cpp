@@ -1,0 +1,133 @@
+// Retention and the journal budget. Everything is dropped by whole key ranges (raw windows,
+// rollup partitions, event time ranges): DeleteFilesInRange frees whole table files at once,
+// DeleteRange hides the rest until compaction removes it.
+#include "keys.hpp"
+#include "store_impl.hpp"
+
+#include <rocksdb/convenience.h>
+
+#include <algorithm>
+
+namespace gs::store {
+namespace {
+
+void drop_range(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *cf, const std::string &begin,
+                const std::string &end) {
+    rocksdb::Slice b(begin), e(end);
+    check(rocksdb::DeleteFilesInRange(db, cf, &b, &e), "dropping table files");
+    check(db->DeleteRange(rocksdb::WriteOptions(), cf, begin, end), "dropping a key range");
+}
+
+uint64_t approximate_size(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *cf,
+                          const std::string &begin, const std::string &end) {
+    rocksdb::Range range(begin, end);
+    uint64_t size = 0;
+    rocksdb::SizeApproximationOptions o;
+    o.include_memtables = true;
+    o.include_files = true;
+    db->GetApproximateSizes(o, cf, &range, 1, &size);
+    return size;
+}
+
+// Highest sequence number stored in a raw window (one SeekForPrev per source).
+uint64_t window_max_seq(rocksdb::Iterator *it, int64_t window) {
+    uint64_t max_seq = 0;
+    for (it->Seek(keys::raw(window, 0, 0)); it->Valid();) {
+        keys::RawKey k = keys::parse_raw({it->key().data(), it->key().size()});
+        if (k.window_start_s != window) break;
+        it->SeekForPrev(keys::raw(window, k.source, UINT64_MAX));
+        max_seq = std::max(max_seq, keys::parse_raw({it->key().data(), it->key().size()}).seq);
+        if (k.source == UINT32_MAX) break;
+        it->Seek(keys::raw(window, k.source + 1, 0));
+    }
+    return max_seq;
+}
+
+} // namespace
+
+MaintenanceReport Store::maintain(int64_t now_utc_ns) {
+    Impl &m = *impl_;
+    std::lock_guard lock(m.mu);
+    m.require_writable();
+    rocksdb::DB *db = m.db->db.get();
+    MaintenanceReport report;
+    int64_t now_s = ns_to_s_floor(now_utc_ns);
+
+    const int64_t level_retention[kRollupLevels] = {
+        m.options.period_retention_s, m.options.hour_retention_s, m.options.day_retention_s,
+        m.options.month_retention_s};
+    for (int level = 0; level < kRollupLevels; ++level) {
+        if (level_retention[level] <= 0) continue;
+        auto lv = static_cast<RollupLevel>(level);
+        int64_t cut = keys::partition_of(lv, now_s - level_retention[level]);
+        drop_range(db, m.cf(Cf::rollup), keys::rollup_partition(lv, INT32_MIN),
+                   keys::rollup_partition(lv, cut));
+        for (SeriesRuntime &rt : m.series) { // closed buckets not checkpointed yet
+            auto &pending = rt.pending[level];
+            auto keep = std::find_if(pending.begin(), pending.end(), [&](const RollupStats &b) {
+                return keys::partition_of(lv, b.start_s) >= cut;
+            });
+            m.pending_buckets -= std::min<uint64_t>(m.pending_buckets, keep - pending.begin());
+            pending.erase(pending.begin(), keep);
+        }
+    }
+    if (m.options.event_retention_s > 0)
+        drop_range(db, m.cf(Cf::events), keys::event_time_bound(INT64_MIN),
+                   keys::event_time_bound((now_s - m.options.event_retention_s) * kNsPerS));
+
+    // Raw windows, oldest first: expired ones go unless a cursor still needs them; any go
+    // while raw data + journal exceed the budget.
+    std::string all_begin = keys::raw_window(INT64_MIN), all_end = keys::raw_window(INT64_MAX);
+    uint64_t size = approximate_size(db, m.cf(Cf::raw), all_begin, all_end) +
+                    approximate_size(db, m.cf(Cf::journal), keys::seq(0), keys::seq(UINT64_MAX));
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, m.cf(Cf::raw)));
+    while (true) {
+        it->SeekToFirst();
+        if (!it->Valid()) break;
+        int64_t window = keys::parse_raw({it->key().data(), it->key().size()}).window_start_s;
+        bool expired = m.options.raw_retention_s > 0 &&
+                       window + m.window_s <= now_s - m.options.raw_retention_s;
+        bool over_budget = size > m.options.journal_budget_bytes;
+        if (!expired && !over_budget) break;
+        uint64_t max_seq = window_max_seq(it.get(), window);
+        uint64_t slowest = UINT64_MAX;
+        for (auto &[name, pos] : m.cursors)
+            slowest = std::min(slowest, pos);
+        bool needed = slowest < max_seq;
+        if (needed && !over_budget) break;
+        std::string begin = keys::raw_window(window), end = keys::raw_window(window + 1);
+        uint64_t window_size = approximate_size(db, m.cf(Cf::raw), begin, end);
+        drop_range(db, m.cf(Cf::raw), begin, end);
+        size -= std::min(size, window_size);
+        ++report.raw_windows_dropped;
+        for (SourceState &src : m.sources)
+            if (src.chain_window_s == window)
+                src.chain.reset(); // its keyframe is gone: restart the chain
+        for (auto &[name, pos] : m.cursors) {
+            if (pos >= max_seq) continue;
+            auto o = std::find_if(report.overflows.begin(), report.overflows.end(),
+                                  [&](const JournalOverflow &x) { return x.cursor == name; });
+            if (o == report.overflows.end())
+                report.overflows.push_back({name, pos, max_seq});
+            else
+                o->resumed_after_seq = max_seq;
+            pos = max_seq;
+        }
+        it.reset(db->NewIterator({}, m.cf(Cf::raw))); // see the range deletion
+    }
+    if (!report.overflows.empty()) {
+        rocksdb::WriteBatch wb;
+        for (auto &[name, pos] : m.cursors)
+            wb.Put(m.cf(Cf::meta), keys::cursor(name), keys::seq(pos));
+        m.write(wb);
+    }
+
+    // Journal entries every cursor has passed and the checkpoint covers are no longer needed.
+    uint64_t floor = m.checkpoint_seq + 1;
+    for (auto &[name, pos] : m.cursors)
+        floor = std::min(floor, pos + 1);
+    if (floor > 1) drop_range(db, m.cf(Cf::journal), keys::seq(0), keys::seq(floor));
+    return report;
+}
+
+} // namespace gs::store

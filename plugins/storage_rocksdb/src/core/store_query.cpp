@@ -1,0 +1,281 @@
+// Time-series reads: latest values, raw ranges, rollups, downsampling and consumption.
+#include "keys.hpp"
+#include "store_impl.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace gs::store {
+namespace {
+
+int64_t ceil_s(int64_t ns) {
+    return -floor_div(-ns, kNsPerS);
+}
+
+// Decodes the chains of one source over [from, to) and hands every record to `fn`.
+template <typename Fn>
+void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t window_s,
+                 uint32_t source, int64_t from_ns, int64_t to_ns, Fn &&fn) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
+    int64_t to_s = ceil_s(to_ns);
+    int64_t w = window_start(ns_to_s_floor(from_ns), window_s);
+    ChainState chain;
+    DecodedRecord rec;
+    while (w < to_s) {
+        it->Seek(keys::raw(w, source, 0));
+        if (!it->Valid()) break;
+        keys::RawKey k = keys::parse_raw({it->key().data(), it->key().size()});
+        if (k.window_start_s >= to_s) break;
+        if (k.window_start_s != w) { // jump over windows without data
+            w = k.window_start_s;
+            continue;
+        }
+        if (k.source == source) {
+            chain.reset();
+            for (; it->Valid(); it->Next()) {
+                k = keys::parse_raw({it->key().data(), it->key().size()});
+                if (k.window_start_s != w || k.source != source) break;
+                decode_record(chain, w * kNsPerS, {it->value().data(), it->value().size()}, rec);
+                if (rec.ts_ns >= from_ns && rec.ts_ns < to_ns) fn(rec);
+            }
+        }
+        w += window_s;
+    }
+    check(it->status(), "reading raw data");
+}
+
+struct SeriesLookup {
+    uint32_t source = 0;
+    int32_t period_s = 600;
+    std::vector<RollupStats> unsaved; // pending + open buckets of the requested level
+};
+
+SeriesLookup lookup(const Store::Impl &m, SeriesId id,
+                    std::optional<RollupLevel> level = std::nullopt) {
+    const SeriesRuntime &rt = m.runtime(id);
+    SeriesLookup out;
+    auto it = m.source_ids.find(rt.info.source);
+    out.source = it == m.source_ids.end() ? 0 : it->second;
+    out.period_s = rt.info.history_period_s;
+    if (level) {
+        int l = static_cast<int>(*level);
+        out.unsaved = rt.pending[l];
+        if (rt.open[l].open()) out.unsaved.push_back(rt.open[l]);
+    }
+    return out;
+}
+
+// Buckets of one series and level whose start lies in [bucket containing from, to): stored
+// chunks, plus buckets not saved yet; buckets sharing a start (late values) are merged.
+std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, RollupLevel level,
+                                           const SeriesLookup &s, int64_t from_ns, int64_t to_ns) {
+    std::vector<RollupStats> all;
+    int64_t first = bucket_span(m.calendar, level, s.period_s, ns_to_s_floor(from_ns)).start_s;
+    int64_t to_s = ceil_s(to_ns);
+    if (first >= to_s) return all;
+    std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
+    int64_t last_partition = keys::partition_of(level, to_s - 1);
+    for (int64_t p = keys::partition_of(level, first); p <= last_partition; ++p) {
+        std::string prefix = keys::rollup_prefix(level, p, id);
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+            if (keys::parse_rollup_start({it->key().data(), it->key().size()}) >= to_s) break;
+            decode_rollup_chunk({it->value().data(), it->value().size()}, all);
+        }
+    }
+    check(it->status(), "reading rollups");
+    all.insert(all.end(), s.unsaved.begin(), s.unsaved.end());
+    std::stable_sort(all.begin(), all.end(), [](const RollupStats &a, const RollupStats &b) {
+        return a.start_s < b.start_s;
+    });
+    std::vector<RollupStats> out;
+    for (const RollupStats &r : all) {
+        if (r.start_s < first || r.start_s >= to_s) continue;
+        if (!out.empty() && out.back().start_s == r.start_s)
+            out.back().merge(r);
+        else
+            out.push_back(r);
+    }
+    return out;
+}
+
+Span step_span(const Calendar &calendar, ConsumptionStep step, int64_t ts_s) {
+    switch (step) {
+    case ConsumptionStep::hour:
+        return calendar.hour(ts_s);
+    case ConsumptionStep::day:
+        return calendar.day(ts_s);
+    case ConsumptionStep::week:
+        return calendar.week(ts_s);
+    case ConsumptionStep::month:
+        return calendar.month(ts_s);
+    default:
+        throw StoreError("invalid consumption step");
+    }
+}
+
+} // namespace
+
+std::vector<Latest> Store::latest(const std::vector<SeriesId> &ids) const {
+    std::lock_guard lock(impl_->mu);
+    std::vector<Latest> out;
+    out.reserve(ids.size());
+    for (SeriesId id : ids) {
+        Latest l;
+        l.series = id;
+        if (id > 0 && id < impl_->series.size()) l.point = impl_->series[id].last;
+        out.push_back(l);
+    }
+    return out;
+}
+
+std::vector<Point> Store::range(SeriesId id, int64_t from_ns, int64_t to_ns) const {
+    return std::move(range(std::vector<SeriesId>{id}, from_ns, to_ns)[0]);
+}
+
+std::vector<std::vector<Point>> Store::range(const std::vector<SeriesId> &ids, int64_t from_ns,
+                                             int64_t to_ns) const {
+    std::map<uint32_t, std::unordered_map<SeriesId, std::vector<size_t>>> by_source;
+    {
+        std::lock_guard lock(impl_->mu);
+        for (size_t i = 0; i < ids.size(); ++i)
+            by_source[lookup(*impl_, ids[i]).source][ids[i]].push_back(i);
+    }
+    std::vector<std::vector<Point>> out(ids.size());
+    for (auto &[source, wanted] : by_source) {
+        std::vector<std::pair<size_t, SeriesId>> positions; // layout index -> series
+        scan_source(impl_->db->db.get(), impl_->cf(Cf::raw), impl_->window_s, source, from_ns,
+                    to_ns, [&](const DecodedRecord &rec) {
+                        if (rec.layout_changed || positions.empty()) {
+                            positions.clear();
+                            for (size_t i = 0; i < rec.ids->size(); ++i)
+                                if (wanted.count((*rec.ids)[i]))
+                                    positions.emplace_back(i, (*rec.ids)[i]);
+                        }
+                        for (auto [i, id] : positions)
+                            for (size_t slot : wanted[id])
+                                out[slot].push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
+                    });
+    }
+    auto by_ts = [](const Point &a, const Point &b) { return a.ts_utc_ns < b.ts_utc_ns; };
+    for (auto &points : out)
+        if (!std::is_sorted(points.begin(), points.end(), by_ts))
+            std::stable_sort(points.begin(), points.end(), by_ts);
+    return out;
+}
+
+std::vector<RollupBucket> Store::rollups(SeriesId id, RollupLevel level, int64_t from_ns,
+                                         int64_t to_ns) const {
+    SeriesLookup s;
+    {
+        std::lock_guard lock(impl_->mu);
+        s = lookup(*impl_, id, level);
+    }
+    std::vector<RollupBucket> out;
+    for (const RollupStats &stats : read_rollup_stats(*impl_, id, level, s, from_ns, to_ns))
+        out.push_back(
+            to_bucket(stats, bucket_span(impl_->calendar, level, s.period_s, stats.start_s).end_s));
+    return out;
+}
+
+std::vector<Point> Store::downsample(SeriesId id, int64_t from_ns, int64_t to_ns,
+                                     size_t max_points) const {
+    std::vector<Point> out;
+    if (to_ns <= from_ns) return out;
+    size_t pixels = std::max<size_t>(1, max_points / 2);
+    int64_t width_ns =
+        (to_ns - from_ns + static_cast<int64_t>(pixels) - 1) / static_cast<int64_t>(pixels);
+    int32_t period_s;
+    {
+        std::lock_guard lock(impl_->mu);
+        period_s = impl_->runtime(id).info.history_period_s;
+    }
+    struct Pixel {
+        bool used = false;
+        Point min, max;
+        void add(const Point &lo, const Point &hi) {
+            if (!used || lo.value < min.value) min = lo;
+            if (!used || hi.value > max.value) max = hi;
+            used = true;
+        }
+    };
+    std::vector<Pixel> px(pixels);
+    auto pixel_of = [&](int64_t ts) {
+        int64_t i = (ts - from_ns) / width_ns;
+        return static_cast<size_t>(std::clamp<int64_t>(i, 0, static_cast<int64_t>(pixels) - 1));
+    };
+
+    // The coarsest rollup level whose buckets are not wider than a pixel.
+    const std::pair<RollupLevel, int64_t> levels[] = {{RollupLevel::month, 31 * 86400},
+                                                      {RollupLevel::day, 86400},
+                                                      {RollupLevel::hour, 3600},
+                                                      {RollupLevel::period, period_s}};
+    bool from_rollups = false;
+    for (auto [level, nominal_s] : levels) {
+        if (nominal_s * kNsPerS > width_ns) continue;
+        for (const RollupBucket &b : rollups(id, level, from_ns, to_ns))
+            if (b.count)
+                px[pixel_of(b.start_utc_ns)].add({b.min_ts_utc_ns, b.min, quality::good},
+                                                 {b.max_ts_utc_ns, b.max, quality::good});
+        from_rollups = true;
+        break;
+    }
+    if (!from_rollups)
+        for (const Point &p : range(id, from_ns, to_ns))
+            if (p.quality == quality::good && std::isfinite(p.value))
+                px[pixel_of(p.ts_utc_ns)].add(p, p);
+
+    for (const Pixel &p : px) {
+        if (!p.used) continue;
+        bool same = p.min.ts_utc_ns == p.max.ts_utc_ns && p.min.value == p.max.value;
+        if (same) {
+            out.push_back(p.min);
+        } else if (p.min.ts_utc_ns <= p.max.ts_utc_ns) {
+            out.push_back(p.min);
+            out.push_back(p.max);
+        } else {
+            out.push_back(p.max);
+            out.push_back(p.min);
+        }
+    }
+    return out;
+}
+
+ConsumptionTable Store::consumption(const std::vector<SeriesId> &ids, ConsumptionStep step,
+                                    int64_t from_ns, int64_t to_ns) const {
+    ConsumptionTable table;
+    table.series = ids;
+    const Calendar &cal = impl_->calendar;
+    std::unordered_map<int64_t, size_t> index_of_start;
+    for (Span s = step_span(cal, step, ns_to_s_floor(from_ns)); s.start_s * kNsPerS < to_ns;
+         s = step_span(cal, step, s.end_s)) {
+        index_of_start[s.start_s] = table.bucket_starts_utc_ns.size();
+        table.bucket_starts_utc_ns.push_back(s.start_s * kNsPerS);
+        table.bucket_ends_utc_ns.push_back(s.end_s * kNsPerS);
+    }
+    size_t nb = table.bucket_starts_utc_ns.size();
+    table.values.assign(ids.size() * nb, 0.0);
+    if (nb == 0) return table;
+    RollupLevel level = step == ConsumptionStep::hour    ? RollupLevel::hour
+                        : step == ConsumptionStep::month ? RollupLevel::month
+                                                         : RollupLevel::day;
+    // Whole buckets: a week reads every day rollup up to its end, not only up to `to`.
+    int64_t from_bucket_ns = table.bucket_starts_utc_ns.front();
+    int64_t to_bucket_ns = table.bucket_ends_utc_ns.back();
+    for (size_t s = 0; s < ids.size(); ++s) {
+        SeriesLookup look;
+        {
+            std::lock_guard lock(impl_->mu);
+            look = lookup(*impl_, ids[s], level);
+        }
+        for (const RollupStats &r :
+             read_rollup_stats(*impl_, ids[s], level, look, from_bucket_ns, to_bucket_ns)) {
+            int64_t key = step == ConsumptionStep::week ? cal.week(r.start_s).start_s : r.start_s;
+            auto it = index_of_start.find(key);
+            if (it != index_of_start.end()) table.values[s * nb + it->second] += r.delta;
+        }
+    }
+    return table;
+}
+
+} // namespace gs::store

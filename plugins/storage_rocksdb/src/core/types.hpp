@@ -1,0 +1,191 @@
+// Plain data types of the store's public API. No RocksDB or SDK types here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gs::store {
+
+// Value qualities as stored; the byte is opaque to the store except for `good`, the only
+// quality that feeds rollups and counter deltas. 0 is invalid, as everywhere in gridscope.
+namespace quality {
+constexpr uint8_t invalid = 0;
+constexpr uint8_t good = 1;
+constexpr uint8_t timeout = 2;
+constexpr uint8_t exception = 3;
+constexpr uint8_t disconnected = 4;
+constexpr uint8_t bad_response = 5;
+} // namespace quality
+
+struct Value {
+    uint32_t circuit = 0;
+    std::string data;
+    double value = 0;
+    uint8_t quality = quality::good;
+};
+
+// One device poll: every value shares the source and the timestamp.
+struct Batch {
+    std::string source;
+    int64_t ts_utc_ns = 0;
+    std::vector<Value> values;
+};
+
+using SeriesId = uint32_t;
+
+enum class SeriesKind : uint8_t { invalid = 0, gauge = 1, counter = 2 };
+
+// Declared by the caller (from the device profile) before or after the first value; a series
+// first seen in append() is a gauge with the default history period.
+struct SeriesSpec {
+    std::string source;
+    uint32_t circuit = 0;
+    std::string data;
+    SeriesKind kind = SeriesKind::gauge;
+    // Counters only: the largest value the counter can show (raw max x coefficient, e.g.
+    // 4294967295 * 1000 for u32 raw with coefficient 1000) and one raw step (the coefficient).
+    // A drop from within the top `Options::rollover_fraction` of counter_max is a rollover.
+    double counter_max = 0;
+    double counter_step = 0;
+    int32_t history_period_s = 600;
+};
+
+struct SeriesInfo {
+    SeriesId id = 0;
+    std::string source;
+    uint32_t circuit = 0;
+    std::string data;
+    SeriesKind kind = SeriesKind::gauge;
+    double counter_max = 0;
+    double counter_step = 0;
+    int32_t history_period_s = 600;
+    uint64_t count = 0;          // values ever appended
+    int64_t first_ts_utc_ns = 0; // first value ever appended (not moved by retention)
+    int64_t last_ts_utc_ns = 0;
+};
+
+struct Point {
+    int64_t ts_utc_ns = 0;
+    double value = 0;
+    uint8_t quality = quality::good;
+};
+
+struct Latest {
+    SeriesId series = 0;
+    std::optional<Point> point; // empty for unknown series or series without values
+};
+
+enum class CounterEventKind : uint8_t { invalid = 0, reset = 1, rollover = 2 };
+
+// A counter went down. The consumption counted for it is `after` for a reset (meter reset or
+// replaced: restarted from zero) and counter_max - before + counter_step + after for a rollover.
+struct CounterEvent {
+    SeriesId series = 0;
+    int64_t ts_utc_ns = 0;
+    CounterEventKind kind = CounterEventKind::invalid;
+    double before = 0;
+    double after = 0;
+};
+
+struct AppendResult {
+    uint64_t seq = 0; // journal sequence number of the batch
+    std::vector<CounterEvent> counter_events;
+};
+
+// Rollup levels kept at ingest. `period` is the series' history period (UTC-aligned);
+// hour is UTC-aligned; day and month follow the site's local time zone.
+enum class RollupLevel : uint8_t { period = 0, hour = 1, day = 2, month = 3 };
+constexpr int kRollupLevels = 4;
+
+struct RollupBucket {
+    int64_t start_utc_ns = 0;
+    int64_t end_utc_ns = 0;
+    uint32_t count = 0;     // good, finite values
+    uint32_t bad_count = 0; // other values (bad quality or non-finite)
+    double min = 0, max = 0, sum = 0, last = 0;
+    int64_t min_ts_utc_ns = 0, max_ts_utc_ns = 0;
+    double delta = 0; // counters: consumption attributed to this bucket
+    double average() const { return count ? sum / count : 0; }
+};
+
+enum class ConsumptionStep : uint8_t { invalid = 0, hour = 1, day = 2, week = 3, month = 4 };
+
+// values[s * bucket_starts.size() + b] is the consumption of series[s] in bucket b.
+struct ConsumptionTable {
+    std::vector<SeriesId> series;
+    std::vector<int64_t> bucket_starts_utc_ns;
+    std::vector<int64_t> bucket_ends_utc_ns;
+    std::vector<double> values;
+    double at(size_t series_index, size_t bucket) const {
+        return values[series_index * bucket_starts_utc_ns.size() + bucket];
+    }
+};
+
+enum class EventState : uint8_t {
+    invalid = 0,
+    instant = 1,
+    active = 2,
+    finished = 3,
+    acknowledged = 4
+};
+
+struct Event {
+    uint64_t id = 0; // assigned by append_event (the journal sequence number)
+    int64_t ts_utc_ns = 0;
+    std::string type;
+    std::string source;
+    uint32_t circuit = 0;
+    uint8_t severity = 0;
+    EventState state = EventState::instant;
+    std::string message;
+    int64_t finished_ts_utc_ns = 0;     // 0 = not finished
+    int64_t acknowledged_ts_utc_ns = 0; // 0 = not acknowledged
+};
+
+struct EventQuery {
+    int64_t from_utc_ns = INT64_MIN; // inclusive
+    int64_t to_utc_ns = INT64_MAX;   // exclusive
+    std::optional<std::string> source;
+    std::optional<std::string> type;
+    std::vector<EventState> states; // empty = any
+    uint8_t min_severity = 0;
+    size_t limit = SIZE_MAX;
+};
+
+enum class JournalEntryKind : uint8_t { invalid = 0, samples = 1, event = 2 };
+
+struct JournalEntry {
+    uint64_t seq = 0;
+    JournalEntryKind kind = JournalEntryKind::invalid;
+    Batch samples; // kind == samples
+    Event event;   // kind == event: the event as it was when appended or changed
+};
+
+// Entries a cursor lost because the disk budget (or retention) dropped them unread.
+// The glue publishes it as a `journal.full` event.
+struct JournalOverflow {
+    std::string cursor;
+    uint64_t lost_after_seq = 0;    // cursor position before
+    uint64_t resumed_after_seq = 0; // cursor position after
+};
+
+struct MaintenanceReport {
+    uint32_t raw_windows_dropped = 0;
+    std::vector<JournalOverflow> overflows;
+};
+
+} // namespace gs::store
+
+#include <stdexcept>
+
+namespace gs::store {
+
+// Thrown by every failing Store operation (I/O error, corrupt data, invalid argument).
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+} // namespace gs::store

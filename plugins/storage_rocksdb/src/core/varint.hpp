@@ -1,0 +1,134 @@
+// Byte-level primitives shared by the codecs and key builders: LEB128 varints, zigzag,
+// big-endian fixed integers (big-endian so that byte order equals numeric order in keys).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace gs::store {
+
+inline uint64_t zigzag(int64_t v) {
+    return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t unzigzag(uint64_t u) {
+    return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
+}
+
+inline void put_varint(std::string &out, uint64_t v) {
+    char buf[10];
+    int n = 0;
+    while (v >= 0x80) {
+        buf[n++] = static_cast<char>(v | 0x80);
+        v >>= 7;
+    }
+    buf[n++] = static_cast<char>(v);
+    out.append(buf, n);
+}
+inline void put_svarint(std::string &out, int64_t v) {
+    put_varint(out, zigzag(v));
+}
+
+inline void put_u8(std::string &out, uint8_t v) {
+    out.push_back(static_cast<char>(v));
+}
+
+inline void put_be32(std::string &out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>(v >> shift));
+}
+inline void put_be64(std::string &out, uint64_t v) {
+    for (int shift = 56; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>(v >> shift));
+}
+// Signed values in keys: flipping the sign bit keeps byte order equal to numeric order.
+inline void put_be64_signed(std::string &out, int64_t v) {
+    put_be64(out, static_cast<uint64_t>(v) ^ (uint64_t{1} << 63));
+}
+
+inline void put_f64(std::string &out, double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    out.append(reinterpret_cast<const char *>(&bits), 8);
+}
+
+inline void put_bytes(std::string &out, std::string_view s) {
+    put_varint(out, s.size());
+    out.append(s.data(), s.size());
+}
+
+class CorruptData : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Sequential reader over a byte string; throws CorruptData when reading past the end.
+class ByteReader {
+public:
+    explicit ByteReader(std::string_view data) : p_(data.data()), end_(data.data() + data.size()) {}
+
+    bool empty() const { return p_ == end_; }
+    size_t remaining() const { return static_cast<size_t>(end_ - p_); }
+    const char *position() const { return p_; }
+
+    uint64_t varint() {
+        uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            need(1);
+            uint8_t b = static_cast<uint8_t>(*p_++);
+            v |= static_cast<uint64_t>(b & 0x7f) << shift;
+            if (!(b & 0x80)) return v;
+        }
+        throw CorruptData("varint too long");
+    }
+    int64_t svarint() { return unzigzag(varint()); }
+    uint8_t u8() {
+        need(1);
+        return static_cast<uint8_t>(*p_++);
+    }
+    uint32_t be32() {
+        need(4);
+        uint32_t v = 0;
+        for (int i = 0; i < 4; ++i)
+            v = (v << 8) | static_cast<uint8_t>(*p_++);
+        return v;
+    }
+    uint64_t be64() {
+        need(8);
+        uint64_t v = 0;
+        for (int i = 0; i < 8; ++i)
+            v = (v << 8) | static_cast<uint8_t>(*p_++);
+        return v;
+    }
+    int64_t be64_signed() { return static_cast<int64_t>(be64() ^ (uint64_t{1} << 63)); }
+    double f64() {
+        need(8);
+        double v;
+        std::memcpy(&v, p_, 8);
+        p_ += 8;
+        return v;
+    }
+    std::string_view bytes() {
+        uint64_t n = varint();
+        need(n);
+        std::string_view s(p_, n);
+        p_ += n;
+        return s;
+    }
+    std::string_view rest() {
+        std::string_view s(p_, remaining());
+        p_ = end_;
+        return s;
+    }
+
+private:
+    void need(uint64_t n) const {
+        if (n > remaining()) throw CorruptData("truncated record");
+    }
+    const char *p_;
+    const char *end_;
+};
+
+} // namespace gs::store

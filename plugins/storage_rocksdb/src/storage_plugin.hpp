@@ -1,0 +1,120 @@
+// The storage_rocksdb plugin instance: the C-ABI glue around gs::store::Store. The services
+// ("gridscope.storage.query/1", "gridscope.storage.journal/1") are in services.cpp.
+#pragma once
+
+#include "core/store.hpp"
+
+#include <gridscope/plugin.hpp>
+#include <gridscope/services/storage.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+
+namespace gs::storage {
+
+struct Settings {
+    std::string path = "store";
+    bool read_only = false;
+    int64_t maintenance_interval_s = 300;
+    store::Options options; // retention, budget, sync_writes; time_zone set at start
+};
+
+// Reads and checks the plugin's section (throws gs::InvalidArgument naming the field).
+Settings parse_settings(const ptree &config);
+
+class StoragePlugin : public Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_STORAGE;
+    static constexpr const char *id = "storage_rocksdb";
+    static constexpr const char *version = "1.0.0";
+    static constexpr const char *description =
+        "RocksDB time-series store: samples, rollups, consumption, events, journal cursors";
+    static constexpr gs_config_field config_fields[] = {
+        field(GS_CONFIG_STRING, "path", "store",
+              "store folder; relative paths are below the site's data_dir"),
+        field(GS_CONFIG_BOOL, "read_only", "false",
+              "open as a RocksDB secondary next to a running site (queries only)"),
+        field(GS_CONFIG_INT, "retention_raw_days", "90", "raw samples kept (0 = for ever)"),
+        field(GS_CONFIG_INT, "retention_period_days", "732",
+              "history-period rollups kept (0 = for ever)"),
+        field(GS_CONFIG_INT, "retention_hour_days", "1098", "hourly rollups kept (0 = for ever)"),
+        field(GS_CONFIG_INT, "retention_day_days", "0", "daily rollups kept (0 = for ever)"),
+        field(GS_CONFIG_INT, "retention_month_days", "0", "monthly rollups kept (0 = for ever)"),
+        field(GS_CONFIG_INT, "retention_event_days", "732", "events kept (0 = for ever)"),
+        field(GS_CONFIG_DOUBLE, "journal_budget_mb", "4096",
+              "disk budget of raw data + journal; past it unread entries are dropped "
+              "(journal.full)"),
+        field(GS_CONFIG_INT, "maintenance_interval_s", "300",
+              "period of retention and budget enforcement (0 = never)"),
+        field(GS_CONFIG_BOOL, "sync_writes", "false",
+              "fsync every append (survives power loss; slower)")};
+
+    explicit StoragePlugin(Host host);
+    ~StoragePlugin() override;
+
+    void start();
+    void stop();
+    void append_samples(const gs_sample_batch &batch);
+    void append_event(const gs_event &event);
+    const void *get_service(const char *service_id);
+
+    // For the service thunks: runs `f(store)` (returning a gs_status) with the store open and,
+    // in read-only mode, caught up with the primary at most once a second. Every exception
+    // becomes a status reported through set_error.
+    template <class F> gs_status serve(F &&f) noexcept;
+    bool read_only() const { return settings_.read_only; }
+
+private:
+    void declare_site_series();
+    void maintenance_loop();
+    void maintain_once();
+    void publish_event(const gs_event &event, const char *what);
+    void catch_up_if_due();
+    gs_status report(gs_status code, const char *message) const noexcept;
+    static gs_status status_of(const store::StoreError &e);
+
+    Settings settings_;
+    std::string dir_;
+    std::shared_mutex lifecycle_; // exclusive: start/stop; shared: appends, services
+    std::unique_ptr<store::Store> store_;
+    std::atomic<int64_t> last_catch_up_mono_ns_{0};
+
+    std::mutex maintenance_mutex_;
+    std::condition_variable maintenance_wake_;
+    bool stopping_ = false;
+    std::thread maintenance_;
+
+    gs_storage_query_v1 query_{};
+    gs_storage_journal_v1 journal_{};
+    friend void fill_services(StoragePlugin &, gs_storage_query_v1 &, gs_storage_journal_v1 &);
+};
+
+void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
+                   gs_storage_journal_v1 &journal);
+
+template <class F> gs_status StoragePlugin::serve(F &&f) noexcept {
+    try {
+        std::shared_lock lock(lifecycle_);
+        if (!store_)
+            return report(GS_ERR_STATE, "the store is not open (storage_rocksdb not started)");
+        catch_up_if_due();
+        return f(*store_);
+    } catch (const Error &e) {
+        return report(e.code(), e.what());
+    } catch (const store::StoreError &e) {
+        return report(status_of(e), e.what());
+    } catch (const std::bad_alloc &) {
+        return report(GS_ERR_NO_MEMORY, "out of memory");
+    } catch (const std::exception &e) {
+        return report(GS_ERR_FAILED, e.what());
+    } catch (...) {
+        return report(GS_ERR_FAILED, "unknown exception");
+    }
+}
+
+} // namespace gs::storage

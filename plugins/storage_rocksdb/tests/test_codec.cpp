@@ -1,0 +1,263 @@
+#include <doctest/doctest.h>
+
+#include <core/bit_stream.hpp>
+#include <core/decimal_fit.hpp>
+#include <core/record_codec.hpp>
+#include <core/rollup_stats.hpp>
+#include <core/types.hpp>
+
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+using namespace gs::store;
+
+namespace {
+
+uint64_t bits(double v) {
+    uint64_t b;
+    std::memcpy(&b, &v, 8);
+    return b;
+}
+
+struct Poll {
+    int64_t ts;
+    std::vector<uint32_t> ids;
+    std::vector<double> values;
+    std::vector<uint8_t> qualities;
+};
+
+// Encodes the polls as one chain, decodes them back and checks every bit.
+size_t round_trip(const std::vector<Poll> &polls, int64_t window_start_ns) {
+    ChainState enc_chain, dec_chain;
+    RecordEncoder encoder;
+    std::vector<std::string> records;
+    size_t bytes = 0;
+    for (const Poll &p : polls) {
+        std::string rec;
+        encoder.encode(enc_chain, window_start_ns, p.ts, p.ids.data(), p.values.data(),
+                       p.qualities.data(), p.ids.size(), rec);
+        bytes += rec.size();
+        records.push_back(std::move(rec));
+    }
+    DecodedRecord out;
+    for (size_t r = 0; r < polls.size(); ++r) {
+        decode_record(dec_chain, window_start_ns, records[r], out);
+        REQUIRE(out.ts_ns == polls[r].ts);
+        REQUIRE(*out.ids == polls[r].ids);
+        for (size_t i = 0; i < polls[r].values.size(); ++i) {
+            INFO("record " << r << " value " << i << " expected " << polls[r].values[i]);
+            REQUIRE(bits(out.values[i]) == bits(polls[r].values[i]));
+            REQUIRE(out.qualities[i] == polls[r].qualities[i]);
+        }
+    }
+    return bytes;
+}
+
+} // namespace
+
+TEST_CASE("bit stream round trip") {
+    std::mt19937_64 rng(1);
+    std::vector<std::pair<uint64_t, int>> items;
+    std::string buf;
+    BitWriter w(buf);
+    for (int i = 0; i < 5000; ++i) {
+        int n = static_cast<int>(rng() % 65);
+        uint64_t v = n == 64 ? rng() : rng() & ((uint64_t{1} << n) - 1);
+        items.emplace_back(v, n);
+        w.write(v, n);
+        w.write_unary(n % 30);
+    }
+    w.finish();
+    BitReader r(buf);
+    for (auto [v, n] : items) {
+        CHECK(r.read(n) == v);
+        CHECK(r.read_unary(40) == n % 30);
+    }
+}
+
+TEST_CASE("decimal fit recognises meter values and rejects the rest") {
+    DecimalScale scale;
+    int64_t k;
+    REQUIRE(find_scale(23001 * 0.01, scale, k));
+    CHECK(k == 23001);
+    CHECK(bits(decimal_value(k, scale)) == bits(23001 * 0.01));
+    REQUIRE(find_scale(230.01, scale, k));
+    CHECK(bits(decimal_value(k, scale)) == bits(230.01));
+    CHECK(find_scale(1234567.0, scale, k));
+    CHECK(scale.digits == 0);
+    CHECK_FALSE(find_scale(-0.0, scale, k));
+    CHECK_FALSE(find_scale(std::nan(""), scale, k));
+    CHECK_FALSE(find_scale(INFINITY, scale, k));
+    CHECK_FALSE(find_scale(M_PI, scale, k));
+    CHECK_FALSE(find_scale(1e300, scale, k));
+}
+
+TEST_CASE("record codec: meter-like values with quality changes and irregular timestamps") {
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> noise(0, 1);
+    std::vector<Poll> polls;
+    int64_t ts = 1'700'000'000'000'000'000;
+    double energy = 123456;
+    for (int r = 0; r < 2000; ++r) {
+        Poll p;
+        ts += 1'000'000'000 + static_cast<int64_t>(noise(rng) * 3e6); // jitter
+        if (r == 500) ts -= 5'000'000'000;                            // clock step backwards
+        p.ts = ts;
+        energy += std::floor(std::fabs(noise(rng)) * 3);
+        double v = static_cast<double>(std::llround((230 + noise(rng) * 0.2) * 100)) * 0.01;
+        double i = static_cast<double>(std::llround((12 + noise(rng) * 0.05) * 1000)) / 1000;
+        p.ids = {1, 2, 3, 4};
+        p.values = {v, i, std::round(v * i), energy};
+        p.qualities = {quality::good, quality::good, quality::good, quality::good};
+        if (r % 97 == 5) p.qualities[1] = quality::timeout;
+        if (r % 301 == 7) {
+            p.values[2] = std::nan("");
+            p.qualities[2] = quality::bad_response;
+        }
+        if (r >= 1000 && r < 1100) { // a series disappears then comes back
+            p.ids = {1, 3, 4, 9};
+            p.values = {v, std::round(v * i), energy, 0.5};
+            p.qualities.resize(4, quality::good);
+        }
+        polls.push_back(std::move(p));
+    }
+    size_t bytes = round_trip(polls, 1'699'999'000'000'000'000);
+    double per_value = static_cast<double>(bytes) / (polls.size() * 4);
+    // Only 4 values per record here, so the per-record header (flags, jittery timestamp) weighs.
+    MESSAGE("meter-like record bytes/value (4 values per record): " << per_value);
+    CHECK(per_value < 3.0);
+}
+
+TEST_CASE("record codec: adversarial and random doubles are bit-exact") {
+    const double adversarial[] = {0.0,
+                                  -0.0,
+                                  std::numeric_limits<double>::quiet_NaN(),
+                                  -std::numeric_limits<double>::quiet_NaN(),
+                                  std::numeric_limits<double>::signaling_NaN(),
+                                  INFINITY,
+                                  -INFINITY,
+                                  DBL_MAX,
+                                  -DBL_MAX,
+                                  DBL_MIN,
+                                  std::numeric_limits<double>::denorm_min(),
+                                  9007199254740993.0,
+                                  -9007199254740992.0,
+                                  0.1 + 0.2,
+                                  1e-9,
+                                  123456789.123,
+                                  1.0 / 3.0,
+                                  -1e300};
+    std::mt19937_64 rng(42);
+    std::vector<Poll> polls;
+    int64_t ts = 0;
+    for (int r = 0; r < 600; ++r) {
+        Poll p;
+        ts += static_cast<int64_t>(rng() % 5'000'000'000); // irregular
+        p.ts = ts;
+        for (uint32_t s = 0; s < 8; ++s) {
+            p.ids.push_back(100 + s * 3);
+            double v;
+            uint64_t b;
+            switch (s) {
+            case 0:
+                v = adversarial[rng() % std::size(adversarial)];
+                break;
+            case 1:
+                b = rng(); // any bit pattern, NaN payloads included
+                std::memcpy(&v, &b, 8);
+                break;
+            case 2:
+                v = std::ldexp(static_cast<double>(rng() % 1000), -static_cast<int>(rng() % 60));
+                break;
+            case 3:
+                v = r % 10 == 0 ? adversarial[rng() % std::size(adversarial)] : (r % 500) * 0.25;
+                break;
+            case 4:
+                v = static_cast<double>(static_cast<int64_t>(rng() >> 11)) * (rng() % 2 ? 1 : -1);
+                break;
+            case 5:
+                v = std::sin(r * 0.01) * 1000;
+                break; // arbitrary doubles: XOR path
+            case 6:
+                v = static_cast<double>(rng() % 100000) * 0.001;
+                break;
+            default:
+                v = r < 300 ? 42.0 : static_cast<double>(rng() % 7) / 10;
+                break;
+            }
+            p.values.push_back(v);
+            p.qualities.push_back(static_cast<uint8_t>(rng() % 6));
+        }
+        polls.push_back(std::move(p));
+    }
+    round_trip(polls, 0);
+}
+
+TEST_CASE("record codec: truncated records throw instead of crashing") {
+    ChainState chain;
+    RecordEncoder encoder;
+    uint32_t ids[] = {1, 2};
+    double values[] = {230.01, M_PI};
+    uint8_t q[] = {1, 1};
+    std::string rec;
+    encoder.encode(chain, 0, 5, ids, values, q, 2, rec);
+    for (size_t cut = 0; cut + 1 < rec.size(); ++cut) {
+        ChainState dec;
+        DecodedRecord out;
+        CHECK_THROWS_AS(decode_record(dec, 0, rec.substr(0, cut), out), CorruptData);
+    }
+    ChainState unstarted;
+    std::string second;
+    encoder.encode(chain, 0, 6, ids, values, q, 2, second);
+    DecodedRecord out;
+    CHECK_THROWS_AS(decode_record(unstarted, 0, second, out), CorruptData);
+}
+
+TEST_CASE("rollup chunks round trip") {
+    std::mt19937_64 rng(3);
+    std::vector<RollupStats> buckets;
+    int64_t start = 1767225600;
+    for (int b = 0; b < 300; ++b) {
+        RollupStats s;
+        start += b % 50 == 7 ? 1800 : 600; // gaps
+        s.start_s = start;
+        if (b % 13 != 5) {
+            int n = 1 + static_cast<int>(rng() % 20);
+            for (int i = 0; i < n; ++i) {
+                double v =
+                    b % 41 == 3 ? std::sin(i + b) : static_cast<double>(23000 + rng() % 40) * 0.01;
+                s.add_good(v, (start + i * 30) * 1'000'000'000LL);
+            }
+        }
+        if (b % 17 == 2) s.bad_count = 3;
+        if (b % 3 == 0) s.delta = static_cast<double>(rng() % 1000) * 0.5;
+        buckets.push_back(s);
+    }
+    std::string chunk;
+    encode_rollup_chunk(buckets.data(), buckets.size(), 600, chunk); // 8-s time units
+    std::vector<RollupStats> back;
+    decode_rollup_chunk(chunk, back);
+    REQUIRE(back.size() == buckets.size());
+    for (size_t i = 0; i < buckets.size(); ++i) {
+        const RollupStats &a = buckets[i], &b = back[i];
+        CHECK(a.start_s == b.start_s);
+        CHECK(a.count == b.count);
+        CHECK(a.bad_count == b.bad_count);
+        if (a.count) {
+            CHECK(bits(a.min) == bits(b.min));
+            CHECK(bits(a.max) == bits(b.max));
+            CHECK(bits(a.last) == bits(b.last));
+            CHECK(b.sum == doctest::Approx(a.sum).epsilon(1e-12));
+            CHECK(b.min_ts_ns <= a.min_ts_ns);
+            CHECK(a.min_ts_ns - b.min_ts_ns < 8'000'000'000LL);
+            CHECK(b.last_ts_ns <= a.last_ts_ns);
+            CHECK(a.last_ts_ns - b.last_ts_ns < 8'000'000'000LL);
+        }
+        CHECK(b.delta == doctest::Approx(a.delta).epsilon(1e-12));
+    }
+    MESSAGE("rollup chunk bytes per bucket: " << static_cast<double>(chunk.size()) /
+                                                     buckets.size());
+}
