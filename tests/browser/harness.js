@@ -1,9 +1,10 @@
-// Starts what the browser tests need: the real `gridscope run` with ui_web and virtual meters on
+// Starts what the browser tests need: gridscope-sim serving a DIRIS A40 over Modbus TCP, the
+// real `gridscope run` with driver_modbus, ui_web and virtual meters on
 // an ephemeral port (127.0.0.1 only), and Debian's chromium through playwright-core with a fresh
 // profile. Readiness is the kernel's "gridscope: ready" line then /api/v1/health; every wait is
 // bounded.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ export const build = resolve(process.env.GRIDSCOPE_BUILD || join(here, '../../bu
 export const artifacts = resolve(process.env.TEST_ARTIFACTS || join(build, 'test-artifacts'));
 export const siteFile = join(here, 'site/site.yaml');
 const gridscope = join(build, 'bin/gridscope');
+const simulator = join(build, 'bin/gridscope-sim');
 
 export async function freePort() {
   return new Promise((ok, fail) => {
@@ -41,11 +43,29 @@ export class Site {
     this.log = '';
   }
 
+  // The site file with the DIRIS A40 as a real Modbus device: gridscope-sim serves it on a free
+  // port and the driver_modbus plugin polls it, as on a real site.
+  async startSimulator() {
+    const simPort = await freePort();
+    this.siteFile = join(this.dataDir, 'site.yaml');
+    const text = readFileSync(siteFile, 'utf8')
+      .replace('profile: test/diris-a40-sim', `profile: socomec/diris-a40\n    tcp: "127.0.0.1:${simPort}"\n    unit: 1`)
+      .replace('    rated_current_a: 250\n', '    simulate: {rated_current_a: 250}\n')
+      .replace('profiles: [profiles]', `profiles: [${join(here, 'site/profiles')}]`);
+    writeFileSync(this.siteFile, text);
+    this.sim = spawn(simulator, ['--site', this.siteFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let ready = false;
+    this.sim.stdout.on('data', (d) => { this.log += d; if (String(d).includes('gridscope-sim: ready')) ready = true; });
+    this.sim.stderr.on('data', (d) => { this.log += d; });
+    await waitFor('gridscope-sim: ready', () => ready, 20000);
+  }
+
   async start() {
     if (!existsSync(gridscope)) throw new Error(`${gridscope} missing: build first`);
+    await this.startSimulator();
     this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
-    this.proc = spawn(gridscope, ['run', '--config', siteFile, '--data-dir', this.dataDir, '--http-port', String(this.port)],
+    this.proc = spawn(gridscope, ['run', '--config', this.siteFile, '--data-dir', this.dataDir, '--http-port', String(this.port)],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let ready = false;
     this.proc.stdout.on('data', (d) => { this.log += d; if (String(d).includes('gridscope: ready')) ready = true; });
@@ -61,12 +81,13 @@ export class Site {
 
   // Sets a password the way an operator does: `gridscope passwd` (reads it twice on stdin).
   setPassword(profile, password) {
-    const r = spawnSync(gridscope, ['passwd', '--config', siteFile, '--data-dir', this.dataDir, '--profile', profile],
+    const r = spawnSync(gridscope, ['passwd', '--config', this.siteFile || siteFile, '--data-dir', this.dataDir, '--profile', profile],
       { input: `${password}\n${password}\n`, encoding: 'utf8', timeout: 20000 });
     if (r.status !== 0) throw new Error(`gridscope passwd failed: ${r.stderr}`);
   }
 
   async stop() {
+    if (this.sim && this.sim.exitCode === null) this.sim.kill('SIGTERM');
     if (!this.proc || this.proc.exitCode !== null) return;
     this.proc.kill('SIGTERM');
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
