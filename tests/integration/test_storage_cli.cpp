@@ -130,6 +130,10 @@ TEST_CASE("query works while the site runs; import into a running site refuses c
     CHECK(imp.code == 1);
     CHECK(imp.err.find("is in use by another gridscope process (is the site running?)") !=
           std::string::npos);
+    // A second site on the same data refuses to run rather than lose its samples.
+    auto second = run({kBin, "run", "--config", f.site, "--data-dir", f.data}, std::nullopt, 30s);
+    CHECK(second.code == 1);
+    CHECK(second.err.find("storage 'storage_rocksdb' did not start") != std::string::npos);
     site.signal(SIGTERM);
     auto code = site.wait(20s);
     REQUIRE(code);

@@ -64,6 +64,15 @@ int cmd_run(int argc, char **argv) {
         return 1;
     }
     runtime->start();
+    // A site whose storage did not start would lose every sample: refuse to run it.
+    for (const auto &[id, why] : runtime->start_errors()) {
+        auto plugin = registry.find(id);
+        if (plugin && plugin->kind == GS_KIND_STORAGE) {
+            std::cerr << "gridscope: storage '" << id << "' did not start: " << why << "\n";
+            runtime->stop();
+            return 1;
+        }
+    }
     log_line(GS_LOG_INFO, "kernel", "site '" + runtime->site().name + "' running from " + file);
     std::cout << "gridscope: ready" << std::endl; // readiness signal for scripts and tests
 

@@ -64,6 +64,8 @@ public:
     void set_event_tap(std::function<void(const gs_event &)> tap) { event_tap_ = std::move(tap); }
     // A service by id, as plugins see it (for tools).
     const void *service(const std::string &id);
+    // The plugins that failed to start, by id, with why.
+    const std::map<std::string, std::string> &start_errors() const { return start_errors_; }
     // Why plugin `id` failed to start ("" if it did not fail).
     std::string last_start_error(const std::string &id) const;
     // The instance of plugin `id`, or null.

@@ -105,6 +105,10 @@ struct Site {
         site.struct_size = sizeof site;
         site.site_json = site_json.c_str();
     }
+    ~Site() {
+        std::error_code ec; // the instances, declared after the site, are gone by now
+        fs::remove_all(data_dir, ec);
+    }
     std::string data_dir, site_json;
     gs_runtime_service_v1 runtime{};
     gs_site_service_v1 site{};
