@@ -18,30 +18,6 @@ namespace gs::kernel {
 
 namespace {
 
-std::string number(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-
-const char *quality_name(uint32_t q) {
-    switch (q) {
-    case GS_QUALITY_GOOD:
-        return "good";
-    case GS_QUALITY_TIMEOUT:
-        return "timeout";
-    case GS_QUALITY_EXCEPTION:
-        return "exception";
-    case GS_QUALITY_DISCONNECTED:
-        return "disconnected";
-    case GS_QUALITY_BAD_RESPONSE:
-        return "bad_response";
-    default:
-        return "invalid";
-    }
-}
-
 int64_t required_time(const Args &args, const std::string &name, const std::string &tz) {
     std::string text = args.required(name);
     auto t = parse_time(text, tz);
@@ -72,12 +48,12 @@ gs_status on_series(void *payload, const gs_series_info *s) {
 }
 
 gs_status on_point(void *payload, const gs_series_point *p) {
-    std::string item =
-        "{\"time\": " + json_string(format_utc(p->ts_utc_ns)) + ", \"value\": " + number(p->value);
+    std::string item = "{\"time\": " + json_string(format_utc(p->ts_utc_ns)) +
+                       ", \"value\": " + json_number(p->value);
     if (p->min != p->value || p->max != p->value)
-        item += ", \"min\": " + number(p->min) + ", \"max\": " + number(p->max);
+        item += ", \"min\": " + json_number(p->min) + ", \"max\": " + json_number(p->max);
     static_cast<Lines *>(payload)->items.push_back(
-        item + ", \"quality\": " + json_string(quality_name(p->quality)) + "}");
+        item + ", \"quality\": " + json_string(quality_text(p->quality)) + "}");
     return GS_OK;
 }
 
@@ -89,7 +65,7 @@ gs_status on_bucket(void *payload, int64_t start, int64_t end, double value) {
     auto *out = static_cast<BucketOut *>(payload);
     out->lines.items.push_back("{\"start\": " + json_string(format_local(start, out->timezone)) +
                                ", \"end\": " + json_string(format_local(end, out->timezone)) +
-                               ", \"value\": " + number(value) + "}");
+                               ", \"value\": " + json_number(value) + "}");
     return GS_OK;
 }
 

@@ -21,30 +21,6 @@ gs_status collect(void *payload, const gs_sample_batch *batch) {
     return GS_OK;
 }
 
-std::string number(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-
-const char *quality_name(uint32_t q) {
-    switch (q) {
-    case GS_QUALITY_GOOD:
-        return "good";
-    case GS_QUALITY_TIMEOUT:
-        return "timeout";
-    case GS_QUALITY_EXCEPTION:
-        return "exception";
-    case GS_QUALITY_DISCONNECTED:
-        return "disconnected";
-    case GS_QUALITY_BAD_RESPONSE:
-        return "bad response";
-    default:
-        return "invalid";
-    }
-}
-
 } // namespace
 
 int cmd_read(int argc, char **argv) {
@@ -94,7 +70,7 @@ int cmd_read(int argc, char **argv) {
             if (v.quality == GS_QUALITY_GOOD)
                 good[v.data] = v.value;
             else
-                bad[v.data] = quality_name(v.quality);
+                bad[v.data] = quality_text(v.quality);
         }
     auto unit_of = [&](const std::string &data) {
         const DataDef *d = catalog.find(data);
@@ -107,7 +83,7 @@ int cmd_read(int argc, char **argv) {
         bool first = true;
         for (const auto &[name, value] : good) {
             std::cout << (first ? "\n  " : ",\n  ") << json_string(name)
-                      << ": {\"value\": " << number(value)
+                      << ": {\"value\": " << json_number(value)
                       << ", \"unit\": " << json_string(unit_of(name)) << "}";
             first = false;
         }
@@ -126,7 +102,7 @@ int cmd_read(int argc, char **argv) {
         std::printf("%s, unit %d, circuit %d\n", profile.c_str(), entry["unit"].as<int>(), circuit);
         for (const auto &[name, value] : good) {
             const DataDef *d = catalog.find(name);
-            std::printf("  %-28s %16s %-5s %s\n", name.c_str(), number(value).c_str(),
+            std::printf("  %-28s %16s %-5s %s\n", name.c_str(), json_number(value).c_str(),
                         unit_of(name).c_str(), d ? d->description.c_str() : "");
         }
         for (const auto &[name, why] : bad)

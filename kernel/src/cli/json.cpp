@@ -1,5 +1,8 @@
 #include "cli/json.hpp"
 
+#include <gridscope/plugin.h>
+
+#include <cmath>
 #include <cstdio>
 
 namespace gs::kernel {
@@ -34,6 +37,30 @@ std::string json_string(std::string_view text) {
         }
     }
     return out + "\"";
+}
+
+std::string json_number(double value) {
+    if (!std::isfinite(value)) return "null";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", value);
+    return buf;
+}
+
+const char *quality_text(uint32_t quality) {
+    switch (quality) {
+    case GS_QUALITY_GOOD:
+        return "good";
+    case GS_QUALITY_TIMEOUT:
+        return "timeout";
+    case GS_QUALITY_EXCEPTION:
+        return "exception";
+    case GS_QUALITY_DISCONNECTED:
+        return "disconnected";
+    case GS_QUALITY_BAD_RESPONSE:
+        return "bad_response";
+    default:
+        return "invalid";
+    }
 }
 
 } // namespace gs::kernel
