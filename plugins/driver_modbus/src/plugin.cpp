@@ -1,5 +1,6 @@
 // driver_modbus: generic Modbus TCP / RTU driver. Glue only: the protocol, the planner and the
 // link scheduler are in core/, the source entry in source_config.cpp.
+#include "sample_glue.hpp"
 #include "source_config.hpp"
 
 #include <gridscope/plugin.hpp>
@@ -15,21 +16,6 @@
 namespace {
 
 using namespace gs::modbus;
-
-gs_quality to_gs(const Quality &q) {
-    switch (q.kind) {
-    case QualityKind::good:
-        return GS_QUALITY_GOOD;
-    case QualityKind::timeout:
-        return GS_QUALITY_TIMEOUT;
-    case QualityKind::exception:
-        return GS_QUALITY_EXCEPTION;
-    case QualityKind::disconnected:
-        return GS_QUALITY_DISCONNECTED;
-    default:
-        return GS_QUALITY_BAD_RESPONSE;
-    }
-}
 
 class ModbusDriver : public gs::Plugin {
 public:
@@ -198,15 +184,6 @@ private:
         auto it = sources_.find(name);
         if (it == sources_.end()) throw gs::Error("no source '" + name + "'", GS_ERR_NOT_FOUND);
         return it->second;
-    }
-
-    static void add_result(gs::SampleBatch &batch, const PointSpec &p, const PointResult &r) {
-        if (r.quality.is_good()) {
-            if (const double *v = r.value ? std::get_if<double>(&*r.value) : nullptr)
-                batch.add(p.circuit, p.data, *v);
-            return; // text values (strings) do not travel as samples
-        }
-        batch.add(p.circuit, p.data, 0.0, to_gs(r.quality), r.quality.exception_code);
     }
 
     // [link thread]

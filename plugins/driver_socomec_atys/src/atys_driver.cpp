@@ -1,5 +1,7 @@
 #include "atys_driver.hpp"
 
+#include "sample_glue.hpp"
+
 #include <stdexcept>
 
 namespace gs::socomec::atys {
@@ -7,30 +9,6 @@ namespace gs::socomec::atys {
 namespace {
 
 using namespace gs::modbus;
-
-gs_quality to_gs(const Quality &q) {
-    switch (q.kind) {
-    case QualityKind::good:
-        return GS_QUALITY_GOOD;
-    case QualityKind::timeout:
-        return GS_QUALITY_TIMEOUT;
-    case QualityKind::exception:
-        return GS_QUALITY_EXCEPTION;
-    case QualityKind::disconnected:
-        return GS_QUALITY_DISCONNECTED;
-    default:
-        return GS_QUALITY_BAD_RESPONSE;
-    }
-}
-
-void add_result(gs::SampleBatch &batch, const PointSpec &p, const PointResult &r) {
-    if (r.quality.is_good()) {
-        if (const double *v = r.value ? std::get_if<double>(&*r.value) : nullptr)
-            batch.add(p.circuit, p.data, *v);
-        return;
-    }
-    batch.add(p.circuit, p.data, 0.0, to_gs(r.quality), r.quality.exception_code);
-}
 
 // The status fields of one poll, from the points with the ATyS data names.
 Status status_of(const std::vector<PointSpec> &points, const std::vector<PointResult> &results) {

@@ -5,7 +5,9 @@
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
+#include "sample_glue.hpp"
 #include <algorithm>
+
 #include <stdexcept>
 
 namespace gs::socomec {
@@ -13,30 +15,6 @@ namespace gs::socomec {
 namespace {
 
 using namespace gs::modbus;
-
-gs_quality to_gs(const Quality &q) {
-    switch (q.kind) {
-    case QualityKind::good:
-        return GS_QUALITY_GOOD;
-    case QualityKind::timeout:
-        return GS_QUALITY_TIMEOUT;
-    case QualityKind::exception:
-        return GS_QUALITY_EXCEPTION;
-    case QualityKind::disconnected:
-        return GS_QUALITY_DISCONNECTED;
-    default:
-        return GS_QUALITY_BAD_RESPONSE;
-    }
-}
-
-void add_result(gs::SampleBatch &batch, const PointSpec &p, const PointResult &r) {
-    if (r.quality.is_good()) {
-        if (const double *v = r.value ? std::get_if<double>(&*r.value) : nullptr)
-            batch.add(p.circuit, p.data, *v);
-        return;
-    }
-    batch.add(p.circuit, p.data, 0.0, to_gs(r.quality), r.quality.exception_code);
-}
 
 std::string version_text(uint16_t v) {
     return std::to_string(v / 100) + "." + (v % 100 < 10 ? "0" : "") + std::to_string(v % 100);
