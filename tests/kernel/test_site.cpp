@@ -180,3 +180,51 @@ TEST_CASE("the site model as JSON (service gridscope.site/1) is valid JSON with 
     CHECK(profile.get_child("data").front().second.get<std::string>("attrs.data") == "IV1Inst");
     CHECK(json.get<std::string>("hierarchies..name") == "H"); // ptree: list items have key ""
 }
+
+TEST_CASE("profile commands load, with their errors named by file, line and field") {
+    TempSite t("commands");
+    t.write("profiles/acme/resettable.yaml", "profile:\n"
+                                             "  name: Resettable\n"
+                                             "  circuits: 2\n"
+                                             "  points:\n"
+                                             "    - {data: IEaPInst, circuit: 1}\n"
+                                             "  commands:\n"
+                                             "    - {name: partial_energy_reset, value: 0x001F, "
+                                             "address: 57890}\n"
+                                             "    - {name: reset_one, circuit: 2, value: 1}\n");
+    SiteModel site = load_site(t.site("sources: []\n"), t.options());
+    const Profile *p = site.find_profile("acme/resettable");
+    REQUIRE(p);
+    REQUIRE(p->commands.size() == 2);
+    CHECK(p->commands[0].name == "partial_energy_reset");
+    CHECK(p->commands[0].circuit == 0);
+    CHECK(p->commands[0].value == 31); // hex is a number too
+    CHECK(p->commands[0].node["address"].as<int>() == 57890);
+    CHECK(p->commands[1].circuit == 2);
+    CHECK(gs::kernel::site_to_json(site).find(
+              "\"commands\": [{\"name\": \"partial_energy_reset\", \"circuit\": 0}, "
+              "{\"name\": \"reset_one\", \"circuit\": 2}]") != std::string::npos);
+
+    t.write("profiles/acme/resettable.yaml", "profile:\n"
+                                             "  name: Resettable\n"
+                                             "  points:\n"
+                                             "    - {data: IEaPInst, value: 3}\n"
+                                             "  commands:\n"
+                                             "    - {name: Bad-Name, value: 1}\n"
+                                             "    - {name: ok, circuit: 4, value: 1}\n"
+                                             "    - {name: ok2}\n"
+                                             "    - {name: ok3, value: 1, data: IEaPInst}\n"
+                                             "    - {name: ok3, value: 2}\n");
+    std::string e = errors_of(t, "sources: []\n");
+    INFO(e);
+    CHECK(e.find("resettable.yaml:4:31: field 'profile.points[0].value': is a command key") !=
+          std::string::npos);
+    CHECK(e.find("resettable.yaml:6:14: field 'profile.commands[0].name': 'Bad-Name' is not a "
+                 "command name") != std::string::npos);
+    CHECK(e.find("field 'profile.commands[1].circuit': circuit 4 but the profile has 1") !=
+          std::string::npos);
+    CHECK(e.find("field 'profile.commands[2].value'") != std::string::npos);
+    CHECK(e.find("field 'profile.commands[3].data': is not a command key") != std::string::npos);
+    CHECK(e.find("profile.commands[4]': command 'ok3' of circuit 0 is already declared") !=
+          std::string::npos);
+}

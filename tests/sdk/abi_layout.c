@@ -1,6 +1,7 @@
 /* plugin.h compiles alone as C11 with -pedantic -Werror, and its ABI layout is pinned: a change
  * of any size or offset below is an ABI break and must bump the major version. (LP64) */
 #include <gridscope/plugin.h>
+#include <gridscope/services/control.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
@@ -28,7 +29,10 @@ PIN_OFFSET(gs_host, log, 16);
 PIN_OFFSET(gs_host, publish_samples, 48);
 PIN_OFFSET(gs_host, get_service, 120);
 PIN_SIZE(gs_point, 32);
-PIN_SIZE(gs_source, 72);
+/* 1.0 ended at 72; 1.1 appended the commands (a minor version only appends). */
+PIN_OFFSET(gs_source, period_ms, 64);
+PIN_OFFSET(gs_source, commands, 72);
+PIN_SIZE(gs_source, 96);
 PIN_SIZE(gs_driver_vtable, 88);
 PIN_OFFSET(gs_driver_vtable, describe, 80);
 PIN_OFFSET(gs_driver_vtable, validate_point, 40);
@@ -42,6 +46,7 @@ PIN_SIZE(gs_module, 32);
 PIN_OFFSET(gs_module, abi_version, 4);
 PIN_SIZE(gs_runtime_service_v1, 48);
 PIN_SIZE(gs_site_service_v1, 16);
+PIN_SIZE(gs_control_service_v1, 24);
 PIN_SIZE(gs_series_info, 56);
 PIN_SIZE(gs_series_point, 40);
 PIN_SIZE(gs_event_record, 80);

@@ -122,15 +122,29 @@ TEST_CASE("validate_point and add_source see the config through property trees")
     attrs.put("unit", 5);
     gs_point points[2] = {{sizeof(gs_point), 1, "IV1Inst", "V", gs::testing::FakeHost::node(good)},
                           {sizeof(gs_point), 2, "IEaPInst", "Wh", nullptr}};
-    gs_source src{
-        sizeof(gs_source), 2,      "m1", "acme/meter",     gs::testing::FakeHost::node(attrs),
-        nullptr,           points, 2,    sizeof(gs_point), 1000};
+    gs_point commands[1] = {{sizeof(gs_point), 0, "partial_energy_reset", "", nullptr}};
+    gs_source src{sizeof(gs_source),
+                  2,
+                  "m1",
+                  "acme/meter",
+                  gs::testing::FakeHost::node(attrs),
+                  nullptr,
+                  points,
+                  2,
+                  sizeof(gs_point),
+                  1000,
+                  commands,
+                  1,
+                  sizeof(gs_point)};
     CHECK(vt->add_source(inst, &src) == GS_OK);
     auto &probe = *reinterpret_cast<Probe *>(inst);
     REQUIRE(probe.sources.size() == 1);
     CHECK(probe.sources[0].attrs.get<int>("unit") == 5);
     CHECK(probe.sources[0].points[0].attrs.get<int>("address") == 50000);
     CHECK(probe.sources[0].points[1].unit == "Wh");
+    REQUIRE(probe.sources[0].commands.size() == 1); // ABI 1.1: the profile's commands
+    CHECK(probe.sources[0].commands[0].data == "partial_energy_reset");
+    CHECK(probe.sources[0].commands[0].circuit == 0);
     vt->destroy(inst);
 }
 

@@ -16,10 +16,12 @@ async function call(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  const res = await fetch('/api/v1' + path, {
+  // The first GETs of a page load may already be on their way (boot.js).
+  const early = method === 'GET' && window.gsPrefetch ? window.gsPrefetch(path) : null;
+  const res = await (early || fetch('/api/v1' + path, {
     method, headers, credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  }));
   let data = null;
   try { data = await res.json(); } catch { /* empty or not JSON */ }
   if (!res.ok) {

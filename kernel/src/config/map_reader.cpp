@@ -66,8 +66,14 @@ template <> std::optional<uint32_t> convert(const YAML::Node &node) {
 template <> std::optional<double> convert(const YAML::Node &node) {
     if (!node.IsScalar()) return std::nullopt;
     double out = 0;
-    if (!YAML::convert<double>::decode(node, out) || !std::isfinite(out)) return std::nullopt;
-    return out;
+    if (YAML::convert<double>::decode(node, out)) {
+        if (!std::isfinite(out)) return std::nullopt;
+        return out;
+    }
+    // Integers in the notations YAML allows (0x001F, 0o17) are numbers too.
+    auto integer = convert<int64_t>(node);
+    if (integer) return static_cast<double>(*integer);
+    return std::nullopt;
 }
 template <> std::optional<bool> convert(const YAML::Node &node) {
     if (!node.IsScalar()) return std::nullopt;

@@ -5,6 +5,7 @@
 #include "site/site_json.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 namespace gs::kernel {
@@ -23,6 +24,26 @@ template <class F> gs_status call_plugin(F &&f) {
 
 std::string status_text(gs_status st) {
     return "status " + std::to_string(st);
+}
+
+gs_status run_command_thunk(void *context, const char *source, uint32_t circuit, const char *name,
+                            char *message, size_t message_size) {
+    std::string why;
+    gs_status st = GS_ERR_INVALID_ARG;
+    if (!source || !name)
+        why = "source and name are required";
+    else
+        st = static_cast<Runtime *>(context)->run_command(source, circuit, name, why);
+    if (message && message_size) {
+        size_t n = std::min(why.size(), message_size - 1);
+        std::memcpy(message, why.data(), n);
+        message[n] = '\0';
+    }
+    return st;
+}
+
+bool supports_commands(const LoadedPlugin &plugin) {
+    return GS_ABI_MINOR_OF(plugin.module_abi) >= 1;
 }
 
 int start_rank(gs_plugin_kind kind) {
@@ -135,6 +156,8 @@ Runtime::Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions option
     runtime_service_.share_dir = options_.share_dir.c_str();
     site_json_ = site_to_json(site_);
     site_service_ = gs_site_service_v1{sizeof(gs_site_service_v1), 0, site_json_.c_str()};
+    control_service_ =
+        gs_control_service_v1{sizeof(gs_control_service_v1), 0, this, &run_command_thunk};
 }
 
 Runtime::~Runtime() {
@@ -147,6 +170,7 @@ Runtime::~Runtime() {
 const void *Runtime::service(const std::string &id) {
     if (id == GS_RUNTIME_SERVICE_V1) return &runtime_service_;
     if (id == GS_SITE_SERVICE_V1) return &site_service_;
+    if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
     for (auto &inst : instances_) {
         const gs_storage_vtable *vt = inst->plugin->storage();
         if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_storage_vtable, get_service) ||
@@ -264,6 +288,24 @@ void Runtime::validate_profiles(Diagnostics &diag) {
                 bad_profiles_.insert(id);
             }
         }
+        for (size_t i = 0; i < profile.commands.size(); ++i) {
+            const auto &command = profile.commands[i];
+            std::string path = "profile.commands[" + std::to_string(i) + "]";
+            if (!supports_commands(*plugin) || !plugin->driver()->write) {
+                diag.error(command.where, path,
+                           "driver '" + profile.driver + "' cannot run commands (it has no write)");
+                bad_profiles_.insert(id);
+                continue;
+            }
+            gs_status st = call_plugin([&] {
+                return plugin->driver()->validate_point(
+                    check_host.raw(), defaults, check_host.handle(command.node, profile.file));
+            });
+            if (st != GS_OK) {
+                diag.error(command.where, path, check_host.take_error(status_text(st)));
+                bad_profiles_.insert(id);
+            }
+        }
     }
 }
 
@@ -276,6 +318,46 @@ Instance *Runtime::instance_of(const std::string &id) {
     for (auto &inst : instances_)
         if (inst->plugin->id == id) return inst.get();
     return nullptr;
+}
+
+gs_status Runtime::run_command(const std::string &source, uint32_t circuit, const std::string &name,
+                               std::string &why) {
+    const Source *s = site_.find_source(source);
+    if (!s) {
+        why = "no source '" + source + "'";
+        return GS_ERR_NOT_FOUND;
+    }
+    const Profile *profile = site_.find_profile(s->profile);
+    const ProfileCommand *command = nullptr;
+    if (profile)
+        for (const auto &c : profile->commands)
+            if (c.name == name && (c.circuit == circuit || c.circuit == 0) &&
+                (!command || c.circuit == circuit))
+                command = &c;
+    if (!command) {
+        why = "the profile of '" + source + "' has no command '" + name + "' for circuit " +
+              std::to_string(circuit);
+        return GS_ERR_NOT_FOUND;
+    }
+    // Held while drivers start and stop too: a command never meets a driver half stopped.
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    Instance *driver = s->enabled ? driver_of(source) : nullptr;
+    if (!driver || !driver->started || !running_) {
+        why = "'" + source + "' is not polled now (disabled, or its driver is not running)";
+        return GS_ERR_STATE;
+    }
+    if (!driver->plugin->driver()->write) {
+        why = "driver '" + driver->plugin->id + "' cannot write";
+        return GS_ERR_UNSUPPORTED;
+    }
+    gs_status st = call_plugin([&] {
+        return driver->plugin->driver()->write(driver->handle, source.c_str(), command->circuit,
+                                               command->name.c_str(), command->value);
+    });
+    if (st != GS_OK) why = driver->host->take_error(status_text(st));
+    log_line(st == GS_OK ? GS_LOG_INFO : GS_LOG_WARNING, "kernel",
+             "command " + name + " on " + source + (st == GS_OK ? ": done" : ": failed: " + why));
+    return st;
 }
 
 Instance *Runtime::driver_of(const std::string &source) {
@@ -301,6 +383,10 @@ void Runtime::add_sources(Diagnostics &diag) {
                                       def ? def->unit.c_str() : "",
                                       host.handle(p.node, profile->file)});
         }
+        std::vector<gs_point> commands;
+        for (const auto &c : profile->commands)
+            commands.push_back(gs_point{sizeof(gs_point), c.circuit, c.name.c_str(), "",
+                                        host.handle(c.node, profile->file)});
         gs_source src{sizeof(gs_source),
                       profile->circuits,
                       s.name.c_str(),
@@ -311,7 +397,10 @@ void Runtime::add_sources(Diagnostics &diag) {
                       points.data(),
                       points.size(),
                       sizeof(gs_point),
-                      s.period_ms};
+                      s.period_ms,
+                      commands.data(),
+                      commands.size(),
+                      sizeof(gs_point)};
         gs_status st =
             call_plugin([&] { return driver->plugin->driver()->add_source(driver->handle, &src); });
         if (st != GS_OK)
@@ -417,6 +506,7 @@ void Runtime::wire_bus() {
 
 void Runtime::start() {
     if (running_) return;
+    std::lock_guard<std::mutex> lock(command_mutex_);
     wire_bus();
     bus_.start();
     for (auto &inst : instances_) {
@@ -438,12 +528,16 @@ void Runtime::start() {
 
 void Runtime::stop() {
     if (!running_) return;
-    // Producers first (drivers were started last), then the bus drains into the consumers.
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-        Instance &inst = **it;
-        if (!inst.started || inst.plugin->kind != GS_KIND_DRIVER) continue;
-        call_plugin([&] { return lifecycle_of(*inst.plugin).stop(inst.handle); });
-        inst.started = false;
+    {
+        // Producers first (drivers were started last), then the bus drains into the consumers.
+        std::lock_guard<std::mutex> lock(command_mutex_);
+        for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+            Instance &inst = **it;
+            if (!inst.started || inst.plugin->kind != GS_KIND_DRIVER) continue;
+            call_plugin([&] { return lifecycle_of(*inst.plugin).stop(inst.handle); });
+            inst.started = false;
+        }
+        running_ = false;
     }
     bus_.stop();
     for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
@@ -453,7 +547,6 @@ void Runtime::stop() {
         inst.started = false;
         log_line(GS_LOG_INFO, inst.host->who(), "stopped");
     }
-    running_ = false;
 }
 
 } // namespace gs::kernel

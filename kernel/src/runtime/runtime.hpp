@@ -8,12 +8,14 @@
 #include "runtime/bus.hpp"
 #include "site/model.hpp"
 
+#include <gridscope/services/control.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,6 +74,9 @@ public:
     Instance *instance_of(const std::string &id);
     // The driver instance that polls `source`, or null.
     Instance *driver_of(const std::string &source);
+    // Runs command `name` of `source`'s profile (gridscope.control/1); `why` says what failed.
+    gs_status run_command(const std::string &source, uint32_t circuit, const std::string &name,
+                          std::string &why);
 
 private:
     Instance *create_instance(std::shared_ptr<const LoadedPlugin> plugin, Diagnostics &diag);
@@ -87,6 +92,8 @@ private:
     gs_runtime_service_v1 runtime_service_{};
     std::string site_json_;
     gs_site_service_v1 site_service_{};
+    gs_control_service_v1 control_service_{};
+    std::mutex command_mutex_; // one command at a time (the write() contract)
     Bus bus_;
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;

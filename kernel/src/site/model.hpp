@@ -50,6 +50,16 @@ struct ProfilePoint {
     Location where;
 };
 
+// A command of a device profile (docs/profiles.md §1.6): running it writes `value` through the
+// driver, which added the command as a write-only point; driver keys stay in `node`.
+struct ProfileCommand {
+    std::string name; // e.g. "partial_energy_reset"
+    uint32_t circuit = 0;
+    double value = 0;
+    YAML::Node node;
+    Location where;
+};
+
 struct Profile {
     std::string id; // path below profiles/ without .yaml, e.g. "socomec/countis-e2x"
     std::string name;
@@ -62,6 +72,7 @@ struct Profile {
     YAML::Node identification;
     YAML::Node defaults;
     std::vector<ProfilePoint> points;
+    std::vector<ProfileCommand> commands;
     std::string file;
     Location where;
 };

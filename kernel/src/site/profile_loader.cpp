@@ -13,6 +13,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool is_command_name(const std::string &name) {
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
 void read_profile(const std::string &file, const std::string &id, SiteModel &site,
                   Diagnostics &diag) {
     YAML::Node root = load_yaml_file(file, diag);
@@ -65,8 +71,41 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
                 diag.error(point.where, path,
                            "'" + point.data + "' of circuit " + std::to_string(point.circuit) +
                                " is already mapped at " + other.where.str());
+        for (const char *key : {"name", "value"})
+            if (node[key])
+                diag.error(pm.where(key), pm.field(key), "is a command key: points have 'data'");
         // Other keys are the driver's: it checks them (validate_point).
         p.points.push_back(std::move(point));
+    }
+
+    i = 0;
+    for (const auto &node : list_of(map, "commands")) {
+        std::string path = "profile.commands[" + std::to_string(i++) + "]";
+        MapReader cm(node, file, path, diag);
+        if (!cm.is_map()) continue;
+        ProfileCommand command;
+        command.where = cm.where();
+        command.node = node;
+        command.name = cm.required<std::string>("name").value_or("");
+        if (!command.name.empty() && !is_command_name(command.name))
+            diag.error(cm.where("name"), cm.field("name"),
+                       "'" + command.name + "' is not a command name (a-z, 0-9 and _)");
+        command.circuit = cm.get<uint32_t>("circuit", 0);
+        if (command.circuit > p.circuits)
+            diag.error(cm.where("circuit"), cm.field("circuit"),
+                       "circuit " + std::to_string(command.circuit) + " but the profile has " +
+                           std::to_string(p.circuits));
+        command.value = cm.required<double>("value").value_or(0);
+        for (const char *key : {"data", "states"})
+            if (node[key]) diag.error(cm.where(key), cm.field(key), "is not a command key");
+        for (const auto &other : p.commands)
+            if (other.name == command.name && other.circuit == command.circuit)
+                diag.error(command.where, path,
+                           "command '" + command.name + "' of circuit " +
+                               std::to_string(command.circuit) + " is already declared at " +
+                               other.where.str());
+        // Other keys are the driver's, as for a point (validate_point).
+        p.commands.push_back(std::move(command));
     }
     map.refuse_unknown_keys();
 

@@ -82,6 +82,10 @@ std::string site_to_json(const SiteModel &site) {
                    "{\"circuit\": " + std::to_string(p.points[i].circuit) +
                    ", \"data\": " + json_string(p.points[i].data) +
                    ", \"attrs\": " + yaml_json(p.points[i].node) + "}";
+        out += "], \"commands\": [";
+        for (size_t i = 0; i < p.commands.size(); ++i)
+            out += std::string(i ? ", " : "") + "{\"name\": " + json_string(p.commands[i].name) +
+                   ", \"circuit\": " + std::to_string(p.commands[i].circuit) + "}";
         out += "]}";
         first = false;
     }

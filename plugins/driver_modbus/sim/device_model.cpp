@@ -15,9 +15,14 @@ DeviceModel::DeviceModel(const DeviceSettings &settings)
         Circuit c;
         // Counters start somewhere plausible, different per device and circuit.
         c.ea_import_wh = 1.0e6 * (1 + (settings_.seed * 7 + k * 13) % 97);
-        c.partial_base_wh = c.ea_import_wh * 0.9;
         c.er_import_varh = c.ea_import_wh * 0.3;
         c.es_vah = c.ea_import_wh * 1.08;
+        // As if the partial meters were last reset a while ago.
+        c.base_ea_import = c.ea_import_wh * 0.9;
+        c.base_er_import = c.er_import_varh * 0.9;
+        c.base_es = c.es_vah * 0.9;
+        c.tariff_wh[0] = c.ea_import_wh * 0.7;
+        c.tariff_wh[1] = c.ea_import_wh * 0.3;
         circuits_[k] = c;
     }
     device_ = {{"AtysNetworkType", 2},
@@ -42,13 +47,15 @@ void DeviceModel::advance(int64_t ts_utc_ns) {
     double hour_of_day = std::fmod(static_cast<double>(ts_utc_ns) / 3.6e12, 24.0);
     double shape = 0.3 + 0.5 * std::max(0.0, std::sin((hour_of_day - 6.0) / 14.0 * kPi)) +
                    0.1 * std::sin(hour_of_day / 24.0 * 4 * kPi);
+    int tariff = hour_of_day >= 6 && hour_of_day < 22 ? 1 : 2;
     for (auto &[index, c] : circuits_)
-        advance_circuit(index, c, hours, shape);
+        advance_circuit(index, c, hours, shape, tariff);
     advance_transfer_switch(ts_utc_ns);
     device_["IInstInternalTemperature"] = 31.5 + 0.2 * noise_(rng_);
 }
 
-void DeviceModel::advance_circuit(uint32_t index, Circuit &c, double hours, double shape) {
+void DeviceModel::advance_circuit(uint32_t index, Circuit &c, double hours, double shape,
+                                  int tariff) {
     auto &v = c.values;
     double rated = settings_.rated_current_a / (1.0 + 0.15 * (index - 1));
     double frequency = 50.0 + 0.02 * noise_(rng_);
@@ -109,11 +116,31 @@ void DeviceModel::advance_circuit(uint32_t index, Circuit &c, double hours, doub
     v["IErPInst"] = c.er_import_varh;
     v["IErNInst"] = c.er_export_varh;
     v["IEsInst"] = c.es_vah;
-    v["IEaPPartialInst"] = c.ea_import_wh - c.partial_base_wh;
-    v["IEaNPartialInst"] = 0;
-    v["IErPPartialInst"] = c.er_import_varh * 0.1;
-    v["IErNPartialInst"] = 0;
-    v["IEsPartialInst"] = c.es_vah * 0.1;
+    v["IEaPPartialInst"] = c.ea_import_wh - c.base_ea_import;
+    v["IEaNPartialInst"] = c.ea_export_wh - c.base_ea_export;
+    v["IErPPartialInst"] = c.er_import_varh - c.base_er_import;
+    v["IErNPartialInst"] = c.er_export_varh - c.base_er_export;
+    v["IEsPartialInst"] = c.es_vah - c.base_es;
+    c.tariff_wh[tariff - 1] += p_sum * hours;
+    v["IEaPTariff1Inst"] = c.tariff_wh[0];
+    v["IEaPTariff2Inst"] = c.tariff_wh[1];
+    v["ITariffInProgress"] = tariff;
+}
+
+bool DeviceModel::run_command(const std::string &name, uint32_t circuit) {
+    if (name != "partial_energy_reset") return false;
+    for (auto &[index, c] : circuits_) {
+        if (circuit != 0 && index != circuit) continue;
+        c.base_ea_import = c.ea_import_wh;
+        c.base_ea_export = c.ea_export_wh;
+        c.base_er_import = c.er_import_varh;
+        c.base_er_export = c.er_export_varh;
+        c.base_es = c.es_vah;
+        for (const char *n : {"IEaPPartialInst", "IEaNPartialInst", "IErPPartialInst",
+                              "IErNPartialInst", "IEsPartialInst"})
+            c.values[n] = 0;
+    }
+    return true;
 }
 
 void DeviceModel::advance_transfer_switch(int64_t ts_utc_ns) {

@@ -27,14 +27,20 @@ public:
     void advance(int64_t ts_utc_ns);
     double value(uint32_t circuit, const std::string &data) const;
     int transfers() const { return transfers_; }
+    // What a device does when a profile command reaches it: "partial_energy_reset" sets the
+    // partial meters of `circuit` (0 = every circuit) back to zero. False for an unknown name.
+    bool run_command(const std::string &name, uint32_t circuit);
 
 private:
     struct Circuit {
         std::map<std::string, double> values;
         double ea_import_wh, ea_export_wh = 0, er_import_varh = 0, er_export_varh = 0, es_vah = 0;
-        double partial_base_wh;
+        // The total meters' readings at the last partial reset: partial = total - base.
+        double base_ea_import = 0, base_ea_export = 0, base_er_import = 0, base_er_export = 0,
+               base_es = 0;
+        double tariff_wh[2] = {0, 0}; // Ea+ on tariff 1 (06:00-22:00 UTC) and 2 (the night)
     };
-    void advance_circuit(uint32_t index, Circuit &c, double hours, double shape);
+    void advance_circuit(uint32_t index, Circuit &c, double hours, double shape, int tariff);
     void advance_transfer_switch(int64_t ts_utc_ns);
 
     DeviceSettings settings_;

@@ -74,8 +74,14 @@ std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
                                                                         : 400));
     id.product_name = get<std::string>(simulate, "product_name", profile.model);
     id.extended_name = get<std::string>(simulate, "extended_name", profile.model);
-    return std::make_shared<sim::SimDevice>(source.name, unit, std::move(points), settings, faults,
-                                            id);
+    auto device = std::make_shared<sim::SimDevice>(source.name, unit, std::move(points), settings,
+                                                   faults, id);
+    for (const auto &c : profile.commands) {
+        auto target = modbus::parse_point(lookup(c.node), defaults.value());
+        if (!target) throw std::runtime_error(c.where.str() + ": " + target.error());
+        device->add_command(c.name, c.circuit, target.value(), c.value);
+    }
+    return device;
 }
 
 } // namespace

@@ -57,6 +57,18 @@ void SimDevice::put_string(uint16_t address, const std::string &text, uint16_t r
 void SimDevice::update(int64_t ts_utc_ns) {
     std::lock_guard<std::mutex> lock(mutex_);
     model_.advance(ts_utc_ns);
+    encode_points();
+}
+
+void SimDevice::add_command(std::string name, uint32_t circuit, modbus::PointSpec target,
+                            double value) {
+    auto words = modbus::encode(target.format(), modbus::Value{value});
+    if (!words) return;
+    commands_.push_back(Command{std::move(name), circuit, target.address, words.value()});
+}
+
+// [mutex_ held]
+void SimDevice::encode_points() {
     for (const auto &p : points_) {
         double v = model_.value(p.circuit, p.data);
         auto words = modbus::encode(p.format(), modbus::Value{v});
@@ -169,6 +181,12 @@ Reply SimDevice::write(uint8_t function, uint16_t address, const std::vector<uin
         else
             holding_[address + i] = words[i];
     }
+    if (function == 6 || function == 16)
+        for (const auto &c : commands_)
+            if (c.address == address && c.words == words && model_.run_command(c.name, c.circuit)) {
+                ++commands_run_;
+                encode_points(); // the device answers with the new values at once
+            }
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include "core/point.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -57,9 +58,21 @@ public:
     Reply read(uint8_t function, uint16_t address, uint16_t count, int64_t elapsed_s);
     Reply write(uint8_t function, uint16_t address, const std::vector<uint16_t> &words,
                 int64_t elapsed_s);
+    // A profile command: writing `value` (encoded as `target` says) to target's address makes
+    // the device run it (DeviceModel::run_command). Before serving only.
+    void add_command(std::string name, uint32_t circuit, modbus::PointSpec target, double value);
+    // How many commands the device ran.
+    uint64_t commands_run() const { return commands_run_; }
 
 private:
+    struct Command {
+        std::string name;
+        uint32_t circuit;
+        uint16_t address;
+        std::vector<uint16_t> words; // the value, encoded
+    };
     bool readable(uint8_t function, uint16_t address, uint16_t count) const;
+    void encode_points();
     std::optional<Reply> fault(int64_t elapsed_s);
     void put_string(uint16_t address, const std::string &text, uint16_t registers,
                     bool one_per_word);
@@ -75,6 +88,8 @@ private:
     std::vector<uint8_t> coils_, discrete_;
     std::vector<uint8_t> mapped_holding_, mapped_input_; // 1 where a point (or the id block) is
     uint64_t requests_ = 0;
+    std::vector<Command> commands_;
+    std::atomic<uint64_t> commands_run_{0};
 };
 
 } // namespace gs::sim

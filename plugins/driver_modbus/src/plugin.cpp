@@ -58,9 +58,12 @@ public:
         std::vector<PointInput> points;
         for (const auto &p : source.points)
             points.push_back({p.circuit, p.data, p.attrs});
+        std::vector<PointInput> commands;
+        for (const auto &c : source.commands)
+            commands.push_back({c.circuit, c.data, c.attrs});
         try {
-            SourceConfig sc =
-                parse_source(source.name, source.period_ms, source.attrs, source.defaults, points);
+            SourceConfig sc = parse_source(source.name, source.period_ms, source.attrs,
+                                           source.defaults, points, commands);
             sources_[source.name] = Added{sc, source.profile};
         } catch (const std::invalid_argument &e) {
             throw gs::InvalidArgument("source '" + source.name + "': " + e.what());
@@ -139,13 +142,18 @@ public:
         return {std::move(batch)};
     }
 
+    // A polled point, or a profile command's target (named after the command).
     void write(const std::string &name, uint32_t circuit, const std::string &data, double value) {
         const Added &a = find(name);
-        const auto &points = a.config.device.points;
-        for (size_t i = 0; i < points.size(); ++i) {
-            if (points[i].circuit != circuit || points[i].data != data) continue;
+        std::vector<const PointSpec *> targets;
+        for (const auto &p : a.config.device.points)
+            targets.push_back(&p);
+        for (const auto &p : a.config.commands)
+            targets.push_back(&p);
+        for (const PointSpec *target : targets) {
+            if (target->circuit != circuit || target->data != data) continue;
             for (auto &link : links_) {
-                auto f = link->submit_write(name, i, Value{value});
+                auto f = link->submit_write(name, *target, Value{value});
                 if (f.wait_for(std::chrono::milliseconds(a.config.device.timeout_ms * 2 + 2000)) !=
                     std::future_status::ready)
                     throw gs::Error("write timed out", GS_ERR_TIMEOUT);

@@ -93,7 +93,8 @@ void check_point(const ptree &defaults, const ptree &point) {
 }
 
 SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptree &attrs,
-                          const ptree &defaults_tree, const std::vector<PointInput> &points) {
+                          const ptree &defaults_tree, const std::vector<PointInput> &points,
+                          const std::vector<PointInput> &commands) {
     for (const auto &kv : attrs)
         if (!is_source_key(kv.first) && !is_kernel_source_key(kv.first))
             throw std::invalid_argument("field '" + kv.first +
@@ -118,6 +119,13 @@ SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptre
         spec.value().data = p.data;
         spec.value().circuit = p.circuit;
         dev.points.push_back(spec.value());
+    }
+    for (const auto &c : commands) {
+        auto spec = parse_point(ptree_lookup(c.attrs), defaults.value());
+        if (!spec) throw std::invalid_argument("command " + c.data + ": " + spec.error());
+        spec.value().data = c.data;
+        spec.value().circuit = c.circuit;
+        out.commands.push_back(spec.value());
     }
     return out;
 }

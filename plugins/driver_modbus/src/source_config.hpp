@@ -23,6 +23,7 @@ struct SourceConfig {
     Endpoint endpoint;
     std::string link_key; // sources with the same key share one link (one scheduler)
     DeviceConfig device;
+    std::vector<PointSpec> commands; // write-only targets of the profile's commands
 };
 
 // Throws std::invalid_argument with "field 'x': ..." on a bad entry.
@@ -34,7 +35,8 @@ struct PointInput {
 SourceConfig parse_source(const std::string &name, int64_t period_ms,
                           const boost::property_tree::ptree &attrs,
                           const boost::property_tree::ptree &defaults,
-                          const std::vector<PointInput> &points);
+                          const std::vector<PointInput> &points,
+                          const std::vector<PointInput> &commands = {});
 
 // Checks a point of a profile, with its defaults; throws std::invalid_argument.
 void check_point(const boost::property_tree::ptree &defaults,

@@ -14,6 +14,8 @@ namespace {
 constexpr const char *kCookie = "gs_session";
 constexpr const char *kPrefix = "/api/v1";
 constexpr int64_t kSecond = 1'000'000'000;
+// The standard command name (sdk services/control.h GS_COMMAND_PARTIAL_ENERGY_RESET).
+constexpr const char *kPartialEnergyReset = "partial_energy_reset";
 
 HttpResponse ok(const json &body) {
     HttpResponse r;
@@ -72,9 +74,9 @@ HttpResponse Api::error(int status, std::string code, std::string message) {
 }
 
 Api::Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
-         ApiClock clock)
+         ApiClock clock, ApiActions actions)
     : site_(std::move(site)), live_(live), passwords_(passwords), options_(options),
-      clock_(std::move(clock)),
+      clock_(std::move(clock)), actions_(std::move(actions)),
       sessions_(int64_t(site_.idle_timeout_s) * kSecond, options.session_max_age_s * kSecond,
                 options.max_sessions),
       by_client_(options.login_free_failures, kSecond, 300 * kSecond),
@@ -463,8 +465,25 @@ HttpResponse Api::partial_reset(Context &ctx) {
     auto c = doc.find("circuit");
     if (c != doc.end() && (!c->is_number_unsigned() || !source->circuit(c->get<uint32_t>())))
         return error(404, "unknown_circuit", "circuit: not a circuit of the source");
-    return error(501, "not_implemented",
-                 "the kernel offers no device-command service yet: the reset cannot be sent");
+    uint32_t circuit = c != doc.end() ? c->get<uint32_t>() : 0;
+    const DeviceProfile *profile = site_.profile_of(*source);
+    if (!profile || !profile->has_command(kPartialEnergyReset, circuit))
+        return error(409, "not_supported",
+                     "the profile of '" + source->name +
+                         "' declares no partial energy reset (no public register for it)");
+    if (!actions_.run_command)
+        return error(501, "not_implemented", "this server cannot send commands to devices");
+    CommandOutcome out = actions_.run_command(source->name, circuit, kPartialEnergyReset);
+    if (out.status != 0) {
+        // The device or its driver refused: say so, the page shows it.
+        int http = out.status == -10 ? 409 : out.status == -6 ? 504 : 502;
+        return error(http, "command_failed", "partial energy reset: " + out.message);
+    }
+    if (actions_.record_action)
+        actions_.record_action("energy.partial_reset", source->name, circuit,
+                               "partial energies reset by the " +
+                                   std::string(profile_name(ctx.session->profile)) + " profile");
+    return ok({{"source", source->name}, {"circuit", circuit}, {"done", true}});
 }
 
 HttpResponse Api::config_site(Context &) {

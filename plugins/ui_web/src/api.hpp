@@ -57,6 +57,22 @@ struct ApiClock {
     std::function<int64_t()> utc_ns;
 };
 
+// What the API asks of the rest of the site. Empty functions mean "not offered here".
+struct CommandOutcome {
+    int status = 0;      // gs_status: 0 done, -4 not found, -10 state, -3 unsupported, ...
+    std::string message; // why, when not done
+};
+struct ApiActions {
+    // Runs a profile command on a device (service gridscope.control/1); blocking.
+    std::function<CommandOutcome(const std::string &source, uint32_t circuit,
+                                 const std::string &command)>
+        run_command;
+    // Records who did what (an instant event on the bus: the store keeps it).
+    std::function<void(const std::string &type, const std::string &source, uint32_t circuit,
+                       const std::string &message)>
+        record_action;
+};
+
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
 struct EventRecord {
     uint32_t severity = 0;
@@ -69,7 +85,7 @@ struct EventRecord {
 class Api {
 public:
     Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
-        ApiClock clock);
+        ApiClock clock, ApiActions actions = {});
 
     HttpResponse handle(const HttpRequest &request);
 
@@ -136,6 +152,7 @@ private:
     PasswordStore &passwords_;
     ApiOptions options_;
     ApiClock clock_;
+    ApiActions actions_;
     SessionStore sessions_;
     LoginThrottle by_client_;  // per client address
     LoginThrottle by_profile_; // per profile, against guessing from many addresses

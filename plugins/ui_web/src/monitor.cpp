@@ -32,6 +32,10 @@ const Names kPowerExtra = {"IPredActivePower", "IPredActivePowerNeg", "IPredReac
 const Names kEnergy = {"IEaPInst",        "IEaNInst",        "IErPInst",        "IErNInst",
                        "IEsInst",         "IEaPPartialInst", "IEaNPartialInst", "IErPPartialInst",
                        "IErNPartialInst", "IEsPartialInst"};
+// Ea+ per tariff period and the period in progress (catalog extensions, profiles/catalog.yaml).
+const Names kTariffs = {"IEaPTariff1Inst", "IEaPTariff2Inst", "IEaPTariff3Inst",
+                        "IEaPTariff4Inst", "IEaPTariff5Inst", "IEaPTariff6Inst",
+                        "IEaPTariff7Inst", "IEaPTariff8Inst", "ITariffInProgress"};
 const Names kThdI = {"IHarmonicsTHDI1Inst", "IHarmonicsTHDI2Inst", "IHarmonicsTHDI3Inst",
                      "IHarmonicsTHDINInst", "IHarmonicsTHDISysInst"};
 
@@ -88,7 +92,7 @@ json monitor_description(const SiteModel &site, const SourceInfo &source, uint32
     add("load-currents-voltages", "load", concat({&kCurrents, &kVoltages}),
         concat({&kCurrents, &kVoltages, &kNetworkExtra}));
     add("load-power", "load", kPower, concat({&kPower, &kPowerExtra}));
-    add("load-energy", "load", kEnergy, kEnergy);
+    add("load-energy", "load", kEnergy, concat({&kEnergy, &kTariffs}));
     add("load-quality", "load", kThdI, kThdI);
     Names inputs;
     for (const auto &n : have)
@@ -136,6 +140,12 @@ json monitor_description(const SiteModel &site, const SourceInfo &source, uint32
                                {"model", profile->model},
                                {"family", profile->family}}
                         : json{{"id", source.profile}};
+    json commands = json::array();
+    if (profile)
+        for (const auto &cmd : profile->commands)
+            if ((cmd.circuit == 0 || cmd.circuit == circuit) &&
+                std::find(commands.begin(), commands.end(), cmd.name) == commands.end())
+                commands.push_back(cmd.name);
     return json{{"source", source.name},
                 {"circuit", circuit},
                 {"circuit_name", c ? c->name : ""},
@@ -143,6 +153,7 @@ json monitor_description(const SiteModel &site, const SourceInfo &source, uint32
                 {"profile", prof},
                 {"network_type", network_type},
                 {"views", views},
+                {"commands", commands},
                 {"data", data}};
 }
 

@@ -13,6 +13,7 @@ namespace gs::ui {
 //    "profile": {"id", "name", "maker", "model", "family"},
 //    "network_type": "3P+N" | "3P" | "1P+N" | "",
 //    "views": [{"id": "network-summary", "section": "network", "data": ["IV1Inst", ...]}, ...],
+//    "commands": ["partial_energy_reset", ...],  (the profile's, for this circuit)
 //    "data": [{"circuit", "name", "unit", "group", "type", "description", "states"?}, ...]}
 // View ids: network-summary, network-quality, load-summary, load-currents-voltages, load-power,
 // load-energy, load-quality, load-inputs, atys-status, data-table.

@@ -7,6 +7,7 @@
 #include "site_model.hpp"
 
 #include <gridscope/plugin.hpp>
+#include <gridscope/services/control.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
@@ -103,7 +104,7 @@ public:
         gs::ui::ApiClock clock{[raw] { return raw->now_mono_ns(raw); },
                                [raw] { return raw->now_utc_ns(raw); }};
         api_ = std::make_unique<gs::ui::Api>(std::move(model), *live_, *passwords_, api_options,
-                                             clock);
+                                             clock, actions());
         api_ready_.store(api_.get(), std::memory_order_release);
 
         server_options_.port = runtime->http_port > 0 ? runtime->http_port : port_;
@@ -117,6 +118,34 @@ public:
         if (!passwords_->is_set(gs::ui::Profile::admin))
             host().warning("no admin password is set: admin login is refused until "
                            "`gridscope passwd --config <site file> --profile admin` sets one");
+    }
+
+    // Commands through the kernel's control service; actions recorded as events.
+    gs::ui::ApiActions actions() {
+        gs::ui::ApiActions a;
+        auto *control = host().service<gs_control_service_v1>(GS_CONTROL_SERVICE_V1);
+        if (control && GS_HAS_FIELD(control, gs_control_service_v1, run_command) &&
+            control->run_command)
+            a.run_command = [control](const std::string &source, uint32_t circuit,
+                                      const std::string &command) {
+                char why[512] = "";
+                gs_status st = control->run_command(control->context, source.c_str(), circuit,
+                                                    command.c_str(), why, sizeof why);
+                return gs::ui::CommandOutcome{st, why};
+            };
+        gs::Host h = host();
+        a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
+                              const std::string &message) {
+            gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),
+                        type.c_str(),           source.c_str(),   circuit,
+                        GS_EVENT_STATE_INSTANT, message.c_str()};
+            try {
+                h.publish(ev);
+            } catch (const std::exception &e) {
+                h.warning("could not record " + type + ": " + e.what());
+            }
+        };
+        return a;
     }
 
     void stop() {

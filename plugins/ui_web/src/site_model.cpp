@@ -72,6 +72,7 @@ SiteModel SiteModel::parse_document(std::string_view text) {
                         str(p, "family"),
                         str(p, "driver"),
                         num<uint32_t>(p, "circuits", 1),
+                        {},
                         {}};
         for (const auto &pt : list(p, "data")) {
             if (!pt.is_object()) continue;
@@ -79,6 +80,10 @@ SiteModel SiteModel::parse_document(std::string_view text) {
             if (auto it = pt.find("states"); it != pt.end() && it->is_object()) point.states = *it;
             d.data.push_back(std::move(point));
         }
+        for (const auto &c : list(p, "commands"))
+            if (c.is_object() && !str(c, "name").empty())
+                d.commands.push_back(
+                    ProfileCommand{str(c, "name"), num<uint32_t>(c, "circuit", 0)});
         if (!d.id.empty()) site.profiles[d.id] = std::move(d);
     }
     for (const auto &s : list(doc, "sources")) {
@@ -133,6 +138,12 @@ const DeviceProfile *SiteModel::profile_of(const SourceInfo &source) const {
 const CatalogEntry *SiteModel::data(std::string_view name) const {
     auto it = catalog.find(name);
     return it == catalog.end() ? nullptr : &it->second;
+}
+
+bool DeviceProfile::has_command(std::string_view command, uint32_t circuit) const {
+    for (const auto &c : commands)
+        if (c.name == command && (c.circuit == 0 || c.circuit == circuit)) return true;
+    return false;
 }
 
 } // namespace gs::ui

@@ -27,10 +27,19 @@ struct ProfilePoint {
     json states; // {"0": "Unknown", ...} when the kernel provides it, else null
 };
 
+struct ProfileCommand {
+    std::string name;     // "partial_energy_reset", ...
+    uint32_t circuit = 0; // 0 = the device (answers every circuit)
+};
+
 struct DeviceProfile {
     std::string id, name, maker, model, family, driver;
     uint32_t circuits = 1;
     std::vector<ProfilePoint> data;
+    std::vector<ProfileCommand> commands;
+
+    // Whether command `name` can run for `circuit` (declared for it or for the device).
+    bool has_command(std::string_view name, uint32_t circuit) const;
 };
 
 struct Circuit {

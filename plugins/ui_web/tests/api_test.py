@@ -133,7 +133,7 @@ MATRIX = [
     ("GET", "/api/v1/alarms/summary", None, dict(anonymous=401, user=200, advanced=200, admin=200)),
     ("GET", "/api/v1/diagnostics", None, dict(anonymous=401, user=200, advanced=200, admin=200)),
     ("POST", "/api/v1/energy/partial-reset", {"source": "diris-main", "circuit": 1},
-     dict(anonymous=401, user=403, advanced=501, admin=501)),
+     dict(anonymous=401, user=403, advanced=409, admin=409)),  # 409: its profile has no reset command
     ("POST", "/api/v1/password", {"current": "not it", "new": "whatever long"},
      dict(anonymous=401, user=403, advanced=401, admin=401)),
     ("GET", "/api/v1/config/site", None, dict(anonymous=401, user=403, advanced=403, admin=200)),

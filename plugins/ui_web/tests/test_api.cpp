@@ -18,8 +18,12 @@ struct Fixture {
     std::unique_ptr<LiveTable> live;
     std::unique_ptr<PasswordStore> passwords;
     std::unique_ptr<Api> api;
+    // What the fake control service saw and answers.
+    std::vector<std::string> commands_run;
+    CommandOutcome command_outcome;
+    std::vector<std::string> actions_recorded;
 
-    explicit Fixture(bool with_passwords = true) {
+    explicit Fixture(bool with_passwords = true, bool with_control = true) {
         REQUIRE(crypto_init());
         char tmpl[] = "/tmp/ui_web_api_XXXXXX";
         REQUIRE(mkdtemp(tmpl));
@@ -36,9 +40,21 @@ struct Fixture {
         }
         ApiOptions options;
         options.max_body_bytes = 1024;
+        ApiActions actions;
+        if (with_control)
+            actions.run_command = [this](const std::string &source, uint32_t circuit,
+                                         const std::string &command) {
+                commands_run.push_back(source + "/" + std::to_string(circuit) + " " + command);
+                return command_outcome;
+            };
+        actions.record_action = [this](const std::string &type, const std::string &source,
+                                       uint32_t circuit, const std::string &message) {
+            actions_recorded.push_back(type + " " + source + "/" + std::to_string(circuit) + ": " +
+                                       message);
+        };
         api = std::make_unique<Api>(
             std::move(site), *live, *passwords, options,
-            ApiClock{[this] { return mono; }, [] { return 1'700'000'000 * kS; }});
+            ApiClock{[this] { return mono; }, [] { return 1'700'000'000 * kS; }}, actions);
     }
     ~Fixture() { std::system(("rm -rf '" + dir + "'").c_str()); }
 
@@ -136,7 +152,7 @@ TEST_CASE("every endpoint as anonymous, User, Advanced User and Admin") {
         {"POST",
          "/api/v1/energy/partial-reset",
          R"({"source": "tgbt", "circuit": 1})",
-         {{"anonymous", 401}, {"user", 403}, {"advanced", 501}, {"admin", 501}}},
+         {{"anonymous", 401}, {"user", 403}, {"advanced", 200}, {"admin", 200}}},
         {"POST",
          "/api/v1/password",
          R"({"current": "wrong", "new": "long enough"})",
@@ -244,7 +260,9 @@ TEST_CASE("CSRF: state-changing requests need the session's token") {
     CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, "").status == 403);
     CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, "0" + s.csrf.substr(1))
               .status == 403);
-    CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, s.csrf).status == 501);
+    CHECK(f.commands_run.empty()); // refused requests never reach the device
+    CHECK(f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, s.csrf).status == 200);
+    CHECK(f.commands_run.size() == 1);
     CHECK(f.call("POST", "/api/v1/logout", "{}", s.cookie, "").status == 403);
     // cross-origin and non-JSON posts are refused
     HttpRequest r;
@@ -376,4 +394,49 @@ TEST_CASE("alarm summary counts active alarms") {
     CHECK(sum["unacknowledged"] == 1);
     CHECK(sum["latest"].size() == 4);
     CHECK(sum["latest"][0]["type"] == "comm.lost");
+}
+
+TEST_CASE("partial energy reset: the command goes to the control service, its failures are told") {
+    Fixture f;
+    auto s = f.login("advanced", "advanced-pw");
+    auto post = [&](const std::string &body) {
+        return f.call("POST", "/api/v1/energy/partial-reset", body, s.cookie, s.csrf);
+    };
+    HttpResponse r = post(R"({"source": "tgbt", "circuit": 1})");
+    CHECK(r.status == 200);
+    CHECK(json::parse(r.body) == json{{"source", "tgbt"}, {"circuit", 1}, {"done", true}});
+    REQUIRE(f.commands_run.size() == 1);
+    CHECK(f.commands_run[0] == "tgbt/1 partial_energy_reset");
+    REQUIRE(f.actions_recorded.size() == 1);
+    CHECK(f.actions_recorded[0] ==
+          "energy.partial_reset tgbt/1: partial energies reset by the advanced profile");
+    // The Monitor description offers it on that device only.
+    auto m = json::parse(f.call("GET", "/api/v1/monitor?source=tgbt", "", s.cookie).body);
+    CHECK(m["commands"] == json::array({"partial_energy_reset"}));
+    m = json::parse(f.call("GET", "/api/v1/monitor?source=pm", "", s.cookie).body);
+    CHECK(m["commands"] == json::array());
+
+    // A profile without the command: refused before anything is sent.
+    r = post(R"({"source": "pm"})");
+    CHECK(r.status == 409);
+    CHECK(json::parse(r.body)["error"] == "not_supported");
+    CHECK(f.commands_run.size() == 1);
+
+    // What the kernel or the device answered becomes a clear error.
+    for (auto [status, http] : std::vector<std::pair<int, int>>{{-6, 504}, {-7, 502}, {-10, 409}}) {
+        f.command_outcome = CommandOutcome{status, "unit 5 at 127.0.0.1:1502: timeout"};
+        r = post(R"({"source": "tgbt"})");
+        CHECK(r.status == http);
+        CHECK(json::parse(r.body)["error"] == "command_failed");
+        CHECK(json::parse(r.body)["message"].get<std::string>().find("timeout") !=
+              std::string::npos);
+    }
+    CHECK(f.actions_recorded.size() == 1); // failures are not recorded as done
+
+    // Without a control service (an older kernel): 501, said plainly.
+    Fixture bare(true, false);
+    auto b = bare.login("admin", "admin-pw");
+    CHECK(
+        bare.call("POST", "/api/v1/energy/partial-reset", R"({"source": "tgbt"})", b.cookie, b.csrf)
+            .status == 501);
 }

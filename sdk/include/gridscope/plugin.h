@@ -62,7 +62,8 @@ extern "C" {
 /* ----------------------------------------------------------------------------------------- */
 
 #define GS_ABI_VERSION_MAJOR 1
-#define GS_ABI_VERSION_MINOR 0
+/* 1.1: gs_source.commands (profile commands, run through the driver's write()). */
+#define GS_ABI_VERSION_MINOR 1
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
@@ -329,6 +330,13 @@ typedef struct gs_source {
     size_t point_count;
     size_t point_stride; /* sizeof(gs_point) as the host was compiled */
     int64_t period_ms;   /* polling period */
+    /* Since 1.1 (check with GS_HAS_FIELD): the profile's commands, as write-only points whose
+     * `data` is the command's name and `attrs` its entry (driver keys as for a point). The
+     * driver never polls them; the kernel runs one by calling write(source, circuit, name,
+     * value). Each element is command_stride bytes long. */
+    const gs_point *commands;
+    size_t command_count;
+    size_t command_stride;
 } gs_source;
 
 /* Receives the values of an on-demand read or the devices found by a scan. Borrowed data. */
@@ -368,7 +376,9 @@ typedef struct gs_driver_vtable {
     gs_status (*read)(gs_instance *instance, const char *source, gs_values_fn on_values,
                       void *payload);
 
-    /* [kernel-thread] Writes one value to a device point. Optional. */
+    /* [any-thread, blocking] Writes one value to a device point, or runs a command (since 1.1:
+     * `data` is then the command's name, see gs_source.commands). Returns when the device
+     * answered or the driver's timeout passed. The kernel serializes calls. Optional. */
     gs_status (*write)(gs_instance *instance, const char *source, uint32_t circuit,
                        const char *data, double value);
 

@@ -200,10 +200,11 @@ inline bool is_kernel_source_key(const std::string &key) {
     return key == "name" || key == "profile" || key == "driver" || key == "period_ms" ||
            key == "enabled" || key == "location" || key == "circuits";
 }
-// Keys of a profile point that the kernel reads itself; a driver checks the others.
+// Keys of a profile point, or of a profile command (name, value; since ABI 1.1), that the
+// kernel reads itself; a driver checks the others.
 inline bool is_kernel_point_key(const std::string &key) {
     return key == "data" || key == "circuit" || key == "source" || key == "states" ||
-           key == "description";
+           key == "description" || key == "name" || key == "value";
 }
 
 struct Point {
@@ -221,6 +222,9 @@ struct Source {
     ptree attrs;
     ptree defaults;
     std::vector<Point> points;
+    // The profile's commands (ABI 1.1): write-only points named after the command; never
+    // polled. Empty when the kernel is older.
+    std::vector<Point> commands;
 
     static Source from(const Host &host, const gs_source &src) {
         Source s;
@@ -236,6 +240,13 @@ struct Source {
             s.points.push_back(Point{p.circuit, p.data ? p.data : "", p.unit ? p.unit : "",
                                      p.attrs ? host.config(p.attrs) : ptree()});
         }
+        if (GS_HAS_FIELD(&src, gs_source, command_stride) && src.commands)
+            for (size_t i = 0; i < src.command_count; ++i) {
+                const auto &p = *reinterpret_cast<const gs_point *>(
+                    reinterpret_cast<const char *>(src.commands) + i * src.command_stride);
+                s.commands.push_back(Point{p.circuit, p.data ? p.data : "", "",
+                                           p.attrs ? host.config(p.attrs) : ptree()});
+            }
         return s;
     }
 };

@@ -11,7 +11,7 @@ import { bars, gauge, phasor, quadrant } from '../widgets/charts.js';
 const NONE = Object.freeze({ v: null, s: true, q: 'none', t: null });
 const PHASES = [1, 2, 3];
 
-export async function render(main, { params }) {
+export async function render(main, { params, can }) {
   const content = h('div.content.monitor');
   let device = null; // {desc, values, units, feed, views, current}
   const perimeter = new Perimeter({
@@ -46,7 +46,7 @@ export async function render(main, { params }) {
       return;
     }
     if (token !== opening) return;
-    const d = { desc, values: new Map(), units: new Map(desc.data.map((x) => [x.name, x.unit])), meta: new Map(desc.data.map((x) => [x.name, x])), connected: false, frame: 0 };
+    const d = { desc, can: can || (() => false), values: new Map(), units: new Map(desc.data.map((x) => [x.name, x.unit])), meta: new Map(desc.data.map((x) => [x.name, x])), connected: false, frame: 0 };
     device = d;
     d.get = (name) => {
       const v = d.values.get(desc.circuit + '/' + name) || d.values.get('0/' + name) || NONE;
@@ -128,6 +128,66 @@ export async function render(main, { params }) {
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
+
+// Ea+ per tariff period: value, share of the sum, and the period in progress marked.
+function tariffTable(d, names) {
+  const cur = valueSpan(d, 'ITariffInProgress');
+  const rows = names.map((name) => {
+    const n = Number(/(\d+)/.exec(name)[1]);
+    const s = valueSpan(d, name);
+    const share = h('td.num.share');
+    const bar = h('span.share-bar');
+    return { n, name, s, share, bar, row: h('tr', { 'data-tariff': n }, h('th', { scope: 'row' }, t('monitor.tariff', { n })), h('td.num', s.el), h('td', bar, share)) };
+  });
+  const el = h('table.data.tariffs', h('caption', t('monitor.tariffs_caption')),
+    h('thead', h('tr', h('th', { scope: 'col' }, ''), h('th.num', { scope: 'col' }, t('monitor.energy.EaP')), h('th', { scope: 'col' }, t('monitor.tariff_share')))),
+    h('tbody', rows.map((r) => r.row)));
+  return {
+    el,
+    update() {
+      const now = d.get('ITariffInProgress');
+      cur.update();
+      const values = rows.map((r) => d.get(r.name));
+      const total = values.reduce((a, v) => a + (Number.isFinite(v.v) ? v.v : 0), 0);
+      rows.forEach((r, i) => {
+        r.s.update();
+        const v = values[i].v;
+        const pct = total > 0 && Number.isFinite(v) ? (100 * v) / total : null;
+        r.share.textContent = pct == null ? '—' : formatNumber(pct, 1) + ' %';
+        r.bar.style.width = pct == null ? '0' : pct.toFixed(1) + '%';
+        const active = !now.s && now.v === r.n;
+        r.row.classList.toggle('current', active);
+        r.row.title = active ? t('monitor.tariff_current') : '';
+      });
+    },
+  };
+}
+
+// The partial energy reset (§4): a two-step button, then what the device answered.
+function resetControl(d) {
+  const msg = h('p.reset-result', { role: 'status' });
+  const confirm = h('button.btn.danger', { type: 'button', hidden: true, 'data-action': 'confirm-reset' }, t('monitor.partial_reset_confirm'));
+  const cancel = h('button.btn', { type: 'button', hidden: true }, t('common.cancel'));
+  const start = h('button.btn', { type: 'button', 'data-action': 'partial-reset' }, t('monitor.partial_reset_button'));
+  const ask = (asking) => { start.hidden = asking; confirm.hidden = !asking; cancel.hidden = !asking; };
+  start.onclick = () => { msg.textContent = t('monitor.partial_reset_question'); ask(true); };
+  cancel.onclick = () => { msg.textContent = ''; ask(false); };
+  confirm.onclick = async () => {
+    confirm.disabled = true;
+    msg.textContent = t('monitor.partial_reset_sending');
+    try {
+      await api.post('/energy/partial-reset', { source: d.desc.source, circuit: d.desc.circuit });
+      msg.textContent = t('monitor.partial_reset_done');
+      msg.dataset.state = 'done';
+    } catch (err) {
+      msg.textContent = t('monitor.partial_reset_failed', { why: err.message || String(err.status) });
+      msg.dataset.state = 'failed';
+    }
+    confirm.disabled = false;
+    ask(false);
+  };
+  return h('div.reset', h('p.muted', t('monitor.partial_reset_help')), h('div.actions', start, confirm, cancel), msg);
+}
 
 // A value that follows the live table: text, stale marking and a tooltip with quality and time.
 function valueSpan(d, name) {
@@ -267,8 +327,9 @@ const VIEWS = {
   },
 
   'load-energy'(v, d) {
-    // Ea+, Ea-, Er+, Er-, Es: total and, where the device has them, the partial meters. The
-    // catalog has no per-tariff energies: a tariff column appears only with such data.
+    // Ea+, Ea-, Er+, Er-, Es: total and, where the device has them, the partial meters; then
+    // Ea+ on tariff periods (IEaPTariffNInst, current period ITariffInProgress) and the partial
+    // energy reset for the profiles that declare it (manual §4, Advanced user and Admin).
     const kinds = ['EaP', 'EaN', 'ErP', 'ErN', 'Es'];
     const partial = kinds.some((k) => has(v, `I${k}PartialInst`));
     const cells = [];
@@ -283,7 +344,20 @@ const VIEWS = {
     const table = h('table.data.energy', h('caption', t('monitor.energy_table')),
       h('thead', h('tr', h('th', { scope: 'col' }, ''), h('th.num', { scope: 'col' }, t('monitor.energy.total')),
         partial ? h('th.num', { scope: 'col' }, t('monitor.energy.partial')) : null)), h('tbody', rows));
-    return view([group(cells)], card(null, table));
+    const parts = [group(cells)];
+    const tariffs = v.data.filter((n) => /^IEaPTariff\d+Inst$/.test(n));
+    let tariffCard = null;
+    if (tariffs.length) {
+      const tt = tariffTable(d, tariffs);
+      parts.push(tt);
+      tariffCard = card(t('monitor.tariffs'), tt.el);
+    }
+    let resetCard = null;
+    if (partial && d.desc.commands?.includes('partial_energy_reset') && d.can('partial_energy_reset')) {
+      const r = resetControl(d);
+      resetCard = card(t('monitor.partial_reset'), r);
+    }
+    return view(parts, card(null, table), tariffCard, resetCard);
   },
 
   'load-quality'(v, d) {

@@ -374,7 +374,16 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_
     if (point_index >= points.size())
         return ready(Quality::invalid(),
                      "device '" + device_id + "' has no point " + std::to_string(point_index));
-    const PointSpec &point = points[point_index];
+    return submit_write(device_id, points[point_index], value);
+}
+
+std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const PointSpec &point,
+                                             const Value &value) {
+    const auto found =
+        std::find_if(impl_->devices.begin(), impl_->devices.end(),
+                     [&](const DeviceRuntime &device) { return device.config.id == device_id; });
+    if (found == impl_->devices.end())
+        return ready(Quality::invalid(), "unknown device '" + device_id + "'");
     if (!is_writable(point.function))
         return ready(Quality::invalid(), "point " + point.data + " is in the " +
                                              std::string(to_string(point.function)) +

@@ -124,6 +124,9 @@ public:
     // writable, the value does not encode, or the link is not running.
     std::future<WriteOutcome> submit_write(const std::string &device_id, size_t point_index,
                                            const Value &value);
+    // The same for a point that is not polled (a profile command's target).
+    std::future<WriteOutcome> submit_write(const std::string &device_id, const PointSpec &point,
+                                           const Value &value);
 
     LinkStats stats() const;
     // The current plans (with splits learnt so far), as describe_plan() lines per device.

@@ -240,7 +240,8 @@ Result<PointSpec> parse_point(const ConfigLookup &get, const Defaults &defaults)
     point.byte_order = defaults.byte_order;
     point.word_order = defaults.word_order;
 
-    const auto data = get("data");
+    auto data = get("data");
+    if (!data) data = get("name"); // a profile command: its name stands for the data
     if (!data) return field_error("data", "required");
     point.data = *data;
 

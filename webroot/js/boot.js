@@ -1,0 +1,27 @@
+// Starts the first API calls while the modules are still loading, so that the first screen
+// does not wait for module evaluation before asking: the session and, on a Monitor address,
+// the device's description and values. api.js takes these answers instead of asking again
+// (a few seconds at most: later navigations ask afresh). A classic script: CSP allows 'self'.
+(function () {
+  'use strict';
+  var pending = {};
+  var at = Date.now();
+  function ask(path) {
+    pending[path] = fetch('/api/v1' + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  }
+  ask('/session');
+  var m = /^#\/monitor\?(.*)$/.exec(location.hash);
+  var source = m && new URLSearchParams(m[1]).get('source');
+  if (source) {
+    var circuit = new URLSearchParams(m[1]).get('circuit');
+    var q = new URLSearchParams({ source: source });
+    if (circuit) q.set('circuit', circuit);
+    ask('/monitor?' + q);
+    ask('/live?' + new URLSearchParams({ source: source }));
+  }
+  window.gsPrefetch = function (path) {
+    var p = pending[path];
+    delete pending[path];
+    return p && Date.now() - at < 5000 ? p : null;
+  };
+})();
