@@ -1,4 +1,5 @@
-// Starts what the browser tests need: gridscope-sim serving a DIRIS A40 over Modbus TCP, the
+// Starts what the browser tests need: gridscope-sim serving a DIRIS A40 and a COUNTIS E23 over
+// Modbus TCP, the
 // real `gridscope run` with driver_modbus, ui_web and virtual meters on
 // an ephemeral port (127.0.0.1 only), and Debian's chromium through playwright-core with a fresh
 // profile. Readiness is the kernel's "gridscope: ready" line then /api/v1/health; every wait is
@@ -51,6 +52,7 @@ export class Site {
     const text = readFileSync(siteFile, 'utf8')
       .replace('profile: test/diris-a40-sim', `profile: socomec/diris-a40\n    tcp: "127.0.0.1:${simPort}"\n    unit: 1`)
       .replace('    rated_current_a: 250\n', '    simulate: {rated_current_a: 250}\n')
+      .replace('profile: test/countis-sim', `profile: socomec/countis-e2x\n    tcp: "127.0.0.1:${simPort}"\n    unit: 2`)
       .replace('profiles: [profiles]', `profiles: [${join(here, 'site/profiles')}]`);
     writeFileSync(this.siteFile, text);
     this.sim = spawn(simulator, ['--site', this.siteFile], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -104,7 +104,7 @@ describe('monitor', () => {
     await login(page, site.url, 'user');
     await page.click('.tile[data-page=monitor]');
     await page.waitForSelector('.tree .node');
-    assert.equal(await page.textContent('.tree-head .total'), '5 loads');
+    assert.equal(await page.textContent('.tree-head .total'), '6 loads');
     const a = await page.$eval('.tree > ul > li > .node', (n) => [n.querySelector('.name').textContent, n.querySelector('.count').textContent]);
     assert.deepEqual(a, ['Building A', '3']);
     await page.fill('#perimeter-filter', 'roof');
@@ -134,6 +134,42 @@ describe('monitor', () => {
       await page.waitForSelector('#monitor-panel .card');
       await screenshot(page, 'monitor-diris-' + view);
     }
+  });
+
+  test('energy: tariff periods, and the partial energy reset for Advanced users only', async () => {
+    // The number behind the text (the page scales Wh to kWh or MWh): from the live API.
+    const energyOf = (name) => page.evaluate(async (n) => {
+      const snap = await (await fetch('/api/v1/live?source=countis-office')).json();
+      return snap.values.find((v) => v.d === n && v.c === 1).v;
+    }, name);
+    const open = async () => {
+      await page.goto(site.url + '/#/monitor?source=countis-office&circuit=1&view=load-energy');
+      await page.waitForSelector('#monitor-panel table.tariffs tr.current');
+      await page.waitForFunction(() => !document.querySelector('#monitor-panel .value[data-name=IEaPPartialInst]').classList.contains('nodata'));
+    };
+    await fresh();
+    await login(page, site.url, 'user');
+    await open();
+    assert.equal(await page.$$eval('#monitor-panel table.tariffs tbody tr', (r) => r.length), 2);
+    assert.equal(await page.$('[data-action=partial-reset]'), null); // a User is not offered it
+    await screenshot(page, 'monitor-countis-energy-user');
+
+    site.setPassword('advanced', 'advanced password 1');
+    await fresh();
+    await login(page, site.url, 'advanced', 'advanced password 1');
+    await open();
+    const before = await energyOf('IEaPPartialInst');
+    assert.ok(before > 1000, `partial Ea+ before the reset: ${before}`);
+    await page.click('[data-action=partial-reset]');
+    await page.waitForSelector('[data-action=confirm-reset]:not([hidden])');
+    await screenshot(page, 'monitor-countis-reset-confirm');
+    await page.click('[data-action=confirm-reset]');
+    await page.waitForSelector('.reset-result[data-state=done]');
+    // The device reset its partial meters: the next polls show a few Wh at most.
+    for (let i = 0; i < 50 && (await energyOf('IEaPPartialInst')) >= before / 10; i++) await page.waitForTimeout(100);
+    assert.ok((await energyOf('IEaPPartialInst')) < before / 10);
+    await page.waitForFunction(() => /^[\d.,]+ Wh$/.test(document.querySelector('#monitor-panel .value[data-name=IEaPPartialInst]').textContent), null, { timeout: 5000 });
+    await screenshot(page, 'monitor-countis-reset-done');
   });
 
   test('a device that stops answering is shown stale, never live, and live again after', async () => {

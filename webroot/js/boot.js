@@ -1,6 +1,7 @@
 // Starts the first API calls while the modules are still loading, so that the first screen
-// does not wait for module evaluation before asking: the session and, on a Monitor address,
-// the device's description and values. api.js takes these answers instead of asking again
+// does not wait for module evaluation before asking: the session, the translations and, on a
+// Monitor address, the device's description and values. api.js and i18n.js take these answers
+// instead of asking again
 // (a few seconds at most: later navigations ask afresh). A classic script: CSP allows 'self'.
 (function () {
   'use strict';
@@ -10,6 +11,9 @@
     pending[path] = fetch('/api/v1' + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   }
   ask('/session');
+  // The strings of the language the last session used (app.js preferredLanguage()).
+  var lang = localStorage.getItem('gs.lang') || ((navigator.language || 'en').slice(0, 2) === 'fr' ? 'fr' : 'en');
+  if (/^[a-z]{2}$/.test(lang)) pending['/i18n/' + lang + '.json'] = fetch('/i18n/' + lang + '.json');
   var m = /^#\/monitor\?(.*)$/.exec(location.hash);
   var source = m && new URLSearchParams(m[1]).get('source');
   if (source) {

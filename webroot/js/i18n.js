@@ -6,7 +6,8 @@ const pending = new Map(); // code -> Promise of the strings, so a prefetch is r
 
 export function fetchLanguage(code) {
   if (!pending.has(code)) {
-    pending.set(code, fetch(`/i18n/${encodeURIComponent(code)}.json`).then((res) => {
+    const early = window.gsPrefetch ? window.gsPrefetch(`/i18n/${code}.json`) : null; // boot.js
+    pending.set(code, (early || fetch(`/i18n/${encodeURIComponent(code)}.json`)).then((res) => {
       if (!res.ok) throw new Error(`no translation for ${code}`);
       return res.json();
     }));

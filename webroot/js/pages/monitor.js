@@ -135,9 +135,9 @@ function tariffTable(d, names) {
   const rows = names.map((name) => {
     const n = Number(/(\d+)/.exec(name)[1]);
     const s = valueSpan(d, name);
-    const share = h('td.num.share');
+    const share = h('span.share-pct');
     const bar = h('span.share-bar');
-    return { n, name, s, share, bar, row: h('tr', { 'data-tariff': n }, h('th', { scope: 'row' }, t('monitor.tariff', { n })), h('td.num', s.el), h('td', bar, share)) };
+    return { n, name, s, share, bar, row: h('tr', { 'data-tariff': n }, h('th', { scope: 'row' }, t('monitor.tariff', { n })), h('td.num', s.el), h('td', h('div.share', bar, share))) };
   });
   const el = h('table.data.tariffs', h('caption', t('monitor.tariffs_caption')),
     h('thead', h('tr', h('th', { scope: 'col' }, ''), h('th.num', { scope: 'col' }, t('monitor.energy.EaP')), h('th', { scope: 'col' }, t('monitor.tariff_share')))),
@@ -186,7 +186,7 @@ function resetControl(d) {
     confirm.disabled = false;
     ask(false);
   };
-  return h('div.reset', h('p.muted', t('monitor.partial_reset_help')), h('div.actions', start, confirm, cancel), msg);
+  return h('div.reset', h('p.muted', t('monitor.partial_reset_help')), msg, h('div.actions', start, confirm, cancel));
 }
 
 // A value that follows the live table: text, stale marking and a tooltip with quality and time.
@@ -350,7 +350,7 @@ const VIEWS = {
     if (tariffs.length) {
       const tt = tariffTable(d, tariffs);
       parts.push(tt);
-      tariffCard = card(t('monitor.tariffs'), tt.el);
+      tariffCard = card(null, tt.el);
     }
     let resetCard = null;
     if (partial && d.desc.commands?.includes('partial_energy_reset') && d.can('partial_energy_reset')) {
