@@ -168,6 +168,20 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
         size_t covered = all.size();
         std::vector<RollupStats> found;
         CounterState counter;
+        if (s.info.kind == SeriesKind::counter) {
+            // The last stored reading before the range (its raw record may be gone already).
+            std::vector<RollupStats> before;
+            int64_t p0 = keys::partition_of(level, first);
+            for (int64_t p = p0 - 1; p >= p0 - 2 && before.empty(); --p) {
+                std::string prefix = keys::rollup_prefix(level, p, id);
+                for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+                    if (!is_fragment_key(it->key()))
+                        decode_rollup_chunk({it->value().data(), it->value().size()}, before);
+            }
+            for (const RollupStats &b : before)
+                if (b.count && (!counter.has_last || b.last_ts_ns >= counter.last_ts_ns))
+                    counter = {true, b.last, b.last_ts_ns};
+        }
         for (size_t i = 0; i <= covered && gap < end; ++i) {
             int64_t next = i < covered ? all[i].start_s : end;
             if (next < gap) {
