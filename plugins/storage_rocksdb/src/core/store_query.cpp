@@ -142,6 +142,10 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
     int64_t first = bucket_span(m.calendar, level, s.period_s, ns_to_s_floor(from_ns)).start_s;
     int64_t to_s = ceil_s(to_ns);
     if (first >= to_s) return all;
+    // One allocation for the usual case (contiguous buckets of the nominal width).
+    int64_t nominal = std::max<int64_t>(1, keys::nominal_width_s(level, s.period_s));
+    all.reserve(static_cast<size_t>(std::min<int64_t>((to_s - first) / nominal + 2, 1 << 20)) +
+                s.unsaved.size());
     std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
     int64_t last_partition = keys::partition_of(level, to_s - 1);
     for (int64_t p = keys::partition_of(level, first); p <= last_partition; ++p) {
@@ -157,7 +161,11 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
     auto by_start = [](const RollupStats &a, const RollupStats &b) {
         return a.start_s < b.start_s;
     };
-    std::stable_sort(all.begin(), all.end(), by_start);
+    auto sort_by_start = [&](std::vector<RollupStats> &v) { // usually sorted already
+        if (!std::is_sorted(v.begin(), v.end(), by_start))
+            std::stable_sort(v.begin(), v.end(), by_start);
+    };
+    sort_by_start(all);
 
     if (int64_t width = derivable_width_s(level, s.period_s, m.window_s); width && s.info.count) {
         // Gaps between stored buckets, inside the series' life, come from raw records; late
@@ -195,26 +203,34 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
             }
         }
         if (derived) derived->insert(derived->end(), found.begin(), found.end());
-        std::vector<int64_t> starts;
-        for (const RollupStats &r : all)
-            starts.push_back(r.start_s);
-        for (const RollupStats &f : fragments)
-            if (std::binary_search(starts.begin(), starts.end(), f.start_s)) all.push_back(f);
-        all.insert(all.end(), found.begin(), found.end());
-        std::stable_sort(all.begin(), all.end(), by_start);
+        if (!fragments.empty()) {
+            std::vector<int64_t> starts;
+            starts.reserve(all.size());
+            for (const RollupStats &r : all)
+                starts.push_back(r.start_s);
+            for (const RollupStats &f : fragments)
+                if (std::binary_search(starts.begin(), starts.end(), f.start_s)) all.push_back(f);
+        }
+        if (!found.empty() || !fragments.empty()) {
+            all.insert(all.end(), found.begin(), found.end());
+            sort_by_start(all);
+        }
     } else if (!fragments.empty()) {
         all.insert(all.end(), fragments.begin(), fragments.end());
-        std::stable_sort(all.begin(), all.end(), by_start);
+        sort_by_start(all);
     }
-    std::vector<RollupStats> out;
-    for (const RollupStats &r : all) {
+    // Keep [first, to_s), merging buckets that share a start, in place.
+    size_t n = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const RollupStats &r = all[i];
         if (r.start_s < first || r.start_s >= to_s) continue;
-        if (!out.empty() && out.back().start_s == r.start_s)
-            out.back().merge(r);
-        else
-            out.push_back(r);
+        if (n > 0 && all[n - 1].start_s == r.start_s)
+            all[n - 1].merge(r);
+        else if (n++ != i)
+            all[n - 1] = r;
     }
-    return out;
+    all.resize(n);
+    return all;
 }
 
 namespace {
@@ -349,10 +365,15 @@ std::vector<Point> Store::downsample(SeriesId id, int64_t from_ns, int64_t to_ns
         if (l > 0 && derived(level, nominal_s) && levels[l - 1].second * kNsPerS <= 4 * width_ns &&
             !derived(levels[l - 1].first, levels[l - 1].second))
             level = levels[l - 1].first;
-        for (const RollupBucket &b : rollups(id, level, from_ns, to_ns))
+        SeriesLookup s;
+        {
+            std::lock_guard lock(impl_->mu);
+            s = lookup(*impl_, id, level);
+        }
+        for (const RollupStats &b : read_rollup_stats(*impl_, id, level, s, from_ns, to_ns))
             if (b.count)
-                px[pixel_of(b.start_utc_ns)].add({b.min_ts_utc_ns, b.min, quality::good},
-                                                 {b.max_ts_utc_ns, b.max, quality::good});
+                px[pixel_of(b.start_s * kNsPerS)].add({b.min_ts_ns, b.min, quality::good},
+                                                      {b.max_ts_ns, b.max, quality::good});
         from_rollups = true;
         break;
     }
