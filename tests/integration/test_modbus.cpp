@@ -83,6 +83,70 @@ TEST_CASE("gridscope read decodes every type from the pymodbus peer") {
     CHECK(value_of(r.out, "PeerCoil") == 1);
 }
 
+TEST_CASE("gridscope read --rtu-tcp decodes every type from the pymodbus peer's RTU framer") {
+    int port = free_port();
+    Process peer({"/usr/bin/python3",
+                  std::string(GS_SOURCE_DIR) + "/tests/integration/peer/pymodbus_server.py",
+                  std::to_string(port), "--rtu"});
+    REQUIRE(peer.wait_for_stdout("pymodbus: ready", 20s));
+    auto r = run({kBin, "read", "--rtu-tcp", "127.0.0.1:" + std::to_string(port), "--unit", "1",
+                  "--profile", "test/peer-meter", "--profiles", kTestProfiles, "--format", "json"});
+    INFO(r.out, r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("unavailable") == std::string::npos);
+    CHECK(value_of(r.out, "PeerF32") == doctest::Approx(123.456).epsilon(1e-6));
+    CHECK(value_of(r.out, "PeerF32LowFirst") == doctest::Approx(-42.5));
+    CHECK(value_of(r.out, "PeerS32") == -123456);
+    CHECK(value_of(r.out, "IV1Inst") == doctest::Approx(230.1));
+    CHECK(value_of(r.out, "PeerU64") == doctest::Approx(1234567890123.0 * 1000));
+    CHECK(value_of(r.out, "PeerU32") == 4000000000.0);
+    CHECK(value_of(r.out, "PeerS16Input") == -7);
+    CHECK(value_of(r.out, "PeerCoil") == 1);
+    // A unit the peer does not have: RTU has no "absent" answer, so a timeout, within it.
+    auto t0 = std::chrono::steady_clock::now();
+    auto absent =
+        run({kBin, "read", "--rtu-tcp", "127.0.0.1:" + std::to_string(port), "--unit", "9",
+             "--profile", "test/peer-meter", "--profiles", kTestProfiles, "--timeout-ms", "300"});
+    CHECK(absent.code == 1);
+    CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+}
+
+TEST_CASE("the simulator serves rtu_tcp sources as RTU over TCP, beside tcp ones") {
+    std::string rtu_addr = "127.0.0.1:" + std::to_string(free_port());
+    std::string tcp_addr = "127.0.0.1:" + std::to_string(free_port());
+    std::string site =
+        write_site("sim_rtu_tcp", "sources:\n"
+                                  "  - {name: r5, profile: socomec/countis-e2x, rtu_tcp: \"" +
+                                      rtu_addr +
+                                      "\", unit: 5}\n"
+                                      "  - {name: r6, profile: socomec/diris-a40, rtu_tcp: \"" +
+                                      rtu_addr +
+                                      "\", unit: 6, simulate: {fault: silent}}\n"
+                                      "  - {name: t5, profile: socomec/countis-e2x, tcp: \"" +
+                                      tcp_addr + "\", unit: 5}\n");
+    Sim sim(site);
+    auto r = run({kBin, "read", "--rtu-tcp", rtu_addr, "--unit", "5", "--profile",
+                  "socomec/countis-e2x", "--format", "json"});
+    INFO(r.out, r.err);
+    REQUIRE(r.code == 0);
+    CHECK(value_of(r.out, "IV1Inst") > 220);
+    CHECK(value_of(r.out, "IFreqInst") == doctest::Approx(50).epsilon(0.005));
+    CHECK(r.out.find("unavailable") == std::string::npos);
+    // The same simulator still speaks Modbus TCP on the tcp source's address.
+    CHECK(run({kBin, "read", "--tcp", tcp_addr, "--unit", "5", "--profile", "socomec/countis-e2x"})
+              .code == 0);
+    // Modbus TCP framing against the RTU over TCP address gets no valid answer.
+    CHECK(run({kBin, "read", "--tcp", rtu_addr, "--unit", "5", "--profile", "socomec/countis-e2x",
+               "--timeout-ms", "300"})
+              .code == 1);
+    auto t0 = std::chrono::steady_clock::now();
+    auto mute = run({kBin, "read", "--rtu-tcp", rtu_addr, "--unit", "6", "--profile",
+                     "socomec/diris-a40", "--timeout-ms", "300"});
+    CHECK(mute.code == 1);
+    CHECK(mute.err.find("timeout after 300 ms") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+}
+
 TEST_CASE("the simulator serves realistic, consistent values that gridscope reads") {
     int port = free_port();
     std::string addr = "127.0.0.1:" + std::to_string(port);

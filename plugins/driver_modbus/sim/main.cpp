@@ -1,6 +1,6 @@
-// gridscope-sim --site FILE: serves every Modbus TCP source of a site file at its configured
-// address and unit id, with realistic values and the faults each source's `simulate:` asks for,
-// so the demo and the tests need no second configuration.
+// gridscope-sim --site FILE: serves every Modbus TCP (or RTU over TCP) source of a site file at its
+// configured address and unit id, with realistic values and the faults each source's `simulate:`
+// asks for, so the demo and the tests need no second configuration.
 #include "tcp_server.hpp"
 
 #include "config/map_reader.hpp"
@@ -21,7 +21,8 @@ namespace {
 
 const char *kUsage =
     "usage: gridscope-sim --site FILE [--profiles DIR]... [--absent-units silent|exception]\n"
-    "Serves every source of the site that has a 'tcp: HOST:PORT' address, at its unit id.\n";
+    "Serves every source of the site that has a 'tcp: HOST:PORT' address (Modbus TCP) or an\n"
+    "'rtu_tcp: HOST:PORT' address (Modbus RTU frames over TCP), at its unit id.\n";
 
 // A YAML map as the modbus core's key lookup.
 modbus::ConfigLookup lookup(const YAML::Node &node) {
@@ -119,11 +120,16 @@ int main(int argc, char **argv) {
         kernel::SiteModel site = kernel::load_site(site_file, kernel::LoadOptions{profile_dirs});
         for (const auto &source : site.sources) {
             YAML::Node tcp = source.node["tcp"];
-            if (!tcp.IsDefined() || !tcp.IsScalar() || !source.enabled) continue;
-            std::string address = tcp.Scalar();
+            YAML::Node rtu_tcp = source.node["rtu_tcp"];
+            const bool rtu = !tcp.IsDefined() && rtu_tcp.IsDefined();
+            YAML::Node where = rtu ? rtu_tcp : tcp;
+            if (!where.IsDefined() || !where.IsScalar() || !source.enabled) continue;
+            const auto framing = rtu ? sim::TcpServer::Framing::rtu : sim::TcpServer::Framing::tcp;
+            std::string address = where.Scalar();
             auto colon = address.rfind(':');
             if (colon == std::string::npos)
-                throw std::runtime_error(source.name + ": tcp must be HOST:PORT");
+                throw std::runtime_error(source.name + ": " + (rtu ? "rtu_tcp" : "tcp") +
+                                         " must be HOST:PORT");
             uint8_t unit = static_cast<uint8_t>(get<uint32_t>(source.node, "unit", 1));
             auto device = make_device(site, source, unit);
             devices.push_back(device);
@@ -131,7 +137,11 @@ int main(int argc, char **argv) {
             if (!server)
                 server = std::make_unique<sim::TcpServer>(
                     address.substr(0, colon),
-                    static_cast<uint16_t>(std::stoi(address.substr(colon + 1))), absent_silent);
+                    static_cast<uint16_t>(std::stoi(address.substr(colon + 1))), absent_silent,
+                    framing);
+            if (server->framing() != framing)
+                throw std::runtime_error(source.name + ": " + address +
+                                         " is used both as tcp and as rtu_tcp");
             server->add(device);
         }
     } catch (const kernel::ConfigFailure &f) {
@@ -160,7 +170,9 @@ int main(int argc, char **argv) {
     for (auto &[address, server] : servers)
         server->start();
     for (auto &[address, server] : servers)
-        std::cerr << "gridscope-sim: serving " << address << "\n";
+        std::cerr << "gridscope-sim: serving " << address
+                  << (server->framing() == sim::TcpServer::Framing::rtu ? " (RTU over TCP)" : "")
+                  << "\n";
     std::cout << "gridscope-sim: ready (" << devices.size() << " devices on " << servers.size()
               << " addresses)" << std::endl;
     int sig = 0;

@@ -1,5 +1,7 @@
 #include "tcp_server.hpp"
 
+#include "core/frame.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -42,8 +44,9 @@ std::vector<uint8_t> exception(uint8_t function, uint8_t code) {
 
 } // namespace
 
-TcpServer::TcpServer(const std::string &host, uint16_t port, bool absent_units_silent)
-    : host_(host), port_(port), absent_units_silent_(absent_units_silent) {
+TcpServer::TcpServer(const std::string &host, uint16_t port, bool absent_units_silent,
+                     Framing framing)
+    : host_(host), port_(port), absent_units_silent_(absent_units_silent), framing_(framing) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -95,7 +98,7 @@ void TcpServer::accept_loop() {
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         std::lock_guard<std::mutex> lock(clients_mutex_);
         client_fds_.push_back(fd);
-        clients_.emplace_back([this, fd] { serve(fd); });
+        clients_.emplace_back([this, fd] { framing_ == Framing::rtu ? serve_rtu(fd) : serve(fd); });
     }
 }
 
@@ -115,6 +118,51 @@ void TcpServer::serve(int fd) {
         adu[4] = static_cast<uint8_t>(out_len >> 8);
         adu[5] = static_cast<uint8_t>(out_len & 0xff);
         adu.insert(adu.end(), response.begin(), response.end());
+        if (::send(fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
+            break;
+    }
+    std::lock_guard<std::mutex> lock(clients_mutex_);
+    ::close(fd);
+    for (auto &c : client_fds_)
+        if (c == fd) c = -1;
+}
+
+void TcpServer::serve_rtu(int fd) {
+    // Absent units stay silent on a serial line whatever --absent-units says: the gateway
+    // cannot tell an absent slave from a slow one.
+    uint8_t frame[256];
+    while (!stopping_) {
+        size_t got = 0, need = 2;
+        bool ok = true;
+        while (ok && got < need) {
+            ok = read_exact(fd, frame + got, need - got, stopping_);
+            if (!ok) break;
+            got = need;
+            const size_t size = modbus::rtu_request_size(frame, got);
+            if (size == modbus::kRtuSizeUnknown) break; // garbage: resynchronise below
+            need = size != 0 ? size : 7;                // FC 15/16: the byte count is the 7th byte
+        }
+        if (!ok) break;
+        const size_t size = modbus::rtu_request_size(frame, got);
+        const bool crc_ok = size != modbus::kRtuSizeUnknown && got >= 4 &&
+                            modbus::crc16(frame, got - 2) ==
+                                static_cast<uint16_t>(frame[got - 2] | frame[got - 1] << 8);
+        if (!crc_ok) {
+            // Lost framing: drop whatever follows in the next 20 ms (the line goes quiet).
+            pollfd p{fd, POLLIN, 0};
+            uint8_t scratch[256];
+            while (poll(&p, 1, 20) > 0 && ::recv(fd, scratch, sizeof scratch, 0) > 0) {
+            }
+            continue;
+        }
+        const uint8_t unit = frame[0];
+        if (devices_.find(unit) == devices_.end()) continue; // absent: silent
+        std::vector<uint8_t> pdu(frame + 1, frame + got - 2);
+        bool drop = false;
+        std::vector<uint8_t> response = answer(unit, pdu, drop);
+        if (drop) break;
+        if (response.empty()) continue; // silent
+        std::vector<uint8_t> adu = modbus::wrap_rtu(unit, response);
         if (::send(fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
             break;
     }

@@ -1,6 +1,8 @@
-// A Modbus TCP server for simulated devices: one listening address, many unit ids behind it
+// A Modbus server for simulated devices: one listening address, many unit ids behind it
 // (like a gateway), one thread per client connection. Speaks FC 1-6, 15 and 16 and answers
-// malformed requests with exceptions, never with garbage.
+// malformed requests with exceptions, never with garbage. Framing: Modbus TCP (MBAP), or
+// Modbus RTU frames over the TCP connection (RTU over TCP, as a transparent serial gateway:
+// a request with a bad CRC or for an absent unit gets no answer, like on a serial line).
 #pragma once
 
 #include "sim_device.hpp"
@@ -19,7 +21,9 @@ namespace gs::sim {
 class TcpServer {
 public:
     // Binds now (throws std::runtime_error with the reason if it cannot).
-    TcpServer(const std::string &host, uint16_t port, bool absent_units_silent);
+    enum class Framing { tcp, rtu };
+    TcpServer(const std::string &host, uint16_t port, bool absent_units_silent,
+              Framing framing = Framing::tcp);
     ~TcpServer();
     TcpServer(const TcpServer &) = delete;
     TcpServer &operator=(const TcpServer &) = delete;
@@ -28,16 +32,19 @@ public:
     void start();
     void stop();
     std::string address() const { return host_ + ":" + std::to_string(port_); }
+    Framing framing() const { return framing_; }
 
 private:
     void accept_loop();
     void serve(int fd);
+    void serve_rtu(int fd);
     // Builds the response PDU for one request PDU; empty = no answer.
     std::vector<uint8_t> answer(uint8_t unit, const std::vector<uint8_t> &pdu, bool &drop);
 
     std::string host_;
     uint16_t port_;
     bool absent_units_silent_;
+    Framing framing_;
     int listen_fd_ = -1;
     std::map<uint8_t, std::shared_ptr<SimDevice>> devices_;
     std::atomic<bool> stopping_{false};

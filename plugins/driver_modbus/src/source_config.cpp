@@ -3,14 +3,33 @@
 #include <gridscope/plugin.hpp>
 
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 namespace gs::modbus {
 
 namespace {
 
-const char *const kSourceKeys[] = {"tcp",           "rtu",       "baud",    "parity",
-                                   "data_bits",     "stop_bits", "unit",    "timeout_ms",
-                                   "max_registers", "max_gap",   "simulate"};
+const char *const kSourceKeys[] = {"tcp",        "rtu",           "rtu_tcp",   "baud",
+                                   "parity",     "data_bits",     "stop_bits", "unit",
+                                   "timeout_ms", "max_registers", "max_gap",   "simulate"};
+
+// HOST:PORT of field `field`.
+std::pair<std::string, uint16_t> host_port(const std::string &field, const std::string &text) {
+    auto colon = text.rfind(':');
+    std::string host = colon == std::string::npos ? std::string() : text.substr(0, colon);
+    if (colon == std::string::npos || host.empty())
+        throw std::invalid_argument("field '" + field + "': expected HOST:PORT, found '" + text +
+                                    "'");
+    try {
+        size_t used = 0;
+        int port = std::stoi(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1 || port < 1 || port > 65535) throw 0;
+        return {host, static_cast<uint16_t>(port)};
+    } catch (...) {
+        throw std::invalid_argument("field '" + field + "': bad port in '" + text + "'");
+    }
+}
 
 template <class T> T number(const ptree &attrs, const char *key, T fallback, T min, T max) {
     auto text = attrs.get_optional<std::string>(key);
@@ -26,22 +45,21 @@ template <class T> T number(const ptree &attrs, const char *key, T fallback, T m
 Endpoint parse_endpoint(const ptree &attrs, std::string &key) {
     auto tcp = attrs.get_optional<std::string>("tcp");
     auto rtu = attrs.get_optional<std::string>("rtu");
-    if (tcp && rtu) throw std::invalid_argument("field 'tcp': give tcp or rtu, not both");
+    auto rtu_tcp = attrs.get_optional<std::string>("rtu_tcp");
+    if (int(bool(tcp)) + int(bool(rtu)) + int(bool(rtu_tcp)) > 1)
+        throw std::invalid_argument(std::string("field '") + (tcp ? "tcp" : "rtu") +
+                                    "': give one of tcp, rtu and rtu_tcp");
     if (tcp) {
-        auto colon = tcp->rfind(':');
         TcpEndpoint e;
-        e.host = tcp->substr(0, colon);
-        if (colon == std::string::npos || e.host.empty())
-            throw std::invalid_argument("field 'tcp': expected HOST:PORT, found '" + *tcp + "'");
-        try {
-            size_t used = 0;
-            int port = std::stoi(tcp->substr(colon + 1), &used);
-            if (used != tcp->size() - colon - 1 || port < 1 || port > 65535) throw 0;
-            e.port = static_cast<uint16_t>(port);
-        } catch (...) {
-            throw std::invalid_argument("field 'tcp': bad port in '" + *tcp + "'");
-        }
+        std::tie(e.host, e.port) = host_port("tcp", *tcp);
         key = "tcp " + e.host + ":" + std::to_string(e.port);
+        return e;
+    }
+    if (rtu_tcp) {
+        RtuTcpEndpoint e;
+        std::tie(e.host, e.port) = host_port("rtu_tcp", *rtu_tcp);
+        // One gateway address, one link: its requests never overlap.
+        key = "rtu_tcp " + e.host + ":" + std::to_string(e.port);
         return e;
     }
     if (rtu) {
@@ -58,8 +76,8 @@ Endpoint parse_endpoint(const ptree &attrs, std::string &key) {
         key = "rtu " + e.device; // one scheduler per serial line, whatever the settings
         return e;
     }
-    throw std::invalid_argument("field 'tcp': the source needs an address: tcp: HOST:PORT or "
-                                "rtu: DEVICE");
+    throw std::invalid_argument("field 'tcp': the source needs an address: tcp: HOST:PORT, "
+                                "rtu: DEVICE or rtu_tcp: HOST:PORT");
 }
 
 } // namespace
@@ -105,7 +123,7 @@ SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptre
     out.endpoint = parse_endpoint(attrs, out.link_key);
     DeviceConfig &dev = out.device;
     dev.id = name;
-    bool serial = std::holds_alternative<SerialEndpoint>(out.endpoint);
+    bool serial = !std::holds_alternative<TcpEndpoint>(out.endpoint); // RTU framing: 1..247
     dev.unit = number<uint8_t>(attrs, "unit", 1, serial ? 1 : 0, serial ? 247 : 255);
     dev.period = std::chrono::milliseconds(period_ms);
     dev.timeout_ms = number<uint32_t>(attrs, "timeout_ms", defaults.value().timeout_ms, 10, 60000);

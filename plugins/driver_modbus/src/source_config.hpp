@@ -12,7 +12,8 @@
 namespace gs::modbus {
 
 // The keys a source entry may carry for this driver (besides the kernel's own).
-//   tcp: HOST:PORT | rtu: DEVICE (with baud, parity, data_bits, stop_bits)
+//   tcp: HOST:PORT | rtu: DEVICE (with baud, parity, data_bits, stop_bits) |
+//   rtu_tcp: HOST:PORT (Modbus RTU frames over a raw TCP socket)
 //   unit, timeout_ms, max_registers, max_gap, simulate (read by gridscope-sim only)
 bool is_source_key(const std::string &key);
 

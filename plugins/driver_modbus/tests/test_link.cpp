@@ -253,6 +253,44 @@ TEST_CASE("cycle starts follow absolute deadlines") {
     CHECK(stats.cycles + stats.overruns >= 25);
 }
 
+TEST_CASE("the devices of a link start at evenly spread phases of their period") {
+    TestServer server;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::map<std::string, std::vector<Clock::time_point>> starts;
+    LinkCallbacks callbacks;
+    callbacks.on_result = [&](const std::string &id, int64_t, std::vector<PointResult>) {
+        std::lock_guard lock(mutex);
+        starts[id].push_back(Clock::now());
+        changed.notify_all();
+    };
+    std::vector<DeviceConfig> devices;
+    for (int i = 0; i < 4; ++i)
+        devices.push_back(device("d" + std::to_string(i), 1, {make("X", 0)}, 400ms));
+    auto link = Link::create(tcp_link(server.port()), devices, callbacks);
+    REQUIRE(link.ok());
+    link.value()->start();
+    {
+        std::unique_lock lock(mutex);
+        REQUIRE(changed.wait_for(lock, kWait, [&] { return starts["d3"].size() >= 3; }));
+    }
+    link.value()->stop();
+    std::lock_guard lock(mutex);
+    // d(i) runs at i x 100 ms within each 400 ms period; the link's own start is d0's.
+    for (int i = 1; i < 4; ++i) {
+        const auto offset = starts["d" + std::to_string(i)][0] - starts["d0"][0];
+        CAPTURE(i);
+        CHECK(offset > i * 100ms - 30ms);
+        CHECK(offset < i * 100ms + 60ms);
+        // Absolute deadlines: the third cycle is two periods after the first.
+        const auto two = starts["d" + std::to_string(i)][2] - starts["d" + std::to_string(i)][0];
+        CHECK(two > 800ms - 30ms);
+        CHECK(two < 800ms + 60ms);
+    }
+    const auto stats = link.value()->stats();
+    CHECK(stats.max_start_jitter < 60ms);
+}
+
 TEST_CASE("a dead unit times out within its timeout and does not starve a live one") {
     ServerOptions options;
     options.silent_units = {9};

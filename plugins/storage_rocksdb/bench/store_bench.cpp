@@ -1,6 +1,8 @@
 // store_bench: the RocksDB store against SQLite on the same synthetic meter data.
 //   store_bench [--days N] [--circuits N] [--circuit-interval-s S] [--trend-interval-s S]
-//               [--dir PATH] [--no-sqlite]
+//               [--dir PATH] [--no-sqlite] [--keep] [--query-only] [--runs N]
+// --keep leaves the data in --dir; --query-only reopens the store kept there (same --days)
+// and only times the queries, --runs times each (min and median printed).
 // Data: a "trend" meter (3 circuits x V/I/P/E, 10 of its series queried) polled every
 // trend-interval-s, and circuits/50 meters of 50 circuits (200 values per poll) polled every
 // circuit-interval-s, over `days` days. Prints a Markdown table.
@@ -38,6 +40,9 @@ struct Config {
     int64_t trend_interval_s = 60;
     std::string dir = "/tmp/storage-work/bench-data";
     bool sqlite = true;
+    bool keep = false;       // leave the data in `dir`
+    bool query_only = false; // reopen the RocksDB store kept in `dir`, time the queries only
+    int runs = 5;
 };
 
 struct Figures {
@@ -46,8 +51,10 @@ struct Figures {
     uint64_t bytes_written = 0;
     uint64_t disk_bytes = 0;
     uint64_t raw_disk_bytes = 0;
-    double trend_ms = 0, consumption_ms = 0;
+    double trend_ms = 0, consumption_ms = 0; // medians
+    double trend_min_ms = 0, consumption_min_ms = 0;
     size_t trend_points = 0;
+    uint64_t trend_hash = 0; // of every point's time and value (compares code versions)
     double consumption_total = 0;
 };
 
@@ -79,15 +86,23 @@ double now_s() {
         .count();
 }
 
-double median_ms(const std::function<void()> &fn, int runs = 5) {
+// Runs `fn` `runs` times; sets the minimum and the median in ms.
+void time_ms(const std::function<void()> &fn, int runs, double &min_ms, double &median_ms) {
     std::vector<double> t;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i < std::max(1, runs); ++i) {
         double t0 = now_s();
         fn();
         t.push_back((now_s() - t0) * 1000);
     }
     std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    min_ms = t.front();
+    median_ms = t[t.size() / 2];
+}
+
+double load_average() {
+    double l = 0;
+    std::ifstream("/proc/loadavg") >> l;
+    return l;
 }
 
 // Generates the polls in time order and hands each batch to `sink`.
@@ -119,6 +134,38 @@ void generate(const Config &c, const std::function<void(const Batch &)> &sink,
 }
 
 // --- RocksDB store ---
+
+void run_queries(const Config &c, Store &store, Figures &f) {
+    std::vector<SeriesId> trend_ids, energy_ids;
+    for (const SeriesInfo &s : store.list_series()) {
+        if (s.source == "trend" && trend_ids.size() < 10) trend_ids.push_back(s.id);
+        if (s.source != "trend" && s.kind == SeriesKind::counter) energy_ids.push_back(s.id);
+    }
+    int64_t from = kStart * kNs, to = (kStart + c.days * 86400) * kNs;
+    time_ms(
+        [&] {
+            f.trend_points = 0;
+            f.trend_hash = 0;
+            for (SeriesId id : trend_ids)
+                for (const Point &p : store.downsample(id, from, to, 2000)) {
+                    uint64_t bits;
+                    std::memcpy(&bits, &p.value, sizeof bits);
+                    f.trend_hash =
+                        (f.trend_hash ^ static_cast<uint64_t>(p.ts_utc_ns)) * 0x100000001b3ULL ^
+                        bits;
+                    ++f.trend_points;
+                }
+        },
+        c.runs, f.trend_min_ms, f.trend_ms);
+    time_ms(
+        [&] {
+            ConsumptionTable t = store.consumption(energy_ids, ConsumptionStep::month, from, to);
+            f.consumption_total = 0;
+            for (double v : t.values)
+                f.consumption_total += v;
+        },
+        c.runs, f.consumption_min_ms, f.consumption_ms);
+}
 
 Figures run_store(const Config &c, const fs::path &dir) {
     Figures f;
@@ -161,23 +208,7 @@ Figures run_store(const Config &c, const fs::path &dir) {
                  double(before_compaction.bytes_written) / f.values,
                  double(io_write_bytes() - io0) / f.values);
 
-    std::vector<SeriesId> trend_ids, energy_ids;
-    for (const SeriesInfo &s : store->list_series()) {
-        if (s.source == "trend" && trend_ids.size() < 10) trend_ids.push_back(s.id);
-        if (s.source != "trend" && s.kind == SeriesKind::counter) energy_ids.push_back(s.id);
-    }
-    int64_t from = kStart * kNs, to = (kStart + c.days * 86400) * kNs;
-    f.trend_ms = median_ms([&] {
-        f.trend_points = 0;
-        for (SeriesId id : trend_ids)
-            f.trend_points += store->downsample(id, from, to, 2000).size();
-    });
-    f.consumption_ms = median_ms([&] {
-        ConsumptionTable t = store->consumption(energy_ids, ConsumptionStep::month, from, to);
-        f.consumption_total = 0;
-        for (double v : t.values)
-            f.consumption_total += v;
-    });
+    run_queries(c, *store, f);
     store.reset();
     f.disk_bytes = dir_bytes(dir);
     return f;
@@ -255,23 +286,25 @@ Figures run_sqlite(const Config &c, const fs::path &dir) {
                        "SELECT ts, value - LAG(value) OVER (ORDER BY ts) FROM samples "
                        "WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3",
                        -1, &deltas, nullptr);
-    f.trend_ms = median_ms([&] {
-        f.trend_points = 0;
-        for (int64_t id : trend_ids) {
-            sqlite3_bind_int64(trend, 1, from);
-            sqlite3_bind_int64(trend, 2, width);
-            sqlite3_bind_int64(trend, 3, id);
-            sqlite3_bind_int64(trend, 4, to);
-            while (sqlite3_step(trend) == SQLITE_ROW)
-                f.trend_points += 2;
-            sqlite3_reset(trend);
-        }
-    });
+    time_ms(
+        [&] {
+            f.trend_points = 0;
+            for (int64_t id : trend_ids) {
+                sqlite3_bind_int64(trend, 1, from);
+                sqlite3_bind_int64(trend, 2, width);
+                sqlite3_bind_int64(trend, 3, id);
+                sqlite3_bind_int64(trend, 4, to);
+                while (sqlite3_step(trend) == SQLITE_ROW)
+                    f.trend_points += 2;
+                sqlite3_reset(trend);
+            }
+        },
+        c.runs, f.trend_min_ms, f.trend_ms);
     gs::store::Calendar paris("Europe/Paris");
     std::vector<int64_t> month_starts;
     for (gs::store::Span s = paris.month(kStart); s.start_s * kNs < to; s = paris.month(s.end_s))
         month_starts.push_back(s.start_s * kNs);
-    f.consumption_ms = median_ms(
+    time_ms(
         [&] {
             f.consumption_total = 0;
             std::vector<double> per_month(month_starts.size());
@@ -290,7 +323,7 @@ Figures run_sqlite(const Config &c, const fs::path &dir) {
             for (double v : per_month)
                 f.consumption_total += v;
         },
-        3);
+        std::min(3, c.runs), f.consumption_min_ms, f.consumption_ms);
     sqlite3_finalize(trend);
     sqlite3_finalize(deltas);
     sqlite3_finalize(insert);
@@ -315,6 +348,7 @@ void print_table(const Config &c, const Figures &s, const Figures *q) {
                 "every %llds\n\n",
                 static_cast<long long>(c.days), static_cast<long long>(c.trend_interval_s),
                 c.circuits, static_cast<long long>(c.circuit_interval_s));
+    std::printf("Load average (1 min) at the end: %.2f\n\n", load_average());
     std::printf("| metric | RocksDB store | SQLite (WAL, txn per batch, index) |\n|---|---|---|\n");
     col("values ingested", [&](const Figures &f) { return num("%.0f", double(f.values)); });
     col("ingest values/s", [&](const Figures &f) { return num("%.0f", f.values / f.ingest_s); });
@@ -326,12 +360,15 @@ void print_table(const Config &c, const Figures &s, const Figures *q) {
         [&](const Figures &f) { return num("%.2f", double(f.disk_bytes) / f.values); });
     std::printf("| disk bytes per value, raw samples only | %.2f | - |\n",
                 double(s.raw_disk_bytes) / s.values);
-    col("trend: 10 series x whole period -> 2000 pts each (ms)",
-        [&](const Figures &f) { return num("%.2f", f.trend_ms); });
+    col("trend: 10 series x whole period -> 2000 pts each (ms, min / median)",
+        [&](const Figures &f) {
+            return num("%.2f", f.trend_min_ms) + " / " + num("%.2f", f.trend_ms);
+        });
     col("points returned (10 series)",
         [&](const Figures &f) { return num("%.0f", double(f.trend_points)); });
-    col("monthly consumption, all circuits (ms)",
-        [&](const Figures &f) { return num("%.2f", f.consumption_ms); });
+    col("monthly consumption, all circuits (ms, min / median)", [&](const Figures &f) {
+        return num("%.2f", f.consumption_min_ms) + " / " + num("%.2f", f.consumption_ms);
+    });
     col("sum of consumption (check)",
         [&](const Figures &f) { return num("%.0f", f.consumption_total); });
 }
@@ -361,18 +398,43 @@ int main(int argc, char **argv) {
             c.dir = next();
         else if (a == "--no-sqlite")
             c.sqlite = false;
+        else if (a == "--keep")
+            c.keep = true;
+        else if (a == "--query-only")
+            c.query_only = true;
+        else if (a == "--runs")
+            c.runs = std::stoi(next());
         else {
             std::fprintf(stderr,
                          "usage: store_bench [--days N] [--circuits N] [--circuit-interval-s S] "
-                         "[--trend-interval-s S] [--dir PATH] [--no-sqlite]\n");
+                         "[--trend-interval-s S] [--dir PATH] [--no-sqlite] [--keep] "
+                         "[--query-only] [--runs N]\n");
             return 2;
         }
+    }
+    if (c.query_only) {
+        Options o;
+        o.time_zone = "Europe/Paris";
+        o.raw_retention_s = 0;
+        o.period_retention_s = 0;
+        o.hour_retention_s = 0;
+        auto store = Store::open((fs::path(c.dir) / "rocksdb").string(), o);
+        Figures f;
+        run_queries(c, *store, f);
+        std::printf(
+            "query only (%s, %d runs, load average %.2f): trend %.2f ms min, %.2f ms "
+            "median (%zu points, hash %016llx); monthly consumption %.2f ms min, %.2f ms median "
+            "(sum %.0f)\n",
+            c.dir.c_str(), c.runs, load_average(), f.trend_min_ms, f.trend_ms, f.trend_points,
+            static_cast<unsigned long long>(f.trend_hash), f.consumption_min_ms, f.consumption_ms,
+            f.consumption_total);
+        return 0;
     }
     fs::remove_all(c.dir);
     Figures store = run_store(c, fs::path(c.dir) / "rocksdb");
     Figures lite;
     if (c.sqlite) lite = run_sqlite(c, fs::path(c.dir) / "sqlite");
     print_table(c, store, c.sqlite ? &lite : nullptr);
-    fs::remove_all(c.dir);
+    if (!c.keep) fs::remove_all(c.dir);
     return 0;
 }

@@ -1,6 +1,8 @@
 """An independent Modbus TCP peer for the tests: Debian's pymodbus serving known registers.
 
-usage: /usr/bin/python3 pymodbus_server.py PORT
+usage: /usr/bin/python3 pymodbus_server.py PORT [--rtu]
+With --rtu it speaks Modbus RTU frames (CRC, no MBAP header) over the TCP connection: RTU
+over TCP, pymodbus' RTU framer on its TCP server.
 Unit 1 holds, in holding registers (0-based PDU addresses):
   100-101  f32 123.456 in big-endian, high word first
   102-103  f32 -42.5 with the low word first
@@ -17,6 +19,7 @@ import threading
 from pymodbus.datastore import (ModbusSequentialDataBlock, ModbusServerContext,
                                 ModbusSlaveContext)
 from pymodbus.server import StartTcpServer
+from pymodbus.transaction import ModbusRtuFramer, ModbusSocketFramer
 
 
 def words(fmt, value):
@@ -47,7 +50,8 @@ def main():
     threading.Timer(0.5, lambda: print("pymodbus: ready", flush=True)).start()
     # Stops by itself after 60 s at the latest, should the test runner die.
     threading.Timer(60, lambda: __import__("os")._exit(0)).start()
-    StartTcpServer(context=context, address=("127.0.0.1", port))
+    framer = ModbusRtuFramer if "--rtu" in sys.argv[2:] else ModbusSocketFramer
+    StartTcpServer(context=context, address=("127.0.0.1", port), framer=framer)
 
 
 if __name__ == "__main__":

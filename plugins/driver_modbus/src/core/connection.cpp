@@ -3,6 +3,7 @@
 #include <modbus.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 namespace gs::modbus {
@@ -22,6 +23,8 @@ std::string error_text(int error) {
 std::string describe(const Endpoint &endpoint) {
     if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint))
         return "tcp " + tcp->host + ":" + std::to_string(tcp->port);
+    if (const auto *rtu_tcp = std::get_if<RtuTcpEndpoint>(&endpoint))
+        return "rtu-tcp " + rtu_tcp->host + ":" + std::to_string(rtu_tcp->port);
     const auto &serial = std::get<SerialEndpoint>(endpoint);
     return "rtu " + serial.device + " " + std::to_string(serial.baud) + " " +
            std::to_string(serial.data_bits) + serial.parity + std::to_string(serial.stop_bits);
@@ -31,6 +34,11 @@ std::optional<std::string> endpoint_problem(const Endpoint &endpoint) {
     if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint)) {
         if (tcp->host.empty()) return "tcp host is empty";
         if (tcp->port == 0) return "tcp port 0 is not valid";
+        return std::nullopt;
+    }
+    if (const auto *rtu_tcp = std::get_if<RtuTcpEndpoint>(&endpoint)) {
+        if (rtu_tcp->host.empty()) return "rtu-tcp host is empty";
+        if (rtu_tcp->port == 0) return "rtu-tcp port 0 is not valid";
         return std::nullopt;
     }
     const auto &serial = std::get<SerialEndpoint>(endpoint);
@@ -69,6 +77,12 @@ Connection::~Connection() {
 Status Connection::connect(uint32_t timeout_ms) {
     close();
     if (auto problem = endpoint_problem(endpoint_)) return Status::failure(*problem);
+    needs_flush_ = false;
+    if (const auto *rtu_tcp = std::get_if<RtuTcpEndpoint>(&endpoint_)) {
+        auto status = socket_.connect(rtu_tcp->host, rtu_tcp->port, timeout_ms);
+        if (!status) return Status::failure(status.error() + " (" + describe(endpoint_) + ")");
+        return status;
+    }
     if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint_)) {
         context_ = modbus_new_tcp_pi(tcp->host.c_str(), std::to_string(tcp->port).c_str());
     } else {
@@ -93,6 +107,7 @@ Status Connection::connect(uint32_t timeout_ms) {
 }
 
 void Connection::close() {
+    socket_.close();
     if (context_ == nullptr) return;
     modbus_close(context_);
     modbus_free(context_);
@@ -124,7 +139,89 @@ Outcome Connection::failure(int error) {
     return outcome;
 }
 
+Outcome Connection::socket_failure(int error) {
+    Outcome outcome;
+    outcome.quality = Quality::disconnected();
+    outcome.detail = "connection lost (" + describe(endpoint_) + "): " + std::strerror(error);
+    close();
+    return outcome;
+}
+
+// RTU over TCP: the request frame in one send, then the answer read frame by frame: first
+// the bytes that tell its length (unit, function, byte count), then exactly the rest, so
+// nothing past the frame's end is ever consumed. A frame may arrive in any number of pieces.
+Outcome Connection::transact(uint8_t unit, const PduRequest &request, uint32_t timeout_ms) {
+    auto frame = encode_rtu_request(unit, request);
+    if (!frame) return Outcome{Quality::invalid(), {}, "bad request: " + frame.error()};
+    if (needs_flush_) {
+        // A late answer to an earlier request must not be taken for this one's.
+        discarded_bytes_ += socket_.discard_pending();
+        needs_flush_ = false;
+    }
+    if (const int error = socket_.send_all(frame.value().data(), frame.value().size()))
+        return error == ETIMEDOUT ? Outcome{Quality::timeout(), {}, "send timed out"}
+                                  : socket_failure(error);
+    return receive_rtu(unit, request,
+                       StreamSocket::Clock::now() + std::chrono::milliseconds(timeout_ms));
+}
+
+Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
+                                StreamSocket::Clock::time_point deadline) {
+    uint8_t answer[256]; // the longest RTU frame
+    size_t got = 0, need = 3;
+    while (got < need) {
+        const ssize_t n = socket_.receive(answer + got, need - got, deadline);
+        if (n == 0) {
+            close();
+            return Outcome{Quality::disconnected(),
+                           {},
+                           "connection closed by the peer (" + describe(endpoint_) + ")"};
+        }
+        if (n < 0) {
+            const int error = errno;
+            if (error != ETIMEDOUT) return socket_failure(error);
+            needs_flush_ = true; // the rest may still come
+            if (got == 0) return Outcome{Quality::timeout(), {}, "no answer"};
+            return Outcome{Quality::invalid(),
+                           {},
+                           "truncated: " + std::to_string(got) + " of " +
+                               (need > 3 ? std::to_string(need) : std::string("at least 4")) +
+                               " bytes before the timeout"};
+        }
+        got += static_cast<size_t>(n);
+        const size_t size = rtu_response_size(answer, got);
+        if (size == kRtuSizeUnknown) {
+            needs_flush_ = true;
+            return Outcome{Quality::invalid(),
+                           {},
+                           "garbage: function code " + std::to_string(answer[1]) +
+                               " cannot start an answer"};
+        }
+        if (size != 0) need = size;
+    }
+    const Response response = decode_rtu_response(unit, request, answer, got);
+    switch (response.verdict) {
+    case Verdict::ok:
+        return Outcome{Quality::good(), response.values, {}};
+    case Verdict::exception:
+        return Outcome{Quality::exception(response.exception_code),
+                       {},
+                       exception_name(response.exception_code)};
+    case Verdict::invalid:
+        break;
+    }
+    needs_flush_ = true;
+    return Outcome{Quality::invalid(), {}, response.detail};
+}
+
 Outcome Connection::read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms) {
+    if (socket_.is_open()) {
+        PduRequest pdu;
+        pdu.function = static_cast<uint8_t>(request.function);
+        pdu.address = request.address;
+        pdu.quantity = request.count;
+        return transact(unit, pdu, timeout_ms);
+    }
     if (context_ == nullptr)
         return Outcome{Quality::disconnected(), {}, "not connected to " + describe(endpoint_)};
     prepare(unit, timeout_ms);
@@ -165,10 +262,26 @@ Outcome Connection::read(uint8_t unit, const ReadRequest &request, uint32_t time
 
 Outcome Connection::write(uint8_t unit, Function function, uint16_t address,
                           const std::vector<uint16_t> &registers, uint32_t timeout_ms) {
-    if (context_ == nullptr)
-        return Outcome{Quality::disconnected(), {}, "not connected to " + describe(endpoint_)};
     if (!is_writable(function) || registers.empty())
         return Outcome{Quality::invalid(), {}, "nothing writable"};
+    if (socket_.is_open()) {
+        PduRequest pdu;
+        pdu.address = address;
+        pdu.values = registers;
+        if (function == Function::coils) {
+            pdu.function = kFcWriteSingleCoil;
+            pdu.values = {static_cast<uint16_t>(registers.front() != 0 ? 1 : 0)};
+        } else {
+            pdu.function =
+                registers.size() == 1 ? kFcWriteSingleRegister : kFcWriteMultipleRegisters;
+        }
+        pdu.quantity = static_cast<uint16_t>(pdu.values.size());
+        Outcome outcome = transact(unit, pdu, timeout_ms);
+        outcome.values.clear();
+        return outcome;
+    }
+    if (context_ == nullptr)
+        return Outcome{Quality::disconnected(), {}, "not connected to " + describe(endpoint_)};
     prepare(unit, timeout_ms);
     int written = -1;
     if (function == Function::coils)

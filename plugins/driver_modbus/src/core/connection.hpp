@@ -1,11 +1,16 @@
-// One libmodbus context: a TCP connection or a serial port, used by one thread at a time.
-// Maps every libmodbus failure to a Quality and never uses libmodbus's blocking error
-// recovery (MODBUS_ERROR_RECOVERY_NONE): reconnecting is the caller's decision.
+// One connection to a link, used by one thread at a time: a serial port (libmodbus), a Modbus
+// TCP connection, or Modbus RTU frames over a raw TCP socket (RTU over TCP, as serial-to-
+// Ethernet gateways in "transparent" mode do; libmodbus has no such backend, so this one is
+// done here with the core's own frame encoders and decoders). Maps every failure to a Quality
+// and never uses libmodbus's blocking error recovery (MODBUS_ERROR_RECOVERY_NONE):
+// reconnecting is the caller's decision.
 #pragma once
 
+#include "core/frame.hpp"
 #include "core/planner.hpp"
 #include "core/quality.hpp"
 #include "core/result.hpp"
+#include "core/stream_socket.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -30,9 +35,16 @@ struct SerialEndpoint {
     int stop_bits = 1;
 };
 
-using Endpoint = std::variant<TcpEndpoint, SerialEndpoint>;
+// Modbus RTU frames (unit id, PDU, CRC16) on a raw TCP socket: one gateway address, many
+// unit ids behind it, one request at a time.
+struct RtuTcpEndpoint {
+    std::string host; // name or address
+    uint16_t port = 502;
+};
 
-// "tcp 192.168.1.10:502" or "rtu /dev/ttyUSB0 9600 8N1".
+using Endpoint = std::variant<TcpEndpoint, SerialEndpoint, RtuTcpEndpoint>;
+
+// "tcp 192.168.1.10:502", "rtu /dev/ttyUSB0 9600 8N1" or "rtu-tcp 192.168.1.10:4001".
 std::string describe(const Endpoint &endpoint);
 // Empty when the endpoint is usable, else why not.
 std::optional<std::string> endpoint_problem(const Endpoint &endpoint);
@@ -58,7 +70,7 @@ public:
     // Opens the TCP connection or the serial port; the TCP connect is bounded by timeout_ms.
     Status connect(uint32_t timeout_ms);
     void close();
-    bool connected() const { return context_ != nullptr; }
+    bool connected() const { return context_ != nullptr || socket_.is_open(); }
     const Endpoint &endpoint() const { return endpoint_; }
 
     // One request, bounded by timeout_ms. A disconnected outcome closes the connection.
@@ -68,13 +80,23 @@ public:
     Outcome write(uint8_t unit, Function function, uint16_t address,
                   const std::vector<uint16_t> &registers, uint32_t timeout_ms);
 
+    // Counters of the socket transports (RTU over TCP): answers thrown away as late or bad.
+    uint64_t discarded_bytes() const { return discarded_bytes_; }
+
 private:
     Outcome failure(int error);
     void prepare(uint8_t unit, uint32_t timeout_ms);
+    // One request/answer on the socket transport, framed by the endpoint's kind.
+    Outcome transact(uint8_t unit, const PduRequest &request, uint32_t timeout_ms);
+    Outcome receive_rtu(uint8_t unit, const PduRequest &request,
+                        StreamSocket::Clock::time_point deadline);
+    Outcome socket_failure(int error);
 
     Endpoint endpoint_;
-    _modbus *context_ = nullptr;
-    bool needs_flush_ = false; // a late answer may still arrive after a timeout or bad frame
+    _modbus *context_ = nullptr; // serial port (libmodbus)
+    StreamSocket socket_;        // RTU over TCP
+    bool needs_flush_ = false;   // a late answer may still arrive after a timeout or bad frame
+    uint64_t discarded_bytes_ = 0;
 };
 
 } // namespace gs::modbus

@@ -153,6 +153,33 @@ bool rtu_crc_ok(const uint8_t *data, size_t size) {
 
 } // namespace
 
+size_t rtu_response_size(const uint8_t *data, size_t size) {
+    if (data == nullptr || size < 2) return 0;
+    const uint8_t function = data[1];
+    if ((function & 0x80) != 0) return 5; // unit, function | 0x80, code, CRC
+    if (is_read_function(function)) return size < 3 ? 0 : size_t{5} + data[2];
+    switch (function) {
+    case kFcWriteSingleCoil:
+    case kFcWriteSingleRegister:
+    case kFcWriteMultipleCoils:
+    case kFcWriteMultipleRegisters:
+        return 8; // unit, function, address, value or quantity, CRC
+    default:
+        return kRtuSizeUnknown;
+    }
+}
+
+size_t rtu_request_size(const uint8_t *data, size_t size) {
+    if (data == nullptr || size < 2) return 0;
+    const uint8_t function = data[1];
+    if (is_read_function(function) || function == kFcWriteSingleCoil ||
+        function == kFcWriteSingleRegister)
+        return 8; // unit, function, address, quantity or value, CRC
+    if (function == kFcWriteMultipleCoils || function == kFcWriteMultipleRegisters)
+        return size < 7 ? 0 : size_t{9} + data[6];
+    return kRtuSizeUnknown;
+}
+
 uint16_t crc16(const uint8_t *data, size_t size) {
     uint16_t crc = 0xFFFF;
     for (size_t i = 0; i < size; ++i)

@@ -97,6 +97,15 @@ struct Response {
     std::string detail; // human-readable reason for invalid verdicts
 };
 
+// Stream framing of RTU frames carried over a byte stream (RTU over TCP), judged from the
+// first bytes of a frame by its function code (any code, not only the one asked for, so that
+// a whole answer with a wrong function still reaches the decoder): the frame's total size
+// with its CRC, 0 while too few bytes are there to tell, or kRtuSizeUnknown when the function
+// code is not one such a frame can carry (garbage).
+inline constexpr size_t kRtuSizeUnknown = static_cast<size_t>(-1);
+size_t rtu_response_size(const uint8_t *data, size_t size); // client side: an answer
+size_t rtu_request_size(const uint8_t *data, size_t size);  // server side: a request
+
 // `data` holds one complete ADU as received.
 Response decode_tcp_response(uint16_t transaction_id, uint8_t unit, const PduRequest &request,
                              const uint8_t *data, size_t size);

@@ -34,8 +34,9 @@ struct DeviceRuntime {
     DeviceConfig config;
     DevicePlanner planner;
     Backoff offline_backoff;
-    Clock::time_point due{};
-    unsigned failures = 0; // consecutive failed cycles
+    Clock::time_point due{}; // the scheduled start of the next cycle, on the device's grid
+    Clock::duration phase{}; // offset of the device's cycles within its period (see start())
+    unsigned failures = 0;   // consecutive failed cycles
     bool offline = false;
     std::optional<bool> reported_connected;
 };
@@ -288,7 +289,14 @@ void Link::Impl::schedule_next(DeviceRuntime &device, bool count_overruns) {
     const auto now = Clock::now();
     const auto period = device.config.period;
     if (device.offline) {
-        device.due = now + std::max<Clock::duration>(period, device.offline_backoff.next());
+        // Polled on a backoff, but still at its own phase: an offline device's (timed-out)
+        // request falls in its slot of the period, never in another device's.
+        const auto earliest =
+            now + std::max<Clock::duration>(period, device.offline_backoff.next());
+        if (device.due < earliest) {
+            const Clock::duration step = period;
+            device.due += ((earliest - device.due) + step - Clock::duration(1)) / step * step;
+        }
         return;
     }
     device.due += period;
@@ -340,9 +348,20 @@ void Link::start() {
     if (impl_->running) return;
     impl_->running = true;
     impl_->stopping = false;
+    // Each device gets its own phase: the first deadlines of the n devices of a link are spread
+    // evenly over their period (device i of n starts at i/n of its period), so that a link
+    // never has all its devices due at once and the last of them late by n requests. The
+    // phase is fixed per device (its place in the link's device list) and the deadlines stay
+    // absolute (due += period), so nothing drifts and a late answer or a dead device delays
+    // only the starts that fall inside it, never the later deadlines.
     const auto now = Clock::now();
-    for (auto &device : impl_->devices)
-        device.due = now;
+    const auto count = static_cast<int64_t>(impl_->devices.size());
+    for (size_t i = 0; i < impl_->devices.size(); ++i) {
+        auto &device = impl_->devices[i];
+        const Clock::duration period = device.config.period;
+        device.phase = period * static_cast<int64_t>(i) / count;
+        device.due = now + device.phase;
+    }
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 

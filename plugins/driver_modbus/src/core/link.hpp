@@ -7,6 +7,10 @@
 //   deadlines on steady_clock (due += period), so delays do not accumulate; a cycle that
 //   starts late is counted in the start-jitter statistics, and periods missed entirely are
 //   skipped (counted as overruns), never run in a burst.
+// - Each device has its own phase: the first deadlines of the n devices of a link are spread
+//   evenly over their period (device i at i/n of it, in the order given to create()), so the
+//   devices of a gateway are not all due at once (which would make the last one start n
+//   requests late). An offline device keeps its phase on its backoff.
 // - A device that times out costs at most one timeout per cycle: the rest of its requests
 //   in that cycle are reported as timeouts without being sent. After
 //   `offline_after_failures` consecutive failed cycles the device is declared offline

@@ -7,8 +7,6 @@
 namespace gs::store {
 namespace {
 
-constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-constexpr double kNegPow10[] = {1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
 constexpr double kMaxExactInteger = 9007199254740992.0; // 2^53
 
 bool same_bits(double a, double b) {
@@ -16,11 +14,6 @@ bool same_bits(double a, double b) {
 }
 
 } // namespace
-
-double decimal_value(int64_t k, DecimalScale scale) {
-    double d = static_cast<double>(k);
-    return scale.multiply ? d * kNegPow10[scale.digits] : d / kPow10[scale.digits];
-}
 
 bool fits_scale(double v, DecimalScale scale, int64_t &k) {
     double scaled = v * kPow10[scale.digits];

@@ -23,8 +23,15 @@ struct DecimalScale {
 
 constexpr int kMaxDecimalDigits = 9;
 
-// Reconstructs the double for integer `k` at `scale` (the decoder's side).
-double decimal_value(int64_t k, DecimalScale scale);
+inline constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+inline constexpr double kNegPow10[] = {1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
+
+// Reconstructs the double for integer `k` at `scale` (the decoder's side; inline: hot in
+// rollup and record decoding). `scale.digits` must not exceed kMaxDecimalDigits.
+inline double decimal_value(int64_t k, DecimalScale scale) {
+    double d = static_cast<double>(k);
+    return scale.multiply ? d * kNegPow10[scale.digits] : d / kPow10[scale.digits];
+}
 
 // True (and sets k) when `v` is bit-exactly decimal_value(k, scale). -0.0, NaN and infinities
 // never fit.

@@ -12,10 +12,10 @@
 namespace gs::store {
 namespace {
 
-enum Flags : uint8_t { kKeyframe = 1, kLayout = 2, kQualities = 4, kEscapes = 8 };
+enum Flags : uint8_t { kKeyframe = 1, kLayout = 2, kQualities = 4, kEscapes = 8, kSpan = 16 };
 enum class EscapeKind : uint8_t { raw = 1, rescale = 2, xor_start = 3 };
 
-constexpr int kRiceEscapeOnes = 24;
+constexpr int kRiceEscapeOnes = 6;
 constexpr uint64_t kCostCap = uint64_t{1} << 40;
 
 uint64_t bits_of(double v) {
@@ -51,7 +51,9 @@ int rice_param(const SeriesCodecState &s) {
 }
 
 void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
-    s.rice_sum += std::min(u, kCostCap);
+    // Outliers (load steps) count at most 4x the running mean, so that one step does not
+    // inflate the Rice parameter of the values after it.
+    s.rice_sum += std::min(u, std::max<uint64_t>(16, 4 * s.rice_sum / s.rice_n));
     if (++s.rice_n >= 16) {
         s.rice_sum = (s.rice_sum + 1) >> 1;
         s.rice_n >>= 1;
@@ -172,11 +174,12 @@ void start_chain(ChainState &chain) {
 
 void RecordEncoder::encode(ChainState &chain, int64_t window_start_ns, int64_t ts_ns,
                            const uint32_t *ids, const double *values, const uint8_t *qualities,
-                           size_t n, std::string &out) {
+                           size_t n, std::string &out, int64_t chain_span_s) {
     uint8_t flags = 0;
     if (!chain.started) {
         start_chain(chain);
         flags |= kKeyframe;
+        if (chain_span_s > 0) flags |= kSpan;
     }
     bool layout_changed = (flags & kKeyframe) || chain.layout.size() != n ||
                           !std::equal(ids, ids + n, chain.layout.begin());
@@ -240,6 +243,7 @@ void RecordEncoder::encode(ChainState &chain, int64_t window_start_ns, int64_t t
     put_u8(out, flags);
     if (flags & kKeyframe) {
         put_svarint(out, ts_ns - window_start_ns);
+        if (flags & kSpan) put_varint(out, static_cast<uint64_t>(chain_span_s));
         chain.prev_delta_ns = 0;
     } else {
         int64_t delta = ts_ns - chain.prev_ts_ns;
@@ -280,6 +284,7 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
     if (flags & kKeyframe) {
         start_chain(chain);
         out.ts_ns = window_start_ns + in.svarint();
+        if (flags & kSpan) in.varint();
         chain.prev_delta_ns = 0;
     } else {
         if (!chain.started) throw CorruptData("record without keyframe");
@@ -369,6 +374,14 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
         }
         out.qualities[i] = s.quality;
     }
+}
+
+int64_t keyframe_span_s(std::string_view record) {
+    ByteReader in(record);
+    uint8_t flags = in.u8();
+    if (!(flags & kKeyframe)) return -1;
+    in.svarint();
+    return (flags & kSpan) ? static_cast<int64_t>(in.varint()) : 0;
 }
 
 } // namespace gs::store

@@ -3,8 +3,9 @@
 // a keyframe), so a record only decodes after its predecessors, in chain order.
 //
 // Record layout:
-//   u8 flags (keyframe | layout | qualities | escapes)
+//   u8 flags (keyframe | layout | qualities | escapes | span)
 //   svarint: keyframe ? ts - window_start : delta-of-delta of ts (ns)
+//   [span]      varint chain span in seconds (keyframes of chains longer than the raw window)
 //   [layout]    varint n, varint first id, svarint id deltas       (keyframe or when changed)
 //   [qualities] varint count, (varint index, u8 quality)*         (only changed ones)
 //   [escapes]   varint count, (varint index, u8 kind, payload)*   (see EscapeKind)
@@ -55,9 +56,12 @@ struct ChainState {
 
 class RecordEncoder {
 public:
-    // Appends the encoded record to `out`. Starts a keyframe if the chain is not started.
+    // Appends the encoded record to `out`. Starts a keyframe if the chain is not started;
+    // a keyframe records `chain_span_s` (the time the chain covers from window_start) when it
+    // is not 0.
     void encode(ChainState &chain, int64_t window_start_ns, int64_t ts_ns, const uint32_t *ids,
-                const double *values, const uint8_t *qualities, size_t n, std::string &out);
+                const double *values, const uint8_t *qualities, size_t n, std::string &out,
+                int64_t chain_span_s = 0);
 
 private:
     std::string escapes_;
@@ -76,5 +80,9 @@ struct DecodedRecord {
 // non-keyframe record arrives on an unstarted chain.
 void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view record,
                    DecodedRecord &out);
+
+// Keyframes: the span their chain covers from its window start (0 when the keyframe carries
+// none: the raw window). Other records: -1. Reads only the header.
+int64_t keyframe_span_s(std::string_view record);
 
 } // namespace gs::store

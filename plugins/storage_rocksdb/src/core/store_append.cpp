@@ -57,11 +57,25 @@ AppendResult Store::append(const Batch &b) {
     AppendResult result;
     result.seq = m.next_seq;
     int64_t ts_s = ns_to_s_floor(b.ts_utc_ns);
-    int64_t window = window_start(ts_s, m.window_s);
-    if (src.chain_window_s != window) {
-        src.chain.reset(); // a new window (or a late batch for an old one) starts a keyframe
-        src.chain_window_s = window;
+    if (src.chain_window_s == kNoBucket || ts_s < src.chain_window_s ||
+        ts_s >= src.chain_window_s + src.chain_span_s) {
+        // A new chain (or a late batch for an old window) starts with a keyframe. Late batches
+        // get a one-window chain; others a span that fits the source's polling interval.
+        bool late = src.chains_end_s != kNoBucket && ts_s < src.chains_end_s;
+        int64_t interval_s = src.last_ts_ns != 0 && b.ts_utc_ns > src.last_ts_ns
+                                 ? ns_to_s_floor(b.ts_utc_ns - src.last_ts_ns)
+                                 : 0;
+        int64_t span =
+            late ? m.window_s
+                 : chain_span(ts_s, interval_s, m.window_s,
+                              src.chains_end_s == kNoBucket ? INT64_MIN : src.chains_end_s);
+        src.chain.reset();
+        src.chain_window_s = window_start(ts_s, span);
+        src.chain_span_s = span;
+        if (!late) src.chains_end_s = src.chain_window_s + span;
     }
+    if (b.ts_utc_ns > src.last_ts_ns) src.last_ts_ns = b.ts_utc_ns;
+    int64_t window = src.chain_window_s;
     m.values.resize(n);
     m.qualities.resize(n);
     for (size_t i = 0; i < n; ++i) {
@@ -70,7 +84,8 @@ AppendResult Store::append(const Batch &b) {
     }
     m.record.clear();
     m.encoder.encode(src.chain, window * kNsPerS, b.ts_utc_ns, ids.data(), m.values.data(),
-                     m.qualities.data(), n, m.record);
+                     m.qualities.data(), n, m.record,
+                     src.chain_span_s == m.window_s ? 0 : src.chain_span_s);
     wb.Put(m.cf(Cf::raw), keys::raw(window, src_id, result.seq), m.record);
     std::string journal_value;
     encode_journal_samples(window, src_id, journal_value);

@@ -23,7 +23,10 @@ struct SourceState {
     // Layout of the last batch, to map values to series ids without hashing each name.
     std::vector<std::pair<uint32_t, std::string>> layout_keys;
     std::vector<SeriesId> layout_ids;
-    int64_t chain_window_s = kNoBucket; // raw window of `chain`
+    int64_t chain_window_s = kNoBucket; // start of `chain` (its raw key window)
+    int64_t chain_span_s = 0;           // time `chain` covers from chain_window_s
+    int64_t chains_end_s = kNoBucket;   // largest end of the chains started by this process
+    int64_t last_ts_ns = 0;             // newest batch (polling interval estimate)
     ChainState chain;
 };
 
@@ -76,5 +79,36 @@ struct Store::Impl {
 
 std::string series_key(const std::string &source, uint32_t circuit, const std::string &data);
 int64_t window_start(int64_t ts_s, int64_t window_s);
+
+// Chains of sparse sources cover several raw windows (so that a chain holds about
+// kPollsPerChain polls: fewer keyframes), at most a day; their key window is the chain start,
+// aligned to the span. Readers start kMaxChainSpanS before a range.
+constexpr int64_t kPollsPerChain = 256;
+constexpr int64_t kMaxChainSpanS = 86400;
+// The span of a new chain for a batch at ts_s given the source's polling interval (0 =
+// unknown): the largest multiple of window_s dividing a day, not above kPollsPerChain polls,
+// whose aligned start is not before `not_before_s` (the end of the previous chain).
+int64_t chain_span(int64_t ts_s, int64_t interval_s, int64_t window_s, int64_t not_before_s);
+
+// Period and hour levels whose buckets divide the raw window can be left unstored: a
+// checkpoint does not write them when they condense fewer than kMinValuesPerStoredBucket
+// values per bucket (sparse polling), readers derive them from the raw records, and
+// maintain() stores them before it drops those raw records. Returns the bucket width, or 0.
+constexpr uint64_t kMinValuesPerStoredBucket = 32;
+int64_t derivable_width_s(RollupLevel level, int32_t period_s, int64_t window_s);
+
+struct SeriesLookup {
+    uint32_t source = 0;
+    int32_t period_s = 600;
+    SeriesInfo info;
+    std::vector<RollupStats> unsaved; // pending + open buckets of the requested level
+};
+// Caller holds `mu`.
+SeriesLookup lookup(const Store::Impl &m, SeriesId id,
+                    std::optional<RollupLevel> level = std::nullopt);
+// Stored, unsaved and derived buckets (see store_query.cpp). No lock needed.
+std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, RollupLevel level,
+                                           const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
+                                           std::vector<RollupStats> *derived = nullptr);
 
 } // namespace gs::store

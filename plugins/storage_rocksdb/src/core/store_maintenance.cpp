@@ -29,18 +29,74 @@ uint64_t approximate_size(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *cf,
     return size;
 }
 
-// Highest sequence number stored in a raw window (one SeekForPrev per source).
-uint64_t window_max_seq(rocksdb::Iterator *it, int64_t window) {
+// Highest sequence number stored in a raw window and the end of its longest chain (one
+// Seek and one SeekForPrev per source; keyframes tell the span of chains longer than a window).
+struct WindowInfo {
     uint64_t max_seq = 0;
+    int64_t end_s = 0;
+};
+WindowInfo window_info(rocksdb::Iterator *it, int64_t window, int64_t window_s) {
+    WindowInfo out;
+    out.end_s = window + window_s;
     for (it->Seek(keys::raw(window, 0, 0)); it->Valid();) {
         keys::RawKey k = keys::parse_raw({it->key().data(), it->key().size()});
         if (k.window_start_s != window) break;
+        int64_t span = keyframe_span_s({it->value().data(), it->value().size()});
+        if (span > 0) out.end_s = std::max(out.end_s, window + span);
         it->SeekForPrev(keys::raw(window, k.source, UINT64_MAX));
-        max_seq = std::max(max_seq, keys::parse_raw({it->key().data(), it->key().size()}).seq);
+        out.max_seq =
+            std::max(out.max_seq, keys::parse_raw({it->key().data(), it->key().size()}).seq);
         if (k.source == UINT32_MAX) break;
         it->Seek(keys::raw(window, k.source + 1, 0));
     }
-    return max_seq;
+    return out;
+}
+
+// Before raw records of [from_s, to_s) go, the period/hour buckets that readers derived from
+// them (sparse series) are stored, for the levels kept longer than raw data.
+void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t now_s,
+                           const int64_t (&level_retention)[kRollupLevels]) {
+    rocksdb::WriteBatch wb;
+    std::string value;
+    for (SeriesId id = 1; id < m.series.size(); ++id) {
+        const SeriesInfo &info = m.series[id].info;
+        if (info.count == 0 || info.first_ts_utc_ns >= to_s * kNsPerS ||
+            info.last_ts_utc_ns < from_s * kNsPerS)
+            continue;
+        for (RollupLevel lv : {RollupLevel::period, RollupLevel::hour}) {
+            int64_t retention = level_retention[static_cast<int>(lv)];
+            if (retention > 0 && retention <= m.options.raw_retention_s) continue;
+            if (derivable_width_s(lv, info.history_period_s, m.window_s) == 0) continue;
+            SeriesLookup s = lookup(m, id, lv);
+            std::vector<RollupStats> derived;
+            read_rollup_stats(m, id, lv, s, from_s * kNsPerS, to_s * kNsPerS, &derived);
+            std::sort(
+                derived.begin(), derived.end(),
+                [](const RollupStats &a, const RollupStats &b) { return a.start_s < b.start_s; });
+            if (retention > 0) { // not what retention drops anyway
+                int64_t cut = keys::partition_of(lv, now_s - retention);
+                derived.erase(std::remove_if(derived.begin(), derived.end(),
+                                             [&](const RollupStats &b) {
+                                                 return keys::partition_of(lv, b.start_s) < cut;
+                                             }),
+                              derived.end());
+            }
+            for (size_t begin = 0, end; begin < derived.size(); begin = end) {
+                int64_t partition = keys::partition_of(lv, derived[begin].start_s);
+                for (end = begin + 1; end < derived.size() &&
+                                      keys::partition_of(lv, derived[end].start_s) == partition;
+                     ++end) {
+                }
+                value.clear();
+                encode_rollup_chunk(derived.data() + begin, end - begin,
+                                    keys::nominal_width_s(lv, info.history_period_s), value);
+                wb.Put(m.cf(Cf::rollup),
+                       keys::rollup(lv, id, derived[begin].start_s, keys::chunk_suffix(m.next_seq)),
+                       value);
+            }
+        }
+    }
+    if (wb.Count()) m.write(wb);
 }
 
 } // namespace
@@ -85,16 +141,19 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
         it->SeekToFirst();
         if (!it->Valid()) break;
         int64_t window = keys::parse_raw({it->key().data(), it->key().size()}).window_start_s;
-        bool expired = m.options.raw_retention_s > 0 &&
-                       window + m.window_s <= now_s - m.options.raw_retention_s;
         bool over_budget = size > m.options.journal_budget_bytes;
+        if (m.options.raw_retention_s <= 0 && !over_budget) break;
+        WindowInfo info = window_info(it.get(), window, m.window_s);
+        bool expired =
+            m.options.raw_retention_s > 0 && info.end_s <= now_s - m.options.raw_retention_s;
         if (!expired && !over_budget) break;
-        uint64_t max_seq = window_max_seq(it.get(), window);
+        uint64_t max_seq = info.max_seq;
         uint64_t slowest = UINT64_MAX;
         for (auto &[name, pos] : m.cursors)
             slowest = std::min(slowest, pos);
         bool needed = slowest < max_seq;
         if (needed && !over_budget) break;
+        store_derived_rollups(m, window, info.end_s, now_s, level_retention);
         std::string begin = keys::raw_window(window), end = keys::raw_window(window + 1);
         uint64_t window_size = approximate_size(db, m.cf(Cf::raw), begin, end);
         drop_range(db, m.cf(Cf::raw), begin, end);

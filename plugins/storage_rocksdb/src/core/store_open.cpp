@@ -19,6 +19,18 @@ int64_t window_start(int64_t ts_s, int64_t window_s) {
     return floor_div(ts_s, window_s) * window_s;
 }
 
+int64_t chain_span(int64_t ts_s, int64_t interval_s, int64_t window_s, int64_t not_before_s) {
+    int64_t best = window_s;
+    if (interval_s <= 0) return best;
+    int64_t wanted = std::min(kMaxChainSpanS, interval_s * kPollsPerChain);
+    for (int64_t span = window_s; span <= kMaxChainSpanS; span += window_s) {
+        if (kMaxChainSpanS % span != 0) continue;
+        if (span > wanted && span != window_s) break;
+        if (window_start(ts_s, span) >= not_before_s) best = span;
+    }
+    return best;
+}
+
 Store::Impl::Impl(const Options &o, std::unique_ptr<Db> d, bool ro)
     : options(o), db(std::move(d)), calendar(o.time_zone), read_only(ro) {
     series.resize(1);
@@ -142,6 +154,16 @@ void Store::Impl::put_checkpoint(rocksdb::WriteBatch &wb, uint64_t seq) {
         for (int level = 0; level < kRollupLevels; ++level) {
             auto lv = static_cast<RollupLevel>(level);
             std::vector<RollupStats> &pending = rt.pending[level];
+            if (!pending.empty() &&
+                derivable_width_s(lv, rt.info.history_period_s, window_s) != 0) {
+                uint64_t values = 0;
+                for (const RollupStats &b : pending)
+                    values += b.count + b.bad_count;
+                if (values < kMinValuesPerStoredBucket * pending.size()) {
+                    pending.clear(); // sparse: readers derive these buckets from raw records
+                    continue;
+                }
+            }
             // One chunk per rollup partition, so that retention can drop partitions whole.
             for (size_t begin = 0, end; begin < pending.size(); begin = end) {
                 int64_t partition = keys::partition_of(lv, pending[begin].start_s);

@@ -13,13 +13,16 @@ int64_t ceil_s(int64_t ns) {
     return -floor_div(-ns, kNsPerS);
 }
 
-// Decodes the chains of one source over [from, to) and hands every record to `fn`.
+// Decodes the chains of one source over [from, to) and hands every record to `fn`. A chain
+// may start up to kMaxChainSpanS before `from`; chains that end before it are skipped without
+// decoding (their keyframe tells their span).
 template <typename Fn>
 void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t window_s,
                  uint32_t source, int64_t from_ns, int64_t to_ns, Fn &&fn) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
     int64_t to_s = ceil_s(to_ns);
-    int64_t w = window_start(ns_to_s_floor(from_ns), window_s);
+    int64_t from_s = ns_to_s_floor(from_ns);
+    int64_t w = window_start(from_s - kMaxChainSpanS + window_s, window_s);
     ChainState chain;
     DecodedRecord rec;
     while (w < to_s) {
@@ -33,10 +36,15 @@ void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t wind
         }
         if (k.source == source) {
             chain.reset();
+            bool skipping = false;
             for (; it->Valid(); it->Next()) {
                 k = keys::parse_raw({it->key().data(), it->key().size()});
                 if (k.window_start_s != w || k.source != source) break;
-                decode_record(chain, w * kNsPerS, {it->value().data(), it->value().size()}, rec);
+                std::string_view value(it->value().data(), it->value().size());
+                int64_t span = keyframe_span_s(value);
+                if (span >= 0) skipping = w + (span ? span : window_s) <= from_s;
+                if (skipping) continue;
+                decode_record(chain, w * kNsPerS, value, rec);
                 if (rec.ts_ns >= from_ns && rec.ts_ns < to_ns) fn(rec);
             }
         }
@@ -45,19 +53,20 @@ void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t wind
     check(it->status(), "reading raw data");
 }
 
-struct SeriesLookup {
-    uint32_t source = 0;
-    int32_t period_s = 600;
-    std::vector<RollupStats> unsaved; // pending + open buckets of the requested level
-};
+} // namespace
 
-SeriesLookup lookup(const Store::Impl &m, SeriesId id,
-                    std::optional<RollupLevel> level = std::nullopt) {
+int64_t derivable_width_s(RollupLevel level, int32_t period_s, int64_t window_s) {
+    int64_t width = level == RollupLevel::period ? period_s : level == RollupLevel::hour ? 3600 : 0;
+    return width > 0 && window_s % width == 0 ? width : 0;
+}
+
+SeriesLookup lookup(const Store::Impl &m, SeriesId id, std::optional<RollupLevel> level) {
     const SeriesRuntime &rt = m.runtime(id);
     SeriesLookup out;
     auto it = m.source_ids.find(rt.info.source);
     out.source = it == m.source_ids.end() ? 0 : it->second;
     out.period_s = rt.info.history_period_s;
+    out.info = rt.info;
     if (level) {
         int l = static_cast<int>(*level);
         out.unsaved = rt.pending[l];
@@ -66,38 +75,165 @@ SeriesLookup lookup(const Store::Impl &m, SeriesId id,
     return out;
 }
 
+namespace {
+
+// Buckets of `width` over [from_s, to_s) computed from the raw records, exactly as ingest
+// computes them (in time order). Counters: readings up to a chain span before from_s (or
+// `counter`, the last reading known before the gap) give the first delta.
+void derive_from_raw(const Store::Impl &m, const SeriesLookup &s, int64_t width, int64_t from_s,
+                     int64_t to_s, CounterState counter, std::vector<RollupStats> &out) {
+    if (s.source == 0) return;
+    bool is_counter = s.info.kind == SeriesKind::counter;
+    CounterLimits limits{s.info.counter_max, s.info.counter_step, m.options.rollover_fraction};
+    int64_t scan_from_s = is_counter ? from_s - kMaxChainSpanS : from_s;
+    size_t first_new = out.size();
+    size_t index = SIZE_MAX;
+    bool located = false;
+    scan_source(m.db->db.get(), m.cf(Cf::raw), m.window_s, s.source, scan_from_s * kNsPerS,
+                to_s * kNsPerS, [&](const DecodedRecord &rec) {
+                    if (rec.layout_changed || !located) {
+                        auto it = std::find(rec.ids->begin(), rec.ids->end(), s.info.id);
+                        index = it == rec.ids->end() ? SIZE_MAX : it - rec.ids->begin();
+                        located = true;
+                    }
+                    if (index == SIZE_MAX) return;
+                    double v = rec.values[index];
+                    bool good = rec.qualities[index] == quality::good && std::isfinite(v);
+                    double delta = 0;
+                    if (good && is_counter)
+                        delta = counter_reading(counter, limits, v, rec.ts_ns).delta;
+                    int64_t ts_s = ns_to_s_floor(rec.ts_ns);
+                    if (ts_s < from_s) return;
+                    int64_t start = floor_div(ts_s, width) * width;
+                    if (out.size() == first_new || out.back().start_s != start) {
+                        auto pos =
+                            std::find_if(out.begin() + first_new, out.end(),
+                                         [&](const RollupStats &r) { return r.start_s == start; });
+                        if (pos == out.end()) {
+                            out.emplace_back();
+                            out.back().start_s = start;
+                        } else {
+                            std::rotate(pos, pos + 1, out.end()); // rare: chains out of order
+                        }
+                    }
+                    RollupStats &b = out.back();
+                    if (good)
+                        b.add_good(v, rec.ts_ns);
+                    else
+                        b.add_bad();
+                    b.delta += delta;
+                });
+}
+
+bool is_fragment_key(rocksdb::Slice key) {
+    return key.size() >= 8 && (static_cast<uint8_t>(key[key.size() - 1]) & 1) != 0;
+}
+
+} // namespace
+
 // Buckets of one series and level whose start lies in [bucket containing from, to): stored
 // chunks, plus buckets not saved yet; buckets sharing a start (late values) are merged.
+// Period and hour buckets that are not stored (levels of sparse series, see put_checkpoint)
+// are derived from the raw records, and also appended to *derived when given.
 std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, RollupLevel level,
-                                           const SeriesLookup &s, int64_t from_ns, int64_t to_ns) {
-    std::vector<RollupStats> all;
+                                           const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
+                                           std::vector<RollupStats> *derived) {
+    std::vector<RollupStats> all, fragments;
     int64_t first = bucket_span(m.calendar, level, s.period_s, ns_to_s_floor(from_ns)).start_s;
     int64_t to_s = ceil_s(to_ns);
     if (first >= to_s) return all;
+    // One allocation for the usual case (contiguous buckets of the nominal width).
+    int64_t nominal = std::max<int64_t>(1, keys::nominal_width_s(level, s.period_s));
+    all.reserve(static_cast<size_t>(std::min<int64_t>((to_s - first) / nominal + 2, 1 << 20)) +
+                s.unsaved.size());
     std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
     int64_t last_partition = keys::partition_of(level, to_s - 1);
     for (int64_t p = keys::partition_of(level, first); p <= last_partition; ++p) {
         std::string prefix = keys::rollup_prefix(level, p, id);
         for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
             if (keys::parse_rollup_start({it->key().data(), it->key().size()}) >= to_s) break;
-            decode_rollup_chunk({it->value().data(), it->value().size()}, all);
+            decode_rollup_chunk({it->value().data(), it->value().size()},
+                                is_fragment_key(it->key()) ? fragments : all);
         }
     }
     check(it->status(), "reading rollups");
     all.insert(all.end(), s.unsaved.begin(), s.unsaved.end());
-    std::stable_sort(all.begin(), all.end(), [](const RollupStats &a, const RollupStats &b) {
+    auto by_start = [](const RollupStats &a, const RollupStats &b) {
         return a.start_s < b.start_s;
-    });
-    std::vector<RollupStats> out;
-    for (const RollupStats &r : all) {
-        if (r.start_s < first || r.start_s >= to_s) continue;
-        if (!out.empty() && out.back().start_s == r.start_s)
-            out.back().merge(r);
-        else
-            out.push_back(r);
+    };
+    auto sort_by_start = [&](std::vector<RollupStats> &v) { // usually sorted already
+        if (!std::is_sorted(v.begin(), v.end(), by_start))
+            std::stable_sort(v.begin(), v.end(), by_start);
+    };
+    sort_by_start(all);
+
+    if (int64_t width = derivable_width_s(level, s.period_s, m.window_s); width && s.info.count) {
+        // Gaps between stored buckets, inside the series' life, come from raw records; late
+        // fragments only count where buckets are stored (raw records already hold them).
+        int64_t life_from = floor_div(ns_to_s_floor(s.info.first_ts_utc_ns), width) * width;
+        int64_t life_to = ns_to_s_floor(s.info.last_ts_utc_ns) + 1;
+        int64_t gap = std::max(first, life_from), end = std::min(to_s, life_to);
+        size_t covered = all.size();
+        std::vector<RollupStats> found;
+        CounterState counter;
+        if (s.info.kind == SeriesKind::counter) {
+            // The last stored reading before the range (its raw record may be gone already).
+            std::vector<RollupStats> before;
+            int64_t p0 = keys::partition_of(level, first);
+            for (int64_t p = p0 - 1; p >= p0 - 2 && before.empty(); --p) {
+                std::string prefix = keys::rollup_prefix(level, p, id);
+                for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+                    if (!is_fragment_key(it->key()))
+                        decode_rollup_chunk({it->value().data(), it->value().size()}, before);
+            }
+            for (const RollupStats &b : before)
+                if (b.count && (!counter.has_last || b.last_ts_ns >= counter.last_ts_ns))
+                    counter = {true, b.last, b.last_ts_ns};
+        }
+        for (size_t i = 0; i <= covered && gap < end; ++i) {
+            int64_t next = i < covered ? all[i].start_s : end;
+            if (next < gap) {
+                if (all[i].count) counter = {true, all[i].last, all[i].last_ts_ns};
+                continue;
+            }
+            if (next > gap) derive_from_raw(m, s, width, gap, std::min(next, end), counter, found);
+            if (i < covered) {
+                gap = all[i].start_s + width;
+                if (all[i].count) counter = {true, all[i].last, all[i].last_ts_ns};
+            }
+        }
+        if (derived) derived->insert(derived->end(), found.begin(), found.end());
+        if (!fragments.empty()) {
+            std::vector<int64_t> starts;
+            starts.reserve(all.size());
+            for (const RollupStats &r : all)
+                starts.push_back(r.start_s);
+            for (const RollupStats &f : fragments)
+                if (std::binary_search(starts.begin(), starts.end(), f.start_s)) all.push_back(f);
+        }
+        if (!found.empty() || !fragments.empty()) {
+            all.insert(all.end(), found.begin(), found.end());
+            sort_by_start(all);
+        }
+    } else if (!fragments.empty()) {
+        all.insert(all.end(), fragments.begin(), fragments.end());
+        sort_by_start(all);
     }
-    return out;
+    // Keep [first, to_s), merging buckets that share a start, in place.
+    size_t n = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const RollupStats &r = all[i];
+        if (r.start_s < first || r.start_s >= to_s) continue;
+        if (n > 0 && all[n - 1].start_s == r.start_s)
+            all[n - 1].merge(r);
+        else if (n++ != i)
+            all[n - 1] = r;
+    }
+    all.resize(n);
+    return all;
 }
+
+namespace {
 
 Span step_span(const Calendar &calendar, ConsumptionStep step, int64_t ts_s) {
     switch (step) {
@@ -185,11 +321,21 @@ std::vector<Point> Store::downsample(SeriesId id, int64_t from_ns, int64_t to_ns
     size_t pixels = std::max<size_t>(1, max_points / 2);
     int64_t width_ns =
         (to_ns - from_ns + static_cast<int64_t>(pixels) - 1) / static_cast<int64_t>(pixels);
-    int32_t period_s;
+    SeriesInfo info;
     {
         std::lock_guard lock(impl_->mu);
-        period_s = impl_->runtime(id).info.history_period_s;
+        info = impl_->runtime(id).info;
     }
+    int32_t period_s = info.history_period_s;
+    // Sparse series: period/hour buckets are derived from raw records (as costly as raw).
+    auto derived = [&](RollupLevel level, int64_t width_s) {
+        if (derivable_width_s(level, period_s, impl_->window_s) == 0) return false;
+        double life_s = std::max<double>(
+            static_cast<double>(width_s),
+            static_cast<double>(info.last_ts_utc_ns - info.first_ts_utc_ns) / kNsPerS);
+        return static_cast<double>(info.count) * static_cast<double>(width_s) / life_s <
+               static_cast<double>(kMinValuesPerStoredBucket);
+    };
     struct Pixel {
         bool used = false;
         Point min, max;
@@ -210,13 +356,24 @@ std::vector<Point> Store::downsample(SeriesId id, int64_t from_ns, int64_t to_ns
                                                       {RollupLevel::day, 86400},
                                                       {RollupLevel::hour, 3600},
                                                       {RollupLevel::period, period_s}};
+    // When that level is derived from raw records, the next coarser stored level serves the
+    // query if its buckets are at most 4 pixels wide (fewer points, same peaks).
     bool from_rollups = false;
-    for (auto [level, nominal_s] : levels) {
+    for (size_t l = 0; l < std::size(levels); ++l) {
+        auto [level, nominal_s] = levels[l];
         if (nominal_s * kNsPerS > width_ns) continue;
-        for (const RollupBucket &b : rollups(id, level, from_ns, to_ns))
+        if (l > 0 && derived(level, nominal_s) && levels[l - 1].second * kNsPerS <= 4 * width_ns &&
+            !derived(levels[l - 1].first, levels[l - 1].second))
+            level = levels[l - 1].first;
+        SeriesLookup s;
+        {
+            std::lock_guard lock(impl_->mu);
+            s = lookup(*impl_, id, level);
+        }
+        for (const RollupStats &b : read_rollup_stats(*impl_, id, level, s, from_ns, to_ns))
             if (b.count)
-                px[pixel_of(b.start_utc_ns)].add({b.min_ts_utc_ns, b.min, quality::good},
-                                                 {b.max_ts_utc_ns, b.max, quality::good});
+                px[pixel_of(b.start_s * kNsPerS)].add({b.min_ts_ns, b.min, quality::good},
+                                                      {b.max_ts_ns, b.max, quality::good});
         from_rollups = true;
         break;
     }

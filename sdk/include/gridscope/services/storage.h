@@ -34,8 +34,10 @@ typedef struct gs_series_info {
     int64_t to_utc_ns;
 } gs_series_info;
 
-/* One point of a series. For a downsampled or rolled-up range, value is the bucket's average
- * (or its last value for counters) and min/max its extremes; for raw points min = max = value. */
+/* One point of a series. `range` returns samples, raw or downsampled, so min = max = value:
+ * a downsampled range gives each pixel's lowest and highest sample (for long ranges taken
+ * from the rollup buckets' min and max, whose times are rounded down to about 1/128 of the
+ * bucket). */
 typedef struct gs_series_point {
     uint32_t struct_size;
     uint32_t quality; /* gs_quality */
@@ -94,7 +96,8 @@ typedef struct gs_storage_query_v1 {
     /* The newest point of a series (any quality). */
     gs_status (*latest)(void *context, uint64_t series, gs_series_point_fn on_point, void *payload);
     /* Points of a series in [from, to): raw when max_points is 0, else at most max_points,
-     * keeping each bucket's min and max (served from rollups for long ranges). */
+     * keeping each pixel's min and max sample (served from rollups for long ranges; possibly
+     * fewer points when a coarser stored rollup level serves a sparse series). */
     gs_status (*range)(void *context, uint64_t series, int64_t from_utc_ns, int64_t to_utc_ns,
                        uint32_t max_points, gs_series_point_fn on_point, void *payload);
     /* Consumption (sum of counter deltas, resets and rollovers handled) of the given counter
