@@ -18,6 +18,7 @@
 #include <regex>
 #include <thread>
 
+using gs::test::free_port;
 using gs::test::Process;
 using gs::test::run;
 using namespace std::chrono_literals;
@@ -25,18 +26,6 @@ using namespace std::chrono_literals;
 namespace {
 const std::string kBin = GS_BINARY;
 const std::string kSim = GS_SIM_BINARY;
-
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 // A logged-in browser session, played with curl and a cookie jar.
 struct Client {

@@ -16,6 +16,7 @@
 #include <regex>
 #include <thread>
 
+using gs::test::free_port;
 using gs::test::Process;
 using gs::test::run;
 using namespace std::chrono_literals;
@@ -24,18 +25,6 @@ namespace {
 const std::string kBin = GS_BINARY;
 const std::string kSim = GS_SIM_BINARY;
 const std::string kTestProfiles = std::string(GS_SOURCE_DIR) + "/tests/integration/profiles";
-
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 // The value of NAME in `gridscope read --format json` output (NaN if absent).
 double value_of(const std::string &json, const std::string &name) {

@@ -1,5 +1,5 @@
 // Runs a child process for integration tests: its stdout and stderr are read line by line with
-// bounded waits, so a test waits on a readiness line, never on sleep().
+// bounded waits, so a test waits on a readiness line, never on sleep(). And a free port for it.
 #pragma once
 
 #include <chrono>
@@ -48,5 +48,8 @@ struct RunResult {
 RunResult run(const std::vector<std::string> &argv,
               const std::optional<std::string> &input = std::nullopt,
               std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick), for a test server.
+int free_port();
 
 } // namespace gs::test

@@ -62,19 +62,9 @@ TEST_CASE("a transfer is each change of the known switch position, not the first
     CHECK_FALSE(u.update(3)); // the first known position
 }
 
-namespace {
+using gs::test::free_port;
 
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
+namespace {
 
 gs::ptree to_ptree(const YAML::Node &node) {
     gs::ptree out;

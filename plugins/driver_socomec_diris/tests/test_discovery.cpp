@@ -28,19 +28,9 @@
 using namespace gs::socomec;
 using namespace std::chrono_literals;
 
-namespace {
+using gs::test::free_port;
 
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
+namespace {
 
 std::string write_site(const std::string &name, const std::string &body) {
     auto dir = std::filesystem::path(GS_TEST_TMP) / name;

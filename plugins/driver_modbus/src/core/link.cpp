@@ -382,11 +382,18 @@ bool Link::running() const {
     return impl_->running && !impl_->stopping;
 }
 
+namespace {
+// The device `id` of a link's fixed list, or end().
+std::vector<DeviceRuntime>::iterator find_device(std::vector<DeviceRuntime> &devices,
+                                                 const std::string &id) {
+    return std::find_if(devices.begin(), devices.end(),
+                        [&](const DeviceRuntime &device) { return device.config.id == id; });
+}
+} // namespace
+
 std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_t point_index,
                                              const Value &value) {
-    const auto found =
-        std::find_if(impl_->devices.begin(), impl_->devices.end(),
-                     [&](const DeviceRuntime &device) { return device.config.id == device_id; });
+    const auto found = find_device(impl_->devices, device_id);
     if (found == impl_->devices.end())
         return ready(Quality::invalid(), "unknown device '" + device_id + "'");
     const auto &points = found->planner.points();
@@ -398,9 +405,7 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_
 
 std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const PointSpec &point,
                                              const Value &value) {
-    const auto found =
-        std::find_if(impl_->devices.begin(), impl_->devices.end(),
-                     [&](const DeviceRuntime &device) { return device.config.id == device_id; });
+    const auto found = find_device(impl_->devices, device_id);
     if (found == impl_->devices.end())
         return ready(Quality::invalid(), "unknown device '" + device_id + "'");
     if (!is_writable(point.function))
