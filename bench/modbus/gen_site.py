@@ -19,6 +19,8 @@ def main():
     ap.add_argument("--period-ms", type=int, default=1000)
     ap.add_argument("--timeout-ms", type=int, default=500)
     ap.add_argument("--stats-file", help="driver_modbus stats_file option (if the driver has it)")
+    ap.add_argument("--phase-spacing-ms", type=int,
+                    help="driver_modbus phase_spacing_ms option (default: the driver's)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     ports = [int(p) for p in a.ports.split(",")]
@@ -47,8 +49,13 @@ def main():
             "    circuits:",
             "      - {index: 1, name: m%04d}" % i,
         ]
+    options = []
     if a.stats_file:
-        lines += ["", "plugins:", "  driver_modbus:", "    stats_file: %s" % a.stats_file]
+        options.append("    stats_file: %s" % a.stats_file)
+    if a.phase_spacing_ms is not None:
+        options.append("    phase_spacing_ms: %d" % a.phase_spacing_ms)
+    if options:
+        lines += ["", "plugins:", "  driver_modbus:"] + options
     with open(a.out, "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -5,7 +5,7 @@
 #
 #   bench/modbus/run.sh [--build DIR] [--plugin-dir DIR] [--sizes "200 1000"] [--warmup S]
 #                       [--window S] [--py-warmup S] [--py-window S] [--per-gateway N]
-#                       [--work DIR] [--out FILE] [--no-pymodbus]
+#                       [--work DIR] [--out FILE] [--no-pymodbus] [--phase-spacing-ms MS]
 #
 # Defaults: build /tmp/mbench/build (bin/gridscope, bin/gridscope-sim, lib/gridscope), sizes
 # 200 and 1000, 100 units per simulated gateway, gridscope 10 s warm-up + 40 s window,
@@ -28,6 +28,7 @@ PROFILE=bench/meter60
 PERIOD_MS=1000
 PY=/usr/bin/python3
 PYMODBUS=1
+SPACING_ARGS=()
 
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
     --work) WORK=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --no-pymodbus) PYMODBUS=0; shift ;;
+    --phase-spacing-ms) SPACING_ARGS=(--phase-spacing-ms "$2"); shift 2 ;;
     *) usage ;;
     esac
 done
@@ -112,7 +114,7 @@ for N in $SIZES; do
         SYNC_ARGS=(--sync "$d/stats.json" --json "stats=$d/stats.json")
     fi
     "$PY" "$HERE/gen_site.py" --devices "$N" --ports "$PORTS" --profile "$PROFILE" \
-        --period-ms "$PERIOD_MS" "${STATS_ARGS[@]}" --out "$d/site.yaml"
+        --period-ms "$PERIOD_MS" "${STATS_ARGS[@]}" "${SPACING_ARGS[@]}" --out "$d/site.yaml"
     "$GRIDSCOPE" plan --profile "$PROFILE" --profiles "$PROFILES" --plugin-dir "$PLUGIN_DIR" \
         > "$d/plan.txt"
 

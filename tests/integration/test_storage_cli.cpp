@@ -1,7 +1,8 @@
 // Storage end to end through the CLI: `gridscope import` feeds a known dataset through the
 // storage plugin's ingest path; `gridscope query` gives series, points and consumption, with
 // day buckets in local time across both daylight-saving changes of Europe/Paris and a meter
-// reset; import refuses while the site runs; query works while it runs.
+// reset (stored as a counter.reset event, which import lists); import refuses while the site
+// runs; query works while it runs.
 #include "../support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -73,6 +74,16 @@ TEST_CASE("import, then consumption per local day across both DST changes and a 
     CHECK(imp.err.find("history.csv:144: unknown source 'nosuch'") != std::string::npos);
     CHECK(imp.err.find("history.csv:145: source 'm1' has no circuit '7'") != std::string::npos);
     CHECK(imp.err.find("history.csv:146: unknown data 'NotAData'") != std::string::npos);
+    // The reset went through the event bus into the store; import reads the stored counter
+    // events back and lists them.
+    CHECK(imp.out.find("event 2026-03-30T10:00:00.000Z counter.reset m1/1: IEaPInst: counter "
+                       "went from 1059000 to 500 (meter reset or replaced)\n") !=
+          std::string::npos);
+    size_t counter_events = 0;
+    for (size_t at = imp.out.find(" counter."); at != std::string::npos;
+         at = imp.out.find(" counter.", at + 1))
+        ++counter_events;
+    CHECK(counter_events == 1);
 
     auto spring = run({kBin, "query", "--config", f.site, "--data-dir", f.data, "--consumption",
                        "--circuit", "m1/1", "--bucket", "day", "--from", "2026-03-29", "--to",

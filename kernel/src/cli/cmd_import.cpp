@@ -2,10 +2,15 @@
 // Loads historical samples (CSV header `time,source,circuit,data,value`, times ISO 8601 with an
 // offset or Z) through the storage plugin's normal ingest path, rollups included. Rows naming
 // an unknown source, circuit or data are reported with their line numbers and skipped. Refuses
-// (clear message, nothing touched) while the site runs: the store has one writer.
+// (clear message, nothing touched) while the site runs: the store has one writer. Counter
+// resets and rollovers the store detects are published by the storage plugin and stored
+// through the event bus as in `gridscope run`; import then lists the stored ones
+// ("event TIME counter.reset SOURCE/K: MESSAGE").
 #include "cli/store_access.hpp"
 #include "cli/time_text.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -61,6 +66,7 @@ int cmd_import(int argc, char **argv) {
 
     std::string line;
     size_t line_no = 1, imported = 0, skipped = 0;
+    int64_t first_ts = INT64_MAX, last_ts = INT64_MIN;
     if (!std::getline(csv, line) ||
         split_csv(line) != std::vector<std::string>{"time", "source", "circuit", "data", "value"}) {
         std::cerr << "gridscope import: " << csv_path
@@ -127,6 +133,8 @@ int cmd_import(int argc, char **argv) {
             return 1;
         batch.source = cells[1];
         batch.ts_utc_ns = *ts;
+        first_ts = std::min(first_ts, *ts);
+        last_ts = std::max(last_ts, *ts);
         batch.values.push_back(
             {static_cast<uint32_t>(circuit), cells[3], value, GS_QUALITY_GOOD, 0});
         if (bar && line_no % 5000 == 0) {
@@ -139,9 +147,35 @@ int cmd_import(int argc, char **argv) {
     }
     if (!flush()) return 1;
     if (bar) std::cerr << "\r\033[K";
+    // Counter resets and rollovers found by the store went through the event bus into the
+    // store; stopping drains the bus. They are then read back and listed.
     store.runtime->stop();
     std::cout << "gridscope import: " << imported << " values imported, " << skipped
               << " rows skipped\n";
+    if (imported == 0) return 0;
+    StoreAccess check;
+    try {
+        open_store(check, args, file, false);
+    } catch (const std::exception &e) {
+        std::cerr << "gridscope import: cannot reopen the store to list its events: " << e.what()
+                  << "\n";
+        return 1;
+    }
+    for (const char *type : {"counter.reset", "counter.rollover"}) {
+        gs_event_query q{};
+        q.struct_size = sizeof q;
+        q.from_utc_ns = first_ts;
+        q.to_utc_ns = last_ts + 1;
+        q.type = type;
+        auto print = [](void *, const gs_event_record *r) -> gs_status {
+            std::cout << "event " << format_utc(r->event.ts_utc_ns) << " " << r->event.type << " "
+                      << (r->event.source ? r->event.source : "") << "/" << r->event.circuit << ": "
+                      << (r->event.message ? r->event.message : "") << "\n";
+            return GS_OK;
+        };
+        check.query->events(check.query->context, &q, print, nullptr);
+    }
+    check.runtime->stop();
     return 0;
 }
 

@@ -31,6 +31,10 @@ public:
                   "failed cycles before a device is declared lost and polled on a backoff"),
         gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
                   "pause between two requests on a link (RTU turnaround)"),
+        gs::field(GS_CONFIG_DURATION_MS, "phase_spacing_ms", "50",
+                  "devices of a link are spread over their period at phases at least this far "
+                  "apart; those sharing a phase are polled back to back (0: a phase per "
+                  "device)"),
         gs::field(GS_CONFIG_STRING, "stats_file", nullptr,
                   "if set, every second a JSON snapshot of each link's counters and cycle-start "
                   "jitter histogram replaces this file")};
@@ -40,6 +44,9 @@ public:
         connect_timeout_ms_ = cfg.get<uint32_t>("connect_timeout_ms", 2000);
         offline_after_ = cfg.get<unsigned>("offline_after_failures", 3);
         guard_us_ = cfg.get<long>("guard_interval_us", 0);
+        phase_spacing_ms_ = cfg.get<long>("phase_spacing_ms", 50);
+        if (phase_spacing_ms_ < 0)
+            throw gs::InvalidArgument("field 'phase_spacing_ms': must not be negative");
         stats_file_ = cfg.get<std::string>("stats_file", "");
         if (offline_after_ < 1)
             throw gs::InvalidArgument("field 'offline_after_failures': must be at least 1");
@@ -80,6 +87,7 @@ public:
             lc.connect_timeout_ms = connect_timeout_ms_;
             lc.offline_after_failures = offline_after_;
             lc.guard_interval = std::chrono::microseconds(guard_us_);
+            lc.phase_spacing = std::chrono::milliseconds(phase_spacing_ms_);
             lc.seed = std::hash<std::string>{}(key);
             std::vector<DeviceConfig> devices;
             for (const Added *a : members)
@@ -285,6 +293,7 @@ private:
     uint32_t connect_timeout_ms_;
     unsigned offline_after_;
     long guard_us_;
+    long phase_spacing_ms_;
     std::map<std::string, Added> sources_;
     std::vector<std::unique_ptr<Link>> links_;
     std::vector<std::string> link_keys_; // parallel to links_

@@ -1,4 +1,5 @@
-// RTU over TCP: Modbus RTU frames (unit, PDU, CRC) on a raw TCP socket. A scripted peer on
+// RTU over TCP: Modbus RTU frames (unit, PDU, CRC) on a raw TCP socket (and, at the end, the
+// same socket transport speaking Modbus TCP). A scripted peer on
 // 127.0.0.1 answers each request with chosen bytes, cut in chosen pieces, at chosen times, so
 // the framing of the connection is tested byte by byte: split frames, garbage, wrong unit,
 // wrong function, bad CRC, short answers, silence, late answers, closed connections.
@@ -40,7 +41,8 @@ using Script = std::function<std::vector<Piece>(const std::vector<uint8_t> &requ
 // not needed: `close_after` closes the connection after that many requests).
 class ScriptedPeer {
 public:
-    explicit ScriptedPeer(Script script) : script_(std::move(script)) {
+    explicit ScriptedPeer(Script script, bool mbap = false)
+        : script_(std::move(script)), mbap_(mbap) {
         listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in address{};
         address.sin_family = AF_INET;
@@ -74,6 +76,11 @@ private:
         return false;
     }
 
+    size_t frame_size(const std::vector<uint8_t> &buffer) const {
+        if (!mbap_) return rtu_request_size(buffer.data(), buffer.size());
+        return buffer.size() < 6 ? 0 : size_t{6} + (buffer[4] << 8 | buffer[5]);
+    }
+
     void serve() {
         while (wait_readable(listener_)) {
             const int fd = ::accept(listener_, nullptr, nullptr);
@@ -94,12 +101,12 @@ private:
             if (n <= 0) return;
             buffer.insert(buffer.end(), chunk, chunk + n);
             for (;;) {
-                const size_t size = rtu_request_size(buffer.data(), buffer.size());
+                const size_t size = frame_size(buffer);
                 if (size == 0 || size == kRtuSizeUnknown || buffer.size() < size) break;
                 std::vector<uint8_t> request(buffer.begin(), buffer.begin() + size);
                 buffer.erase(buffer.begin(), buffer.begin() + size);
                 // Two requests received before the first was answered would mean overlap.
-                const size_t size_next = rtu_request_size(buffer.data(), buffer.size());
+                const size_t size_next = frame_size(buffer);
                 if (size_next != 0 && size_next != kRtuSizeUnknown && buffer.size() >= size_next)
                     max_in_flight_ = 2;
                 ++requests_;
@@ -114,6 +121,7 @@ private:
     }
 
     Script script_;
+    bool mbap_ = false;
     int listener_ = -1;
     uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
@@ -342,4 +350,61 @@ TEST_CASE("RTU over TCP: one gateway is one link; a silent unit does not stop th
     CHECK(seen["u3"].front() == Quality::timeout());
     CHECK(peer.accepted() == 1);
     CHECK(peer.max_in_flight() == 1);
+}
+
+TEST_CASE("Modbus TCP on the socket transport: split answers, late answers skipped by "
+          "transaction id, malformed answers") {
+    std::string mode;
+    std::vector<uint8_t> previous; // the answer to the previous request, for "late"
+    ScriptedPeer peer(
+        [&](const std::vector<uint8_t> &request) {
+            const auto pdu = decode_request_pdu(request.data() + 7, request.size() - 7);
+            REQUIRE(pdu.has_value());
+            const uint16_t id = static_cast<uint16_t>(request[0] << 8 | request[1]);
+            auto answer =
+                wrap_tcp(id, request[6], encode_response_pdu(*pdu, registers_for(*pdu)).value());
+            std::vector<Piece> pieces;
+            if (mode == "silent") {
+                previous = answer;
+                return pieces;
+            }
+            if (mode == "late" && !previous.empty()) pieces.push_back({previous, 0ms});
+            if (mode == "split") {
+                pieces.push_back({{answer.begin(), answer.begin() + 3}, 0ms});
+                pieces.push_back({{answer.begin() + 3, answer.begin() + 8}, 10ms});
+                pieces.push_back({{answer.begin() + 8, answer.end()}, 10ms});
+            } else if (mode == "wrong unit") {
+                answer[6] ^= 1;
+                pieces.push_back({answer, 0ms});
+            } else if (mode == "garbage") {
+                pieces.push_back({{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0}, 0ms});
+            } else {
+                pieces.push_back({answer, 0ms});
+            }
+            return pieces;
+        },
+        true);
+    Connection connection(TcpEndpoint{"127.0.0.1", peer.port()});
+    REQUIRE(connection.connect(1000).ok());
+    mode = "split";
+    auto outcome = connection.read(4, holding(30, 3), 500);
+    REQUIRE_MESSAGE(outcome.quality.is_good(), outcome.detail);
+    CHECK(outcome.values == std::vector<uint16_t>{1030, 1031, 1032});
+    mode = "silent";
+    CHECK(connection.read(4, holding(40, 1), 100).quality == Quality::timeout());
+    mode = "late"; // the answer to the timed-out request arrives first, then this one's
+    outcome = connection.read(4, holding(50, 2), 500);
+    REQUIRE_MESSAGE(outcome.quality.is_good(), outcome.detail);
+    CHECK(outcome.values == std::vector<uint16_t>{1050, 1051});
+    mode = "wrong unit";
+    outcome = connection.read(4, holding(50, 2), 500);
+    CHECK(outcome.quality == Quality::invalid());
+    CHECK(outcome.detail.find("wrong unit") != std::string::npos);
+    mode = "garbage";
+    CHECK(connection.read(4, holding(50, 2), 500).quality == Quality::invalid());
+    mode = "good";
+    std::this_thread::sleep_for(20ms);
+    outcome = connection.read(4, holding(60, 1), 500);
+    REQUIRE_MESSAGE(outcome.quality.is_good(), outcome.detail);
+    CHECK(outcome.values == std::vector<uint16_t>{1060});
 }

@@ -1,13 +1,20 @@
 // store_bench: the RocksDB store against SQLite on the same synthetic meter data.
 //   store_bench [--days N] [--circuits N] [--circuit-interval-s S] [--trend-interval-s S]
 //               [--dir PATH] [--no-sqlite] [--keep] [--query-only] [--runs N]
+//               [--data sim|synthetic]
 // --keep leaves the data in --dir; --query-only reopens the store kept there (same --days)
 // and only times the queries, --runs times each (min and median printed).
 // Data: a "trend" meter (3 circuits x V/I/P/E, 10 of its series queried) polled every
 // trend-interval-s, and circuits/50 meters of 50 circuits (200 values per poll) polled every
 // circuit-interval-s, over `days` days. Prints a Markdown table.
+// --data sim (default): the values gridscope-sim serves, as a SOCOMEC Digiware profile
+// quantizes them (testing/sim_meter.hpp: daily load shape + gaussian noise; V/100, mA, W,
+// kWh); --data synthetic: the older generator (testing/synthetic_meter.hpp: smooth
+// voltages, random load jumps, 1-Wh counters).
+// Ingest figures count the store only: the time spent generating the data is left out.
 #include <core/calendar.hpp>
 #include <core/store.hpp>
+#include <sim_meter.hpp>
 #include <synthetic_meter.hpp>
 
 #include <sqlite3.h>
@@ -17,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -25,6 +33,7 @@
 #include <vector>
 
 using namespace gs::store;
+using gs::store::testing::SimMeter;
 using gs::store::testing::SyntheticMeter;
 namespace fs = std::filesystem;
 
@@ -43,6 +52,7 @@ struct Config {
     bool keep = false;       // leave the data in `dir`
     bool query_only = false; // reopen the RocksDB store kept in `dir`, time the queries only
     int runs = 5;
+    bool sim_data = true; // --data sim | synthetic
 };
 
 struct Figures {
@@ -106,10 +116,11 @@ double load_average() {
 }
 
 // Generates the polls in time order and hands each batch to `sink`.
-void generate(const Config &c, const std::function<void(const Batch &)> &sink,
-              const std::function<void(const SeriesSpec &)> &declare) {
-    SyntheticMeter trend("trend", 3, 99);
-    std::vector<SyntheticMeter> meters;
+template <typename Meter>
+void generate_with(const Config &c, const std::function<void(const Batch &)> &sink,
+                   const std::function<void(const SeriesSpec &)> &declare) {
+    Meter trend("trend", 3, 99);
+    std::vector<Meter> meters;
     for (uint32_t m = 0; m * 50 < c.circuits; ++m)
         meters.emplace_back("board" + std::to_string(m),
                             std::min<uint32_t>(50, c.circuits - m * 50), m + 1);
@@ -131,6 +142,33 @@ void generate(const Config &c, const std::function<void(const Batch &)> &sink,
             next_circuits += c.circuit_interval_s;
         }
     }
+}
+
+double thread_cpu_s() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// Generation time is not ingest time: `ingest_s` and `generator_cpu_s` (this thread's CPU
+// outside the sink) let the caller leave it out.
+void generate(const Config &c, const std::function<void(const Batch &)> &sink,
+              const std::function<void(const SeriesSpec &)> &declare, double &ingest_s,
+              double &generator_cpu_s) {
+    double in_sink_s = 0, in_sink_cpu_s = 0;
+    double cpu0 = thread_cpu_s();
+    auto timed = [&](const Batch &b) {
+        double t0 = now_s(), c0 = thread_cpu_s();
+        sink(b);
+        in_sink_cpu_s += thread_cpu_s() - c0;
+        in_sink_s += now_s() - t0;
+    };
+    if (c.sim_data)
+        generate_with<SimMeter>(c, timed, declare);
+    else
+        generate_with<SyntheticMeter>(c, timed, declare);
+    ingest_s = in_sink_s;
+    generator_cpu_s = thread_cpu_s() - cpu0 - in_sink_cpu_s;
 }
 
 // --- RocksDB store ---
@@ -177,17 +215,18 @@ Figures run_store(const Config &c, const fs::path &dir) {
     o.collect_statistics = true;
     auto store = Store::open(dir.string(), o);
     uint64_t io0 = io_write_bytes();
-    double cpu0 = cpu_seconds(), t0 = now_s();
+    double cpu0 = cpu_seconds(), generator_cpu_s = 0;
     generate(
         c,
         [&](const Batch &b) {
             store->append(b);
             f.values += b.values.size();
         },
-        [&](const SeriesSpec &s) { store->declare_series(s); });
+        [&](const SeriesSpec &s) { store->declare_series(s); }, f.ingest_s, generator_cpu_s);
+    double t0 = now_s();
     store->checkpoint();
-    f.ingest_s = now_s() - t0;
-    f.cpu_s = cpu_seconds() - cpu0;
+    f.ingest_s += now_s() - t0;
+    f.cpu_s = cpu_seconds() - cpu0 - generator_cpu_s;
     StoreStats before_compaction = store->stats();
     f.bytes_written = std::max(io_write_bytes() - io0, before_compaction.bytes_written);
     std::fprintf(
@@ -248,7 +287,7 @@ Figures run_sqlite(const Config &c, const fs::path &dir) {
         return it->second;
     };
     uint64_t io0 = io_write_bytes();
-    double cpu0 = cpu_seconds(), t0 = now_s();
+    double cpu0 = cpu_seconds(), generator_cpu_s = 0;
     generate(
         c,
         [&](const Batch &b) {
@@ -269,10 +308,12 @@ Figures run_sqlite(const Config &c, const fs::path &dir) {
             sqlite3_reset(commit);
             f.values += b.values.size();
         },
-        [&](const SeriesSpec &s) { id_of(s.source, s.circuit, s.data); });
+        [&](const SeriesSpec &s) { id_of(s.source, s.circuit, s.data); }, f.ingest_s,
+        generator_cpu_s);
+    double t0 = now_s();
     sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-    f.ingest_s = now_s() - t0;
-    f.cpu_s = cpu_seconds() - cpu0;
+    f.ingest_s += now_s() - t0;
+    f.cpu_s = cpu_seconds() - cpu0 - generator_cpu_s;
     f.bytes_written = io_write_bytes() - io0;
 
     int64_t from = kStart * kNs, to = (kStart + c.days * 86400) * kNs;
@@ -344,8 +385,10 @@ void print_table(const Config &c, const Figures &s, const Figures *q) {
         std::snprintf(buf, sizeof buf, format, v);
         return std::string(buf);
     };
-    std::printf("\nDataset: %lld days; trend meter 12 series every %llds; %u circuits x 4 series "
-                "every %llds\n\n",
+    std::printf("\nDataset (%s): %lld days; trend meter 12 series every %llds; %u circuits x 4 "
+                "series every %llds\n\n",
+                c.sim_data ? "simulator-like: gridscope-sim load model, Digiware quantization"
+                           : "synthetic generator",
                 static_cast<long long>(c.days), static_cast<long long>(c.trend_interval_s),
                 c.circuits, static_cast<long long>(c.circuit_interval_s));
     std::printf("Load average (1 min) at the end: %.2f\n\n", load_average());
@@ -402,13 +445,20 @@ int main(int argc, char **argv) {
             c.keep = true;
         else if (a == "--query-only")
             c.query_only = true;
-        else if (a == "--runs")
+        else if (a == "--data") {
+            std::string d = next();
+            if (d != "sim" && d != "synthetic") {
+                std::fprintf(stderr, "--data is sim or synthetic\n");
+                return 2;
+            }
+            c.sim_data = d == "sim";
+        } else if (a == "--runs")
             c.runs = std::stoi(next());
         else {
             std::fprintf(stderr,
                          "usage: store_bench [--days N] [--circuits N] [--circuit-interval-s S] "
                          "[--trend-interval-s S] [--dir PATH] [--no-sqlite] [--keep] "
-                         "[--query-only] [--runs N]\n");
+                         "[--query-only] [--runs N] [--data sim|synthetic]\n");
             return 2;
         }
     }

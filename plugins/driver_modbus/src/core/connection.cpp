@@ -2,6 +2,7 @@
 
 #include <modbus.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -78,18 +79,26 @@ Status Connection::connect(uint32_t timeout_ms) {
     close();
     if (auto problem = endpoint_problem(endpoint_)) return Status::failure(*problem);
     needs_flush_ = false;
+    received_.clear();
     if (const auto *rtu_tcp = std::get_if<RtuTcpEndpoint>(&endpoint_)) {
+        rtu_framing_ = true;
         auto status = socket_.connect(rtu_tcp->host, rtu_tcp->port, timeout_ms);
-        if (!status) return Status::failure(status.error() + " (" + describe(endpoint_) + ")");
+        if (!status)
+            return Status::failure("cannot connect to " + describe(endpoint_) + ": " +
+                                   status.error());
         return status;
     }
     if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint_)) {
-        context_ = modbus_new_tcp_pi(tcp->host.c_str(), std::to_string(tcp->port).c_str());
-    } else {
-        const auto &serial = std::get<SerialEndpoint>(endpoint_);
-        context_ = modbus_new_rtu(serial.device.c_str(), serial.baud, serial.parity,
-                                  serial.data_bits, serial.stop_bits);
+        rtu_framing_ = false;
+        auto status = socket_.connect(tcp->host, tcp->port, timeout_ms);
+        if (!status)
+            return Status::failure("cannot connect to " + describe(endpoint_) + ": " +
+                                   status.error());
+        return status;
     }
+    const auto &serial = std::get<SerialEndpoint>(endpoint_);
+    context_ = modbus_new_rtu(serial.device.c_str(), serial.baud, serial.parity, serial.data_bits,
+                              serial.stop_bits);
     if (context_ == nullptr)
         return Status::failure("cannot create a libmodbus context for " + describe(endpoint_) +
                                ": " + error_text(errno));
@@ -108,6 +117,7 @@ Status Connection::connect(uint32_t timeout_ms) {
 
 void Connection::close() {
     socket_.close();
+    received_.clear();
     if (context_ == nullptr) return;
     modbus_close(context_);
     modbus_free(context_);
@@ -150,19 +160,103 @@ Outcome Connection::socket_failure(int error) {
 // RTU over TCP: the request frame in one send, then the answer read frame by frame: first
 // the bytes that tell its length (unit, function, byte count), then exactly the rest, so
 // nothing past the frame's end is ever consumed. A frame may arrive in any number of pieces.
+//
+// Modbus TCP: one send, then recv() of whatever has arrived (normally the whole answer at
+// once); MBAP frames are cut by their length field, answers carrying another transaction id
+// (late answers to an earlier, timed-out request) are skipped, and the frame with this
+// request's id is checked by decode_tcp_response.
 Outcome Connection::transact(uint8_t unit, const PduRequest &request, uint32_t timeout_ms) {
-    auto frame = encode_rtu_request(unit, request);
+    const uint16_t transaction = ++transaction_;
+    auto frame = rtu_framing_ ? encode_rtu_request(unit, request)
+                              : encode_tcp_request(transaction, unit, request);
     if (!frame) return Outcome{Quality::invalid(), {}, "bad request: " + frame.error()};
     if (needs_flush_) {
         // A late answer to an earlier request must not be taken for this one's.
-        discarded_bytes_ += socket_.discard_pending();
+        discarded_bytes_ += socket_.discard_pending() + received_.size();
+        received_.clear();
         needs_flush_ = false;
     }
     if (const int error = socket_.send_all(frame.value().data(), frame.value().size()))
         return error == ETIMEDOUT ? Outcome{Quality::timeout(), {}, "send timed out"}
                                   : socket_failure(error);
-    return receive_rtu(unit, request,
-                       StreamSocket::Clock::now() + std::chrono::milliseconds(timeout_ms));
+    const auto deadline = StreamSocket::Clock::now() + std::chrono::milliseconds(timeout_ms);
+    return rtu_framing_ ? receive_rtu(unit, request, deadline)
+                        : receive_tcp(transaction, unit, request, deadline);
+}
+
+namespace {
+
+Outcome outcome_of(const Response &response) {
+    switch (response.verdict) {
+    case Verdict::ok:
+        return Outcome{Quality::good(), response.values, {}};
+    case Verdict::exception:
+        return Outcome{Quality::exception(response.exception_code),
+                       {},
+                       exception_name(response.exception_code)};
+    case Verdict::invalid:
+        break;
+    }
+    return Outcome{Quality::invalid(), {}, response.detail};
+}
+
+} // namespace
+
+Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduRequest &request,
+                                StreamSocket::Clock::time_point deadline) {
+    constexpr size_t kMaxAdu = 260; // MBAP 7 + PDU 253
+    for (;;) {
+        // Complete frames already received: skip late answers, decode this request's.
+        while (received_.size() >= 7) {
+            const uint8_t *data = received_.data();
+            const size_t length = static_cast<size_t>(data[4] << 8 | data[5]);
+            if (data[2] != 0 || data[3] != 0 || length < 2 || length > kMaxAdu - 6) {
+                // Not an MBAP header: the stream is out of step. Judge these bytes, drop them.
+                const Response response = decode_tcp_response(transaction, unit, request, data,
+                                                              std::min(received_.size(), kMaxAdu));
+                needs_flush_ = true;
+                received_.clear();
+                return Outcome{Quality::invalid(),
+                               {},
+                               response.detail.empty() ? "not a Modbus TCP answer"
+                                                       : response.detail};
+            }
+            const size_t size = 6 + length;
+            if (received_.size() < size) break;
+            const auto id = static_cast<uint16_t>(data[0] << 8 | data[1]);
+            if (id != transaction) { // a late answer to an earlier request
+                discarded_bytes_ += size;
+                received_.erase(received_.begin(), received_.begin() + static_cast<long>(size));
+                continue;
+            }
+            const Response response = decode_tcp_response(transaction, unit, request, data, size);
+            received_.erase(received_.begin(), received_.begin() + static_cast<long>(size));
+            if (response.verdict == Verdict::invalid) needs_flush_ = true;
+            return outcome_of(response);
+        }
+        // Room for one whole answer; anything past this request's frame stays in received_
+        // and is never decoded as part of it.
+        const size_t used = received_.size();
+        received_.resize(used + kMaxAdu);
+        const ssize_t n = socket_.receive(received_.data() + used, kMaxAdu, deadline);
+        const int error = errno;
+        received_.resize(used + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+        if (n == 0) {
+            close();
+            return Outcome{Quality::disconnected(),
+                           {},
+                           "connection closed by the peer (" + describe(endpoint_) + ")"};
+        }
+        if (n < 0) {
+            if (error != ETIMEDOUT) return socket_failure(error);
+            needs_flush_ = true; // the rest may still come
+            if (received_.empty()) return Outcome{Quality::timeout(), {}, "no answer"};
+            return Outcome{Quality::invalid(),
+                           {},
+                           "truncated: " + std::to_string(received_.size()) +
+                               " bytes of an answer before the timeout"};
+        }
+    }
 }
 
 Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
@@ -200,18 +294,8 @@ Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
         if (size != 0) need = size;
     }
     const Response response = decode_rtu_response(unit, request, answer, got);
-    switch (response.verdict) {
-    case Verdict::ok:
-        return Outcome{Quality::good(), response.values, {}};
-    case Verdict::exception:
-        return Outcome{Quality::exception(response.exception_code),
-                       {},
-                       exception_name(response.exception_code)};
-    case Verdict::invalid:
-        break;
-    }
-    needs_flush_ = true;
-    return Outcome{Quality::invalid(), {}, response.detail};
+    if (response.verdict == Verdict::invalid) needs_flush_ = true;
+    return outcome_of(response);
 }
 
 Outcome Connection::read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms) {

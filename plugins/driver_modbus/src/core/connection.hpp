@@ -1,8 +1,10 @@
 // One connection to a link, used by one thread at a time: a serial port (libmodbus), a Modbus
 // TCP connection, or Modbus RTU frames over a raw TCP socket (RTU over TCP, as serial-to-
-// Ethernet gateways in "transparent" mode do; libmodbus has no such backend, so this one is
-// done here with the core's own frame encoders and decoders). Maps every failure to a Quality
-// and never uses libmodbus's blocking error recovery (MODBUS_ERROR_RECOVERY_NONE):
+// Ethernet gateways in "transparent" mode do; libmodbus has no such backend). Both TCP
+// transports are done here on a blocking socket with the core's own frame encoders and
+// decoders (frame.hpp): a Modbus TCP transaction is one send() and, usually, one recv() --
+// libmodbus needs a select() and a recv() per part of the answer. Maps every failure to a
+// Quality and never uses libmodbus's blocking error recovery (MODBUS_ERROR_RECOVERY_NONE):
 // reconnecting is the caller's decision.
 #pragma once
 
@@ -80,7 +82,8 @@ public:
     Outcome write(uint8_t unit, Function function, uint16_t address,
                   const std::vector<uint16_t> &registers, uint32_t timeout_ms);
 
-    // Counters of the socket transports (RTU over TCP): answers thrown away as late or bad.
+    // Bytes the socket transports threw away: late answers to earlier requests (after a
+    // timeout), the rest of malformed answers.
     uint64_t discarded_bytes() const { return discarded_bytes_; }
 
 private:
@@ -90,12 +93,17 @@ private:
     Outcome transact(uint8_t unit, const PduRequest &request, uint32_t timeout_ms);
     Outcome receive_rtu(uint8_t unit, const PduRequest &request,
                         StreamSocket::Clock::time_point deadline);
+    Outcome receive_tcp(uint16_t transaction, uint8_t unit, const PduRequest &request,
+                        StreamSocket::Clock::time_point deadline);
     Outcome socket_failure(int error);
 
     Endpoint endpoint_;
-    _modbus *context_ = nullptr; // serial port (libmodbus)
-    StreamSocket socket_;        // RTU over TCP
-    bool needs_flush_ = false;   // a late answer may still arrive after a timeout or bad frame
+    _modbus *context_ = nullptr;    // serial port (libmodbus)
+    StreamSocket socket_;           // Modbus TCP, RTU over TCP
+    bool rtu_framing_ = false;      // on socket_: RTU frames, else MBAP
+    uint16_t transaction_ = 0;      // Modbus TCP transaction id of the last request
+    std::vector<uint8_t> received_; // Modbus TCP: bytes received, not yet consumed
+    bool needs_flush_ = false;      // a late answer may still arrive after a timeout or bad frame
     uint64_t discarded_bytes_ = 0;
 };
 

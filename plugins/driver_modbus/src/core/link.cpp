@@ -200,13 +200,13 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
     }
     const int64_t ts_utc_ns = utc_now_ns();
     const auto &points = device.planner.points();
-    std::vector<ReadRequest> requests;
-    {
-        std::lock_guard lock(mutex);
-        requests = device.planner.requests();
-    }
+    // The plan changes only on this thread (on_exception, below, after the loop), so it is
+    // read here without a copy; other threads read it under the mutex.
+    const std::vector<ReadRequest> &requests = device.planner.requests();
+    std::vector<std::pair<ReadRequest, uint8_t>> refused; // exceptions, for the planner
 
     std::vector<PointResult> results;
+    results.reserve(points.size());
     std::optional<Outcome> abort; // once set, the rest of the cycle is not sent
     bool answered = false;
     uint64_t sent = 0, failed = 0;
@@ -229,14 +229,15 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
             abort = outcome;
         } else if (kind == QualityKind::exception) {
             answered = true;
-            std::lock_guard lock(mutex);
-            device.planner.on_exception(request, outcome.quality.exception_code);
+            refused.emplace_back(request, outcome.quality.exception_code);
         }
         append(results,
                request_results(request, points, outcome.quality, outcome.values, outcome.detail));
     }
     {
         std::lock_guard lock(mutex);
+        for (const auto &[request, code] : refused)
+            device.planner.on_exception(request, code);
         stats.requests += sent;
         stats.failed_requests += failed;
         append(results, failed_point_results(device.planner.failed_points()));
@@ -359,7 +360,11 @@ void Link::start() {
     for (size_t i = 0; i < impl_->devices.size(); ++i) {
         auto &device = impl_->devices[i];
         const Clock::duration period = device.config.period;
-        device.phase = period * static_cast<int64_t>(i) / count;
+        int64_t slots = count;
+        if (impl_->config.phase_spacing.count() > 0)
+            slots = std::clamp<int64_t>(period / impl_->config.phase_spacing, 1, count);
+        const int64_t slot = static_cast<int64_t>(i) * slots / count;
+        device.phase = period * slot / slots;
         device.due = now + device.phase;
     }
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });

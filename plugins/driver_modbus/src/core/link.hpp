@@ -10,7 +10,10 @@
 // - Each device has its own phase: the first deadlines of the n devices of a link are spread
 //   evenly over their period (device i at i/n of it, in the order given to create()), so the
 //   devices of a gateway are not all due at once (which would make the last one start n
-//   requests late). An offline device keeps its phase on its backoff.
+//   requests late). An offline device keeps its phase on its backoff. With
+//   LinkConfig::phase_spacing the phases are quantised to at most period / phase_spacing
+//   slots (device i of n in slot floor(i x slots / n)): the few devices of a slot run back to
+//   back on one wake-up, which costs far less CPU than one wake-up per device.
 // - A device that times out costs at most one timeout per cycle: the rest of its requests
 //   in that cycle are reported as timeouts without being sent. After
 //   `offline_after_failures` consecutive failed cycles the device is declared offline
@@ -65,7 +68,12 @@ struct LinkConfig {
     BackoffConfig offline_poll{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000},
                                2.0, Jitter::full}; // an offline device's poll interval
     std::chrono::microseconds guard_interval{0};   // pause between two requests (RTU turnaround)
-    uint64_t seed = 0;                             // for the backoff jitter
+    // Phases closer than this are merged: the devices of a link are spread over at most
+    // period / phase_spacing distinct phases, and the devices sharing a phase are polled back
+    // to back on one wake-up of the link thread. 0: a phase of its own for every device
+    // (fewest late starts, one wake-up per device cycle).
+    std::chrono::milliseconds phase_spacing{0};
+    uint64_t seed = 0; // for the backoff jitter
 };
 
 struct LinkCallbacks {

@@ -15,10 +15,6 @@
 namespace gs::modbus {
 namespace {
 
-std::string endpoint_text(const std::string &host, uint16_t port) {
-    return host + ":" + std::to_string(port);
-}
-
 // Connects one resolved address; returns the fd or -1 with `error` set.
 int connect_one(const addrinfo &address, uint32_t timeout_ms, int &error) {
     const int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -80,9 +76,7 @@ Status StreamSocket::connect(const std::string &host, uint16_t port, uint32_t ti
     for (const addrinfo *a = found; a != nullptr && fd_ < 0; a = a->ai_next)
         fd_ = connect_one(*a, timeout_ms, error);
     ::freeaddrinfo(found);
-    if (fd_ < 0)
-        return Status::failure("cannot connect to " + endpoint_text(host, port) + ": " +
-                               std::strerror(error));
+    if (fd_ < 0) return Status::failure(std::strerror(error));
     // A send blocks only when the peer stops reading: bound it like an answer.
     const timeval send_timeout = to_timeval(std::chrono::milliseconds(timeout_ms));
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);

@@ -23,7 +23,8 @@ public:
     StreamSocket(const StreamSocket &) = delete;
     StreamSocket &operator=(const StreamSocket &) = delete;
 
-    // Resolves `host` (name or address), connects within timeout_ms, sets TCP_NODELAY.
+    // Resolves `host` (name or address), connects within timeout_ms, sets TCP_NODELAY. The
+    // failure message is the reason only ("Connection refused", "cannot resolve HOST: ...").
     Status connect(const std::string &host, uint16_t port, uint32_t timeout_ms);
     void close();
     bool is_open() const { return fd_ >= 0; }

@@ -13,7 +13,8 @@ namespace gs::store {
 namespace {
 
 enum Flags : uint8_t { kKeyframe = 1, kLayout = 2, kQualities = 4, kEscapes = 8, kSpan = 16 };
-enum class EscapeKind : uint8_t { raw = 1, rescale = 2, xor_start = 3 };
+// rescale_unit: an integer scale whose values are multiples of 10^z (u8 z), coded as k / 10^z.
+enum class EscapeKind : uint8_t { raw = 1, rescale = 2, xor_start = 3, rescale_unit = 4 };
 
 constexpr int kRiceEscapeOnes = 6;
 constexpr uint64_t kCostCap = uint64_t{1} << 40;
@@ -70,6 +71,26 @@ void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
     s.have_two = true;
 }
 
+constexpr int kMaxUnitZeros = 15;
+
+int64_t pow10_int(int z) {
+    int64_t u = 1;
+    while (z-- > 0)
+        u *= 10;
+    return u;
+}
+
+// Decimal zeros ending integer k (kMaxUnitZeros for 0), at most kMaxUnitZeros.
+int trailing_zeros10(int64_t k) {
+    int z = 0;
+    while (k % 10 == 0 && z < kMaxUnitZeros) {
+        k /= 10;
+        ++z;
+    }
+    return z;
+}
+
+// `k` is in units of s.unit (set by the caller before).
 void start_decimal(SeriesCodecState &s, DecimalScale scale, int64_t k) {
     s.mode = SeriesCodecState::Mode::decimal;
     s.scale = scale;
@@ -210,7 +231,9 @@ void RecordEncoder::encode(ChainState &chain, int64_t window_start_ns, int64_t t
             write_xor(bits, s, bits_of(v));
             continue;
         }
-        if (s.mode == SeriesCodecState::Mode::decimal && fits_scale(v, s.scale, k)) {
+        if (s.mode == SeriesCodecState::Mode::decimal && fits_scale(v, s.scale, k) &&
+            k % s.unit == 0) {
+            k /= s.unit;
             int64_t residual =
                 static_cast<int64_t>(static_cast<uint64_t>(k) - static_cast<uint64_t>(predict(s)));
             uint64_t u = zigzag(residual);
@@ -220,8 +243,27 @@ void RecordEncoder::encode(ChainState &chain, int64_t window_start_ns, int64_t t
         }
         DecimalScale scale;
         if (find_scale(v, scale, k)) {
-            escape(i, EscapeKind::rescale);
-            put_u8(escapes_, scale.packed());
+            // Integers ending in zeros (10-W or kWh registers) are coded in units of 10^z.
+            // A series that leaves its unit takes a smaller one (the unit of a chain only
+            // shrinks: a first value of 0 or 1230000 Wh does not make it escape for ever).
+            int z = scale.digits == 0 ? trailing_zeros10(k) : 0;
+            if (z > 0 && s.mode == SeriesCodecState::Mode::decimal && s.scale == scale) {
+                int old_z = 0;
+                for (int64_t u = s.unit; u > 1; u /= 10)
+                    ++old_z;
+                z = std::max(0, std::min(z, old_z - 1));
+            }
+            if (z > 0) {
+                escape(i, EscapeKind::rescale_unit);
+                put_u8(escapes_, scale.packed());
+                put_u8(escapes_, static_cast<uint8_t>(z));
+                s.unit = pow10_int(z);
+                k /= s.unit;
+            } else {
+                escape(i, EscapeKind::rescale);
+                put_u8(escapes_, scale.packed());
+                s.unit = 1;
+            }
             put_svarint(escapes_, k);
             start_decimal(s, scale, k);
             continue;
@@ -325,8 +367,9 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
         for (uint64_t e = 0; e < escapes_left; ++e) {
             if (e > 0) scan.varint();
             auto kind = static_cast<EscapeKind>(scan.u8());
-            if (kind == EscapeKind::rescale) {
+            if (kind == EscapeKind::rescale || kind == EscapeKind::rescale_unit) {
                 scan.u8();
+                if (kind == EscapeKind::rescale_unit) scan.u8();
                 scan.svarint();
             } else {
                 scan.f64();
@@ -339,12 +382,15 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
         SeriesCodecState &s = chain.series[i];
         if (i == next_escape) {
             auto kind = static_cast<EscapeKind>(escape_in.u8());
-            if (kind == EscapeKind::rescale) {
+            if (kind == EscapeKind::rescale || kind == EscapeKind::rescale_unit) {
                 DecimalScale scale = DecimalScale::unpack(escape_in.u8());
                 if (scale.digits > kMaxDecimalDigits) throw CorruptData("bad decimal scale");
+                int z = kind == EscapeKind::rescale_unit ? escape_in.u8() : 0;
+                if (z > kMaxUnitZeros) throw CorruptData("bad decimal unit");
+                s.unit = pow10_int(z);
                 int64_t k = escape_in.svarint();
                 start_decimal(s, scale, k);
-                out.values[i] = decimal_value(k, scale);
+                out.values[i] = decimal_value(k * s.unit, scale);
             } else if (kind == EscapeKind::xor_start) {
                 double v = escape_in.f64();
                 start_xor(s, bits_of(v));
@@ -368,7 +414,9 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
             int64_t k = static_cast<int64_t>(static_cast<uint64_t>(predict(s)) +
                                              static_cast<uint64_t>(unzigzag(u)));
             observe(s, k, u);
-            out.values[i] = decimal_value(k, s.scale);
+            out.values[i] = decimal_value(
+                static_cast<int64_t>(static_cast<uint64_t>(k) * static_cast<uint64_t>(s.unit)),
+                s.scale);
         } else {
             throw CorruptData("value of an unset series without escape");
         }

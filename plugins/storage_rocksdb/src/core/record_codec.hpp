@@ -30,6 +30,7 @@ struct SeriesCodecState {
     enum class Mode : uint8_t { unset, decimal, xor_bits };
     Mode mode = Mode::unset;
     DecimalScale scale;
+    int64_t unit = 1; // integers that are multiples of a power of ten (10 W, kWh as Wh) code k/unit
     bool have_two = false;
     int64_t prev_k = 0;
     int64_t prev2_k = 0;
