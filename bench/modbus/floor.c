@@ -90,7 +90,8 @@ int main(int argc, char **argv) {
         uint16_t tid = (uint16_t)requests;
         uint8_t unit = (uint8_t)(1 + requests % units);
         uint8_t r[12] = {tid >> 8, tid & 0xff, 0, 0, 0, 6, unit, 3, 0, 0, count >> 8, count & 0xff};
-        for (int i = 0; i < 12; ++i) req[i] = r[i];
+        for (int i = 0; i < 12; ++i)
+            req[i] = r[i];
         if (send(fd, req, 12, MSG_NOSIGNAL) != 12) return 1;
         size_t want = 9 + 2 * (size_t)count, got = 0;
         while (got < want) {

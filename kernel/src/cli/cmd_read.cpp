@@ -27,23 +27,12 @@ gs_status collect(void *payload, const gs_sample_batch *batch) {
 int cmd_read(int argc, char **argv) {
     auto options = CommonOptions::value_options();
     options.insert(connection_options().begin(), connection_options().end());
-    options.insert({"--profile", "--circuit", "--format", "--rtu-tcp"});
+    options.insert({"--profile", "--circuit", "--format"});
     Args args(argc, argv, 2, options, {});
     std::string profile = args.required("--profile");
     int circuit = args.integer("--circuit", 1);
     bool json = args.get("--format", "text") == "json";
-    YAML::Node entry;
-    if (auto rtu_tcp = args.get("--rtu-tcp")) {
-        // Modbus RTU frames over a raw TCP socket (a serial gateway in transparent mode).
-        if (args.get("--tcp") || args.get("--rtu"))
-            throw UsageError("give one address: --tcp, --rtu or --rtu-tcp");
-        entry = YAML::Node(YAML::NodeType::Map);
-        entry["rtu_tcp"] = *rtu_tcp;
-        entry["unit"] = args.integer("--unit", 1);
-        if (args.get("--timeout-ms")) entry["timeout_ms"] = args.integer("--timeout-ms", 0);
-    } else {
-        entry = connection_entry(args);
-    }
+    YAML::Node entry = connection_entry(args);
 
     OneSource one;
     try {

@@ -15,7 +15,8 @@ Commands:
   run      --config FILE [--data-dir DIR] [--http-port P]   run a site
   check    --config FILE                                     validate a site and its profiles
   plugins  [--format json]                                   list the plugins found
-  read     --tcp HOST:PORT | --rtu DEV [--baud B --parity N|E|O] --unit N --profile ID
+  read     --tcp HOST:PORT | --rtu DEV [--baud B --parity N|E|O] | --rtu-tcp HOST:PORT
+           --unit N --profile ID
            [--circuit K] [--timeout-ms T] [--format json]    read a device once
   plan     --profile ID [--format json]                      the requests a profile makes
   discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--format json]

@@ -3,21 +3,33 @@
 namespace gs::kernel {
 
 const std::set<std::string> &connection_options() {
-    static const std::set<std::string> options{"--tcp",    "--rtu",  "--baud",
+    static const std::set<std::string> options{"--tcp",    "--rtu",  "--rtu-tcp",   "--baud",
                                                "--parity", "--unit", "--timeout-ms"};
     return options;
 }
 
 YAML::Node connection_entry(const Args &args) {
     YAML::Node entry(YAML::NodeType::Map);
-    if (auto tcp = args.get("--tcp")) entry["tcp"] = *tcp;
+    int given = 0;
+    if (auto tcp = args.get("--tcp")) {
+        entry["tcp"] = *tcp;
+        ++given;
+    }
     if (auto rtu = args.get("--rtu")) {
         entry["rtu"] = *rtu;
         entry["baud"] = args.integer("--baud", 9600);
         entry["parity"] = args.get("--parity", "N");
+        ++given;
     }
-    if (!args.get("--tcp") && !args.get("--rtu"))
-        throw UsageError("give the device's address: --tcp HOST:PORT or --rtu DEVICE");
+    // Modbus RTU frames over a raw TCP socket (a serial gateway in transparent mode).
+    if (auto rtu_tcp = args.get("--rtu-tcp")) {
+        entry["rtu_tcp"] = *rtu_tcp;
+        ++given;
+    }
+    if (given == 0)
+        throw UsageError(
+            "give the device's address: --tcp HOST:PORT, --rtu DEVICE or --rtu-tcp HOST:PORT");
+    if (given > 1) throw UsageError("give one address: --tcp, --rtu or --rtu-tcp");
     entry["unit"] = args.integer("--unit", 1);
     if (auto t = args.get("--timeout-ms")) entry["timeout_ms"] = args.integer("--timeout-ms", 0);
     return entry;
