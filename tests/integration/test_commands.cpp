@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <filesystem>
@@ -79,14 +80,18 @@ TEST_CASE("partial energy reset: web UI -> control service -> driver -> device")
     auto dir = std::filesystem::path(GS_TEST_TMP) / "commands";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    int sim_port = free_port(), http_port = free_port();
+    // Two gateways: the DIRIS on the lower port, the COUNTIS on the higher one, so that the
+    // COUNTIS is polled by the driver's second link and a write must find the right link.
+    int port_a = free_port(), port_b = free_port(), http_port = free_port();
+    int diris_port = std::min(port_a, port_b), countis_port = std::max(port_a, port_b);
+    REQUIRE(diris_port != countis_port);
     std::string site = (dir / "site.yaml").string();
     std::ofstream(site) << "site: {name: Commands test, timezone: Europe/Paris}\n"
                            "sources:\n"
                            "  - name: countis\n"
                            "    profile: socomec/countis-e2x\n"
                            "    tcp: \"127.0.0.1:" +
-                               std::to_string(sim_port) +
+                               std::to_string(countis_port) +
                                "\"\n"
                                "    unit: 5\n"
                                "    period_ms: 300\n"
@@ -95,7 +100,7 @@ TEST_CASE("partial energy reset: web UI -> control service -> driver -> device")
                                "  - name: diris\n"
                                "    profile: socomec/diris-a40\n"
                                "    tcp: \"127.0.0.1:" +
-                               std::to_string(sim_port) +
+                               std::to_string(diris_port) +
                                "\"\n"
                                "    unit: 6\n"
                                "    period_ms: 300\n"

@@ -4,14 +4,12 @@
 #pragma once
 
 #include "atys.hpp"
-#include "source_config.hpp"
+#include "links.hpp"
 
 #include <gridscope/plugin.hpp>
 
 #include <map>
 #include <memory>
-#include <mutex>
-#include <set>
 
 namespace gs::socomec::atys {
 
@@ -23,9 +21,8 @@ public:
     static constexpr const char *description =
         "SOCOMEC ATyS p M: switch position, mode, sources; an event at each transfer";
     static constexpr gs_config_field config_fields[] = {
-        gs::field(GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000", "TCP connect timeout"),
-        gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
-                  "failed cycles before a device is declared lost and polled on a backoff")};
+        modbus::kConnectTimeoutField, modbus::kOfflineAfterField, modbus::kGuardIntervalField,
+        modbus::kPhaseSpacingField};
 
     explicit AtysDriver(gs::Host host);
     ~AtysDriver() override;
@@ -35,6 +32,7 @@ public:
     void start();
     void stop();
     std::vector<gs::SampleBatch> read(const std::string &name);
+    void write(const std::string &name, uint32_t circuit, const std::string &data, double value);
     std::string describe(const std::string &name, bool json);
 
 private:
@@ -44,19 +42,12 @@ private:
         TransferTracker tracker; // [link thread]
     };
 
-    void publish(const std::string &dev, int64_t ts, const std::vector<modbus::PointResult> &r);
-    void link_state(const std::string &dev, bool connected, const std::string &reason);
-    void event(const char *type, gs_severity severity, gs_event_state state,
-               const std::string &source, const std::string &message);
+    // [link thread] After each poll: an atys.transfer event when the position changed.
+    void on_poll(const std::string &dev, const std::vector<modbus::PointResult> &results);
     Added &find(const std::string &name);
 
-    uint32_t connect_timeout_ms_;
-    unsigned offline_after_;
     std::map<std::string, Added> sources_;
-    std::vector<std::unique_ptr<modbus::Link>> links_;
-    std::mutex mutex_; // guards lost_, dropped_
-    std::set<std::string> lost_;
-    uint64_t dropped_ = 0;
+    modbus::Links links_;
 };
 
 } // namespace gs::socomec::atys

@@ -5,7 +5,6 @@
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
-#include "sample_glue.hpp"
 #include <algorithm>
 
 #include <stdexcept>
@@ -42,13 +41,10 @@ const char *const kScanKeys[] = {"tcp",   "ip_range",   "port",
 
 } // namespace
 
-DirisDriver::DirisDriver(gs::Host host) : Plugin(host) {
+DirisDriver::DirisDriver(gs::Host host)
+    : Plugin(host), link_settings_(LinkSettings::from(config())), links_(host, link_settings_) {
     auto cfg = config();
-    connect_timeout_ms_ = cfg.get<uint32_t>("connect_timeout_ms", 2000);
-    offline_after_ = cfg.get<unsigned>("offline_after_failures", 3);
     identify_retry_ms_ = cfg.get<int64_t>("identify_retry_ms", 10000);
-    if (offline_after_ < 1)
-        throw gs::InvalidArgument("field 'offline_after_failures': must be at least 1");
     if (identify_retry_ms_ < 100)
         throw gs::InvalidArgument("field 'identify_retry_ms': must be at least 100");
     profiles_dir_ = cfg.get<std::string>("profiles_dir", "");
@@ -62,11 +58,7 @@ DirisDriver::~DirisDriver() {
 }
 
 void DirisDriver::validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point) {
-    try {
-        check_point(defaults, point);
-    } catch (const std::invalid_argument &e) {
-        throw gs::InvalidArgument(e.what());
-    }
+    validate_profile_point(defaults, point);
 }
 
 void DirisDriver::add_source(const gs::Source &source) {
@@ -75,16 +67,7 @@ void DirisDriver::add_source(const gs::Source &source) {
     a.automatic = source.profile == kAutoProfile;
     a.resolved = !a.automatic;
     a.profile = a.automatic ? "" : source.profile;
-    std::vector<PointInput> points;
-    if (!a.automatic)
-        for (const auto &p : source.points)
-            points.push_back({p.circuit, p.data, p.attrs});
-    try {
-        a.config =
-            parse_source(source.name, source.period_ms, source.attrs, source.defaults, points);
-    } catch (const std::invalid_argument &e) {
-        throw gs::InvalidArgument("source '" + source.name + "': " + e.what());
-    }
+    a.config = parse_sdk_source(source, !a.automatic);
     sources_[source.name] = std::move(a);
 }
 
@@ -221,7 +204,7 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
     auto identify_all = [&](const std::vector<std::string> &which) {
         std::vector<std::string> ready, waiting;
         Connection connection(endpoint);
-        Status st = connection.connect(connect_timeout_ms_);
+        Status st = connection.connect(link_settings_.connect_timeout_ms);
         if (!st) host().warning("identification: " + st.error());
         for (const auto &name : which) {
             {
@@ -229,7 +212,8 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
                 if (stopping_) break; // stop() waits for one identification at most
             }
             Added &a = sources_.at(name);
-            if (st && !connection.connected()) connection.connect(connect_timeout_ms_);
+            if (st && !connection.connected())
+                connection.connect(link_settings_.connect_timeout_ms);
             if (st) identify(connection, a);
             if (a.resolved)
                 ready.push_back(name);
@@ -254,31 +238,18 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
 }
 
 void DirisDriver::start_link(const std::vector<std::string> &names) {
-    const Added &first = sources_.at(names.front());
-    LinkConfig lc;
-    lc.endpoint = first.config.endpoint;
-    lc.connect_timeout_ms = connect_timeout_ms_;
-    lc.offline_after_failures = offline_after_;
-    lc.seed = std::hash<std::string>{}(first.config.link_key);
-    std::vector<DeviceConfig> devices;
+    std::vector<const SourceConfig *> configs;
     for (const auto &n : names)
-        devices.push_back(sources_.at(n).config.device);
-    LinkCallbacks cb;
-    cb.on_result = [this](const std::string &dev, int64_t ts, std::vector<PointResult> results) {
-        publish(dev, ts, results);
-    };
-    cb.on_link_state = [this](const std::string &dev, bool connected, const std::string &why) {
-        link_state(dev, connected, why);
-    };
-    auto link = Link::create(lc, std::move(devices), cb);
-    if (!link) {
-        host().error("link " + first.config.link_key + ": " + link.error());
-        return;
+        configs.push_back(&sources_.at(n).config); // resolved: no longer changes
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) return;
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return;
-    links_.push_back(std::move(link).value());
-    links_.back()->start();
+    try {
+        links_.open(configs);
+    } catch (const gs::Error &e) {
+        host().error(e.what());
+    }
 }
 
 void DirisDriver::stop() {
@@ -290,9 +261,7 @@ void DirisDriver::stop() {
     for (auto &w : workers_)
         if (w.joinable()) w.join();
     workers_.clear();
-    for (auto &l : links_)
-        l->stop();
-    links_.clear();
+    links_.stop();
 }
 
 DirisDriver::Added &DirisDriver::find(const std::string &name) {
@@ -321,12 +290,19 @@ std::vector<gs::SampleBatch> DirisDriver::read(const std::string &name) {
                                 std::to_string(a.config.device.unit),
                             GS_ERR_NOT_FOUND);
     }
-    auto results = read_once(a.config.endpoint, a.config.device);
-    if (!results) throw gs::Error(results.error(), GS_ERR_IO);
-    gs::SampleBatch batch(name, host().now_utc_ns());
-    for (const auto &r : results.value())
-        add_result(batch, a.config.device.points[r.index], r);
-    return {std::move(batch)};
+    return {read_source(host(), name, a.config)};
+}
+
+void DirisDriver::write(const std::string &name, uint32_t circuit, const std::string &data,
+                        double value) {
+    Added &a = find(name);
+    {
+        std::lock_guard<std::mutex> lock(resolve_mutex_);
+        if (!a.resolved)
+            throw gs::Error("source '" + name + "': the device is not identified yet",
+                            GS_ERR_STATE);
+    }
+    links_.write(a.config, circuit, data, value);
 }
 
 std::string DirisDriver::describe(const std::string &name, bool json) {
@@ -338,68 +314,9 @@ std::string DirisDriver::describe(const std::string &name, bool json) {
                           "\", \"requests\": []}"
                     : std::string(kAutoProfile) + ": " + text + "\n";
     }
-    auto planner = DevicePlanner::create(a.config.device.points, a.config.device.limits);
-    if (!planner) throw gs::Error(planner.error(), GS_ERR_INVALID_ARG);
-    const auto &reqs = planner.value().requests();
-    if (json)
-        return "{\"profile\": \"" + a.profile +
-               "\", \"identify\": {\"function\": 3, \"address\": 50000, \"count\": 4}, "
-               "\"requests\": " +
-               plan_to_json(reqs, a.config.device.points) + "}";
-    return a.profile + ": identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) at start, then " +
-           std::to_string(a.config.device.points.size()) + " points in " +
-           std::to_string(reqs.size()) + " request(s)\n" +
-           describe_plan(reqs, a.config.device.points);
-}
-
-// [link thread]
-void DirisDriver::publish(const std::string &dev, int64_t ts,
-                          const std::vector<PointResult> &results) {
-    const Added &a = sources_.at(dev);
-    gs::SampleBatch batch(dev, ts);
-    for (const auto &r : results)
-        add_result(batch, a.config.device.points[r.index], r);
-    try {
-        host().publish(batch.view());
-    } catch (const gs::RetryLater &) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (dropped_++ % 1000 == 0) host().warning("bus full: poll results dropped");
-    }
-}
-
-void DirisDriver::event(const char *type, gs_severity severity, gs_event_state state,
-                        const std::string &source, const std::string &message) {
-    gs_event e{sizeof(gs_event),
-               static_cast<uint32_t>(severity),
-               host().now_utc_ns(),
-               type,
-               source.empty() ? nullptr : source.c_str(),
-               0,
-               static_cast<uint32_t>(state),
-               message.c_str()};
-    try {
-        host().publish(e);
-    } catch (const gs::Error &) {
-        host().debug(std::string(type) + ": event not delivered: " + message);
-    }
-}
-
-// [link thread]
-void DirisDriver::link_state(const std::string &dev, bool connected, const std::string &reason) {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        bool was_lost = lost_.count(dev) != 0;
-        if (connected && !was_lost) return; // first contact: nothing to report
-        if (connected)
-            lost_.erase(dev);
-        else
-            lost_.insert(dev);
-    }
-    std::string message = connected ? "communication restored" : "communication lost: " + reason;
-    event(connected ? "comm.restored" : "comm.lost",
-          connected ? GS_SEVERITY_INFO : GS_SEVERITY_HIGH,
-          connected ? GS_EVENT_STATE_INSTANT : GS_EVENT_STATE_ACTIVE, dev, message);
-    (connected ? host().info(dev + ": " + message) : host().warning(dev + ": " + message));
+    return describe_source(a.profile, a.config, json,
+                           "; identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) first",
+                           "\"identify\": {\"function\": 3, \"address\": 50000, \"count\": 4}, ");
 }
 
 void DirisDriver::scan(const gs::ptree &params, const Report &report) {
@@ -451,7 +368,8 @@ void DirisDriver::scan(const gs::ptree &params, const Report &report) {
                       "/" + std::to_string(options.gateways.size()) + "), ";
         message += "unit " + std::to_string(p.done) + "/" + std::to_string(p.total) + ", " +
                    std::to_string(p.found) + " found";
-        event("discovery.progress", GS_SEVERITY_INFO, GS_EVENT_STATE_INSTANT, "", message);
+        publish_event(host(), "discovery.progress", GS_SEVERITY_INFO, GS_EVENT_STATE_INSTANT, "",
+                      message);
     };
     auto found = [&](const FoundDevice &d) {
         Match m = match_profile(d.identity, profiles);
@@ -470,7 +388,8 @@ void DirisDriver::scan(const gs::ptree &params, const Report &report) {
         std::to_string(s.silent) + " silent unit id(s)" +
         (s.unreachable ? ", " + std::to_string(s.unreachable) + " unreachable gateway(s)" : "") +
         (s.deadline_hit ? ", stopped at max_duration_ms" : "");
-    event("discovery.progress", GS_SEVERITY_INFO, GS_EVENT_STATE_INSTANT, "", summary);
+    publish_event(host(), "discovery.progress", GS_SEVERITY_INFO, GS_EVENT_STATE_INSTANT, "",
+                  summary);
     host().info(summary);
 }
 

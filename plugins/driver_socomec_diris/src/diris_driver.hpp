@@ -4,8 +4,8 @@
 #pragma once
 
 #include "identify.hpp"
+#include "links.hpp"
 #include "profile_files.hpp"
-#include "source_config.hpp"
 
 #include <gridscope/plugin.hpp>
 
@@ -30,10 +30,10 @@ public:
     static constexpr const char *description =
         "SOCOMEC COUNTIS / DIRIS / Digiware: identification, profile choice, polling, discovery";
     static constexpr gs_config_field config_fields[] = {
-        gs::field(GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000",
-                  "TCP connect timeout of the polling links"),
-        gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
-                  "failed cycles before a device is declared lost and polled on a backoff"),
+        modbus::kConnectTimeoutField,
+        modbus::kOfflineAfterField,
+        modbus::kGuardIntervalField,
+        modbus::kPhaseSpacingField,
         gs::field(GS_CONFIG_STRING, "profiles_dir", nullptr,
                   "folder of profile YAML files read in addition to the kernel's site document "
                   "(default: none; <share_dir>/profiles when there is no site document)"),
@@ -48,6 +48,7 @@ public:
     void start();
     void stop();
     std::vector<gs::SampleBatch> read(const std::string &name);
+    void write(const std::string &name, uint32_t circuit, const std::string &data, double value);
     std::string describe(const std::string &name, bool json);
     // Found devices are reported as key/value pairs (see discovery_report).
     using Report = std::function<void(const std::vector<std::pair<std::string, std::string>> &)>;
@@ -71,14 +72,9 @@ private:
     bool identify(modbus::Connection &connection, Added &a);
     void run_gateway(std::vector<std::string> names);
     void start_link(const std::vector<std::string> &names);
-    void publish(const std::string &dev, int64_t ts, const std::vector<modbus::PointResult> &r);
-    void link_state(const std::string &dev, bool connected, const std::string &reason);
-    void event(const char *type, gs_severity severity, gs_event_state state,
-               const std::string &source, const std::string &message);
     Added &find(const std::string &name);
 
-    uint32_t connect_timeout_ms_;
-    unsigned offline_after_;
+    modbus::LinkSettings link_settings_;
     std::string profiles_dir_;
     int64_t identify_retry_ms_;
     std::map<std::string, Added> sources_;
@@ -87,13 +83,11 @@ private:
     std::vector<ProfileDef> definitions_;
 
     std::mutex resolve_mutex_; // guards Added::config, profile, resolved of auto sources
-    std::mutex mutex_;         // guards links_, lost_, stopping_, dropped_
+    std::mutex mutex_;         // guards stopping_
     std::condition_variable wake_;
     bool stopping_ = false;
-    std::vector<std::unique_ptr<modbus::Link>> links_;
     std::vector<std::thread> workers_;
-    std::set<std::string> lost_;
-    uint64_t dropped_ = 0;
+    modbus::Links links_; // last: stopped before the sources it polls go
 };
 
 } // namespace gs::socomec
