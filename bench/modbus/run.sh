@@ -94,7 +94,9 @@ wait_for() {
 rm -rf "$WORK"
 mkdir -p "$WORK"
 HAVE_STATS=0
-"$GRIDSCOPE" plugins --plugin-dir "$PLUGIN_DIR" 2>/dev/null | grep -q stats_file && HAVE_STATS=1
+# Whole output first: `grep -q` stopping the pipe early would fail it under pipefail.
+"$GRIDSCOPE" plugins --plugin-dir "$PLUGIN_DIR" > "$WORK/plugins.txt" 2>/dev/null || true
+grep -q stats_file "$WORK/plugins.txt" && HAVE_STATS=1
 [ $HAVE_STATS = 1 ] || log "driver_modbus has no stats_file option: no jitter, nominal cycle counts"
 STARTED=$SECONDS
 DIRS=()
