@@ -44,3 +44,12 @@ test('the dynamic key families are complete', () => {
   ];
   assert.deepEqual(need.filter((k) => !(k in en)), []);
 });
+
+test('plural forms stand beside their base key, with the same placeholders', () => {
+  for (const strings of [en, fr])
+    for (const k of Object.keys(strings).filter((k) => /\.(zero|one|two|few|many)$/.test(k))) {
+      const base = k.replace(/\.[a-z]+$/, '');
+      assert.ok(base in strings, `${k} has no ${base}`);
+      assert.deepEqual(strings[k].match(/\{\w+\}/g), strings[base].match(/\{\w+\}/g), k);
+    }
+});

@@ -108,7 +108,7 @@ describe('monitor', () => {
     const a = await page.$eval('.tree > ul > li > .node', (n) => [n.querySelector('.name').textContent, n.querySelector('.count').textContent]);
     assert.deepEqual(a, ['Building A', '3']);
     await page.fill('#perimeter-filter', 'roof');
-    await page.waitForFunction(() => document.querySelector('.tree-head .total').textContent === '1 loads');
+    await page.waitForFunction(() => document.querySelector('.tree-head .total').textContent === '1 load');
     await page.fill('#perimeter-filter', '');
     await page.selectOption('#perimeter-view', 'usage');
     await page.waitForSelector('.tree .node .name >> text=HVAC');

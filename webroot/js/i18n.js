@@ -24,8 +24,18 @@ export async function loadLanguage(code) {
 
 export const language = () => lang;
 
+// With a number `n` among the vars, the key's plural form is used when there is one
+// ("perimeter.loads.one": "1 load"), chosen by the language's rules (French: 0 and 1 are "one").
+const pluralRules = new Map();
+function pluralKey(key, n) {
+  if (typeof n !== 'number') return key;
+  if (!pluralRules.has(lang)) pluralRules.set(lang, new Intl.PluralRules(lang));
+  const form = `${key}.${pluralRules.get(lang).select(n)}`;
+  return form in strings ? form : key;
+}
+
 export function t(key, vars) {
-  let s = strings[key];
+  let s = strings[vars ? pluralKey(key, vars.n) : key];
   if (s === undefined) return key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
   return s;
