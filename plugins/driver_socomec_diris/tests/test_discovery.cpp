@@ -401,3 +401,29 @@ TEST_CASE("an on-demand read identifies an auto source first") {
     CHECK(logged(host, "is not a SOCOMEC device"));
     CHECK_THROWS_AS(driver.read("nope"), gs::Error);
 }
+
+TEST_CASE("a profile command runs through the polling link (partial energy reset)") {
+    MixedGateway gw("command");
+    gs::testing::FakeHost host(driver_config());
+    DirisDriver driver(host.host());
+    gs::Source s = source("e23", "socomec/countis-e2x", gw.address, 5);
+    gs::ptree target; // as in profiles/socomec/countis-e2x.yaml
+    target.put("address", 57890);
+    target.put("type", "u16");
+    s.commands.push_back(gs::Point{0, "partial_energy_reset", "", target});
+    driver.add_source(s);
+    CHECK_THROWS_AS(driver.write("e23", 0, "partial_energy_reset", 0x1F), gs::Error); // stopped
+    driver.start();
+    REQUIRE(eventually([&] { return last_value(host, "e23", "IEaPPartialInst") > 100000; }));
+    driver.write("e23", 0, "partial_energy_reset", 0x1F);
+    // The simulated COUNTIS reset its partial meters: the next polls show it (kWh resolution).
+    CHECK(eventually([&] { return last_value(host, "e23", "IEaPPartialInst") < 1000; }));
+    CHECK(last_value(host, "e23", "IEaPInst") > 100000); // the total meter is untouched
+    try {
+        driver.write("e23", 1, "no_such_command", 1);
+        FAIL("an unknown command must be refused");
+    } catch (const gs::Error &e) {
+        CHECK(e.code() == GS_ERR_NOT_FOUND);
+    }
+    driver.stop();
+}

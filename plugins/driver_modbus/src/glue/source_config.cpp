@@ -139,7 +139,9 @@ SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptre
         dev.points.push_back(spec.value());
     }
     for (const auto &c : commands) {
-        auto spec = parse_point(ptree_lookup(c.attrs), defaults.value());
+        boost::property_tree::ptree attrs = c.attrs; // the name is the command's data
+        if (!attrs.get_optional<std::string>("name")) attrs.put("name", c.data);
+        auto spec = parse_point(ptree_lookup(attrs), defaults.value());
         if (!spec) throw std::invalid_argument("command " + c.data + ": " + spec.error());
         spec.value().data = c.data;
         spec.value().circuit = c.circuit;
