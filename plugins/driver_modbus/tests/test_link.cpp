@@ -436,6 +436,39 @@ TEST_CASE("writes go through the link thread") {
     link->stop();
 }
 
+TEST_CASE("a running link reads for a unit it does not poll, then takes that unit in") {
+    TestServer server;
+    server.set_holding(300, {42});
+    Recorder recorder;
+    auto link = make_link(tcp_link(server.port()), {device("a", 1, {make("X", 300)})}, recorder);
+    ReadRequest probe;
+    probe.address = 300;
+    probe.count = 1;
+    // Not running: disconnected at once, nothing sent.
+    CHECK(link->submit_read(2, probe, 500).get().quality == Quality::disconnected());
+
+    link->start();
+    REQUIRE(recorder.wait([](auto &results, auto &) { return results["a"].size() >= 2; }));
+    // A read between the link's requests (an identification before adding the device).
+    auto read = link->submit_read(2, probe, 500);
+    REQUIRE(read.wait_for(kWait) == std::future_status::ready);
+    const Outcome outcome = read.get();
+    CHECK_MESSAGE(outcome.quality.is_good(), outcome.detail);
+    REQUIRE(outcome.values.size() == 1);
+    CHECK(outcome.values[0] == 42);
+
+    // The device joins the running link and is polled with the other one.
+    REQUIRE(link->add_device(device("b", 2, {make("X", 300)})));
+    const size_t a_before = recorder.result_count("a");
+    REQUIRE(recorder.wait([&](auto &results, auto &) {
+        return results["b"].size() >= 3 && results["a"].size() >= a_before + 3;
+    }));
+    CHECK(number_of(recorder.last("b").front()) == 42);
+    CHECK_FALSE(link->add_device(device("b", 3, {make("X", 300)})));   // id used twice
+    CHECK_FALSE(link->add_device(device("c", 250, {make("X", 300)}))); // no such unit id on TCP
+    link->stop();
+}
+
 TEST_CASE("read_once reads a device, or fails clearly within its timeout") {
     ServerOptions options;
     options.silent_units = {9};

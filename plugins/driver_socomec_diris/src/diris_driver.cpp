@@ -6,6 +6,7 @@
 #include <gridscope/services/site.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <stdexcept>
 
@@ -108,12 +109,12 @@ std::vector<ProfileInfo> DirisDriver::known_profiles() {
     return out;
 }
 
-bool DirisDriver::identify(Connection &connection, Added &a) {
+bool DirisDriver::identify(const UnitReader &read, Added &a) {
     const std::string &name = a.source.name;
     const DeviceConfig &dev = a.config.device;
     std::string where =
         "unit " + std::to_string(dev.unit) + " at " + modbus::describe(a.config.endpoint);
-    Probe probe = probe_unit(connection, dev.unit, dev.timeout_ms);
+    Probe probe = probe_unit(read, dev.unit, dev.timeout_ms);
     if (!probe.identity && (probe.timed_out || probe.disconnected || !probe.answered)) {
         host().warning(name + ": " + where + " did not answer the identification request");
         return false;
@@ -197,24 +198,39 @@ void DirisDriver::start() {
                 std::to_string(by_link.size()) + " link(s)");
 }
 
-// [worker thread] Identifies the devices of one link, then polls them.
 void DirisDriver::run_gateway(std::vector<std::string> names) {
-    const Endpoint endpoint = sources_.at(names.front()).config.endpoint;
+    const SourceConfig &first = sources_.at(names.front()).config;
+    const Endpoint endpoint = first.endpoint;
+    const std::string key = first.link_key;
     std::vector<std::string> pending;
+    // Until the gateway's link is open, identification has the gateway to itself (its own
+    // connection); afterwards it goes through the link, between its requests.
     auto identify_all = [&](const std::vector<std::string> &which) {
         std::vector<std::string> ready, waiting;
-        Connection connection(endpoint);
-        Status st = connection.connect(link_settings_.connect_timeout_ms);
-        if (!st) host().warning("identification: " + st.error());
+        std::optional<Connection> own;
+        UnitReader read;
+        bool reachable = true;
+        if (links_.has(key)) {
+            read = [&](uint8_t unit, const ReadRequest &r, uint32_t t) {
+                return links_.read(key, unit, r, t);
+            };
+        } else {
+            own.emplace(endpoint);
+            Status st = own->connect(link_settings_.connect_timeout_ms);
+            if (!st) host().warning("identification: " + st.error());
+            reachable = static_cast<bool>(st);
+            read = [&](uint8_t unit, const ReadRequest &r, uint32_t t) {
+                if (!own->connected()) own->connect(link_settings_.connect_timeout_ms);
+                return own->read(unit, r, t);
+            };
+        }
         for (const auto &name : which) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 if (stopping_) break; // stop() waits for one identification at most
             }
             Added &a = sources_.at(name);
-            if (st && !connection.connected())
-                connection.connect(link_settings_.connect_timeout_ms);
-            if (st) identify(connection, a);
+            if (reachable) identify(read, a);
             if (a.resolved)
                 ready.push_back(name);
             else if (a.automatic)
@@ -223,8 +239,7 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
         pending = waiting;
         return ready;
     };
-    std::vector<std::string> ready = identify_all(names);
-    if (!ready.empty()) start_link(ready);
+    poll(identify_all(names));
     while (!pending.empty()) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -232,20 +247,30 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
                                [this] { return stopping_; }))
                 return;
         }
-        ready = identify_all(pending);
-        if (!ready.empty()) start_link(ready);
+        poll(identify_all(pending));
     }
 }
 
-void DirisDriver::start_link(const std::vector<std::string> &names) {
-    std::vector<const SourceConfig *> configs;
-    for (const auto &n : names)
-        configs.push_back(&sources_.at(n).config); // resolved: no longer changes
+// [worker thread] Polls `names` (identified, so their configs no longer change): on the
+// gateway's link when it is open, else on a new one.
+void DirisDriver::poll(const std::vector<std::string> &names) {
+    if (names.empty()) return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stopping_) return;
     }
     try {
+        const std::string &key = sources_.at(names.front()).config.link_key;
+        if (links_.has(key)) {
+            for (const auto &n : names) {
+                links_.add(sources_.at(n).config);
+                host().info(n + ": identified late, polled on the link of " + key);
+            }
+            return;
+        }
+        std::vector<const SourceConfig *> configs;
+        for (const auto &n : names)
+            configs.push_back(&sources_.at(n).config);
         links_.open(configs);
     } catch (const gs::Error &e) {
         host().error(e.what());
@@ -284,7 +309,9 @@ std::vector<gs::SampleBatch> DirisDriver::read(const std::string &name) {
         Connection connection(a.config.endpoint);
         if (Status st = connection.connect(a.config.device.timeout_ms); !st)
             throw gs::Error(st.error(), GS_ERR_IO);
-        identify(connection, a);
+        identify([&](uint8_t unit, const ReadRequest &r,
+                     uint32_t t) { return connection.read(unit, r, t); },
+                 a);
         if (!a.resolved)
             throw gs::Error("source '" + name + "': no profile could be chosen for unit " +
                                 std::to_string(a.config.device.unit),

@@ -6,6 +6,7 @@
 #include "identify.hpp"
 #include "links.hpp"
 #include "profile_files.hpp"
+#include "scanner.hpp"
 
 #include <gridscope/plugin.hpp>
 
@@ -67,11 +68,13 @@ private:
     };
     // The site document's profiles, completed by the files of profiles_dir.
     const std::vector<ProfileDef> &definitions();
-    // Identifies the device of `a` on `connection`; fills a.config.device.points for an auto
+    // Identifies the device of `a` through `read`; fills a.config.device.points for an auto
     // source. False when the device did not answer (auto sources stay unresolved).
-    bool identify(modbus::Connection &connection, Added &a);
+    bool identify(const UnitReader &read, Added &a);
+    // [worker thread] Identifies the devices of one gateway, then polls them on one link;
+    // devices identified later join that link (one scheduler per gateway, never two).
     void run_gateway(std::vector<std::string> names);
-    void start_link(const std::vector<std::string> &names);
+    void poll(const std::vector<std::string> &names);
     Added &find(const std::string &name);
 
     modbus::LinkSettings link_settings_;

@@ -80,9 +80,14 @@ modbus::Result<std::vector<std::string>> parse_ip_range(const std::string &text)
 }
 
 Probe probe_unit(modbus::Connection &connection, uint8_t unit, uint32_t timeout_ms) {
+    return probe_unit([&](uint8_t u, const modbus::ReadRequest &r,
+                          uint32_t t) { return connection.read(u, r, t); },
+                      unit, timeout_ms);
+}
+
+Probe probe_unit(const UnitReader &read, uint8_t unit, uint32_t timeout_ms) {
     Probe probe;
-    modbus::Outcome sig =
-        connection.read(unit, holding(kSignatureAddress, kSignatureWords), timeout_ms);
+    modbus::Outcome sig = read(unit, holding(kSignatureAddress, kSignatureWords), timeout_ms);
     switch (sig.quality.kind) {
     case QualityKind::good:
         break;
@@ -99,8 +104,7 @@ Probe probe_unit(modbus::Connection &connection, uint8_t unit, uint32_t timeout_
     }
     probe.answered = true;
     if (!is_socomec_signature(sig.values.data(), sig.values.size())) return probe;
-    modbus::Outcome order =
-        connection.read(unit, holding(kOrderIdAddress, kOrderIdWords), timeout_ms);
+    modbus::Outcome order = read(unit, holding(kOrderIdAddress, kOrderIdWords), timeout_ms);
     if (!order.quality.is_good()) {
         // 'SOCO' but no order id: still a SOCOMEC device, of an unknown kind.
         probe.disconnected = order.quality.kind == QualityKind::disconnected;
@@ -108,7 +112,7 @@ Probe probe_unit(modbus::Connection &connection, uint8_t unit, uint32_t timeout_
         return probe;
     }
     // A 17-word block (ATyS p M) has no names: the device refuses this read.
-    modbus::Outcome names = connection.read(unit, holding(kNamesAddress, kNamesWords), timeout_ms);
+    modbus::Outcome names = read(unit, holding(kNamesAddress, kNamesWords), timeout_ms);
     probe.disconnected = names.quality.kind == QualityKind::disconnected;
     probe.identity = decode_identity(
         order.values, names.quality.is_good() ? names.values : std::vector<uint16_t>{});

@@ -69,6 +69,10 @@ struct Probe {
     bool disconnected = false;
 };
 Probe probe_unit(modbus::Connection &connection, uint8_t unit, uint32_t timeout_ms);
+// The same through any reader, e.g. a polling link's submit_read (never overlapping it).
+using UnitReader = std::function<modbus::Outcome(uint8_t unit, const modbus::ReadRequest &request,
+                                                 uint32_t timeout_ms)>;
+Probe probe_unit(const UnitReader &read, uint8_t unit, uint32_t timeout_ms);
 
 // Runs the scan. on_progress is called after each probe (and once at the start with done = 0);
 // on_found for each SOCOMEC device, in scan order. Either callback may throw to stop the scan

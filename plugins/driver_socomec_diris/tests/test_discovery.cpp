@@ -427,3 +427,33 @@ TEST_CASE("a profile command runs through the polling link (partial energy reset
     }
     driver.stop();
 }
+
+TEST_CASE("a device identified late joins its gateway's link: one scheduler per gateway") {
+    std::string address = "127.0.0.1:" + std::to_string(free_port());
+    // Unit 6 stays silent for the simulator's first 2 seconds.
+    std::string site = write_site(
+        "late_join", "sources:\n"
+                     "  - {name: e23, profile: socomec/countis-e2x, tcp: \"" +
+                         address +
+                         "\", unit: 5}\n"
+                         "  - {name: e44, profile: socomec/countis-e3x-e4x, tcp: \"" +
+                         address +
+                         "\", unit: 6, simulate: {fault: silent, duration_s: 2, product_name: "
+                         "COUNTIS E44, extended_name: COUNTIS E44}}\n");
+    gs::test::Process sim({GS_SIM_BINARY, "--site", site});
+    REQUIRE(sim.wait_for_stdout("gridscope-sim: ready", 20s));
+    gs::testing::FakeHost host(driver_config());
+    DirisDriver driver(host.host());
+    driver.add_source(source("first", kAutoProfile, address, 5));
+    driver.add_source(source("second", kAutoProfile, address, 6));
+    driver.start();
+    CHECK(eventually([&] { return last_value(host, "first", "IV1Inst") > 200; }));
+    // Identified through the running link (between its requests), then polled on it.
+    CHECK(eventually([&] { return last_value(host, "second", "IV1Inst") > 200; }));
+    CHECK(logged(host, "second: identified late, polled on the link of tcp 127.0.0.1:"));
+    CHECK(logged(host, "-> profile socomec/countis-e3x-e4x"));
+    // The first device kept its polling meanwhile.
+    const size_t before = host.samples_copy().size();
+    CHECK(eventually([&] { return host.samples_copy().size() > before + 4; }));
+    driver.stop();
+}

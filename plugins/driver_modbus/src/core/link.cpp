@@ -49,6 +49,13 @@ struct PendingWrite {
     std::promise<WriteOutcome> promise;
 };
 
+struct PendingRead {
+    uint8_t unit = 0;
+    ReadRequest request;
+    uint32_t timeout_ms = 1000;
+    std::promise<Outcome> promise;
+};
+
 std::future<WriteOutcome> ready(Quality quality, std::string detail) {
     std::promise<WriteOutcome> promise;
     promise.set_value(WriteOutcome{quality, std::move(detail)});
@@ -79,7 +86,9 @@ struct Link::Impl {
 
     LinkConfig config;
     LinkCallbacks callbacks;
-    std::vector<DeviceRuntime> devices; // the list is fixed; planners are guarded below
+    // Changed by the link thread only, under `mutex` (add_device); other threads read it
+    // under `mutex`, the link thread without. Planners are guarded by `mutex` too.
+    std::vector<DeviceRuntime> devices;
     Backoff reconnect;
     Connection connection; // link thread only
 
@@ -89,6 +98,8 @@ struct Link::Impl {
     bool running = false;
     bool stopping = false;
     std::deque<PendingWrite> writes;
+    std::deque<PendingRead> reads;
+    std::vector<DeviceRuntime> joining; // added devices, taken in by the link thread
     LinkStats stats;
     double jitter_sum_us = 0;
 
@@ -96,6 +107,7 @@ struct Link::Impl {
     bool open_link();
     void run_pending_writes();
     void fail_pending_writes(const Quality &quality, const std::string &detail);
+    void admit_joining();
     void run_cycle(DeviceRuntime &device);
     void deliver_without_link(DeviceRuntime &device, const std::string &detail);
     void update_health(DeviceRuntime &device, bool answered, const std::optional<Outcome> &abort,
@@ -116,7 +128,10 @@ bool Link::Impl::stop_requested() const {
 // deadline passed undisturbed.
 bool Link::Impl::sleep_until(Clock::time_point deadline, bool wake_on_write) {
     std::unique_lock lock(mutex);
-    const auto disturbed = [&] { return stopping || (wake_on_write && !writes.empty()); };
+    const auto disturbed = [&] {
+        return stopping ||
+               (wake_on_write && (!writes.empty() || !reads.empty() || !joining.empty()));
+    };
     // Already due (the usual case when several devices of a link share a deadline): no futex
     // round trip, which costs more than the rest of a cycle on some virtual machines.
     if (deadline <= Clock::now()) return !disturbed();
@@ -131,6 +146,7 @@ DeviceRuntime &Link::Impl::next_due() {
 
 void Link::Impl::run() {
     while (!stop_requested()) {
+        admit_joining();
         if (!connection.connected() && !open_link()) continue;
         run_pending_writes();
         DeviceRuntime &device = next_due();
@@ -161,29 +177,54 @@ bool Link::Impl::open_link() {
     return false;
 }
 
+// The queued writes, then the queued reads, between two cycles.
 void Link::Impl::run_pending_writes() {
     for (;;) {
         std::unique_lock lock(mutex);
-        if (writes.empty() || stopping) return;
-        PendingWrite write = std::move(writes.front());
-        writes.pop_front();
+        if (stopping || (writes.empty() && reads.empty())) return;
+        if (!writes.empty()) {
+            PendingWrite write = std::move(writes.front());
+            writes.pop_front();
+            lock.unlock();
+            const auto &device = devices[write.device].config;
+            const auto outcome = connection.write(device.unit, write.function, write.address,
+                                                  write.registers, device.timeout_ms);
+            write.promise.set_value(WriteOutcome{outcome.quality, outcome.detail});
+            continue;
+        }
+        PendingRead read = std::move(reads.front());
+        reads.pop_front();
         lock.unlock();
-
-        const auto &device = devices[write.device].config;
-        const auto outcome = connection.write(device.unit, write.function, write.address,
-                                              write.registers, device.timeout_ms);
-        write.promise.set_value(WriteOutcome{outcome.quality, outcome.detail});
+        read.promise.set_value(connection.read(read.unit, read.request, read.timeout_ms));
     }
 }
 
 void Link::Impl::fail_pending_writes(const Quality &quality, const std::string &detail) {
     std::deque<PendingWrite> failed;
+    std::deque<PendingRead> failed_reads;
     {
         std::lock_guard lock(mutex);
         failed.swap(writes);
+        failed_reads.swap(reads);
     }
     for (auto &write : failed)
         write.promise.set_value(WriteOutcome{quality, detail});
+    for (auto &read : failed_reads)
+        read.promise.set_value(Outcome{quality, {}, detail});
+}
+
+// [link thread] Devices added while the link runs join the list here; their first cycle is
+// due at once, then every period from there.
+void Link::Impl::admit_joining() {
+    std::lock_guard lock(mutex);
+    if (joining.empty()) return;
+    const auto now = Clock::now();
+    for (auto &device : joining) {
+        device.phase = Clock::duration::zero();
+        device.due = now;
+        devices.push_back(std::move(device));
+    }
+    joining.clear();
 }
 
 void Link::Impl::run_cycle(DeviceRuntime &device) {
@@ -398,21 +439,31 @@ std::vector<DeviceRuntime>::iterator find_device(std::vector<DeviceRuntime> &dev
 
 std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_t point_index,
                                              const Value &value) {
-    const auto found = find_device(impl_->devices, device_id);
-    if (found == impl_->devices.end())
-        return ready(Quality::invalid(), "unknown device '" + device_id + "'");
-    const auto &points = found->planner.points();
-    if (point_index >= points.size())
-        return ready(Quality::invalid(),
-                     "device '" + device_id + "' has no point " + std::to_string(point_index));
-    return submit_write(device_id, points[point_index], value);
+    PointSpec point;
+    {
+        std::lock_guard lock(impl_->mutex);
+        const auto found = find_device(impl_->devices, device_id);
+        if (found == impl_->devices.end())
+            return ready(Quality::invalid(), "unknown device '" + device_id + "'");
+        const auto &points = found->planner.points();
+        if (point_index >= points.size())
+            return ready(Quality::invalid(),
+                         "device '" + device_id + "' has no point " + std::to_string(point_index));
+        point = points[point_index];
+    }
+    return submit_write(device_id, point, value);
 }
 
 std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const PointSpec &point,
                                              const Value &value) {
-    const auto found = find_device(impl_->devices, device_id);
-    if (found == impl_->devices.end())
-        return ready(Quality::invalid(), "unknown device '" + device_id + "'");
+    size_t index = 0;
+    {
+        std::lock_guard lock(impl_->mutex);
+        const auto found = find_device(impl_->devices, device_id);
+        if (found == impl_->devices.end())
+            return ready(Quality::invalid(), "unknown device '" + device_id + "'");
+        index = static_cast<size_t>(found - impl_->devices.begin());
+    }
     if (!is_writable(point.function))
         return ready(Quality::invalid(), "point " + point.data + " is in the " +
                                              std::string(to_string(point.function)) +
@@ -422,7 +473,7 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const
         return ready(Quality::invalid(), "point " + point.data + ": " + registers.error());
 
     PendingWrite write;
-    write.device = static_cast<size_t>(found - impl_->devices.begin());
+    write.device = index;
     write.function = point.function;
     write.address = point.address;
     write.registers = std::move(registers).value();
@@ -435,6 +486,47 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const
     }
     impl_->wake.notify_all();
     return future;
+}
+
+std::future<Outcome> Link::submit_read(uint8_t unit, const ReadRequest &request,
+                                       uint32_t timeout_ms) {
+    PendingRead read;
+    read.unit = unit;
+    read.request = request;
+    read.timeout_ms = timeout_ms;
+    auto future = read.promise.get_future();
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->running || impl_->stopping) {
+            read.promise.set_value(Outcome{Quality::disconnected(), {}, "link is not running"});
+            return future;
+        }
+        impl_->reads.push_back(std::move(read));
+    }
+    impl_->wake.notify_all();
+    return future;
+}
+
+Status Link::add_device(DeviceConfig device) {
+    if (auto problem = device_problem(impl_->config.endpoint, device))
+        return Status::failure(*problem);
+    auto planner = DevicePlanner::create(device.points, device.limits);
+    if (!planner) return Status::failure("device '" + device.id + "': " + planner.error());
+    std::lock_guard lock(impl_->mutex);
+    const auto same_id = [&](const DeviceRuntime &d) { return d.config.id == device.id; };
+    if (std::any_of(impl_->devices.begin(), impl_->devices.end(), same_id) ||
+        std::any_of(impl_->joining.begin(), impl_->joining.end(), same_id))
+        return Status::failure("device '" + device.id + "': id used twice on the link");
+    const uint64_t seed = impl_->config.seed + impl_->devices.size() + impl_->joining.size() + 1;
+    impl_->joining.emplace_back(std::move(device), std::move(planner).value(),
+                                Backoff(impl_->config.offline_poll, seed));
+    if (!impl_->running) { // taken in at once: start() gives it its phase
+        for (auto &d : impl_->joining)
+            impl_->devices.push_back(std::move(d));
+        impl_->joining.clear();
+    }
+    impl_->wake.notify_all();
+    return Status::success();
 }
 
 LinkStats Link::stats() const {

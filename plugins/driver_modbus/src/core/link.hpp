@@ -140,6 +140,14 @@ public:
     std::future<WriteOutcome> submit_write(const std::string &device_id, const PointSpec &point,
                                            const Value &value);
 
+    // Queues a read on the link for a unit that is not (yet) polled, e.g. identifying a device
+    // before adding it; it runs on the link thread between two requests, so it never overlaps
+    // the link's polling. Disconnected at once when the link is not running.
+    std::future<Outcome> submit_read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms);
+    // Adds a device to a running (or stopped) link: it is polled from its next phase on, with
+    // the others. Errors as create()'s (a bad device, an id already on the link).
+    Status add_device(DeviceConfig device);
+
     LinkStats stats() const;
     // The current plans (with splits learnt so far), as describe_plan() lines per device.
     std::string describe_plans() const;

@@ -2,6 +2,8 @@
 
 #include "sample_glue.hpp"
 
+#include <algorithm>
+
 namespace gs::modbus {
 
 Links::Links(gs::Host host, LinkSettings settings, OnPoll on_poll)
@@ -41,6 +43,40 @@ void Links::open_all(const std::vector<const SourceConfig *> &sources) {
         by_link[s->link_key].push_back(s);
     for (const auto &[key, members] : by_link)
         open(members);
+}
+
+bool Links::has(const std::string &link_key) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::find(keys_.begin(), keys_.end(), link_key) != keys_.end();
+}
+
+void Links::add(const SourceConfig &source) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto key = std::find(keys_.begin(), keys_.end(), source.link_key);
+    if (key == keys_.end()) throw gs::Error("no open link " + source.link_key, GS_ERR_STATE);
+    polled_[source.device.id] = &source; // before its first poll can be published
+    if (Status st = links_[static_cast<size_t>(key - keys_.begin())]->add_device(source.device);
+        !st) {
+        polled_.erase(source.device.id);
+        throw gs::Error("link " + source.link_key + ": " + st.error());
+    }
+}
+
+Outcome Links::read(const std::string &link_key, uint8_t unit, const ReadRequest &request,
+                    uint32_t timeout_ms) {
+    Link *link = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto key = std::find(keys_.begin(), keys_.end(), link_key);
+        if (key != keys_.end()) link = links_[static_cast<size_t>(key - keys_.begin())].get();
+    }
+    if (!link) return Outcome{Quality::disconnected(), {}, "no open link " + link_key};
+    auto f = link->submit_read(unit, request, timeout_ms);
+    // The link runs it between two requests: at most a cycle's worth of waiting, then its own
+    // timeout.
+    if (f.wait_for(std::chrono::milliseconds(timeout_ms * 2 + 5000)) != std::future_status::ready)
+        return Outcome{Quality::timeout(), {}, "the link did not run the read in time"};
+    return f.get();
 }
 
 void Links::stop() {

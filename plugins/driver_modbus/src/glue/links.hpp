@@ -35,6 +35,16 @@ public:
     void open(const std::vector<const SourceConfig *> &sources);
     // Groups `sources` by link key and opens a link for each group.
     void open_all(const std::vector<const SourceConfig *> &sources);
+    // Whether a link with this key is open.
+    bool has(const std::string &link_key) const;
+    // Adds `source` to the open link of its key (which polls it from then on). Throws
+    // gs::Error when there is no such link or the device is refused. [any thread]
+    void add(const SourceConfig &source);
+    // A read on the open link of `link_key`, between its requests (never overlapping them),
+    // for a unit it does not poll yet; blocks until answered (disconnected when the link is
+    // gone). [any thread]
+    Outcome read(const std::string &link_key, uint8_t unit, const ReadRequest &request,
+                 uint32_t timeout_ms);
     // Stops and forgets every link (the comm state too). [kernel thread]
     void stop();
     size_t size() const;
