@@ -115,8 +115,10 @@ std::optional<HttpResponse> Api::authorize(Context &ctx, uint32_t permission) {
     ctx.session = current_session(ctx.request, true);
     if (!ctx.session) return error(401, "unauthenticated", "log in first");
     if (ctx.session->profile != Profile::user) {
-        // A password changed by `gridscope passwd` or another session ends this one at once.
-        passwords_.refresh_every(clock_.mono_ns(), kSecond / 2);
+        // A password changed by `gridscope passwd` or another session ends this one at once:
+        // the file (a few hundred bytes) is read again for every Advanced or Admin request;
+        // User requests, the bulk of the traffic, have no password.
+        passwords_.refresh();
         if (passwords_.stamp(ctx.session->profile) != ctx.session->password_stamp) {
             sessions_.remove(ctx.session->id);
             ctx.session.reset();
@@ -200,7 +202,7 @@ bool Api::alive(const Stream &stream) {
     if (!sessions_.alive(s, clock_.mono_ns())) return false;
     if (!sessions_.find(s.id, clock_.mono_ns(), false)) return false; // logged out
     if (s.profile != Profile::user) {
-        passwords_.refresh_every(clock_.mono_ns(), kSecond / 2);
+        passwords_.refresh();
         if (passwords_.stamp(s.profile) != s.password_stamp) return false;
     }
     return true;

@@ -254,13 +254,6 @@ void PasswordStore::refresh() {
     loaded_ = true;
 }
 
-void PasswordStore::refresh_every(int64_t now, int64_t interval) {
-    int64_t last = last_refresh_ns_.load(std::memory_order_relaxed);
-    if (last != INT64_MIN && now - last < interval) return;
-    if (!last_refresh_ns_.compare_exchange_strong(last, now)) return; // another thread does it
-    refresh();
-}
-
 bool PasswordStore::is_set(Profile p) {
     std::lock_guard<std::mutex> lock(mutex_);
     return hashes_.count(p) != 0;

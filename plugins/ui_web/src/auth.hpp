@@ -113,8 +113,6 @@ public:
 
     // Re-reads the file (a few hundred bytes) and takes it if it changed.
     void refresh();
-    // refresh() at most once per `interval` (for the per-request check of privileged sessions).
-    void refresh_every(int64_t now_mono_ns, int64_t interval_ns);
     bool is_set(Profile p);
     // The current hash of a profile ("" if none): a session is valid only while it is unchanged.
     std::string stamp(Profile p);
@@ -137,7 +135,6 @@ private:
     bool loaded_ = false;
     std::map<Profile, std::string> hashes_;
     std::string warning_;
-    std::atomic<int64_t> last_refresh_ns_{INT64_MIN};
     std::atomic<int> verifying_{0};
 };
 
