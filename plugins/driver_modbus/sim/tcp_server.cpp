@@ -121,10 +121,7 @@ void TcpServer::serve(int fd) {
         if (::send(fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
             break;
     }
-    std::lock_guard<std::mutex> lock(clients_mutex_);
-    ::close(fd);
-    for (auto &c : client_fds_)
-        if (c == fd) c = -1;
+    close_client(fd);
 }
 
 void TcpServer::serve_rtu(int fd) {
@@ -166,6 +163,11 @@ void TcpServer::serve_rtu(int fd) {
         if (::send(fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
             break;
     }
+    close_client(fd);
+}
+
+// Closes a client's connection and forgets it (stop() no longer shuts it down).
+void TcpServer::close_client(int fd) {
     std::lock_guard<std::mutex> lock(clients_mutex_);
     ::close(fd);
     for (auto &c : client_fds_)

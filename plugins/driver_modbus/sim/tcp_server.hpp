@@ -39,6 +39,7 @@ private:
     void serve(int fd);
     void serve_rtu(int fd);
     // Builds the response PDU for one request PDU; empty = no answer.
+    void close_client(int fd);
     std::vector<uint8_t> answer(uint8_t unit, const std::vector<uint8_t> &pdu, bool &drop);
 
     std::string host_;
