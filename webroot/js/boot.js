@@ -1,8 +1,8 @@
 // Starts the first API calls while the modules are still loading, so that the first screen
 // does not wait for module evaluation before asking: the session, the translations and, on a
 // Monitor address, the device's description and values. api.js and i18n.js take these answers
-// instead of asking again
-// (a few seconds at most: later navigations ask afresh). A classic script: CSP allows 'self'.
+// instead of asking again (a few seconds at most: later navigations ask afresh). A classic
+// script: the CSP allows 'self' scripts, not inline ones.
 (function () {
   'use strict';
   var pending = {};
@@ -11,9 +11,9 @@
     pending[path] = fetch('/api/v1' + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   }
   ask('/session');
-  // The strings of the language the last session used (app.js preferredLanguage()).
-  var lang = localStorage.getItem('gs.lang') || ((navigator.language || 'en').slice(0, 2) === 'fr' ? 'fr' : 'en');
-  if (/^[a-z]{2}$/.test(lang)) pending['/i18n/' + lang + '.json'] = fetch('/i18n/' + lang + '.json');
+  // The strings of the language the last session used; on a first visit app.js chooses one.
+  var lang = localStorage.getItem('gs.lang');
+  if (lang && /^[a-z]{2}$/.test(lang)) pending['/i18n/' + lang + '.json'] = fetch('/i18n/' + lang + '.json');
   var m = /^#\/monitor\?(.*)$/.exec(location.hash);
   var source = m && new URLSearchParams(m[1]).get('source');
   if (source) {

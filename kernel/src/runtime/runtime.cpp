@@ -276,18 +276,19 @@ void Runtime::validate_profiles(Diagnostics &diag) {
         const gs_config *defaults = profile.defaults.IsDefined()
                                         ? check_host.handle(profile.defaults, profile.file)
                                         : nullptr;
-        for (size_t i = 0; i < profile.points.size(); ++i) {
-            const auto &point = profile.points[i];
+        // Points and commands carry the same driver keys: validate_point checks both.
+        auto check = [&](const YAML::Node &node, const Location &where, const std::string &path) {
             gs_status st = call_plugin([&] {
-                return plugin->driver()->validate_point(
-                    check_host.raw(), defaults, check_host.handle(point.node, profile.file));
+                return plugin->driver()->validate_point(check_host.raw(), defaults,
+                                                        check_host.handle(node, profile.file));
             });
-            if (st != GS_OK) {
-                diag.error(point.where, "profile.points[" + std::to_string(i) + "]",
-                           check_host.take_error(status_text(st)));
-                bad_profiles_.insert(id);
-            }
-        }
+            if (st == GS_OK) return;
+            diag.error(where, path, check_host.take_error(status_text(st)));
+            bad_profiles_.insert(id);
+        };
+        for (size_t i = 0; i < profile.points.size(); ++i)
+            check(profile.points[i].node, profile.points[i].where,
+                  "profile.points[" + std::to_string(i) + "]");
         for (size_t i = 0; i < profile.commands.size(); ++i) {
             const auto &command = profile.commands[i];
             std::string path = "profile.commands[" + std::to_string(i) + "]";
@@ -297,14 +298,7 @@ void Runtime::validate_profiles(Diagnostics &diag) {
                 bad_profiles_.insert(id);
                 continue;
             }
-            gs_status st = call_plugin([&] {
-                return plugin->driver()->validate_point(
-                    check_host.raw(), defaults, check_host.handle(command.node, profile.file));
-            });
-            if (st != GS_OK) {
-                diag.error(command.where, path, check_host.take_error(status_text(st)));
-                bad_profiles_.insert(id);
-            }
+            check(command.node, command.where, path);
         }
     }
 }

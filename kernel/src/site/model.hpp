@@ -50,7 +50,7 @@ struct ProfilePoint {
     Location where;
 };
 
-// A command of a device profile (docs/profiles.md §1.6): running it writes `value` through the
+// A command of a device profile (docs/profiles.md §1.5): running it writes `value` through the
 // driver, which added the command as a write-only point; driver keys stay in `node`.
 struct ProfileCommand {
     std::string name; // e.g. "partial_energy_reset"

@@ -52,6 +52,16 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
         read_data_def(node, file, "profile.custom_data[" + std::to_string(i++) + "]", true,
                       site.catalog, diag);
 
+    // A point's or a command's circuit: 0 (the device) up to the profile's circuits.
+    auto read_circuit = [&](MapReader &reader, uint32_t fallback) {
+        uint32_t circuit = reader.get<uint32_t>("circuit", fallback);
+        if (circuit > p.circuits)
+            diag.error(reader.where("circuit"), reader.field("circuit"),
+                       "circuit " + std::to_string(circuit) + " but the profile has " +
+                           std::to_string(p.circuits));
+        return circuit;
+    };
+
     i = 0;
     for (const auto &node : list_of(map, "points")) {
         std::string path = "profile.points[" + std::to_string(i++) + "]";
@@ -61,11 +71,7 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
         point.where = pm.where();
         point.node = node;
         point.data = pm.required<std::string>("data").value_or("");
-        point.circuit = pm.get<uint32_t>("circuit", 1);
-        if (point.circuit > p.circuits)
-            diag.error(pm.where("circuit"), pm.field("circuit"),
-                       "circuit " + std::to_string(point.circuit) + " but the profile has " +
-                           std::to_string(p.circuits));
+        point.circuit = read_circuit(pm, 1);
         for (const auto &other : p.points)
             if (other.data == point.data && other.circuit == point.circuit && !point.data.empty())
                 diag.error(point.where, path,
@@ -90,11 +96,7 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
         if (!command.name.empty() && !is_command_name(command.name))
             diag.error(cm.where("name"), cm.field("name"),
                        "'" + command.name + "' is not a command name (a-z, 0-9 and _)");
-        command.circuit = cm.get<uint32_t>("circuit", 0);
-        if (command.circuit > p.circuits)
-            diag.error(cm.where("circuit"), cm.field("circuit"),
-                       "circuit " + std::to_string(command.circuit) + " but the profile has " +
-                           std::to_string(p.circuits));
+        command.circuit = read_circuit(cm, 0);
         command.value = cm.required<double>("value").value_or(0);
         for (const char *key : {"data", "states"})
             if (node[key]) diag.error(cm.where(key), cm.field(key), "is not a command key");

@@ -113,11 +113,8 @@ void TcpServer::serve(int fd) {
         std::vector<uint8_t> response = answer(header[6], pdu, drop);
         if (drop) break;
         if (response.empty()) continue; // silent
-        std::vector<uint8_t> adu(header, header + 7);
-        uint16_t out_len = static_cast<uint16_t>(response.size() + 1);
-        adu[4] = static_cast<uint8_t>(out_len >> 8);
-        adu[5] = static_cast<uint8_t>(out_len & 0xff);
-        adu.insert(adu.end(), response.begin(), response.end());
+        const auto transaction = static_cast<uint16_t>(header[0] << 8 | header[1]);
+        std::vector<uint8_t> adu = modbus::wrap_tcp(transaction, header[6], response);
         if (::send(fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
             break;
     }
@@ -141,9 +138,8 @@ void TcpServer::serve_rtu(int fd) {
         }
         if (!ok) break;
         const size_t size = modbus::rtu_request_size(frame, got);
-        const bool crc_ok = size != modbus::kRtuSizeUnknown && got >= 4 &&
-                            modbus::crc16(frame, got - 2) ==
-                                static_cast<uint16_t>(frame[got - 2] | frame[got - 1] << 8);
+        const bool crc_ok =
+            size != modbus::kRtuSizeUnknown && got >= 4 && modbus::rtu_crc_ok(frame, got);
         if (!crc_ok) {
             // Lost framing: drop whatever follows in the next 20 ms (the line goes quiet).
             pollfd p{fd, POLLIN, 0};

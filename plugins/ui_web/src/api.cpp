@@ -4,6 +4,9 @@
 #include "perimeter.hpp"
 #include "text.hpp"
 
+#include <gridscope/plugin.h>
+#include <gridscope/services/control.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -14,8 +17,6 @@ namespace {
 constexpr const char *kCookie = "gs_session";
 constexpr const char *kPrefix = "/api/v1";
 constexpr int64_t kSecond = 1'000'000'000;
-// The standard command name (sdk services/control.h GS_COMMAND_PARTIAL_ENERGY_RESET).
-constexpr const char *kPartialEnergyReset = "partial_energy_reset";
 
 HttpResponse ok(const json &body) {
     HttpResponse r;
@@ -469,16 +470,17 @@ HttpResponse Api::partial_reset(Context &ctx) {
         return error(404, "unknown_circuit", "circuit: not a circuit of the source");
     uint32_t circuit = c != doc.end() ? c->get<uint32_t>() : 0;
     const DeviceProfile *profile = site_.profile_of(*source);
-    if (!profile || !profile->has_command(kPartialEnergyReset, circuit))
+    if (!profile || !profile->has_command(GS_COMMAND_PARTIAL_ENERGY_RESET, circuit))
         return error(409, "not_supported",
                      "the profile of '" + source->name +
                          "' declares no partial energy reset (no public register for it)");
     if (!actions_.run_command)
         return error(501, "not_implemented", "this server cannot send commands to devices");
-    CommandOutcome out = actions_.run_command(source->name, circuit, kPartialEnergyReset);
-    if (out.status != 0) {
+    CommandOutcome out =
+        actions_.run_command(source->name, circuit, GS_COMMAND_PARTIAL_ENERGY_RESET);
+    if (out.status != GS_OK) {
         // The device or its driver refused: say so, the page shows it.
-        int http = out.status == -10 ? 409 : out.status == -6 ? 504 : 502;
+        int http = out.status == GS_ERR_STATE ? 409 : out.status == GS_ERR_TIMEOUT ? 504 : 502;
         return error(http, "command_failed", "partial energy reset: " + out.message);
     }
     if (actions_.record_action)

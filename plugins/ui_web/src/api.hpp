@@ -59,7 +59,7 @@ struct ApiClock {
 
 // What the API asks of the rest of the site. Empty functions mean "not offered here".
 struct CommandOutcome {
-    int status = 0;      // gs_status: 0 done, -4 not found, -10 state, -3 unsupported, ...
+    int status = 0;      // a gs_status (GS_OK when done)
     std::string message; // why, when not done
 };
 struct ApiActions {

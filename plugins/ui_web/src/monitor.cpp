@@ -140,12 +140,7 @@ json monitor_description(const SiteModel &site, const SourceInfo &source, uint32
                                {"model", profile->model},
                                {"family", profile->family}}
                         : json{{"id", source.profile}};
-    json commands = json::array();
-    if (profile)
-        for (const auto &cmd : profile->commands)
-            if ((cmd.circuit == 0 || cmd.circuit == circuit) &&
-                std::find(commands.begin(), commands.end(), cmd.name) == commands.end())
-                commands.push_back(cmd.name);
+    json commands = profile ? json(profile->commands_for(circuit)) : json::array();
     return json{{"source", source.name},
                 {"circuit", circuit},
                 {"circuit_name", c ? c->name : ""},

@@ -1,5 +1,7 @@
 #include "site_model.hpp"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace gs::ui {
@@ -140,10 +142,18 @@ const CatalogEntry *SiteModel::data(std::string_view name) const {
     return it == catalog.end() ? nullptr : &it->second;
 }
 
-bool DeviceProfile::has_command(std::string_view command, uint32_t circuit) const {
+std::vector<std::string> DeviceProfile::commands_for(uint32_t circuit) const {
+    std::vector<std::string> out;
     for (const auto &c : commands)
-        if (c.name == command && (c.circuit == 0 || c.circuit == circuit)) return true;
-    return false;
+        if ((c.circuit == 0 || c.circuit == circuit) &&
+            std::find(out.begin(), out.end(), c.name) == out.end())
+            out.push_back(c.name);
+    return out;
+}
+
+bool DeviceProfile::has_command(std::string_view name, uint32_t circuit) const {
+    const auto names = commands_for(circuit);
+    return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 } // namespace gs::ui

@@ -38,7 +38,8 @@ struct DeviceProfile {
     std::vector<ProfilePoint> data;
     std::vector<ProfileCommand> commands;
 
-    // Whether command `name` can run for `circuit` (declared for it or for the device).
+    // The commands that can run for `circuit` (declared for it or for the device, circuit 0).
+    std::vector<std::string> commands_for(uint32_t circuit) const;
     bool has_command(std::string_view name, uint32_t circuit) const;
 };
 

@@ -234,20 +234,24 @@ struct Source {
         s.period_ms = src.period_ms;
         if (src.attrs) s.attrs = host.config(src.attrs);
         if (src.defaults) s.defaults = host.config(src.defaults);
-        for (size_t i = 0; i < src.point_count; ++i) {
-            const auto &p = *reinterpret_cast<const gs_point *>(
-                reinterpret_cast<const char *>(src.points) + i * src.point_stride);
-            s.points.push_back(Point{p.circuit, p.data ? p.data : "", p.unit ? p.unit : "",
-                                     p.attrs ? host.config(p.attrs) : ptree()});
-        }
-        if (GS_HAS_FIELD(&src, gs_source, command_stride) && src.commands)
-            for (size_t i = 0; i < src.command_count; ++i) {
-                const auto &p = *reinterpret_cast<const gs_point *>(
-                    reinterpret_cast<const char *>(src.commands) + i * src.command_stride);
-                s.commands.push_back(Point{p.circuit, p.data ? p.data : "", "",
-                                           p.attrs ? host.config(p.attrs) : ptree()});
-            }
+        s.points = point_array(host, src.points, src.point_count, src.point_stride);
+        if (GS_HAS_FIELD(&src, gs_source, command_stride))
+            s.commands = point_array(host, src.commands, src.command_count, src.command_stride);
         return s;
+    }
+
+private:
+    // An array of gs_point as the host laid it out (`stride` bytes apart).
+    static std::vector<Point> point_array(const Host &host, const gs_point *first, size_t count,
+                                          size_t stride) {
+        std::vector<Point> out;
+        for (size_t i = 0; first && i < count; ++i) {
+            const auto &p = *reinterpret_cast<const gs_point *>(
+                reinterpret_cast<const char *>(first) + i * stride);
+            out.push_back(Point{p.circuit, p.data ? p.data : "", p.unit ? p.unit : "",
+                                p.attrs ? host.config(p.attrs) : ptree()});
+        }
+        return out;
     }
 };
 

@@ -131,7 +131,6 @@ export async function render(main, { params, can }) {
 
 // Ea+ per tariff period: value, share of the sum, and the period in progress marked.
 function tariffTable(d, names) {
-  const cur = valueSpan(d, 'ITariffInProgress');
   const rows = names.map((name) => {
     const n = Number(/(\d+)/.exec(name)[1]);
     const s = valueSpan(d, name);
@@ -146,7 +145,6 @@ function tariffTable(d, names) {
     el,
     update() {
       const now = d.get('ITariffInProgress');
-      cur.update();
       const values = rows.map((r) => d.get(r.name));
       const total = values.reduce((a, v) => a + (Number.isFinite(v.v) ? v.v : 0), 0);
       rows.forEach((r, i) => {

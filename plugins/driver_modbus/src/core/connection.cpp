@@ -76,21 +76,14 @@ Connection::~Connection() {
 }
 
 Status Connection::connect(uint32_t timeout_ms) {
-    close();
+    close(); // and forgets what was received
     if (auto problem = endpoint_problem(endpoint_)) return Status::failure(*problem);
     needs_flush_ = false;
-    received_.clear();
-    if (const auto *rtu_tcp = std::get_if<RtuTcpEndpoint>(&endpoint_)) {
-        rtu_framing_ = true;
-        auto status = socket_.connect(rtu_tcp->host, rtu_tcp->port, timeout_ms);
-        if (!status)
-            return Status::failure("cannot connect to " + describe(endpoint_) + ": " +
-                                   status.error());
-        return status;
-    }
-    if (const auto *tcp = std::get_if<TcpEndpoint>(&endpoint_)) {
-        rtu_framing_ = false;
-        auto status = socket_.connect(tcp->host, tcp->port, timeout_ms);
+    const auto *tcp = std::get_if<TcpEndpoint>(&endpoint_);
+    const auto *rtu_tcp = std::get_if<RtuTcpEndpoint>(&endpoint_);
+    if (tcp || rtu_tcp) { // the socket transport; the framing follows the endpoint's kind
+        auto status = tcp ? socket_.connect(tcp->host, tcp->port, timeout_ms)
+                          : socket_.connect(rtu_tcp->host, rtu_tcp->port, timeout_ms);
         if (!status)
             return Status::failure("cannot connect to " + describe(endpoint_) + ": " +
                                    status.error());
@@ -103,7 +96,6 @@ Status Connection::connect(uint32_t timeout_ms) {
         return Status::failure("cannot create a libmodbus context for " + describe(endpoint_) +
                                ": " + error_text(errno));
     modbus_set_error_recovery(context_, MODBUS_ERROR_RECOVERY_NONE);
-    // libmodbus bounds the TCP connect by the response timeout.
     set_timeout(context_, timeout_ms, modbus_set_response_timeout);
     if (modbus_connect(context_) == -1) {
         const int error = errno;
@@ -111,7 +103,6 @@ Status Connection::connect(uint32_t timeout_ms) {
         return Status::failure("cannot connect to " + describe(endpoint_) + ": " +
                                error_text(error));
     }
-    needs_flush_ = false;
     return Status::success();
 }
 
@@ -167,12 +158,12 @@ Outcome Connection::socket_failure(int error) {
 // request's id is checked by decode_tcp_response.
 Outcome Connection::transact(uint8_t unit, const PduRequest &request, uint32_t timeout_ms) {
     const uint16_t transaction = ++transaction_;
-    auto frame = rtu_framing_ ? encode_rtu_request(unit, request)
-                              : encode_tcp_request(transaction, unit, request);
+    auto frame = rtu_framing() ? encode_rtu_request(unit, request)
+                               : encode_tcp_request(transaction, unit, request);
     if (!frame) return Outcome{Quality::invalid(), {}, "bad request: " + frame.error()};
     if (needs_flush_) {
         // A late answer to an earlier request must not be taken for this one's.
-        discarded_bytes_ += socket_.discard_pending() + received_.size();
+        socket_.discard_pending();
         received_.clear();
         needs_flush_ = false;
     }
@@ -180,16 +171,16 @@ Outcome Connection::transact(uint8_t unit, const PduRequest &request, uint32_t t
         return error == ETIMEDOUT ? Outcome{Quality::timeout(), {}, "send timed out"}
                                   : socket_failure(error);
     const auto deadline = StreamSocket::Clock::now() + std::chrono::milliseconds(timeout_ms);
-    return rtu_framing_ ? receive_rtu(unit, request, deadline)
-                        : receive_tcp(transaction, unit, request, deadline);
+    return rtu_framing() ? receive_rtu(unit, request, deadline)
+                         : receive_tcp(transaction, unit, request, deadline);
 }
 
 namespace {
 
-Outcome outcome_of(const Response &response) {
+Outcome outcome_of(Response &&response) {
     switch (response.verdict) {
     case Verdict::ok:
-        return Outcome{Quality::good(), response.values, {}};
+        return Outcome{Quality::good(), std::move(response.values), {}};
     case Verdict::exception:
         return Outcome{Quality::exception(response.exception_code),
                        {},
@@ -201,6 +192,22 @@ Outcome outcome_of(const Response &response) {
 }
 
 } // namespace
+
+// A receive that returned `n` <= 0 after `got` bytes of the answer: the peer closed (n == 0),
+// the socket failed, or the deadline passed (timeout if nothing came, else a truncated answer
+// whose rest may still come: flushed before the next request).
+Outcome Connection::receive_failed(ssize_t n, int error, size_t got, const std::string &what) {
+    if (n == 0) {
+        close();
+        return Outcome{Quality::disconnected(),
+                       {},
+                       "connection closed by the peer (" + describe(endpoint_) + ")"};
+    }
+    if (error != ETIMEDOUT) return socket_failure(error);
+    needs_flush_ = true;
+    if (got == 0) return Outcome{Quality::timeout(), {}, "no answer"};
+    return Outcome{Quality::invalid(), {}, "truncated: " + what + " before the timeout"};
+}
 
 Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduRequest &request,
                                 StreamSocket::Clock::time_point deadline) {
@@ -225,14 +232,13 @@ Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduReq
             if (received_.size() < size) break;
             const auto id = static_cast<uint16_t>(data[0] << 8 | data[1]);
             if (id != transaction) { // a late answer to an earlier request
-                discarded_bytes_ += size;
                 received_.erase(received_.begin(), received_.begin() + static_cast<long>(size));
                 continue;
             }
-            const Response response = decode_tcp_response(transaction, unit, request, data, size);
+            Response response = decode_tcp_response(transaction, unit, request, data, size);
             received_.erase(received_.begin(), received_.begin() + static_cast<long>(size));
             if (response.verdict == Verdict::invalid) needs_flush_ = true;
-            return outcome_of(response);
+            return outcome_of(std::move(response));
         }
         // Room for one whole answer; anything past this request's frame stays in received_
         // and is never decoded as part of it.
@@ -241,21 +247,9 @@ Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduReq
         const ssize_t n = socket_.receive(received_.data() + used, kMaxAdu, deadline);
         const int error = errno;
         received_.resize(used + static_cast<size_t>(std::max<ssize_t>(n, 0)));
-        if (n == 0) {
-            close();
-            return Outcome{Quality::disconnected(),
-                           {},
-                           "connection closed by the peer (" + describe(endpoint_) + ")"};
-        }
-        if (n < 0) {
-            if (error != ETIMEDOUT) return socket_failure(error);
-            needs_flush_ = true; // the rest may still come
-            if (received_.empty()) return Outcome{Quality::timeout(), {}, "no answer"};
-            return Outcome{Quality::invalid(),
-                           {},
-                           "truncated: " + std::to_string(received_.size()) +
-                               " bytes of an answer before the timeout"};
-        }
+        if (n <= 0)
+            return receive_failed(n, error, received_.size(),
+                                  std::to_string(received_.size()) + " bytes of an answer");
     }
 }
 
@@ -265,23 +259,10 @@ Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
     size_t got = 0, need = 3;
     while (got < need) {
         const ssize_t n = socket_.receive(answer + got, need - got, deadline);
-        if (n == 0) {
-            close();
-            return Outcome{Quality::disconnected(),
-                           {},
-                           "connection closed by the peer (" + describe(endpoint_) + ")"};
-        }
-        if (n < 0) {
-            const int error = errno;
-            if (error != ETIMEDOUT) return socket_failure(error);
-            needs_flush_ = true; // the rest may still come
-            if (got == 0) return Outcome{Quality::timeout(), {}, "no answer"};
-            return Outcome{Quality::invalid(),
-                           {},
-                           "truncated: " + std::to_string(got) + " of " +
-                               (need > 3 ? std::to_string(need) : std::string("at least 4")) +
-                               " bytes before the timeout"};
-        }
+        if (n <= 0)
+            return receive_failed(n, errno, got,
+                                  std::to_string(got) + " of " +
+                                      (need > 3 ? std::to_string(need) : "at least 4") + " bytes");
         got += static_cast<size_t>(n);
         const size_t size = rtu_response_size(answer, got);
         if (size == kRtuSizeUnknown) {
@@ -293,9 +274,9 @@ Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
         }
         if (size != 0) need = size;
     }
-    const Response response = decode_rtu_response(unit, request, answer, got);
+    Response response = decode_rtu_response(unit, request, answer, got);
     if (response.verdict == Verdict::invalid) needs_flush_ = true;
-    return outcome_of(response);
+    return outcome_of(std::move(response));
 }
 
 Outcome Connection::read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms) {

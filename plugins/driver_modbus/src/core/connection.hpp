@@ -25,7 +25,7 @@ struct _modbus; // libmodbus' modbus_t
 namespace gs::modbus {
 
 struct TcpEndpoint {
-    std::string host; // name or address; resolved by libmodbus (modbus_new_tcp_pi)
+    std::string host; // name or address
     uint16_t port = 502;
 };
 
@@ -82,10 +82,6 @@ public:
     Outcome write(uint8_t unit, Function function, uint16_t address,
                   const std::vector<uint16_t> &registers, uint32_t timeout_ms);
 
-    // Bytes the socket transports threw away: late answers to earlier requests (after a
-    // timeout), the rest of malformed answers.
-    uint64_t discarded_bytes() const { return discarded_bytes_; }
-
 private:
     Outcome failure(int error);
     void prepare(uint8_t unit, uint32_t timeout_ms);
@@ -96,15 +92,16 @@ private:
     Outcome receive_tcp(uint16_t transaction, uint8_t unit, const PduRequest &request,
                         StreamSocket::Clock::time_point deadline);
     Outcome socket_failure(int error);
+    Outcome receive_failed(ssize_t n, int error, size_t got, const std::string &what);
+    // On socket_: RTU frames (RTU over TCP), else MBAP (Modbus TCP).
+    bool rtu_framing() const { return std::holds_alternative<RtuTcpEndpoint>(endpoint_); }
 
     Endpoint endpoint_;
     _modbus *context_ = nullptr;    // serial port (libmodbus)
     StreamSocket socket_;           // Modbus TCP, RTU over TCP
-    bool rtu_framing_ = false;      // on socket_: RTU frames, else MBAP
     uint16_t transaction_ = 0;      // Modbus TCP transaction id of the last request
     std::vector<uint8_t> received_; // Modbus TCP: bytes received, not yet consumed
     bool needs_flush_ = false;      // a late answer may still arrive after a timeout or bad frame
-    uint64_t discarded_bytes_ = 0;
 };
 
 } // namespace gs::modbus

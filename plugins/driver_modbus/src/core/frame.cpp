@@ -145,13 +145,13 @@ size_t rtu_expected_size(const PduRequest &request, const uint8_t *data, size_t 
     return 0;
 }
 
+} // namespace
+
 bool rtu_crc_ok(const uint8_t *data, size_t size) {
     if (size < 3) return false;
     const uint16_t carried = static_cast<uint16_t>(data[size - 2] | (data[size - 1] << 8));
     return crc16(data, size - 2) == carried;
 }
-
-} // namespace
 
 size_t rtu_response_size(const uint8_t *data, size_t size) {
     if (data == nullptr || size < 2) return 0;

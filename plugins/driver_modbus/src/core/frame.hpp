@@ -19,6 +19,8 @@ namespace gs::modbus {
 // Modbus CRC-16 (reflected polynomial 0xA001, initial value 0xFFFF). RTU frames carry it
 // low byte first.
 uint16_t crc16(const uint8_t *data, size_t size);
+// Whether the last two bytes of an RTU frame are the CRC of the others (low byte first).
+bool rtu_crc_ok(const uint8_t *data, size_t size);
 
 inline constexpr uint8_t kFcReadCoils = 1;
 inline constexpr uint8_t kFcReadDiscreteInputs = 2;

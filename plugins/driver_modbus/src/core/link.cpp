@@ -35,7 +35,6 @@ struct DeviceRuntime {
     DevicePlanner planner;
     Backoff offline_backoff;
     Clock::time_point due{}; // the scheduled start of the next cycle, on the device's grid
-    Clock::duration phase{}; // offset of the device's cycles within its period (see start())
     unsigned failures = 0;   // consecutive failed cycles
     bool offline = false;
     std::optional<bool> reported_connected;
@@ -108,6 +107,9 @@ struct Link::Impl {
     void run_pending_writes();
     void fail_pending_writes(const Quality &quality, const std::string &detail);
     void admit_joining();
+    // Queues a write of `value` to `point` of devices[device] (any thread, mutex not held).
+    std::future<WriteOutcome> queue_write(size_t device, const PointSpec &point,
+                                          const Value &value);
     void run_cycle(DeviceRuntime &device);
     void deliver_without_link(DeviceRuntime &device, const std::string &detail);
     void update_health(DeviceRuntime &device, bool answered, const std::optional<Outcome> &abort,
@@ -220,7 +222,6 @@ void Link::Impl::admit_joining() {
     if (joining.empty()) return;
     const auto now = Clock::now();
     for (auto &device : joining) {
-        device.phase = Clock::duration::zero();
         device.due = now;
         devices.push_back(std::move(device));
     }
@@ -364,6 +365,18 @@ Link::~Link() {
     stop();
 }
 
+namespace {
+// The runtime of the `index`-th device of a link: checked against the endpoint, its requests
+// planned, its offline backoff seeded. Errors name the device.
+Result<DeviceRuntime> device_runtime(const LinkConfig &config, DeviceConfig device, size_t index) {
+    if (auto problem = device_problem(config.endpoint, device)) return Error{*problem};
+    auto planner = DevicePlanner::create(device.points, device.limits);
+    if (!planner) return Error{"device '" + device.id + "': " + planner.error()};
+    return DeviceRuntime(std::move(device), std::move(planner).value(),
+                         Backoff(config.offline_poll, config.seed + index + 1));
+}
+} // namespace
+
 Result<std::unique_ptr<Link>> Link::create(LinkConfig config, std::vector<DeviceConfig> devices,
                                            LinkCallbacks callbacks) {
     if (auto problem = endpoint_problem(config.endpoint)) return Error{*problem};
@@ -371,14 +384,11 @@ Result<std::unique_ptr<Link>> Link::create(LinkConfig config, std::vector<Device
     std::set<std::string> ids;
     std::vector<DeviceRuntime> runtimes;
     for (size_t i = 0; i < devices.size(); ++i) {
-        auto &device = devices[i];
-        if (auto problem = device_problem(config.endpoint, device)) return Error{*problem};
-        if (!ids.insert(device.id).second)
-            return Error{"device '" + device.id + "': id used twice on the link"};
-        auto planner = DevicePlanner::create(device.points, device.limits);
-        if (!planner) return Error{"device '" + device.id + "': " + planner.error()};
-        runtimes.emplace_back(std::move(device), std::move(planner).value(),
-                              Backoff(config.offline_poll, config.seed + i + 1));
+        if (!ids.insert(devices[i].id).second)
+            return Error{"device '" + devices[i].id + "': id used twice on the link"};
+        auto runtime = device_runtime(config, std::move(devices[i]), i);
+        if (!runtime) return Error{runtime.error()};
+        runtimes.push_back(std::move(runtime).value());
     }
     auto impl =
         std::make_unique<Impl>(std::move(config), std::move(runtimes), std::move(callbacks));
@@ -405,8 +415,7 @@ void Link::start() {
         if (impl_->config.phase_spacing.count() > 0)
             slots = std::clamp<int64_t>(period / impl_->config.phase_spacing, 1, count);
         const int64_t slot = static_cast<int64_t>(i) * slots / count;
-        device.phase = period * slot / slots;
-        device.due = now + device.phase;
+        device.due = now + period * slot / slots; // the device's phase in its period
     }
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
@@ -439,6 +448,7 @@ std::vector<DeviceRuntime>::iterator find_device(std::vector<DeviceRuntime> &dev
 
 std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_t point_index,
                                              const Value &value) {
+    size_t index = 0;
     PointSpec point;
     {
         std::lock_guard lock(impl_->mutex);
@@ -449,9 +459,10 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_
         if (point_index >= points.size())
             return ready(Quality::invalid(),
                          "device '" + device_id + "' has no point " + std::to_string(point_index));
+        index = static_cast<size_t>(found - impl_->devices.begin());
         point = points[point_index];
     }
-    return submit_write(device_id, point, value);
+    return impl_->queue_write(index, point, value);
 }
 
 std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const PointSpec &point,
@@ -464,6 +475,11 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const
             return ready(Quality::invalid(), "unknown device '" + device_id + "'");
         index = static_cast<size_t>(found - impl_->devices.begin());
     }
+    return impl_->queue_write(index, point, value);
+}
+
+std::future<WriteOutcome> Link::Impl::queue_write(size_t device, const PointSpec &point,
+                                                  const Value &value) {
     if (!is_writable(point.function))
         return ready(Quality::invalid(), "point " + point.data + " is in the " +
                                              std::string(to_string(point.function)) +
@@ -473,18 +489,17 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const
         return ready(Quality::invalid(), "point " + point.data + ": " + registers.error());
 
     PendingWrite write;
-    write.device = index;
+    write.device = device;
     write.function = point.function;
     write.address = point.address;
     write.registers = std::move(registers).value();
     auto future = write.promise.get_future();
     {
-        std::lock_guard lock(impl_->mutex);
-        if (!impl_->running || impl_->stopping)
-            return ready(Quality::disconnected(), "link is not running");
-        impl_->writes.push_back(std::move(write));
+        std::lock_guard lock(mutex);
+        if (!running || stopping) return ready(Quality::disconnected(), "link is not running");
+        writes.push_back(std::move(write));
     }
-    impl_->wake.notify_all();
+    wake.notify_all();
     return future;
 }
 
@@ -508,23 +523,17 @@ std::future<Outcome> Link::submit_read(uint8_t unit, const ReadRequest &request,
 }
 
 Status Link::add_device(DeviceConfig device) {
-    if (auto problem = device_problem(impl_->config.endpoint, device))
-        return Status::failure(*problem);
-    auto planner = DevicePlanner::create(device.points, device.limits);
-    if (!planner) return Status::failure("device '" + device.id + "': " + planner.error());
     std::lock_guard lock(impl_->mutex);
     const auto same_id = [&](const DeviceRuntime &d) { return d.config.id == device.id; };
     if (std::any_of(impl_->devices.begin(), impl_->devices.end(), same_id) ||
         std::any_of(impl_->joining.begin(), impl_->joining.end(), same_id))
         return Status::failure("device '" + device.id + "': id used twice on the link");
-    const uint64_t seed = impl_->config.seed + impl_->devices.size() + impl_->joining.size() + 1;
-    impl_->joining.emplace_back(std::move(device), std::move(planner).value(),
-                                Backoff(impl_->config.offline_poll, seed));
-    if (!impl_->running) { // taken in at once: start() gives it its phase
-        for (auto &d : impl_->joining)
-            impl_->devices.push_back(std::move(d));
-        impl_->joining.clear();
-    }
+    auto runtime = device_runtime(impl_->config, std::move(device),
+                                  impl_->devices.size() + impl_->joining.size());
+    if (!runtime) return Status::failure(runtime.error());
+    // A stopped link takes it at once (start() gives it its phase); a running one between
+    // two cycles, on the link thread.
+    (impl_->running ? impl_->joining : impl_->devices).push_back(std::move(runtime).value());
     impl_->wake.notify_all();
     return Status::success();
 }

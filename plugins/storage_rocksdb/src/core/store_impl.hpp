@@ -70,6 +70,10 @@ struct Store::Impl {
                                                 rocksdb::WriteBatch *wb);
     void put_checkpoint(rocksdb::WriteBatch &wb, uint64_t seq);
     void write(rocksdb::WriteBatch &wb);
+    // Puts `buckets` (sorted) of one series and level as one chunk per rollup partition, so
+    // that retention drops partitions whole; `seq` makes the chunk keys unique.
+    void put_rollup_chunks(rocksdb::WriteBatch &wb, RollupLevel level, const SeriesInfo &info,
+                           const std::vector<RollupStats> &buckets, uint64_t seq) const;
     void require_writable() const;
     const SeriesRuntime &runtime(SeriesId id) const;
     uint64_t oldest_journal_seq() const;
@@ -99,8 +103,7 @@ int64_t derivable_width_s(RollupLevel level, int32_t period_s, int64_t window_s)
 
 struct SeriesLookup {
     uint32_t source = 0;
-    int32_t period_s = 600;
-    SeriesInfo info;
+    SeriesInfo info;                  // info.history_period_s is the period level's width
     std::vector<RollupStats> unsaved; // pending + open buckets of the requested level
 };
 // Caller holds `mu`.

@@ -57,7 +57,6 @@ WindowInfo window_info(rocksdb::Iterator *it, int64_t window, int64_t window_s) 
 void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t now_s,
                            const int64_t (&level_retention)[kRollupLevels]) {
     rocksdb::WriteBatch wb;
-    std::string value;
     for (SeriesId id = 1; id < m.series.size(); ++id) {
         const SeriesInfo &info = m.series[id].info;
         if (info.count == 0 || info.first_ts_utc_ns >= to_s * kNsPerS ||
@@ -81,19 +80,7 @@ void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t
                                              }),
                               derived.end());
             }
-            for (size_t begin = 0, end; begin < derived.size(); begin = end) {
-                int64_t partition = keys::partition_of(lv, derived[begin].start_s);
-                for (end = begin + 1; end < derived.size() &&
-                                      keys::partition_of(lv, derived[end].start_s) == partition;
-                     ++end) {
-                }
-                value.clear();
-                encode_rollup_chunk(derived.data() + begin, end - begin,
-                                    keys::nominal_width_s(lv, info.history_period_s), value);
-                wb.Put(m.cf(Cf::rollup),
-                       keys::rollup(lv, id, derived[begin].start_s, keys::chunk_suffix(m.next_seq)),
-                       value);
-            }
+            m.put_rollup_chunks(wb, lv, info, derived, m.next_seq);
         }
     }
     if (wb.Count()) m.write(wb);

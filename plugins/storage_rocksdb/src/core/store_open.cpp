@@ -147,6 +147,25 @@ void Store::Impl::replay_after(uint64_t seq) {
     check(it->status(), "replaying the journal");
 }
 
+void Store::Impl::put_rollup_chunks(rocksdb::WriteBatch &wb, RollupLevel level,
+                                    const SeriesInfo &info, const std::vector<RollupStats> &buckets,
+                                    uint64_t seq) const {
+    std::string value;
+    for (size_t begin = 0, end; begin < buckets.size(); begin = end) {
+        int64_t partition = keys::partition_of(level, buckets[begin].start_s);
+        for (end = begin + 1;
+             end < buckets.size() && keys::partition_of(level, buckets[end].start_s) == partition;
+             ++end) {
+        }
+        value.clear();
+        encode_rollup_chunk(buckets.data() + begin, end - begin,
+                            keys::nominal_width_s(level, info.history_period_s), value);
+        wb.Put(cf(Cf::rollup),
+               keys::rollup(level, info.id, buckets[begin].start_s, keys::chunk_suffix(seq)),
+               value);
+    }
+}
+
 void Store::Impl::put_checkpoint(rocksdb::WriteBatch &wb, uint64_t seq) {
     std::string value;
     for (SeriesRuntime &rt : series) {
@@ -164,21 +183,7 @@ void Store::Impl::put_checkpoint(rocksdb::WriteBatch &wb, uint64_t seq) {
                     continue;
                 }
             }
-            // One chunk per rollup partition, so that retention can drop partitions whole.
-            for (size_t begin = 0, end; begin < pending.size(); begin = end) {
-                int64_t partition = keys::partition_of(lv, pending[begin].start_s);
-                for (end = begin + 1; end < pending.size() &&
-                                      keys::partition_of(lv, pending[end].start_s) == partition;
-                     ++end) {
-                }
-                value.clear();
-                encode_rollup_chunk(pending.data() + begin, end - begin,
-                                    keys::nominal_width_s(lv, rt.info.history_period_s), value);
-                wb.Put(
-                    cf(Cf::rollup),
-                    keys::rollup(lv, rt.info.id, pending[begin].start_s, keys::chunk_suffix(seq)),
-                    value);
-            }
+            put_rollup_chunks(wb, lv, rt.info, pending, seq);
             pending.clear();
         }
         value.clear();

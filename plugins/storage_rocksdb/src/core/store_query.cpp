@@ -65,7 +65,6 @@ SeriesLookup lookup(const Store::Impl &m, SeriesId id, std::optional<RollupLevel
     SeriesLookup out;
     auto it = m.source_ids.find(rt.info.source);
     out.source = it == m.source_ids.end() ? 0 : it->second;
-    out.period_s = rt.info.history_period_s;
     out.info = rt.info;
     if (level) {
         int l = static_cast<int>(*level);
@@ -139,12 +138,17 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
                                            const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
                                            std::vector<RollupStats> *derived) {
     std::vector<RollupStats> all, fragments;
-    int64_t first = bucket_span(m.calendar, level, s.period_s, ns_to_s_floor(from_ns)).start_s;
+    int64_t first =
+        bucket_span(m.calendar, level, s.info.history_period_s, ns_to_s_floor(from_ns)).start_s;
     int64_t to_s = ceil_s(to_ns);
     if (first >= to_s) return all;
-    // One allocation for the usual case (contiguous buckets of the nominal width).
-    int64_t nominal = std::max<int64_t>(1, keys::nominal_width_s(level, s.period_s));
-    all.reserve(static_cast<size_t>(std::min<int64_t>((to_s - first) / nominal + 2, 1 << 20)) +
+    // One allocation for the usual case (contiguous buckets of the nominal width), sized by
+    // the part of the range the series has data in, not by the range asked for.
+    int64_t nominal = std::max<int64_t>(1, keys::nominal_width_s(level, s.info.history_period_s));
+    int64_t lived_from = std::max(first, ns_to_s_floor(s.info.first_ts_utc_ns));
+    int64_t lived_to = std::min(to_s, ceil_s(s.info.last_ts_utc_ns) + 1);
+    int64_t lived = s.info.count && lived_to > lived_from ? lived_to - lived_from : 0;
+    all.reserve(static_cast<size_t>(std::min<int64_t>(lived / nominal + 2, 1 << 20)) +
                 s.unsaved.size());
     std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
     int64_t last_partition = keys::partition_of(level, to_s - 1);
@@ -167,7 +171,8 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
     };
     sort_by_start(all);
 
-    if (int64_t width = derivable_width_s(level, s.period_s, m.window_s); width && s.info.count) {
+    if (int64_t width = derivable_width_s(level, s.info.history_period_s, m.window_s);
+        width && s.info.count) {
         // Gaps between stored buckets, inside the series' life, come from raw records; late
         // fragments only count where buckets are stored (raw records already hold them).
         int64_t life_from = floor_div(ns_to_s_floor(s.info.first_ts_utc_ns), width) * width;
@@ -309,8 +314,9 @@ std::vector<RollupBucket> Store::rollups(SeriesId id, RollupLevel level, int64_t
     }
     std::vector<RollupBucket> out;
     for (const RollupStats &stats : read_rollup_stats(*impl_, id, level, s, from_ns, to_ns))
-        out.push_back(
-            to_bucket(stats, bucket_span(impl_->calendar, level, s.period_s, stats.start_s).end_s));
+        out.push_back(to_bucket(
+            stats,
+            bucket_span(impl_->calendar, level, s.info.history_period_s, stats.start_s).end_s));
     return out;
 }
 
