@@ -26,10 +26,14 @@ export function viewTabs(views, onSelect) {
   return {
     tabs,
     panel,
-    // Marks the view's tab selected and puts the view's element in the panel.
-    show(id, el) {
+    // Marks the view's tab selected.
+    select(id) {
       for (const b of buttons) b.setAttribute('aria-selected', String(b.dataset.view === id));
-      clear(panel).append(el);
+    },
+    // Puts the view's element (or nothing yet) in the panel.
+    fill(id, el) {
+      clear(panel);
+      if (el) panel.append(el);
       panel.setAttribute('aria-labelledby', 'tab-' + id);
     },
   };
