@@ -1,9 +1,8 @@
 // Live values: live.js decodes the wire's short keys ({c, d, q, s, v, t}, docs/api.md) into
 // named fields, and no other module of the UI reads a wire key. Also: every module of the first
-// screens is preloaded by index.html, and every Monitor view has its module. (No browser needed:
-// node --test live.test.js)
+// screens is preloaded by index.html. (No browser needed: node --test live.test.js)
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
@@ -110,17 +109,6 @@ test('index.html preloads every module the shell, home and Monitor import', () =
   const seen = new Set();
   const walk = (p) => { if (seen.has(p)) return; seen.add(p); importsOf(p).forEach(walk); };
   ['/js/app.js', '/js/pages/home.js', '/js/pages/monitor.js'].forEach(walk);
-  assert.ok(seen.has('/js/pages/monitor/device.js'));
+  assert.ok(seen.has('/js/pages/monitor/views/load-power.js'));
   assert.deepEqual([...seen].filter((p) => !preloaded.has(p)).sort(), []);
-});
-
-// The Monitor loads a view's module by its id (pages/monitor/device.js): every view id the
-// server can list (the translated ones) has its module, whose default export is the view.
-test('every Monitor view id has its module views/<id>.js', async () => {
-  const en = JSON.parse(readFileSync(join(webroot, 'i18n/en.json'), 'utf8'));
-  const ids = Object.keys(en).filter((k) => k.startsWith('monitor.view.')).map((k) => k.slice('monitor.view.'.length));
-  assert.ok(ids.length >= 10, ids.join());
-  const file = (id) => join(js, 'pages/monitor/views', id + '.js');
-  const missing = ids.filter((id) => !existsSync(file(id)) || !/^export default function \w+\(v, d\)/m.test(readFileSync(file(id), 'utf8')));
-  assert.deepEqual(missing, []);
 });

@@ -1,7 +1,6 @@
 // Starts the first API calls while the modules are still loading, so that the first screen
 // does not wait for module evaluation before asking: the session, the translations and, on a
-// Monitor address, the device's description and values (and the module of the view shown).
-// api.js and i18n.js take these answers
+// Monitor address, the device's description and values. api.js and i18n.js take these answers
 // instead of asking again (a few seconds at most: later navigations ask afresh). A classic
 // script: the CSP allows 'self' scripts, not inline ones.
 (function () {
@@ -23,14 +22,6 @@
     if (circuit) q.set('circuit', circuit);
     ask('/monitor?' + q);
     ask('/live?' + new URLSearchParams({ source: source }));
-    // The module of the view in the address (pages/monitor/device.js loads views one by one).
-    var view = new URLSearchParams(m[1]).get('view');
-    if (view && /^[a-z-]+$/.test(view)) {
-      var link = document.createElement('link');
-      link.rel = 'modulepreload';
-      link.href = '/js/pages/monitor/views/' + view + '.js';
-      document.head.appendChild(link);
-    }
   }
   window.gsPrefetch = function (path) {
     var p = pending[path];

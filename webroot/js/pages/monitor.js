@@ -4,7 +4,7 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { Perimeter } from '../perimeter.js';
-import { loadDevice, loadView, showDevice } from './monitor/device.js';
+import { loadDevice, showDevice } from './monitor/device.js';
 
 export async function render(main, { params, can }) {
   const content = h('div.content.monitor');
@@ -31,7 +31,6 @@ export async function render(main, { params, can }) {
     const address = (id) => history.replaceState(null, '', '#/monitor?' + new URLSearchParams(id ? { ...q, view: id } : q));
     address(view);
     clear(content).append(perimeter.toggleButton, h('p.muted', t('monitor.loading')));
-    if (view) loadView(view).catch(() => {}); // while the device's description comes
     let loaded;
     try {
       loaded = await loadDevice(q);

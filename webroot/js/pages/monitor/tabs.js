@@ -26,14 +26,10 @@ export function viewTabs(views, onSelect) {
   return {
     tabs,
     panel,
-    // Marks the view's tab selected.
-    select(id) {
+    // Marks the view's tab selected and puts the view's element in the panel.
+    show(id, el) {
       for (const b of buttons) b.setAttribute('aria-selected', String(b.dataset.view === id));
-    },
-    // Puts the view's element (or nothing yet) in the panel.
-    fill(id, el) {
-      clear(panel);
-      if (el) panel.append(el);
+      clear(panel).append(el);
       panel.setAttribute('aria-labelledby', 'tab-' + id);
     },
   };

@@ -4,7 +4,7 @@ import { h } from '../../../dom.js';
 import { t, tOr } from '../../../i18n.js';
 import { card, label, markValue, view } from '../parts.js';
 
-export default function atysStatus(v, d) {
+export function atysStatus(v, d) {
   // The profile's name of a state, else the translation's, else the number.
   const stateText = (name) => {
     const x = d.get(name);

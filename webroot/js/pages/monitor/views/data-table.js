@@ -5,7 +5,7 @@ import { formatTime, t } from '../../../i18n.js';
 import { qualityText } from '../../../format.js';
 import { card, group, label, valueSpan, view } from '../parts.js';
 
-export default function dataTableView(v, d) {
+export function dataTableView(v, d) {
   const cells = [];
   const rows = v.data.map((n) => {
     const s = valueSpan(d, n);

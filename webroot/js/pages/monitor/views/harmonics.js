@@ -1,4 +1,4 @@
-// The THD views (network-quality.js, load-quality.js): one bar per data.
+// Network quality (THD of the voltages) and load quality (THD of the currents): one bar per data.
 import { h } from '../../../dom.js';
 import { t } from '../../../i18n.js';
 import { bars } from '../../../widgets/charts.js';

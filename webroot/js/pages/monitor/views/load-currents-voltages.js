@@ -4,7 +4,7 @@ import { h } from '../../../dom.js';
 import { t } from '../../../i18n.js';
 import { PHASES, card, dataTable, gauges, has, view } from '../parts.js';
 
-export default function loadCurrentsVoltages(v, d) {
+export function loadCurrentsVoltages(v, d) {
   const ig = gauges(d, v, ['II1Inst', 'II2Inst', 'II3Inst', 'IInInst']);
   const vnames = PHASES.some((p) => has(v, `IV${p}Inst`)) ? ['IV1Inst', 'IV2Inst', 'IV3Inst'] : ['IU12Inst', 'IU23Inst', 'IU31Inst'];
   const vg = gauges(d, v, vnames);

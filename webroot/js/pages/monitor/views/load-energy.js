@@ -9,7 +9,7 @@ import { tariffTable } from '../tariffs.js';
 
 const KINDS = ['EaP', 'EaN', 'ErP', 'ErN', 'Es'];
 
-export default function loadEnergy(v, d) {
+export function loadEnergy(v, d) {
   const partial = KINDS.some((k) => has(v, `I${k}PartialInst`));
   const cells = [];
   const rows = KINDS.filter((k) => has(v, `I${k}Inst`) || has(v, `I${k}PartialInst`)).map((k) =>

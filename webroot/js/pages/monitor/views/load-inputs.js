@@ -2,7 +2,7 @@
 import { t } from '../../../i18n.js';
 import { card, dataTable, view } from '../parts.js';
 
-export default function loadInputs(v, d) {
+export function loadInputs(v, d) {
   const table = dataTable(d, v.data, t('monitor.view.load-inputs'));
   return view([table], card(null, table.el));
 }

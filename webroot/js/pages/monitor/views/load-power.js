@@ -4,7 +4,7 @@ import { h } from '../../../dom.js';
 import { formatNumber, t } from '../../../i18n.js';
 import { PHASES, card, dataTable, gauges, group, has, valueCell, view } from '../parts.js';
 
-export default function loadPower(v, d) {
+export function loadPower(v, d) {
   const g = gauges(d, v, ['IPSumInst', 'IQSumInst', 'ISSumInst']);
   const rows = [...PHASES.map((p) => ({ key: String(p), P: `IP${p}Inst`, Q: `IQ${p}Inst`, S: `IS${p}Inst`, PF: `IpF${p}Inst` })),
     { key: 'sum', P: 'IPSumInst', Q: 'IQSumInst', S: 'ISSumInst', PF: 'IpFSumInst' }]

@@ -3,7 +3,7 @@ import { t } from '../../../i18n.js';
 import { phasor, quadrant } from '../../../widgets/charts.js';
 import { card, dataTable, has, view } from '../parts.js';
 
-export default function loadSummary(v, d) {
+export function loadSummary(v, d) {
   const parts = [];
   const blocks = [];
   if (['II1Inst', 'II2Inst', 'II3Inst'].some((n) => has(v, n))) {

@@ -4,7 +4,7 @@ import { t } from '../../../i18n.js';
 import { phasor } from '../../../widgets/charts.js';
 import { card, dataTable, has, valueSpan, view } from '../parts.js';
 
-export default function networkSummary(v, d) {
+export function networkSummary(v, d) {
   const ph = phasor(t('monitor.vector_diagram'), false);
   const phase = { el: ph.el, update: () => ph.update(d.get) };
   const type = h('p.big', d.desc.network_type || '—');
