@@ -40,7 +40,7 @@ public:
         gs::field(GS_CONFIG_INT, "max_live_streams", nullptr,
                   "open live streams at once, all sessions (default: num_threads / 4)"),
         gs::field(GS_CONFIG_INT, "max_live_streams_per_session", "16",
-                  "open live streams per session"),
+                  "open live streams per session (at most max_live_streams)"),
         gs::field(GS_CONFIG_SECTION, "allowed_hosts", nullptr,
                   "host names and addresses the site answers to (Host and Origin headers); "
                   "default 127.0.0.1, localhost, ::1 and bind_address"),
@@ -61,7 +61,8 @@ public:
         server_options_.num_threads = cfg.get<int>("num_threads", 1024);
         server_options_.request_timeout_ms = cfg.get<int64_t>("request_timeout_ms", 5000);
         max_live_streams_ = cfg.get<int>("max_live_streams", server_options_.num_threads / 4);
-        max_live_streams_per_session_ = cfg.get<int>("max_live_streams_per_session", 16);
+        max_live_streams_per_session_ =
+            cfg.get<int>("max_live_streams_per_session", std::min(16, max_live_streams_));
         if (auto hosts = cfg.get_child_optional("allowed_hosts")) {
             if (!hosts->data().empty()) allowed_hosts_.push_back(hosts->data()); // a single name
             for (const auto &[index, name] : *hosts)

@@ -34,7 +34,7 @@ from gs_server import Server  # noqa: E402
 TIMEOUT_MS = 1000  # request_timeout_ms of the server under test
 ANSWER_WITHIN = TIMEOUT_MS / 1000 * 2 + 5  # seconds
 
-METHODS = ["GET"] * 8 + ["POST"] * 6 + ["HEAD"] * 2 + [
+METHODS = ["GET"] * 16 + ["POST"] * 10 + ["HEAD"] * 3 + [
     "PUT", "DELETE", "PROPFIND", "MKCOL", "OPTIONS", "PATCH", "TRACE", "CONNECT", "MOVE", "get", "G\xc3T", ""]
 PATHS = ["/", "/index.html", "/js/app.js", "/css/app.css", "/api", "/api/v1", "/api/v1/health", "/api/v1/auth",
          "/api/v1/login", "/api/v1/logout", "/api/v1/session", "/api/v1/password", "/api/v1/site",
@@ -87,7 +87,7 @@ def make_body(rng, cookies):
 def make_request(rng, port, cookies):
     method = rng.choice(METHODS)
     path = rng.choice(PATHS)
-    if rng.random() < 0.3:
+    if rng.random() < 0.15:
         path_bytes = mutate_text(rng, path)
     else:
         path_bytes = path.encode()
@@ -100,16 +100,16 @@ def make_request(rng, port, cookies):
             key = rng.choice(QUERY_KEYS)
             value = rng.choice(QUERY_VALUES)
             item = (key + "=" + value).encode()
-            parts.append(mutate_text(rng, item.decode()) if rng.random() < 0.4 else item)
+            parts.append(mutate_text(rng, item.decode()) if rng.random() < 0.15 else item)
         query = b"?" + b"&".join(parts)
     version = b"HTTP/1.1" if rng.random() < 0.97 else rng.choice([b"HTTP/1.0", b"HTTP/2.0", b"HTTP/9", b"FOO"])
     headers = []
     host = rng.random()
-    if host < 0.85:
+    if host < 0.9:
         headers.append(b"Host: 127.0.0.1:%d" % port)
-    elif host < 0.9:
+    elif host < 0.94:
         headers.append(b"Host: attacker.example:%d" % port)
-    elif host < 0.95:
+    elif host < 0.97:
         headers += [b"Host: 127.0.0.1:%d" % port, b"Host: localhost:%d" % port]
     if rng.random() < 0.6 and cookies:
         cookie, csrf = rng.choice(cookies)
@@ -121,18 +121,18 @@ def make_request(rng, port, cookies):
     if rng.random() < 0.2:
         headers.append(b"Origin: " + rng.choice([b"http://127.0.0.1:%d" % port, b"http://evil.example", b"null",
                                                  b"http://\xff"]))
-    if rng.random() < 0.15:
+    if rng.random() < 0.06:
         headers.append(rng.choice([b"X-Fuzz", b"User-Agent", b"Accept", b"X-\xff"]) + b": " + rand_bytes(rng, rng.randrange(0, 40)).replace(b"\r", b"").replace(b"\n", b""))
     body = make_body(rng, cookies) if method in ("POST", "PUT", "PROPFIND", "PATCH") or rng.random() < 0.05 else b""
     if body or rng.random() < 0.1:
         headers.append(b"Content-Type: " + rng.choice([b"application/json", b"application/json; charset=utf-8",
                                                        b"text/plain", b"application/\xff"]))
     framing = rng.random()
-    if framing < 0.8:
+    if framing < 0.86:
         headers.append(b"Content-Length: %d" % len(body))
-    elif framing < 0.85:
+    elif framing < 0.89:
         headers += [b"Content-Length: %d" % len(body), b"Content-Length: %d" % (len(body) + 7)]
-    elif framing < 0.9:
+    elif framing < 0.92:
         headers += [b"Content-Length: %d" % len(body), b"Transfer-Encoding: chunked"]
         body = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
     elif framing < 0.95:
