@@ -7,7 +7,6 @@
 #include <sys/resource.h>
 
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
@@ -40,12 +39,11 @@ void send(mg_connection *conn, const HttpResponse &r, bool head = false) {
     if (r.close) mg_disable_connection_keep_alive(conn);
     std::string length = std::to_string(r.body.size());
     if (mg_response_header_start(conn, r.status) != 0) return; // an answer is already out
-    bool close = r.close;
     mg_response_header_add(conn, "Content-Type", r.content_type.c_str(), -1);
     mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
     mg_response_header_add(conn, "Cache-Control", "no-store", -1);
     mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-    if (close) mg_response_header_add(conn, "Connection", "close", -1);
+    if (r.close) mg_response_header_add(conn, "Connection", "close", -1);
     for (const auto &[name, value] : r.headers)
         mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
     mg_response_header_send(conn);
@@ -191,7 +189,11 @@ bool Server::wait_stop(int64_t ms) {
 int Server::on_log(const mg_connection *conn, const char *message) {
     const mg_context *ctx = mg_get_context(conn);
     auto *self = ctx ? static_cast<Server *>(mg_get_user_data(ctx)) : nullptr;
-    if (self) self->log_(kLogWarning, std::string("civetweb: ") + message);
+    try {
+        if (self) self->log_(kLogWarning, std::string("civetweb: ") + message);
+    } catch (...) {
+        // a message that cannot be logged is dropped, never thrown into CivetWeb
+    }
     return 1;
 }
 

@@ -45,7 +45,9 @@ struct ServerOptions {
     std::string tls_certificate;       // PEM with certificate and key; "" = plain HTTP
     size_t max_body_bytes = 16 * 1024;
     int64_t push_interval_ms = 250;
-    int64_t keepalive_ms = 15000; // SSE comment line when nothing else was sent
+    // SSE comment line when nothing else was sent: also how soon the thread of a stream whose
+    // client left (and whose values do not change) notices it and frees its place.
+    int64_t keepalive_ms = 5000;
     HostPolicy hosts{HostPolicy::default_names("127.0.0.1"), 8080, false};
 };
 

@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gs_server import Server  # noqa: E402
 
 TIMEOUT_MS = 1000  # request_timeout_ms of the server under test
-ANSWER_WITHIN = TIMEOUT_MS / 1000 * 2 + 5  # seconds
+ANSWER_WITHIN = 20  # seconds: 2 x request_timeout_ms at most, plus room for a loaded machine
 
 METHODS = ["GET"] * 16 + ["POST"] * 10 + ["HEAD"] * 3 + [
     "PUT", "DELETE", "PROPFIND", "MKCOL", "OPTIONS", "PATCH", "TRACE", "CONNECT", "MOVE", "get", "G\xc3T", ""]
