@@ -64,7 +64,6 @@ public:
         max_live_streams_per_session_ =
             cfg.get<int>("max_live_streams_per_session", std::min(16, max_live_streams_));
         if (auto hosts = cfg.get_child_optional("allowed_hosts")) {
-            if (!hosts->data().empty()) allowed_hosts_.push_back(hosts->data()); // a single name
             for (const auto &[index, name] : *hosts)
                 allowed_hosts_.push_back(name.data());
             if (allowed_hosts_.empty())
