@@ -3,11 +3,11 @@
 // every expectation was computed by hand from the public register facts
 // (/work/shared/reference/socomec-registers.md): address, type and scale.
 #include "profile_files.hpp"
-#include "source_config.hpp"
+#include "modbus_driver/source_config.hpp"
 
-#include "core/codec.hpp"
-#include "core/planner.hpp"
-#include "core/point.hpp"
+#include "modbus/codec.hpp"
+#include "modbus/planner.hpp"
+#include "modbus/point.hpp"
 
 #include <doctest/doctest.h>
 
