@@ -175,6 +175,7 @@ TEST_CASE("a driver on DriverBase polls, reads, writes and describes its sources
         driver.start();
         driver.start();
         CHECK(eventually([&] { return last_value(host, "m1", "Voltage") == 230; }));
+        CHECK(logs_with(host, "polling ") == 1);
         CHECK(logs_with(host, "polling 1 device(s) on 1 link(s)") == 1);
         driver.write("m1", 1, "Setpoint", 42);
         CHECK(server.holding(1) == 42);
