@@ -1,7 +1,7 @@
 // libFuzzer entry point over the response decoders (TCP and RTU) and the request decoder.
 // Input layout: see fuzz_frame_input.hpp. Invariant violations trap.
-#include "modbus/frame.hpp"
 #include "fuzz_frame_input.hpp"
+#include "modbus/frame.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,8 +2,8 @@
 // inputs built from valid TCP and RTU responses (then bit-flipped, truncated, extended or
 // overwritten) and with random bytes, from a fixed seed. Each input sits in a buffer of its
 // exact size so AddressSanitizer catches any read past the end.
-#include "modbus/frame.hpp"
 #include "fuzz_frame_input.hpp"
+#include "modbus/frame.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -116,8 +116,7 @@ TEST_CASE("the plugin section's link settings are declared once and checked") {
     cfg.put("offline_after_failures", 0);
     gs::testing::FakeHost host(cfg);
     CHECK_THROWS_WITH_AS(PlainDriver(host.host()),
-                         "field 'offline_after_failures': must be at least 1",
-                         gs::InvalidArgument);
+                         "field 'offline_after_failures': must be at least 1", gs::InvalidArgument);
 }
 
 TEST_CASE("validate_point refuses a profile point the core cannot read") {
@@ -165,10 +164,10 @@ TEST_CASE("a driver on DriverBase polls, reads, writes and describes its sources
     }
 
     SUBCASE("describe: the plan, as text and as JSON") {
-        CHECK(driver.describe("m1", false).rfind("test/meter: 2 points in 1 request(s)\n", 0) ==
-              0);
-        CHECK(driver.describe("m1", true).rfind("{\"profile\": \"test/meter\", \"requests\": [",
-                                                0) == 0);
+        CHECK(driver.describe("m1", false).rfind("test/meter: 2 points in 1 request(s)\n", 0) == 0);
+        CHECK(
+            driver.describe("m1", true).rfind("{\"profile\": \"test/meter\", \"requests\": [", 0) ==
+            0);
     }
 
     SUBCASE("start polls on one link; a write goes through it; a second start adds nothing") {
@@ -202,9 +201,10 @@ TEST_CASE("a driver tunes DriverBase by its own static members and a poll callba
     driver.add_source(source);
     CHECK(driver.describe("m2", false).find("2 points in 1 request(s); tuned\n") !=
           std::string::npos);
-    CHECK(driver.describe("m2", true).rfind("{\"profile\": \"test/meter\", \"tuned\": true, "
-                                            "\"requests\": [",
-                                            0) == 0);
+    CHECK(driver.describe("m2", true)
+              .rfind("{\"profile\": \"test/meter\", \"tuned\": true, "
+                     "\"requests\": [",
+                     0) == 0);
     driver.start();
     CHECK(eventually([&] { return driver.polls.load() >= 2; }));
     CHECK(logs_with(host, "polling 1 meter(s) on 1 link(s)") == 1);

@@ -2,8 +2,8 @@
 // Every profiles/socomec/*.yaml must have a case here (a new profile without one fails), and
 // every expectation was computed by hand from the public register facts
 // (/work/shared/reference/socomec-registers.md): address, type and scale.
-#include "profile_files.hpp"
 #include "modbus_driver/source_config.hpp"
+#include "profile_files.hpp"
 
 #include "modbus/codec.hpp"
 #include "modbus/planner.hpp"
