@@ -5,11 +5,11 @@
 #   2. Every plugin configures and builds alone (-DGRIDSCOPE_PLUGINS=<it>): its target, with the
 #      libraries (libs/) it links.
 # With ccache the objects are those of the normal build (same compiler flags): mostly cache hits.
-#   scripts/check-builds.sh [WORK_DIR]      (default: build-checks/ beside build/)
+# The folders are build-no-tests/ and build-alone-<plugin>/, beside build/ and at its depth (with
+# a ccache base_dir, paths are hashed relative to the build folder).
+#   scripts/check-builds.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=${1:-$root/build-checks}
-mkdir -p "$work"
 # Objects made in another build folder are reused: the folder is left out of ccache's key.
 export CCACHE_NOHASHDIR=true
 
@@ -21,17 +21,18 @@ for pkg in "${test_only[@]}"; do disabled+=("-DCMAKE_DISABLE_FIND_PACKAGE_$pkg=O
 status=0
 start=$SECONDS
 echo "== build without tests or test-only packages (${test_only[*]} disabled)"
-"$root/scripts/build.sh" "$work/no-tests" -DBUILD_TESTING=OFF "${disabled[@]}" || status=1
+"$root/scripts/build.sh" "$root/build-no-tests" -DBUILD_TESTING=OFF "${disabled[@]}" || status=1
 echo "   $((SECONDS - start)) s"
 
-for dir in "$root"/plugins/*/; do
-  plugin=$(basename "$dir")
-  [ -f "$dir/CMakeLists.txt" ] || continue
+for folder in "$root"/plugins/*/; do
+  plugin=$(basename "$folder")
+  [ -f "$folder/CMakeLists.txt" ] || continue
   start=$SECONDS
   echo "== plugin $plugin alone"
-  NINJA_TARGETS="$plugin" "$root/scripts/build.sh" "$work/alone-$plugin" \
-    -DGRIDSCOPE_PLUGINS="$plugin" > "$work/alone-$plugin.log" 2>&1 ||
-    { cat "$work/alone-$plugin.log"; status=1; }
+  dir="$root/build-alone-$plugin"
+  mkdir -p "$dir"
+  NINJA_TARGETS="$plugin" "$root/scripts/build.sh" "$dir" -DGRIDSCOPE_PLUGINS="$plugin" \
+    > "$dir/check.log" 2>&1 || { cat "$dir/check.log"; status=1; }
   echo "   $((SECONDS - start)) s"
 done
 

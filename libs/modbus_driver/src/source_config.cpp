@@ -14,23 +14,6 @@ const char *const kSourceKeys[] = {"tcp",        "rtu",           "rtu_tcp",   "
                                    "parity",     "data_bits",     "stop_bits", "unit",
                                    "timeout_ms", "max_registers", "max_gap",   "simulate"};
 
-// HOST:PORT of field `field`.
-std::pair<std::string, uint16_t> host_port(const std::string &field, const std::string &text) {
-    auto colon = text.rfind(':');
-    std::string host = colon == std::string::npos ? std::string() : text.substr(0, colon);
-    if (colon == std::string::npos || host.empty())
-        throw std::invalid_argument("field '" + field + "': expected HOST:PORT, found '" + text +
-                                    "'");
-    try {
-        size_t used = 0;
-        int port = std::stoi(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1 || port < 1 || port > 65535) throw 0;
-        return {host, static_cast<uint16_t>(port)};
-    } catch (...) {
-        throw std::invalid_argument("field '" + field + "': bad port in '" + text + "'");
-    }
-}
-
 template <class T> T number(const ptree &attrs, const char *key, T fallback, T min, T max) {
     auto text = attrs.get_optional<std::string>(key);
     if (!text) return fallback;
@@ -51,13 +34,13 @@ Endpoint parse_endpoint(const ptree &attrs, std::string &key) {
                                     "': give one of tcp, rtu and rtu_tcp");
     if (tcp) {
         TcpEndpoint e;
-        std::tie(e.host, e.port) = host_port("tcp", *tcp);
+        std::tie(e.host, e.port) = parse_host_port("tcp", *tcp);
         key = "tcp " + e.host + ":" + std::to_string(e.port);
         return e;
     }
     if (rtu_tcp) {
         RtuTcpEndpoint e;
-        std::tie(e.host, e.port) = host_port("rtu_tcp", *rtu_tcp);
+        std::tie(e.host, e.port) = parse_host_port("rtu_tcp", *rtu_tcp);
         // One gateway address, one link: its requests never overlap.
         key = "rtu_tcp " + e.host + ":" + std::to_string(e.port);
         return e;
@@ -81,6 +64,23 @@ Endpoint parse_endpoint(const ptree &attrs, std::string &key) {
 }
 
 } // namespace
+
+std::pair<std::string, uint16_t> parse_host_port(const std::string &field,
+                                                 const std::string &text) {
+    auto colon = text.rfind(':');
+    std::string host = colon == std::string::npos ? std::string() : text.substr(0, colon);
+    if (colon == std::string::npos || host.empty())
+        throw std::invalid_argument("field '" + field + "': expected HOST:PORT, found '" + text +
+                                    "'");
+    try {
+        size_t used = 0;
+        int port = std::stoi(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1 || port < 1 || port > 65535) throw 0;
+        return {host, static_cast<uint16_t>(port)};
+    } catch (...) {
+        throw std::invalid_argument("field '" + field + "': bad port in '" + text + "'");
+    }
+}
 
 bool is_source_key(const std::string &key) {
     for (const char *k : kSourceKeys)

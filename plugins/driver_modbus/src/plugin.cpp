@@ -21,7 +21,7 @@ public:
     static constexpr const char *description =
         "Generic Modbus TCP / RTU driver: request planner, one scheduler per link";
     static constexpr gs_config_field config_fields[] = {
-        kConnectTimeoutField, kOfflineAfterField, kGuardIntervalField, kPhaseSpacingField,
+        GS_MODBUS_LINK_FIELDS,
         gs::field(GS_CONFIG_STRING, "stats_file", nullptr,
                   "if set, every second a JSON snapshot of each link's counters and cycle-start "
                   "jitter histogram replaces this file")};

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include <stdexcept>
+#include <tuple>
 
 namespace gs::socomec {
 
@@ -20,20 +21,14 @@ std::string version_text(uint16_t v) {
     return std::to_string(v / 100) + "." + (v % 100 < 10 ? "0" : "") + std::to_string(v % 100);
 }
 
+// The scan's tcp parameter, parsed as a source's tcp field.
 TcpEndpoint parse_tcp(const std::string &text) {
-    auto colon = text.rfind(':');
     TcpEndpoint e;
-    e.host = text.substr(0, colon);
-    long port = 0;
     try {
-        if (colon == std::string::npos || e.host.empty()) throw 0;
-        size_t used = 0;
-        port = std::stol(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1 || port < 1 || port > 65535) throw 0;
-    } catch (...) {
-        throw gs::InvalidArgument("field 'tcp': expected HOST:PORT, found '" + text + "'");
+        std::tie(e.host, e.port) = parse_host_port("tcp", text);
+    } catch (const std::invalid_argument &error) {
+        throw gs::InvalidArgument(error.what());
     }
-    e.port = static_cast<uint16_t>(port);
     return e;
 }
 
@@ -280,7 +275,7 @@ void DirisDriver::stop() {
     for (auto &w : workers_)
         if (w.joinable()) w.join();
     workers_.clear();
-    links_.stop();
+    DriverBase::stop();
 }
 
 std::vector<gs::SampleBatch> DirisDriver::read(const std::string &name) {

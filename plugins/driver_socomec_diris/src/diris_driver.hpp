@@ -38,10 +38,7 @@ public:
     static constexpr const char *description =
         "SOCOMEC COUNTIS / DIRIS / Digiware: identification, profile choice, polling, discovery";
     static constexpr gs_config_field config_fields[] = {
-        modbus::kConnectTimeoutField,
-        modbus::kOfflineAfterField,
-        modbus::kGuardIntervalField,
-        modbus::kPhaseSpacingField,
+        GS_MODBUS_LINK_FIELDS,
         gs::field(GS_CONFIG_STRING, "profiles_dir", nullptr,
                   "folder of profile YAML files read in addition to the kernel's site document "
                   "(default: none; <share_dir>/profiles when there is no site document)"),

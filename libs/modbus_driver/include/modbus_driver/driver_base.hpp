@@ -33,10 +33,9 @@ struct SourceEntry {
 template <class Derived, class Entry = SourceEntry> class DriverBase : public gs::Plugin {
 public:
     static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
-    // The plugin-section keys: the link settings. A driver with keys of its own lists these
-    // first in its own config_fields.
-    static constexpr gs_config_field config_fields[] = {kConnectTimeoutField, kOfflineAfterField,
-                                                        kGuardIntervalField, kPhaseSpacingField};
+    // The plugin-section keys: the link settings. A driver with keys of its own declares its
+    // own config_fields, starting with GS_MODBUS_LINK_FIELDS.
+    static constexpr gs_config_field config_fields[] = {GS_MODBUS_LINK_FIELDS};
     // describe(): text after "N points in K request(s)", and JSON members before "requests"
     // ("" or ending with ", "); see describe_source.
     static constexpr const char *plan_note = "";

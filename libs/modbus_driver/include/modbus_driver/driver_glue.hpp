@@ -27,6 +27,12 @@ inline constexpr gs_config_field kPhaseSpacingField = gs::field(
     "devices of a link are spread over their period at phases at least this far apart; those "
     "sharing a phase are polled back to back (0: a phase per device)");
 
+// The four fields above, in this order: a driver with keys of its own declares
+// `config_fields[] = {GS_MODBUS_LINK_FIELDS, gs::field(...), ...}` (DriverBase's are these alone).
+#define GS_MODBUS_LINK_FIELDS                                                                      \
+    gs::modbus::kConnectTimeoutField, gs::modbus::kOfflineAfterField,                              \
+        gs::modbus::kGuardIntervalField, gs::modbus::kPhaseSpacingField
+
 // How a driver's links connect and schedule, from its plugin section.
 struct LinkSettings {
     uint32_t connect_timeout_ms = 2000;

@@ -6,7 +6,9 @@
 
 #include <boost/property_tree/ptree.hpp>
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gs::modbus {
@@ -16,6 +18,10 @@ namespace gs::modbus {
 //   rtu_tcp: HOST:PORT (Modbus RTU frames over a raw TCP socket)
 //   unit, timeout_ms, max_registers, max_gap, simulate (read by gridscope-sim only)
 bool is_source_key(const std::string &key);
+
+// HOST:PORT, the value of field `field` (tcp, rtu_tcp); throws std::invalid_argument
+// "field 'FIELD': ...".
+std::pair<std::string, uint16_t> parse_host_port(const std::string &field, const std::string &text);
 
 // A ptree (a profile's defaults section or a point) as the core's key lookup.
 ConfigLookup ptree_lookup(const boost::property_tree::ptree &tree);
