@@ -1,6 +1,7 @@
 // DriverBase: two small drivers built on it (one plain, one tuning the defaults as the SOCOMEC
 // drivers do) on gs::testing::FakeHost, polling a real libmodbus server on 127.0.0.1. Every
 // wait is bounded and ends on a condition.
+#include "eventually.hpp"
 #include "modbus_driver/driver_base.hpp"
 #include "modbus_test_server.hpp"
 
@@ -16,6 +17,7 @@
 using gs::modbus::DriverBase;
 using gs::modbus::PointResult;
 using gs::modbus::testing::TestServer;
+using gs::test::eventually;
 using namespace std::chrono_literals;
 
 namespace {
@@ -71,15 +73,6 @@ gs::Source meter(const std::string &name, uint16_t port) {
     for (const auto &[data, address] : {std::pair{"Voltage", 0}, std::pair{"Setpoint", 1}})
         s.points.push_back(gs::Point{1, data, "", point(1, data, address)});
     return s;
-}
-
-template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit = 5000ms) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return pred();
 }
 
 // The last published value of `data` from `source`, or -1.
