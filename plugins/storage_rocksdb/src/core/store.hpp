@@ -60,7 +60,9 @@ public:
     // --- writes ---
     // Appends one device poll. Unknown series are created as gauges. Returns the journal
     // sequence number and the counter resets/rollovers it detected (publish them as events).
-    AppendResult append(const Batch &batch);
+    // A poll older than stored data (backfill) updates every rollup it touches, counter
+    // consumption included. `tally` (optional) collects the rollup buckets changed.
+    AppendResult append(const Batch &batch, BucketTally *tally = nullptr);
 
     // --- time-series reads (timestamps: UTC ns, ranges [from, to)) ---
     std::vector<Latest> latest(const std::vector<SeriesId> &series) const;
@@ -73,10 +75,14 @@ public:
     std::vector<Point> downsample(SeriesId series, int64_t from_utc_ns, int64_t to_utc_ns,
                                   size_t max_points) const;
     // Buckets of `level` whose start lies in [bucket containing from, to), including the open one.
+    // Their `delta` is the sum of the deltas of the readings in the bucket (each from the
+    // reading before); consumption() applies the boundary rule on top.
     std::vector<RollupBucket> rollups(SeriesId series, RollupLevel level, int64_t from_utc_ns,
                                       int64_t to_utc_ns) const;
-    // Sum of counter deltas per hour (UTC-aligned), local day, local Monday-week or local month,
-    // for buckets whose start lies in [bucket containing from, to).
+    // Counter consumption per hour (UTC-aligned), local day, local Monday-week or local month,
+    // for buckets whose start lies in [bucket containing from, to): index(end) - index(start),
+    // the index interpolated in proportion to time between readings and floored to a whole
+    // counter step (store_consumption.cpp).
     ConsumptionTable consumption(const std::vector<SeriesId> &series, ConsumptionStep step,
                                  int64_t from_utc_ns, int64_t to_utc_ns) const;
 

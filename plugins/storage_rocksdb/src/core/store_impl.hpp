@@ -114,4 +114,17 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
                                            const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
                                            std::vector<RollupStats> *derived = nullptr);
 
+// Corrects the counter deltas around a good reading older than the series' newest one
+// (store_backfill.cpp). Caller holds `mu`; the batch's own record is not written yet.
+void backfill_counter(Store::Impl &m, SeriesRuntime &rt, uint32_t source, int64_t ts_ns,
+                      double value, RollupSink &sink, BucketTally *tally,
+                      std::vector<CounterEvent> &events);
+
+// The part of `delta` (an interval of whole_ns) that falls in its first part_ns, floored to a
+// whole `unit` (1 when unit <= 0): exact integer arithmetic when delta is a whole number of
+// units, so the parts of one interval at successive boundaries telescope.
+double interval_share(double delta, int64_t part_ns, int64_t whole_ns, double unit);
+// A(b): the part before `boundary_ns` of the interval of `first`'s first reading (0 when none).
+double index_share_before(const RollupStats *first, int64_t boundary_ns, double unit);
+
 } // namespace gs::store
