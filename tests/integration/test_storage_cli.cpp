@@ -151,6 +151,18 @@ void check_paris_history(const Fixture &f, const std::vector<IndexReading> &read
     }
 }
 
+// Imports the 15-minute history (write_paris_history); it must succeed and count every row.
+gs::test::RunResult import_paris_history(const Fixture &f, std::vector<IndexReading> &readings) {
+    readings = write_paris_history(f.csv);
+    auto imp = run({kBin, "import", "--config", f.site, "--data-dir", f.data, "--csv", f.csv},
+                   std::nullopt, 120s);
+    INFO(imp.out, imp.err);
+    REQUIRE(imp.code == 0);
+    CHECK(imp.out.find(std::to_string(readings.size()) + " values imported, 0 rows skipped, ") !=
+          std::string::npos);
+    return imp;
+}
+
 // Runs the site until the virtual meter's energy reached the store.
 bool wait_until_stored(const Fixture &f) {
     for (int i = 0; i < 50; ++i) {
@@ -240,13 +252,8 @@ TEST_CASE("import, then consumption per local day across both DST changes and a 
 
 TEST_CASE("bucket rule: the 15-minute 2026 history imported into a fresh store") {
     Fixture f("storage_rule");
-    auto readings = write_paris_history(f.csv);
-    auto imp = run({kBin, "import", "--config", f.site, "--data-dir", f.data, "--csv", f.csv},
-                   std::nullopt, 120s);
-    INFO(imp.out, imp.err);
-    REQUIRE(imp.code == 0);
-    CHECK(imp.out.find(std::to_string(readings.size()) + " values imported, 0 rows skipped") !=
-          std::string::npos);
+    std::vector<IndexReading> readings;
+    auto imp = import_paris_history(f, readings);
     CHECK(imp.out.find("counter.reset m1/1: IEaPInst: counter went from") != std::string::npos);
     check_paris_history(f, readings);
 }
@@ -260,12 +267,8 @@ TEST_CASE("backfill: the history imported after the site ran (newer data in the 
         site.signal(SIGTERM);
         REQUIRE(site.wait(20s));
     }
-    auto readings = write_paris_history(f.csv);
-    auto imp = run({kBin, "import", "--config", f.site, "--data-dir", f.data, "--csv", f.csv},
-                   std::nullopt, 120s);
-    INFO(imp.out, imp.err);
-    REQUIRE(imp.code == 0);
-    CHECK(imp.out.find(std::to_string(readings.size()) + " values imported") != std::string::npos);
+    std::vector<IndexReading> readings;
+    import_paris_history(f, readings);
     check_paris_history(f, readings);
 }
 
@@ -276,14 +279,10 @@ TEST_CASE("query works while the site runs; import into the running site goes th
     // Wait (bounded) until the virtual meter's samples reach the store.
     CHECK(wait_until_stored(f));
     // The running site holds the store: import hands the rows to it and reports what it did.
-    auto readings = write_paris_history(f.csv);
-    auto imp = run({kBin, "import", "--config", f.site, "--data-dir", f.data, "--csv", f.csv},
-                   std::nullopt, 120s);
+    std::vector<IndexReading> readings;
+    auto imp = import_paris_history(f, readings);
     INFO(imp.out, imp.err);
-    REQUIRE(imp.code == 0);
     CHECK(imp.err.find("the site is running; its storage plugin imports the rows") !=
-          std::string::npos);
-    CHECK(imp.out.find(std::to_string(readings.size()) + " values imported, 0 rows skipped, ") !=
           std::string::npos);
     CHECK(imp.out.find("(through the running site)") != std::string::npos);
     CHECK(imp.out.find("event 2026-06-15T08:07:30.000Z counter.reset m1/1: IEaPInst: counter "

@@ -190,6 +190,14 @@ void check_against_reference(Store &store, const History &h) {
     check_sums(ConsumptionStep::day, ConsumptionStep::month);
 }
 
+// A fresh store fed in `order`, checked against the reference.
+void check_fed(const History &h, const std::vector<size_t> &order) {
+    TempDir dir;
+    feed(dir.path(), h, order);
+    auto store = Store::open(dir.path(), paris());
+    check_against_reference(*store, h);
+}
+
 std::vector<size_t> in_order(const History &h) {
     std::vector<size_t> order(h.readings.size());
     for (size_t i = 0; i < order.size(); ++i)
@@ -248,53 +256,35 @@ TEST_CASE("bucket rule: irregular readings with resets, rollovers and long gaps"
     for (auto [seed, first_s] : {std::pair<uint64_t, int64_t>{1, 1774220400}, {2, 1792188000}}) {
         INFO("seed ", seed);
         History h = random_history(seed, first_s, 5000);
-        TempDir dir;
-        feed(dir.path(), h, in_order(h));
-        auto store = Store::open(dir.path(), paris());
-        check_against_reference(*store, h);
+        check_fed(h, in_order(h));
     }
 }
 
 TEST_CASE("bucket rule: dense polling (stored period and hour buckets)") {
     History h = dense_autumn();
-    TempDir dir;
-    feed(dir.path(), h, in_order(h));
-    auto store = Store::open(dir.path(), paris());
-    check_against_reference(*store, h);
+    check_fed(h, in_order(h));
 }
 
 TEST_CASE("backfill: history imported into a store holding newer data equals an in-order import") {
     SUBCASE("15-minute Paris history after 2 days of live data") {
         History h = paris_2026();
-        TempDir dir;
-        feed(dir.path(), h, live_then_history(h, 192));
-        auto store = Store::open(dir.path(), paris());
-        check_against_reference(*store, h);
+        check_fed(h, live_then_history(h, 192));
     }
     SUBCASE("dense polling after an hour of live data") {
         History h = dense_autumn();
-        TempDir dir;
-        feed(dir.path(), h, live_then_history(h, 360));
-        auto store = Store::open(dir.path(), paris());
-        check_against_reference(*store, h);
+        check_fed(h, live_then_history(h, 360));
     }
     SUBCASE("irregular readings in random order") {
         History h = random_history(3, 1774220400, 3000);
         std::vector<size_t> order = in_order(h);
         std::shuffle(order.begin(), order.end(), std::mt19937_64(99));
-        TempDir dir;
-        feed(dir.path(), h, order);
-        auto store = Store::open(dir.path(), paris());
-        check_against_reference(*store, h);
+        check_fed(h, order);
     }
     SUBCASE("the same history imported twice changes nothing") {
         History h = random_history(4, 1792188000, 2000);
         std::vector<size_t> twice = in_order(h), again = in_order(h);
         twice.insert(twice.end(), again.begin(), again.end());
-        TempDir dir;
-        feed(dir.path(), h, twice);
-        auto store = Store::open(dir.path(), paris());
-        check_against_reference(*store, h);
+        check_fed(h, twice);
     }
 }
 
