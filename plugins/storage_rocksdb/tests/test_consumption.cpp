@@ -270,6 +270,19 @@ TEST_CASE("backfill: history imported into a store holding newer data equals an 
         History h = paris_2026();
         check_fed(h, live_then_history(h, 192));
     }
+    SUBCASE("then the raw records go (retention): the derived buckets are stored, once") {
+        History h = paris_2026();
+        TempDir dir;
+        feed(dir.path(), h, live_then_history(h, 192));
+        Options short_raw = paris();
+        short_raw.raw_retention_s = 86400;
+        auto store = Store::open(dir.path(), short_raw);
+        MaintenanceReport r = store->maintain(h.to_ns + 86400 * kNs);
+        CHECK(r.raw_windows_dropped > 100);
+        SeriesId id = *store->find_series("m1", 1, "IEaPInst");
+        CHECK(store->range(id, h.from_ns, h.to_ns - 86400 * kNs).empty());
+        check_against_reference(*store, h);
+    }
     SUBCASE("dense polling after an hour of live data") {
         History h = dense_autumn();
         check_fed(h, live_then_history(h, 360));

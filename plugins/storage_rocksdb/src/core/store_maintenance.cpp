@@ -52,6 +52,22 @@ WindowInfo window_info(rocksdb::Iterator *it, int64_t window, int64_t window_s) 
     return out;
 }
 
+// Late-value fragments of buckets that were derived from raw records (which hold those
+// values already) would count twice once the derived buckets are stored: they go with them.
+void drop_fragments_of(const Store::Impl &m, rocksdb::WriteBatch &wb, RollupLevel level,
+                       SeriesId id, const std::vector<RollupStats> &derived) {
+    if (derived.empty()) return;
+    std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
+    for (const RollupStats &b : derived) {
+        std::string from = keys::rollup(level, id, b.start_s, 0);
+        std::string prefix = from.substr(0, from.size() - 8); // up to the bucket start
+        for (it->Seek(from); it->Valid() && it->key().starts_with(prefix); it->Next())
+            if (keys::is_fragment({it->key().data(), it->key().size()}))
+                wb.Delete(m.cf(Cf::rollup), it->key());
+    }
+    check(it->status(), "reading rollup fragments");
+}
+
 // Before raw records of [from_s, to_s) go, the period/hour buckets that readers derived from
 // them (sparse series) are stored, for the levels kept longer than raw data.
 void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t now_s,
@@ -81,6 +97,7 @@ void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t
                               derived.end());
             }
             m.put_rollup_chunks(wb, lv, info, derived, m.next_seq);
+            drop_fragments_of(m, wb, lv, id, derived);
         }
     }
     if (wb.Count()) m.write(wb);

@@ -69,10 +69,6 @@ void derive_from_raw(const Store::Impl &m, const SeriesLookup &s, int64_t width,
     }
 }
 
-bool is_fragment_key(rocksdb::Slice key) {
-    return key.size() >= 8 && (static_cast<uint8_t>(key[key.size() - 1]) & 1) != 0;
-}
-
 } // namespace
 
 // Buckets of one series and level whose start lies in [bucket containing from, to): stored
@@ -102,7 +98,8 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
         for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
             if (keys::parse_rollup_start({it->key().data(), it->key().size()}) >= to_s) break;
             decode_rollup_chunk({it->value().data(), it->value().size()},
-                                is_fragment_key(it->key()) ? fragments : all);
+                                keys::is_fragment({it->key().data(), it->key().size()}) ? fragments
+                                                                                        : all);
         }
     }
     check(it->status(), "reading rollups");
@@ -133,7 +130,7 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
             for (int64_t p = p0 - 1; p >= p0 - 2 && before.empty(); --p) {
                 std::string prefix = keys::rollup_prefix(level, p, id);
                 for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
-                    if (!is_fragment_key(it->key()))
+                    if (!keys::is_fragment({it->key().data(), it->key().size()}))
                         decode_rollup_chunk({it->value().data(), it->value().size()}, before);
             }
             for (const RollupStats &b : before)
