@@ -208,7 +208,7 @@ int cmd_import(int argc, char **argv) {
         std::cerr << "gridscope import: the site is running; its storage plugin imports the "
                      "rows\n";
     }
-    auto work_limit = std::chrono::seconds(120 + checked / 1000);
+    auto work_limit = std::chrono::seconds(300 + checked / 100); // a stuck holder, not a slow one
     Handoff h = wait_for_result(base, std::chrono::seconds(own ? 60 : 15), work_limit);
     if (own) store.runtime->stop(); // drains the event bus: counter events are stored
     if (h == Handoff::not_picked_up) {

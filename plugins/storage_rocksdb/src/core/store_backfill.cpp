@@ -90,10 +90,9 @@ void backfill_counter(Store::Impl &m, SeriesRuntime &rt, uint32_t source, int64_
         CounterDelta d = counter_delta(limits, value, next->value);
         CounterDelta before{};
         if (prev) before = counter_delta(limits, prev->value, next->value);
+        // No event is reported at `next`: a backfill in time order changes its predecessor
+        // again and again (each would report), and a drop there was reported when `next` came.
         correct(next->ts_utc_ns, d.delta - before.delta, ts_ns, d.delta);
-        // A reset already reported at `next` is not reported twice.
-        if (d.event && d.event != before.event)
-            events.push_back({info.id, next->ts_utc_ns, *d.event, value, next->value});
     }
     hint.valid = next.has_value();
     hint.prev = Point{ts_ns, value, quality::good};
