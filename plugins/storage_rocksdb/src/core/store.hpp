@@ -27,8 +27,9 @@ struct StoreStats {
     uint64_t wal_bytes_written = 0; // (needs collect_statistics)
     uint64_t flush_bytes_written = 0;
     uint64_t compaction_bytes_written = 0;
-    uint64_t stall_micros = 0;    // time appends waited for compactions
-    uint64_t values_appended = 0; // by this process
+    uint64_t stall_micros = 0;           // time appends waited for compactions
+    uint64_t values_appended = 0;        // by this process
+    uint64_t fragments_consolidated = 0; // late-value fragments merged into chunks, this process
     std::vector<std::pair<std::string, uint64_t>> sst_bytes_by_family;
 };
 

@@ -20,11 +20,14 @@ public:
             late_.try_emplace({static_cast<int>(level), series, fragment.start_s}, fragment);
         if (!inserted) it->second.merge(fragment);
     }
+    // Also notes each fragment's partition in *fragmented (consolidated later).
     void write(rocksdb::WriteBatch &wb, rocksdb::ColumnFamilyHandle *cf, uint64_t seq,
-               const std::vector<SeriesRuntime> &series) {
+               const std::vector<SeriesRuntime> &series, FragmentedPartitions &fragmented) {
         std::string value;
         for (auto &[key, fragment] : late_) {
             auto level = static_cast<RollupLevel>(std::get<0>(key));
+            fragmented.emplace(std::get<0>(key), std::get<1>(key),
+                               keys::partition_of(level, fragment.start_s));
             value.clear();
             encode_rollup_chunk(
                 &fragment, 1,
@@ -105,7 +108,7 @@ AppendResult Store::append(const Batch &b, BucketTally *tally) {
                                  m.qualities[i], buckets, &sink, &m.pending_buckets, tally);
         if (event) result.counter_events.push_back(*event);
     }
-    sink.write(wb, m.cf(Cf::rollup), result.seq, m.series);
+    sink.write(wb, m.cf(Cf::rollup), result.seq, m.series, m.fragmented);
 
     m.values_since_checkpoint += n;
     m.values_appended += n;

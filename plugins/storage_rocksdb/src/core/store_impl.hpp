@@ -11,7 +11,9 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct SourceState {
     int64_t last_ts_ns = 0;             // newest batch (polling interval estimate)
     ChainState chain;
 };
+
+// (level, series, partition) of rollup partitions holding late-value fragments.
+using FragmentedPartitions = std::set<std::tuple<int, SeriesId, int64_t>>;
 
 struct Store::Impl {
     Options options;
@@ -49,6 +54,10 @@ struct Store::Impl {
     uint64_t values_since_checkpoint = 0;
     uint64_t pending_buckets = 0; // closed rollup buckets waiting for the next checkpoint
     uint64_t values_appended = 0;
+    // Written since the last consolidation (in memory: after a crash the fragments stay, and
+    // readers merge them as always).
+    FragmentedPartitions fragmented;
+    uint64_t fragments_consolidated = 0;
 
     RecordEncoder encoder;
     rocksdb::WriteBatch batch;
@@ -74,6 +83,9 @@ struct Store::Impl {
     // that retention drops partitions whole; `seq` makes the chunk keys unique.
     void put_rollup_chunks(rocksdb::WriteBatch &wb, RollupLevel level, const SeriesInfo &info,
                            const std::vector<RollupStats> &buckets, uint64_t seq) const;
+    // Merges the late-value fragments of the partitions in `fragmented` into their chunks, so
+    // that a big backfill does not leave readers one fragment per value (store_maintenance.cpp).
+    void consolidate_fragments();
     void require_writable() const;
     const SeriesRuntime &runtime(SeriesId id) const;
     uint64_t oldest_journal_seq() const;

@@ -254,6 +254,7 @@ void Store::checkpoint() {
     rocksdb::WriteBatch wb;
     impl_->put_checkpoint(wb, impl_->next_seq - 1);
     impl_->write(wb);
+    impl_->consolidate_fragments();
 }
 
 void Store::compact() {
@@ -296,6 +297,7 @@ StoreStats Store::stats() const {
         out.stall_micros = st->getTickerCount(rocksdb::STALL_MICROS);
     }
     out.values_appended = impl_->values_appended;
+    out.fragments_consolidated = impl_->fragments_consolidated;
     return out;
 }
 
