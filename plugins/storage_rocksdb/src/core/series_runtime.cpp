@@ -66,8 +66,15 @@ std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fract
                         : lv == RollupLevel::day  ? buckets.day.start_s
                                                   : buckets.month.start_s;
         RollupStats &open = rt.open[level];
-        RollupStats fragment;
-        RollupStats *target = &open;
+        auto add_to = [&](RollupStats &target) {
+            if (good)
+                target.add_good(value, ts_ns);
+            else
+                target.add_bad();
+            target.delta += delta;
+            if (first_candidate) target.note_first(ts_ns, prev_ts_ns, delta);
+            if (tally) tally->buckets.emplace(static_cast<uint8_t>(level), info.id, target.start_s);
+        };
         if (!open.open()) {
             open.start_s = start;
         } else if (start > open.start_s) {
@@ -75,18 +82,14 @@ std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fract
             ++*pending_count;
             open = RollupStats{};
             open.start_s = start;
-        } else if (start < open.start_s) {
+        } else if (start < open.start_s) { // late: a fragment of its own (built only then)
+            RollupStats fragment;
             fragment.start_s = start;
-            target = &fragment;
+            add_to(fragment);
+            if (sink) sink->late(lv, info.id, fragment);
+            continue;
         }
-        if (good)
-            target->add_good(value, ts_ns);
-        else
-            target->add_bad();
-        target->delta += delta;
-        if (first_candidate) target->note_first(ts_ns, prev_ts_ns, delta);
-        if (tally) tally->buckets.emplace(static_cast<uint8_t>(level), info.id, target->start_s);
-        if (target == &fragment && sink) sink->late(lv, info.id, fragment);
+        add_to(open);
     }
     return event;
 }
