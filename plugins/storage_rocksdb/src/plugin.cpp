@@ -379,6 +379,14 @@ void StoragePlugin::import_spool_file(const std::string &rows_path) {
         host().error("import " + working + ": " + outcome.error);
     }
     outcome.buckets = tally.buckets.size();
+    try { // a backfill leaves one fragment per value and level: merge them now, not at stop
+        std::shared_lock lock(lifecycle_);
+        if (store_) store_->consolidate();
+    } catch (const std::exception &e) {
+        host().warning(std::string("import: merging late-value fragments failed (maintenance "
+                                   "retries): ") +
+                       e.what());
+    }
     try {
         write_spool_result(working, outcome);
     } catch (const std::exception &e) {

@@ -275,13 +275,13 @@ TEST_CASE("backfill: history imported into a store holding newer data equals an 
     SUBCASE("15-minute Paris history after 2 days of live data") {
         History h = paris_2026();
         TempDir dir;
-        // As written (late-value fragments), then consolidated by the close, then reopened.
+        // As written (late-value fragments), then consolidated, then reopened.
         auto store = feed_open(dir.path(), h, live_then_history(h, 192));
         check_against_reference(*store, h);
-        store->checkpoint();
+        store->consolidate();
         uint64_t merged = store->stats().fragments_consolidated;
         CHECK(merged > 26000); // about two per imported reading per stored level
-        store->checkpoint();   // nothing left to merge
+        store->consolidate();  // nothing left to merge
         CHECK(store->stats().fragments_consolidated == merged);
         check_against_reference(*store, h);
         store.reset();

@@ -114,6 +114,8 @@ public:
     MaintenanceReport maintain(int64_t now_utc_ns);
     // Writes the open buckets now (also done on close and every checkpoint_every_values).
     void checkpoint();
+    // Merges late-value fragments (backfill) into their rollup chunks; maintain() does it too.
+    void consolidate();
     // Checkpoints, flushes memtables and compacts everything (benchmarks, tests, big deletions).
     void compact();
     StoreStats stats() const;

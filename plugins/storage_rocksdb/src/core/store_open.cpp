@@ -254,6 +254,11 @@ void Store::checkpoint() {
     rocksdb::WriteBatch wb;
     impl_->put_checkpoint(wb, impl_->next_seq - 1);
     impl_->write(wb);
+}
+
+void Store::consolidate() {
+    std::lock_guard lock(impl_->mu);
+    impl_->require_writable();
     impl_->consolidate_fragments();
 }
 
