@@ -1,19 +1,24 @@
 // gridscope import --config FILE [--data-dir DIR] --csv FILE
 // Loads historical samples (CSV header `time,source,circuit,data,value`, times ISO 8601 with an
-// offset or Z) through the storage plugin's normal ingest path, rollups included. Rows naming
-// an unknown source, circuit or data are reported with their line numbers and skipped. Refuses
-// (clear message, nothing touched) while the site runs: the store has one writer. Counter
-// resets and rollovers the store detects are published by the storage plugin and stored
-// through the event bus as in `gridscope run`; import then lists the stored ones
-// ("event TIME counter.reset SOURCE/K: MESSAGE").
+// offset or Z) through the storage plugin's normal ingest path, rollups included; data older
+// than what is stored (a backfill) updates every rollup it touches. Rows naming an unknown
+// source, circuit or data are reported with their line numbers and skipped.
+// The checked rows go to the store's import spool (plugins/storage_rocksdb/src/import_spool.hpp)
+// and the process that holds the store ingests them: the running site when it runs, else the
+// storage plugin this command starts. Either way import then says what was done: values
+// imported, rows skipped, rollup buckets updated and the counter resets/rollovers found
+// ("event TIME counter.reset SOURCE/K: MESSAGE"), which are also stored as events.
 #include "cli/store_access.hpp"
 #include "cli/time_text.hpp"
 
-#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -31,6 +36,42 @@ std::vector<std::string> split_csv(const std::string &line) {
         out.push_back(cell);
     }
     return out;
+}
+
+namespace fs = std::filesystem;
+
+// A spool request name unique to this import.
+std::string request_name() {
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    return "import-" +
+           std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()) + "-" +
+           std::to_string(getpid());
+}
+
+enum class Handoff { answered, not_picked_up, timed_out };
+
+// Waits for the answer to `base`.rows: bounded while nobody claims it (then withdrawn), and by
+// `work_limit` once claimed.
+Handoff wait_for_result(const std::string &base, std::chrono::seconds pickup_limit,
+                        std::chrono::seconds work_limit) {
+    auto start = std::chrono::steady_clock::now();
+    bool claimed = false;
+    while (true) {
+        if (fs::exists(base + ".result")) return Handoff::answered;
+        claimed = claimed || !fs::exists(base + ".rows");
+        auto waited = std::chrono::steady_clock::now() - start;
+        if (!claimed && waited > pickup_limit) {
+            std::error_code ec;
+            fs::rename(base + ".rows", base + ".withdrawn", ec); // fails if claimed meanwhile
+            if (!ec) {
+                fs::remove(base + ".withdrawn", ec);
+                return Handoff::not_picked_up;
+            }
+            claimed = true;
+        }
+        if (claimed && waited > pickup_limit + work_limit) return Handoff::timed_out;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
 }
 
 } // namespace
@@ -52,7 +93,7 @@ int cmd_import(int argc, char **argv) {
 
     StoreAccess store;
     try {
-        open_store(store, args, file, false);
+        prepare_store(store, args, file, false);
     } catch (const ConfigFailure &f) {
         std::cerr << f.diagnostics().str();
         return 1;
@@ -61,32 +102,30 @@ int cmd_import(int argc, char **argv) {
         return 1;
     }
     const SiteModel &site = store.runtime->site();
-    const gs_storage_vtable *vt = store.storage->plugin->storage();
     bool bar = isatty(STDERR_FILENO);
 
+    std::string spool = store_folder(store) + ".import";
+    std::error_code ec;
+    fs::create_directories(spool, ec);
+    std::string base = (fs::path(spool) / request_name()).string();
+    std::ofstream rows(base + ".tmp", std::ios::trunc);
+    if (ec || !rows) {
+        std::cerr << "gridscope import: cannot write the import spool " << spool << "\n";
+        return 1;
+    }
+    rows << "gridscope-import 1\n";
+    char number[32];
+
     std::string line;
-    size_t line_no = 1, imported = 0, skipped = 0;
-    int64_t first_ts = INT64_MAX, last_ts = INT64_MIN;
+    size_t line_no = 1, checked = 0, skipped = 0;
     if (!std::getline(csv, line) ||
         split_csv(line) != std::vector<std::string>{"time", "source", "circuit", "data", "value"}) {
         std::cerr << "gridscope import: " << csv_path
                   << ":1: the header must be time,source,circuit,data,value\n";
+        rows.close();
+        fs::remove(base + ".tmp", ec);
         return 1;
     }
-    OwnedBatch batch;
-    auto flush = [&]() -> bool {
-        if (batch.values.empty()) return true;
-        BatchView view(batch);
-        gs_status st = vt->append_samples(store.storage->handle, &view.get());
-        if (st != GS_OK) {
-            std::cerr << "gridscope import: the store refused a batch: "
-                      << store.storage->host->take_error("status " + std::to_string(st)) << "\n";
-            return false;
-        }
-        imported += batch.values.size();
-        batch.values.clear();
-        return true;
-    };
     auto skip = [&](const std::string &why) {
         ++skipped;
         std::cerr << csv_path << ":" << line_no << ": " << why << "; row skipped\n";
@@ -128,54 +167,89 @@ int cmd_import(int argc, char **argv) {
             skip("bad value '" + cells[4] + "'");
             continue;
         }
-        if (!batch.values.empty() && (batch.ts_utc_ns != *ts || batch.source != cells[1]) &&
-            !flush())
-            return 1;
-        batch.source = cells[1];
-        batch.ts_utc_ns = *ts;
-        first_ts = std::min(first_ts, *ts);
-        last_ts = std::max(last_ts, *ts);
-        batch.values.push_back(
-            {static_cast<uint32_t>(circuit), cells[3], value, GS_QUALITY_GOOD, 0});
+        std::snprintf(number, sizeof number, "%.17g", value);
+        rows << *ts << '\t' << cells[1] << '\t' << circuit << '\t' << cells[3] << '\t' << number
+             << '\n';
+        ++checked;
         if (bar && line_no % 5000 == 0) {
             double done = total_bytes > 0 ? static_cast<double>(csv.tellg()) / total_bytes : 0;
             int width = 40, filled = static_cast<int>(done * width);
             std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ')
-                      << "] " << static_cast<int>(done * 100) << "% " << imported << " values"
+                      << "] " << static_cast<int>(done * 100) << "% " << checked << " rows checked"
                       << std::flush;
         }
     }
-    if (!flush()) return 1;
     if (bar) std::cerr << "\r\033[K";
-    // Counter resets and rollovers found by the store went through the event bus into the
-    // store; stopping drains the bus. They are then read back and listed.
-    store.runtime->stop();
-    std::cout << "gridscope import: " << imported << " values imported, " << skipped
-              << " rows skipped\n";
-    if (imported == 0) return 0;
-    StoreAccess check;
-    try {
-        open_store(check, args, file, false);
-    } catch (const std::exception &e) {
-        std::cerr << "gridscope import: cannot reopen the store to list its events: " << e.what()
-                  << "\n";
+    rows.close();
+    if (!rows) {
+        std::cerr << "gridscope import: cannot write the import spool " << spool << "\n";
         return 1;
     }
-    for (const char *type : {"counter.reset", "counter.rollover"}) {
-        gs_event_query q{};
-        q.struct_size = sizeof q;
-        q.from_utc_ns = first_ts;
-        q.to_utc_ns = last_ts + 1;
-        q.type = type;
-        auto print = [](void *, const gs_event_record *r) -> gs_status {
-            std::cout << "event " << format_utc(r->event.ts_utc_ns) << " " << r->event.type << " "
-                      << (r->event.source ? r->event.source : "") << "/" << r->event.circuit << ": "
-                      << (r->event.message ? r->event.message : "") << "\n";
-            return GS_OK;
-        };
-        check.query->events(check.query->context, &q, print, nullptr);
+    fs::rename(base + ".tmp", base + ".rows", ec);
+    if (ec) {
+        std::cerr << "gridscope import: cannot queue the import in " << spool << ": "
+                  << ec.message() << "\n";
+        return 1;
     }
-    check.runtime->stop();
+
+    // Whoever holds the store ingests the request: this command's storage plugin, or the
+    // running site's when the store is in use.
+    bool own = true;
+    try {
+        start_store(store);
+    } catch (const std::exception &e) {
+        std::string why = e.what();
+        if (why.find("is in use by another gridscope process") == std::string::npos) {
+            fs::remove(base + ".rows", ec);
+            std::cerr << "gridscope import: " << why << "\n";
+            return 1;
+        }
+        own = false;
+        std::cerr << "gridscope import: the site is running; its storage plugin imports the "
+                     "rows\n";
+    }
+    auto work_limit = std::chrono::seconds(300 + checked / 100); // a stuck holder, not a slow one
+    Handoff h = wait_for_result(base, std::chrono::seconds(own ? 60 : 15), work_limit);
+    if (own) store.runtime->stop(); // drains the event bus: counter events are stored
+    if (h == Handoff::not_picked_up) {
+        std::cerr << "gridscope import: the process holding the store did not pick up the import "
+                     "(does it run a storage_rocksdb with the import spool?); nothing imported\n";
+        return 1;
+    }
+    if (h == Handoff::timed_out) {
+        std::cerr << "gridscope import: no answer after " << work_limit.count()
+                  << " s; the import goes on in the process holding the store (" << base
+                  << ".result will tell)\n";
+        return 1;
+    }
+    std::ifstream answer(base + ".result");
+    std::string error, events_text;
+    uint64_t values = 0, buckets = 0, events = 0;
+    for (std::string l; std::getline(answer, l);) {
+        std::istringstream in(l);
+        std::string key;
+        in >> key;
+        if (key == "values")
+            in >> values;
+        else if (key == "buckets")
+            in >> buckets;
+        else if (key == "events")
+            in >> events;
+        else if (key == "event")
+            events_text += l + "\n";
+        else if (key == "error")
+            error = l.substr(6);
+    }
+    answer.close();
+    fs::remove(base + ".result", ec);
+    std::cout << "gridscope import: " << values << " values imported, " << skipped
+              << " rows skipped, " << buckets << " rollup buckets updated, " << events
+              << " counter events" << (own ? "" : " (through the running site)") << "\n"
+              << events_text;
+    if (!error.empty()) {
+        std::cerr << "gridscope import: " << error << "\n";
+        return 1;
+    }
     return 0;
 }
 

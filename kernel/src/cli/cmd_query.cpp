@@ -4,7 +4,8 @@
 //     prints a series' points (ISO 8601 UTC), at most N with each bucket's min and max kept;
 //   ... --consumption --circuit SOURCE/K [--circuit ...] --bucket hour|day|week|month
 //       --from T --to T
-//     prints the active-energy consumption of the circuits together, per bucket in local time.
+//     prints the active-energy consumption of the circuits together, per bucket in local time:
+//     index(end) - index(start) of each bucket (the bucket rule, docs/consumption.md).
 // Works while the site runs: the store is opened read-only, as a secondary.
 #include "cli/json.hpp"
 #include "cli/store_access.hpp"

@@ -14,6 +14,7 @@ namespace gs::kernel {
 
 struct StoreAccess {
     PluginRegistry registry;
+    std::string data_dir;
     std::unique_ptr<Runtime> runtime;
     Instance *storage = nullptr;
     const gs_storage_query_v1 *query = nullptr;
@@ -23,6 +24,14 @@ struct StoreAccess {
 // the site runs). Throws ConfigFailure / std::runtime_error with a clear message.
 void open_store(StoreAccess &access, const Args &args, const std::string &site_file,
                 bool read_only);
+// The two halves of open_store: load the site and build the runtime, then start it.
+void prepare_store(StoreAccess &access, const Args &args, const std::string &site_file,
+                   bool read_only);
+void start_store(StoreAccess &access);
+
+// The folder the storage plugin opens: its `path` (default "store"), below the data dir when
+// relative — as the plugin resolves it.
+std::string store_folder(const StoreAccess &access);
 
 extern const char *const kStoragePlugin; // "storage_rocksdb"
 

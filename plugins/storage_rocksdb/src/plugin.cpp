@@ -1,6 +1,7 @@
 // storage_rocksdb: the RocksDB time-series store as a gridscope storage plugin. Glue only: the
 // store is in core/, the series declarations in series_catalog.cpp, the query and journal
 // services in services.cpp.
+#include "import_spool.hpp"
 #include "series_catalog.hpp"
 #include "storage_plugin.hpp"
 
@@ -134,10 +135,11 @@ void StoragePlugin::start() {
         store_.reset();
         throw;
     }
-    if (settings_.maintenance_interval_s > 0) {
-        stopping_ = false;
+    stopping_ = false;
+    if (settings_.maintenance_interval_s > 0)
         maintenance_ = std::thread([this] { maintenance_loop(); });
-    }
+    fail_abandoned_spool_files(spool_folder(dir_));
+    spool_ = std::thread([this] { spool_loop(); });
 }
 
 void StoragePlugin::stop() {
@@ -147,6 +149,7 @@ void StoragePlugin::stop() {
     }
     maintenance_wake_.notify_all();
     if (maintenance_.joinable()) maintenance_.join();
+    if (spool_.joinable()) spool_.join();
 
     std::unique_lock lock(lifecycle_);
     if (!store_) return;
@@ -208,12 +211,17 @@ void StoragePlugin::append_samples(const gs_sample_batch &batch) {
                                         static_cast<uint8_t>(v.quality <= 255 ? v.quality : 0)});
     }
 
+    ingest(b, nullptr, nullptr);
+}
+
+void StoragePlugin::ingest(const store::Batch &b, store::BucketTally *tally,
+                           std::vector<std::string> *event_lines) {
     store::AppendResult result;
     {
         std::shared_lock lock(lifecycle_);
         if (!store_)
             throw Error("the store is not open (storage_rocksdb not started)", GS_ERR_STATE);
-        result = store_->append(b);
+        result = store_->append(b, tally);
     }
 
     for (const store::CounterEvent &ce : result.counter_events) {
@@ -232,11 +240,14 @@ void StoragePlugin::append_samples(const gs_sample_batch &batch) {
             data + ": counter went from " + number_text(ce.before) + " to " +
             number_text(ce.after) +
             (rollover ? " (rolled over its maximum)" : " (meter reset or replaced)");
-        gs_event e{sizeof(gs_event),       GS_SEVERITY_LOW,
-                   ce.ts_utc_ns,           rollover ? "counter.rollover" : "counter.reset",
-                   b.source.c_str(),       value ? value->circuit : 0,
-                   GS_EVENT_STATE_INSTANT, message.c_str()};
+        const char *type = rollover ? "counter.rollover" : "counter.reset";
+        uint32_t circuit = value ? value->circuit : 0;
+        gs_event e{sizeof(gs_event), GS_SEVERITY_LOW, ce.ts_utc_ns,           type,
+                   b.source.c_str(), circuit,         GS_EVENT_STATE_INSTANT, message.c_str()};
         publish_event(e, "counter event");
+        if (event_lines)
+            event_lines->push_back("event " + utc_text(ce.ts_utc_ns) + " " + type + " " + b.source +
+                                   "/" + std::to_string(circuit) + ": " + message);
     }
 }
 
@@ -313,6 +324,77 @@ void StoragePlugin::maintain_once() {
                    GS_EVENT_STATE_INSTANT, message.c_str()};
         publish_event(e, "journal.full event");
     }
+}
+
+bool StoragePlugin::stopping() {
+    std::lock_guard<std::mutex> lock(maintenance_mutex_);
+    return stopping_;
+}
+
+void StoragePlugin::spool_loop() {
+    const std::string folder = spool_folder(dir_);
+    std::unique_lock<std::mutex> lock(maintenance_mutex_);
+    while (!maintenance_wake_.wait_for(lock, std::chrono::milliseconds(250),
+                                       [this] { return stopping_; })) {
+        lock.unlock();
+        for (const std::string &path : pending_spool_files(folder)) {
+            if (stopping()) break;
+            import_spool_file(path);
+        }
+        lock.lock();
+    }
+}
+
+void StoragePlugin::import_spool_file(const std::string &rows_path) {
+    std::string working = std::filesystem::path(rows_path).replace_extension(".working").string();
+    std::error_code ec;
+    std::filesystem::rename(rows_path, working, ec);
+    if (ec) return; // withdrawn by `gridscope import` (it gave up waiting)
+    ImportOutcome outcome;
+    store::BucketTally tally;
+    try {
+        std::vector<SpoolRow> rows = read_spool_rows(working);
+        host().info("importing " + std::to_string(rows.size()) + " values from " + working);
+        store::Batch batch;
+        // One poll per run of rows sharing a source and a time, as a device delivers them.
+        for (size_t i = 0; i <= rows.size(); ++i) {
+            bool same = i < rows.size() && !batch.values.empty() &&
+                        rows[i].ts_utc_ns == batch.ts_utc_ns && rows[i].source == batch.source;
+            if (!same && !batch.values.empty()) {
+                if (stopping())
+                    throw std::runtime_error("interrupted after " + std::to_string(outcome.values) +
+                                             " values: the process holding the store stopped");
+                ingest(batch, &tally, &outcome.events);
+                outcome.values += batch.values.size();
+                batch.values.clear();
+            }
+            if (i == rows.size()) break;
+            batch.source = rows[i].source;
+            batch.ts_utc_ns = rows[i].ts_utc_ns;
+            batch.values.push_back(
+                store::Value{rows[i].circuit, rows[i].data, rows[i].value, store::quality::good});
+        }
+    } catch (const std::exception &e) {
+        outcome.error = e.what();
+        host().error("import " + working + ": " + outcome.error);
+    }
+    outcome.buckets = tally.buckets.size();
+    try { // a backfill leaves one fragment per value and level: merge them now, not at stop
+        std::shared_lock lock(lifecycle_);
+        if (store_) store_->consolidate();
+    } catch (const std::exception &e) {
+        host().warning(std::string("import: merging late-value fragments failed (maintenance "
+                                   "retries): ") +
+                       e.what());
+    }
+    try {
+        write_spool_result(working, outcome);
+    } catch (const std::exception &e) {
+        host().error(std::string("import: cannot write its result: ") + e.what());
+    }
+    std::filesystem::remove(working, ec);
+    host().info("imported " + std::to_string(outcome.values) + " values, " +
+                std::to_string(outcome.buckets) + " rollup buckets updated");
 }
 
 void StoragePlugin::catch_up_if_due() {

@@ -14,6 +14,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace gs::storage {
 
@@ -71,8 +72,15 @@ public:
 
 private:
     void declare_site_series();
+    // Stores one poll and publishes the counter events it found (also listed in *event_lines).
+    void ingest(const store::Batch &batch, store::BucketTally *tally,
+                std::vector<std::string> *event_lines);
     void maintenance_loop();
     void maintain_once();
+    // Picks up `gridscope import` requests (import_spool.hpp) while the store is open.
+    void spool_loop();
+    void import_spool_file(const std::string &rows_path);
+    bool stopping();
     void publish_event(const gs_event &event, const char *what);
     void catch_up_if_due();
     gs_status report(gs_status code, const char *message) const noexcept;
@@ -88,6 +96,7 @@ private:
     std::condition_variable maintenance_wake_;
     bool stopping_ = false;
     std::thread maintenance_;
+    std::thread spool_;
 
     gs_storage_query_v1 query_{};
     gs_storage_journal_v1 journal_{};

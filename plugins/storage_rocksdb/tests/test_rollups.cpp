@@ -61,12 +61,13 @@ TEST_CASE("counter deltas across a rollover and a reset, persisted across reopen
         CHECK(events[1].after == 5);
     }
     auto store = Store::open(dir.path(), o);
-    // Deltas: 50 + 40 + (1000-990+1+10) + 20 + 5 + 10; the last reading opens hour 1.
+    // Deltas: 50 + 40 + (1000-990+1+10) + 20 + 5 + 10; the last reading, exactly at 01:00,
+    // closes hour 0 (the bucket rule: index(01:00) - index(00:00)); nothing follows it.
     ConsumptionTable hourly =
         store->consumption({id}, ConsumptionStep::hour, kJan1 * kNs, (kJan1 + 7200) * kNs);
     REQUIRE(hourly.bucket_starts_utc_ns.size() == 2);
-    CHECK(hourly.at(0, 0) == doctest::Approx(136));
-    CHECK(hourly.at(0, 1) == doctest::Approx(10));
+    CHECK(hourly.at(0, 0) == doctest::Approx(146));
+    CHECK(hourly.at(0, 1) == doctest::Approx(0));
     ConsumptionTable daily =
         store->consumption({id}, ConsumptionStep::day, kJan1 * kNs, (kJan1 + 86400) * kNs);
     CHECK(daily.at(0, 0) == doctest::Approx(146));
@@ -119,17 +120,20 @@ TEST_CASE("Europe/Paris DST: 23 h and 25 h days, hourly, weekly and monthly sums
         for (size_t h = 0; h < hourly.bucket_starts_utc_ns.size(); ++h)
             CHECK(hourly.at(0, h) == doctest::Approx(4));
     }
-    // Week of Monday 2026-03-23: readings from Friday 27th 00:00 (first one has no delta).
+    // Week of Monday 2026-03-23: readings from Friday 27th 00:00 to Monday 30th 00:00, which
+    // closes the week (index(Mon 30th) - index(Mon 23rd)).
     ConsumptionTable weekly = store->consumption({e}, ConsumptionStep::week, 1774738800 * kNs,
                                                  (1774738800 + 86400) * kNs);
     REQUIRE(weekly.bucket_starts_utc_ns.size() == 2);
     CHECK(weekly.bucket_starts_utc_ns[0] == 1774220400 * kNs);
-    CHECK(weekly.at(0, 0) == doctest::Approx(95 + 96 + 92));
-    CHECK(weekly.at(0, 1) == doctest::Approx(96 + 96)); // Mon 30th and Tue 31st
+    CHECK(weekly.at(0, 0) == doctest::Approx(96 + 96 + 92));
+    // Mon 30th, then Tue 31st up to its last reading at 23:45: the next reading (+1, in
+    // October) is 206 days away, and less than one whole Wh of it falls before midnight.
+    CHECK(weekly.at(0, 1) == doctest::Approx(96 + 95));
     ConsumptionTable monthly =
         store->consumption({e}, ConsumptionStep::month, 1774738800 * kNs, 1774738800 * kNs + 1);
     REQUIRE(monthly.bucket_starts_utc_ns.size() == 1);
-    CHECK(monthly.at(0, 0) == doctest::Approx(95 + 96 + 92 + 96 + 96));
+    CHECK(monthly.at(0, 0) == doctest::Approx(96 + 96 + 92 + 96 + 95));
 }
 
 TEST_CASE("gauge rollups, late values and peak-preserving downsampling") {

@@ -25,6 +25,9 @@ struct CounterDelta {
     std::optional<CounterEventKind> event;
 };
 
+// The consumption from reading `before` to the next reading `after` (no state).
+CounterDelta counter_delta(const CounterLimits &limits, double before, double after);
+
 // Feeds one good, finite reading. Readings older than the last one are ignored (delta 0):
 // deltas are only computed in time order. A drop is a rollover when the previous reading was
 // within the top `rollover_fraction` of `max` (delta = max - before + step + after), otherwise

@@ -118,6 +118,9 @@ inline uint64_t chunk_suffix(uint64_t seq) {
 inline uint64_t fragment_suffix(uint64_t seq) {
     return (seq << 1) | 1;
 }
+inline bool is_fragment(std::string_view rollup_key) {
+    return rollup_key.size() >= 8 && (static_cast<uint8_t>(rollup_key.back()) & 1) != 0;
+}
 inline int64_t parse_rollup_start(std::string_view k) {
     return ByteReader(k.substr(9)).be64_signed();
 }

@@ -53,7 +53,16 @@ void RollupStats::add_good(double v, int64_t ts_ns) {
     }
 }
 
+void RollupStats::note_first(int64_t ts_ns, int64_t prev_ts_ns, double d) {
+    if (ts_ns < first_ts_ns || (ts_ns == first_ts_ns && prev_ts_ns > first_prev_ts_ns)) {
+        first_ts_ns = ts_ns;
+        first_prev_ts_ns = prev_ts_ns;
+        first_delta = d;
+    }
+}
+
 void RollupStats::merge(const RollupStats &o) {
+    if (o.has_first()) note_first(o.first_ts_ns, o.first_prev_ts_ns, o.first_delta);
     if (o.count) {
         if (count == 0 || o.min < min) {
             min = o.min;
@@ -140,7 +149,21 @@ double uncode(const Coded &c) {
 
 constexpr int kFields = 5; // min, max, last, sum, delta
 // kSingle: one good value (min = max = last = sum, one timestamp): sparse series stay small.
-enum ChunkFlags : uint8_t { kSameTags = 8, kSingle = 16 };
+// kHasFirst: the counter's first-reading triple follows (exact times, see put_exact_ns).
+enum ChunkFlags : uint8_t { kSameTags = 8, kSingle = 16, kHasFirst = 32 };
+
+// Exact nanosecond offsets, in milliseconds when they are whole ones (the usual case).
+void put_exact_ns(std::string &out, int64_t ns) {
+    if (ns % 1'000'000 == 0)
+        put_svarint(out, ns / 1'000'000 * 2);
+    else
+        put_svarint(out, ns * 2 + 1);
+}
+int64_t get_exact_ns(ByteReader &in) {
+    int64_t v = in.svarint();
+    int64_t half = floor_div(v, 2);
+    return v - half * 2 ? half : half * 1'000'000;
+}
 
 } // namespace
 
@@ -170,7 +193,7 @@ void encode_rollup_chunk(const RollupStats *buckets, size_t n, int64_t bucket_wi
             same = !present(f) || (cur[f].tag == prev[f].tag && cur[f].tag != Coded::kRawNumberTag);
         uint8_t flags = (s.count ? kHasGood : 0) | (s.bad_count ? kHasBad : 0) |
                         (s.delta != 0 ? kHasDelta : 0) | (same ? kSameTags : 0) |
-                        (single ? kSingle : 0);
+                        (single ? kSingle : 0) | (s.has_first() ? kHasFirst : 0);
         put_svarint(out, s.start_s - prev_start - prev_gap); // 0 for contiguous buckets
         prev_gap = s.start_s - prev_start;
         prev_start = s.start_s;
@@ -197,6 +220,16 @@ void encode_rollup_chunk(const RollupStats *buckets, size_t n, int64_t bucket_wi
         if (s.count && !single) {
             put_svarint(out, offset_units(s.max_ts_ns, s.start_s, shift));
             put_svarint(out, offset_units(s.last_ts_ns, s.start_s, shift));
+        }
+        if (s.has_first()) {
+            put_exact_ns(out, s.first_ts_ns - s.start_s * kNsPerS);
+            put_exact_ns(out, s.first_ts_ns - s.first_prev_ts_ns);
+            Coded d = code(s.first_delta, kMaxDecimalDigits);
+            put_u8(out, d.tag);
+            if (d.tag == Coded::kRawNumberTag)
+                put_f64(out, d.raw);
+            else
+                put_svarint(out, d.k);
         }
         std::copy(std::begin(cur), std::end(cur), std::begin(prev));
     }
@@ -250,6 +283,17 @@ void decode_rollup_chunk(std::string_view data, std::vector<RollupStats> &out) {
             s.min_ts_ns = offset_ns(in, start, shift);
             s.max_ts_ns = offset_ns(in, start, shift);
             s.last_ts_ns = offset_ns(in, start, shift);
+        }
+        if (flags & kHasFirst) {
+            s.first_ts_ns = start * kNsPerS + get_exact_ns(in);
+            s.first_prev_ts_ns = s.first_ts_ns - get_exact_ns(in);
+            Coded d;
+            d.tag = in.u8();
+            if (d.tag == Coded::kRawNumberTag)
+                d.raw = in.f64();
+            else
+                d.k = in.svarint();
+            s.first_delta = uncode(d);
         }
         std::copy(std::begin(cur), std::end(cur), std::begin(prev));
         out.push_back(s);

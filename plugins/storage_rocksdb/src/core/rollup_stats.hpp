@@ -20,11 +20,23 @@ struct RollupStats {
     uint32_t bad_count = 0;
     double min = 0, max = 0, sum = 0, last = 0;
     int64_t min_ts_ns = 0, max_ts_ns = 0, last_ts_ns = 0;
-    double delta = 0;
+    double delta = 0; // counters: sum of the deltas of the readings in the bucket
+
+    // Counters: the bucket's first good reading that follows another one (its time, the time of
+    // the reading before it and the delta between them). Consumption queries interpolate the
+    // index at bucket boundaries from it (store_consumption.cpp). kNoFirst: none.
+    static constexpr int64_t kNoFirst = std::numeric_limits<int64_t>::max();
+    int64_t first_ts_ns = kNoFirst;
+    int64_t first_prev_ts_ns = 0;
+    double first_delta = 0;
 
     bool open() const { return start_s != kNoBucket; }
+    bool has_first() const { return first_ts_ns != kNoFirst; }
     void add_good(double v, int64_t ts_ns);
     void add_bad() { ++bad_count; }
+    // Keeps the earliest reading; for the same reading, the latest previous one (a backfilled
+    // reading in between only moves the previous reading later). Order-independent.
+    void note_first(int64_t ts_ns, int64_t prev_ts_ns, double delta);
     void merge(const RollupStats &other); // same bucket
 };
 

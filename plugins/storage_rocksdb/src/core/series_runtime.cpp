@@ -34,7 +34,8 @@ RollupStats decode_stats_exact(ByteReader &in) {
 
 std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fraction, int64_t ts_ns,
                                         double value, uint8_t quality, const BatchBuckets &buckets,
-                                        RollupSink *sink, uint64_t *pending_count) {
+                                        RollupSink *sink, uint64_t *pending_count,
+                                        BucketTally *tally) {
     SeriesInfo &info = rt.info;
     if (info.count == 0 || ts_ns < info.first_ts_utc_ns) info.first_ts_utc_ns = ts_ns;
     if (info.count == 0 || ts_ns >= info.last_ts_utc_ns) info.last_ts_utc_ns = ts_ns;
@@ -45,9 +46,12 @@ std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fract
     bool good = quality == quality::good && std::isfinite(value);
     std::optional<CounterEvent> event;
     double delta = 0;
+    bool first_candidate = false; // an in-order counter reading that follows another one
+    int64_t prev_ts_ns = rt.counter.last_ts_ns;
     if (good && info.kind == SeriesKind::counter) {
         CounterLimits limits{info.counter_max, info.counter_step, rollover_fraction};
         double before = rt.counter.last;
+        first_candidate = rt.counter.has_last && ts_ns > prev_ts_ns;
         CounterDelta d = counter_reading(rt.counter, limits, value, ts_ns);
         delta = d.delta;
         if (d.event) event = CounterEvent{info.id, ts_ns, *d.event, before, value};
@@ -62,8 +66,15 @@ std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fract
                         : lv == RollupLevel::day  ? buckets.day.start_s
                                                   : buckets.month.start_s;
         RollupStats &open = rt.open[level];
-        RollupStats fragment;
-        RollupStats *target = &open;
+        auto add_to = [&](RollupStats &target) {
+            if (good)
+                target.add_good(value, ts_ns);
+            else
+                target.add_bad();
+            target.delta += delta;
+            if (first_candidate) target.note_first(ts_ns, prev_ts_ns, delta);
+            if (tally) tally->buckets.emplace(static_cast<uint8_t>(level), info.id, target.start_s);
+        };
         if (!open.open()) {
             open.start_s = start;
         } else if (start > open.start_s) {
@@ -71,18 +82,30 @@ std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fract
             ++*pending_count;
             open = RollupStats{};
             open.start_s = start;
-        } else if (start < open.start_s) {
+        } else if (start < open.start_s) { // late: a fragment of its own (built only then)
+            RollupStats fragment;
             fragment.start_s = start;
-            target = &fragment;
+            add_to(fragment);
+            if (sink) sink->late(lv, info.id, fragment);
+            continue;
         }
-        if (good)
-            target->add_good(value, ts_ns);
-        else
-            target->add_bad();
-        target->delta += delta;
-        if (target == &fragment && sink) sink->late(lv, info.id, fragment);
+        add_to(open);
     }
     return event;
+}
+
+int64_t bucket_start(const Calendar &calendar, RollupLevel level, int32_t period_s, int64_t ts_s) {
+    switch (level) {
+    case RollupLevel::period:
+        return Calendar::fixed(ts_s, period_s).start_s;
+    case RollupLevel::hour:
+        return calendar.hour(ts_s).start_s;
+    case RollupLevel::day:
+        return calendar.day(ts_s).start_s;
+    case RollupLevel::month:
+        return calendar.month(ts_s).start_s;
+    }
+    return ts_s;
 }
 
 Span bucket_span(const Calendar &calendar, RollupLevel level, int32_t period_s, int64_t start_s) {
@@ -141,6 +164,14 @@ void encode_checkpoint(const SeriesRuntime &rt, std::string &out) {
     put_svarint(out, rt.counter.last_ts_ns);
     for (const RollupStats &s : rt.open)
         encode_stats_exact(s, out);
+    // Appended later: the open buckets' first-reading triples (older checkpoints end here).
+    for (const RollupStats &s : rt.open) {
+        put_u8(out, s.has_first() ? 1 : 0);
+        if (!s.has_first()) continue;
+        put_svarint(out, s.first_ts_ns);
+        put_svarint(out, s.first_prev_ts_ns);
+        put_f64(out, s.first_delta);
+    }
 }
 
 void decode_checkpoint(SeriesRuntime &rt, std::string_view data) {
@@ -162,6 +193,13 @@ void decode_checkpoint(SeriesRuntime &rt, std::string_view data) {
     rt.counter.last_ts_ns = in.svarint();
     for (RollupStats &s : rt.open)
         s = decode_stats_exact(in);
+    if (in.remaining() == 0) return;
+    for (RollupStats &s : rt.open) {
+        if (!in.u8()) continue;
+        s.first_ts_ns = in.svarint();
+        s.first_prev_ts_ns = in.svarint();
+        s.first_delta = in.f64();
+    }
 }
 
 } // namespace gs::store

@@ -27,6 +27,13 @@ public:
     virtual void late(RollupLevel level, SeriesId series, const RollupStats &fragment) = 0;
 };
 
+// The neighbours of the last backfilled counter reading (no reading lies between them), so
+// that a backfill in time order does not search the raw records for every reading.
+struct BackfillHint {
+    bool valid = false;
+    Point prev, next;
+};
+
 struct SeriesRuntime {
     SeriesInfo info;
     std::optional<Point> last;
@@ -35,15 +42,22 @@ struct SeriesRuntime {
     // Closed buckets not yet on disk: written as one chunk per level at the next checkpoint
     // (a crash rebuilds them by replaying the journal since that checkpoint).
     std::vector<RollupStats> pending[kRollupLevels];
-    bool dirty = false; // changed since the last checkpoint
+    bool dirty = false;    // changed since the last checkpoint
+    BackfillHint backfill; // in memory only
 };
 
-// Applies one value. Counter deltas go to the bucket of the later reading. Closed buckets are
-// appended to `pending` (and counted in *pending_count). Returns a counter event when the
-// counter went down.
+// Applies one value. Counter deltas go to the bucket of the later reading, which also notes
+// it as a first-reading candidate (RollupStats::note_first). Closed buckets are appended to
+// `pending` (and counted in *pending_count). Returns a counter event when the counter went
+// down. A counter reading older than the last one gets no delta here: Store::append corrects
+// the deltas around it (store_backfill.cpp). `tally` (optional) collects the buckets changed.
 std::optional<CounterEvent> apply_value(SeriesRuntime &rt, double rollover_fraction, int64_t ts_ns,
                                         double value, uint8_t quality, const BatchBuckets &buckets,
-                                        RollupSink *sink, uint64_t *pending_count);
+                                        RollupSink *sink, uint64_t *pending_count,
+                                        BucketTally *tally = nullptr);
+
+// The start of the bucket of `level` holding ts_s.
+int64_t bucket_start(const Calendar &calendar, RollupLevel level, int32_t period_s, int64_t ts_s);
 
 // Span of the bucket of `level` that starts at `start_s` (for the end of stored buckets).
 Span bucket_span(const Calendar &calendar, RollupLevel level, int32_t period_s, int64_t start_s);

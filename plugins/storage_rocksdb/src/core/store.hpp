@@ -27,8 +27,9 @@ struct StoreStats {
     uint64_t wal_bytes_written = 0; // (needs collect_statistics)
     uint64_t flush_bytes_written = 0;
     uint64_t compaction_bytes_written = 0;
-    uint64_t stall_micros = 0;    // time appends waited for compactions
-    uint64_t values_appended = 0; // by this process
+    uint64_t stall_micros = 0;           // time appends waited for compactions
+    uint64_t values_appended = 0;        // by this process
+    uint64_t fragments_consolidated = 0; // late-value fragments merged into chunks, this process
     std::vector<std::pair<std::string, uint64_t>> sst_bytes_by_family;
 };
 
@@ -60,7 +61,9 @@ public:
     // --- writes ---
     // Appends one device poll. Unknown series are created as gauges. Returns the journal
     // sequence number and the counter resets/rollovers it detected (publish them as events).
-    AppendResult append(const Batch &batch);
+    // A poll older than stored data (backfill) updates every rollup it touches, counter
+    // consumption included. `tally` (optional) collects the rollup buckets changed.
+    AppendResult append(const Batch &batch, BucketTally *tally = nullptr);
 
     // --- time-series reads (timestamps: UTC ns, ranges [from, to)) ---
     std::vector<Latest> latest(const std::vector<SeriesId> &series) const;
@@ -73,10 +76,14 @@ public:
     std::vector<Point> downsample(SeriesId series, int64_t from_utc_ns, int64_t to_utc_ns,
                                   size_t max_points) const;
     // Buckets of `level` whose start lies in [bucket containing from, to), including the open one.
+    // Their `delta` is the sum of the deltas of the readings in the bucket (each from the
+    // reading before); consumption() applies the boundary rule on top.
     std::vector<RollupBucket> rollups(SeriesId series, RollupLevel level, int64_t from_utc_ns,
                                       int64_t to_utc_ns) const;
-    // Sum of counter deltas per hour (UTC-aligned), local day, local Monday-week or local month,
-    // for buckets whose start lies in [bucket containing from, to).
+    // Counter consumption per hour (UTC-aligned), local day, local Monday-week or local month,
+    // for buckets whose start lies in [bucket containing from, to): index(end) - index(start),
+    // the index interpolated in proportion to time between readings and floored to a whole
+    // counter step (store_consumption.cpp).
     ConsumptionTable consumption(const std::vector<SeriesId> &series, ConsumptionStep step,
                                  int64_t from_utc_ns, int64_t to_utc_ns) const;
 
@@ -107,6 +114,8 @@ public:
     MaintenanceReport maintain(int64_t now_utc_ns);
     // Writes the open buckets now (also done on close and every checkpoint_every_values).
     void checkpoint();
+    // Merges late-value fragments (backfill) into their rollup chunks; maintain() does it too.
+    void consolidate();
     // Checkpoints, flushes memtables and compacts everything (benchmarks, tests, big deletions).
     void compact();
     StoreStats stats() const;

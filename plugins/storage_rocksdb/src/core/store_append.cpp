@@ -5,6 +5,7 @@
 #include "keys.hpp"
 #include "store_impl.hpp"
 
+#include <cmath>
 #include <tuple>
 
 namespace gs::store {
@@ -19,11 +20,14 @@ public:
             late_.try_emplace({static_cast<int>(level), series, fragment.start_s}, fragment);
         if (!inserted) it->second.merge(fragment);
     }
+    // Also notes each fragment's partition in *fragmented (consolidated later).
     void write(rocksdb::WriteBatch &wb, rocksdb::ColumnFamilyHandle *cf, uint64_t seq,
-               const std::vector<SeriesRuntime> &series) {
+               const std::vector<SeriesRuntime> &series, FragmentedPartitions &fragmented) {
         std::string value;
         for (auto &[key, fragment] : late_) {
             auto level = static_cast<RollupLevel>(std::get<0>(key));
+            fragmented.emplace(std::get<0>(key), std::get<1>(key),
+                               keys::partition_of(level, fragment.start_s));
             value.clear();
             encode_rollup_chunk(
                 &fragment, 1,
@@ -42,7 +46,7 @@ private:
 
 } // namespace
 
-AppendResult Store::append(const Batch &b) {
+AppendResult Store::append(const Batch &b, BucketTally *tally) {
     Impl &m = *impl_;
     std::lock_guard lock(m.mu);
     m.require_writable();
@@ -94,11 +98,17 @@ AppendResult Store::append(const Batch &b) {
     LateValueSink sink;
     BatchBuckets buckets = m.buckets_for(ts_s);
     for (size_t i = 0; i < n; ++i) {
-        auto event = apply_value(m.series[ids[i]], m.options.rollover_fraction, b.ts_utc_ns,
-                                 m.values[i], m.qualities[i], buckets, &sink, &m.pending_buckets);
+        SeriesRuntime &rt = m.series[ids[i]];
+        if (rt.info.kind == SeriesKind::counter && m.qualities[i] == quality::good &&
+            std::isfinite(m.values[i]) && rt.counter.has_last &&
+            b.ts_utc_ns < rt.counter.last_ts_ns)
+            backfill_counter(m, rt, src_id, b.ts_utc_ns, m.values[i], sink, tally,
+                             result.counter_events);
+        auto event = apply_value(rt, m.options.rollover_fraction, b.ts_utc_ns, m.values[i],
+                                 m.qualities[i], buckets, &sink, &m.pending_buckets, tally);
         if (event) result.counter_events.push_back(*event);
     }
-    sink.write(wb, m.cf(Cf::rollup), result.seq, m.series);
+    sink.write(wb, m.cf(Cf::rollup), result.seq, m.series, m.fragmented);
 
     m.values_since_checkpoint += n;
     m.values_appended += n;

@@ -11,7 +11,9 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct SourceState {
     int64_t last_ts_ns = 0;             // newest batch (polling interval estimate)
     ChainState chain;
 };
+
+// (level, series, partition) of rollup partitions holding late-value fragments.
+using FragmentedPartitions = std::set<std::tuple<int, SeriesId, int64_t>>;
 
 struct Store::Impl {
     Options options;
@@ -49,6 +54,10 @@ struct Store::Impl {
     uint64_t values_since_checkpoint = 0;
     uint64_t pending_buckets = 0; // closed rollup buckets waiting for the next checkpoint
     uint64_t values_appended = 0;
+    // Written since the last consolidation (in memory: after a crash the fragments stay, and
+    // readers merge them as always).
+    FragmentedPartitions fragmented;
+    uint64_t fragments_consolidated = 0;
 
     RecordEncoder encoder;
     rocksdb::WriteBatch batch;
@@ -74,6 +83,9 @@ struct Store::Impl {
     // that retention drops partitions whole; `seq` makes the chunk keys unique.
     void put_rollup_chunks(rocksdb::WriteBatch &wb, RollupLevel level, const SeriesInfo &info,
                            const std::vector<RollupStats> &buckets, uint64_t seq) const;
+    // Merges the late-value fragments of the partitions in `fragmented` into their chunks, so
+    // that a big backfill does not leave readers one fragment per value (store_maintenance.cpp).
+    void consolidate_fragments();
     void require_writable() const;
     const SeriesRuntime &runtime(SeriesId id) const;
     uint64_t oldest_journal_seq() const;
@@ -113,5 +125,18 @@ SeriesLookup lookup(const Store::Impl &m, SeriesId id,
 std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, RollupLevel level,
                                            const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
                                            std::vector<RollupStats> *derived = nullptr);
+
+// Corrects the counter deltas around a good reading older than the series' newest one
+// (store_backfill.cpp). Caller holds `mu`; the batch's own record is not written yet.
+void backfill_counter(Store::Impl &m, SeriesRuntime &rt, uint32_t source, int64_t ts_ns,
+                      double value, RollupSink &sink, BucketTally *tally,
+                      std::vector<CounterEvent> &events);
+
+// The part of `delta` (an interval of whole_ns) that falls in its first part_ns, floored to a
+// whole `unit` (1 when unit <= 0): exact integer arithmetic when delta is a whole number of
+// units, so the parts of one interval at successive boundaries telescope.
+double interval_share(double delta, int64_t part_ns, int64_t whole_ns, double unit);
+// A(b): the part before `boundary_ns` of the interval of `first`'s first reading (0 when none).
+double index_share_before(const RollupStats *first, int64_t boundary_ns, double unit);
 
 } // namespace gs::store

@@ -52,6 +52,22 @@ WindowInfo window_info(rocksdb::Iterator *it, int64_t window, int64_t window_s) 
     return out;
 }
 
+// Late-value fragments of buckets that were derived from raw records (which hold those
+// values already) would count twice once the derived buckets are stored: they go with them.
+void drop_fragments_of(const Store::Impl &m, rocksdb::WriteBatch &wb, RollupLevel level,
+                       SeriesId id, const std::vector<RollupStats> &derived) {
+    if (derived.empty()) return;
+    std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
+    for (const RollupStats &b : derived) {
+        std::string from = keys::rollup(level, id, b.start_s, 0);
+        std::string prefix = from.substr(0, from.size() - 8); // up to the bucket start
+        for (it->Seek(from); it->Valid() && it->key().starts_with(prefix); it->Next())
+            if (keys::is_fragment({it->key().data(), it->key().size()}))
+                wb.Delete(m.cf(Cf::rollup), it->key());
+    }
+    check(it->status(), "reading rollup fragments");
+}
+
 // Before raw records of [from_s, to_s) go, the period/hour buckets that readers derived from
 // them (sparse series) are stored, for the levels kept longer than raw data.
 void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t now_s,
@@ -81,6 +97,7 @@ void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t
                               derived.end());
             }
             m.put_rollup_chunks(wb, lv, info, derived, m.next_seq);
+            drop_fragments_of(m, wb, lv, id, derived);
         }
     }
     if (wb.Count()) m.write(wb);
@@ -88,10 +105,90 @@ void store_derived_rollups(Store::Impl &m, int64_t from_s, int64_t to_s, int64_t
 
 } // namespace
 
+void Store::Impl::consolidate_fragments() {
+    std::unique_ptr<rocksdb::Iterator> it(db->db->NewIterator({}, cf(Cf::rollup)));
+    // Keys at or below the newest batch's seq: later chunk keys (suffix > this) never collide.
+    uint64_t seq = std::max<uint64_t>(1, next_seq - 1);
+    for (auto [level_int, id, partition] : fragmented) {
+        auto level = static_cast<RollupLevel>(level_int);
+        const SeriesInfo &info = series[id].info;
+        bool derivable = derivable_width_s(level, info.history_period_s, window_s) != 0;
+        std::string prefix = keys::rollup_prefix(level, partition, id);
+        struct FragmentChunk {
+            std::string key;
+            size_t first, count; // its buckets in `fragments`
+        };
+        std::vector<std::string> chunk_keys;
+        std::vector<FragmentChunk> fragment_chunks;
+        std::vector<RollupStats> buckets, fragments;
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+            std::string_view key(it->key().data(), it->key().size());
+            std::string_view value(it->value().data(), it->value().size());
+            if (keys::is_fragment(key)) {
+                size_t first = fragments.size();
+                decode_rollup_chunk(value, fragments);
+                fragment_chunks.push_back({std::string(key), first, fragments.size() - first});
+            } else {
+                decode_rollup_chunk(value, buckets);
+                chunk_keys.emplace_back(key);
+            }
+        }
+        check(it->status(), "reading rollup fragments");
+        if (fragment_chunks.empty()) continue;
+        std::set<int64_t> stored;
+        for (const RollupStats &b : buckets)
+            stored.insert(b.start_s);
+        // Derived levels (sparse series): a fragment only counts where a bucket is stored or
+        // waits in memory (readers ignore it otherwise: the raw records hold its values, see
+        // read_rollup_stats). Those of buckets in memory stay; the ignored ones go.
+        std::set<int64_t> unsaved;
+        const SeriesRuntime &rt = series[id];
+        for (const RollupStats &b : rt.pending[level_int])
+            unsaved.insert(b.start_s);
+        if (rt.open[level_int].open()) unsaved.insert(rt.open[level_int].start_s);
+        rocksdb::WriteBatch wb;
+        for (const FragmentChunk &c : fragment_chunks) {
+            bool mergeable = true, ignored = true;
+            for (size_t i = c.first; i < c.first + c.count && derivable; ++i) {
+                mergeable = mergeable && stored.count(fragments[i].start_s);
+                ignored = ignored && !stored.count(fragments[i].start_s) &&
+                          !unsaved.count(fragments[i].start_s);
+            }
+            if (derivable && ignored) {
+                wb.Delete(cf(Cf::rollup), c.key);
+                ++fragments_consolidated;
+                continue;
+            }
+            if (!mergeable) continue;
+            buckets.insert(buckets.end(), fragments.begin() + c.first,
+                           fragments.begin() + c.first + c.count);
+            wb.Delete(cf(Cf::rollup), c.key);
+            ++fragments_consolidated;
+        }
+        std::stable_sort(
+            buckets.begin(), buckets.end(),
+            [](const RollupStats &a, const RollupStats &b) { return a.start_s < b.start_s; });
+        size_t n = 0;
+        for (size_t i = 0; i < buckets.size(); ++i) {
+            if (n > 0 && buckets[n - 1].start_s == buckets[i].start_s)
+                buckets[n - 1].merge(buckets[i]);
+            else
+                buckets[n++] = buckets[i];
+        }
+        buckets.resize(n);
+        for (const std::string &key : chunk_keys)
+            wb.Delete(cf(Cf::rollup), key);
+        put_rollup_chunks(wb, level, info, buckets, seq);
+        write(wb);
+    }
+    fragmented.clear();
+}
+
 MaintenanceReport Store::maintain(int64_t now_utc_ns) {
     Impl &m = *impl_;
     std::lock_guard lock(m.mu);
     m.require_writable();
+    m.consolidate_fragments();
     rocksdb::DB *db = m.db->db.get();
     MaintenanceReport report;
     int64_t now_s = ns_to_s_floor(now_utc_ns);

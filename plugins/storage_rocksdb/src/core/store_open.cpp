@@ -256,6 +256,12 @@ void Store::checkpoint() {
     impl_->write(wb);
 }
 
+void Store::consolidate() {
+    std::lock_guard lock(impl_->mu);
+    impl_->require_writable();
+    impl_->consolidate_fragments();
+}
+
 void Store::compact() {
     std::lock_guard lock(impl_->mu);
     impl_->require_writable();
@@ -296,6 +302,7 @@ StoreStats Store::stats() const {
         out.stall_micros = st->getTickerCount(rocksdb::STALL_MICROS);
     }
     out.values_appended = impl_->values_appended;
+    out.fragments_consolidated = impl_->fragments_consolidated;
     return out;
 }
 

@@ -1,5 +1,7 @@
-// Time-series reads: latest values, raw ranges, rollups, downsampling and consumption.
+// Time-series reads: latest values, raw ranges, rollups and downsampling (consumption:
+// store_consumption.cpp).
 #include "keys.hpp"
+#include "raw_scan.hpp"
 #include "store_impl.hpp"
 
 #include <algorithm>
@@ -7,53 +9,6 @@
 #include <unordered_map>
 
 namespace gs::store {
-namespace {
-
-int64_t ceil_s(int64_t ns) {
-    return -floor_div(-ns, kNsPerS);
-}
-
-// Decodes the chains of one source over [from, to) and hands every record to `fn`. A chain
-// may start up to kMaxChainSpanS before `from`; chains that end before it are skipped without
-// decoding (their keyframe tells their span).
-template <typename Fn>
-void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t window_s,
-                 uint32_t source, int64_t from_ns, int64_t to_ns, Fn &&fn) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
-    int64_t to_s = ceil_s(to_ns);
-    int64_t from_s = ns_to_s_floor(from_ns);
-    int64_t w = window_start(from_s - kMaxChainSpanS + window_s, window_s);
-    ChainState chain;
-    DecodedRecord rec;
-    while (w < to_s) {
-        it->Seek(keys::raw(w, source, 0));
-        if (!it->Valid()) break;
-        keys::RawKey k = keys::parse_raw({it->key().data(), it->key().size()});
-        if (k.window_start_s >= to_s) break;
-        if (k.window_start_s != w) { // jump over windows without data
-            w = k.window_start_s;
-            continue;
-        }
-        if (k.source == source) {
-            chain.reset();
-            bool skipping = false;
-            for (; it->Valid(); it->Next()) {
-                k = keys::parse_raw({it->key().data(), it->key().size()});
-                if (k.window_start_s != w || k.source != source) break;
-                std::string_view value(it->value().data(), it->value().size());
-                int64_t span = keyframe_span_s(value);
-                if (span >= 0) skipping = w + (span ? span : window_s) <= from_s;
-                if (skipping) continue;
-                decode_record(chain, w * kNsPerS, value, rec);
-                if (rec.ts_ns >= from_ns && rec.ts_ns < to_ns) fn(rec);
-            }
-        }
-        w += window_s;
-    }
-    check(it->status(), "reading raw data");
-}
-
-} // namespace
 
 int64_t derivable_width_s(RollupLevel level, int32_t period_s, int64_t window_s) {
     int64_t width = level == RollupLevel::period ? period_s : level == RollupLevel::hour ? 3600 : 0;
@@ -77,55 +32,41 @@ SeriesLookup lookup(const Store::Impl &m, SeriesId id, std::optional<RollupLevel
 namespace {
 
 // Buckets of `width` over [from_s, to_s) computed from the raw records, exactly as ingest
-// computes them (in time order). Counters: readings up to a chain span before from_s (or
-// `counter`, the last reading known before the gap) give the first delta.
+// computes them once backfills are corrected: in time order. Counters: readings up to a chain
+// span before from_s (or `counter`, the last reading known before the gap) give the first delta.
 void derive_from_raw(const Store::Impl &m, const SeriesLookup &s, int64_t width, int64_t from_s,
                      int64_t to_s, CounterState counter, std::vector<RollupStats> &out) {
     if (s.source == 0) return;
     bool is_counter = s.info.kind == SeriesKind::counter;
     CounterLimits limits{s.info.counter_max, s.info.counter_step, m.options.rollover_fraction};
     int64_t scan_from_s = is_counter ? from_s - kMaxChainSpanS : from_s;
+    std::vector<Point> readings =
+        series_readings(m, s.source, s.info.id, scan_from_s * kNsPerS, to_s * kNsPerS);
     size_t first_new = out.size();
-    size_t index = SIZE_MAX;
-    bool located = false;
-    scan_source(m.db->db.get(), m.cf(Cf::raw), m.window_s, s.source, scan_from_s * kNsPerS,
-                to_s * kNsPerS, [&](const DecodedRecord &rec) {
-                    if (rec.layout_changed || !located) {
-                        auto it = std::find(rec.ids->begin(), rec.ids->end(), s.info.id);
-                        index = it == rec.ids->end() ? SIZE_MAX : it - rec.ids->begin();
-                        located = true;
-                    }
-                    if (index == SIZE_MAX) return;
-                    double v = rec.values[index];
-                    bool good = rec.qualities[index] == quality::good && std::isfinite(v);
-                    double delta = 0;
-                    if (good && is_counter)
-                        delta = counter_reading(counter, limits, v, rec.ts_ns).delta;
-                    int64_t ts_s = ns_to_s_floor(rec.ts_ns);
-                    if (ts_s < from_s) return;
-                    int64_t start = floor_div(ts_s, width) * width;
-                    if (out.size() == first_new || out.back().start_s != start) {
-                        auto pos =
-                            std::find_if(out.begin() + first_new, out.end(),
-                                         [&](const RollupStats &r) { return r.start_s == start; });
-                        if (pos == out.end()) {
-                            out.emplace_back();
-                            out.back().start_s = start;
-                        } else {
-                            std::rotate(pos, pos + 1, out.end()); // rare: chains out of order
-                        }
-                    }
-                    RollupStats &b = out.back();
-                    if (good)
-                        b.add_good(v, rec.ts_ns);
-                    else
-                        b.add_bad();
-                    b.delta += delta;
-                });
-}
-
-bool is_fragment_key(rocksdb::Slice key) {
-    return key.size() >= 8 && (static_cast<uint8_t>(key[key.size() - 1]) & 1) != 0;
+    for (const Point &p : readings) {
+        bool good = p.quality == quality::good && std::isfinite(p.value);
+        double delta = 0;
+        int64_t prev_ts_ns = counter.last_ts_ns;
+        bool first_candidate = false;
+        if (good && is_counter) {
+            first_candidate = counter.has_last && p.ts_utc_ns > prev_ts_ns;
+            delta = counter_reading(counter, limits, p.value, p.ts_utc_ns).delta;
+        }
+        int64_t ts_s = ns_to_s_floor(p.ts_utc_ns);
+        if (ts_s < from_s) continue;
+        int64_t start = floor_div(ts_s, width) * width;
+        if (out.size() == first_new || out.back().start_s != start) {
+            out.emplace_back();
+            out.back().start_s = start;
+        }
+        RollupStats &b = out.back();
+        if (good)
+            b.add_good(p.value, p.ts_utc_ns);
+        else
+            b.add_bad();
+        b.delta += delta;
+        if (first_candidate) b.note_first(p.ts_utc_ns, prev_ts_ns, delta);
+    }
 }
 
 } // namespace
@@ -157,7 +98,8 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
         for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
             if (keys::parse_rollup_start({it->key().data(), it->key().size()}) >= to_s) break;
             decode_rollup_chunk({it->value().data(), it->value().size()},
-                                is_fragment_key(it->key()) ? fragments : all);
+                                keys::is_fragment({it->key().data(), it->key().size()}) ? fragments
+                                                                                        : all);
         }
     }
     check(it->status(), "reading rollups");
@@ -188,7 +130,7 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
             for (int64_t p = p0 - 1; p >= p0 - 2 && before.empty(); --p) {
                 std::string prefix = keys::rollup_prefix(level, p, id);
                 for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
-                    if (!is_fragment_key(it->key()))
+                    if (!keys::is_fragment({it->key().data(), it->key().size()}))
                         decode_rollup_chunk({it->value().data(), it->value().size()}, before);
             }
             for (const RollupStats &b : before)
@@ -237,25 +179,6 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
     all.resize(n);
     return all;
 }
-
-namespace {
-
-Span step_span(const Calendar &calendar, ConsumptionStep step, int64_t ts_s) {
-    switch (step) {
-    case ConsumptionStep::hour:
-        return calendar.hour(ts_s);
-    case ConsumptionStep::day:
-        return calendar.day(ts_s);
-    case ConsumptionStep::week:
-        return calendar.week(ts_s);
-    case ConsumptionStep::month:
-        return calendar.month(ts_s);
-    default:
-        throw StoreError("invalid consumption step");
-    }
-}
-
-} // namespace
 
 std::vector<Latest> Store::latest(const std::vector<SeriesId> &ids) const {
     std::lock_guard lock(impl_->mu);
@@ -402,43 +325,6 @@ std::vector<Point> Store::downsample(SeriesId id, int64_t from_ns, int64_t to_ns
         }
     }
     return out;
-}
-
-ConsumptionTable Store::consumption(const std::vector<SeriesId> &ids, ConsumptionStep step,
-                                    int64_t from_ns, int64_t to_ns) const {
-    ConsumptionTable table;
-    table.series = ids;
-    const Calendar &cal = impl_->calendar;
-    std::unordered_map<int64_t, size_t> index_of_start;
-    for (Span s = step_span(cal, step, ns_to_s_floor(from_ns)); s.start_s * kNsPerS < to_ns;
-         s = step_span(cal, step, s.end_s)) {
-        index_of_start[s.start_s] = table.bucket_starts_utc_ns.size();
-        table.bucket_starts_utc_ns.push_back(s.start_s * kNsPerS);
-        table.bucket_ends_utc_ns.push_back(s.end_s * kNsPerS);
-    }
-    size_t nb = table.bucket_starts_utc_ns.size();
-    table.values.assign(ids.size() * nb, 0.0);
-    if (nb == 0) return table;
-    RollupLevel level = step == ConsumptionStep::hour    ? RollupLevel::hour
-                        : step == ConsumptionStep::month ? RollupLevel::month
-                                                         : RollupLevel::day;
-    // Whole buckets: a week reads every day rollup up to its end, not only up to `to`.
-    int64_t from_bucket_ns = table.bucket_starts_utc_ns.front();
-    int64_t to_bucket_ns = table.bucket_ends_utc_ns.back();
-    for (size_t s = 0; s < ids.size(); ++s) {
-        SeriesLookup look;
-        {
-            std::lock_guard lock(impl_->mu);
-            look = lookup(*impl_, ids[s], level);
-        }
-        for (const RollupStats &r :
-             read_rollup_stats(*impl_, ids[s], level, look, from_bucket_ns, to_bucket_ns)) {
-            int64_t key = step == ConsumptionStep::week ? cal.week(r.start_s).start_s : r.start_s;
-            auto it = index_of_start.find(key);
-            if (it != index_of_start.end()) table.values[s * nb + it->second] += r.delta;
-        }
-    }
-    return table;
 }
 
 } // namespace gs::store

@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace gs::store {
@@ -87,6 +89,12 @@ struct CounterEvent {
     CounterEventKind kind = CounterEventKind::invalid;
     double before = 0;
     double after = 0;
+};
+
+// The rollup buckets appends changed, as (level, series, bucket start in UTC seconds): for
+// reports such as `gridscope import` ("N buckets updated").
+struct BucketTally {
+    std::set<std::tuple<uint8_t, SeriesId, int64_t>> buckets;
 };
 
 struct AppendResult {

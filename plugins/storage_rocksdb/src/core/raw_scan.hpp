@@ -1,0 +1,104 @@
+// Walking the raw records of one source over a time range (queries, derived rollups, backfill).
+#pragma once
+
+#include "db.hpp"
+#include "keys.hpp"
+#include "record_codec.hpp"
+#include "store_impl.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+namespace gs::store {
+
+inline int64_t ceil_s(int64_t ns) {
+    return -floor_div(-ns, kNsPerS);
+}
+
+// Decodes the chains of one source over [from, to) and hands every record to `fn`. A chain
+// may start up to kMaxChainSpanS before `from`; chains that end before it are skipped without
+// decoding (their keyframe tells their span). Records come in key order (window, source, seq),
+// not strictly in time order (late batches). `fn` may return false to stop.
+template <typename Fn>
+inline void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t window_s,
+                        uint32_t source, int64_t from_ns, int64_t to_ns, Fn &&fn) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
+    int64_t to_s = ceil_s(to_ns);
+    int64_t from_s = ns_to_s_floor(from_ns);
+    int64_t w = window_start(from_s - kMaxChainSpanS + window_s, window_s);
+    ChainState chain;
+    DecodedRecord rec;
+    while (w < to_s) {
+        it->Seek(keys::raw(w, source, 0));
+        if (!it->Valid()) break;
+        keys::RawKey k = keys::parse_raw({it->key().data(), it->key().size()});
+        if (k.window_start_s >= to_s) break;
+        if (k.window_start_s != w) { // jump over windows without data
+            w = k.window_start_s;
+            continue;
+        }
+        if (k.source == source) {
+            chain.reset();
+            bool skipping = false;
+            for (; it->Valid(); it->Next()) {
+                k = keys::parse_raw({it->key().data(), it->key().size()});
+                if (k.window_start_s != w || k.source != source) break;
+                std::string_view value(it->value().data(), it->value().size());
+                int64_t span = keyframe_span_s(value);
+                if (span >= 0) skipping = w + (span ? span : window_s) <= from_s;
+                if (skipping) continue;
+                decode_record(chain, w * kNsPerS, value, rec);
+                if (rec.ts_ns < from_ns || rec.ts_ns >= to_ns) continue;
+                if constexpr (std::is_same_v<decltype(fn(rec)), bool>) {
+                    if (!fn(rec)) return; // the caller has what it needs
+                } else {
+                    fn(rec);
+                }
+            }
+        }
+        w += window_s;
+    }
+    check(it->status(), "reading raw data");
+}
+
+// Position of one series in the records of a source, refreshed when the layout changes.
+class SeriesSlot {
+public:
+    explicit SeriesSlot(SeriesId id) : id_(id) {}
+    // SIZE_MAX when the record does not hold the series.
+    size_t of(const DecodedRecord &rec) {
+        if (rec.layout_changed || !located_) {
+            auto it = std::find(rec.ids->begin(), rec.ids->end(), id_);
+            index_ = it == rec.ids->end() ? SIZE_MAX : static_cast<size_t>(it - rec.ids->begin());
+            located_ = true;
+        }
+        return index_;
+    }
+
+private:
+    SeriesId id_;
+    size_t index_ = SIZE_MAX;
+    bool located_ = false;
+};
+
+// Every stored value of one series over [from_ns, to_ns), in time order (stable for equal
+// times: the order they were appended in, within a chain).
+inline std::vector<Point> series_readings(const Store::Impl &m, uint32_t source, SeriesId id,
+                                          int64_t from_ns, int64_t to_ns) {
+    std::vector<Point> out;
+    SeriesSlot slot(id);
+    scan_source(m.db->db.get(), m.cf(Cf::raw), m.window_s, source, from_ns, to_ns,
+                [&](const DecodedRecord &rec) {
+                    size_t i = slot.of(rec);
+                    if (i != SIZE_MAX) out.push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
+                });
+    auto by_ts = [](const Point &a, const Point &b) { return a.ts_utc_ns < b.ts_utc_ns; };
+    if (!std::is_sorted(out.begin(), out.end(), by_ts))
+        std::stable_sort(out.begin(), out.end(), by_ts);
+    return out;
+}
+
+} // namespace gs::store
