@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <unordered_map>
 
 namespace gs::store {
@@ -51,14 +52,59 @@ int rice_param(const SeriesCodecState &s) {
     return p;
 }
 
-void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
+// x / n for the Rice count n (1..15): divisions by constants compile to multiplications,
+// which matters on the read path (every value of every record goes through here).
+uint64_t div_by_count(uint64_t x, uint32_t n) {
+    switch (n) {
+    case 1:
+        return x;
+    case 2:
+        return x / 2;
+    case 3:
+        return x / 3;
+    case 4:
+        return x / 4;
+    case 5:
+        return x / 5;
+    case 6:
+        return x / 6;
+    case 7:
+        return x / 7;
+    case 8:
+        return x / 8;
+    case 9:
+        return x / 9;
+    case 10:
+        return x / 10;
+    case 11:
+        return x / 11;
+    case 12:
+        return x / 12;
+    case 13:
+        return x / 13;
+    case 14:
+        return x / 14;
+    case 15:
+        return x / 15;
+    default:
+        return x / n;
+    }
+}
+
+// The Rice parameter's statistics: all a reader that skips the series needs to keep (the
+// length of a code depends on them and on nothing else).
+void observe_rice(SeriesCodecState &s, uint64_t u) {
     // Outliers (load steps) count at most 4x the running mean, so that one step does not
     // inflate the Rice parameter of the values after it.
-    s.rice_sum += std::min(u, std::max<uint64_t>(16, 4 * s.rice_sum / s.rice_n));
+    s.rice_sum += std::min(u, std::max<uint64_t>(16, div_by_count(4 * s.rice_sum, s.rice_n)));
     if (++s.rice_n >= 16) {
         s.rice_sum = (s.rice_sum + 1) >> 1;
         s.rice_n >>= 1;
     }
+}
+
+void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
+    observe_rice(s, u);
     uint64_t e1 = abs_diff(k, s.prev_k);
     uint64_t e2 = s.have_two
                       ? abs_diff(k, static_cast<int64_t>(2 * static_cast<uint64_t>(s.prev_k) -
@@ -320,7 +366,7 @@ void RecordEncoder::encode(ChainState &chain, int64_t window_start_ns, int64_t t
 }
 
 void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view record,
-                   DecodedRecord &out) {
+                   DecodedRecord &out, const std::vector<uint32_t> *only) {
     ByteReader in(record);
     uint8_t flags = in.u8();
     if (flags & kKeyframe) {
@@ -356,6 +402,15 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
     out.ids = &chain.layout;
     out.values.resize(n);
     out.qualities.resize(n);
+    // Series outside `only` are skipped: their codes are walked over (Rice statistics and XOR
+    // windows kept, so later codes stay aligned) but their values are not rebuilt.
+    if (only && (flags & kLayout || chain.wanted.size() != n)) {
+        chain.wanted.assign(n, 0);
+        for (size_t i = 0; i < n; ++i)
+            chain.wanted[i] = std::find(only->begin(), only->end(), chain.layout[i]) != only->end();
+    } else if (!only && !chain.wanted.empty()) {
+        throw CorruptData("a chain decoded for some series only cannot decode them all");
+    }
 
     // Escapes are decoded lazily while walking the layout; they are sorted by index.
     uint64_t escapes_left = (flags & kEscapes) ? in.varint() : 0;
@@ -409,6 +464,9 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
         }
         if (s.mode == SeriesCodecState::Mode::xor_bits) {
             out.values[i] = double_of(read_xor(bits, s));
+        } else if (s.mode == SeriesCodecState::Mode::decimal && only && !chain.wanted[i]) {
+            observe_rice(s, read_rice(bits, rice_param(s)));
+            out.values[i] = std::numeric_limits<double>::quiet_NaN();
         } else if (s.mode == SeriesCodecState::Mode::decimal) {
             uint64_t u = read_rice(bits, rice_param(s));
             int64_t k = static_cast<int64_t>(static_cast<uint64_t>(predict(s)) +
