@@ -4,6 +4,7 @@
 #include "varint.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,18 @@ public:
     bool read_bit() { return read(1) != 0; }
     // Counts one bits up to the first zero (consumed) or up to `limit` ones (no zero consumed).
     int read_unary(int limit) {
+        refill();
+        if (avail_ > limit) { // the answer lies within the loaded bits: one count
+            int ones = acc_ == ~uint64_t{0} ? 64 : __builtin_clzll(~acc_);
+            if (ones < limit) {
+                acc_ <<= ones + 1; // ones + 1 <= limit < avail_ <= 64
+                avail_ -= ones + 1;
+                return ones;
+            }
+            acc_ <<= limit;
+            avail_ -= limit;
+            return limit;
+        }
         int count = 0;
         while (count < limit) {
             refill();
@@ -97,6 +110,18 @@ public:
 
 private:
     void refill() {
+        if (avail_ <= 56 && end_ - p_ >= 8) {
+            // Whole bytes that fit, from one big-endian load. The bits of the following bytes
+            // that land below them are the same bits the next refill ORs in again.
+            uint64_t w;
+            std::memcpy(&w, p_, 8);
+            w = __builtin_bswap64(w);
+            int take = (64 - avail_) >> 3;
+            acc_ |= w >> avail_;
+            p_ += take;
+            avail_ += take * 8;
+            return;
+        }
         while (avail_ <= 56 && p_ < end_) {
             acc_ |= static_cast<uint64_t>(*p_++) << (56 - avail_);
             avail_ += 8;
