@@ -13,6 +13,9 @@
 namespace gs::store {
 namespace {
 
+// Per-value steps of the decoder: inlined, the read path spends most of its time in them.
+#define GS_HOT_INLINE inline __attribute__((always_inline))
+
 enum Flags : uint8_t { kKeyframe = 1, kLayout = 2, kQualities = 4, kEscapes = 8, kSpan = 16 };
 // rescale_unit: an integer scale whose values are multiples of 10^z (u8 z), coded as k / 10^z.
 enum class EscapeKind : uint8_t { raw = 1, rescale = 2, xor_start = 3, rescale_unit = 4 };
@@ -38,7 +41,7 @@ uint64_t abs_diff(int64_t a, int64_t b) {
 
 // --- predictor + adaptive Rice parameter, shared by encoder and decoder ---
 
-int64_t predict(const SeriesCodecState &s) {
+GS_HOT_INLINE int64_t predict(const SeriesCodecState &s) {
     if (s.have_two && s.cost_dod < s.cost_delta)
         return static_cast<int64_t>(2 * static_cast<uint64_t>(s.prev_k) -
                                     static_cast<uint64_t>(s.prev2_k));
@@ -47,7 +50,7 @@ int64_t predict(const SeriesCodecState &s) {
 
 // The smallest p (at most 60) with rice_n << p >= rice_sum. Computed from the bit lengths
 // instead of a loop (the read path's hottest spot): the answer is p0 or p0 + 1.
-int rice_param(const SeriesCodecState &s) {
+GS_HOT_INLINE int rice_param(const SeriesCodecState &s) {
     uint64_t n = s.rice_n, sum = s.rice_sum;
     if (n >= sum) return 0;
     int p = (64 - __builtin_clzll(sum)) - (64 - __builtin_clzll(n));
@@ -58,7 +61,7 @@ int rice_param(const SeriesCodecState &s) {
 
 // x / n for the Rice count n (1..15) without a division instruction (the read path's hottest
 // spot): floor(x * ceil(2^64 / n) / 2^64) is exact while x * n < 2^64.
-uint64_t div_by_count(uint64_t x, uint32_t n) {
+GS_HOT_INLINE uint64_t div_by_count(uint64_t x, uint32_t n) {
     static const uint64_t kInverse[16] = {
         0,
         0, // n = 1: x itself
@@ -83,7 +86,7 @@ uint64_t div_by_count(uint64_t x, uint32_t n) {
 
 // The Rice parameter's statistics: all a reader that skips the series needs to keep (the
 // length of a code depends on them and on nothing else).
-void observe_rice(SeriesCodecState &s, uint64_t u) {
+GS_HOT_INLINE void observe_rice(SeriesCodecState &s, uint64_t u) {
     // Outliers (load steps) count at most 4x the running mean, so that one step does not
     // inflate the Rice parameter of the values after it.
     s.rice_sum += std::min(u, std::max<uint64_t>(16, div_by_count(4 * s.rice_sum, s.rice_n)));
@@ -93,7 +96,7 @@ void observe_rice(SeriesCodecState &s, uint64_t u) {
     }
 }
 
-void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
+GS_HOT_INLINE void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
     observe_rice(s, u);
     uint64_t e1 = abs_diff(k, s.prev_k);
     uint64_t e2 = s.have_two
@@ -154,7 +157,7 @@ void write_rice(BitWriter &w, uint64_t u, int p) {
     w.write(u, len);
 }
 
-uint64_t read_rice(BitReader &r, int p) {
+GS_HOT_INLINE uint64_t read_rice(BitReader &r, int p) {
     int q = r.read_unary(kRiceEscapeOnes);
     if (q < kRiceEscapeOnes) return (static_cast<uint64_t>(q) << p) | r.read(p);
     int len = static_cast<int>(r.read(6)) + 1;
