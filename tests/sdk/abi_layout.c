@@ -51,7 +51,13 @@ PIN_SIZE(gs_series_info, 56);
 PIN_SIZE(gs_series_point, 40);
 PIN_SIZE(gs_event_record, 80);
 PIN_SIZE(gs_event_query, 48);
-PIN_SIZE(gs_storage_query_v1, 72);
+/* query/1 ended at 72; `history` (and gs_history_bucket) appended. */
+PIN_OFFSET(gs_storage_query_v1, set_event_state, 64);
+PIN_OFFSET(gs_storage_query_v1, history, 72);
+PIN_SIZE(gs_storage_query_v1, 80);
+PIN_SIZE(gs_history_bucket, 48);
+PIN_OFFSET(gs_history_bucket, start_utc_ns, 8);
+PIN_OFFSET(gs_history_bucket, avg, 40);
 PIN_SIZE(gs_storage_journal_v1, 40);
 
 int main(void) {

@@ -108,6 +108,39 @@ gs_status range(void *context, uint64_t series, int64_t from_utc_ns, int64_t to_
     });
 }
 
+gs_status history(void *context, const uint64_t *series, size_t series_count, int64_t from_utc_ns,
+                  int64_t to_utc_ns, uint32_t max_points, gs_history_bucket_fn on_bucket,
+                  void *payload) {
+    return self(context).serve([&](Store &store) -> gs_status {
+        if (!on_bucket || (series_count && !series)) throw missing("on_bucket and series");
+        if (max_points == 0) throw InvalidArgument("max_points must be at least 1");
+        if (to_utc_ns <= from_utc_ns) throw InvalidArgument("the range ends before it starts");
+        std::vector<store::SeriesId> ids;
+        for (size_t i = 0; i < series_count; ++i)
+            ids.push_back(series_id(series[i]));
+        std::vector<store::HistorySeries> found;
+        try {
+            found = store.history(ids, from_utc_ns, to_utc_ns, max_points);
+        } catch (const store::StoreError &e) {
+            if (std::string_view(e.what()).rfind("history:", 0) == 0)
+                throw InvalidArgument(e.what());
+            throw;
+        }
+        for (size_t i = 0; i < found.size(); ++i)
+            for (const store::HistoryBucket &b : found[i].buckets) {
+                gs_history_bucket out{sizeof(gs_history_bucket),
+                                      b.count,
+                                      b.start_utc_ns,
+                                      found[i].width_ns,
+                                      b.min,
+                                      b.max,
+                                      b.avg};
+                if (gs_status st = on_bucket(payload, i, &out); st != GS_OK) return st;
+            }
+        return GS_OK;
+    });
+}
+
 gs_status consumption(void *context, const uint64_t *series, size_t series_count, int32_t step,
                       int64_t from_utc_ns, int64_t to_utc_ns, gs_bucket_fn on_bucket,
                       void *payload) {
@@ -251,7 +284,8 @@ void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
                                 &range,
                                 &consumption,
                                 &events,
-                                &set_event_state};
+                                &set_event_state,
+                                &history};
     journal = gs_storage_journal_v1{
         sizeof(gs_storage_journal_v1), 0, &plugin, &open_cursor, &read, &commit};
 }

@@ -410,6 +410,73 @@ TEST_CASE("samples: list, find, latest, range raw and downsampled") {
     CHECK(range(again, again.series("m1", 1, "IPInst"), t0, t0 + 200 * kS).size() == 101);
 }
 
+TEST_CASE("history through the ABI: raw values, buckets, several series, errors") {
+    Site site("history");
+    Instance in(site);
+    REQUIRE(in.start() == GS_OK);
+    int64_t t0 = kParisMar30;
+    for (int i = 0; i < 100; ++i) {
+        if (i >= 40 && i < 60) continue; // a gap
+        REQUIRE(in.append("m1", t0 + i * kS,
+                          {{1, "IPInst", i == 70 ? 9000.0 : 1000.0 + i},
+                           {1, "IEaPInst", 5000.0 + 10 * i}}) == GS_OK);
+    }
+    const gs_storage_query_v1 &q = in.query();
+    REQUIRE(q.struct_size > offsetof(gs_storage_query_v1, history));
+    uint64_t ids[] = {in.series("m1", 1, "IPInst"), in.series("m1", 1, "IEaPInst")};
+    struct Got {
+        size_t series;
+        gs_history_bucket b;
+    };
+    std::vector<Got> got;
+    Fn<size_t, const gs_history_bucket &> keep = [&](size_t s, const gs_history_bucket &b) {
+        got.push_back({s, b});
+        return GS_OK;
+    };
+    auto on_history = [](void *p, size_t s, const gs_history_bucket *b) {
+        return (*static_cast<Fn<size_t, const gs_history_bucket &> *>(p))(s, *b);
+    };
+    // 80 values per series, 100 asked: raw values, min = max = avg.
+    REQUIRE(q.history(q.context, ids, 2, t0, t0 + 100 * kS, 100, on_history, &keep) == GS_OK);
+    REQUIRE(got.size() == 160);
+    CHECK(got[0].series == 0);
+    CHECK(got[0].b.width_ns == 0);
+    CHECK(got[0].b.start_utc_ns == t0);
+    CHECK(got[0].b.min == 1000.0);
+    CHECK(got[0].b.avg == 1000.0);
+    CHECK(got[80].series == 1);
+    CHECK(got[80].b.max == 5000.0);
+    // 10 buckets of 10 s: the gap stays a gap (no bucket), the spike is the max of its bucket.
+    got.clear();
+    REQUIRE(q.history(q.context, ids, 1, t0, t0 + 100 * kS, 10, on_history, &keep) == GS_OK);
+    REQUIRE(got.size() == 8);
+    CHECK(got[0].b.width_ns == 10 * kS);
+    CHECK(got[0].b.count == 10);
+    CHECK(got[0].b.min == 1000.0);
+    CHECK(got[0].b.max == 1009.0);
+    CHECK(got[0].b.avg == doctest::Approx(1004.5));
+    CHECK(got[4].b.start_utc_ns == t0 + 60 * kS);
+    CHECK(got[5].b.start_utc_ns == t0 + 70 * kS);
+    CHECK(got[5].b.max == 9000.0);
+    CHECK(got[5].b.min == 1071.0);
+
+    CHECK(q.history(q.context, ids, 2, t0, t0 + 100 * kS, 0, on_history, &keep) ==
+          GS_ERR_INVALID_ARG);
+    CHECK(q.history(q.context, ids, 2, t0 + 100 * kS, t0, 10, on_history, &keep) ==
+          GS_ERR_INVALID_ARG);
+    CHECK(q.history(q.context, ids, 2, t0, t0 + 100 * kS, 10, nullptr, &keep) ==
+          GS_ERR_INVALID_ARG);
+    uint64_t unknown[] = {ids[0], 9999};
+    got.clear();
+    CHECK(q.history(q.context, unknown, 2, t0, t0 + 100 * kS, 10, on_history, &keep) ==
+          GS_ERR_NOT_FOUND);
+    CHECK(got.empty());
+    Fn<size_t, const gs_history_bucket &> stop = [](size_t, const gs_history_bucket &) {
+        return GS_ERR_TIMEOUT;
+    };
+    CHECK(q.history(q.context, ids, 2, t0, t0 + 100 * kS, 10, on_history, &stop) == GS_ERR_TIMEOUT);
+}
+
 TEST_CASE("counters declared from the site: rollover, reset, events") {
     Site site("counters");
     Instance in(site);

@@ -4,6 +4,7 @@
 #include "varint.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -60,14 +61,11 @@ public:
     explicit BitReader(std::string_view data)
         : p_(reinterpret_cast<const uint8_t *>(data.data())), end_(p_ + data.size()) {}
 
-    uint64_t read(int n) {
+    __attribute__((always_inline)) uint64_t read(int n) {
         if (n == 0) return 0;
-        if (n > 56) {
-            uint64_t hi = read(n - 32);
-            return (hi << 32) | read(32);
-        }
+        if (n > 56) return read_wide(n);
         refill();
-        if (avail_ < n) throw CorruptData("bit stream truncated");
+        if (avail_ < n) truncated();
         uint64_t v = acc_ >> (64 - n);
         acc_ <<= n;
         avail_ -= n;
@@ -75,11 +73,23 @@ public:
     }
     bool read_bit() { return read(1) != 0; }
     // Counts one bits up to the first zero (consumed) or up to `limit` ones (no zero consumed).
-    int read_unary(int limit) {
+    __attribute__((always_inline)) int read_unary(int limit) {
+        refill();
+        if (avail_ > limit) { // the answer lies within the loaded bits: one count
+            int ones = acc_ == ~uint64_t{0} ? 64 : __builtin_clzll(~acc_);
+            if (ones < limit) {
+                acc_ <<= ones + 1; // ones + 1 <= limit < avail_ <= 64
+                avail_ -= ones + 1;
+                return ones;
+            }
+            acc_ <<= limit;
+            avail_ -= limit;
+            return limit;
+        }
         int count = 0;
         while (count < limit) {
             refill();
-            if (avail_ == 0) throw CorruptData("bit stream truncated");
+            if (avail_ == 0) truncated();
             int ones = acc_ == ~uint64_t{0} ? 64 : __builtin_clzll(~acc_);
             if (ones > avail_) ones = avail_;
             if (ones > limit - count) ones = limit - count;
@@ -96,7 +106,26 @@ public:
     }
 
 private:
-    void refill() {
+    __attribute__((noinline)) uint64_t read_wide(int n) { // more than a refill holds
+        uint64_t hi = read(n - 32);
+        return (hi << 32) | read(32);
+    }
+    [[noreturn]] __attribute__((noinline, cold)) static void truncated() {
+        throw CorruptData("bit stream truncated");
+    }
+    __attribute__((always_inline)) void refill() {
+        if (avail_ <= 56 && end_ - p_ >= 8) {
+            // Whole bytes that fit, from one big-endian load. The bits of the following bytes
+            // that land below them are the same bits the next refill ORs in again.
+            uint64_t w;
+            std::memcpy(&w, p_, 8);
+            w = __builtin_bswap64(w);
+            int take = (64 - avail_) >> 3;
+            acc_ |= w >> avail_;
+            p_ += take;
+            avail_ += take * 8;
+            return;
+        }
         while (avail_ <= 56 && p_ < end_) {
             acc_ |= static_cast<uint64_t>(*p_++) << (56 - avail_);
             avail_ += 8;

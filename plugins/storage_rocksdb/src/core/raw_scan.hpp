@@ -21,10 +21,12 @@ inline int64_t ceil_s(int64_t ns) {
 // Decodes the chains of one source over [from, to) and hands every record to `fn`. A chain
 // may start up to kMaxChainSpanS before `from`; chains that end before it are skipped without
 // decoding (their keyframe tells their span). Records come in key order (window, source, seq),
-// not strictly in time order (late batches). `fn` may return false to stop.
+// not strictly in time order (late batches). `fn` may return false to stop. `only`
+// (optional): decode the values of these series only (decode_record), the others are NaN.
 template <typename Fn>
 inline void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64_t window_s,
-                        uint32_t source, int64_t from_ns, int64_t to_ns, Fn &&fn) {
+                        uint32_t source, int64_t from_ns, int64_t to_ns, Fn &&fn,
+                        const std::vector<uint32_t> *only = nullptr) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
     int64_t to_s = ceil_s(to_ns);
     int64_t from_s = ns_to_s_floor(from_ns);
@@ -50,7 +52,7 @@ inline void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64
                 int64_t span = keyframe_span_s(value);
                 if (span >= 0) skipping = w + (span ? span : window_s) <= from_s;
                 if (skipping) continue;
-                decode_record(chain, w * kNsPerS, value, rec);
+                decode_record(chain, w * kNsPerS, value, rec, only);
                 if (rec.ts_ns < from_ns || rec.ts_ns >= to_ns) continue;
                 if constexpr (std::is_same_v<decltype(fn(rec)), bool>) {
                     if (!fn(rec)) return; // the caller has what it needs
@@ -90,11 +92,14 @@ inline std::vector<Point> series_readings(const Store::Impl &m, uint32_t source,
                                           int64_t from_ns, int64_t to_ns) {
     std::vector<Point> out;
     SeriesSlot slot(id);
-    scan_source(m.db->db.get(), m.cf(Cf::raw), m.window_s, source, from_ns, to_ns,
-                [&](const DecodedRecord &rec) {
-                    size_t i = slot.of(rec);
-                    if (i != SIZE_MAX) out.push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
-                });
+    const std::vector<uint32_t> only{id};
+    scan_source(
+        m.db->db.get(), m.cf(Cf::raw), m.window_s, source, from_ns, to_ns,
+        [&](const DecodedRecord &rec) {
+            size_t i = slot.of(rec);
+            if (i != SIZE_MAX) out.push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
+        },
+        &only);
     auto by_ts = [](const Point &a, const Point &b) { return a.ts_utc_ns < b.ts_utc_ns; };
     if (!std::is_sorted(out.begin(), out.end(), by_ts))
         std::stable_sort(out.begin(), out.end(), by_ts);

@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <unordered_map>
 
 namespace gs::store {
 namespace {
+
+// Per-value steps of the decoder: inlined, the read path spends most of its time in them.
+#define GS_HOT_INLINE inline __attribute__((always_inline))
 
 enum Flags : uint8_t { kKeyframe = 1, kLayout = 2, kQualities = 4, kEscapes = 8, kSpan = 16 };
 // rescale_unit: an integer scale whose values are multiples of 10^z (u8 z), coded as k / 10^z.
@@ -37,28 +41,63 @@ uint64_t abs_diff(int64_t a, int64_t b) {
 
 // --- predictor + adaptive Rice parameter, shared by encoder and decoder ---
 
-int64_t predict(const SeriesCodecState &s) {
+GS_HOT_INLINE int64_t predict(const SeriesCodecState &s) {
     if (s.have_two && s.cost_dod < s.cost_delta)
         return static_cast<int64_t>(2 * static_cast<uint64_t>(s.prev_k) -
                                     static_cast<uint64_t>(s.prev2_k));
     return s.prev_k;
 }
 
-int rice_param(const SeriesCodecState &s) {
-    int p = 0;
-    while ((static_cast<uint64_t>(s.rice_n) << p) < s.rice_sum && p < 60)
-        ++p;
-    return p;
+// The smallest p (at most 60) with rice_n << p >= rice_sum. Computed from the bit lengths
+// instead of a loop (the read path's hottest spot): the answer is p0 or p0 + 1.
+GS_HOT_INLINE int rice_param(const SeriesCodecState &s) {
+    uint64_t n = s.rice_n, sum = s.rice_sum;
+    if (n >= sum) return 0;
+    int p = (64 - __builtin_clzll(sum)) - (64 - __builtin_clzll(n));
+    if (p >= 60) return 60;
+    if ((n << p) < sum) ++p;
+    return std::min(p, 60);
 }
 
-void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
+// x / n for the Rice count n (1..15) without a division instruction (the read path's hottest
+// spot): floor(x * ceil(2^64 / n) / 2^64) is exact while x * n < 2^64.
+GS_HOT_INLINE uint64_t div_by_count(uint64_t x, uint32_t n) {
+    static const uint64_t kInverse[16] = {
+        0,
+        0, // n = 1: x itself
+        (~uint64_t{0} / 2) + 1,
+        (~uint64_t{0} / 3) + 1,
+        (~uint64_t{0} / 4) + 1,
+        (~uint64_t{0} / 5) + 1,
+        (~uint64_t{0} / 6) + 1,
+        (~uint64_t{0} / 7) + 1,
+        (~uint64_t{0} / 8) + 1,
+        (~uint64_t{0} / 9) + 1,
+        (~uint64_t{0} / 10) + 1,
+        (~uint64_t{0} / 11) + 1,
+        (~uint64_t{0} / 12) + 1,
+        (~uint64_t{0} / 13) + 1,
+        (~uint64_t{0} / 14) + 1,
+        (~uint64_t{0} / 15) + 1,
+    };
+    if (n < 2 || n > 15 || x >= (uint64_t{1} << 59)) return x / n;
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(x) * kInverse[n]) >> 64);
+}
+
+// The Rice parameter's statistics: all a reader that skips the series needs to keep (the
+// length of a code depends on them and on nothing else).
+GS_HOT_INLINE void observe_rice(SeriesCodecState &s, uint64_t u) {
     // Outliers (load steps) count at most 4x the running mean, so that one step does not
     // inflate the Rice parameter of the values after it.
-    s.rice_sum += std::min(u, std::max<uint64_t>(16, 4 * s.rice_sum / s.rice_n));
+    s.rice_sum += std::min(u, std::max<uint64_t>(16, div_by_count(4 * s.rice_sum, s.rice_n)));
     if (++s.rice_n >= 16) {
         s.rice_sum = (s.rice_sum + 1) >> 1;
         s.rice_n >>= 1;
     }
+}
+
+GS_HOT_INLINE void observe(SeriesCodecState &s, int64_t k, uint64_t u) {
+    observe_rice(s, u);
     uint64_t e1 = abs_diff(k, s.prev_k);
     uint64_t e2 = s.have_two
                       ? abs_diff(k, static_cast<int64_t>(2 * static_cast<uint64_t>(s.prev_k) -
@@ -118,7 +157,7 @@ void write_rice(BitWriter &w, uint64_t u, int p) {
     w.write(u, len);
 }
 
-uint64_t read_rice(BitReader &r, int p) {
+GS_HOT_INLINE uint64_t read_rice(BitReader &r, int p) {
     int q = r.read_unary(kRiceEscapeOnes);
     if (q < kRiceEscapeOnes) return (static_cast<uint64_t>(q) << p) | r.read(p);
     int len = static_cast<int>(r.read(6)) + 1;
@@ -320,7 +359,7 @@ void RecordEncoder::encode(ChainState &chain, int64_t window_start_ns, int64_t t
 }
 
 void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view record,
-                   DecodedRecord &out) {
+                   DecodedRecord &out, const std::vector<uint32_t> *only) {
     ByteReader in(record);
     uint8_t flags = in.u8();
     if (flags & kKeyframe) {
@@ -356,6 +395,15 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
     out.ids = &chain.layout;
     out.values.resize(n);
     out.qualities.resize(n);
+    // Series outside `only` are skipped: their codes are walked over (Rice statistics and XOR
+    // windows kept, so later codes stay aligned) but their values are not rebuilt.
+    if (only && (flags & kLayout || chain.wanted.size() != n)) {
+        chain.wanted.assign(n, 0);
+        for (size_t i = 0; i < n; ++i)
+            chain.wanted[i] = std::find(only->begin(), only->end(), chain.layout[i]) != only->end();
+    } else if (!only && !chain.wanted.empty()) {
+        throw CorruptData("a chain decoded for some series only cannot decode them all");
+    }
 
     // Escapes are decoded lazily while walking the layout; they are sorted by index.
     uint64_t escapes_left = (flags & kEscapes) ? in.varint() : 0;
@@ -409,6 +457,9 @@ void decode_record(ChainState &chain, int64_t window_start_ns, std::string_view 
         }
         if (s.mode == SeriesCodecState::Mode::xor_bits) {
             out.values[i] = double_of(read_xor(bits, s));
+        } else if (s.mode == SeriesCodecState::Mode::decimal && only && !chain.wanted[i]) {
+            observe_rice(s, read_rice(bits, rice_param(s)));
+            out.values[i] = std::numeric_limits<double>::quiet_NaN();
         } else if (s.mode == SeriesCodecState::Mode::decimal) {
             uint64_t u = read_rice(bits, rice_param(s));
             int64_t k = static_cast<int64_t>(static_cast<uint64_t>(predict(s)) +

@@ -75,6 +75,15 @@ public:
     // Long ranges are served from the coarsest rollup level finer than a pixel.
     std::vector<Point> downsample(SeriesId series, int64_t from_utc_ns, int64_t to_utc_ns,
                                   size_t max_points) const;
+    // At most `max_points` (>= 1) buckets per series over [from, to), in time order, with the
+    // exact min, max and average of the good values in each; raw values (width 0) when the
+    // range holds at most max_points of them. Series of one source are read in one pass.
+    // Buckets of whole rollup buckets (hour, else history period) serve ranges where a bucket
+    // is at least that wide: the grid is then aligned to that level and may reach outside
+    // [from, to) (HistorySeries::from_utc_ns/to_utc_ns). Otherwise raw records serve, on a
+    // grid from `from` (store_history.cpp).
+    std::vector<HistorySeries> history(const std::vector<SeriesId> &series, int64_t from_utc_ns,
+                                       int64_t to_utc_ns, size_t max_points) const;
     // Buckets of `level` whose start lies in [bucket containing from, to), including the open one.
     // Their `delta` is the sum of the deltas of the readings in the bucket (each from the
     // reading before); consumption() applies the boundary rule on top.

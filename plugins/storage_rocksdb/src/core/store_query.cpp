@@ -207,19 +207,25 @@ std::vector<std::vector<Point>> Store::range(const std::vector<SeriesId> &ids, i
     }
     std::vector<std::vector<Point>> out(ids.size());
     for (auto &[source, wanted] : by_source) {
-        std::vector<std::pair<size_t, SeriesId>> positions; // layout index -> series
-        scan_source(impl_->db->db.get(), impl_->cf(Cf::raw), impl_->window_s, source, from_ns,
-                    to_ns, [&](const DecodedRecord &rec) {
-                        if (rec.layout_changed || positions.empty()) {
-                            positions.clear();
-                            for (size_t i = 0; i < rec.ids->size(); ++i)
-                                if (wanted.count((*rec.ids)[i]))
-                                    positions.emplace_back(i, (*rec.ids)[i]);
-                        }
-                        for (auto [i, id] : positions)
-                            for (size_t slot : wanted[id])
-                                out[slot].push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
-                    });
+        // Layout index -> the output slots of its series; only those series are decoded.
+        std::vector<std::pair<size_t, const std::vector<size_t> *>> positions;
+        std::vector<uint32_t> only;
+        for (const auto &entry : wanted)
+            only.push_back(entry.first);
+        scan_source(
+            impl_->db->db.get(), impl_->cf(Cf::raw), impl_->window_s, source, from_ns, to_ns,
+            [&](const DecodedRecord &rec) {
+                if (rec.layout_changed || positions.empty()) {
+                    positions.clear();
+                    for (size_t i = 0; i < rec.ids->size(); ++i)
+                        if (auto it = wanted.find((*rec.ids)[i]); it != wanted.end())
+                            positions.emplace_back(i, &it->second);
+                }
+                for (auto [i, slots] : positions)
+                    for (size_t slot : *slots)
+                        out[slot].push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
+            },
+            &only);
     }
     auto by_ts = [](const Point &a, const Point &b) { return a.ts_utc_ns < b.ts_utc_ns; };
     for (auto &points : out)

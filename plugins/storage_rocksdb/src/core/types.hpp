@@ -118,6 +118,23 @@ struct RollupBucket {
     double average() const { return count ? sum / count : 0; }
 };
 
+// One bucket of a history answer (Store::history): good, finite values only.
+struct HistoryBucket {
+    int64_t start_utc_ns = 0;
+    double min = 0, max = 0, avg = 0;
+    uint32_t count = 0; // values in the bucket (1 for a raw value)
+};
+
+// The history of one series: buckets of `width_ns` on a grid from `from_utc_ns`, each
+// covering [start, min(start + width_ns, to_utc_ns)); width_ns 0 means raw values (each
+// bucket one reading, min = max = avg). Buckets without values are left out (gaps).
+struct HistorySeries {
+    SeriesId series = 0;
+    int64_t width_ns = 0;
+    int64_t from_utc_ns = 0, to_utc_ns = 0; // the range the buckets cover
+    std::vector<HistoryBucket> buckets;
+};
+
 enum class ConsumptionStep : uint8_t { invalid = 0, hour = 1, day = 2, week = 3, month = 4 };
 
 // values[s * bucket_starts.size() + b] is the consumption of series[s] in bucket b.

@@ -77,11 +77,28 @@ typedef struct gs_event_query {
     uint32_t limit;        /* at most this many, newest first; 0 = 1000 */
 } gs_event_query;
 
+/* One bucket of a `history` answer: the good, finite values of one series in
+ * [start_utc_ns, start_utc_ns + width_ns), min and max exact, avg their mean (same unit as the
+ * values). width_ns 0: one raw value (min = max = avg = the value, start_utc_ns its time).
+ * Buckets without values are not reported (gaps stay gaps). */
+typedef struct gs_history_bucket {
+    uint32_t struct_size;
+    uint32_t count; /* values in the bucket (1 for a raw value) */
+    int64_t start_utc_ns;
+    int64_t width_ns;
+    double min;
+    double max;
+    double avg;
+} gs_history_bucket;
+
 typedef gs_status (*gs_series_info_fn)(void *payload, const gs_series_info *info);
 typedef gs_status (*gs_series_point_fn)(void *payload, const gs_series_point *point);
 typedef gs_status (*gs_bucket_fn)(void *payload, int64_t start_utc_ns, int64_t end_utc_ns,
                                   double value);
 typedef gs_status (*gs_event_record_fn)(void *payload, const gs_event_record *record);
+/* series_index: the position of the series in the request. */
+typedef gs_status (*gs_history_bucket_fn)(void *payload, size_t series_index,
+                                          const gs_history_bucket *bucket);
 
 typedef struct gs_storage_query_v1 {
     uint32_t struct_size;
@@ -110,6 +127,25 @@ typedef struct gs_storage_query_v1 {
                         void *payload);
     /* Moves an event to GS_EVENT_STATE_FINISHED or GS_EVENT_STATE_ACKNOWLEDGED. */
     gs_status (*set_event_state)(void *context, uint64_t id, int32_t state, int64_t ts_utc_ns);
+
+    /* --- appended (present when struct_size > offsetof(gs_storage_query_v1, history)) --- */
+
+    /* Per-bucket min, max and average of each series over [from, to) (the History API):
+     * on_bucket is called series by series in request order, each in time order, with at most
+     * max_points buckets per series. When [from, to) holds at most max_points good values of
+     * a series, they come raw (width_ns 0). Otherwise the buckets are equal-width cells of a
+     * grid: from raw records for short ranges (grid from `from`; the last cell is cut at `to`),
+     * from whole rollup buckets (UTC hours, else the series' history period) once a cell is at
+     * least that wide: the grid is then aligned to that level, so the first and last cells may
+     * reach before `from` and after `to` and cover values there. Counters and gauges alike
+     * (min, max and mean of the readings); values of bad quality and NaN/inf are left out.
+     * [any-thread]; buckets are borrowed for the call. Errors: GS_ERR_INVALID_ARG (max_points
+     * 0, to <= from, times beyond the years 1823..2116, NULL pointers), GS_ERR_NOT_FOUND
+     * (unknown series id; nothing is reported then). Series of one source are read in one
+     * pass over the raw records. */
+    gs_status (*history)(void *context, const uint64_t *series, size_t series_count,
+                         int64_t from_utc_ns, int64_t to_utc_ns, uint32_t max_points,
+                         gs_history_bucket_fn on_bucket, void *payload);
 } gs_storage_query_v1;
 
 /* One journal entry: a batch of samples or an event, with its sequence number. */

@@ -1,0 +1,153 @@
+// Store::history: per-bucket min, max and average of several series over a range (the
+// History API). Long ranges are served from whole rollup buckets, short ones (or ranges with
+// few values) from the raw records, where the series of one source are read in one pass.
+#include "store_impl.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gs::store {
+namespace {
+
+// Times beyond ±2^62 ns (years 1823..2116) are refused so that grid arithmetic cannot overflow.
+constexpr int64_t kMaxAbsTimeNs = int64_t{1} << 62;
+
+// Buckets of a fixed-width grid, fed in time order (out-of-order input is merged too).
+class Grid {
+public:
+    Grid(int64_t origin_ns, int64_t width_ns) : origin_(origin_ns), width_(width_ns) {}
+
+    void add(int64_t ts_ns, double min, double max, double sum, uint32_t count) {
+        int64_t start = origin_ + floor_div(ts_ns - origin_, width_) * width_;
+        if (buckets_.empty() || buckets_.back().start_utc_ns < start) {
+            buckets_.push_back({start, min, max, sum, count});
+            return;
+        }
+        auto it =
+            std::lower_bound(buckets_.begin(), buckets_.end(), start,
+                             [](const HistoryBucket &b, int64_t t) { return b.start_utc_ns < t; });
+        if (it == buckets_.end() || it->start_utc_ns != start) {
+            buckets_.insert(it, {start, min, max, sum, count});
+            return;
+        }
+        it->min = std::min(it->min, min);
+        it->max = std::max(it->max, max);
+        it->avg += sum; // the sum until finish()
+        it->count += count;
+    }
+
+    std::vector<HistoryBucket> finish() {
+        for (HistoryBucket &b : buckets_)
+            b.avg /= b.count;
+        return std::move(buckets_);
+    }
+
+private:
+    int64_t origin_, width_;
+    std::vector<HistoryBucket> buckets_;
+};
+
+int64_t ceil_div_ns(int64_t span, int64_t parts) {
+    return span / parts + (span % parts != 0);
+}
+
+bool good(const Point &p) {
+    return p.quality == quality::good && std::isfinite(p.value);
+}
+
+// The widest rollup level (hour, history period) not wider than `width_ns`; nullopt: none.
+std::optional<std::pair<RollupLevel, int64_t>> level_for(int64_t width_ns, int32_t period_s) {
+    std::pair<RollupLevel, int64_t> levels[] = {{RollupLevel::hour, 3600},
+                                                {RollupLevel::period, period_s}};
+    if (period_s > 3600) std::swap(levels[0], levels[1]);
+    for (auto [level, width_s] : levels)
+        if (width_s > 0 && width_s * kNsPerS <= width_ns)
+            return std::make_pair(level, width_s * kNsPerS);
+    return std::nullopt;
+}
+
+// Serves `out` from whole buckets of `level`; false when the range holds at most
+// `max_points` values (raw values then serve).
+bool from_rollups(const Store::Impl &m, RollupLevel level, int64_t level_ns, const SeriesLookup &s,
+                  int64_t from_ns, int64_t to_ns, size_t max_points, HistorySeries &out) {
+    int64_t from = floor_div(from_ns, level_ns) * level_ns;
+    int64_t to = -floor_div(-to_ns, level_ns) * level_ns;
+    int64_t cells = (to - from) / level_ns;
+    int64_t width = ceil_div_ns(cells, static_cast<int64_t>(max_points)) * level_ns;
+    Grid grid(from, width);
+    uint64_t values = 0, outside = 0; // outside: in the edge buckets, maybe outside the range
+    for (const RollupStats &b : read_rollup_stats(m, s.info.id, level, s, from, to)) {
+        if (!b.count) continue;
+        grid.add(b.start_s * kNsPerS, b.min, b.max, b.sum, b.count);
+        values += b.count;
+        int64_t start = b.start_s * kNsPerS;
+        if (start < from_ns || start + level_ns > to_ns) outside += b.count;
+    }
+    // The range itself may hold at most max_points values: the raw records then decide.
+    if (values - outside <= max_points) return false;
+    out.width_ns = width;
+    out.from_utc_ns = from;
+    out.to_utc_ns = to;
+    out.buckets = grid.finish();
+    return true;
+}
+
+void from_raw(const std::vector<Point> &points, int64_t from_ns, int64_t to_ns, size_t max_points,
+              HistorySeries &out) {
+    out.from_utc_ns = from_ns;
+    out.to_utc_ns = to_ns;
+    size_t values = static_cast<size_t>(std::count_if(points.begin(), points.end(), good));
+    if (values <= max_points) {
+        out.width_ns = 0;
+        out.buckets.reserve(values);
+        for (const Point &p : points)
+            if (good(p)) out.buckets.push_back({p.ts_utc_ns, p.value, p.value, p.value, 1});
+        return;
+    }
+    out.width_ns = ceil_div_ns(to_ns - from_ns, static_cast<int64_t>(max_points));
+    Grid grid(from_ns, out.width_ns);
+    for (const Point &p : points)
+        if (good(p)) grid.add(p.ts_utc_ns, p.value, p.value, p.value, 1);
+    out.buckets = grid.finish();
+}
+
+} // namespace
+
+std::vector<HistorySeries> Store::history(const std::vector<SeriesId> &ids, int64_t from_ns,
+                                          int64_t to_ns, size_t max_points) const {
+    if (max_points == 0) throw StoreError("history: max_points must be at least 1");
+    if (to_ns <= from_ns) throw StoreError("history: the range ends before it starts");
+    if (from_ns < -kMaxAbsTimeNs || to_ns > kMaxAbsTimeNs)
+        throw StoreError("history: times must lie between the years 1823 and 2116");
+    std::vector<HistorySeries> out(ids.size());
+    std::vector<SeriesId> raw_ids;
+    std::vector<size_t> raw_slots;
+    int64_t width_ns = ceil_div_ns(to_ns - from_ns, static_cast<int64_t>(max_points));
+    for (size_t i = 0; i < ids.size(); ++i) {
+        out[i].series = ids[i];
+        int32_t period_s;
+        {
+            std::lock_guard lock(impl_->mu);
+            period_s = impl_->runtime(ids[i]).info.history_period_s;
+        }
+        if (auto level = level_for(width_ns, period_s)) {
+            SeriesLookup s;
+            {
+                std::lock_guard lock(impl_->mu);
+                s = lookup(*impl_, ids[i], level->first);
+            }
+            if (from_rollups(*impl_, level->first, level->second, s, from_ns, to_ns, max_points,
+                             out[i]))
+                continue;
+        }
+        raw_ids.push_back(ids[i]);
+        raw_slots.push_back(i);
+    }
+    if (raw_ids.empty()) return out;
+    std::vector<std::vector<Point>> raw = range(raw_ids, from_ns, to_ns);
+    for (size_t r = 0; r < raw_ids.size(); ++r)
+        from_raw(raw[r], from_ns, to_ns, max_points, out[raw_slots[r]]);
+    return out;
+}
+
+} // namespace gs::store

@@ -1,0 +1,204 @@
+// Store::history against a brute-force reference computed from the appended values.
+#include <doctest/doctest.h>
+
+#include <core/store.hpp>
+#include <temp_dir.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+
+using namespace gs::store;
+using gs::store::testing::TempDir;
+
+namespace {
+
+constexpr int64_t kNs = 1'000'000'000;
+constexpr int64_t kJan1 = 1767225600; // 2026-01-01T00:00:00Z
+
+struct Reading {
+    int64_t ts_ns;
+    double value;
+    uint8_t quality;
+};
+
+bool good(const Reading &r) {
+    return r.quality == quality::good && std::isfinite(r.value);
+}
+
+// Checks one answer: the bucket rule (raw values when the range holds at most max_points,
+// else at most max_points buckets of a grid covering the range) and every bucket's exact min,
+// max, count and average over the readings it covers.
+void check_against_reference(const HistorySeries &h, const std::vector<Reading> &readings,
+                             int64_t from, int64_t to, size_t max_points) {
+    INFO("range [" << from << ", " << to << ") max_points " << max_points << " width "
+                   << h.width_ns);
+    REQUIRE(h.buckets.size() <= max_points);
+    std::vector<Reading> in_range;
+    for (const Reading &r : readings)
+        if (good(r) && r.ts_ns >= from && r.ts_ns < to) in_range.push_back(r);
+    if (in_range.size() <= max_points) {
+        REQUIRE(h.width_ns == 0);
+        REQUIRE(h.buckets.size() == in_range.size());
+        for (size_t i = 0; i < in_range.size(); ++i) {
+            CHECK(h.buckets[i].start_utc_ns == in_range[i].ts_ns);
+            CHECK(h.buckets[i].min == in_range[i].value);
+            CHECK(h.buckets[i].max == in_range[i].value);
+            CHECK(h.buckets[i].avg == in_range[i].value);
+        }
+        return;
+    }
+    REQUIRE(h.width_ns > 0);
+    REQUIRE(h.from_utc_ns <= from);
+    REQUIRE(h.to_utc_ns >= to);
+    int64_t cells = (h.to_utc_ns - h.from_utc_ns + h.width_ns - 1) / h.width_ns;
+    REQUIRE(cells <= static_cast<int64_t>(max_points));
+    struct Ref {
+        double min = INFINITY, max = -INFINITY, sum = 0;
+        uint32_t count = 0;
+    };
+    std::map<int64_t, Ref> ref;
+    for (const Reading &r : readings) {
+        if (!good(r) || r.ts_ns < h.from_utc_ns || r.ts_ns >= h.to_utc_ns) continue;
+        Ref &b = ref[h.from_utc_ns + (r.ts_ns - h.from_utc_ns) / h.width_ns * h.width_ns];
+        b.min = std::min(b.min, r.value);
+        b.max = std::max(b.max, r.value);
+        b.sum += r.value;
+        ++b.count;
+    }
+    REQUIRE(h.buckets.size() == ref.size()); // gaps stay gaps
+    size_t i = 0;
+    for (const auto &[start, b] : ref) {
+        const HistoryBucket &got = h.buckets[i++];
+        CHECK(got.start_utc_ns == start);
+        CHECK(got.min == b.min);
+        CHECK(got.max == b.max);
+        CHECK(got.count == b.count);
+        CHECK(got.avg == doctest::Approx(b.sum / b.count).epsilon(1e-9));
+    }
+}
+
+} // namespace
+
+TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force reference") {
+    TempDir dir;
+    Options o;
+    o.time_zone = "Europe/Paris";
+    std::mt19937_64 rng(1302);
+    const char *names[] = {"V", "P", "E"};
+    std::map<std::string, std::vector<Reading>> written;
+    int64_t first = kJan1 * kNs, last = 0;
+    {
+        auto store = Store::open(dir.path(), o);
+        SeriesSpec e;
+        e.source = "m";
+        e.circuit = 1;
+        e.data = "E";
+        e.kind = SeriesKind::counter;
+        e.counter_max = 1e9;
+        e.counter_step = 1;
+        store->declare_series(e);
+        double energy = 1000;
+        int64_t ts = kJan1;
+        for (int poll = 0; poll < 12000; ++poll) {
+            // Mostly 60-s polls with jitter, and gaps of up to a day (no value, not zero).
+            ts += rng() % 200 == 0 ? static_cast<int64_t>(rng() % 86400) : 55 + rng() % 11;
+            Batch b;
+            b.source = "m";
+            b.ts_utc_ns = ts * kNs + static_cast<int64_t>(rng() % 1000) * 1'000'000;
+            for (const char *name : names) {
+                if (rng() % 50 == 0) continue; // a series missing from a poll: layout change
+                double v = std::string(name) == "V"   ? 230 + static_cast<int>(rng() % 500) / 100.0
+                           : std::string(name) == "P" ? static_cast<double>(rng() % 20000) - 5000
+                                                      : (energy += static_cast<double>(rng() % 50));
+                uint8_t q = rng() % 40 == 0 ? quality::timeout : quality::good;
+                if (rng() % 300 == 0) v = NAN;
+                if (rng() % 4000 == 0) v = 1e6; // a spike
+                b.values.push_back({1, name, v, q});
+                written[name].push_back({b.ts_utc_ns, v, q});
+            }
+            store->append(b);
+            last = b.ts_utc_ns;
+            if (poll == 6000) store->checkpoint(); // stored chunks and open buckets both
+        }
+    }
+    auto store = Store::open(dir.path(), o); // rollups from stored chunks after a reopen
+    std::vector<SeriesId> ids;
+    for (const char *name : names)
+        ids.push_back(*store->find_series("m", 1, name));
+    const size_t sizes[] = {1, 2, 7, 50, 333, 2000, 10000};
+    size_t raw_values = 0, raw_buckets = 0, rollup_buckets = 0; // every path is exercised
+    for (int q = 0; q < 120; ++q) {
+        int64_t span = last - first + 4 * 3600 * kNs;
+        int64_t a = first - 2 * 3600 * kNs + static_cast<int64_t>(rng() % span);
+        // Short, medium and long ranges: raw records, period and hour rollups serve.
+        int64_t length = static_cast<int64_t>(rng() % 3 == 0   ? rng() % (6 * 3600)
+                                              : rng() % 2 == 0 ? rng() % (3 * 86400)
+                                                               : rng() % (12 * 86400)) *
+                             kNs +
+                         1 + static_cast<int64_t>(rng() % kNs);
+        size_t n = sizes[rng() % std::size(sizes)];
+        std::vector<HistorySeries> got = store->history(ids, a, a + length, n);
+        REQUIRE(got.size() == ids.size());
+        for (size_t s = 0; s < ids.size(); ++s) {
+            INFO("query " << q << " series " << names[s]);
+            CHECK(got[s].series == ids[s]);
+            check_against_reference(got[s], written[names[s]], a, a + length, n);
+            int64_t w = got[s].width_ns;
+            (w == 0 ? raw_values : w < 600 * kNs ? raw_buckets : rollup_buckets)++;
+        }
+    }
+    CHECK(raw_values > 10);
+    CHECK(raw_buckets > 10);
+    CHECK(rollup_buckets > 10);
+    CHECK_THROWS_AS(store->history(ids, last, first, 10), StoreError);
+    CHECK_THROWS_AS(store->history(ids, first, last, 0), StoreError);
+    CHECK_THROWS_AS(store->history({9999}, first, last, 10), StoreError);
+}
+
+TEST_CASE("history: one spike in a year of one-minute data shows at every zoom") {
+    TempDir dir;
+    Options o;
+    o.time_zone = "UTC";
+    auto store = Store::open(dir.path(), o);
+    std::mt19937_64 rng(7);
+    std::vector<Reading> written;
+    const int64_t minutes = 365 * 1440, spike_at = 200'000, dip_at = 300'001;
+    for (int64_t m = 0; m < minutes; ++m) {
+        double v = 400 + static_cast<double>(rng() % 100);
+        if (m == spike_at) v = 9000;
+        if (m == dip_at) v = -50;
+        Batch b;
+        b.source = "s";
+        b.ts_utc_ns = (kJan1 + m * 60) * kNs;
+        b.values.push_back({1, "P", v, quality::good});
+        store->append(b);
+        written.push_back({b.ts_utc_ns, v, quality::good});
+    }
+    SeriesId id = *store->find_series("s", 1, "P");
+    int64_t from = kJan1 * kNs, to = (kJan1 + minutes * 60) * kNs;
+    for (size_t n : {size_t{1}, size_t{3}, size_t{100}, size_t{2000}, size_t{10000}}) {
+        HistorySeries h = store->history({id}, from, to, n)[0];
+        INFO("max_points " << n);
+        CHECK(h.width_ns >= 600 * kNs); // served by rollups (period or hour)
+        size_t spikes = 0, dips = 0;
+        for (const HistoryBucket &b : h.buckets) {
+            spikes += b.max == 9000;
+            dips += b.min == -50;
+        }
+        CHECK(spikes == 1);
+        CHECK(dips == 1);
+        check_against_reference(h, written, from, to, n);
+    }
+    // Zoomed in around the spike: raw buckets, then raw values.
+    int64_t at = (kJan1 + spike_at * 60) * kNs;
+    for (int64_t half_minutes : {3000, 30}) {
+        HistorySeries h = store->history({id}, at - half_minutes * 60 * kNs,
+                                         at + half_minutes * 60 * kNs, 100)[0];
+        CHECK(std::count_if(h.buckets.begin(), h.buckets.end(),
+                            [](const HistoryBucket &b) { return b.max == 9000; }) == 1);
+        check_against_reference(h, written, at - half_minutes * 60 * kNs,
+                                at + half_minutes * 60 * kNs, 100);
+    }
+}
