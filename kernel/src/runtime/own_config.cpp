@@ -8,6 +8,10 @@ namespace gs::kernel {
 
 namespace {
 
+// Keys of a source entry only the kernel reads (where it is, what its circuits feed): moving or
+// renaming a circuit leaves the driver polling.
+const std::set<std::string> kKernelOnlyKeys{"location", "circuits"};
+
 std::string yaml_text(const YAML::Node &node) {
     if (!node.IsDefined()) return "~undefined";
     YAML::Emitter out;
@@ -39,7 +43,10 @@ std::string own_config_of(const LoadedPlugin &plugin, const SiteModel &site) {
     for (const auto &s : site.sources) {
         if (s.driver != plugin.id) continue;
         out += "\nsource " + s.name + " profile " + s.profile + (s.enabled ? " on " : " off ") +
-               std::to_string(s.period_ms) + " " + yaml_text(s.node);
+               std::to_string(s.period_ms);
+        for (const auto &kv : s.node)
+            if (!kv.first.IsScalar() || !kKernelOnlyKeys.count(kv.first.Scalar()))
+                out += " " + yaml_text(kv.first) + "=" + yaml_text(kv.second);
         profiles.insert(s.profile);
     }
     for (const auto &[id, p] : site.profiles)

@@ -46,14 +46,25 @@ void Runtime::switch_to(Plan plan) {
         if (step.kept) staying.insert(step.kept);
         next_ids.insert(step.plugin->id);
     }
-    // 1. Producers that go stop first; kept drivers go on polling.
+    // 1. Kept instances whose model changed learn it first, while the drivers still poll; one
+    // that cannot is replaced like the others below (its messages are held already).
+    for (auto &step : plan.steps) {
+        if (!step.tell) continue;
+        if (tell_site_changed(*step.kept, plan.site)) {
+            step.fresh.reset();
+            continue;
+        }
+        staying.erase(step.kept);
+        step.kept = nullptr;
+    }
+    // 2. Producers that go stop; kept drivers go on polling.
     {
         std::lock_guard<std::mutex> lock(command_mutex_);
         for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
             if ((*it)->plugin->kind == GS_KIND_DRIVER && !staying.count(it->get()))
                 stop_instance(**it);
     }
-    // 2. Consumers that go: the bus holds what arrives for their replacement (pause), or hands
+    // 3. Consumers that go: the bus holds what arrives for their replacement (pause), or hands
     // them what they have queued when nothing replaces them (remove).
     for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
         Instance &inst = **it;
@@ -64,23 +75,12 @@ void Runtime::switch_to(Plan plan) {
             bus_.remove(inst.plugin->id);
         stop_instance(inst);
     }
-    // 3. The new model in force.
+    // 4. The new model in force.
     {
         std::lock_guard<std::mutex> commands(command_mutex_);
         std::lock_guard<std::mutex> lock(state_mutex_);
         site_ = plan.site;
         bad_profiles_ = plan.bad_profiles;
-    }
-    // 4. Kept instances whose model changed learn it; one that cannot is replaced.
-    for (auto &step : plan.steps) {
-        if (!step.tell) continue;
-        if (tell_site_changed(*step.kept, plan.site)) {
-            step.fresh.reset();
-            continue;
-        }
-        stop_instance(*step.kept); // its consumer stays paused for the stand-by instance
-        staying.erase(step.kept);
-        step.kept = nullptr;
     }
     // 5. The instance list, in start order; the old ones are destroyed, newest first.
     std::vector<std::unique_ptr<Instance>> next, leaving;
