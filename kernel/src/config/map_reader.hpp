@@ -17,7 +17,6 @@ namespace gs::kernel {
 
 Location location_of(const YAML::Node &node, const std::string &file);
 
-
 // The type names used in messages ("an integer", "a string", ...).
 template <class T> const char *type_name();
 

@@ -81,7 +81,8 @@ private:
         bool key = f.expect_key;
         f.expect_key = !f.expect_key;
         if (key && !f.keys.insert(scalar).second)
-            fail(mark, "key '" + scalar + "' is written twice in this map (the first one is "
+            fail(mark, "key '" + scalar +
+                           "' is written twice in this map (the first one is "
                            "higher up)");
     }
     void fail(const YAML::Mark &mark, const std::string &why) {
@@ -121,7 +122,7 @@ YAML::Node load_yaml_text(const std::string &text, const std::string &file, Diag
     int line = 0, column = 0;
     if (first_invalid_utf8(text, line, column)) {
         diag.error({file, line, column}, "", "not valid UTF-8 (save the file as UTF-8)");
-        return YAML::Node();
+        return YAML::Node(YAML::NodeType::Undefined);
     }
     try {
         // Pass 1: events only, no tree (bounded memory, aliases never expanded).
@@ -132,14 +133,14 @@ YAML::Node load_yaml_text(const std::string &text, const std::string &file, Diag
             while (parser.HandleNextDocument(scan)) {
             }
         } catch (const StrictScan::Stop &) {
-            return YAML::Node();
+            return YAML::Node(YAML::NodeType::Undefined);
         }
         // Pass 2: the tree, now known to be alias-free with unique keys.
         return YAML::Load(text);
     } catch (const YAML::ParserException &e) {
         diag.error({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
     }
-    return YAML::Node();
+    return YAML::Node(YAML::NodeType::Undefined);
 }
 
 YAML::Node load_yaml_file(const std::string &file, Diagnostics &diag) {
@@ -147,13 +148,15 @@ YAML::Node load_yaml_file(const std::string &file, Diagnostics &diag) {
     std::ifstream in(file, std::ios::binary);
     if (!in || ::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         diag.error({file, 0, 0}, "", "cannot open the file");
-        return YAML::Node();
+        return YAML::Node(YAML::NodeType::Undefined);
     }
     if (static_cast<uint64_t>(st.st_size) > kMaxConfigFileBytes) {
         diag.error({file, 0, 0}, "",
-                   "the file is " + std::to_string(st.st_size) + " bytes; config files are "
-                   "limited to " + std::to_string(kMaxConfigFileBytes >> 20) + " MiB");
-        return YAML::Node();
+                   "the file is " + std::to_string(st.st_size) +
+                       " bytes; config files are "
+                       "limited to " +
+                       std::to_string(kMaxConfigFileBytes >> 20) + " MiB");
+        return YAML::Node(YAML::NodeType::Undefined);
     }
     // One byte more than stat said: a file that grew meanwhile is noticed, never read whole.
     std::string text(static_cast<size_t>(st.st_size) + 1, '\0');
@@ -161,7 +164,7 @@ YAML::Node load_yaml_file(const std::string &file, Diagnostics &diag) {
     text.resize(static_cast<size_t>(in.gcount()));
     if (text.size() > static_cast<size_t>(st.st_size)) {
         diag.error({file, 0, 0}, "", "the file changed while it was read; try again");
-        return YAML::Node();
+        return YAML::Node(YAML::NodeType::Undefined);
     }
     return load_yaml_text(text, file, diag);
 }

@@ -36,8 +36,9 @@ void append_profile(const Profile &p, const SiteModel &site, std::string &out) {
 
 std::string own_config_of(const LoadedPlugin &plugin, const SiteModel &site) {
     auto section = site.plugins.find(plugin.id);
-    std::string out = "section " + (section == site.plugins.end() ? std::string("~absent")
-                                                                   : yaml_text(section->second.node));
+    std::string out =
+        "section " +
+        (section == site.plugins.end() ? std::string("~absent") : yaml_text(section->second.node));
     if (plugin.kind != GS_KIND_DRIVER) return out;
     std::set<std::string> profiles;
     for (const auto &s : site.sources) {

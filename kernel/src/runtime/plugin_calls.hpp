@@ -15,8 +15,7 @@ namespace gs::kernel {
 // Every call into a plugin goes through here: an exception crossing the C ABI breaks the
 // contract and becomes a failure instead of taking the kernel down.
 // `who` and `what` name the call in the log line.
-template <class F>
-gs_status call_plugin(const std::string &who, const char *what, F &&f) {
+template <class F> gs_status call_plugin(const std::string &who, const char *what, F &&f) {
     try {
         return f();
     } catch (const std::exception &e) {
@@ -61,9 +60,12 @@ inline Lifecycle lifecycle_of(const LoadedPlugin &p) {
 
 // The optional site_changed entry (ABI 1.2) of a storage, exporter or UI plugin, or null.
 inline gs_site_changed_fn site_changed_of(const LoadedPlugin &p) {
-    if (auto *v = p.storage()) return GS_HAS_FIELD(v, gs_storage_vtable, site_changed) ? v->site_changed : nullptr;
-    if (auto *v = p.exporter()) return GS_HAS_FIELD(v, gs_exporter_vtable, site_changed) ? v->site_changed : nullptr;
-    if (auto *v = p.ui()) return GS_HAS_FIELD(v, gs_ui_vtable, site_changed) ? v->site_changed : nullptr;
+    if (auto *v = p.storage())
+        return GS_HAS_FIELD(v, gs_storage_vtable, site_changed) ? v->site_changed : nullptr;
+    if (auto *v = p.exporter())
+        return GS_HAS_FIELD(v, gs_exporter_vtable, site_changed) ? v->site_changed : nullptr;
+    if (auto *v = p.ui())
+        return GS_HAS_FIELD(v, gs_ui_vtable, site_changed) ? v->site_changed : nullptr;
     return nullptr;
 }
 

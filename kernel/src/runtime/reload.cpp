@@ -26,8 +26,7 @@ bool Runtime::tell_site_changed(Instance &inst, const std::shared_ptr<const Site
         inst.site = site;
     }
     gs_site_changed_fn fn = site_changed_of(*inst.plugin);
-    gs_status st =
-        call_plugin(inst.host->who(), "site_changed", [&] { return fn(inst.handle); });
+    gs_status st = call_plugin(inst.host->who(), "site_changed", [&] { return fn(inst.handle); });
     if (st != GS_OK) {
         log_line(GS_LOG_WARNING, inst.host->who(),
                  "could not take the new site model (" + inst.host->take_error(status_text(st)) +

@@ -13,8 +13,6 @@ namespace gs::kernel {
 
 namespace {
 
-
-
 gs_status run_command_thunk(void *context, const char *source, uint32_t circuit, const char *name,
                             char *message, size_t message_size) {
     std::string why;
@@ -49,7 +47,6 @@ int start_rank(gs_plugin_kind kind) {
         return 4;
     }
 }
-
 
 bool value_has_type(const YAML::Node &node, gs_config_type type) {
     if (type == GS_CONFIG_SECTION) return node.IsMap() || node.IsSequence();
@@ -90,7 +87,6 @@ const char *config_type_name(gs_config_type type) {
         return "a value";
     }
 }
-
 
 } // namespace
 
@@ -172,8 +168,7 @@ void Runtime::check_section(const LoadedPlugin &plugin, const SiteModel &site, D
         YAML::Node value = node.IsMap() ? node[f.key] : YAML::Node();
         if (!value.IsDefined() || value.IsNull()) {
             if (f.required)
-                diag.error(it == site.plugins.end() ? Location{site.file, 0, 0}
-                                                    : it->second.where,
+                diag.error(it == site.plugins.end() ? Location{site.file, 0, 0} : it->second.where,
                            path + "." + f.key, "is required by plugin '" + plugin.id + "'");
             continue;
         }
@@ -194,8 +189,8 @@ Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
     const SiteModel &site = snapshot->model;
     check_section(*plugin, site, diag);
     auto it = site.plugins.find(plugin->id);
-    ConfigNode section{
-        it == site.plugins.end() ? YAML::Node(YAML::NodeType::Map) : it->second.node, site.file};
+    ConfigNode section{it == site.plugins.end() ? YAML::Node(YAML::NodeType::Map) : it->second.node,
+                       site.file};
     auto inst = std::make_unique<Instance>(plugin, nullptr);
     inst->site = snapshot;
     inst->own_config = own_config_of(*plugin, site);
@@ -507,8 +502,7 @@ ConsumerOptions Runtime::consumer_of(Instance *inst) {
         if (vt->consume_event)
             c.on_event = [=](const OwnedEvent &e) {
                 gs_event ev = e.view();
-                return guard("consume_event",
-                             [&] { return vt->consume_event(inst->handle, &ev); });
+                return guard("consume_event", [&] { return vt->consume_event(inst->handle, &ev); });
             };
     } else if (auto *vt = p.ui()) {
         if (GS_HAS_FIELD(vt, gs_ui_vtable, on_samples) && vt->on_samples)
@@ -538,8 +532,8 @@ bool Runtime::start_instance(Instance &inst) {
     start_errors_.erase(inst.plugin->id);
     inst.started = true;
     log_line(GS_LOG_INFO, inst.host->who(),
-             std::string("started (") + kind_name(inst.plugin->kind) + " " +
-                 inst.plugin->version + ")");
+             std::string("started (") + kind_name(inst.plugin->kind) + " " + inst.plugin->version +
+                 ")");
     return true;
 }
 

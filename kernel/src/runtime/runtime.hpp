@@ -39,7 +39,7 @@ public:
     // The model this instance knows (guarded by the runtime's state mutex: plugin threads
     // read it through get_service).
     std::shared_ptr<const SiteSnapshot> site;
-    std::string own_config;              // own_config_of() when it was created
+    std::string own_config;                         // own_config_of() when it was created
     std::atomic<bool> uses_storage_services{false}; // it was handed a storage's service
 };
 
@@ -88,8 +88,8 @@ private:
     // given its sources but not started.
     struct Step {
         std::shared_ptr<const LoadedPlugin> plugin;
-        Instance *kept = nullptr; // running, kept
-        bool tell = false;        // kept, but learns the new model through site_changed
+        Instance *kept = nullptr;        // running, kept
+        bool tell = false;               // kept, but learns the new model through site_changed
         std::unique_ptr<Instance> fresh; // replaces `kept` (or stands by in case `tell` fails)
     };
     struct Plan {

@@ -83,7 +83,7 @@ private:
 
     Settings settings_;
     std::string dir_;
-    std::string time_zone_; // the store was opened with it
+    std::string time_zone_;       // the store was opened with it
     std::shared_mutex lifecycle_; // exclusive: start/stop; shared: appends, services
     std::unique_ptr<store::Store> store_;
     std::atomic<int64_t> last_catch_up_mono_ns_{0};
