@@ -106,17 +106,19 @@ void Bus::pause(const std::string &name) {
     c->idle.wait(lock, [&] { return !c->busy; });
 }
 
-void Bus::resume(ConsumerOptions options) {
+void Bus::resume(ConsumerOptions options, bool deliver) {
     Consumer *c = find(options.name);
     if (!c) {
+        std::string name = options.name;
         add_consumer(std::move(options));
+        if (!deliver) pause(name);
         return;
     }
     std::lock_guard<std::mutex> lock(c->mutex);
     // Paused and idle: the consumer thread reads no callback now.
     c->options.on_batch = std::move(options.on_batch);
     c->options.on_event = std::move(options.on_event);
-    c->paused = false;
+    c->paused = !deliver;
     c->wake.notify_all();
 }
 

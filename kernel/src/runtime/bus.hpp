@@ -85,9 +85,11 @@ public:
     // For a reload that replaces a consuming instance without losing what is published
     // meanwhile: pause() returns once the message in hand is delivered; later messages wait in
     // the queue (still bounded: a full lossless queue answers RETRY_LATER). resume() delivers
-    // them through `options`' callbacks; a name the bus does not know is added.
+    // them through `options`' callbacks; a name the bus does not know is added. With
+    // `deliver` false the callbacks are swapped but the consumer stays paused (its instance
+    // did not start: what was held waits for a later resume).
     void pause(const std::string &name);
-    void resume(ConsumerOptions options);
+    void resume(ConsumerOptions options, bool deliver = true);
     // Delivers what `name` has queued (even if paused), then removes it.
     void remove(const std::string &name);
 

@@ -108,9 +108,10 @@ void Runtime::switch_to(Plan plan) {
         if (inst->plugin->kind == GS_KIND_DRIVER) lock.lock();
         bool started = start_instance(*inst);
         ConsumerOptions consumer = consumer_of(inst.get());
-        if (started)
-            bus_.resume(std::move(consumer));
-        else if (consumer.on_batch || consumer.on_event)
+        bool consumes = consumer.on_batch || consumer.on_event;
+        // Never leave the bus with callbacks into an instance destroyed above.
+        bus_.resume(std::move(consumer), started);
+        if (!started && consumes)
             log_line(GS_LOG_ERROR, inst->host->who(),
                      "its bus messages are held (up to the queue's capacity) until a reload "
                      "starts it");

@@ -60,6 +60,7 @@ public:
     // starting) the instances that change; on any error `diag` says why and nothing running
     // was touched. Then only the changed instances are replaced; the others keep running, told
     // through site_changed when the model they read changed. False when refused.
+    // [kernel-thread] After start().
     bool reload(SiteModel next, Diagnostics &diag);
 
     // The model in force. [kernel-thread]: a reload replaces it.
