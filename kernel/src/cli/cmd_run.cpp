@@ -82,6 +82,12 @@ int cmd_run(int argc, char **argv) {
             log_line(GS_LOG_ERROR, "kernel", "reload refused; the running config stays");
             continue;
         }
+        for (const auto &[id, why] : runtime->start_errors())
+            log_line(GS_LOG_ERROR, "kernel",
+                     "reloaded, but '" + id + "' is not running: " + why +
+                         (registry.find(id) && registry.find(id)->kind == GS_KIND_STORAGE
+                              ? " (its samples wait on the bus until a reload starts it)"
+                              : ""));
         log_line(GS_LOG_INFO, "kernel", "reloaded");
         std::cout << "gridscope: reloaded" << std::endl;
     }
