@@ -54,7 +54,8 @@ std::string site_text(const std::string &source_extra, const std::string &name =
            source_extra +
            "}\n"
            "  - {name: m2, profile: acme/meter, period_ms: 50}\n"
-           "plugins: {storage_rocksdb: {}}\n";
+           "plugins:\n"
+           "  storage_rocksdb: {}\n";
 }
 } // namespace
 
@@ -103,8 +104,8 @@ TEST_CASE("a valid reload keeps what did not change and replaces only what did")
     }
     SUBCASE("a new storage section: the storage is replaced and starts") {
         std::string text = site_text("");
-        text.replace(text.find("{storage_rocksdb: {}}"), 21,
-                     "{storage_rocksdb: {maintenance_interval_s: 600}}");
+        text.replace(text.find("storage_rocksdb: {}"), 19,
+                     "storage_rocksdb: {maintenance_interval_s: 600}");
         CHECK(r.reload(text) == "");
         CHECK(r.storage() != storage);
         REQUIRE(r.storage());
@@ -140,4 +141,25 @@ TEST_CASE("an exception thrown across the ABI by add_source or start is a plugin
         CHECK(runtime.start_errors().count("fixture_throwing_later") == 1);
         runtime.stop();
     }
+}
+
+TEST_CASE("a UI built against ABI 1.1 (no site_changed) loads, and is replaced on a new model") {
+    Running r("reload_abi_1_1", site_text(""));
+    REQUIRE(r.registry.load_file(std::string(GS_FIXTURE_DIR) + "/fixture_ui_1_1.so") == 1);
+    std::string with_ui = site_text("") + "  fixture_ui_1_1: {}\n";
+    CHECK(r.reload(with_ui) == ""); // added by a reload
+    Instance *ui = r.runtime->instance_of("fixture_ui_1_1");
+    REQUIRE(ui);
+    CHECK(ui->started);
+    CHECK(r.reload(with_ui) == "");
+    CHECK(r.runtime->instance_of("fixture_ui_1_1") == ui); // nothing changed: kept
+    std::string renamed = with_ui;
+    renamed.replace(renamed.find("Plant"), 5, "Renamed");
+    CHECK(r.reload(renamed) == "");
+    Instance *again = r.runtime->instance_of("fixture_ui_1_1");
+    REQUIRE(again);
+    CHECK(again != ui); // it cannot learn the model: replaced, and running
+    CHECK(again->started);
+    CHECK(r.reload(site_text("")) == ""); // removed by a reload
+    CHECK_FALSE(r.runtime->instance_of("fixture_ui_1_1"));
 }
