@@ -108,10 +108,10 @@ void Runtime::switch_to(Plan plan) {
         if (inst->plugin->kind == GS_KIND_DRIVER) lock.lock();
         bool started = start_instance(*inst);
         ConsumerOptions consumer = consumer_of(inst.get());
-        bool consumes = consumer.on_batch || consumer.on_event;
+        if (!consumer.on_batch && !consumer.on_event) continue; // a driver: nothing to resume
         // Never leave the bus with callbacks into an instance destroyed above.
         bus_.resume(std::move(consumer), started);
-        if (!started && consumes)
+        if (!started)
             log_line(GS_LOG_ERROR, inst->host->who(),
                      "its bus messages are held (up to the queue's capacity) until a reload "
                      "starts it");
