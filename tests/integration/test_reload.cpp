@@ -22,6 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 const std::string kBin = GS_BINARY;
+const std::string kSim = GS_SIM_BINARY;
 
 std::string site_text(const std::string &name, const std::string &m1_extra,
                       const std::string &plugins_extra = "") {
@@ -152,4 +153,91 @@ TEST_CASE("SIGHUP: a refused file changes nothing, a valid one keeps sessions an
         ++checked;
     }
     CHECK(checked >= 2);
+}
+
+// The issue's own files: driver_modbus refuses each; the COUNTIS served by gridscope-sim is
+// polled, stored and shown all along.
+TEST_CASE("SIGHUP with driver_modbus errors (unit 300, unit one, port 99999, a misspelt key)") {
+    auto dir = std::filesystem::path(GS_TEST_TMP) / "reload_modbus";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::string site = (dir / "site.yaml").string(), data = (dir / "data").string();
+    int sim_port = free_port(), http_port = free_port();
+    auto site_with = [&](const std::string &unit_line) {
+        return "site: {name: Modbus reload}\n"
+               "sources:\n"
+               "  - name: countis\n"
+               "    profile: socomec/countis-e2x\n"
+               "    tcp: \"127.0.0.1:" +
+               std::to_string(sim_port) + "\"\n" + unit_line +
+               "    period_ms: 200\n"
+               "plugins:\n"
+               "  storage_rocksdb: {}\n"
+               "  ui_web: {}\n";
+    };
+    const std::string good = site_with("    unit: 5\n");
+    std::ofstream(site) << good;
+    std::string query_site = (dir / "query.yaml").string(); // `query` reads a site file too
+    std::ofstream(query_site) << good;
+    Process sim({kSim, "--site", site});
+    REQUIRE(sim.wait_for_stdout("gridscope-sim: ready", 20s));
+    Process gs({kBin, "run", "--config", site, "--data-dir", data, "--http-port",
+                std::to_string(http_port)});
+    REQUIRE(gs.wait_for_stdout("gridscope: ready", 20s));
+    Client user{"http://127.0.0.1:" + std::to_string(http_port), (dir / "user.jar").string(), "",
+                0};
+    user.login("user", "");
+    auto last_poll = [&] { // the live table's last batch time (ms), 0 before the first
+        std::smatch m;
+        std::string live = user.call("GET", "/live?source=countis");
+        return std::regex_search(live, m, std::regex("\"ts\": ?([0-9]+)")) ? std::stoll(m[1]) : 0LL;
+    };
+    auto stored = [&] { // samples stored for the countis so far (the store is read while running)
+        auto list =
+            run({kBin, "query", "--config", query_site, "--data-dir", data, "--format", "json"});
+        long long total = 0;
+        std::regex count("\"source\": \"countis\"[^}]*\"count\": ([0-9]+)");
+        for (std::sregex_iterator it(list.out.begin(), list.out.end(), count), end; it != end; ++it)
+            total += std::stoll((*it)[1]);
+        return total;
+    };
+    for (int i = 0; i < 50 && last_poll() == 0; ++i)
+        std::this_thread::sleep_for(100ms);
+
+    struct Bad {
+        std::string unit_line, error;
+    };
+    const std::vector<Bad> refused = {
+        {"    unit: 300\n", "field 'unit': expected an integer from 0 to 255, found '300'"},
+        {"    unit: \"one\"\n", "field 'unit': expected an integer from 0 to 255, found 'one'"},
+        {"    unit: 5\n    tcp: \"127.0.0.1:99999\"\n", "key 'tcp' is written twice"},
+        {"    unti: 5\n", "field 'unti': unknown key for a Modbus source"},
+    };
+    size_t n = 0;
+    for (const auto &bad : refused) {
+        CAPTURE(bad.error);
+        int64_t poll_before = last_poll();
+        long long stored_before = stored();
+        std::ofstream(site) << site_with(bad.unit_line);
+        gs.signal(SIGHUP);
+        REQUIRE(wait_count(gs, "reload refused; the running config stays", ++n, 20s));
+        CHECK(gs.err().find(site + ":") != std::string::npos);
+        CHECK(gs.err().find(bad.error) != std::string::npos);
+        CHECK_FALSE(gs.wait(0ms));
+        std::this_thread::sleep_for(600ms);
+        CHECK(last_poll() > poll_before); // still polling and serving
+        CHECK(user.last_status == 200);   // still logged in
+        CHECK(stored() > stored_before);  // still storing
+    }
+    // The port out of range alone, without the duplicate key the line above adds.
+    std::string bad_port = good;
+    bad_port.replace(bad_port.find(std::to_string(sim_port)), std::to_string(sim_port).size(),
+                     "99999");
+    std::ofstream(site) << bad_port;
+    gs.signal(SIGHUP);
+    REQUIRE(wait_count(gs, "reload refused; the running config stays", ++n, 20s));
+    CHECK(gs.err().find("field 'tcp': bad port in '127.0.0.1:99999'") != std::string::npos);
+    CHECK_FALSE(gs.wait(0ms));
+    gs.signal(SIGTERM);
+    CHECK(gs.wait(20s));
 }
