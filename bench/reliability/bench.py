@@ -6,9 +6,10 @@
                                        [--kills 20]
 
 1. Reload under load: N sources polled every P ms, a User session logged in; R SIGHUPs one
-   second apart, cycling through: the same file, a new site name (UI and store learn the model),
-   a new location for one source (kernel-only key), a refused file (a driver key error), and a
-   driver key change on one source (its driver instance is replaced). After each: the session
+   second apart, cycling through (each a change of the file as running): the same file, a new
+   site name (UI and store learn the model), a new location for one source (kernel-only key), a
+   refused file (a driver key error), and a driver key change on one source (its driver
+   instance is replaced). After each: the session
    must still answer 200. Then the store is read: for each series, polls expected from its span
    (absolute-deadline polling: round(span / P) + 1) against samples stored. A series short of
    its polls lost samples; one over them saw its driver replaced (the new instance polls at
@@ -131,20 +132,21 @@ def reload_under_load(gridscope, work, n, period, reloads, driver_change):
     site.start()
     user = Session(port)
     assert user.call("POST", "/login", {"profile": "user"}) == 200
+    # Each kind changes the file as running (the previous reload's) in one way only.
     kinds = [
-        ("same file", dict()),
-        ("new site name", dict(name="Renamed")),
-        ("new location (kernel-only key)", dict(name="Renamed", location="Roof")),
-        ("refused (driver key error)", dict(name="Refused", bad=True)),
-        ("driver key changed (driver replaced)", dict(name="Renamed", driver_key=50)),
+        ("same file", lambda state, i: state),
+        ("new site name", lambda state, i: dict(state, name=f"Bench {i}")),
+        ("new location (kernel-only key)", lambda state, i: dict(state, location=f"Room {i}")),
+        ("refused (driver key error)", lambda state, i: dict(state, bad=True)),
+        ("driver key changed (driver replaced)", lambda state, i: dict(state, driver_key=50 + i)),
     ][:5 if driver_change else 4]
     counts = {k: [0, 0, []] for k, _ in kinds}  # done, sessions kept, seconds
+    state = dict(name="Bench")
     time.sleep(2)
     try:
         for i in range(reloads):
-            label, args = kinds[i % len(kinds)]
-            if label.startswith("driver key"):
-                args = dict(args, driver_key=50 + i)  # a real change every time
+            label, change = kinds[i % len(kinds)]
+            args = change(state, i)
             with open(site.site, "w") as f:
                 f.write(site_text(n, period, **args))
             marker = "reload refused" if args.get("bad") else "[kernel] reloaded"
@@ -159,6 +161,8 @@ def reload_under_load(gridscope, work, n, period, reloads, driver_change):
             c[0] += 1
             c[2].append(time.time() - t0)
             c[1] += user.call("GET", "/session") == 200
+            if not args.get("bad"):
+                state = args
             assert site.proc.poll() is None, "gridscope exited"
             time.sleep(1)
         time.sleep(1)
