@@ -42,10 +42,7 @@ function preferredLanguage() {
 async function boot() {
   fetchLanguage(preferredLanguage()).catch(() => {}); // in parallel with the session check
   try {
-    session = await api.get('/session');
-    setCsrf(session.csrf_token);
-    localStorage.setItem('gs.lang', session.language);
-    await loadLanguage(session.language);
+    await adoptSession(await api.get('/session'));
   } catch {
     session = null;
     await loadLanguage(preferredLanguage()).catch(() => loadLanguage('en'));
@@ -59,11 +56,16 @@ async function boot() {
   route();
 }
 
-export async function onLoggedIn(s) {
+// A session from GET /session or the login: its CSRF token, and its language from now on.
+async function adoptSession(s) {
   session = s;
   setCsrf(s.csrf_token);
   localStorage.setItem('gs.lang', s.language);
   await loadLanguage(s.language);
+}
+
+export async function onLoggedIn(s) {
+  await adoptSession(s);
   shell = null;
   if (parseHash().page === 'login') location.hash = '#/home';
   else route();

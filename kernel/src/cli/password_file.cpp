@@ -1,5 +1,8 @@
 #include "cli/password_file.hpp"
 
+// The rule itself belongs to ui_web, which owns the passwords (header-only, no dependency).
+#include "../../../plugins/ui_web/src/password_rule.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,11 +18,7 @@
 namespace gs::kernel {
 
 std::string password_weakness(const std::string &password) {
-    if (password.size() < 10) return "the password must have at least 10 characters";
-    if (password.find_first_of("\r\n") != std::string::npos) return "the password has a newline";
-    if (password == "UserAdvanced" || password == "Admin")
-        return "that is a factory default password";
-    return "";
+    return gs::ui::password_weakness(password);
 }
 
 std::string store_password_hash(const std::string &path, const std::string &profile,

@@ -7,7 +7,8 @@
 
 namespace gs::kernel {
 
-// "" if acceptable, else why not (too short, ...).
+// "" if acceptable, else why not: the rule of plugins/ui_web/src/password_rule.hpp, which the
+// web UI applies too.
 std::string password_weakness(const std::string &password);
 // Sets the line of `profile`, keeping the others; "" on success, else the error.
 std::string store_password_hash(const std::string &path, const std::string &profile,

@@ -1,6 +1,7 @@
 #include "api.hpp"
 
 #include "monitor.hpp"
+#include "password_rule.hpp"
 #include "perimeter.hpp"
 #include "text.hpp"
 
@@ -20,7 +21,7 @@ constexpr int64_t kSecond = 1'000'000'000;
 
 HttpResponse ok(const json &body) {
     HttpResponse r;
-    r.body = body.dump();
+    r.body = json_text(body);
     return r;
 }
 
@@ -31,6 +32,8 @@ const char *password_hint(Profile p) {
 
 // A JSON object body, or the 400 to answer.
 std::variant<json, HttpResponse> json_body(const std::string &body) {
+    if (!valid_utf8(body))
+        return Api::error(400, "invalid_utf8", "the request body is not valid UTF-8");
     json doc = json::parse(body, nullptr, false);
     if (doc.is_discarded())
         return Api::error(400, "malformed_json", "the request body is not valid JSON");
@@ -60,26 +63,20 @@ HttpResponse too_many(int64_t wait_ns, const char *code, const char *message) {
     int64_t seconds = std::max<int64_t>(1, (wait_ns + kSecond - 1) / kSecond);
     HttpResponse r;
     r.status = 429;
-    r.body = json{{"error", code}, {"message", message}, {"retry_after_s", seconds}}.dump();
+    r.body = json_text({{"error", code}, {"message", message}, {"retry_after_s", seconds}});
     r.headers.emplace_back("Retry-After", std::to_string(seconds));
     return r;
 }
 
 } // namespace
 
-HttpResponse Api::error(int status, std::string code, std::string message) {
-    HttpResponse r;
-    r.status = status;
-    r.body = json{{"error", std::move(code)}, {"message", std::move(message)}}.dump();
-    return r;
-}
-
 Api::Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
          ApiClock clock, ApiActions actions)
     : site_(std::move(site)), live_(live), passwords_(passwords), options_(options),
       clock_(std::move(clock)), actions_(std::move(actions)),
       sessions_(int64_t(site_.idle_timeout_s) * kSecond, options.session_max_age_s * kSecond,
-                options.max_sessions),
+                options.max_user_sessions, options.max_privileged_sessions),
+      streams_(options.max_live_streams, options.max_live_streams_per_session),
       by_client_(options.login_free_failures, kSecond, 300 * kSecond),
       by_profile_(options.login_free_failures * 4, kSecond, 60 * kSecond),
       started_mono_ns_(clock_.mono_ns()) {}
@@ -133,6 +130,16 @@ std::optional<HttpResponse> Api::authorize(Context &ctx, uint32_t permission) {
 }
 
 HttpResponse Api::handle(const HttpRequest &request) {
+    try {
+        return route(request);
+    } catch (const std::exception &e) {
+        return error(500, "internal_error", std::string("the request failed: ") + e.what());
+    } catch (...) {
+        return error(500, "internal_error", "the request failed");
+    }
+}
+
+HttpResponse Api::route(const HttpRequest &request) {
     if (request.path.rfind(kPrefix, 0) != 0 || (request.path.size() > 7 && request.path[7] != '/'))
         return error(404, "not_found", "no such endpoint");
     std::string sub = request.path.substr(7);
@@ -140,10 +147,13 @@ HttpResponse Api::handle(const HttpRequest &request) {
         return error(400, "bad_request", "the live stream is served by open_stream");
     const Route *route = nullptr;
     std::string allow;
+    // HEAD is answered as GET (the server sends the headers only).
+    const std::string &method = request.method == "HEAD" ? std::string("GET") : request.method;
     for (const auto &r : routes()) {
         if (sub != r.path) continue;
         allow += (allow.empty() ? "" : ", ") + std::string(r.method);
-        if (request.method == r.method) route = &r;
+        if (std::string_view(r.method) == "GET") allow += ", HEAD";
+        if (method == r.method) route = &r;
     }
     if (allow.empty()) return error(404, "not_found", "no such endpoint");
     if (!route) {
@@ -151,8 +161,9 @@ HttpResponse Api::handle(const HttpRequest &request) {
         r.headers.emplace_back("Allow", allow);
         return r;
     }
-    auto query = parse_query(request.query);
-    if (!query) return error(400, "bad_query", "malformed query string");
+    std::string why;
+    auto query = parse_query(request.query, &why);
+    if (!query) return error(400, "bad_query", why);
     Context ctx{request, nullptr, std::move(*query)};
 
     bool changes_state = request.method != "GET" && request.method != "HEAD";
@@ -162,25 +173,26 @@ HttpResponse Api::handle(const HttpRequest &request) {
         std::string type = request.content_type.substr(0, request.content_type.find(';'));
         if (type != "application/json")
             return error(415, "unsupported_media_type", "send application/json");
-        std::string expected = (request.tls ? "https://" : "http://") + request.host;
-        if (!request.origin.empty() && request.origin != expected)
+        // Compared with the names this site serves, not with Host: a rebound DNS name would
+        // make a matching Host and Origin.
+        if (!request.origin.empty() && !options_.hosts.allows_origin(request.origin))
             return error(403, "bad_origin", "cross-origin request refused");
     }
     if (auto refused = authorize(ctx, route->permission)) return *refused;
     if (changes_state && ctx.session && !csrf_matches(*ctx.session, request.csrf_token))
         return error(403, "csrf", "missing or wrong X-CSRF-Token header");
-    HttpResponse r = (this->*(route->handler))(ctx);
-    return r;
+    return (this->*(route->handler))(ctx);
 }
 
-std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &request) {
-    if (request.method != "GET") {
+std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &request) try {
+    if (request.method != "GET" && request.method != "HEAD") {
         HttpResponse r = error(405, "method_not_allowed", "use GET");
-        r.headers.emplace_back("Allow", "GET");
+        r.headers.emplace_back("Allow", "GET, HEAD");
         return r;
     }
-    auto query = parse_query(request.query);
-    if (!query) return error(400, "bad_query", "malformed query string");
+    std::string why;
+    auto query = parse_query(request.query, &why);
+    if (!query) return error(400, "bad_query", why);
     Context ctx{request, nullptr, std::move(*query)};
     if (auto refused = authorize(ctx, kPermMonitoring)) return *refused;
     auto it = ctx.query.find("source");
@@ -195,7 +207,16 @@ std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &requ
         if (!live_.has(s)) return error(404, "unknown_source", "no source '" + s + "'");
     std::sort(sources.begin(), sources.end());
     sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
-    return Stream{ctx.session, std::move(sources)};
+    StreamSlots::Refusal refusal;
+    auto slot = streams_.acquire(ctx.session->id, &refusal);
+    if (!slot)
+        return too_many(5 * kSecond, "too_many_streams",
+                        refusal == StreamSlots::Refusal::session
+                            ? "this session has too many open live streams"
+                            : "the server has too many open live streams");
+    return Stream{ctx.session, std::move(sources), std::move(slot)};
+} catch (const std::exception &e) {
+    return error(500, "internal_error", std::string("the request failed: ") + e.what());
 }
 
 bool Api::alive(const Stream &stream) {
@@ -325,8 +346,8 @@ HttpResponse Api::change_password(Context &ctx) {
     auto next = string_field(doc, "new", true);
     if (auto *e = std::get_if<HttpResponse>(&next)) return *e;
     const std::string &pw = std::get<std::string>(next);
-    if (pw.size() < 8 || pw.size() > 256)
-        return error(400, "weak_password", "the new password must have 8 to 256 characters");
+    if (std::string why = password_weakness(pw); !why.empty())
+        return error(400, "weak_password", why);
     Profile profile = ctx.session->profile;
     int64_t now = clock_.mono_ns();
     std::string client_key = "client:" + ctx.request.remote_addr;
@@ -450,7 +471,7 @@ HttpResponse Api::diagnostics(Context &) {
     passwords_.refresh();
     return ok({{"sources", live_.status(clock_.mono_ns())},
                {"sessions", sessions_.size()},
-               {"stream_clients", stream_clients.load()},
+               {"stream_clients", stream_clients()},
                {"passwords",
                 {{"advanced", passwords_.is_set(Profile::advanced)},
                  {"admin", passwords_.is_set(Profile::admin)}}}});

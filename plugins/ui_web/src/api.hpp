@@ -8,8 +8,11 @@
 #define GS_UI_WEB_API_HPP
 
 #include "auth.hpp"
+#include "host_policy.hpp"
+#include "http.hpp"
 #include "live_table.hpp"
 #include "site_model.hpp"
+#include "stream_slots.hpp"
 
 #include <deque>
 #include <functional>
@@ -22,34 +25,20 @@
 
 namespace gs::ui {
 
-struct HttpRequest {
-    std::string method; // "GET", "POST", ...
-    std::string path;   // decoded path, "/api/v1/live"
-    std::string query;  // raw query string, without '?'
-    std::string body;
-    std::string content_type; // request headers ("" when absent)
-    std::string cookie;
-    std::string csrf_token; // X-CSRF-Token
-    std::string origin;
-    std::string host;
-    std::string remote_addr;
-    bool tls = false;
-};
-
-struct HttpResponse {
-    int status = 200;
-    std::string content_type = "application/json";
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers; // Set-Cookie, Retry-After, Allow
-};
-
 struct ApiOptions {
     size_t max_body_bytes = 16 * 1024;
     std::string version = "0";
     int64_t session_max_age_s = 12 * 3600;
-    size_t max_sessions = 1000;
+    // Separate budgets: User logins (no password) can only end other User sessions.
+    size_t max_user_sessions = 1000;
+    size_t max_privileged_sessions = 64; // per profile (Advanced User, Admin)
     size_t max_stream_sources = 256;
+    // Each open live stream holds a server thread: bounded in total and per session (429).
+    size_t max_live_streams = 256;
+    size_t max_live_streams_per_session = 16;
     int login_free_failures = 5;
+    // Origin of state-changing requests; the server also checks Host against it.
+    HostPolicy hosts{HostPolicy::default_names("127.0.0.1"), 8080, false};
 };
 
 struct ApiClock {
@@ -87,12 +76,16 @@ public:
     Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
         ApiClock clock, ApiActions actions = {});
 
+    // Never throws: an exception of a handler becomes 500 internal_error (and is logged by the
+    // server, which sees the status).
     HttpResponse handle(const HttpRequest &request);
 
     // GET /api/v1/live/stream: the server pushes the snapshots of `sources` while alive().
+    // The stream counts against the limits until the last copy of `slot` is gone.
     struct Stream {
         std::shared_ptr<Session> session;
         std::vector<std::string> sources;
+        std::shared_ptr<StreamSlots::Slot> slot;
     };
     std::variant<HttpResponse, Stream> open_stream(const HttpRequest &request);
     bool alive(const Stream &stream);
@@ -104,9 +97,11 @@ public:
     int64_t now_mono_ns() const { return clock_.mono_ns(); }
     SessionStore &sessions() { return sessions_; }
     LiveTable &live() { return live_; }
-    std::atomic<int> stream_clients{0};
+    size_t stream_clients() const { return streams_.in_use(); }
 
-    static HttpResponse error(int status, std::string code, std::string message);
+    static HttpResponse error(int status, std::string code, std::string message) {
+        return http_error(status, std::move(code), std::move(message));
+    }
 
 private:
     struct Context {
@@ -127,6 +122,7 @@ private:
 
     // Authentication for a route; an error response when refused.
     std::optional<HttpResponse> authorize(Context &ctx, uint32_t permission);
+    HttpResponse route(const HttpRequest &request);
     std::shared_ptr<Session> current_session(const HttpRequest &request, bool touch);
     std::string cookie_for(const Session &s, bool tls) const;
     nlohmann::json session_json(const Session &s) const;
@@ -154,6 +150,7 @@ private:
     ApiClock clock_;
     ApiActions actions_;
     SessionStore sessions_;
+    StreamSlots streams_;
     LoginThrottle by_client_;  // per client address
     LoginThrottle by_profile_; // per profile, against guessing from many addresses
     int64_t started_mono_ns_;

@@ -86,8 +86,14 @@ std::string random_hex(size_t bytes) {
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-SessionStore::SessionStore(int64_t idle_timeout_ns, int64_t max_age_ns, size_t max_sessions)
-    : idle_timeout_ns_(idle_timeout_ns), max_age_ns_(max_age_ns), max_sessions_(max_sessions) {}
+SessionStore::SessionStore(int64_t idle_timeout_ns, int64_t max_age_ns, size_t max_user_sessions,
+                           size_t max_privileged_sessions)
+    : idle_timeout_ns_(idle_timeout_ns), max_age_ns_(max_age_ns),
+      max_user_sessions_(max_user_sessions), max_privileged_sessions_(max_privileged_sessions) {}
+
+size_t SessionStore::budget(Profile p) const {
+    return p == Profile::user ? max_user_sessions_ : max_privileged_sessions_;
+}
 
 std::string SessionStore::key_of(std::string_view id) {
     unsigned char out[16];
@@ -101,15 +107,24 @@ bool SessionStore::alive(const Session &s, int64_t now) const {
            now - s.created_mono_ns <= max_age_ns_;
 }
 
-void SessionStore::purge_locked(int64_t now) {
+SessionStore::Table::iterator SessionStore::erase_locked(Table::iterator it) {
+    --count_[static_cast<size_t>(it->second->profile)];
+    return sessions_.erase(it);
+}
+
+void SessionStore::purge_locked(int64_t now, Profile profile) {
     for (auto it = sessions_.begin(); it != sessions_.end();)
-        it = alive(*it->second, now) ? std::next(it) : sessions_.erase(it);
-    // Still full: drop the least recently used.
-    while (sessions_.size() >= max_sessions_ && !sessions_.empty()) {
-        auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](auto &a, auto &b) {
-            return a.second->last_seen_mono_ns.load() < b.second->last_seen_mono_ns.load();
-        });
-        sessions_.erase(oldest);
+        it = alive(*it->second, now) ? std::next(it) : erase_locked(it);
+    // Still full: drop the least recently used of the same profile.
+    while (count_[static_cast<size_t>(profile)] >= budget(profile) &&
+           count_[static_cast<size_t>(profile)] > 0) {
+        auto oldest = sessions_.end();
+        for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+            if (it->second->profile == profile &&
+                (oldest == sessions_.end() ||
+                 it->second->last_seen_mono_ns.load() < oldest->second->last_seen_mono_ns.load()))
+                oldest = it;
+        erase_locked(oldest);
     }
 }
 
@@ -124,8 +139,9 @@ std::shared_ptr<Session> SessionStore::create(Profile profile, std::string langu
     s->created_mono_ns = now;
     s->last_seen_mono_ns = now;
     std::unique_lock lock(mutex_);
-    if (sessions_.size() >= max_sessions_) purge_locked(now);
+    if (count_[static_cast<size_t>(profile)] >= budget(profile)) purge_locked(now, profile);
     sessions_[key_of(s->id)] = s;
+    ++count_[static_cast<size_t>(profile)];
     return s;
 }
 
@@ -149,7 +165,7 @@ std::shared_ptr<Session> SessionStore::find(std::string_view id, int64_t now, bo
 
 void SessionStore::remove(std::string_view id) {
     std::unique_lock lock(mutex_);
-    sessions_.erase(key_of(id));
+    if (auto it = sessions_.find(key_of(id)); it != sessions_.end()) erase_locked(it);
 }
 
 size_t SessionStore::size() const {

@@ -51,9 +51,13 @@ struct Session {
     std::atomic<int64_t> last_seen_mono_ns{0};
 };
 
+// Each profile has its own budget of sessions: when a profile's budget is full, its least
+// recently used session ends, never another profile's. Logging in as User needs no password,
+// so anyone can fill the User budget; that must not log out the Admin.
 class SessionStore {
 public:
-    SessionStore(int64_t idle_timeout_ns, int64_t max_age_ns, size_t max_sessions);
+    SessionStore(int64_t idle_timeout_ns, int64_t max_age_ns, size_t max_user_sessions,
+                 size_t max_privileged_sessions);
 
     std::shared_ptr<Session> create(Profile profile, std::string language,
                                     std::string password_stamp, int64_t now_mono_ns);
@@ -69,12 +73,17 @@ public:
 
 private:
     static std::string key_of(std::string_view id); // a hash: lookups do not compare raw ids
-    void purge_locked(int64_t now_mono_ns);
+    // Drops expired sessions, then the least recently used of `profile` while its budget is full.
+    using Table = std::unordered_map<std::string, std::shared_ptr<Session>>;
+    void purge_locked(int64_t now_mono_ns, Profile profile);
+    Table::iterator erase_locked(Table::iterator it); // keeps count_ right
+    size_t budget(Profile p) const;
 
     int64_t idle_timeout_ns_, max_age_ns_;
-    size_t max_sessions_;
+    size_t max_user_sessions_, max_privileged_sessions_;
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+    Table sessions_;
+    size_t count_[4] = {0, 0, 0, 0}; // sessions per Profile value
 };
 
 // Constant-time comparison of a CSRF token.

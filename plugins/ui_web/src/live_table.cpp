@@ -1,5 +1,7 @@
 #include "live_table.hpp"
 
+#include "http.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -125,7 +127,7 @@ std::shared_ptr<const std::string> LiveTable::build(Slot &slot, int64_t now_mono
                                                  : json(nullptr)},
                 {"stale", !any_fresh},
                 {"values", std::move(values)}};
-    slot.cache = std::make_shared<const std::string>(doc.dump());
+    slot.cache = std::make_shared<const std::string>(json_text(doc));
     slot.cache_version = slot.version;
     slot.cache_valid_until_mono_ns = valid_until;
     return slot.cache;

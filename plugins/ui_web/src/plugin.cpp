@@ -12,6 +12,7 @@
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -31,10 +32,19 @@ public:
         gs::field(GS_CONFIG_INT, "port", "8080", "TCP port when `run --http-port` is not given"),
         gs::field(GS_CONFIG_STRING, "tls_certificate", nullptr,
                   "PEM file with the certificate and its private key: serves HTTPS only"),
-        gs::field(GS_CONFIG_INT, "num_threads", "32",
-                  "HTTP worker threads (each open live stream holds one)"),
-        gs::field(GS_CONFIG_DURATION_MS, "request_timeout_ms", "10000",
-                  "time allowed to receive a request"),
+        gs::field(GS_CONFIG_INT, "num_threads", "1024",
+                  "HTTP worker threads: each open connection (idle ones and live streams too) "
+                  "holds one"),
+        gs::field(GS_CONFIG_DURATION_MS, "request_timeout_ms", "5000",
+                  "time allowed to send a request's headers, its body, or to stay idle between "
+                  "requests; then the connection is closed"),
+        gs::field(GS_CONFIG_INT, "max_live_streams", nullptr,
+                  "open live streams at once, all sessions (default: num_threads / 4)"),
+        gs::field(GS_CONFIG_INT, "max_live_streams_per_session", "16",
+                  "open live streams per session (at most max_live_streams)"),
+        gs::field(GS_CONFIG_SECTION, "allowed_hosts", nullptr,
+                  "host names and addresses the site answers to (Host and Origin headers); "
+                  "default 127.0.0.1, localhost, ::1 and bind_address"),
         gs::field(GS_CONFIG_INT, "max_body_bytes", "16384", "largest accepted request body"),
         gs::field(GS_CONFIG_DURATION_MS, "push_interval_ms", "250",
                   "how often live changes are pushed to each browser"),
@@ -49,23 +59,46 @@ public:
         server_options_.bind_address = cfg.get<std::string>("bind_address", "127.0.0.1");
         port_ = cfg.get<int>("port", 8080);
         server_options_.tls_certificate = cfg.get<std::string>("tls_certificate", "");
-        server_options_.num_threads = cfg.get<int>("num_threads", 32);
-        server_options_.request_timeout_ms = cfg.get<int64_t>("request_timeout_ms", 10000);
+        server_options_.num_threads = cfg.get<int>("num_threads", 1024);
+        server_options_.request_timeout_ms = cfg.get<int64_t>("request_timeout_ms", 5000);
+        max_live_streams_ = cfg.get<int>("max_live_streams", server_options_.num_threads / 4);
+        max_live_streams_per_session_ =
+            cfg.get<int>("max_live_streams_per_session", std::min(16, max_live_streams_));
+        if (auto hosts = cfg.get_child_optional("allowed_hosts")) {
+            for (const auto &[index, name] : *hosts)
+                allowed_hosts_.push_back(name.data());
+            if (allowed_hosts_.empty())
+                throw gs::InvalidArgument("allowed_hosts: give at least one name");
+            for (const auto &name : allowed_hosts_)
+                if (name.empty() || name.find_first_of("/ ") != std::string::npos ||
+                    std::count(name.begin(), name.end(), ':') == 1)
+                    throw gs::InvalidArgument("allowed_hosts: '" + name +
+                                              "' is not a host name or address (no scheme, no "
+                                              "port: the port is the server's)");
+        }
         server_options_.max_body_bytes = cfg.get<size_t>("max_body_bytes", 16384);
         server_options_.push_interval_ms = cfg.get<int64_t>("push_interval_ms", 250);
         stale_periods_ = cfg.get<int>("stale_periods", 3);
         webroot_ = cfg.get<std::string>("webroot", "");
         if (port_ < 0 || port_ > 65535) throw gs::InvalidArgument("port: expected 0 to 65535");
-        if (server_options_.num_threads < 4 || server_options_.num_threads > 1024)
-            throw gs::InvalidArgument("num_threads: expected 4 to 1024");
+        if (server_options_.num_threads < 8 || server_options_.num_threads > 8192)
+            throw gs::InvalidArgument("num_threads: expected 8 to 8192");
+        // Streams keep their thread: leave at least kThreadReserve for everything else.
+        if (max_live_streams_ < 1 ||
+            max_live_streams_ > server_options_.num_threads - kThreadReserve)
+            throw gs::InvalidArgument("max_live_streams: expected 1 to num_threads - " +
+                                      std::to_string(kThreadReserve));
+        if (max_live_streams_per_session_ < 1 || max_live_streams_per_session_ > max_live_streams_)
+            throw gs::InvalidArgument("max_live_streams_per_session: expected 1 to "
+                                      "max_live_streams");
         if (server_options_.max_body_bytes < 1024 || server_options_.max_body_bytes > (1u << 24))
             throw gs::InvalidArgument("max_body_bytes: expected 1024 to 16777216");
         if (server_options_.push_interval_ms < 50 || server_options_.push_interval_ms > 10000)
             throw gs::InvalidArgument("push_interval_ms: expected 50 to 10000");
         if (stale_periods_ < 1 || stale_periods_ > 100)
             throw gs::InvalidArgument("stale_periods: expected 1 to 100");
-        if (server_options_.request_timeout_ms < 100)
-            throw gs::InvalidArgument("request_timeout_ms: expected at least 100");
+        if (server_options_.request_timeout_ms < 100 || server_options_.request_timeout_ms > 120000)
+            throw gs::InvalidArgument("request_timeout_ms: expected 100 to 120000");
         if (!gs::ui::crypto_init()) throw gs::Error("libsodium cannot be initialized");
     }
     ~UiWeb() override { stop(); }
@@ -90,9 +123,19 @@ public:
         passwords_->refresh();
         if (auto w = passwords_->take_warning(); !w.empty()) host().warning(w);
 
+        server_options_.port = runtime->http_port > 0 ? runtime->http_port : port_;
+        server_options_.hosts = gs::ui::HostPolicy(
+            allowed_hosts_.empty() ? gs::ui::HostPolicy::default_names(server_options_.bind_address)
+                                   : allowed_hosts_,
+            server_options_.port, !server_options_.tls_certificate.empty());
+
         gs::ui::ApiOptions api_options;
         api_options.max_body_bytes = server_options_.max_body_bytes;
         api_options.version = version;
+        api_options.max_live_streams = static_cast<size_t>(max_live_streams_);
+        api_options.max_live_streams_per_session =
+            static_cast<size_t>(max_live_streams_per_session_);
+        api_options.hosts = server_options_.hosts;
         const gs_host *raw = host().raw();
         gs::ui::ApiClock clock{[raw] { return raw->now_mono_ns(raw); },
                                [raw] { return raw->now_utc_ns(raw); }};
@@ -101,7 +144,6 @@ public:
         gs::ui::carry_sessions(retired_, *api_); // after a reload: nobody is logged out
         api_ready_.store(api_.get(), std::memory_order_release);
 
-        server_options_.port = runtime->http_port > 0 ? runtime->http_port : port_;
         server_options_.document_root =
             webroot_.empty() ? std::string(runtime->share_dir) + "/webroot" : webroot_;
         gs::Host h = host();
@@ -181,8 +223,12 @@ public:
 
 private:
     gs::ui::ServerOptions server_options_;
+    static constexpr int kThreadReserve = 16;
     int port_ = 8080;
     int stale_periods_ = 3;
+    int max_live_streams_ = 256;
+    int max_live_streams_per_session_ = 16;
+    std::vector<std::string> allowed_hosts_; // empty: HostPolicy::default_names
     std::string webroot_;
     std::unique_ptr<gs::ui::LiveTable> live_;
     std::unique_ptr<gs::ui::PasswordStore> passwords_;

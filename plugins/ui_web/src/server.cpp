@@ -1,16 +1,23 @@
 #include "server.hpp"
 
+#include "request_guard.hpp"
+
 #include <civetweb.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace gs::ui {
 
 namespace {
 
-constexpr int kLogWarning = 3; // gs_log_level
+constexpr int kLogError = 4; // gs_log_level
+constexpr int kLogWarning = 3;
 constexpr int kLogInfo = 2;
 
 const char *kStaticHeaders =
@@ -26,18 +33,46 @@ std::string header(mg_connection *conn, const char *name) {
     return v ? v : "";
 }
 
-void send(mg_connection *conn, const HttpResponse &r, bool close) {
+// Sends `r`; without its body for HEAD. `r.close` ends the connection after it: CivetWeb then
+// neither reads nor discards what is left of the request, the socket closes at once.
+void send(mg_connection *conn, const HttpResponse &r, bool head = false) {
+    if (r.close) mg_disable_connection_keep_alive(conn);
     std::string length = std::to_string(r.body.size());
-    mg_response_header_start(conn, r.status);
+    if (mg_response_header_start(conn, r.status) != 0) return; // an answer is already out
     mg_response_header_add(conn, "Content-Type", r.content_type.c_str(), -1);
     mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
     mg_response_header_add(conn, "Cache-Control", "no-store", -1);
     mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-    if (close) mg_response_header_add(conn, "Connection", "close", -1);
+    if (r.close) mg_response_header_add(conn, "Connection", "close", -1);
     for (const auto &[name, value] : r.headers)
         mg_response_header_add(conn, name.c_str(), value.c_str(), -1);
     mg_response_header_send(conn);
-    if (!r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
+    if (!head && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
+}
+
+HttpResponse closing(HttpResponse r) {
+    r.close = true;
+    return r;
+}
+
+// Each worker holds a socket: make sure the process may open that many (a service manager's
+// default soft limit is often 1024). Only the soft limit moves, never above the hard one.
+void raise_file_limit(size_t wanted, const Server::Log &log) {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted) return;
+    rlim_t target = lim.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(wanted, lim.rlim_max);
+    if (target <= lim.rlim_cur) return;
+    rlimit raised{target, lim.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+        log(kLogInfo, "open files limit raised to " + std::to_string(target) + " for " +
+                          std::to_string(wanted) + " connections and files");
+    if (target < wanted)
+        log(kLogWarning, "the open files limit (" + std::to_string(target) +
+                             ") is below num_threads + 256: connections may be refused");
+}
+
+bool is_api(std::string_view path) {
+    return path == "/api" || path.substr(0, 5) == "/api/";
 }
 
 } // namespace
@@ -58,6 +93,10 @@ void Server::start() {
     ports += std::to_string(options_.port) + (tls ? "s" : "");
     std::string threads = std::to_string(options_.num_threads);
     std::string timeout = std::to_string(options_.request_timeout_ms);
+    raise_file_limit(static_cast<size_t>(options_.num_threads) + 256, log_);
+    char *root = realpath(options_.document_root.c_str(), nullptr);
+    root_real_ = root ? root : options_.document_root;
+    free(root);
     std::string headers = std::string(kStaticHeaders) +
                           (tls ? "\r\nStrict-Transport-Security: max-age=31536000" : "");
     std::vector<const char *> opts = {
@@ -74,7 +113,10 @@ void Server::start() {
         "enable_keep_alive",
         "yes",
         "keep_alive_timeout_ms",
-        "5000",
+        timeout.c_str(),
+        // Bursts of connections wait in the kernel's queue, not in SYN retries.
+        "listen_backlog",
+        "1024",
         "index_files",
         "index.html",
         "cgi_pattern",
@@ -87,8 +129,10 @@ void Server::start() {
         "no-cache",
         "additional_header",
         headers.c_str(),
+        // The guard decodes (and refuses %00, bad escapes, invalid UTF-8); static files are
+        // looked up by the path as sent, so an escape can never reach the file system.
         "decode_url",
-        "yes",
+        "no",
         // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm
         // and the client's delayed ACK add ~40 ms to every keep-alive response.
         "tcp_nodelay",
@@ -102,6 +146,7 @@ void Server::start() {
 
     mg_callbacks callbacks{};
     callbacks.log_message = &Server::on_log;
+    callbacks.begin_request = &Server::on_begin_request;
     char error_text[256] = {0};
     mg_init_data init{};
     init.callbacks = &callbacks;
@@ -120,7 +165,6 @@ void Server::start() {
         throw std::runtime_error("cannot start the web server on " + ports + ": " +
                                  (error_text[0] ? error_text : "unknown error"));
     }
-    mg_set_request_handler(ctx_, "/api", &Server::on_api, this);
     log_(kLogInfo, std::string("serving ") + (tls ? "https" : "http") + " on " + ports + " from " +
                        options_.document_root);
 }
@@ -145,19 +189,77 @@ bool Server::wait_stop(int64_t ms) {
 int Server::on_log(const mg_connection *conn, const char *message) {
     const mg_context *ctx = mg_get_context(conn);
     auto *self = ctx ? static_cast<Server *>(mg_get_user_data(ctx)) : nullptr;
-    if (self) self->log_(kLogWarning, std::string("civetweb: ") + message);
+    try {
+        if (self) self->log_(kLogWarning, std::string("civetweb: ") + message);
+    } catch (...) {
+        // a message that cannot be logged is dropped, never thrown into CivetWeb
+    }
     return 1;
 }
 
-int Server::on_api(mg_connection *conn, void *self) {
-    return static_cast<Server *>(self)->serve_api(conn);
+int Server::on_begin_request(mg_connection *conn) {
+    const mg_context *ctx = mg_get_context(conn);
+    auto *self = ctx ? static_cast<Server *>(mg_get_user_data(ctx)) : nullptr;
+    return self ? self->guarded(conn) : 0;
 }
 
-int Server::serve_api(mg_connection *conn) {
+int Server::guarded(mg_connection *conn) {
+    const mg_request_info *ri = mg_get_request_info(conn);
+    std::string what = std::string(ri->request_method ? ri->request_method : "?") + " " +
+                       (ri->local_uri ? ri->local_uri : "?");
+    try {
+        return admit(conn);
+    } catch (const std::exception &e) {
+        log_(kLogError, "request " + what + " failed: " + e.what());
+    } catch (...) {
+        log_(kLogError, "request " + what + " failed");
+    }
+    send(conn, closing(Api::error(500, "internal_error", "the request failed (see the log)")));
+    return 500;
+}
+
+int Server::admit(mg_connection *conn) {
+    const mg_request_info *ri = mg_get_request_info(conn);
+    RequestHead head;
+    head.method = ri->request_method ? ri->request_method : "";
+    head.raw_path = ri->local_uri ? ri->local_uri : ""; // dot segments removed, not decoded
+    head.query = ri->query_string ? ri->query_string : "";
+    for (int i = 0; i < ri->num_headers; ++i)
+        head.headers.emplace_back(ri->http_headers[i].name ? ri->http_headers[i].name : "",
+                                  ri->http_headers[i].value ? ri->http_headers[i].value : "");
+    bool is_head = head.method == "HEAD";
+    GuardResult checked = check_request(head, options_.hosts);
+    if (checked.refusal) {
+        send(conn, *checked.refusal, is_head);
+        return checked.refusal->status;
+    }
+    if (is_api(checked.path)) return serve_api(conn, checked.path);
+    // Static files: no escapes (the UI's file names need none), nothing outside the root.
+    if (checked.path != head.raw_path || leaves_root(checked.path)) {
+        send(conn, Api::error(404, "not_found", "no such file"), is_head);
+        return 404;
+    }
+    return 0; // CivetWeb serves it
+}
+
+bool Server::leaves_root(const std::string &path) const {
+    auto outside = [this](const std::string &file) {
+        char *real = realpath(file.c_str(), nullptr);
+        if (!real) return false; // does not exist: CivetWeb answers 404
+        std::string r = real;
+        free(real);
+        return r != root_real_ && r.compare(0, root_real_.size() + 1, root_real_ + "/") != 0;
+    };
+    std::string file = options_.document_root + path;
+    // A folder is served through its index.html: check both.
+    return outside(file) || outside(file + (file.back() == '/' ? "" : "/") + "index.html");
+}
+
+int Server::serve_api(mg_connection *conn, const std::string &path) {
     const mg_request_info *ri = mg_get_request_info(conn);
     HttpRequest req;
     req.method = ri->request_method ? ri->request_method : "";
-    req.path = ri->local_uri ? ri->local_uri : "";
+    req.path = path;
     req.query = ri->query_string ? ri->query_string : "";
     req.remote_addr = ri->remote_addr;
     req.tls = ri->is_ssl != 0;
@@ -167,36 +269,61 @@ int Server::serve_api(mg_connection *conn) {
     req.origin = header(conn, "Origin");
     req.host = header(conn, "Host");
 
-    // The body, bounded: refused unread when announced too large (and the connection closed).
-    if (ri->content_length > static_cast<long long>(options_.max_body_bytes)) {
-        send(conn, Api::error(413, "body_too_large", "the request body is too large"), true);
+    bool is_head = req.method == "HEAD";
+
+    // The body, bounded in size and time. Refused unread when announced too large; a body
+    // that stops short of its Content-Length is refused after request_timeout_ms. Either way
+    // the connection closes at once (nothing left to read or discard). Chunked bodies (no
+    // browser sends them) also close the connection after the answer: CivetWeb cannot tell
+    // their end from a pause.
+    bool chunked = !header(conn, "Transfer-Encoding").empty();
+    long long announced = ri->content_length; // -1 when absent
+    if (announced > static_cast<long long>(options_.max_body_bytes)) {
+        send(conn, closing(Api::error(413, "body_too_large", "the request body is too large")));
         return 413;
     }
-    if (ri->content_length != 0) {
+    if (announced > 0 || chunked) {
+        auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(options_.request_timeout_ms);
         char buf[4096];
         for (;;) {
             int n = mg_read(conn, buf, sizeof buf);
             if (n <= 0) break;
             req.body.append(buf, static_cast<size_t>(n));
             if (req.body.size() > options_.max_body_bytes) {
-                send(conn, Api::error(413, "body_too_large", "the request body is too large"),
-                     true);
+                send(conn,
+                     closing(Api::error(413, "body_too_large", "the request body is too large")));
                 return 413;
             }
+            if (announced >= 0 && req.body.size() >= static_cast<size_t>(announced)) break;
+            if (std::chrono::steady_clock::now() > deadline) break;
+        }
+        if (announced >= 0 && req.body.size() < static_cast<size_t>(announced)) {
+            send(conn, closing(Api::error(400, "incomplete_body",
+                                          "the body is shorter than its Content-Length (or "
+                                          "took longer than request_timeout_ms)")));
+            return 400;
         }
     }
 
+    HttpResponse r;
     if (req.path == "/api/v1/live/stream") {
         auto opened = api_.open_stream(req);
-        if (auto *refused = std::get_if<HttpResponse>(&opened)) {
-            send(conn, *refused, false);
-            return refused->status;
+        if (auto *stream = std::get_if<Api::Stream>(&opened)) {
+            if (!is_head) {
+                serve_stream(conn, *stream);
+                return 200;
+            }
+            r.content_type = "text/event-stream";
+        } else {
+            r = std::get<HttpResponse>(opened);
         }
-        serve_stream(conn, std::get<Api::Stream>(opened));
-        return 200;
+    } else {
+        r = api_.handle(req);
     }
-    HttpResponse r = api_.handle(req);
-    send(conn, r, false);
+    if (chunked) r.close = true;
+    if (r.status >= 500) log_(kLogWarning, req.method + " " + req.path + ": " + r.body);
+    send(conn, r, is_head);
     return r.status;
 }
 
@@ -211,7 +338,6 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
     mg_response_header_add(conn, "Connection", "close", -1);
     mg_response_header_send(conn);
 
-    ++api_.stream_clients;
     std::vector<std::shared_ptr<const std::string>> sent(stream.sources.size());
     std::string message = "retry: 2000\n\n";
     auto last_write = std::chrono::steady_clock::now();
@@ -244,7 +370,6 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
         }
         if (wait_stop(options_.push_interval_ms)) break;
     }
-    --api_.stream_clients;
 }
 
 } // namespace gs::ui

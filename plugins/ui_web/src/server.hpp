@@ -1,9 +1,30 @@
 // The CivetWeb side of ui_web: serves webroot/ as static files and hands /api/v1 to Api.
 // CivetWeb stays inside this file: nothing of it is visible to the kernel or other plugins.
+//
+// One entry point: CivetWeb's begin_request callback sees every request first. It runs the
+// request guard (methods, Host, framing, encoding: request_guard.hpp), answers /api itself and
+// lets CivetWeb serve the static files that pass. Nothing thrown inside leaves it: an
+// exception becomes a logged 500 with a JSON body.
+//
+// Connection pressure. CivetWeb 1.15 serves each connection on one worker thread, from the
+// first byte to the close; an idle connection or an open live stream holds its thread. So:
+//   - many workers (num_threads, 1024 by default): Debian's CivetWeb gives each a 100 KiB
+//     stack and a 16 KiB request buffer, so a thousand cost about 20 MB of memory actually
+//     touched (docs/performance.md, "Reliability");
+//   - short timeouts: a connection that does not complete its request headers, or its body,
+//     within request_timeout_ms (5 s), or stays idle that long between keep-alive requests,
+//     is closed; a refused body (413, framing error, incomplete) closes the connection at once
+//     instead of being read and discarded;
+//   - live streams are counted (max_live_streams, max_live_streams_per_session: 429 beyond),
+//     and num_threads must exceed max_live_streams by a reserve, so streams alone can never
+//     take every worker.
+// An event loop would hold idle connections for less, but CivetWeb 1.15 has none and its
+// threads already are cheap; bench/http/pressure.py measures the result.
 #ifndef GS_UI_WEB_SERVER_HPP
 #define GS_UI_WEB_SERVER_HPP
 
 #include "api.hpp"
+#include "host_policy.hpp"
 
 #include <condition_variable>
 #include <functional>
@@ -19,12 +40,15 @@ struct ServerOptions {
     std::string bind_address = "127.0.0.1";
     int port = 8080;
     std::string document_root;
-    int num_threads = 32;
-    int64_t request_timeout_ms = 10000;
-    std::string tls_certificate; // PEM with certificate and key; "" = plain HTTP
+    int num_threads = 1024;
+    int64_t request_timeout_ms = 5000; // also the keep-alive idle timeout
+    std::string tls_certificate;       // PEM with certificate and key; "" = plain HTTP
     size_t max_body_bytes = 16 * 1024;
     int64_t push_interval_ms = 250;
-    int64_t keepalive_ms = 15000; // SSE comment line when nothing else was sent
+    // SSE comment line when nothing else was sent: also how soon the thread of a stream whose
+    // client left (and whose values do not change) notices it and frees its place.
+    int64_t keepalive_ms = 5000;
+    HostPolicy hosts{HostPolicy::default_names("127.0.0.1"), 8080, false};
 };
 
 class Server {
@@ -41,9 +65,16 @@ public:
     void stop();
 
 private:
-    static int on_api(mg_connection *conn, void *self);
+    static int on_begin_request(mg_connection *conn);
     static int on_log(const mg_connection *conn, const char *message);
-    int serve_api(mg_connection *conn);
+    // The guard of every request: runs admit(), turns an exception into a logged 500.
+    int guarded(mg_connection *conn);
+    // Checks the request; answers it (API, refusal) and returns the status, or 0 to let
+    // CivetWeb serve a static file.
+    int admit(mg_connection *conn);
+    // A static path that resolves (symbolic links followed) outside the web root.
+    bool leaves_root(const std::string &path) const;
+    int serve_api(mg_connection *conn, const std::string &path);
     void serve_stream(mg_connection *conn, const Api::Stream &stream);
     // Waits up to `ms`; true when the server is stopping.
     bool wait_stop(int64_t ms);
@@ -52,6 +83,7 @@ private:
     ServerOptions options_;
     Log log_;
     mg_context *ctx_ = nullptr;
+    std::string root_real_; // the web root with its symbolic links resolved
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

@@ -2,6 +2,7 @@
 #ifndef GS_UI_WEB_TEXT_HPP
 #define GS_UI_WEB_TEXT_HPP
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,9 +15,14 @@ namespace gs::ui {
 // or on a decoded NUL byte.
 std::optional<std::string> url_decode(std::string_view in, bool plus_is_space);
 
-// "a=1&b=x%20y" -> {a: 1, b: "x y"}; nullopt when an escape is malformed. A repeated key keeps
-// its first value.
-std::optional<std::map<std::string, std::string, std::less<>>> parse_query(std::string_view q);
+// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above
+// U+10FFFF). Every text that reaches a JSON document or a log is checked with this first.
+bool valid_utf8(std::string_view text);
+
+// "a=1&b=x%20y" -> {a: 1, b: "x y"}; nullopt when an escape is malformed or a decoded key or
+// value is not UTF-8 (`why`, when given, says which). A repeated key keeps its first value.
+using Query = std::map<std::string, std::string, std::less<>>;
+std::optional<Query> parse_query(std::string_view q, std::string *why = nullptr);
 
 // The value of cookie `name` in a Cookie header, or "" if absent.
 std::string cookie_value(std::string_view header, std::string_view name);

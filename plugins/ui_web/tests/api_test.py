@@ -8,16 +8,13 @@ deadline and the server is stopped (SIGTERM, then SIGKILL) whatever happens.
 """
 import argparse
 import http.client
-import json
 import os
-import selectors
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gs_server import Server  # noqa: E402
 
 FAILURES = []
 
@@ -26,72 +23,6 @@ def check(cond, what):
     if not cond:
         FAILURES.append(what)
         print("FAIL:", what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, gridscope, site, data_dir):
-        self.gridscope, self.site, self.data_dir = gridscope, site, data_dir
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [gridscope, "run", "--config", site, "--data-dir", data_dir, "--http-port", str(self.port)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stdout, selectors.EVENT_READ)
-        deadline, out = time.time() + 20, b""
-        while b"gridscope: ready" not in out:
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("gridscope did not start:\n" + out.decode(errors="replace"))
-            if sel.select(timeout=0.5):
-                chunk = os.read(self.proc.stdout.fileno(), 65536)
-                out += chunk
-        self.log = out
-        deadline = time.time() + 10
-        while True:
-            try:
-                if self.request("GET", "/api/v1/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                raise RuntimeError("/api/v1/health never answered")
-            time.sleep(0.05)
-
-    def request(self, method, path, body=None, headers=None, cookie=None, csrf=None, raw_body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        h = dict(headers or {})
-        data = raw_body
-        if body is not None:
-            data = json.dumps(body).encode()
-        if data is not None:
-            h.setdefault("Content-Type", "application/json")
-        if cookie:
-            h["Cookie"] = cookie
-        if csrf:
-            h["X-CSRF-Token"] = csrf
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        payload = r.read() if not r.getheader("Content-Type", "").startswith("text/event-stream") else r.read(64)
-        conn.close()
-        try:
-            parsed = json.loads(payload) if payload else None
-        except ValueError:
-            parsed = payload
-        return r.status, parsed, r
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def set_password(args, data_dir, site, profile, password):
@@ -146,10 +77,10 @@ def main():
     ap.add_argument("--site", required=True)
     ap.add_argument("--pwhash")
     args = ap.parse_args()
-    data_dir = tempfile.mkdtemp(prefix="gs-api-")
     srv = None
     try:
-        srv = Server(args.gridscope, args.site, data_dir)
+        srv = Server(args.gridscope, args.site)
+        data_dir = srv.data_dir
 
         # No default passwords: until one is set, advanced/admin logins are refused.
         for profile, pw in (("admin", "Admin"), ("advanced", "UserAdvanced"), ("admin", "")):
@@ -264,7 +195,6 @@ def main():
     finally:
         if srv:
             srv.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
     if FAILURES:
         print(f"{len(FAILURES)} failure(s)")
         return 1

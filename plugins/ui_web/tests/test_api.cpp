@@ -1,5 +1,6 @@
 #include "api.hpp"
 #include "common.hpp"
+#include "password_rule.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,7 +24,8 @@ struct Fixture {
     CommandOutcome command_outcome;
     std::vector<std::string> actions_recorded;
 
-    explicit Fixture(bool with_passwords = true, bool with_control = true) {
+    explicit Fixture(bool with_passwords = true, bool with_control = true,
+                     ApiOptions options = {}) {
         REQUIRE(crypto_init());
         char tmpl[] = "/tmp/ui_web_api_XXXXXX";
         REQUIRE(mkdtemp(tmpl));
@@ -38,7 +40,6 @@ struct Fixture {
             passwords->set(Profile::advanced, "advanced-pw");
             passwords->set(Profile::admin, "admin-pw");
         }
-        ApiOptions options;
         options.max_body_bytes = 1024;
         ApiActions actions;
         if (with_control)
@@ -223,15 +224,17 @@ TEST_CASE("login language is one of the site's, else the default") {
 }
 
 TEST_CASE("TLS requests get Secure cookies") {
-    Fixture f;
+    ApiOptions tls;
+    tls.hosts = HostPolicy(HostPolicy::default_names("127.0.0.1"), 8080, true);
+    Fixture f(true, true, tls);
     HttpRequest r;
     r.method = "POST";
     r.path = "/api/v1/login";
     r.body = R"({"profile": "user"})";
     r.content_type = "application/json";
     r.tls = true;
-    r.host = "h";
-    r.origin = "https://h";
+    r.host = "127.0.0.1:8080";
+    r.origin = "https://127.0.0.1:8080";
     HttpResponse resp = f.api->handle(r);
     CHECK(resp.status == 200);
     CHECK(header(resp, "Set-Cookie").find("; Secure") != std::string::npos);
@@ -449,4 +452,159 @@ TEST_CASE("a password set by another process ends the sessions on the very next 
     HttpResponse r = f.call("GET", "/api/v1/session", "", a.cookie); // no time has passed
     CHECK(r.status == 401);
     CHECK(json::parse(r.body)["error"] == "password_changed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10
+
+TEST_CASE("invalid UTF-8 in a query or a body: 400 with the reason, never an exception") {
+    Fixture f;
+    auto s = f.login("user");
+    for (const char *bad : {"%ff", "%c3", "%ed%a0%80", "%c0%af"}) {
+        for (std::string target :
+             {"/api/v1/live?source=", "/api/v1/monitor?source=", "/api/v1/perimeter?view=",
+              "/api/v1/perimeter?view=location&filter="}) {
+            target += bad;
+            CAPTURE(target);
+            HttpResponse r = f.call("GET", target, "", s.cookie);
+            CHECK(r.status == 400);
+            REQUIRE(json::accept(r.body));
+            CHECK(json::parse(r.body)["error"] == "bad_query");
+            CHECK(json::parse(r.body)["message"].get<std::string>().find("UTF-8") !=
+                  std::string::npos);
+        }
+        HttpRequest r;
+        r.method = "GET";
+        r.path = "/api/v1/live/stream";
+        r.query = std::string("source=") + bad;
+        r.cookie = s.cookie;
+        auto opened = f.api->open_stream(r);
+        REQUIRE(std::holds_alternative<HttpResponse>(opened));
+        CHECK(std::get<HttpResponse>(opened).status == 400);
+    }
+    HttpResponse r = f.call("POST", "/api/v1/login", "{\"profile\": \"us\xff\"}");
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["error"] == "invalid_utf8");
+    // An unknown source named in valid UTF-8 is echoed back as JSON text.
+    r = f.call("GET", "/api/v1/live?source=%C3%A9", "", s.cookie);
+    CHECK(r.status == 404);
+    CHECK(json::parse(r.body)["message"] == "no source '\xc3\xa9'");
+}
+
+TEST_CASE("an exception in a handler becomes 500 internal_error") {
+    Fixture f;
+    ApiActions throwing;
+    throwing.run_command = [](const std::string &, uint32_t,
+                              const std::string &) -> CommandOutcome {
+        throw std::runtime_error("driver exploded");
+    };
+    f.api = std::make_unique<Api>(test_site(), *f.live, *f.passwords, ApiOptions{},
+                                  ApiClock{[&f] { return f.mono; }, [] { return int64_t(0); }},
+                                  throwing);
+    auto s = f.login("advanced", "advanced-pw");
+    HttpResponse r =
+        f.call("POST", "/api/v1/energy/partial-reset", R"({"source": "tgbt"})", s.cookie, s.csrf);
+    CHECK(r.status == 500);
+    CHECK(json::parse(r.body)["error"] == "internal_error");
+    CHECK(json::parse(r.body)["message"].get<std::string>().find("driver exploded") !=
+          std::string::npos);
+    CHECK(f.call("GET", "/api/v1/health").status == 200); // and the API goes on
+}
+
+TEST_CASE("HEAD is answered where GET is") {
+    Fixture f;
+    CHECK(f.call("HEAD", "/api/v1/health").status == 200);
+    auto s = f.login("user");
+    CHECK(f.call("HEAD", "/api/v1/site", "", s.cookie).status == 200);
+    CHECK(f.call("HEAD", "/api/v1/site").status == 401);
+    HttpResponse r = f.call("HEAD", "/api/v1/login");
+    CHECK(r.status == 405);
+    HttpResponse g = f.call("PUT", "/api/v1/health");
+    CHECK(g.status == 405);
+    CHECK(header(g, "Allow") == "GET, HEAD");
+}
+
+TEST_CASE("Origin is compared with the site's names, not with Host (DNS rebinding)") {
+    Fixture f;
+    HttpRequest r;
+    r.method = "POST";
+    r.path = "/api/v1/login";
+    r.body = R"({"profile": "user"})";
+    r.content_type = "application/json";
+    r.host = "attacker.example:8080"; // a rebound name: Host and Origin agree
+    r.origin = "http://attacker.example:8080";
+    HttpResponse refused = f.api->handle(r);
+    CHECK(refused.status == 403);
+    CHECK(json::parse(refused.body)["error"] == "bad_origin");
+    r.host = "127.0.0.1:8080";
+    r.origin = "http://localhost:8080"; // another of the site's names
+    CHECK(f.api->handle(r).status == 200);
+    r.origin = "http://127.0.0.1:9999";
+    CHECK(f.api->handle(r).status == 403);
+}
+
+TEST_CASE("1,001+ User logins never end the Admin's session") {
+    Fixture f;
+    auto admin = f.login("admin", "admin-pw");
+    auto advanced = f.login("advanced", "advanced-pw");
+    for (int i = 0; i < 1100; ++i) {
+        f.mono += 1000; // each login is the most recent
+        REQUIRE(f.call("POST", "/api/v1/login", R"({"profile": "user"})").status == 200);
+    }
+    CHECK(f.call("GET", "/api/v1/session", "", admin.cookie).status == 200);
+    CHECK(f.call("GET", "/api/v1/config/site", "", admin.cookie).status == 200);
+    CHECK(f.call("GET", "/api/v1/session", "", advanced.cookie).status == 200);
+    CHECK(json::parse(f.call("GET", "/api/v1/diagnostics", "", admin.cookie).body)["sessions"] ==
+          1000 + 2);
+}
+
+TEST_CASE("live streams are capped per session and in total: 429 beyond") {
+    ApiOptions caps;
+    caps.max_live_streams = 5;
+    caps.max_live_streams_per_session = 3;
+    Fixture f(true, true, caps);
+    auto a = f.login("user");
+    auto b = f.login("user");
+    auto open = [&](const std::string &cookie) {
+        HttpRequest r;
+        r.method = "GET";
+        r.path = "/api/v1/live/stream";
+        r.query = "source=tgbt";
+        r.cookie = cookie;
+        return f.api->open_stream(r);
+    };
+    std::vector<Api::Stream> held;
+    for (int i = 0; i < 3; ++i)
+        held.push_back(std::get<Api::Stream>(open(a.cookie)));
+    auto fourth = open(a.cookie);
+    REQUIRE(std::holds_alternative<HttpResponse>(fourth));
+    CHECK(std::get<HttpResponse>(fourth).status == 429);
+    CHECK(json::parse(std::get<HttpResponse>(fourth).body)["error"] == "too_many_streams");
+    CHECK(header(std::get<HttpResponse>(fourth), "Retry-After") == "5");
+    held.push_back(std::get<Api::Stream>(open(b.cookie)));
+    held.push_back(std::get<Api::Stream>(open(b.cookie)));
+    CHECK(std::get<HttpResponse>(open(b.cookie)).status == 429); // the total
+    CHECK(f.api->stream_clients() == 5);
+    held.erase(held.begin()); // a stream of `a` ends: its place is free again
+    CHECK(f.api->stream_clients() == 4);
+    CHECK(std::holds_alternative<Api::Stream>(open(b.cookie)));
+}
+
+TEST_CASE("the web and `gridscope passwd` share one password rule") {
+    Fixture f;
+    auto s = f.login("advanced", "advanced-pw");
+    auto change = [&](const std::string &next) {
+        return f.call("POST", "/api/v1/password",
+                      json{{"current", "advanced-pw"}, {"new", next}}.dump(), s.cookie, s.csrf);
+    };
+    HttpResponse r = change("nine char");
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["message"] == password_weakness("nine char"));
+    CHECK(password_weakness("nine char").find("10") != std::string::npos);
+    CHECK(change("UserAdvanced").status == 400); // the manual's factory default
+    CHECK(change("tab\there ok").status == 400);
+    CHECK(password_weakness(
+              "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
+              .find("10") != std::string::npos); // 9 characters (18 bytes)
+    CHECK(change("ten chars!").status == 200);
 }

@@ -45,7 +45,7 @@ TEST_CASE("the permission matrix of the manual's section 4") {
 
 TEST_CASE("session ids and CSRF tokens are 256 random bits, unique") {
     REQUIRE(crypto_init());
-    SessionStore store(900 * kS, 3600 * kS, 100);
+    SessionStore store(900 * kS, 3600 * kS, 100, 10);
     std::set<std::string> ids;
     for (int i = 0; i < 50; ++i) {
         auto s = store.create(Profile::user, "en", "", 0);
@@ -59,7 +59,7 @@ TEST_CASE("session ids and CSRF tokens are 256 random bits, unique") {
 
 TEST_CASE("sessions expire when idle, and at their maximum age") {
     REQUIRE(crypto_init());
-    SessionStore store(10 * kS, 100 * kS, 100);
+    SessionStore store(10 * kS, 100 * kS, 100, 10);
     auto s = store.create(Profile::admin, "fr", "stamp", 0);
     CHECK(store.find(s->id, 9 * kS, true) == s); // renews the idle timer
     CHECK(store.find(s->id, 18 * kS, true) == s);
@@ -75,7 +75,7 @@ TEST_CASE("sessions expire when idle, and at their maximum age") {
 
 TEST_CASE("the session table is bounded") {
     REQUIRE(crypto_init());
-    SessionStore store(900 * kS, 3600 * kS, 10);
+    SessionStore store(900 * kS, 3600 * kS, 10, 10);
     auto first = store.create(Profile::user, "en", "", 0);
     for (int i = 1; i <= 20; ++i)
         store.create(Profile::user, "en", "", i);
@@ -83,9 +83,27 @@ TEST_CASE("the session table is bounded") {
     CHECK(store.find(first->id, 21, false) == nullptr); // the least recently used went first
 }
 
+TEST_CASE("User logins never end a privileged session (issue 10, finding 5)") {
+    REQUIRE(crypto_init());
+    SessionStore store(900 * kS, 3600 * kS, 1000, 4);
+    auto admin = store.create(Profile::admin, "en", "stamp", 0);
+    auto advanced = store.create(Profile::advanced, "en", "stamp", 0);
+    for (int i = 1; i <= 1500; ++i) // an anonymous flood: no password needed
+        store.create(Profile::user, "en", "", i);
+    CHECK(store.find(admin->id, 2000, false) == admin);
+    CHECK(store.find(advanced->id, 2000, false) == advanced);
+    CHECK(store.size() == 1000 + 2); // the User budget is full, and bounded
+    // A privileged budget evicts only its own profile's least recently used session.
+    for (int i = 0; i < 4; ++i)
+        store.create(Profile::advanced, "en", "stamp", 3000 + i);
+    CHECK(store.find(admin->id, 4000, false) == admin);
+    CHECK(store.find(advanced->id, 4000, false) == nullptr);
+    CHECK(store.size() == 1000 + 1 + 4);
+}
+
 TEST_CASE("CSRF tokens compare in constant time and exactly") {
     REQUIRE(crypto_init());
-    SessionStore store(900 * kS, 3600 * kS, 10);
+    SessionStore store(900 * kS, 3600 * kS, 10, 10);
     auto s = store.create(Profile::user, "en", "", 0);
     CHECK(csrf_matches(*s, s->csrf));
     CHECK_FALSE(csrf_matches(*s, ""));

@@ -1,7 +1,7 @@
 // The login page (manual §5.1): profile, password (Advanced User and Admin), language.
 import { api } from '../api.js';
 import { h, clear } from '../dom.js';
-import { loadLanguage, t } from '../i18n.js';
+import { loadLanguage, t, tOr } from '../i18n.js';
 
 export async function renderLogin(root, { onLoggedIn, message }) {
   let info;
@@ -34,7 +34,7 @@ export async function renderLogin(root, { onLoggedIn, message }) {
           await onLoggedIn(s);
         } catch (err) {
           errorBox.hidden = false;
-          errorBox.textContent = t('login.error.' + err.code) !== 'login.error.' + err.code ? t('login.error.' + err.code) : t('login.error.failed');
+          errorBox.textContent = tOr('login.error.' + err.code, t('login.error.failed'));
           if (err.status === 429) {
             const wait = err.body && Number(err.body.retry_after_s);
             if (wait) errorBox.textContent += ' ' + t('login.retry_in', { s: wait });

@@ -1,5 +1,6 @@
 // The Monitor's drawings, in SVG: gauge, phasor (vector) diagram, four-quadrant power, bars.
-// Each returns {el, update(values)}; update() changes attributes only, nothing is rebuilt.
+// Each returns {el, update(values)}; update() changes attributes only, nothing is rebuilt. The
+// ones given get(name) read a data's latest value as live.js decodes it ({value, stale, ...}).
 import { svg, h } from '../dom.js';
 import { formatValue, scaleUnit } from '../format.js';
 import { formatNumber, t } from '../i18n.js';
@@ -71,25 +72,25 @@ export function phasor(label, withCurrents) {
       const phases = [1, 2, 3];
       const base = [0, -TAU / 3, TAU / 3];
       const vs = phases.map((p) => get('IV' + p + 'Inst'));
-      const vmax = Math.max(...vs.map((v) => (v.v > 0 ? v.v : 0)));
+      const vmax = Math.max(...vs.map((v) => (v.value > 0 ? v.value : 0)));
       let stale = false;
       phases.forEach((p, i) => {
         const v = vs[i];
-        if (v.v === null) return;
-        stale ||= v.s;
-        parts.push(...arrow(base[i], vmax ? r * (v.v / vmax) : r, 'v' + p + (v.s ? ' stale' : ''), 'V' + p));
+        if (v.value === null) return;
+        stale ||= v.stale;
+        parts.push(...arrow(base[i], vmax ? r * (v.value / vmax) : r, 'v' + p + (v.stale ? ' stale' : ''), 'V' + p));
       });
       if (withCurrents) {
         const is = phases.map((p) => get('II' + p + 'Inst'));
-        const imax = Math.max(...is.map((x) => (x.v > 0 ? x.v : 0)));
+        const imax = Math.max(...is.map((x) => (x.value > 0 ? x.value : 0)));
         phases.forEach((p, i) => {
           const cur = is[i];
-          if (cur.v === null) return;
-          const pf = get('IpF' + p + 'Inst').v ?? get('IpFSumInst').v ?? 1;
-          const q = get('IQ' + p + 'Inst').v ?? get('IQSumInst').v ?? 0;
+          if (cur.value === null) return;
+          const pf = get('IpF' + p + 'Inst').value ?? get('IpFSumInst').value ?? 1;
+          const q = get('IQ' + p + 'Inst').value ?? get('IQSumInst').value ?? 0;
           const phi = Math.acos(Math.max(-1, Math.min(1, Math.abs(pf)))) * (q >= 0 ? 1 : -1) + (pf < 0 ? Math.PI : 0);
-          stale ||= cur.s;
-          parts.push(...arrow(base[i] - phi, imax ? r * 0.75 * (cur.v / imax) : 0, 'i' + p + (cur.s ? ' stale' : ''), 'I' + p));
+          stale ||= cur.stale;
+          parts.push(...arrow(base[i] - phi, imax ? r * 0.75 * (cur.value / imax) : 0, 'i' + p + (cur.stale ? ' stale' : ''), 'I' + p));
         });
       }
       group.replaceChildren(...parts);
@@ -141,12 +142,12 @@ export function bars(rows) {
   return {
     el: h('div.bars', items.map((i) => i.row)),
     update(get) {
-      const max = Math.max(10, ...items.map((i) => get(i.name).v ?? 0));
+      const max = Math.max(10, ...items.map((i) => get(i.name).value ?? 0));
       for (const i of items) {
         const v = get(i.name);
-        i.row.classList.toggle('stale', v.s);
-        i.value.textContent = v.v === null ? '—' : `${formatNumber(v.v, 1)} %`;
-        i.fill.style.width = v.v === null ? '0' : `${Math.max(0, Math.min(100, (100 * v.v) / max))}%`;
+        i.row.classList.toggle('stale', v.stale);
+        i.value.textContent = v.value === null ? '—' : `${formatNumber(v.value, 1)} %`;
+        i.fill.style.width = v.value === null ? '0' : `${Math.max(0, Math.min(100, (100 * v.value) / max))}%`;
       }
     },
   };
