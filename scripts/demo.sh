@@ -4,7 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$root/build"
+# Without the tests: the demo needs only the runtime packages setup.sh installs.
+"$root/scripts/build.sh" "$root/build" -DBUILD_TESTING=OFF
 port=${GRIDSCOPE_HTTP_PORT:-8080}
 data=${GRIDSCOPE_DATA_DIR:-$root/gridscope-data}
 mkdir -p "$data"

@@ -13,12 +13,15 @@ runtime=(
 testing=(
   doctest-dev clang clang-format libclang-rt-14-dev
   python3 python3-pymodbus python3-serial python3-serial-asyncio mbpoll
-  chromium libsqlite3-dev sqlite3 wrk curl
+  chromium libsqlite3-dev sqlite3 wrk curl ccache
 )
 
 wanted=("${runtime[@]}")
-[ "${1:-}" = "--test" ] && wanted+=("${testing[@]}")
-command -v node > /dev/null && command -v npm > /dev/null || wanted+=(nodejs npm)
+if [ "${1:-}" = "--test" ]; then
+  wanted+=("${testing[@]}")
+  # The browser tests and bench/ui run on node; one already on PATH will do.
+  command -v node > /dev/null && command -v npm > /dev/null || wanted+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${wanted[@]}"; do

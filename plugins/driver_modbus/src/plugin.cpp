@@ -1,14 +1,12 @@
-// driver_modbus: generic Modbus TCP / RTU driver. Glue only: the protocol, the planner and the
-// link scheduler are in core/, what every Modbus-based driver shares in glue/.
-#include "driver_glue.hpp"
-#include "links.hpp"
+// driver_modbus: generic Modbus TCP / RTU driver. Only what is its own is here (the stats file);
+// the protocol, the planner and the link scheduler are in libs/modbus, what every Modbus-based
+// driver does (sources, links, reads, writes, plans) in libs/modbus_driver's DriverBase.
+#include "modbus_driver/driver_base.hpp"
 
 #include <gridscope/plugin.hpp>
 
 #include <condition_variable>
 #include <cstdio>
-#include <map>
-#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -16,43 +14,28 @@ namespace {
 
 using namespace gs::modbus;
 
-class ModbusDriver : public gs::Plugin {
+class ModbusDriver : public DriverBase<ModbusDriver> {
 public:
-    static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
     static constexpr const char *id = "driver_modbus";
     static constexpr const char *version = "1.0.0";
     static constexpr const char *description =
         "Generic Modbus TCP / RTU driver: request planner, one scheduler per link";
     static constexpr gs_config_field config_fields[] = {
-        kConnectTimeoutField, kOfflineAfterField, kGuardIntervalField, kPhaseSpacingField,
+        GS_MODBUS_LINK_FIELDS,
         gs::field(GS_CONFIG_STRING, "stats_file", nullptr,
                   "if set, every second a JSON snapshot of each link's counters and cycle-start "
                   "jitter histogram replaces this file")};
 
     explicit ModbusDriver(gs::Host host)
-        : Plugin(host), links_(host, LinkSettings::from(config())),
-          stats_file_(config().get<std::string>("stats_file", "")) {}
+        : DriverBase(host), stats_file_(config().get<std::string>("stats_file", "")) {}
     ~ModbusDriver() override { stop(); }
 
-    static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point) {
-        validate_profile_point(defaults, point);
-    }
-
-    void add_source(const gs::Source &source) {
-        sources_[source.name] = Added{parse_sdk_source(source), source.profile};
-    }
-
     void start() {
-        std::vector<const SourceConfig *> all;
-        for (const auto &[name, added] : sources_)
-            all.push_back(&added.config);
-        links_.open_all(all);
-        if (!stats_file_.empty()) {
+        DriverBase::start();
+        if (!stats_file_.empty() && !stats_thread_.joinable()) {
             stats_stop_ = false;
             stats_thread_ = std::thread([this] { write_stats_loop(); });
         }
-        host().info("polling " + std::to_string(sources_.size()) + " device(s) on " +
-                    std::to_string(links_.size()) + " link(s)");
     }
 
     void stop() {
@@ -64,35 +47,10 @@ public:
             stats_wake_.notify_all();
             stats_thread_.join();
         }
-        links_.stop();
-    }
-
-    std::vector<gs::SampleBatch> read(const std::string &name) {
-        return {read_source(host(), name, find(name).config)};
-    }
-
-    // A polled point, or a profile command's target (named after the command).
-    void write(const std::string &name, uint32_t circuit, const std::string &data, double value) {
-        links_.write(find(name).config, circuit, data, value);
-    }
-
-    std::string describe(const std::string &name, bool json) {
-        const Added &a = find(name);
-        return describe_source(a.profile, a.config, json);
+        DriverBase::stop();
     }
 
 private:
-    struct Added {
-        SourceConfig config;
-        std::string profile;
-    };
-
-    const Added &find(const std::string &name) const {
-        auto it = sources_.find(name);
-        if (it == sources_.end()) throw gs::Error("no source '" + name + "'", GS_ERR_NOT_FOUND);
-        return it->second;
-    }
-
     // [stats thread] Rewrites stats_file every second until stop(), and once more at the end.
     void write_stats_loop() {
         std::unique_lock<std::mutex> lock(stats_mutex_);
@@ -138,8 +96,6 @@ private:
         }
     }
 
-    std::map<std::string, Added> sources_;
-    Links links_;
     std::string stats_file_;
     std::thread stats_thread_;
     std::mutex stats_mutex_;

@@ -29,17 +29,9 @@ Status status_of(const std::vector<PointSpec> &points, const std::vector<PointRe
 } // namespace
 
 AtysDriver::AtysDriver(gs::Host host)
-    : Plugin(host), links_(host, LinkSettings::from(config()),
-                           [this](const std::string &dev, int64_t,
-                                  const std::vector<PointResult> &r) { on_poll(dev, r); }) {}
-
-AtysDriver::~AtysDriver() {
-    stop();
-}
-
-void AtysDriver::validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point) {
-    validate_profile_point(defaults, point);
-}
+    : DriverBase(host, [this](const std::string &dev, int64_t, const std::vector<PointResult> &r) {
+          on_poll(dev, r);
+      }) {}
 
 void AtysDriver::add_source(const gs::Source &source) {
     bool has_position = false;
@@ -50,52 +42,12 @@ void AtysDriver::add_source(const gs::Source &source) {
                                   " has no " + kPositionData +
                                   " point (use socomec/atys-pm or a profile with the status "
                                   "block)");
-    Added a;
-    a.config = parse_sdk_source(source);
-    a.profile = source.profile;
-    sources_[source.name] = std::move(a);
-}
-
-void AtysDriver::start() {
-    if (links_.size()) return;
-    std::vector<const SourceConfig *> all;
-    for (const auto &[name, added] : sources_)
-        all.push_back(&added.config);
-    links_.open_all(all);
-    host().info("polling " + std::to_string(sources_.size()) + " ATyS on " +
-                std::to_string(links_.size()) + " link(s)");
-}
-
-void AtysDriver::stop() {
-    links_.stop();
-}
-
-AtysDriver::Added &AtysDriver::find(const std::string &name) {
-    auto it = sources_.find(name);
-    if (it == sources_.end()) throw gs::Error("no source '" + name + "'", GS_ERR_NOT_FOUND);
-    return it->second;
-}
-
-std::vector<gs::SampleBatch> AtysDriver::read(const std::string &name) {
-    const Added &a = find(name);
-    gs::SampleBatch batch = read_source(host(), name, a.config);
-    return {std::move(batch)};
-}
-
-void AtysDriver::write(const std::string &name, uint32_t circuit, const std::string &data,
-                       double value) {
-    links_.write(find(name).config, circuit, data, value);
-}
-
-std::string AtysDriver::describe(const std::string &name, bool json) {
-    const Added &a = find(name);
-    return describe_source(a.profile, a.config, json, "; atys.transfer on each position change",
-                           "\"events\": [\"atys.transfer\"], ");
+    add_entry(source);
 }
 
 // [link thread] The samples are published by links_; this adds the transfer events.
 void AtysDriver::on_poll(const std::string &dev, const std::vector<PointResult> &results) {
-    Added &a = sources_.at(dev);
+    AtysEntry &a = sources_.at(dev);
     Status s = status_of(a.config.device.points, results);
     if (!s.position) return;
     if (auto transfer = a.tracker.update(*s.position)) {

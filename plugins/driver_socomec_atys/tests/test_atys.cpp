@@ -3,6 +3,7 @@
 #include "atys.hpp"
 #include "atys_driver.hpp"
 
+#include "eventually.hpp"
 #include "process.hpp"
 
 #include <gridscope/testing.hpp>
@@ -62,6 +63,7 @@ TEST_CASE("a transfer is each change of the known switch position, not the first
     CHECK_FALSE(u.update(3)); // the first known position
 }
 
+using gs::test::eventually;
 using gs::test::free_port;
 
 namespace {
@@ -104,15 +106,6 @@ std::vector<gs::testing::RecordedEvent> events_of(const gs::testing::FakeHost &h
     for (const auto &e : host.events_copy())
         if (e.type == type) out.push_back(e);
     return out;
-}
-
-template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return pred();
 }
 
 std::string sim_site(const std::string &address) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include <stdexcept>
+#include <tuple>
 
 namespace gs::socomec {
 
@@ -20,20 +21,14 @@ std::string version_text(uint16_t v) {
     return std::to_string(v / 100) + "." + (v % 100 < 10 ? "0" : "") + std::to_string(v % 100);
 }
 
+// The scan's tcp parameter, parsed as a source's tcp field.
 TcpEndpoint parse_tcp(const std::string &text) {
-    auto colon = text.rfind(':');
     TcpEndpoint e;
-    e.host = text.substr(0, colon);
-    long port = 0;
     try {
-        if (colon == std::string::npos || e.host.empty()) throw 0;
-        size_t used = 0;
-        port = std::stol(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1 || port < 1 || port > 65535) throw 0;
-    } catch (...) {
-        throw gs::InvalidArgument("field 'tcp': expected HOST:PORT, found '" + text + "'");
+        std::tie(e.host, e.port) = parse_host_port("tcp", text);
+    } catch (const std::invalid_argument &error) {
+        throw gs::InvalidArgument(error.what());
     }
-    e.port = static_cast<uint16_t>(port);
     return e;
 }
 
@@ -42,8 +37,7 @@ const char *const kScanKeys[] = {"tcp",   "ip_range",   "port",
 
 } // namespace
 
-DirisDriver::DirisDriver(gs::Host host)
-    : Plugin(host), link_settings_(LinkSettings::from(config())), links_(host, link_settings_) {
+DirisDriver::DirisDriver(gs::Host host) : DriverBase(host) {
     auto cfg = config();
     identify_retry_ms_ = cfg.get<int64_t>("identify_retry_ms", 10000);
     if (identify_retry_ms_ < 100)
@@ -58,18 +52,13 @@ DirisDriver::~DirisDriver() {
     stop();
 }
 
-void DirisDriver::validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point) {
-    validate_profile_point(defaults, point);
-}
-
 void DirisDriver::add_source(const gs::Source &source) {
-    Added a;
+    const bool automatic = source.profile == kAutoProfile;
+    DirisEntry &a = add_entry(source, !automatic);
     a.source = source;
-    a.automatic = source.profile == kAutoProfile;
-    a.resolved = !a.automatic;
-    a.profile = a.automatic ? "" : source.profile;
-    a.config = parse_sdk_source(source, !a.automatic);
-    sources_[source.name] = std::move(a);
+    a.automatic = automatic;
+    a.resolved = !automatic;
+    if (automatic) a.profile = "";
 }
 
 const std::vector<ProfileDef> &DirisDriver::definitions() {
@@ -109,7 +98,7 @@ std::vector<ProfileInfo> DirisDriver::known_profiles() {
     return out;
 }
 
-bool DirisDriver::identify(const UnitReader &read, Added &a) {
+bool DirisDriver::identify(const UnitReader &read, DirisEntry &a) {
     const std::string &name = a.source.name;
     const DeviceConfig &dev = a.config.device;
     std::string where =
@@ -216,11 +205,11 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
             };
         } else {
             own.emplace(endpoint);
-            Status st = own->connect(link_settings_.connect_timeout_ms);
+            Status st = own->connect(link_settings().connect_timeout_ms);
             if (!st) host().warning("identification: " + st.error());
             reachable = static_cast<bool>(st);
             read = [&](uint8_t unit, const ReadRequest &r, uint32_t t) {
-                if (!own->connected()) own->connect(link_settings_.connect_timeout_ms);
+                if (!own->connected()) own->connect(link_settings().connect_timeout_ms);
                 return own->read(unit, r, t);
             };
         }
@@ -229,7 +218,7 @@ void DirisDriver::run_gateway(std::vector<std::string> names) {
                 std::lock_guard<std::mutex> lock(mutex_);
                 if (stopping_) break; // stop() waits for one identification at most
             }
-            Added &a = sources_.at(name);
+            DirisEntry &a = sources_.at(name);
             if (reachable) identify(read, a);
             if (a.resolved)
                 ready.push_back(name);
@@ -286,17 +275,11 @@ void DirisDriver::stop() {
     for (auto &w : workers_)
         if (w.joinable()) w.join();
     workers_.clear();
-    links_.stop();
-}
-
-DirisDriver::Added &DirisDriver::find(const std::string &name) {
-    auto it = sources_.find(name);
-    if (it == sources_.end()) throw gs::Error("no source '" + name + "'", GS_ERR_NOT_FOUND);
-    return it->second;
+    DriverBase::stop();
 }
 
 std::vector<gs::SampleBatch> DirisDriver::read(const std::string &name) {
-    Added &a = find(name);
+    DirisEntry &a = find(name);
     bool resolved = false;
     {
         std::lock_guard<std::mutex> lock(resolve_mutex_);
@@ -317,23 +300,23 @@ std::vector<gs::SampleBatch> DirisDriver::read(const std::string &name) {
                                 std::to_string(a.config.device.unit),
                             GS_ERR_NOT_FOUND);
     }
-    return {read_source(host(), name, a.config)};
+    return DriverBase::read(name);
 }
 
 void DirisDriver::write(const std::string &name, uint32_t circuit, const std::string &data,
                         double value) {
-    Added &a = find(name);
+    DirisEntry &a = find(name);
     {
         std::lock_guard<std::mutex> lock(resolve_mutex_);
         if (!a.resolved)
             throw gs::Error("source '" + name + "': the device is not identified yet",
                             GS_ERR_STATE);
     }
-    links_.write(a.config, circuit, data, value);
+    DriverBase::write(name, circuit, data, value);
 }
 
 std::string DirisDriver::describe(const std::string &name, bool json) {
-    Added &a = find(name);
+    DirisEntry &a = find(name);
     std::lock_guard<std::mutex> lock(resolve_mutex_);
     if (!a.resolved) {
         std::string text = "the profile is chosen from the device's identification block";
@@ -341,9 +324,7 @@ std::string DirisDriver::describe(const std::string &name, bool json) {
                           "\", \"requests\": []}"
                     : std::string(kAutoProfile) + ": " + text + "\n";
     }
-    return describe_source(a.profile, a.config, json,
-                           "; identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) first",
-                           "\"identify\": {\"function\": 3, \"address\": 50000, \"count\": 4}, ");
+    return DriverBase::describe(name, json);
 }
 
 void DirisDriver::scan(const gs::ptree &params, const Report &report) {

@@ -1,10 +1,11 @@
 // driver_socomec_diris: polls SOCOMEC meters (COUNTIS, DIRIS, Digiware) like driver_modbus, after
 // identifying each device from its identification block; scans gateways for SOCOMEC devices.
-// The class is the plugin (see plugin.cpp); the protocol is in identify, scanner, profile_files.
+// The class is the plugin (see plugin.cpp); the protocol is in identify, scanner, profile_files;
+// sources, links, reads, writes and plans are DriverBase's (libs/modbus_driver).
 #pragma once
 
 #include "identify.hpp"
-#include "links.hpp"
+#include "modbus_driver/driver_base.hpp"
 #include "profile_files.hpp"
 #include "scanner.hpp"
 
@@ -23,28 +24,34 @@ namespace gs::socomec {
 // The profile id that asks the driver to choose the profile from the device.
 inline constexpr const char *kAutoProfile = "socomec/auto";
 
-class DirisDriver : public gs::Plugin {
+// A source; an auto source's config holds the endpoint and unit only until it is resolved.
+struct DirisEntry : modbus::SourceEntry {
+    gs::Source source;
+    bool automatic = false;
+    bool resolved = false;
+};
+
+class DirisDriver : public modbus::DriverBase<DirisDriver, DirisEntry> {
 public:
-    static constexpr gs_plugin_kind kind = GS_KIND_DRIVER;
     static constexpr const char *id = "driver_socomec_diris";
     static constexpr const char *version = "0.1.0";
     static constexpr const char *description =
         "SOCOMEC COUNTIS / DIRIS / Digiware: identification, profile choice, polling, discovery";
     static constexpr gs_config_field config_fields[] = {
-        modbus::kConnectTimeoutField,
-        modbus::kOfflineAfterField,
-        modbus::kGuardIntervalField,
-        modbus::kPhaseSpacingField,
+        GS_MODBUS_LINK_FIELDS,
         gs::field(GS_CONFIG_STRING, "profiles_dir", nullptr,
                   "folder of profile YAML files read in addition to the kernel's site document "
                   "(default: none; <share_dir>/profiles when there is no site document)"),
         gs::field(GS_CONFIG_DURATION_MS, "identify_retry_ms", "10000",
                   "how often a socomec/auto source that could not be identified is tried again")};
+    static constexpr const char *plan_note =
+        "; identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) first";
+    static constexpr const char *plan_extra_json =
+        "\"identify\": {\"function\": 3, \"address\": 50000, \"count\": 4}, ";
 
     explicit DirisDriver(gs::Host host);
     ~DirisDriver() override;
 
-    static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point);
     void add_source(const gs::Source &source);
     void start();
     void stop();
@@ -59,38 +66,27 @@ public:
     std::vector<ProfileInfo> known_profiles();
 
 private:
-    struct Added {
-        gs::Source source;
-        modbus::SourceConfig config; // for auto sources: endpoint and unit only until resolved
-        bool automatic = false;
-        bool resolved = false;
-        std::string profile; // the profile polled
-    };
     // The site document's profiles, completed by the files of profiles_dir.
     const std::vector<ProfileDef> &definitions();
     // Identifies the device of `a` through `read`; fills a.config.device.points for an auto
     // source. False when the device did not answer (auto sources stay unresolved).
-    bool identify(const UnitReader &read, Added &a);
+    bool identify(const UnitReader &read, DirisEntry &a);
     // [worker thread] Identifies the devices of one gateway, then polls them on one link;
     // devices identified later join that link (one scheduler per gateway, never two).
     void run_gateway(std::vector<std::string> names);
     void poll(const std::vector<std::string> &names);
-    Added &find(const std::string &name);
 
-    modbus::LinkSettings link_settings_;
     std::string profiles_dir_;
     int64_t identify_retry_ms_;
-    std::map<std::string, Added> sources_;
     std::string share_profiles_dir_; // <share_dir>/profiles, used when there is no site document
     bool definitions_loaded_ = false;
     std::vector<ProfileDef> definitions_;
 
-    std::mutex resolve_mutex_; // guards Added::config, profile, resolved of auto sources
+    std::mutex resolve_mutex_; // guards DirisEntry::config, profile, resolved of auto sources
     std::mutex mutex_;         // guards stopping_
     std::condition_variable wake_;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
-    modbus::Links links_; // last: stopped before the sources it polls go
 };
 
 } // namespace gs::socomec

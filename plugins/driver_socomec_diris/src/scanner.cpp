@@ -1,6 +1,6 @@
 #include "scanner.hpp"
 
-#include "core/planner.hpp"
+#include "modbus/planner.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>

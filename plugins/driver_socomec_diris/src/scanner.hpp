@@ -10,8 +10,8 @@
 
 #include "identify.hpp"
 
-#include "core/connection.hpp"
-#include "core/result.hpp"
+#include "modbus/connection.hpp"
+#include "modbus/result.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -5,6 +5,7 @@
 #include "diris_driver.hpp"
 #include "scanner.hpp"
 
+#include "eventually.hpp"
 #include "process.hpp"
 
 #include <gridscope/services/site.h>
@@ -28,6 +29,7 @@
 using namespace gs::socomec;
 using namespace std::chrono_literals;
 
+using gs::test::eventually;
 using gs::test::free_port;
 
 namespace {
@@ -90,16 +92,6 @@ std::map<int, Device> run_scan(DirisDriver &driver, const gs::ptree &params) {
         found[std::stoi(d.at("unit"))] = d;
     });
     return found;
-}
-
-// Waits (bounded) until `pred` holds on the recorded host.
-template <class Pred> bool eventually(Pred pred, std::chrono::milliseconds limit = 10s) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return pred();
 }
 
 } // namespace

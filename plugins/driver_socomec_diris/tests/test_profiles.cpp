@@ -2,12 +2,12 @@
 // Every profiles/socomec/*.yaml must have a case here (a new profile without one fails), and
 // every expectation was computed by hand from the public register facts
 // (/work/shared/reference/socomec-registers.md): address, type and scale.
+#include "modbus_driver/source_config.hpp"
 #include "profile_files.hpp"
-#include "source_config.hpp"
 
-#include "core/codec.hpp"
-#include "core/planner.hpp"
-#include "core/point.hpp"
+#include "modbus/codec.hpp"
+#include "modbus/planner.hpp"
+#include "modbus/point.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,74 @@
+// What every Modbus-based driver (driver_modbus, driver_socomec_diris, driver_socomec_atys) does
+// the same way between the SDK and the core: the link settings of its plugin section, a source
+// entry and its profile points turned into the core's configuration, the profile check, an
+// on-demand read, the plan description and events. The polling links are in links.hpp.
+#pragma once
+
+#include "modbus_driver/source_config.hpp"
+
+#include <gridscope/plugin.hpp>
+
+#include <string>
+#include <vector>
+
+namespace gs::modbus {
+
+// The plugin-section fields of LinkSettings, for the drivers' config_fields.
+inline constexpr gs_config_field kConnectTimeoutField = gs::field(
+    GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000", "TCP connect / serial open timeout");
+inline constexpr gs_config_field kOfflineAfterField =
+    gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
+              "failed cycles before a device is declared lost and polled on a backoff");
+inline constexpr gs_config_field kGuardIntervalField =
+    gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
+              "pause between two requests on a link (RTU turnaround)");
+inline constexpr gs_config_field kPhaseSpacingField = gs::field(
+    GS_CONFIG_DURATION_MS, "phase_spacing_ms", "50",
+    "devices of a link are spread over their period at phases at least this far apart; those "
+    "sharing a phase are polled back to back (0: a phase per device)");
+
+// The four fields above, in this order: a driver with keys of its own declares
+// `config_fields[] = {GS_MODBUS_LINK_FIELDS, gs::field(...), ...}` (DriverBase's are these alone).
+#define GS_MODBUS_LINK_FIELDS                                                                      \
+    gs::modbus::kConnectTimeoutField, gs::modbus::kOfflineAfterField,                              \
+        gs::modbus::kGuardIntervalField, gs::modbus::kPhaseSpacingField
+
+// How a driver's links connect and schedule, from its plugin section.
+struct LinkSettings {
+    uint32_t connect_timeout_ms = 2000;
+    unsigned offline_after_failures = 3;
+    long guard_interval_us = 0;
+    long phase_spacing_ms = 50;
+
+    // Throws gs::InvalidArgument naming the field.
+    static LinkSettings from(const gs::ptree &section);
+    // The configuration of the link that `link_key` names (SourceConfig::link_key).
+    LinkConfig link_config(const Endpoint &endpoint, const std::string &link_key) const;
+};
+
+// validate_point of a Modbus-based driver: check_point with the SDK's error type.
+void validate_profile_point(const gs::ptree &defaults, const gs::ptree &point);
+
+// A source the kernel adds, with its profile's points and commands (with_points false: the
+// endpoint and unit only, e.g. a source whose profile is chosen later from the device).
+// Throws gs::InvalidArgument "source 'NAME': field ...".
+SourceConfig parse_sdk_source(const gs::Source &source, bool with_points = true);
+
+// Reads every point of `source` now (`gridscope read`). Throws gs::Error GS_ERR_TIMEOUT, naming
+// the unit and address, when no point gave a value: a silent device is an error, not a batch
+// of timeouts.
+gs::SampleBatch read_source(const gs::Host &host, const std::string &name,
+                            const SourceConfig &source);
+
+// describe() of a Modbus-based driver: the requests of the source's plan, as text
+// ("PROFILE: N points in K request(s)<note>\n" and one line per request) or as JSON
+// ({"profile": ..., <extra_json>"requests": [...]}; extra_json is "" or ends with ", ").
+std::string describe_source(const std::string &profile, const SourceConfig &source, bool json,
+                            const std::string &note = "", const std::string &extra_json = "");
+
+// Publishes an event of the driver (source "" = none, circuit 0); when the bus refuses it, the
+// event is logged instead (a warning), never lost silently.
+void publish_event(const gs::Host &host, const char *type, gs_severity severity,
+                   gs_event_state state, const std::string &source, const std::string &message);
+
+} // namespace gs::modbus
