@@ -2,6 +2,7 @@
 // driver_modbus; the web UI's POST /api/v1/energy/partial-reset goes through the kernel's
 // gridscope.control/1 service to the driver, which writes the profile's command to the device;
 // the device's partial meters drop to zero and the next polls show it. HTTP through curl.
+#include "../support/http_client.hpp"
 #include "../support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,7 @@
 #include <regex>
 #include <thread>
 
+using gs::test::Client;
 using gs::test::free_port;
 using gs::test::Process;
 using gs::test::run;
@@ -27,45 +29,6 @@ using namespace std::chrono_literals;
 namespace {
 const std::string kBin = GS_BINARY;
 const std::string kSim = GS_SIM_BINARY;
-
-// A logged-in browser session, played with curl and a cookie jar.
-struct Client {
-    std::string base, jar, csrf;
-    int last_status = 0;
-
-    std::string call(const std::string &method, const std::string &path,
-                     const std::string &body = "") {
-        std::vector<std::string> argv{
-            "/usr/bin/curl", "-s", "-m", "20", "-b", jar, "-c", jar, "-X", method, "-w",
-            "\n%{http_code}"};
-        if (!body.empty())
-            for (const char *a : {"-H", "Content-Type: application/json", "--data-binary"})
-                argv.emplace_back(a);
-        if (!body.empty()) argv.push_back(body);
-        if (!csrf.empty()) argv.push_back("-H"), argv.push_back("X-CSRF-Token: " + csrf);
-        argv.push_back("-H");
-        argv.push_back("Origin: " + base);
-        argv.push_back(base + "/api/v1" + path);
-        auto r = run(argv, std::nullopt, 30s);
-        REQUIRE(r.code == 0);
-        auto cut = r.out.rfind('\n');
-        REQUIRE(cut != std::string::npos);
-        last_status = std::stoi(r.out.substr(cut + 1));
-        return r.out.substr(0, cut);
-    }
-
-    void login(const std::string &profile, const std::string &password) {
-        csrf.clear();
-        std::string body = "{\"profile\": \"" + profile + "\"" +
-                           (password.empty() ? "" : ", \"password\": \"" + password + "\"") + "}";
-        std::string out = call("POST", "/login", body);
-        INFO(out);
-        REQUIRE(last_status == 200);
-        std::smatch m;
-        REQUIRE(std::regex_search(out, m, std::regex("\"csrf_token\": ?\"([0-9a-f]+)\"")));
-        csrf = m[1];
-    }
-};
 
 // The value of `name` in a GET /live answer (NaN if absent or without a value).
 double live_value(const std::string &json, const std::string &name) {

@@ -37,9 +37,13 @@ PIN_SIZE(gs_driver_vtable, 88);
 PIN_OFFSET(gs_driver_vtable, describe, 80);
 PIN_OFFSET(gs_driver_vtable, validate_point, 40);
 PIN_OFFSET(gs_driver_vtable, scan, 72);
-PIN_SIZE(gs_storage_vtable, 64);
-PIN_SIZE(gs_exporter_vtable, 64);
-PIN_SIZE(gs_ui_vtable, 56);
+/* 1.1 ended at 64, 64 and 56; 1.2 appended site_changed to each. */
+PIN_OFFSET(gs_storage_vtable, site_changed, 64);
+PIN_SIZE(gs_storage_vtable, 72);
+PIN_OFFSET(gs_exporter_vtable, site_changed, 64);
+PIN_SIZE(gs_exporter_vtable, 72);
+PIN_OFFSET(gs_ui_vtable, site_changed, 56);
+PIN_SIZE(gs_ui_vtable, 64);
 PIN_SIZE(gs_plugin_descriptor, 56);
 PIN_OFFSET(gs_plugin_descriptor, vtable, 48);
 PIN_SIZE(gs_module, 32);

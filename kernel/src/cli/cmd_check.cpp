@@ -1,7 +1,7 @@
 // gridscope check --config FILE: validates the site, its profiles and plugin sections, with the
 // plugins themselves (driver keys, profile points), without starting anything.
 #include "cli/commands.hpp"
-#include "runtime/runtime.hpp"
+#include "cli/site_gate.hpp"
 
 #include <iostream>
 
@@ -16,16 +16,12 @@ int cmd_check(int argc, char **argv) {
     PluginRegistry registry([](const std::string &line) { std::cerr << line << "\n"; });
     common.load_plugins(registry);
     try {
-        SiteModel site = load_site(file, common.load_options());
-        size_t sources = site.sources.size(), profiles = site.profiles.size();
-        Diagnostics diag;
         RuntimeOptions ro;
         ro.share_dir = common.share_dir;
-        Runtime runtime(std::move(site), registry, ro);
-        runtime.build(diag);
-        if (!diag.empty()) throw ConfigFailure(diag);
-        std::cout << file << ": OK (" << sources << " sources, " << profiles << " profiles, "
-                  << registry.all().size() << " plugins)\n";
+        auto runtime = checked_site(file, common, registry, ro);
+        std::cout << file << ": OK (" << runtime->site().sources.size() << " sources, "
+                  << runtime->site().profiles.size() << " profiles, " << registry.all().size()
+                  << " plugins)\n";
         return 0;
     } catch (const ConfigFailure &failure) {
         std::cerr << failure.diagnostics().str();

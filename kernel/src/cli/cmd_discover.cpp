@@ -4,6 +4,7 @@
 // default), drawing a progress bar on the terminal from the driver's progress events.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"
+#include "runtime/plugin_calls.hpp"
 
 #include <iostream>
 #include <map>
@@ -100,12 +101,10 @@ int cmd_discover(int argc, char **argv) {
     params["units"] = args.get("--units", "1-247");
     params["timeout_ms"] = args.integer("--timeout-ms", 200);
     Found found;
-    gs_status st = GS_ERR_FAILED;
-    try {
-        st =
-            vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found, &found);
-    } catch (...) {
-    }
+    gs_status st = call_plugin(inst->host->who(), "scan", [&] {
+        return vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found,
+                        &found);
+    });
     if (bar) std::cerr << "\r\033[K";
     if (st != GS_OK) {
         std::cerr << "gridscope discover: " << inst->host->take_error("scan failed") << "\n";

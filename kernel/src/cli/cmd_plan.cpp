@@ -1,6 +1,7 @@
 // gridscope plan --profile ID [--format json]: the requests the profile's driver makes to read
 // a device of that profile (for Modbus: functions, addresses, counts, and the points served).
 #include "cli/one_source.hpp"
+#include "runtime/plugin_calls.hpp"
 
 #include <iostream>
 
@@ -37,8 +38,9 @@ int cmd_plan(int argc, char **argv) {
         return 1;
     }
     std::string text;
-    gs_status st =
-        vt->describe(one.driver->handle, OneSource::kName, json ? 1 : 0, &print_text, &text);
+    gs_status st = call_plugin(one.driver->host->who(), "describe", [&] {
+        return vt->describe(one.driver->handle, OneSource::kName, json ? 1 : 0, &print_text, &text);
+    });
     if (st != GS_OK) {
         std::cerr << "gridscope plan: " << one.driver->host->take_error("failed") << "\n";
         return 1;

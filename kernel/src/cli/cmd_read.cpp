@@ -3,6 +3,7 @@
 // Reads a device once with its profile and prints its values in catalog units.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"
+#include "runtime/plugin_calls.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -53,11 +54,9 @@ int cmd_read(int argc, char **argv) {
         return 1;
     }
     Collected got;
-    gs_status st = GS_ERR_FAILED;
-    try {
-        st = vt->read(one.driver->handle, OneSource::kName, &collect, &got);
-    } catch (...) {
-    }
+    gs_status st = call_plugin(one.driver->host->who(), "read", [&] {
+        return vt->read(one.driver->handle, OneSource::kName, &collect, &got);
+    });
     if (st != GS_OK) {
         std::cerr << "gridscope read: " << one.driver->host->take_error("read failed") << "\n";
         return 1;

@@ -1,6 +1,8 @@
 // gridscope run --config FILE [--data-dir DIR] [--http-port P]: runs a site until SIGTERM or
-// SIGINT. SIGHUP reloads the config; a reload that fails keeps the running config.
+// SIGINT. SIGHUP reloads the config: checked completely first (as `check` does), a refused one
+// changes nothing; a taken one replaces only what changed (Runtime::reload).
 #include "cli/commands.hpp"
+#include "cli/site_gate.hpp"
 #include "runtime/log.hpp"
 #include "runtime/runtime.hpp"
 
@@ -10,20 +12,6 @@
 #include <memory>
 
 namespace gs::kernel {
-
-namespace {
-
-std::unique_ptr<Runtime> build_runtime(const std::string &file, const CommonOptions &common,
-                                       PluginRegistry &registry, const RuntimeOptions &ro) {
-    SiteModel site = load_site(file, common.load_options());
-    auto runtime = std::make_unique<Runtime>(std::move(site), registry, ro);
-    Diagnostics diag;
-    runtime->build(diag);
-    if (!diag.empty()) throw ConfigFailure(diag);
-    return runtime;
-}
-
-} // namespace
 
 int cmd_run(int argc, char **argv) {
     auto options = CommonOptions::value_options();
@@ -56,7 +44,7 @@ int cmd_run(int argc, char **argv) {
     common.load_plugins(registry);
     std::unique_ptr<Runtime> runtime;
     try {
-        runtime = build_runtime(file, common, registry, ro);
+        runtime = checked_site(file, common, registry, ro);
     } catch (const ConfigFailure &failure) {
         std::cerr << failure.diagnostics().str();
         std::cerr << "gridscope: refusing to start: " << file << " has "
@@ -81,28 +69,25 @@ int cmd_run(int argc, char **argv) {
         if (sigwait(&signals, &sig) != 0) continue;
         if (sig != SIGHUP) break;
         log_line(GS_LOG_INFO, "kernel", "reloading " + file);
-        std::unique_ptr<Runtime> next;
+        // The same checks as `check` and a first start, all before anything running changes.
+        Diagnostics diag;
         try {
-            // Validate fully before touching the running site.
-            SiteModel site = load_site(file, common.load_options());
-            (void)site;
+            runtime->reload(load_site(file, common.load_options()), diag);
         } catch (const ConfigFailure &failure) {
-            for (const auto &e : failure.diagnostics().errors())
+            diag = failure.diagnostics();
+        }
+        if (!diag.empty()) {
+            for (const auto &e : diag.errors())
                 log_line(GS_LOG_ERROR, "kernel", e.str());
             log_line(GS_LOG_ERROR, "kernel", "reload refused; the running config stays");
             continue;
         }
-        runtime->stop();
-        runtime.reset();
-        try {
-            runtime = build_runtime(file, common, registry, ro);
-        } catch (const ConfigFailure &failure) {
-            for (const auto &e : failure.diagnostics().errors())
-                log_line(GS_LOG_ERROR, "kernel", e.str());
-            log_line(GS_LOG_ERROR, "kernel", "reload failed with the plugins; exiting");
-            return 1;
-        }
-        runtime->start();
+        for (const auto &[id, why] : runtime->start_errors())
+            log_line(GS_LOG_ERROR, "kernel",
+                     "reloaded, but '" + id + "' is not running: " + why +
+                         (registry.find(id) && registry.find(id)->kind == GS_KIND_STORAGE
+                              ? " (its samples wait on the bus until a reload starts it)"
+                              : ""));
         log_line(GS_LOG_INFO, "kernel", "reloaded");
         std::cout << "gridscope: reloaded" << std::endl;
     }

@@ -14,17 +14,6 @@ Location location_of(const YAML::Node &node, const std::string &file) {
     return loc;
 }
 
-YAML::Node load_yaml_file(const std::string &file, Diagnostics &diag) {
-    try {
-        return YAML::LoadFile(file);
-    } catch (const YAML::BadFile &) {
-        diag.error({file, 0, 0}, "", "cannot open the file");
-    } catch (const YAML::ParserException &e) {
-        diag.error({file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
-    }
-    return YAML::Node();
-}
-
 template <> const char *type_name<std::string>() {
     return "a string";
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/diagnostics.hpp"
+#include "config/yaml_file.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -15,9 +16,6 @@
 namespace gs::kernel {
 
 Location location_of(const YAML::Node &node, const std::string &file);
-
-// Loads a YAML file; a syntax error is reported with its position and yields a null node.
-YAML::Node load_yaml_file(const std::string &file, Diagnostics &diag);
 
 // The type names used in messages ("an integer", "a string", ...).
 template <class T> const char *type_name();

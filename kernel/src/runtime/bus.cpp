@@ -60,14 +60,23 @@ Bus::~Bus() {
 void Bus::add_consumer(ConsumerOptions options) {
     auto c = std::make_unique<Consumer>();
     c->options = std::move(options);
-    consumers_.push_back(std::move(c));
+    Consumer &added = *c;
+    {
+        std::lock_guard<std::mutex> lock(publish_mutex_);
+        consumers_.push_back(std::move(c));
+    }
+    if (started_) start_thread(added);
+}
+
+void Bus::start_thread(Consumer &c) {
+    c.thread = std::thread([this, &c] { run(c); });
 }
 
 void Bus::start() {
     if (started_) return;
     started_ = true;
     for (auto &c : consumers_)
-        c->thread = std::thread([this, ptr = c.get()] { run(*ptr); });
+        start_thread(*c);
 }
 
 void Bus::stop() {
@@ -75,11 +84,63 @@ void Bus::stop() {
     for (auto &c : consumers_) {
         std::lock_guard<std::mutex> lock(c->mutex);
         c->stopping = true;
+        c->paused = false; // stopping delivers what is queued
         c->wake.notify_all();
     }
     for (auto &c : consumers_)
         if (c->thread.joinable()) c->thread.join();
     started_ = false;
+}
+
+Bus::Consumer *Bus::find(const std::string &name) {
+    for (auto &c : consumers_)
+        if (c->options.name == name) return c.get();
+    return nullptr;
+}
+
+void Bus::pause(const std::string &name) {
+    Consumer *c = find(name);
+    if (!c) return;
+    std::unique_lock<std::mutex> lock(c->mutex);
+    c->paused = true;
+    c->idle.wait(lock, [&] { return !c->busy; });
+}
+
+void Bus::resume(ConsumerOptions options, bool deliver) {
+    Consumer *c = find(options.name);
+    if (!c) {
+        std::string name = options.name;
+        add_consumer(std::move(options));
+        if (!deliver) pause(name);
+        return;
+    }
+    std::lock_guard<std::mutex> lock(c->mutex);
+    // Paused and idle: the consumer thread reads no callback now.
+    c->options.on_batch = std::move(options.on_batch);
+    c->options.on_event = std::move(options.on_event);
+    c->paused = !deliver;
+    c->wake.notify_all();
+}
+
+void Bus::remove(const std::string &name) {
+    std::unique_ptr<Consumer> gone;
+    {
+        std::lock_guard<std::mutex> lock(publish_mutex_);
+        for (auto it = consumers_.begin(); it != consumers_.end(); ++it)
+            if ((*it)->options.name == name) {
+                gone = std::move(*it);
+                consumers_.erase(it);
+                break;
+            }
+    }
+    if (!gone) return;
+    {
+        std::lock_guard<std::mutex> lock(gone->mutex);
+        gone->stopping = true;
+        gone->paused = false;
+        gone->wake.notify_all();
+    }
+    if (gone->thread.joinable()) gone->thread.join();
 }
 
 gs_status Bus::publish(const gs_sample_batch &batch) {
@@ -115,10 +176,11 @@ void Bus::run(Consumer &c) {
         BusMessage message;
         {
             std::unique_lock<std::mutex> lock(c.mutex);
-            c.wake.wait(lock, [&] { return c.stopping || !c.queue.empty(); });
+            c.wake.wait(lock, [&] { return c.stopping || (!c.paused && !c.queue.empty()); });
             if (c.queue.empty()) return; // stopping and drained
             message = std::move(c.queue.front());
             c.queue.pop_front();
+            c.busy = true;
         }
         gs_status st = GS_OK;
         if (auto *batch = std::get_if<std::shared_ptr<const OwnedBatch>>(&message)) {
@@ -127,6 +189,8 @@ void Bus::run(Consumer &c) {
             st = c.options.on_event(*std::get<std::shared_ptr<const OwnedEvent>>(message));
         }
         std::unique_lock<std::mutex> lock(c.mutex);
+        c.busy = false;
+        c.idle.notify_all();
         if (st == GS_ERR_RETRY_LATER && !c.stopping) {
             // Keep the message and offer it again, backing off up to 5 s.
             c.queue.push_front(std::move(message));

@@ -76,10 +76,22 @@ public:
     Bus(const Bus &) = delete;
     Bus &operator=(const Bus &) = delete;
 
-    void add_consumer(ConsumerOptions options); // before start()
+    // Before or after start(); a consumer added to a started bus starts at once.
+    void add_consumer(ConsumerOptions options);
     void start();
     // Delivers what is queued, then stops the consumer threads.
     void stop();
+
+    // For a reload that replaces a consuming instance without losing what is published
+    // meanwhile: pause() returns once the message in hand is delivered; later messages wait in
+    // the queue (still bounded: a full lossless queue answers RETRY_LATER). resume() delivers
+    // them through `options`' callbacks; a name the bus does not know is added. With
+    // `deliver` false the callbacks are swapped but the consumer stays paused (its instance
+    // did not start: what was held waits for a later resume).
+    void pause(const std::string &name);
+    void resume(ConsumerOptions options, bool deliver = true);
+    // Delivers what `name` has queued (even if paused), then removes it.
+    void remove(const std::string &name);
 
     gs_status publish(const gs_sample_batch &batch);
     gs_status publish(const gs_event &event);
@@ -94,12 +106,18 @@ private:
         std::condition_variable wake;
         std::deque<BusMessage> queue;
         bool stopping = false;
+        bool paused = false;
+        bool busy = false; // a callback is running
+        std::condition_variable idle;
         std::thread thread;
     };
     void run(Consumer &c);
+    Consumer *find(const std::string &name);
+    void start_thread(Consumer &c);
 
     std::vector<std::unique_ptr<Consumer>> consumers_;
-    std::mutex publish_mutex_; // makes "all lossless queues have room, then push" atomic
+    // Makes "all lossless queues have room, then push" atomic; held to change consumers_.
+    std::mutex publish_mutex_;
     std::atomic<uint64_t> dropped_{0};
     bool started_ = false;
 };

@@ -2,7 +2,8 @@
 
 #include "config/map_reader.hpp"
 #include "runtime/log.hpp"
-#include "site/site_json.hpp"
+#include "runtime/own_config.hpp"
+#include "runtime/plugin_calls.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -11,20 +12,6 @@
 namespace gs::kernel {
 
 namespace {
-
-// Every call into a plugin goes through here: an exception crossing the C ABI breaks the
-// contract and becomes a failure instead of taking the kernel down.
-template <class F> gs_status call_plugin(F &&f) {
-    try {
-        return f();
-    } catch (...) {
-        return GS_ERR_FAILED;
-    }
-}
-
-std::string status_text(gs_status st) {
-    return "status " + std::to_string(st);
-}
 
 gs_status run_command_thunk(void *context, const char *source, uint32_t circuit, const char *name,
                             char *message, size_t message_size) {
@@ -58,34 +45,6 @@ int start_rank(gs_plugin_kind kind) {
         return 3;
     default:
         return 4;
-    }
-}
-
-// The kind-independent head of every vtable.
-struct Lifecycle {
-    gs_create_fn create;
-    gs_destroy_fn destroy;
-    gs_start_fn start;
-    gs_stop_fn stop;
-};
-Lifecycle lifecycle_of(const LoadedPlugin &p) {
-    switch (p.kind) {
-    case GS_KIND_DRIVER: {
-        auto *v = p.driver();
-        return {v->create, v->destroy, v->start, v->stop};
-    }
-    case GS_KIND_STORAGE: {
-        auto *v = p.storage();
-        return {v->create, v->destroy, v->start, v->stop};
-    }
-    case GS_KIND_EXPORTER: {
-        auto *v = p.exporter();
-        return {v->create, v->destroy, v->start, v->stop};
-    }
-    default: {
-        auto *v = p.ui();
-        return {v->create, v->destroy, v->start, v->stop};
-    }
     }
 }
 
@@ -137,25 +96,16 @@ Instance::Instance(std::shared_ptr<const LoadedPlugin> p, std::unique_ptr<HostCo
 Instance::~Instance() {
     if (handle) {
         Lifecycle lc = lifecycle_of(*plugin);
-        try {
+        call_plugin(host->who(), "destroy", [&] {
             lc.destroy(handle);
-        } catch (...) {
-            log_line(GS_LOG_ERROR, host->who(), "destroy threw an exception");
-        }
+            return GS_OK;
+        });
     }
 }
 
 Runtime::Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions options)
-    : site_(std::move(site)), registry_(registry), options_(std::move(options)) {
-    runtime_service_.struct_size = sizeof(runtime_service_);
-    runtime_service_.http_port = options_.http_port;
-    runtime_service_.data_dir = options_.data_dir.c_str();
-    runtime_service_.site_file = site_.file.c_str();
-    runtime_service_.site_name = site_.name.c_str();
-    runtime_service_.timezone = site_.timezone.c_str();
-    runtime_service_.share_dir = options_.share_dir.c_str();
-    site_json_ = site_to_json(site_);
-    site_service_ = gs_site_service_v1{sizeof(gs_site_service_v1), 0, site_json_.c_str()};
+    : registry_(registry), options_(std::move(options)) {
+    site_ = std::make_shared<const SiteSnapshot>(std::move(site), options_);
     control_service_ =
         gs_control_service_v1{sizeof(gs_control_service_v1), 0, this, &run_command_thunk};
 }
@@ -168,8 +118,16 @@ Runtime::~Runtime() {
 }
 
 const void *Runtime::service(const std::string &id) {
-    if (id == GS_RUNTIME_SERVICE_V1) return &runtime_service_;
-    if (id == GS_SITE_SERVICE_V1) return &site_service_;
+    return service_for(nullptr, id);
+}
+
+// The kernel's services come from the snapshot the asking instance knows; the others from the
+// storage instances, under the state lock (a reload replaces them).
+const void *Runtime::service_for(Instance *asker, const std::string &id) {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    const SiteSnapshot &site = asker && asker->site ? *asker->site : *site_;
+    if (id == GS_RUNTIME_SERVICE_V1) return &site.runtime_service;
+    if (id == GS_SITE_SERVICE_V1) return &site.site_service;
     if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
     for (auto &inst : instances_) {
         const gs_storage_vtable *vt = inst->plugin->storage();
@@ -177,29 +135,32 @@ const void *Runtime::service(const std::string &id) {
             !vt->get_service)
             continue;
         const void *found = nullptr;
-        try {
+        call_plugin(inst->host->who(), "get_service", [&] {
             found = vt->get_service(inst->handle, id.c_str());
-        } catch (...) {
+            return GS_OK;
+        });
+        if (found) {
+            if (asker) asker->uses_storage_services = true;
+            return found;
         }
-        if (found) return found;
     }
     return nullptr;
 }
 
-HostHooks Runtime::hooks() {
+HostHooks Runtime::hooks(Instance *inst) {
     HostHooks h;
     h.publish_samples = [this](const gs_sample_batch &b) { return bus_.publish(b); };
     h.publish_event = [this](const gs_event &e) {
         if (event_tap_) event_tap_(e);
         return bus_.publish(e);
     };
-    h.get_service = [this](const std::string &id) { return service(id); };
+    h.get_service = [this, inst](const std::string &id) { return service_for(inst, id); };
     return h;
 }
 
-void Runtime::check_section(const LoadedPlugin &plugin, Diagnostics &diag) {
-    auto it = site_.plugins.find(plugin.id);
-    YAML::Node node = it == site_.plugins.end() ? YAML::Node() : it->second.node;
+void Runtime::check_section(const LoadedPlugin &plugin, const SiteModel &site, Diagnostics &diag) {
+    auto it = site.plugins.find(plugin.id);
+    YAML::Node node = it == site.plugins.end() ? YAML::Node() : it->second.node;
     std::string path = "plugins." + plugin.id;
     std::set<std::string> keys;
     for (const auto &f : plugin.config_fields) {
@@ -207,29 +168,33 @@ void Runtime::check_section(const LoadedPlugin &plugin, Diagnostics &diag) {
         YAML::Node value = node.IsMap() ? node[f.key] : YAML::Node();
         if (!value.IsDefined() || value.IsNull()) {
             if (f.required)
-                diag.error(it == site_.plugins.end() ? Location{site_.file, 0, 0}
-                                                     : it->second.where,
+                diag.error(it == site.plugins.end() ? Location{site.file, 0, 0} : it->second.where,
                            path + "." + f.key, "is required by plugin '" + plugin.id + "'");
             continue;
         }
         if (!value_has_type(value, f.type))
-            diag.error(location_of(value, site_.file), path + "." + f.key,
+            diag.error(location_of(value, site.file), path + "." + f.key,
                        std::string("expected ") + config_type_name(f.type));
     }
     if (node.IsMap())
         for (const auto &kv : node)
             if (!keys.count(kv.first.Scalar()))
-                diag.error(location_of(kv.first, site_.file), path + "." + kv.first.Scalar(),
+                diag.error(location_of(kv.first, site.file), path + "." + kv.first.Scalar(),
                            "unknown key for plugin '" + plugin.id + "'");
 }
 
-Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin, Diagnostics &diag) {
-    check_section(*plugin, diag);
-    auto it = site_.plugins.find(plugin->id);
-    ConfigNode section{
-        it == site_.plugins.end() ? YAML::Node(YAML::NodeType::Map) : it->second.node, site_.file};
-    auto host = std::make_unique<HostContext>(plugin->id, section, hooks());
-    auto inst = std::make_unique<Instance>(plugin, std::move(host));
+std::unique_ptr<Instance>
+Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
+                         const std::shared_ptr<const SiteSnapshot> &snapshot, Diagnostics &diag) {
+    const SiteModel &site = snapshot->model;
+    check_section(*plugin, site, diag);
+    auto it = site.plugins.find(plugin->id);
+    ConfigNode section{it == site.plugins.end() ? YAML::Node(YAML::NodeType::Map) : it->second.node,
+                       site.file};
+    auto inst = std::make_unique<Instance>(plugin, nullptr);
+    inst->site = snapshot;
+    inst->own_config = own_config_of(*plugin, site);
+    inst->host = std::make_unique<HostContext>(plugin->id, section, hooks(inst.get()));
     Lifecycle lc = lifecycle_of(*plugin);
     gs_instance *handle = nullptr;
     bool threw = false;
@@ -239,7 +204,7 @@ Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin, D
     } catch (...) {
         threw = true;
     }
-    Location where = it == site_.plugins.end() ? Location{site_.file, 0, 0} : it->second.where;
+    Location where = it == site.plugins.end() ? Location{site.file, 0, 0} : it->second.where;
     if (threw) {
         diag.error(where, "plugins." + plugin->id,
                    "plugin '" + plugin->id + "' threw an exception from create; refused");
@@ -256,15 +221,15 @@ Instance *Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin, D
         return nullptr;
     }
     inst->handle = handle;
-    instances_.push_back(std::move(inst));
-    return instances_.back().get();
+    return inst;
 }
 
-void Runtime::validate_profiles(Diagnostics &diag) {
+void Runtime::validate_profiles(const SiteModel &site, std::set<std::string> &bad_profiles,
+                                Diagnostics &diag) {
     std::set<std::string> used;
-    for (const auto &s : site_.sources)
+    for (const auto &s : site.sources)
         used.insert(s.profile);
-    for (const auto &[id, profile] : site_.profiles) {
+    for (const auto &[id, profile] : site.profiles) {
         auto plugin = registry_.find(profile.driver);
         if (!plugin || !plugin->driver()) {
             if (used.count(id))
@@ -278,13 +243,13 @@ void Runtime::validate_profiles(Diagnostics &diag) {
                                         : nullptr;
         // Points and commands carry the same driver keys: validate_point checks both.
         auto check = [&](const YAML::Node &node, const Location &where, const std::string &path) {
-            gs_status st = call_plugin([&] {
+            gs_status st = call_plugin(check_host.who(), "validate_point", [&] {
                 return plugin->driver()->validate_point(check_host.raw(), defaults,
                                                         check_host.handle(node, profile.file));
             });
             if (st == GS_OK) return;
             diag.error(where, path, check_host.take_error(status_text(st)));
-            bad_profiles_.insert(id);
+            bad_profiles.insert(id);
         };
         for (size_t i = 0; i < profile.points.size(); ++i)
             check(profile.points[i].node, profile.points[i].where,
@@ -295,7 +260,7 @@ void Runtime::validate_profiles(Diagnostics &diag) {
             if (!supports_commands(*plugin) || !plugin->driver()->write) {
                 diag.error(command.where, path,
                            "driver '" + profile.driver + "' cannot run commands (it has no write)");
-                bad_profiles_.insert(id);
+                bad_profiles.insert(id);
                 continue;
             }
             check(command.node, command.where, path);
@@ -316,12 +281,16 @@ Instance *Runtime::instance_of(const std::string &id) {
 
 gs_status Runtime::run_command(const std::string &source, uint32_t circuit, const std::string &name,
                                std::string &why) {
-    const Source *s = site_.find_source(source);
+    // Held while drivers start and stop and while a reload changes the model: a command never
+    // meets a driver half stopped nor a model being replaced.
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    const SiteModel &site = site_->model;
+    const Source *s = site.find_source(source);
     if (!s) {
         why = "no source '" + source + "'";
         return GS_ERR_NOT_FOUND;
     }
-    const Profile *profile = site_.find_profile(s->profile);
+    const Profile *profile = site.find_profile(s->profile);
     const ProfileCommand *command = nullptr;
     if (profile)
         for (const auto &c : profile->commands)
@@ -333,9 +302,7 @@ gs_status Runtime::run_command(const std::string &source, uint32_t circuit, cons
               std::to_string(circuit);
         return GS_ERR_NOT_FOUND;
     }
-    // Held while drivers start and stop too: a command never meets a driver half stopped.
-    std::lock_guard<std::mutex> lock(command_mutex_);
-    Instance *driver = s->enabled ? driver_of(source) : nullptr;
+    Instance *driver = s->enabled ? driver_for(site, source) : nullptr;
     if (!driver || !driver->started || !running_) {
         why = "'" + source + "' is not polled now (disabled, or its driver is not running)";
         return GS_ERR_STATE;
@@ -344,7 +311,7 @@ gs_status Runtime::run_command(const std::string &source, uint32_t circuit, cons
         why = "driver '" + driver->plugin->id + "' cannot write";
         return GS_ERR_UNSUPPORTED;
     }
-    gs_status st = call_plugin([&] {
+    gs_status st = call_plugin(driver->host->who(), "write", [&] {
         return driver->plugin->driver()->write(driver->handle, source.c_str(), command->circuit,
                                                command->name.c_str(), command->value);
     });
@@ -355,24 +322,32 @@ gs_status Runtime::run_command(const std::string &source, uint32_t circuit, cons
 }
 
 Instance *Runtime::driver_of(const std::string &source) {
-    const Source *s = site_.find_source(source);
+    return driver_for(site_->model, source);
+}
+
+Instance *Runtime::driver_for(const SiteModel &site, const std::string &source) {
+    const Source *s = site.find_source(source);
     if (!s) return nullptr;
     for (auto &inst : instances_)
         if (inst->plugin->id == s->driver) return inst.get();
     return nullptr;
 }
 
-void Runtime::add_sources(Diagnostics &diag) {
-    for (size_t i = 0; i < site_.sources.size(); ++i) {
-        const Source &s = site_.sources[i];
+void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
+    const SiteModel &site = plan.site->model;
+    for (size_t i = 0; i < site.sources.size(); ++i) {
+        const Source &s = site.sources[i];
         if (!s.enabled) continue;
-        Instance *driver = driver_of(s.name);
-        const Profile *profile = site_.find_profile(s.profile);
-        if (!driver || !profile || bad_profiles_.count(profile->id)) continue; // reported
+        Instance *driver = nullptr;
+        for (auto &step : plan.steps)
+            if (step.plugin->id == s.driver && step.fresh) driver = step.fresh.get();
+        const Profile *profile = site.find_profile(s.profile);
+        // Reported already, or kept: a kept driver polls these very sources.
+        if (!driver || !profile || plan.bad_profiles.count(profile->id)) continue;
         HostContext &host = *driver->host;
         std::vector<gs_point> points;
         for (const auto &p : profile->points) {
-            const DataDef *def = site_.catalog.find(p.data);
+            const DataDef *def = site.catalog.find(p.data);
             points.push_back(gs_point{sizeof(gs_point), p.circuit, p.data.c_str(),
                                       def ? def->unit.c_str() : "",
                                       host.handle(p.node, profile->file)});
@@ -385,7 +360,7 @@ void Runtime::add_sources(Diagnostics &diag) {
                       profile->circuits,
                       s.name.c_str(),
                       profile->id.c_str(),
-                      host.handle(s.node, site_.file),
+                      host.handle(s.node, site.file),
                       profile->defaults.IsDefined() ? host.handle(profile->defaults, profile->file)
                                                     : nullptr,
                       points.data(),
@@ -395,28 +370,27 @@ void Runtime::add_sources(Diagnostics &diag) {
                       commands.data(),
                       commands.size(),
                       sizeof(gs_point)};
-        gs_status st =
-            call_plugin([&] { return driver->plugin->driver()->add_source(driver->handle, &src); });
+        gs_status st = call_plugin(host.who(), "add_source", [&] {
+            return driver->plugin->driver()->add_source(driver->handle, &src);
+        });
         if (st != GS_OK)
             diag.error(s.where, "sources[" + std::to_string(i) + "]",
                        host.take_error(status_text(st)));
     }
 }
 
-void Runtime::build(Diagnostics &diag) {
-    validate_profiles(diag);
-    for (const auto &[id, section] : site_.plugins) {
+std::vector<std::shared_ptr<const LoadedPlugin>> Runtime::wanted_plugins(const SiteModel &site,
+                                                                         Diagnostics &diag) {
+    for (const auto &[id, section] : site.plugins) {
         auto plugin = registry_.find(id);
         if (!plugin)
             diag.error(section.where, "plugins." + id, "no plugin '" + id + "' is installed");
     }
-    // Go on after errors so that one check reports everything it can.
-
     // Drivers that enabled sources use; every other kind when the site file lists it.
     std::vector<std::shared_ptr<const LoadedPlugin>> wanted;
     std::set<std::string> seen;
-    for (size_t i = 0; i < site_.sources.size(); ++i) {
-        const Source &s = site_.sources[i];
+    for (size_t i = 0; i < site.sources.size(); ++i) {
+        const Source &s = site.sources[i];
         if (!s.enabled || seen.count(s.driver)) continue;
         if (!options_.only.empty() && !options_.only.count(s.driver)) continue;
         auto plugin = registry_.find(s.driver);
@@ -428,7 +402,7 @@ void Runtime::build(Diagnostics &diag) {
         seen.insert(s.driver);
         wanted.push_back(plugin);
     }
-    for (const auto &[id, section] : site_.plugins) {
+    for (const auto &[id, section] : site.plugins) {
         auto plugin = registry_.find(id);
         // A driver listed in plugins: runs even without sources (e.g. to scan for devices).
         if (plugin && !seen.count(id)) wanted.push_back(plugin);
@@ -440,83 +414,147 @@ void Runtime::build(Diagnostics &diag) {
     std::stable_sort(wanted.begin(), wanted.end(), [](const auto &a, const auto &b) {
         return start_rank(a->kind) < start_rank(b->kind);
     });
-    for (auto &plugin : wanted)
-        create_instance(plugin, diag);
-    add_sources(diag);
+    return wanted;
 }
 
-void Runtime::wire_bus() {
-    for (auto &inst_ptr : instances_) {
-        Instance *inst = inst_ptr.get();
-        const LoadedPlugin &p = *inst->plugin;
-        auto report = [inst](gs_status st) {
-            if (st != GS_OK && st != GS_ERR_RETRY_LATER)
-                log_line(GS_LOG_WARNING, inst->host->who(),
-                         inst->host->take_error(status_text(st)));
-            return st;
+// Go on after errors so that one check reports everything it can.
+Runtime::Plan Runtime::stage(std::shared_ptr<const SiteSnapshot> site, bool keep_running,
+                             Diagnostics &diag) {
+    Plan plan;
+    plan.site = std::move(site);
+    validate_profiles(plan.site->model, plan.bad_profiles, diag);
+    auto wanted = wanted_plugins(plan.site->model, diag);
+    auto unchanged = [&](const Instance &old, const LoadedPlugin &plugin) {
+        return old.started && old.plugin.get() == &plugin &&
+               old.own_config == own_config_of(plugin, plan.site->model);
+    };
+    // A storage service stays valid as long as the instance that asked for it: an instance
+    // that was handed one is kept only while every storage stays exactly as it is.
+    bool storages_stay = true;
+    for (auto &inst : instances_) {
+        if (inst->plugin->kind != GS_KIND_STORAGE) continue;
+        bool wanted_again = std::any_of(wanted.begin(), wanted.end(),
+                                        [&](const auto &p) { return p == inst->plugin; });
+        storages_stay = storages_stay && wanted_again && unchanged(*inst, *inst->plugin) &&
+                        inst->site->json == plan.site->json;
+    }
+    for (auto &plugin : wanted) {
+        Step step{plugin, nullptr, false, nullptr};
+        Instance *old = keep_running ? instance_of(plugin->id) : nullptr;
+        if (old && unchanged(*old, *plugin) &&
+            (storages_stay || plugin->kind == GS_KIND_STORAGE || !old->uses_storage_services)) {
+            step.kept = old;
+            // A driver's sources and profiles are in its own configuration already.
+            bool same_model = old->site->json == plan.site->json;
+            if (same_model || plugin->kind == GS_KIND_DRIVER) {
+                plan.steps.push_back(std::move(step));
+                continue;
+            }
+            step.tell = site_changed_of(*plugin) != nullptr;
+            if (!step.tell) step.kept = nullptr;
+        }
+        // Also for a `tell`: a new instance stands by in case site_changed fails, and its
+        // creation checks the section against the plugin as a first start would.
+        step.fresh = create_instance(plugin, plan.site, diag);
+        if (step.fresh || step.kept) plan.steps.push_back(std::move(step));
+    }
+    add_sources(plan, diag);
+    return plan;
+}
+
+void Runtime::build(Diagnostics &diag) {
+    Plan plan = stage(site_, false, diag);
+    bad_profiles_ = plan.bad_profiles;
+    for (auto &step : plan.steps)
+        instances_.push_back(std::move(step.fresh));
+}
+
+ConsumerOptions Runtime::consumer_of(Instance *inst) {
+    const LoadedPlugin &p = *inst->plugin;
+    auto report = [inst](gs_status st) {
+        if (st != GS_OK && st != GS_ERR_RETRY_LATER)
+            log_line(GS_LOG_WARNING, inst->host->who(), inst->host->take_error(status_text(st)));
+        return st;
+    };
+    auto guard = [inst, report](const char *what, auto &&call) {
+        return report(call_plugin(inst->host->who(), what, call));
+    };
+    ConsumerOptions c;
+    c.name = p.id;
+    if (auto *vt = p.storage()) {
+        c.lossless = true;
+        c.on_batch = [=](const OwnedBatch &b) {
+            BatchView view(b);
+            return guard("append_samples",
+                         [&] { return vt->append_samples(inst->handle, &view.get()); });
         };
-        ConsumerOptions c;
-        c.name = p.id;
-        if (auto *vt = p.storage()) {
-            c.lossless = true;
+        c.on_event = [=](const OwnedEvent &e) {
+            gs_event ev = e.view();
+            return guard("append_event", [&] { return vt->append_event(inst->handle, &ev); });
+        };
+    } else if (auto *vt = p.exporter()) {
+        if (vt->consume_samples)
             c.on_batch = [=](const OwnedBatch &b) {
                 BatchView view(b);
-                return report(
-                    call_plugin([&] { return vt->append_samples(inst->handle, &view.get()); }));
+                return guard("consume_samples",
+                             [&] { return vt->consume_samples(inst->handle, &view.get()); });
             };
+        if (vt->consume_event)
             c.on_event = [=](const OwnedEvent &e) {
                 gs_event ev = e.view();
-                return report(call_plugin([&] { return vt->append_event(inst->handle, &ev); }));
+                return guard("consume_event", [&] { return vt->consume_event(inst->handle, &ev); });
             };
-        } else if (auto *vt = p.exporter()) {
-            if (vt->consume_samples)
-                c.on_batch = [=](const OwnedBatch &b) {
-                    BatchView view(b);
-                    return report(call_plugin(
-                        [&] { return vt->consume_samples(inst->handle, &view.get()); }));
-                };
-            if (vt->consume_event)
-                c.on_event = [=](const OwnedEvent &e) {
-                    gs_event ev = e.view();
-                    return report(
-                        call_plugin([&] { return vt->consume_event(inst->handle, &ev); }));
-                };
-        } else if (auto *vt = p.ui()) {
-            if (GS_HAS_FIELD(vt, gs_ui_vtable, on_samples) && vt->on_samples)
-                c.on_batch = [=](const OwnedBatch &b) {
-                    BatchView view(b);
-                    return report(
-                        call_plugin([&] { return vt->on_samples(inst->handle, &view.get()); }));
-                };
-            if (GS_HAS_FIELD(vt, gs_ui_vtable, on_event) && vt->on_event)
-                c.on_event = [=](const OwnedEvent &e) {
-                    gs_event ev = e.view();
-                    return report(call_plugin([&] { return vt->on_event(inst->handle, &ev); }));
-                };
-        }
-        if (c.on_batch || c.on_event) bus_.add_consumer(std::move(c));
+    } else if (auto *vt = p.ui()) {
+        if (GS_HAS_FIELD(vt, gs_ui_vtable, on_samples) && vt->on_samples)
+            c.on_batch = [=](const OwnedBatch &b) {
+                BatchView view(b);
+                return guard("on_samples",
+                             [&] { return vt->on_samples(inst->handle, &view.get()); });
+            };
+        if (GS_HAS_FIELD(vt, gs_ui_vtable, on_event) && vt->on_event)
+            c.on_event = [=](const OwnedEvent &e) {
+                gs_event ev = e.view();
+                return guard("on_event", [&] { return vt->on_event(inst->handle, &ev); });
+            };
     }
+    return c;
+}
+
+bool Runtime::start_instance(Instance &inst) {
+    Lifecycle lc = lifecycle_of(*inst.plugin);
+    gs_status st = call_plugin(inst.host->who(), "start", [&] { return lc.start(inst.handle); });
+    if (st != GS_OK) {
+        std::string why = inst.host->take_error(status_text(st));
+        start_errors_[inst.plugin->id] = why;
+        log_line(GS_LOG_ERROR, inst.host->who(), "failed to start: " + why);
+        return false;
+    }
+    start_errors_.erase(inst.plugin->id);
+    inst.started = true;
+    log_line(GS_LOG_INFO, inst.host->who(),
+             std::string("started (") + kind_name(inst.plugin->kind) + " " + inst.plugin->version +
+                 ")");
+    return true;
+}
+
+void Runtime::stop_instance(Instance &inst) {
+    if (!inst.started) return;
+    call_plugin(inst.host->who(), "stop",
+                [&] { return lifecycle_of(*inst.plugin).stop(inst.handle); });
+    inst.started = false;
+    log_line(GS_LOG_INFO, inst.host->who(), "stopped");
 }
 
 void Runtime::start() {
     if (running_) return;
     std::lock_guard<std::mutex> lock(command_mutex_);
-    wire_bus();
-    bus_.start();
     for (auto &inst : instances_) {
-        Lifecycle lc = lifecycle_of(*inst->plugin);
-        gs_status st = call_plugin([&] { return lc.start(inst->handle); });
-        if (st != GS_OK) {
-            std::string why = inst->host->take_error(status_text(st));
-            start_errors_[inst->plugin->id] = why;
-            log_line(GS_LOG_ERROR, inst->host->who(), "failed to start: " + why);
-            continue;
-        }
-        inst->started = true;
-        log_line(GS_LOG_INFO, inst->host->who(),
-                 std::string("started (") + kind_name(inst->plugin->kind) + " " +
-                     inst->plugin->version + ")");
+        ConsumerOptions c = consumer_of(inst.get());
+        if (c.on_batch || c.on_event) bus_.add_consumer(std::move(c));
     }
+    bus_.start();
+    for (auto &inst : instances_)
+        start_instance(*inst);
     running_ = true;
 }
 
@@ -525,22 +563,13 @@ void Runtime::stop() {
     {
         // Producers first (drivers were started last), then the bus drains into the consumers.
         std::lock_guard<std::mutex> lock(command_mutex_);
-        for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-            Instance &inst = **it;
-            if (!inst.started || inst.plugin->kind != GS_KIND_DRIVER) continue;
-            call_plugin([&] { return lifecycle_of(*inst.plugin).stop(inst.handle); });
-            inst.started = false;
-        }
+        for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
+            if ((*it)->plugin->kind == GS_KIND_DRIVER) stop_instance(**it);
         running_ = false;
     }
     bus_.stop();
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-        Instance &inst = **it;
-        if (!inst.started) continue;
-        call_plugin([&] { return lifecycle_of(*inst.plugin).stop(inst.handle); });
-        inst.started = false;
-        log_line(GS_LOG_INFO, inst.host->who(), "stopped");
-    }
+    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
+        stop_instance(**it);
 }
 
 } // namespace gs::kernel

@@ -1,17 +1,18 @@
 // A running site: the plugin instances the site model asks for, wired to the bus, started in
-// order (storage, exporters, ui, then drivers) and stopped in reverse.
+// order (storage, exporters, ui, then drivers) and stopped in reverse. A reload checks the new
+// model completely, then replaces only the instances whose own configuration changed.
 #pragma once
 
 #include "config/diagnostics.hpp"
 #include "host/host_context.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/bus.hpp"
+#include "runtime/site_snapshot.hpp"
 #include "site/model.hpp"
 
 #include <gridscope/services/control.h>
-#include <gridscope/services/runtime.h>
-#include <gridscope/services/site.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,14 +22,6 @@
 #include <vector>
 
 namespace gs::kernel {
-
-struct RuntimeOptions {
-    std::string data_dir = "gridscope-data";
-    int http_port = 0;
-    std::string share_dir;
-    // When not empty, only these plugins get instances (tools such as `gridscope query`).
-    std::set<std::string> only;
-};
 
 // One plugin instance. Member order matters: the plugin (and so its library) outlives the
 // instance handle and the host context.
@@ -43,6 +36,11 @@ public:
     std::unique_ptr<HostContext> host;
     gs_instance *handle = nullptr;
     bool started = false;
+    // The model this instance knows (guarded by the runtime's state mutex: plugin threads
+    // read it through get_service).
+    std::shared_ptr<const SiteSnapshot> site;
+    std::string own_config;                         // own_config_of() when it was created
+    std::atomic<bool> uses_storage_services{false}; // it was handed a storage's service
 };
 
 class Runtime {
@@ -58,8 +56,15 @@ public:
     // Starts everything; a plugin that fails to start is reported and left out.
     void start();
     void stop();
+    // Takes `next` while running. Everything build() checks is checked first, creating (not
+    // starting) the instances that change; on any error `diag` says why and nothing running
+    // was touched. Then only the changed instances are replaced; the others keep running, told
+    // through site_changed when the model they read changed. False when refused.
+    // [kernel-thread] After start().
+    bool reload(SiteModel next, Diagnostics &diag);
 
-    const SiteModel &site() const { return site_; }
+    // The model in force. [kernel-thread]: a reload replaces it.
+    const SiteModel &site() const { return site_->model; }
     Bus &bus() { return bus_; }
     // Sees every event as it is published (before the bus), e.g. for a CLI progress bar.
     // Set before build().
@@ -79,27 +84,55 @@ public:
                           std::string &why);
 
 private:
-    Instance *create_instance(std::shared_ptr<const LoadedPlugin> plugin, Diagnostics &diag);
-    void check_section(const LoadedPlugin &plugin, Diagnostics &diag);
-    void validate_profiles(Diagnostics &diag);
-    void add_sources(Diagnostics &diag);
-    void wire_bus();
-    HostHooks hooks();
+    // A site checked with the plugins, before anything running changes: for each plugin the
+    // site runs, in start order, the running instance kept and/or a new one, created and
+    // given its sources but not started.
+    struct Step {
+        std::shared_ptr<const LoadedPlugin> plugin;
+        Instance *kept = nullptr;        // running, kept
+        bool tell = false;               // kept, but learns the new model through site_changed
+        std::unique_ptr<Instance> fresh; // replaces `kept` (or stands by in case `tell` fails)
+    };
+    struct Plan {
+        std::shared_ptr<const SiteSnapshot> site;
+        std::vector<Step> steps;
+        std::set<std::string> bad_profiles; // profiles whose points a driver refused
+    };
+    // The one check of a site with the plugins: used by check, run and reload alike.
+    Plan stage(std::shared_ptr<const SiteSnapshot> site, bool keep_running, Diagnostics &diag);
+    std::vector<std::shared_ptr<const LoadedPlugin>> wanted_plugins(const SiteModel &site,
+                                                                    Diagnostics &diag);
+    std::unique_ptr<Instance> create_instance(std::shared_ptr<const LoadedPlugin> plugin,
+                                              const std::shared_ptr<const SiteSnapshot> &site,
+                                              Diagnostics &diag);
+    void check_section(const LoadedPlugin &plugin, const SiteModel &site, Diagnostics &diag);
+    void validate_profiles(const SiteModel &site, std::set<std::string> &bad_profiles,
+                           Diagnostics &diag);
+    void add_sources(Plan &plan, Diagnostics &diag);
+    // Applies a plan whose check passed (reload).
+    void switch_to(Plan plan);
+    bool tell_site_changed(Instance &inst, const std::shared_ptr<const SiteSnapshot> &site);
+    bool start_instance(Instance &inst);
+    void stop_instance(Instance &inst);
+    ConsumerOptions consumer_of(Instance *inst);
+    HostHooks hooks(Instance *inst);
+    const void *service_for(Instance *inst, const std::string &id);
+    Instance *driver_for(const SiteModel &site, const std::string &source);
 
-    SiteModel site_;
     PluginRegistry &registry_;
     RuntimeOptions options_;
-    gs_runtime_service_v1 runtime_service_{};
-    std::string site_json_;
-    gs_site_service_v1 site_service_{};
+    std::shared_ptr<const SiteSnapshot> site_;
     gs_control_service_v1 control_service_{};
-    std::mutex command_mutex_; // one command at a time (the write() contract)
+    // Held while a command runs and while drivers start, stop or the model changes.
+    std::mutex command_mutex_;
+    // Guards site_, instances_ and Instance::site against plugin threads (get_service).
+    mutable std::mutex state_mutex_;
     Bus bus_;
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;
     std::function<void(const gs_event &)> event_tap_;
     std::set<std::string> bad_profiles_;
-    std::map<std::string, std::string> start_errors_; // profiles whose points a driver refused
+    std::map<std::string, std::string> start_errors_;
 };
 
 } // namespace gs::kernel

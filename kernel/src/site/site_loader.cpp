@@ -6,6 +6,7 @@
 #include <date/tz.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace gs::kernel {
@@ -170,6 +171,22 @@ void check_hierarchy_node(const HierarchyNode &node, const std::string &path, co
                              diag);
 }
 
+// A load counts once in a hierarchy: listed in a node and again in one of its descendants (or
+// in two branches) it would be summed twice into every node above both.
+void check_loads_counted_once(const HierarchyNode &node, const std::string &path,
+                              std::map<std::string, Location> &seen, Diagnostics &diag) {
+    for (const auto &load : node.loads) {
+        auto [it, fresh] = seen.emplace(load, node.where);
+        if (!fresh)
+            diag.error(node.where, path + ".loads",
+                       "load '" + load + "' is already counted in this hierarchy (" +
+                           it->second.str() + "); list it in one node only");
+    }
+    for (size_t i = 0; i < node.children.size(); ++i)
+        check_loads_counted_once(node.children[i], path + ".children[" + std::to_string(i) + "]",
+                                 seen, diag);
+}
+
 // References between parts: profiles -> catalog, sources -> profiles, circuits -> models, ...
 void cross_check(SiteModel &site, Diagnostics &diag) {
     for (const auto &[id, profile] : site.profiles) {
@@ -220,9 +237,12 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
             s.circuits.push_back(c);
         }
     }
-    for (size_t i = 0; i < site.hierarchies.size(); ++i)
-        check_hierarchy_node(site.hierarchies[i].root,
-                             "hierarchies[" + std::to_string(i) + "].root", site, diag);
+    for (size_t i = 0; i < site.hierarchies.size(); ++i) {
+        std::string path = "hierarchies[" + std::to_string(i) + "].root";
+        check_hierarchy_node(site.hierarchies[i].root, path, site, diag);
+        std::map<std::string, Location> seen;
+        check_loads_counted_once(site.hierarchies[i].root, path, seen, diag);
+    }
 }
 
 } // namespace

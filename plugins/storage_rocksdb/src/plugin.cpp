@@ -109,6 +109,7 @@ void StoragePlugin::start() {
     if (runtime && GS_HAS_FIELD(runtime, gs_runtime_service_v1, timezone) && runtime->timezone &&
         *runtime->timezone)
         options.time_zone = runtime->timezone;
+    time_zone_ = options.time_zone;
 
     try {
         store_ = settings_.read_only ? store::Store::open_read_only(dir_, options)
@@ -164,6 +165,20 @@ void StoragePlugin::stop() {
     }
     closing.reset();
     host().info("store " + dir_ + " closed");
+}
+
+void StoragePlugin::site_changed() {
+    const auto *runtime = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1);
+    std::string zone = runtime && GS_HAS_FIELD(runtime, gs_runtime_service_v1, timezone) &&
+                               runtime->timezone && *runtime->timezone
+                           ? runtime->timezone
+                           : time_zone_;
+    std::shared_lock lock(lifecycle_);
+    if (!store_) throw Error("the store is not open (storage_rocksdb not started)", GS_ERR_STATE);
+    if (zone != time_zone_)
+        throw Error("the site's time zone changed from " + time_zone_ + " to " + zone +
+                    ": the store is opened again with it");
+    if (!settings_.read_only) declare_site_series();
 }
 
 void StoragePlugin::declare_site_series() {

@@ -63,6 +63,9 @@ public:
     void append_samples(const gs_sample_batch &batch);
     void append_event(const gs_event &event);
     const void *get_service(const char *service_id);
+    // ABI 1.2: a reload changed the site model but not this section: the new model's series are
+    // declared on the open store; a new time zone throws (the kernel then reopens the store).
+    void site_changed();
 
     // For the service thunks: runs `f(store)` (returning a gs_status) with the store open and,
     // in read-only mode, caught up with the primary at most once a second. Every exception
@@ -88,6 +91,7 @@ private:
 
     Settings settings_;
     std::string dir_;
+    std::string time_zone_;       // the store was opened with it
     std::shared_mutex lifecycle_; // exclusive: start/stop; shared: appends, services
     std::unique_ptr<store::Store> store_;
     std::atomic<int64_t> last_catch_up_mono_ns_{0};

@@ -68,6 +68,8 @@ public:
     void remove(std::string_view id);
     size_t size() const;
     int64_t idle_timeout_ns() const { return idle_timeout_ns_; }
+    // Takes every session of `from` (a reload's new Api keeps the logins; site_reload.cpp).
+    void adopt(SessionStore &from);
 
 private:
     static std::string key_of(std::string_view id); // a hash: lookups do not compare raw ids

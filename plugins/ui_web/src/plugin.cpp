@@ -5,6 +5,7 @@
 #include "live_table.hpp"
 #include "server.hpp"
 #include "site_model.hpp"
+#include "site_reload.hpp"
 
 #include <gridscope/plugin.hpp>
 #include <gridscope/services/control.h>
@@ -116,15 +117,7 @@ public:
             throw gs::Error(e.what());
         }
 
-        std::vector<gs::ui::LiveTable::SourceSpec> specs;
-        for (const auto &s : model.sources) {
-            gs::ui::LiveTable::SourceSpec spec{s.name, s.period_ms, {}};
-            if (const auto *p = model.profile_of(s))
-                for (const auto &pt : p->data)
-                    spec.expected.emplace_back(pt.circuit, pt.data);
-            specs.push_back(std::move(spec));
-        }
-        live_ = std::make_unique<gs::ui::LiveTable>(specs, stale_periods_);
+        live_ = std::make_unique<gs::ui::LiveTable>(gs::ui::live_specs(model), stale_periods_);
         passwords_ =
             std::make_unique<gs::ui::PasswordStore>(std::string(runtime->data_dir) + "/passwords");
         passwords_->refresh();
@@ -148,6 +141,7 @@ public:
                                [raw] { return raw->now_utc_ns(raw); }};
         api_ = std::make_unique<gs::ui::Api>(std::move(model), *live_, *passwords_, api_options,
                                              clock, actions());
+        gs::ui::carry_sessions(retired_, *api_); // after a reload: nobody is logged out
         api_ready_.store(api_.get(), std::memory_order_release);
 
         server_options_.document_root =
@@ -195,6 +189,16 @@ public:
         server_.reset();
     }
 
+    // [kernel-thread] ABI 1.2: the site file was reloaded and this section did not change. The
+    // kernel holds the bus calls meanwhile; the server restarts on the new model (browsers'
+    // live streams reconnect), the sessions carry over (site_reload.hpp).
+    void site_changed() {
+        stop();
+        api_ready_.store(nullptr, std::memory_order_release);
+        retired_ = {std::move(live_), std::move(passwords_), std::move(api_)};
+        start();
+    }
+
     // [bus-thread] Into the live table; nothing here waits on an HTTP client.
     void on_samples(const gs_sample_batch &batch) {
         gs::ui::Api *api = api_ready_.load(std::memory_order_acquire);
@@ -231,6 +235,7 @@ private:
     std::unique_ptr<gs::ui::Api> api_;
     std::atomic<gs::ui::Api *> api_ready_{nullptr};
     std::unique_ptr<gs::ui::Server> server_;
+    gs::ui::RetiredApi retired_; // the previous model's, between site_changed and start
     std::vector<gs::ui::LiveSample> scratch_; // reused by the one bus thread
 };
 

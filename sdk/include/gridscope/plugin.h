@@ -62,8 +62,9 @@ extern "C" {
 /* ----------------------------------------------------------------------------------------- */
 
 #define GS_ABI_VERSION_MAJOR 1
-/* 1.1: gs_source.commands (profile commands, run through the driver's write()). */
-#define GS_ABI_VERSION_MINOR 1
+/* 1.1: gs_source.commands (profile commands, run through the driver's write()).
+ * 1.2: site_changed in the storage, exporter and UI vtables (a reload keeps the instance). */
+#define GS_ABI_VERSION_MINOR 2
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
@@ -307,6 +308,8 @@ typedef struct gs_instance gs_instance;
 typedef gs_status (*gs_create_fn)(const gs_host *host, gs_instance **out);
 typedef gs_status (*gs_start_fn)(gs_instance *instance);
 typedef gs_status (*gs_stop_fn)(gs_instance *instance);
+/* Since 1.2: see site_changed in gs_storage_vtable. */
+typedef gs_status (*gs_site_changed_fn)(gs_instance *instance);
 typedef void (*gs_destroy_fn)(gs_instance *instance);
 
 /* A point of a device profile as the driver sees it. */
@@ -412,6 +415,15 @@ typedef struct gs_storage_vtable {
      * ("gridscope.storage.query/1", "gridscope.storage.journal/1"), which the host then offers
      * to every plugin through get_service; NULL if not provided. Optional. */
     const void *(*get_service)(gs_instance *instance, const char *service_id);
+
+    /* Since 1.2, optional. [kernel-thread] The site file was reloaded, this instance's own
+     * section did not change but the site model did: the instance reads the new one
+     * (gridscope.site/1, gridscope.runtime/1) and goes on running with it, keeping its state
+     * (a UI keeps its sessions). The kernel calls it while none of this instance's bus calls
+     * is in flight and queues the bus messages meanwhile; the previous site_json stays valid
+     * until it returns. Any other answer than GS_OK, or NULL: the kernel replaces the instance
+     * (stop, destroy, then a new one is created and started). */
+    gs_site_changed_fn site_changed;
 } gs_storage_vtable;
 
 typedef struct gs_exporter_vtable {
@@ -428,6 +440,9 @@ typedef struct gs_exporter_vtable {
     gs_status (*consume_event)(gs_instance *instance, const gs_event *event);
     /* [bus-thread] Publishes what is buffered now (end of a period, shutdown). Optional. */
     gs_status (*flush)(gs_instance *instance);
+
+    /* Since 1.2, optional: as in gs_storage_vtable. */
+    gs_site_changed_fn site_changed;
 } gs_exporter_vtable;
 
 typedef struct gs_ui_vtable {
@@ -440,6 +455,9 @@ typedef struct gs_ui_vtable {
     /* [bus-thread] Live samples and events, for pushing to users. Optional. */
     gs_status (*on_samples)(gs_instance *instance, const gs_sample_batch *batch);
     gs_status (*on_event)(gs_instance *instance, const gs_event *event);
+
+    /* Since 1.2, optional: as in gs_storage_vtable. */
+    gs_site_changed_fn site_changed;
 } gs_ui_vtable;
 
 /* ----------------------------------------------------------------------------------------- */

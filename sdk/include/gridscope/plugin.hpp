@@ -314,6 +314,7 @@ GS_DETAIL_HAS_MEMBER(flush)
 GS_DETAIL_HAS_MEMBER(on_samples)
 GS_DETAIL_HAS_MEMBER(on_event)
 GS_DETAIL_HAS_MEMBER(get_service)
+GS_DETAIL_HAS_MEMBER(site_changed)
 GS_DETAIL_HAS_MEMBER(config_fields)
 #undef GS_DETAIL_HAS_MEMBER
 
@@ -356,6 +357,9 @@ GS_DETAIL_EVENT_THUNK(on_event)
 
 template <class T> gs_status flush(gs_instance *i) noexcept {
     return guarded(host_of<T>(i), [&] { self<T>(i).flush(); });
+}
+template <class T> gs_status site_changed(gs_instance *i) noexcept {
+    return guarded(host_of<T>(i), [&] { self<T>(i).site_changed(); });
 }
 template <class T> const void *get_service(gs_instance *i, const char *service_id) noexcept {
     try {
@@ -458,7 +462,8 @@ template <class T> const void *vtable() {
                                              &stop<T>,
                                              &append_samples<T>,
                                              &append_event<T>,
-                                             GS_DETAIL_OPT(T, get_service)};
+                                             GS_DETAIL_OPT(T, get_service),
+                                             GS_DETAIL_OPT(T, site_changed)};
         return &vt;
     } else if constexpr (T::kind == GS_KIND_EXPORTER) {
         static const gs_exporter_vtable vt = {sizeof(gs_exporter_vtable),
@@ -468,7 +473,8 @@ template <class T> const void *vtable() {
                                               &stop<T>,
                                               GS_DETAIL_OPT(T, consume_samples),
                                               GS_DETAIL_OPT(T, consume_event),
-                                              GS_DETAIL_OPT(T, flush)};
+                                              GS_DETAIL_OPT(T, flush),
+                                              GS_DETAIL_OPT(T, site_changed)};
         return &vt;
     } else {
         static_assert(T::kind == GS_KIND_UI, "T::kind must be a gs_plugin_kind");
@@ -478,7 +484,8 @@ template <class T> const void *vtable() {
                                         &start<T>,
                                         &stop<T>,
                                         GS_DETAIL_OPT(T, on_samples),
-                                        GS_DETAIL_OPT(T, on_event)};
+                                        GS_DETAIL_OPT(T, on_event),
+                                        GS_DETAIL_OPT(T, site_changed)};
         return &vt;
     }
 }

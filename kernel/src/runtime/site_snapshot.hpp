@@ -1,0 +1,36 @@
+// One loaded site model with what the kernel serves from it (gridscope.site/1 and
+// gridscope.runtime/1). A reload makes a new snapshot; each plugin instance holds the one it
+// knows, so the strings it was handed stay valid as long as it may read them.
+#pragma once
+
+#include "site/model.hpp"
+
+#include <gridscope/services/runtime.h>
+#include <gridscope/services/site.h>
+
+#include <set>
+#include <string>
+
+namespace gs::kernel {
+
+struct RuntimeOptions {
+    std::string data_dir = "gridscope-data";
+    int http_port = 0;
+    std::string share_dir;
+    // When not empty, only these plugins get instances (tools such as `gridscope query`).
+    std::set<std::string> only;
+};
+
+struct SiteSnapshot {
+    // `options` must outlive the snapshot (the runtime's own copy does).
+    SiteSnapshot(SiteModel site, const RuntimeOptions &options);
+    SiteSnapshot(const SiteSnapshot &) = delete;
+    SiteSnapshot &operator=(const SiteSnapshot &) = delete;
+
+    const SiteModel model;
+    const std::string json; // site_to_json(model)
+    gs_site_service_v1 site_service{};
+    gs_runtime_service_v1 runtime_service{};
+};
+
+} // namespace gs::kernel
