@@ -192,6 +192,15 @@ TEST_CASE("GET /api/v1/history through a storage query service") {
     CHECK(doc["series"][1]["id"] == 9);
     CHECK(store.list_calls == 1); // names are kept
 
+    // A rollup bucket that starts before `from` is kept as the store gave it (docs/api.md):
+    // its start is the bucket's, its min and max those of the whole bucket.
+    store.buckets.insert(store.buckets.begin(), bucket(1'774'742'400 * kS - 3600 * kS, 0, 9, 4));
+    r = f.call("GET", "/api/v1/history?series=7&" + range + "3");
+    REQUIRE(r.status == 200);
+    CHECK(json::parse(r.body)["series"][0]["points"][0] ==
+          json::parse("[1774738800000, 0.0, 9.0, 4.0]"));
+    store.buckets.erase(store.buckets.begin());
+
     // At most N per series even if a store reported more.
     r = f.call("GET", "/api/v1/history?series=7&" + range + "1");
     REQUIRE(r.status == 200);
