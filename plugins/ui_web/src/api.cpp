@@ -94,6 +94,7 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/perimeter", kPermMonitoring, &Api::perimeter},
         {"GET", "/monitor", kPermMonitoring, &Api::monitor},
         {"GET", "/live", kPermMonitoring, &Api::live_values},
+        {"GET", "/history", kPermAnalysis, &Api::history}, // every profile has it
         {"GET", "/alarms/summary", kPermMonitoring, &Api::alarms_summary},
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
@@ -448,6 +449,39 @@ HttpResponse Api::live_values(Context &ctx) {
     HttpResponse r;
     r.body = *snap;
     return r;
+}
+
+HttpResponse Api::history(Context &ctx) {
+    auto parsed = parse_history_request(ctx.query);
+    if (auto *why = std::get_if<std::string>(&parsed)) return error(400, "invalid_parameter", *why);
+    const HistoryRequest &req = std::get<HistoryRequest>(parsed);
+    const HistorySource &store = actions_.history;
+    if (!store.available || !store.series || !store.history || !store.available())
+        return error(503, "no_storage", "this server runs no storage with a history service");
+    std::vector<SeriesName> names;
+    for (uint64_t id : req.ids) {
+        auto name = store.series(id);
+        if (!name)
+            return error(400, "unknown_series", "series: no stored series " + std::to_string(id));
+        names.push_back(std::move(*name));
+    }
+    HistoryOutcome got = store.history(req.ids, req.from_utc_ns, req.to_utc_ns, req.points);
+    if (got.status == GS_ERR_INVALID_ARG)
+        return error(400, "invalid_parameter",
+                     "from, to: the store refuses this range (it keeps the years 1823 to 2116)");
+    if (got.status == GS_ERR_NOT_FOUND)
+        return error(400, "unknown_series", "series: one of the ids is not stored");
+    if (got.status != GS_OK || got.series.size() != req.ids.size())
+        return error(500, "storage_failed",
+                     "the store could not read the history (status " + std::to_string(got.status) +
+                         ")");
+    json series = json::array();
+    for (size_t i = 0; i < req.ids.size(); ++i) {
+        const CatalogEntry *entry = site_.data(names[i].data);
+        series.push_back(
+            history_series_json(req.ids[i], names[i], entry ? entry->unit : "", got.series[i]));
+    }
+    return ok({{"series", std::move(series)}});
 }
 
 HttpResponse Api::alarms_summary(Context &) {

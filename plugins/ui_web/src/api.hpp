@@ -8,6 +8,7 @@
 #define GS_UI_WEB_API_HPP
 
 #include "auth.hpp"
+#include "history.hpp"
 #include "host_policy.hpp"
 #include "http.hpp"
 #include "live_table.hpp"
@@ -60,6 +61,8 @@ struct ApiActions {
     std::function<void(const std::string &type, const std::string &source, uint32_t circuit,
                        const std::string &message)>
         record_action;
+    // The stored history (GET /api/v1/history); see storage_history.hpp.
+    HistorySource history;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -138,6 +141,7 @@ private:
     HttpResponse perimeter(Context &);
     HttpResponse monitor(Context &);
     HttpResponse live_values(Context &);
+    HttpResponse history(Context &);
     HttpResponse alarms_summary(Context &);
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);

@@ -6,6 +6,7 @@
 #include "server.hpp"
 #include "site_model.hpp"
 #include "site_reload.hpp"
+#include "storage_history.hpp"
 
 #include <gridscope/plugin.hpp>
 #include <gridscope/services/control.h>
@@ -170,6 +171,8 @@ public:
                 return gs::ui::CommandOutcome{st, why};
             };
         gs::Host h = host();
+        a.history = gs::ui::storage_history(
+            [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
             gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),

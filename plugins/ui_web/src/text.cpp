@@ -147,15 +147,22 @@ bool contains_nocase(std::string_view haystack, std::string_view needle) {
     return false;
 }
 
-std::optional<uint32_t> parse_u32(std::string_view text) {
-    if (text.empty() || text.size() > 10) return std::nullopt;
+std::optional<uint64_t> parse_u64(std::string_view text) {
+    if (text.empty() || text.size() > 20) return std::nullopt;
     uint64_t v = 0;
     for (char c : text) {
         if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + static_cast<uint64_t>(c - '0');
+        auto digit = static_cast<uint64_t>(c - '0');
+        if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
+        v = v * 10 + digit;
     }
-    if (v > UINT32_MAX) return std::nullopt;
-    return static_cast<uint32_t>(v);
+    return v;
+}
+
+std::optional<uint32_t> parse_u32(std::string_view text) {
+    auto v = parse_u64(text);
+    if (!v || *v > UINT32_MAX) return std::nullopt;
+    return static_cast<uint32_t>(*v);
 }
 
 } // namespace gs::ui

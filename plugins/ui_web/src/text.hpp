@@ -33,8 +33,9 @@ std::vector<std::string> split(std::string_view text, char sep);
 // Case-insensitive (ASCII) "haystack contains needle"; an empty needle matches.
 bool contains_nocase(std::string_view haystack, std::string_view needle);
 
-// Strictly a decimal unsigned integer that fits in 32 bits.
+// Strictly a decimal unsigned integer that fits in 32 (64) bits.
 std::optional<uint32_t> parse_u32(std::string_view text);
+std::optional<uint64_t> parse_u64(std::string_view text);
 
 } // namespace gs::ui
 

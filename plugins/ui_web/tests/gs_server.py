@@ -23,13 +23,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def site_copy(site, folder, ui_web=None):
-    """tests/browser/site/site.yaml into `folder`, with extra ui_web keys (a dict of YAML text)."""
+def site_copy(site, folder, ui_web=None, plugins=None):
+    """tests/browser/site/site.yaml into `folder`, with extra ui_web keys (a dict of YAML text)
+    and extra plugin sections (a dict of plugin id to inline YAML, {"storage_rocksdb": "{}"})."""
     text = open(site).read()
     here = os.path.dirname(os.path.abspath(site))
     text = text.replace("profiles: [profiles]", f"profiles: [{os.path.join(here, 'profiles')}]")
     for key, value in (ui_web or {}).items():
         text = re.sub(r"(\n  ui_web:\n)", rf"\1    {key}: {value}\n", text, count=1)
+    for plugin, value in (plugins or {}).items():  # `plugins:` is the file's last section
+        text = text.rstrip("\n") + f"\n  {plugin}: {value}\n"
     path = os.path.join(folder, "site.yaml")
     with open(path, "w") as f:
         f.write(text)
@@ -37,10 +40,10 @@ def site_copy(site, folder, ui_web=None):
 
 
 class Server:
-    def __init__(self, gridscope, site, ui_web=None, env=None):
+    def __init__(self, gridscope, site, ui_web=None, env=None, plugins=None):
         self.gridscope = gridscope
         self.dir = tempfile.mkdtemp(prefix="gs-ui-test-")
-        self.site = site_copy(site, self.dir, ui_web)
+        self.site = site_copy(site, self.dir, ui_web, plugins)
         self.data_dir = os.path.join(self.dir, "data")
         self.port = free_port()
         self.host = f"127.0.0.1:{self.port}"

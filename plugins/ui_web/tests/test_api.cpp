@@ -62,18 +62,7 @@ struct Fixture {
     HttpResponse call(const std::string &method, const std::string &target,
                       const std::string &body = "", const std::string &cookie = "",
                       const std::string &csrf = "") {
-        HttpRequest r;
-        r.method = method;
-        size_t q = target.find('?');
-        r.path = target.substr(0, q);
-        r.query = q == std::string::npos ? "" : target.substr(q + 1);
-        r.body = body;
-        r.content_type = method == "POST" ? "application/json" : "";
-        r.cookie = cookie;
-        r.csrf_token = csrf;
-        r.host = "127.0.0.1:8080";
-        r.remote_addr = "127.0.0.1";
-        return api->handle(r);
+        return api->handle(api_request(method, target, body, cookie, csrf));
     }
 
     struct Login {

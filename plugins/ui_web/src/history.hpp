@@ -1,0 +1,74 @@
+// GET /api/v1/history (docs/api.md, issue 13): the checks of its query, the ISO 8601 times it
+// takes, the source of the data (filled by storage_history.cpp from the storage's query service)
+// and the JSON of its answer. Free of CivetWeb and of the SDK.
+#ifndef GS_UI_WEB_HISTORY_HPP
+#define GS_UI_WEB_HISTORY_HPP
+
+#include "text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace gs::ui {
+
+constexpr size_t kMaxHistorySeries = 50;      // ids per request
+constexpr uint32_t kMaxHistoryPoints = 10000; // points=N is 1..this
+
+// What a stored series measures.
+struct SeriesName {
+    std::string source;
+    uint32_t circuit = 0;
+    std::string data;
+};
+
+// One bucket: its start (or a raw value's time) and the min, max and mean of its values.
+struct HistoryPoint {
+    int64_t start_utc_ns = 0;
+    double min = 0, max = 0, avg = 0;
+};
+
+struct HistoryOutcome {
+    int status = 0;                                // a gs_status (GS_OK when read)
+    std::vector<std::vector<HistoryPoint>> series; // one per requested id, in request order
+};
+
+// The storage's side. Empty functions, or available() false: no storage service (503).
+struct HistorySource {
+    std::function<bool()> available;
+    // The series with this id, nullopt if the store has none.
+    std::function<std::optional<SeriesName>(uint64_t id)> series;
+    std::function<HistoryOutcome(const std::vector<uint64_t> &ids, int64_t from_utc_ns,
+                                 int64_t to_utc_ns, uint32_t points)>
+        history;
+};
+
+struct HistoryRequest {
+    std::vector<uint64_t> ids;
+    int64_t from_utc_ns = 0, to_utc_ns = 0;
+    uint32_t points = 0;
+};
+
+// "2026-03-29T00:00:00Z", "2026-03-29T01:00:00.250+01:00", "...-0500": a date, a time with
+// seconds (fractions optional, up to nanoseconds) and an explicit offset (Z or +-HH:MM); a space
+// where the offset's '+' is expected is read as '+' (a '+' left unescaped in a query string).
+// nullopt for anything else, and outside the years 1678..2261 (int64 nanoseconds).
+std::optional<int64_t> parse_iso_time(std::string_view text);
+
+// The checked query (series, from, to, points), or the reason it is refused (the 400's message).
+std::variant<HistoryRequest, std::string> parse_history_request(const Query &query);
+
+// {"id", "source", "circuit", "data", "unit", "points": [[t_ms, min, max, avg], ...]}, t_ms the
+// bucket start in milliseconds since the epoch (rounded down).
+nlohmann::json history_series_json(uint64_t id, const SeriesName &name, const std::string &unit,
+                                   const std::vector<HistoryPoint> &points);
+
+} // namespace gs::ui
+
+#endif
