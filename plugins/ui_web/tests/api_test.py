@@ -14,15 +14,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server  # noqa: E402
-
-FAILURES = []
+from gs_server import Server, check, finish  # noqa: E402
 
 
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what)
 
 
 def set_password(args, data_dir, site, profile, password):
@@ -195,11 +189,7 @@ def main():
     finally:
         if srv:
             srv.stop()
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("ui_web API test: all checks passed")
-    return 0
+    return finish("ui_web API test")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The real `gridscope run` with ui_web on a free 127.0.0.1 port, for the Python tests of ui_web
-(hardening_test.py, http_fuzz.py) and bench/http/pressure.py. Readiness: the kernel's
+(api_test.py, hardening_test.py, history_test.py, http_fuzz.py) and bench/http/pressure.py. Readiness: the kernel's
 "gridscope: ready" line, then /api/v1/health. Bounded: every wait has a deadline; stop() sends
 SIGTERM, then SIGKILL. The site file is a copy of tests/browser/site/site.yaml with its profile
 folder made absolute and `ui_web` settings added; its data folder is private.
@@ -21,6 +21,25 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+FAILURES = []
+
+
+def check(cond, what):
+    """Records a check; a failed one is kept and the test goes on."""
+    print(("ok:   " if cond else "FAIL: ") + what)
+    if not cond:
+        FAILURES.append(what)
+
+
+def finish(name):
+    """The test's exit code: 1 after any failed check, else 0."""
+    if FAILURES:
+        print(f"{len(FAILURES)} failure(s)")
+        return 1
+    print(f"{name}: all checks passed")
+    return 0
 
 
 def site_copy(site, folder, ui_web=None, plugins=None):

@@ -24,16 +24,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server  # noqa: E402
+from gs_server import FAILURES, Server, check, finish  # noqa: E402
 
-FAILURES = []
 TIMEOUT_MS = 2000  # request_timeout_ms of the test server
-
-
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what)
-    if not cond:
-        FAILURES.append(what)
 
 
 def status_line(answer):
@@ -298,11 +291,7 @@ def main():
             if FAILURES:
                 print(srv.out.decode(errors="replace")[-4000:])
         shutil.rmtree(folder, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("ui_web hardening test: all checks passed")
-    return 0
+    return finish("ui_web hardening test")
 
 
 if __name__ == "__main__":

@@ -19,15 +19,9 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server  # noqa: E402
-
-FAILURES = []
+from gs_server import Server, check, finish  # noqa: E402
 
 
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what)
 
 
 def iso(ms):
@@ -154,11 +148,7 @@ def main():
     finally:
         if srv:
             srv.stop()
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("ui_web history test: all checks passed")
-    return 0
+    return finish("ui_web history test")
 
 
 if __name__ == "__main__":
