@@ -124,6 +124,7 @@ void SessionStore::purge_locked(int64_t now, Profile profile) {
                 (oldest == sessions_.end() ||
                  it->second->last_seen_mono_ns.load() < oldest->second->last_seen_mono_ns.load()))
                 oldest = it;
+        if (oldest == sessions_.end()) break; // the count says more than the table holds
         erase_locked(oldest);
     }
 }
@@ -166,6 +167,18 @@ std::shared_ptr<Session> SessionStore::find(std::string_view id, int64_t now, bo
 void SessionStore::remove(std::string_view id) {
     std::unique_lock lock(mutex_);
     if (auto it = sessions_.find(key_of(id)); it != sessions_.end()) erase_locked(it);
+}
+
+void SessionStore::adopt(SessionStore &from) {
+    if (&from == this) return;
+    std::scoped_lock lock(mutex_, from.mutex_);
+    for (auto &[key, session] : from.sessions_) {
+        Profile profile = session->profile;
+        if (sessions_.emplace(key, std::move(session)).second)
+            ++count_[static_cast<size_t>(profile)];
+    }
+    from.sessions_.clear();
+    std::fill(std::begin(from.count_), std::end(from.count_), 0);
 }
 
 size_t SessionStore::size() const {

@@ -1,7 +1,5 @@
 #include "site_reload.hpp"
 
-#include <mutex>
-
 namespace gs::ui {
 
 std::vector<LiveTable::SourceSpec> live_specs(const SiteModel &model) {
@@ -14,14 +12,6 @@ std::vector<LiveTable::SourceSpec> live_specs(const SiteModel &model) {
         specs.push_back(std::move(spec));
     }
     return specs;
-}
-
-void SessionStore::adopt(SessionStore &from) {
-    if (&from == this) return;
-    std::scoped_lock lock(mutex_, from.mutex_);
-    for (auto &[key, session] : from.sessions_)
-        sessions_.emplace(key, std::move(session));
-    from.sessions_.clear();
 }
 
 void carry_sessions(RetiredApi &retired, Api &into) {
