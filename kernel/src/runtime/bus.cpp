@@ -190,7 +190,7 @@ void Bus::run(Consumer &c) {
         }
         std::unique_lock<std::mutex> lock(c.mutex);
         c.busy = false;
-        c.idle.notify_all();
+        if (c.paused) c.idle.notify_all(); // only pause() waits for a delivery to end
         if (st == GS_ERR_RETRY_LATER && !c.stopping) {
             // Keep the message and offer it again, backing off up to 5 s.
             c.queue.push_front(std::move(message));

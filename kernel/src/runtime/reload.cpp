@@ -33,7 +33,9 @@ bool Runtime::tell_site_changed(Instance &inst, const std::shared_ptr<const Site
                      "): replaced by a new instance");
         return false;
     }
-    bus_.resume(consumer_of(&inst));
+    ConsumerOptions consumer = consumer_of(&inst);
+    // Without bus callbacks it was never a consumer: resuming would add one.
+    if (consumer.on_batch || consumer.on_event) bus_.resume(std::move(consumer));
     log_line(GS_LOG_INFO, inst.host->who(), "kept running, with the new site model");
     return true;
 }

@@ -147,6 +147,7 @@ void Store::Impl::consolidate_fragments() {
             unsaved.insert(b.start_s);
         if (rt.open[level_int].open()) unsaved.insert(rt.open[level_int].start_s);
         rocksdb::WriteBatch wb;
+        bool merged = false;
         for (const FragmentChunk &c : fragment_chunks) {
             bool mergeable = true, ignored = true;
             for (size_t i = c.first; i < c.first + c.count && derivable; ++i) {
@@ -164,6 +165,11 @@ void Store::Impl::consolidate_fragments() {
                            fragments.begin() + c.first + c.count);
             wb.Delete(cf(Cf::rollup), c.key);
             ++fragments_consolidated;
+            merged = true;
+        }
+        if (!merged) { // only ignored fragments went: the stored chunks stay as they are
+            if (wb.Count()) write(wb);
+            continue;
         }
         std::stable_sort(
             buckets.begin(), buckets.end(),
