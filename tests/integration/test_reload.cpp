@@ -116,6 +116,11 @@ TEST_CASE("SIGHUP: a refused file changes nothing, a valid one keeps sessions an
         CHECK(info.find("\"Plant\"") != std::string::npos); // the running model
     }
 
+    // A history query hands ui_web the storage's services; a new model must still keep it.
+    user.call("GET", "/history?series=1&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"
+                     "&points=10");
+    CHECK((user.last_status == 200 || user.last_status == 400)); // 400: no such series yet
+
     // Valid files: the same one, a new site name (the UI and the store learn it), a source's
     // location (only the kernel reads it). Sessions carry over; drivers poll on.
     const std::vector<std::string> taken = {site_text("Plant", ""), site_text("Renamed", ""),

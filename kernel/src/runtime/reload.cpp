@@ -48,13 +48,18 @@ void Runtime::switch_to(Plan plan) {
         next_ids.insert(step.plugin->id);
     }
     // 1. Kept instances whose model changed learn it first, while the drivers still poll; one
-    // that cannot is replaced like the others below (its messages are held already).
+    // that cannot is replaced like the others below (its messages are held already). Storages
+    // come first (start order): once one is replaced, the told instances that were handed its
+    // services take their standbys instead (stage() kept no other such instance).
+    bool storage_replaced = false;
     for (auto &step : plan.steps) {
         if (!step.tell) continue;
-        if (tell_site_changed(*step.kept, plan.site)) {
+        bool holds_old_services = storage_replaced && step.kept->uses_storage_services;
+        if (!holds_old_services && tell_site_changed(*step.kept, plan.site)) {
             step.fresh.reset();
             continue;
         }
+        if (step.plugin->kind == GS_KIND_STORAGE) storage_replaced = true;
         staying.erase(step.kept);
         step.kept = nullptr;
     }

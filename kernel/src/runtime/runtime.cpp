@@ -428,21 +428,26 @@ Runtime::Plan Runtime::stage(std::shared_ptr<const SiteSnapshot> site, bool keep
         return old.started && old.plugin.get() == &plugin &&
                old.own_config == own_config_of(plugin, plan.site->model);
     };
-    // A storage service stays valid as long as the instance that asked for it: an instance
-    // that was handed one is kept only while every storage stays exactly as it is.
-    bool storages_stay = true;
+    // A storage service stays valid as long as the instance that asked for it. A storage kept
+    // with the same model never goes; one told a new model goes if it cannot take it, and then
+    // switch_to() replaces the told instances that hold its services with their standbys.
+    bool storages_kept = true, storages_same = true;
     for (auto &inst : instances_) {
         if (inst->plugin->kind != GS_KIND_STORAGE) continue;
         bool wanted_again = std::any_of(wanted.begin(), wanted.end(),
                                         [&](const auto &p) { return p == inst->plugin; });
-        storages_stay = storages_stay && wanted_again && unchanged(*inst, *inst->plugin) &&
-                        inst->site->json == plan.site->json;
+        storages_kept = storages_kept && wanted_again && unchanged(*inst, *inst->plugin);
+        storages_same = storages_kept && storages_same && inst->site->json == plan.site->json;
     }
+    auto services_safe = [&](const Instance &old, const LoadedPlugin &plugin) {
+        bool told = plugin.kind != GS_KIND_DRIVER && site_changed_of(plugin) != nullptr;
+        return plugin.kind == GS_KIND_STORAGE || !old.uses_storage_services || storages_same ||
+               (storages_kept && told);
+    };
     for (auto &plugin : wanted) {
         Step step{plugin, nullptr, false, nullptr};
         Instance *old = keep_running ? instance_of(plugin->id) : nullptr;
-        if (old && unchanged(*old, *plugin) &&
-            (storages_stay || plugin->kind == GS_KIND_STORAGE || !old->uses_storage_services)) {
+        if (old && unchanged(*old, *plugin) && services_safe(*old, *plugin)) {
             step.kept = old;
             // A driver's sources and profiles are in its own configuration already.
             bool same_model = old->site->json == plan.site->json;
