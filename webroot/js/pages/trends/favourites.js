@@ -20,14 +20,14 @@ export function favouritesPanel({ snapshot, apply }) {
       clear(list).append(h('li.error', t('error.load_failed')));
       return;
     }
-    clear(list).append(items.length ? items.map((f) => h('li', { 'data-favourite': f.name },
+    clear(list).append(...[items.length ? items.map((f) => h('li', { 'data-favourite': f.name },
       h('button.link', { type: 'button', title: f.title, onclick: () => apply(f.selection) }, h('strong', f.name), f.title ? h('span.detail', f.title) : null),
       h('button.iconbtn.small', { type: 'button', title: t('trends.fav_delete'), 'aria-label': `${t('trends.fav_delete')} ${f.name}`,
         onclick: async () => {
           try { await favourites.remove(f.name); status.textContent = t('trends.fav_deleted'); } catch (err) { status.textContent = err.message; }
           refresh();
         } }, '×')))
-      : h('li.muted', t('trends.fav_none')));
+      : h('li.muted', t('trends.fav_none'))].flat());
   }
 
   const form = h('form.fav-form', {

@@ -75,19 +75,19 @@ export class Selection {
   }
 
   renderDevices() {
-    clear(this.devices).append(this.loads.length ? this.loads.map((l) => h('li',
+    clear(this.devices).append(...[this.loads.length ? this.loads.map((l) => h('li',
       h('span', l.circuit ? `${l.source}/${l.circuit}` : l.source),
       h('button.iconbtn.small', { type: 'button', title: t('trends.remove_device'), 'aria-label': `${t('trends.remove_device')} ${l.source}`, onclick: () => this.removeLoad(l) }, '×')))
-      : h('li.muted', t('trends.choose_device')));
+      : h('li.muted', t('trends.choose_device'))].flat());
   }
 
   renderData() {
     const shown = this.series.filter((s) => s.type === this.category);
-    clear(this.dataList).append(shown.length ? shown.map((s) => h('label.check',
+    clear(this.dataList).append(...[shown.length ? shown.map((s) => h('label.check',
       h('input', { type: 'checkbox', value: String(s.id), 'data-series': String(s.id), checked: this.ticked.has(s.id),
         onchange: (e) => { if (e.target.checked) this.ticked.add(s.id); else this.ticked.delete(s.id); this.onChange(); } }),
       h('span', seriesLabel(s)), s.unit ? h('span.unit', s.unit) : null))
-      : h('p.muted', this.loads.length ? t('trends.no_data') : ''));
+      : h('p.muted', this.loads.length ? t('trends.no_data') : '')].flat());
   }
 
   // The ticked series, in the order of the list.
