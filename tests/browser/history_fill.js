@@ -1,40 +1,17 @@
-// A year of one-minute history for the Trends tests and bench/ui/trends.mjs, loaded the way an
-// operator loads one: a CSV (time,source,circuit,data,value) given to `gridscope import`, which
-// goes through the running site's import spool into its store.
+// A long history for the Trends tests and bench/ui/trends.mjs: build/bin/history_fill writes it
+// straight into the site's store folder (<data_dir>/store) before `gridscope run` opens it (a
+// year of one-minute values takes seconds there; `gridscope import` of the same CSV takes
+// minutes per series on a loaded 2-core machine).
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { join } from 'node:path';
 
-export const MINUTE = 60000;
+export const DAY = 86400000;
 
-// series: [{source, circuit, data, base, amplitude}]; one value a minute per series over
-// [endMs - days, endMs), a daily sine around `base`; spike: {at (ms), series index, value}.
-export async function writeYearCsv(path, series, { endMs, days = 365, spike = null }) {
-  const out = createWriteStream(path);
-  out.write('time,source,circuit,data,value\n');
-  const start = Math.floor((endMs - days * 86400000) / MINUTE) * MINUTE;
-  let chunk = '';
-  for (let t = start; t < endMs; t += MINUTE) {
-    const iso = new Date(t).toISOString();
-    const phase = Math.sin((2 * Math.PI * (t % 86400000)) / 86400000);
-    series.forEach((s, i) => {
-      let v = s.base + s.amplitude * phase + (i % 3) * 0.1;
-      if (spike && spike.series === i && t === Math.floor(spike.at / MINUTE) * MINUTE) v = spike.value;
-      chunk += `${iso},${s.source},${s.circuit},${s.data},${v.toFixed(3)}\n`;
-    });
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-}
-
-// `gridscope import` into the site (running or not); throws with its output when it fails.
-export function importCsv(gridscope, siteFile, dataDir, csv) {
-  const r = spawnSync(gridscope, ['import', '--config', siteFile, '--data-dir', dataDir, '--csv', csv],
-    { encoding: 'utf8', timeout: 900000 });
-  if (r.status !== 0) throw new Error(`gridscope import failed (${r.status}): ${r.stderr}${r.stdout}`);
+// series: ['hvac/1/IPSumInst=50000', ...]; spike: {index, at (ms), value}
+export function fillHistory(build, dataDir, series, { endMs, days = 365, stepS = 60, spike = null }) {
+  const args = ['--store', join(dataDir, 'store'), '--end-ms', String(endMs), '--days', String(days), '--step-s', String(stepS)];
+  if (spike) args.push('--spike', `${spike.index}:${spike.at}:${spike.value}`);
+  const r = spawnSync(join(build, 'bin/history_fill'), [...args, ...series], { encoding: 'utf8', timeout: 600000 });
+  if (r.status !== 0) throw new Error(`history_fill failed (${r.status}): ${r.stderr}`);
   return r.stdout.trim();
 }

@@ -17,6 +17,9 @@ const MAX_POINTS = 2000;
 
 export async function render(main, { params }) {
   const zoom = new ZoomHistory();
+  // a range in the address (from, to: ms) is shown instead of the perimeter's first period
+  let addressRange = Number(params.from) < Number(params.to) ? { from: Number(params.from), to: Number(params.to) } : null;
+  if (addressRange) zoom.reset(addressRange);
   let shown = null; // the last answer drawn: {series, range}
   const charts = h('div.trends-charts');
   const tablePane = h('div.trends-table-pane');
@@ -42,7 +45,8 @@ export async function render(main, { params }) {
     views: ['location', 'usage', 'fluid'], period: true,
     onSelect: (load) => selection.addLoad(load),
     onPeriod: ({ from, to }) => {
-      if (params.from && params.to) return; // the address's range, once
+      if (addressRange) { addressRange = null; return; } // the address's range wins over the first
+
       zoom.reset({ from: from.getTime(), to: to.getTime() });
       draw();
     },
@@ -52,8 +56,6 @@ export async function render(main, { params }) {
     h('div.trends-body', config, h('div.trends-view', message, charts, details)));
   main.append(h('div.workspace', perimeter.el, content));
   perimeter.load();
-  if (params.from && params.to) zoom.reset({ from: Number(params.from), to: Number(params.to) });
-  params.from = params.to = null;
 
   const library = loadChartLibrary();
   let seq = 0;
