@@ -146,8 +146,8 @@ describe('Trends', () => {
   test('a legend click hides its curve; stacked charts share the time axis', async () => {
     await page.click('.trends-chart .u-legend tr.u-series:nth-child(2) th');
     const [c] = await charts();
-    assert.deepEqual(c.shown.slice(1, 4), [false, false, false], 'P, its min and max hidden');
-    assert.equal(c.shown[4], true, 'V1 still shown');
+    assert.deepEqual(c.shown.slice(1, 3), [false, false], 'P and its min-max strokes hidden');
+    assert.deepEqual(c.shown.slice(3, 5), [true, true], 'V1 still shown');
 
     const wait = await drawn();
     await page.check('input[name=mode][value=stacked]');

@@ -1,6 +1,6 @@
 // The Trends charts (uPlot, from webroot/node_modules: scripts/webroot-deps.sh): one y-axis
-// per unit, on both sides in turn; each curve is its buckets' mean with the band of their exact
-// min and max, so a single spike shows at any zoom. Overlay: one chart; stacked: one chart per
+// per unit, on both sides in turn; each curve is its buckets' mean with a stroke from their exact
+// min to their exact max, so a single spike shows at any zoom. Overlay: one chart; stacked: one chart per
 // unit, sharing the time axis with a synced cursor. Clicking a legend name hides its curve;
 // dragging across a chart asks for that range (onZoom).
 import { h, clear } from '../../dom.js';
@@ -43,14 +43,37 @@ export function alignSeries(series) {
 
 const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)},${parseInt(hex.slice(3, 5), 16)},${parseInt(hex.slice(5, 7), 16)},${a})`;
 
-function unitRange(scale) {
-  return (u, dmin, dmax) => {
-    if (dmin === null || dmax === null || !Number.isFinite(dmin)) return [0, 1];
-    let lo = scale === 'zero' ? Math.min(0, dmin) : dmin;
-    let hi = scale === 'zero' ? Math.max(0, dmax) : dmax;
-    if (hi === lo) { hi += Math.abs(hi) * 0.05 || 1; lo -= scale === 'zero' && lo === 0 ? 0 : Math.abs(lo) * 0.05 || 1; }
-    const pad = (hi - lo) * 0.05;
-    return [scale === 'zero' && lo === 0 ? 0 : lo - pad, scale === 'zero' && hi === 0 ? 0 : hi + pad];
+// The y range of a unit: from 0 (default) or the extremes of its buckets' min and max.
+function unitRange(scale, lo, hi) {
+  return () => {
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+    let a = scale === 'zero' ? Math.min(0, lo) : lo;
+    let b = scale === 'zero' ? Math.max(0, hi) : hi;
+    if (a === b) { a -= Math.abs(a) * 0.05 || 1; b += Math.abs(b) * 0.05 || 1; }
+    const pad = (b - a) * 0.05;
+    return [scale === 'zero' && a === 0 ? 0 : a - pad, scale === 'zero' && b === 0 ? 0 : b + pad];
+  };
+}
+
+// The min-max extent of each bucket as one vertical stroke: a spike reaches its exact max at
+// any zoom. One stroked path, no fill: a translucent band per curve cost ~1 s a frame for 10
+// curves of a year in software rendering (bench/ui/trends.sh).
+function wicks(minColumn) {
+  return (u, seriesIdx, idx0, idx1) => {
+    const s = u.series[seriesIdx];
+    const xs = u.data[0];
+    const maxColumn = u.data[seriesIdx];
+    const stroke = new Path2D();
+    for (let i = idx0; i <= idx1; i++) {
+      const mx = maxColumn[i];
+      if (mx === null || mx === undefined) continue;
+      const x = Math.round(u.valToPos(xs[i], 'x', true));
+      const top = u.valToPos(mx, s.scale, true);
+      const bottom = u.valToPos(minColumn[i], s.scale, true);
+      stroke.moveTo(x, bottom + 0.5);
+      stroke.lineTo(x, top - 0.5);
+    }
+    return { stroke, fill: null, clip: null, band: null, gaps: null, flags: 0 };
   };
 }
 
@@ -66,36 +89,33 @@ export function drawCharts(container, { series, range, scale, mode, onZoom }) {
     const groupUnits = [...new Set(group.map((s) => s.unit))];
     const uSeries = [{}];
     const data = [times];
-    const bands = [];
     const roles = [null];
+    const extent = {}; // unit -> [lowest min, highest max]
     group.forEach((s, i) => {
       const colour = COLOURS[series.indexOf(s) % COLOURS.length];
       const key = 'u:' + s.unit;
-      const avgIdx = uSeries.length;
       uSeries.push({ label: seriesLabel(s) + (s.unit ? ` (${s.unit})` : ''), scale: key, stroke: colour, width: 1.5 });
-      uSeries.push({ label: 'max', scale: key, stroke: rgba(colour, 0.45), width: 1 });
-      uSeries.push({ label: 'min', scale: key, stroke: rgba(colour, 0.45), width: 1 });
-      data.push(columns[i].avg, columns[i].max, columns[i].min);
-      roles.push('avg', 'max', 'min');
-      bands.push({ series: [avgIdx + 1, avgIdx + 2], fill: rgba(colour, 0.12) });
+      uSeries.push({ label: 'min - max', scale: key, stroke: rgba(colour, 0.35), width: 1, paths: wicks(columns[i].min), points: { show: false } });
+      data.push(columns[i].avg, columns[i].max);
+      roles.push('avg', 'range');
+      const e = (extent[s.unit] ||= [Infinity, -Infinity]);
+      for (const [, mn, mx] of s.points) { if (mn < e[0]) e[0] = mn; if (mx > e[1]) e[1] = mx; }
     });
     const scales = { x: { time: true, range: () => [range.from, range.to] } };
-    for (const u of groupUnits) scales['u:' + u] = { range: unitRange(scale) };
+    for (const u of groupUnits) scales['u:' + u] = { range: unitRange(scale, ...(extent[u] || [NaN, NaN])) };
     const axes = [{}].concat(groupUnits.map((u, i) => ({
       scale: 'u:' + u, side: i % 2 ? 1 : 3, label: u || '—', size: 64, grid: { show: i === 0 },
     })));
     const el = h('div.trends-chart', { 'data-units': groupUnits.join(',') });
     container.append(el);
     const chart = new uPlot({
-      width, height, ms: 1, series: uSeries, bands, scales, axes,
+      width, height, ms: 1, series: uSeries, scales, axes,
       cursor: { drag: { x: true, y: false, setScale: false }, sync: { key: 'gs-trends', setSeries: false } },
       legend: { live: true },
       hooks: {
-        // the band's edges follow their curve's legend entry
+        // the min-max strokes follow their curve's legend entry
         setSeries: [(u, idx, opts) => {
-          if (roles[idx] !== 'avg' || opts.show === undefined) return;
-          u.setSeries(idx + 1, { show: opts.show });
-          u.setSeries(idx + 2, { show: opts.show });
+          if (roles[idx] === 'avg' && opts.show !== undefined) u.setSeries(idx + 1, { show: opts.show });
         }],
         setSelect: [(u) => {
           if (u.select.width < 4) return;
@@ -106,8 +126,8 @@ export function drawCharts(container, { series, range, scale, mode, onZoom }) {
         }],
       },
     }, data, el);
-    // only the mean's entry in the legend: the band's edges go with it
-    el.querySelectorAll('.u-legend tr.u-series').forEach((tr, i) => { if (roles[i] === 'min' || roles[i] === 'max') tr.style.display = 'none'; });
+    // only the mean's entry in the legend: the min-max strokes go with it
+    el.querySelectorAll('.u-legend tr.u-series').forEach((tr, i) => { if (roles[i] === 'range') tr.style.display = 'none'; });
     drawn.push(chart);
   }
 }
