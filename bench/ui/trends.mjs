@@ -32,10 +32,10 @@ await page.click('form.login-card button[type=submit]');
 await page.waitForSelector('.home .tile');
 
 const target = `${base}/#/trends?${new URLSearchParams({ favourite, from, to })}`;
-const drawnAfter = (token) => page.waitForFunction((t) => {
+const drawnAfter = (token, timeout = 20000) => page.waitForFunction((t) => {
   const d = document.querySelector('.trends-charts')?.dataset.drawn;
   return d && d !== t ? performance.now() : false;
-}, token, { polling: 'raf', timeout: 20000 }).then((h) => h.jsonValue());
+}, token, { polling: 'raf', timeout }).then((h) => h.jsonValue());
 const lastMeasure = () => page.evaluate(() => performance.getEntriesByName('gs-trends-draw').pop().duration);
 
 async function run() {
@@ -49,14 +49,19 @@ async function run() {
   });
   const first = await lastMeasure();
   const box = await page.locator('.trends-chart .u-over').boundingBox();
-  const token = await page.getAttribute('.trends-charts', 'data-drawn');
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width * 0.5, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.51, y, { steps: 3 });
-  await page.evaluate(() => window.addEventListener('mouseup', () => { window.gsUp = performance.now(); }, { capture: true, once: true }));
-  await page.mouse.up();
-  const done = await drawnAfter(token);
+  // A drag over 1 % of the chart; tried again if the page was still busy and missed it.
+  let done = null;
+  for (let attempt = 0; attempt < 3 && done === null; attempt++) {
+    const token = await page.getAttribute('.trends-charts', 'data-drawn');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.51, y, { steps: 3 });
+    await page.evaluate(() => window.addEventListener('mouseup', () => { window.gsUp = performance.now(); }, { capture: true, once: true }));
+    await page.mouse.up();
+    done = await drawnAfter(token, 8000).catch(() => null);
+  }
+  if (done === null) throw new Error('the zoom was never drawn');
   const up = await page.evaluate(() => window.gsUp);
   return { paint, first, zoom: done - up, zoomHistory: await lastMeasure(), series };
 }

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Trends benchmark (issue 13): bench/ui/trends.sh <build-dir> [runs]
+# Trends benchmark (issue 13): bench/ui/trends.sh <build-dir> [runs] [data-dir]
+#   data-dir: keep the site's data there and reuse it on the next run (the fill takes minutes on
+#   a loaded machine); default: a temporary folder, removed at the end.
 #   1. a site of 10 simulated devices (the DIRIS A40 test profile, 1 s period) with the store;
 #   2. build/bin/history_fill writes a year of one-minute P (IPSumInst) of each into the store
 #      before the site starts (5.26 M values; then the devices' live values follow);
@@ -7,8 +9,9 @@
 #   4. trends.mjs: chromium loads the Trends page on that favourite over the year, N times:
 #      first chart paint, and a zoom round trip (drag over 1 % of the chart -> finer data drawn).
 set -eu
-build=$(cd "${1:?usage: $0 <build-dir> [runs]}" && pwd)
+build=$(cd "${1:?usage: $0 <build-dir> [runs] [data-dir]}" && pwd)
 runs=${2:-10}
+keep=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 "$repo/scripts/webroot-deps.sh"
@@ -18,6 +21,8 @@ cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
     rm -rf "$work"
 }
+data="$work/data"
+if [ -n "$keep" ]; then mkdir -p "$keep"; data=$(cd "$keep" && pwd); fi
 trap cleanup EXIT INT TERM
 
 n=10
@@ -41,15 +46,21 @@ while [ $i -le $n ]; do
     loads="$loads{\"source\":\"meter-$(printf %02d $i)\",\"circuit\":1},"
     i=$((i + 1))
 done
-now_ms=$(($(date +%s) * 1000))
+if [ -f "$data/filled-until-ms" ]; then
+    now_ms=$(cat "$data/filled-until-ms")
+    echo "== reusing the year of history in $data"
+else
+    now_ms=$(($(date +%s) * 1000))
+    echo "== history_fill: a year of one-minute IPSumInst for $n devices"
+    # shellcheck disable=SC2086 # the list of series
+    /usr/bin/time -f "   %e s, %M KB" "$build/bin/history_fill" --store "$data/store" --end-ms $((now_ms - 60000)) --days 365 $series
+    echo "$now_ms" > "$data/filled-until-ms"
+fi
 from_ms=$((now_ms - 365 * 86400000))
-echo "== history_fill: a year of one-minute IPSumInst for $n devices"
-# shellcheck disable=SC2086 # the list of series
-/usr/bin/time -f "   %e s, %M KB" "$build/bin/history_fill" --store "$work/data/store" --end-ms $((now_ms - 60000)) --days 365 $series
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkfifo "$work/out"
-"$build/bin/gridscope" run --config "$work/site.yaml" --data-dir "$work/data" --http-port "$port" > "$work/out" 2> "$work/log" &
+"$build/bin/gridscope" run --config "$work/site.yaml" --data-dir "$data" --http-port "$port" > "$work/out" 2> "$work/log" &
 pid=$!
 if ! timeout 60 grep -q -m1 'gridscope: ready' "$work/out"; then
     echo "gridscope did not start:" >&2; cat "$work/log" >&2; exit 1
@@ -59,12 +70,12 @@ url="http://127.0.0.1:$port"
 login=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' -d '{"profile":"user"}' "$url/api/v1/login")
 cookie=$(sed -n 's/^Set-Cookie: \(gs_session=[0-9a-f]*\).*/\1/p' "$work/headers")
 csrf=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
-data=$(echo "[$loads]" | sed 's/,]/]/' | python3 -c '
+favourite=$(echo "[$loads]" | sed 's/,]/]/' | python3 -c '
 import json, sys
 loads = json.load(sys.stdin)
 print(json.dumps({"name": "bench", "title": "10 meters, P", "selection": {"loads": loads, "category": "measure",
       "mode": "overlay", "scale": "zero", "data": [{"source": l["source"], "circuit": 1, "data": "IPSumInst"} for l in loads]}}))')
-curl -sf -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d "$data" "$url/api/v1/trends/favourites" > /dev/null
+curl -sf -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d "$favourite" "$url/api/v1/trends/favourites" > /dev/null
 
 echo "== chromium: Trends first chart paint and zoom round trip, $n series over a year; $(nproc) cores"
 node "$here/trends.mjs" "$url" bench "$from_ms" "$now_ms" "$runs"
