@@ -7,29 +7,14 @@
 //   zoom_ms: mouse-up of a drag over 1 % of the chart -> the frame after the finer data is drawn
 //     (the history request, its JSON, the new chart);
 //   history_ms: the request -> drawn part of each (the page's own measure).
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '../../tests/browser/package.json'));
-const { chromium } = require('playwright-core');
+import { loadavg } from 'node:os';
+import { openLoggedIn } from './chromium.mjs';
 
 const [base, favourite, from, to, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg || 10);
-const profile = mkdtempSync(join(tmpdir(), 'gs-bench-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'], viewport: { width: 1920, height: 1080 },
-});
-const page = await context.newPage();
+const browser = await openLoggedIn(base);
+const { page } = browser;
 page.on('pageerror', (e) => { console.error('page error:', e.message); process.exitCode = 1; });
-await page.goto(base + '/#/login');
-await page.waitForSelector('#login-profile');
-await page.click('form.login-card button[type=submit]');
-await page.waitForSelector('.home .tile');
 
 const target = `${base}/#/trends?${new URLSearchParams({ favourite, from, to })}`;
 const drawnAfter = (token, timeout = 20000) => page.waitForFunction((t) => {
@@ -68,8 +53,7 @@ async function run() {
 
 const samples = [];
 for (let i = 0; i < runs; i++) samples.push(await run());
-await context.close();
-rmSync(profile, { recursive: true, force: true });
+await browser.close();
 const stats = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
   return { min: Math.round(s[0]), median: Math.round(s[Math.floor(s.length / 2)]), max: Math.round(s[s.length - 1]) };

@@ -14,6 +14,10 @@ import { downloadCsv } from './trends/csv.js';
 import { favouritesPanel } from './trends/favourites.js';
 
 const MAX_POINTS = 2000;
+// One bucket per 2 pixels of chart: each bucket's exact min and max are drawn, so nothing (a
+// spike) is lost, and the answer and the drawing are half those of one bucket per pixel
+// (bench/ui/trends.sh). A zoom asks again for its range: finer buckets.
+const pointsFor = (width) => Math.min(MAX_POINTS, Math.max(100, Math.round((width || 1000) / 2)));
 
 export async function render(main, { params }) {
   const zoom = new ZoomHistory();
@@ -94,7 +98,7 @@ export async function render(main, { params }) {
     let uPlot;
     try {
       [answer, uPlot] = await Promise.all([
-        history(ticked.map((s) => s.id), range.from, range.to, Math.min(MAX_POINTS, Math.max(100, Math.round(charts.clientWidth || 1000)))),
+        history(ticked.map((s) => s.id), range.from, range.to, pointsFor(charts.clientWidth)),
         library,
       ]);
     } catch (err) {
