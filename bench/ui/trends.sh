@@ -58,18 +58,9 @@ else
 fi
 from_ms=$((now_ms - 365 * 86400000))
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkfifo "$work/out"
-"$build/bin/gridscope" run --config "$work/site.yaml" --data-dir "$data" --http-port "$port" > "$work/out" 2> "$work/log" &
-pid=$!
-if ! timeout 60 grep -q -m1 'gridscope: ready' "$work/out"; then
-    echo "gridscope did not start:" >&2; cat "$work/log" >&2; exit 1
-fi
-cat "$work/out" > /dev/null &
-url="http://127.0.0.1:$port"
-login=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' -d '{"profile":"user"}' "$url/api/v1/login")
-cookie=$(sed -n 's/^Set-Cookie: \(gs_session=[0-9a-f]*\).*/\1/p' "$work/headers")
-csrf=$(echo "$login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+. "$here/site.sh"
+start_site "$build" "$work/site.yaml" "$data" "$work"
+login_user "$work"
 favourite=$(echo "[$loads]" | sed 's/,]/]/' | python3 -c '
 import json, sys
 loads = json.load(sys.stdin)
