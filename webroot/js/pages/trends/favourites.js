@@ -48,8 +48,8 @@ export function favouritesPanel({ snapshot, apply }) {
 
   const el = h('section.trends-fav', { 'aria-labelledby': 'trends-fav-title' },
     h('h2', { id: 'trends-fav-title' }, t('trends.favourites')), list, form, status);
-  refresh();
-  // the favourite of that name, once the list is in
-  const find = async (favName) => { await refresh(); return items.find((f) => f.name === favName) || null; };
+  const first = refresh();
+  // the favourite of that name, once the first list is in (no second request)
+  const find = async (favName) => { await first; return items.find((f) => f.name === favName) || null; };
   return { el, refresh, find };
 }
