@@ -2,7 +2,10 @@
 # Installs what gridscope needs on Debian 12 and is missing. Run as root.
 #   scripts/setup.sh          build and run the demo
 #   scripts/setup.sh --test   also everything the test suite and benchmarks use
+# Then the web UI's third-party libraries (webroot/package.json: uPlot for Trends) go into
+# webroot/node_modules with `npm ci`, where ui_web serves them; they are never in the repository.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 runtime=(
   build-essential cmake ninja-build pkg-config git ca-certificates
@@ -17,10 +20,11 @@ testing=(
 )
 
 wanted=("${runtime[@]}")
+# npm installs the web UI's libraries (and the browser tests' driver); a node already on PATH
+# will do.
+command -v node > /dev/null && command -v npm > /dev/null || wanted+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   wanted+=("${testing[@]}")
-  # The browser tests and bench/ui run on node; one already on PATH will do.
-  command -v node > /dev/null && command -v npm > /dev/null || wanted+=(nodejs npm)
 fi
 
 missing=()
@@ -34,3 +38,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 fi
 echo "setup: Debian packages OK"
+"$root/scripts/webroot-deps.sh"

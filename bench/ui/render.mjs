@@ -2,37 +2,24 @@
 //   node render.mjs <base-url> <source> [runs]
 // Prints JSON: cold and warm render times (navigation start -> first live values painted) and
 // the bytes transferred, raw and gzip-compressed, of the UI's own files.
-import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openLoggedIn } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '../../tests/browser/package.json'));
-const { chromium } = require('playwright-core');
 const webroot = join(here, '../../webroot');
 
 const [base, source, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg || 10);
-const profile = mkdtempSync(join(tmpdir(), 'gs-bench-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'], viewport: { width: 1920, height: 1080 },
-});
-const page = await context.newPage();
 const loaded = new Map(); // path -> bytes
-page.on('response', async (r) => {
+const browser = await openLoggedIn(base, (page) => page.on('response', async (r) => {
   const url = new URL(r.url());
   if (url.pathname.startsWith('/api/')) return;
   try { loaded.set(url.pathname, (await r.body()).length); } catch { /* 304 */ }
-});
-
-await page.goto(base + '/#/login');
-await page.waitForSelector('#login-profile');
-await page.click('form.login-card button[type=submit]');
-await page.waitForSelector('.home .tile');
+}));
+const { context, page } = browser;
 
 const target = `${base}/#/monitor?source=${encodeURIComponent(source)}&circuit=1&view=load-power`;
 // Wall time from navigation start to the first live value painted, and the renderer's main
@@ -69,8 +56,7 @@ for (const path of [...loaded.keys()].sort()) {
   gz += gzipSync(body, { level: 9 }).length;
   files.push(path);
 }
-await context.close();
-rmSync(profile, { recursive: true, force: true });
+await browser.close();
 console.log(JSON.stringify({
   monitor_first_render_ms: { min: Math.round(times[0]), median: Math.round(times[Math.floor(times.length / 2)]), max: Math.round(times[times.length - 1]), runs },
   // the browser's own floor: the HTML and the module graph parsed and run, before any data

@@ -31,19 +31,9 @@ n=200
     echo "plugins: {ui_web: {num_threads: 64}}"
 } > "$work/site.yaml"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkfifo "$work/out"
-"$build/bin/gridscope" run --config "$work/site.yaml" --data-dir "$work/data" --http-port "$port" > "$work/out" 2> "$work/log" &
-pid=$!
-# readiness: the "gridscope: ready" line, bounded
-if ! timeout 30 grep -q -m1 'gridscope: ready' "$work/out"; then
-    echo "gridscope did not start:" >&2; cat "$work/log" >&2; exit 1
-fi
-cat "$work/out" > /dev/null &
-url="http://127.0.0.1:$port"
-cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d '{"profile":"user"}' "$url/api/v1/login" |
-    sed -n 's/^Set-Cookie: \(gs_session=[0-9a-f]*\).*/\1/p')
-[ -n "$cookie" ] || { echo "login failed" >&2; exit 1; }
+. "$here/site.sh"
+start_site "$build" "$work/site.yaml" "$work/data" "$work"
+login_user "$work"
 sleep 3 # let every device publish a few times (the table is then in steady state)
 values=$(curl -s -H "Cookie: $cookie" "$url/api/v1/live?source=meter-001" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["values"]))')
 echo "== $n devices x $values values, 1 s period; $(nproc) cores"

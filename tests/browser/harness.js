@@ -38,7 +38,11 @@ async function waitFor(what, fn, timeoutMs) {
 }
 
 export class Site {
-  constructor() {
+  // plugins: more entries of the site's `plugins:` section ("storage_rocksdb: {}");
+  // beforeRun(site): runs after the site file is written, before `gridscope run` (fills a store).
+  constructor({ plugins = [], beforeRun = null } = {}) {
+    this.plugins = plugins;
+    this.beforeRun = beforeRun;
     this.dataDir = mkdtempSync(join(tmpdir(), 'gs-ui-'));
     this.proc = null;
     this.log = '';
@@ -53,7 +57,8 @@ export class Site {
       .replace('profile: test/diris-a40-sim', `profile: socomec/diris-a40\n    tcp: "127.0.0.1:${simPort}"\n    unit: 1`)
       .replace('    rated_current_a: 250\n', '    simulate: {rated_current_a: 250}\n')
       .replace('profile: test/countis-sim', `profile: socomec/countis-e2x\n    tcp: "127.0.0.1:${simPort}"\n    unit: 2`)
-      .replace('profiles: [profiles]', `profiles: [${join(here, 'site/profiles')}]`);
+      .replace('profiles: [profiles]', `profiles: [${join(here, 'site/profiles')}]`)
+      .replace('\nplugins:\n', `\nplugins:\n${this.plugins.map((p) => `  ${p}\n`).join('')}`);
     writeFileSync(this.siteFile, text);
     this.sim = spawn(simulator, ['--site', this.siteFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let ready = false;
@@ -65,6 +70,7 @@ export class Site {
   async start() {
     if (!existsSync(gridscope)) throw new Error(`${gridscope} missing: build first`);
     await this.startSimulator();
+    if (this.beforeRun) await this.beforeRun(this);
     this.port = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     this.proc = spawn(gridscope, ['run', '--config', this.siteFile, '--data-dir', this.dataDir, '--http-port', String(this.port)],

@@ -12,6 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 GRIDSCOPE_BUILD=$(cd "$1" && pwd)
 export GRIDSCOPE_BUILD
 export TEST_ARTIFACTS="${TEST_ARTIFACTS:-$GRIDSCOPE_BUILD/test-artifacts}"
+# the page's own libraries (uPlot), installed as the demo installs them
+"$here/../../scripts/webroot-deps.sh"
 cd "$here"
 if [ ! -d node_modules/playwright-core ]; then
     if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

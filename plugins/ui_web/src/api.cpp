@@ -3,6 +3,7 @@
 #include "monitor.hpp"
 #include "password_rule.hpp"
 #include "perimeter.hpp"
+#include "request_body.hpp"
 #include "text.hpp"
 
 #include <gridscope/plugin.h>
@@ -28,34 +29,6 @@ HttpResponse ok(const json &body) {
 const char *password_hint(Profile p) {
     return p == Profile::admin ? "gridscope passwd --config <site file> --profile admin"
                                : "gridscope passwd --config <site file> --profile advanced";
-}
-
-// A JSON object body, or the 400 to answer.
-std::variant<json, HttpResponse> json_body(const std::string &body) {
-    if (!valid_utf8(body))
-        return Api::error(400, "invalid_utf8", "the request body is not valid UTF-8");
-    json doc = json::parse(body, nullptr, false);
-    if (doc.is_discarded())
-        return Api::error(400, "malformed_json", "the request body is not valid JSON");
-    if (!doc.is_object())
-        return Api::error(400, "malformed_json", "the request body must be a JSON object");
-    return doc;
-}
-
-// An optional string member; a 400 when present with another type.
-std::variant<std::string, HttpResponse> string_field(const json &doc, const char *key,
-                                                     bool required, size_t max_size = 1024) {
-    auto it = doc.find(key);
-    if (it == doc.end() || it->is_null()) {
-        if (required) return Api::error(400, "invalid_field", std::string(key) + ": required");
-        return std::string();
-    }
-    if (!it->is_string())
-        return Api::error(400, "invalid_field", std::string(key) + ": expected a string");
-    std::string value = it->get<std::string>();
-    if (value.size() > max_size)
-        return Api::error(400, "invalid_field", std::string(key) + ": too long");
-    return value;
 }
 
 // 429 with the wait in the Retry-After header and in the body.
@@ -95,6 +68,10 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/monitor", kPermMonitoring, &Api::monitor},
         {"GET", "/live", kPermMonitoring, &Api::live_values},
         {"GET", "/history", kPermAnalysis, &Api::history}, // every profile has it
+        {"GET", "/history/series", kPermAnalysis, &Api::history_series},
+        {"GET", "/trends/favourites", kPermAnalysis, &Api::favourites_list},
+        {"POST", "/trends/favourites", kPermAnalysis, &Api::favourite_save},
+        {"POST", "/trends/favourites/delete", kPermAnalysis, &Api::favourite_delete},
         {"GET", "/alarms/summary", kPermMonitoring, &Api::alarms_summary},
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},

@@ -8,11 +8,13 @@
 #define GS_UI_WEB_API_HPP
 
 #include "auth.hpp"
+#include "favourites.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
 #include "http.hpp"
 #include "live_table.hpp"
 #include "site_model.hpp"
+#include "stored_series.hpp"
 #include "stream_slots.hpp"
 
 #include <deque>
@@ -63,6 +65,9 @@ struct ApiActions {
         record_action;
     // The stored history (GET /api/v1/history); see storage_history.hpp.
     HistorySource history;
+    // The Trends page: the stored series (GET /history/series) and the favourites file.
+    StoredSeriesList stored_series;
+    std::shared_ptr<Favourites> favourites;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -142,6 +147,11 @@ private:
     HttpResponse monitor(Context &);
     HttpResponse live_values(Context &);
     HttpResponse history(Context &);
+    // trends_api.cpp
+    HttpResponse history_series(Context &);
+    HttpResponse favourites_list(Context &);
+    HttpResponse favourite_save(Context &);
+    HttpResponse favourite_delete(Context &);
     HttpResponse alarms_summary(Context &);
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);

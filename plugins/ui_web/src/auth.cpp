@@ -1,5 +1,7 @@
 #include "auth.hpp"
 
+#include "file_replace.hpp"
+
 #include <sodium.h>
 
 #include <fcntl.h>
@@ -326,16 +328,6 @@ struct Fd {
     }
 };
 
-void write_all(int fd, const std::string &text, const std::string &what) {
-    size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw std::runtime_error("cannot write " + what + ": " + std::strerror(errno));
-        done += static_cast<size_t>(n);
-    }
-}
-
 } // namespace
 
 void PasswordStore::set(Profile p, std::string_view password) {
@@ -359,27 +351,7 @@ void PasswordStore::set(Profile p, std::string_view password) {
     std::string text;
     for (const auto &[profile, h] : hashes)
         text += std::string(profile_name(profile)) + ":" + h + "\n";
-    std::string tmp = path_ + ".tmp." + random_hex(6);
-    {
-        Fd out;
-        out.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (out.fd < 0)
-            throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
-        write_all(out.fd, text, tmp);
-        if (::fsync(out.fd) != 0) {
-            ::unlink(tmp.c_str());
-            throw std::runtime_error("cannot sync " + tmp + ": " + std::strerror(errno));
-        }
-    }
-    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot replace " + path_ + ": " + std::strerror(err));
-    }
-    std::string dir = path_.substr(0, path_.rfind('/') == std::string::npos ? 0 : path_.rfind('/'));
-    Fd d;
-    d.fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d.fd >= 0) ::fsync(d.fd);
+    replace_file(path_, text, 0600);
     refresh();
 }
 

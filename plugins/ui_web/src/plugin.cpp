@@ -173,6 +173,11 @@ public:
         gs::Host h = host();
         a.history = gs::ui::storage_history(
             [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
+        a.stored_series = gs::ui::storage_series_list(
+            [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
+        if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
+            a.favourites = std::make_shared<gs::ui::Favourites>(std::string(runtime->data_dir) +
+                                                                "/trends-favourites.json");
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
             gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),

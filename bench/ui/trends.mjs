@@ -1,0 +1,68 @@
+// The Trends page in Debian's chromium (issue 13): first chart paint and zoom round trip.
+//   node trends.mjs <base-url> <favourite> <from-ms> <to-ms> [runs]
+// Logged in as User, each run loads #/trends?favourite=<name>&from&to in a fresh page: the
+// favourite's series over [from, to) are read from the history API and drawn. Prints JSON:
+//   first_paint_ms: navigation start -> the frame after the chart is drawn (the page's
+//     `gs-trends-draw` measure ends in a requestAnimationFrame after uPlot drew);
+//   zoom_ms: mouse-up of a drag over 1 % of the chart -> the frame after the finer data is drawn
+//     (the history request, its JSON, the new chart);
+//   history_ms: the request -> drawn part of each (the page's own measure).
+import { loadavg } from 'node:os';
+import { openLoggedIn } from './chromium.mjs';
+
+const [base, favourite, from, to, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg || 10);
+const browser = await openLoggedIn(base);
+const { page } = browser;
+page.on('pageerror', (e) => { console.error('page error:', e.message); process.exitCode = 1; });
+
+const target = `${base}/#/trends?${new URLSearchParams({ favourite, from, to })}`;
+const drawnAfter = (token, timeout = 20000) => page.waitForFunction((t) => {
+  const d = document.querySelector('.trends-charts')?.dataset.drawn;
+  return d && d !== t ? performance.now() : false;
+}, token, { polling: 'raf', timeout }).then((h) => h.jsonValue());
+const lastMeasure = () => page.evaluate(() => performance.getEntriesByName('gs-trends-draw').pop().duration);
+
+async function run() {
+  await page.goto('about:blank');
+  await page.goto(target);
+  const paint = await drawnAfter('');
+  const series = await page.evaluate(async () => {
+    const { currentCharts } = await import('/js/pages/trends/chart.js');
+    const u = currentCharts()[0];
+    return { curves: (u.series.length - 1) / 2, points: u.data[0].length, span_days: (u.data[0][u.data[0].length - 1] - u.data[0][0]) / 86400000 };
+  });
+  const first = await lastMeasure();
+  const box = await page.locator('.trends-chart .u-over').boundingBox();
+  // A drag over 1 % of the chart; tried again if the page was still busy and missed it.
+  let done = null;
+  for (let attempt = 0; attempt < 3 && done === null; attempt++) {
+    const token = await page.getAttribute('.trends-charts', 'data-drawn');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.51, y, { steps: 3 });
+    await page.evaluate(() => window.addEventListener('mouseup', () => { window.gsUp = performance.now(); }, { capture: true, once: true }));
+    await page.mouse.up();
+    done = await drawnAfter(token, 8000).catch(() => null);
+  }
+  if (done === null) throw new Error('the zoom was never drawn');
+  const up = await page.evaluate(() => window.gsUp);
+  return { paint, first, zoom: done - up, zoomHistory: await lastMeasure(), series };
+}
+
+const samples = [];
+for (let i = 0; i < runs; i++) samples.push(await run());
+await browser.close();
+const stats = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return { min: Math.round(s[0]), median: Math.round(s[Math.floor(s.length / 2)]), max: Math.round(s[s.length - 1]) };
+};
+console.log(JSON.stringify({
+  runs, chart: samples[0].series,
+  first_paint_ms: stats(samples.map((s) => s.paint)),
+  first_history_to_drawn_ms: stats(samples.map((s) => s.first)),
+  zoom_round_trip_ms: stats(samples.map((s) => s.zoom)),
+  zoom_history_to_drawn_ms: stats(samples.map((s) => s.zoomHistory)),
+  load_average: loadavg().map((x) => x.toFixed(1)).join(' '),
+}, null, 1));
