@@ -1,0 +1,1 @@
+#include "alarms/engine.hpp"
