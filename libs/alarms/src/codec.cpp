@@ -16,11 +16,20 @@ public:
         out_ += '\t';
         for (char c : field) {
             switch (c) {
-            case '\\': out_ += "\\\\"; break;
-            case '\t': out_ += "\\t"; break;
-            case '\n': out_ += "\\n"; break;
-            case '\r': out_ += "\\r"; break;
-            default: out_ += c;
+            case '\\':
+                out_ += "\\\\";
+                break;
+            case '\t':
+                out_ += "\\t";
+                break;
+            case '\n':
+                out_ += "\\n";
+                break;
+            case '\r':
+                out_ += "\\r";
+                break;
+            default:
+                out_ += c;
             }
         }
         return *this;
@@ -124,7 +133,8 @@ std::string record(const AlarmRecord &r) {
     w.add(r.active).add(r.acked).add(r.raised).add(r.cleared).add(r.acked_at);
     w.add(r.acked_by).add(r.ack_comment).add(r.value).add(r.limit).add(r.activations);
     w.add(r.shelved).add(r.suppressed).add(r.out_of_service);
-    for (const auto &[lang, text] : r.message) w.add(lang).add(text);
+    for (const auto &[lang, text] : r.message)
+        w.add(lang).add(text);
     return w.str();
 }
 
@@ -151,9 +161,13 @@ std::string out_of_service(const std::string &rule, bool out, const std::string 
     return Writer('X').add(rule).add(out).add(who).add(t).str();
 }
 
-std::string clock(TimeNs t) { return Writer('T').add(t).str(); }
+std::string clock(TimeNs t) {
+    return Writer('T').add(t).str();
+}
 
-std::string next_id(uint64_t id) { return Writer('N').add(id).str(); }
+std::string next_id(uint64_t id) {
+    return Writer('N').add(id).str();
+}
 
 Decoded decode(const std::string &payload) {
     Decoded d;
@@ -211,7 +225,8 @@ Decoded decode(const std::string &payload) {
             e.rule = r.text();
             e.source = r.text();
             e.circuit = static_cast<uint32_t>(r.u64());
-            e.kind = r.small_enum<VoltageEventKind>(static_cast<int>(VoltageEventKind::interruption));
+            e.kind =
+                r.small_enum<VoltageEventKind>(static_cast<int>(VoltageEventKind::interruption));
             e.start = r.i64();
             e.end = r.i64();
             e.nominal_v = r.real();
@@ -225,9 +240,14 @@ Decoded decode(const std::string &payload) {
             r.text(); // who
             d.t = r.i64();
             break;
-        case 'T': d.t = r.i64(); break;
-        case 'N': d.id = r.u64(); break;
-        default: return Decoded{};
+        case 'T':
+            d.t = r.i64();
+            break;
+        case 'N':
+            d.id = r.u64();
+            break;
+        default:
+            return Decoded{};
         }
     } catch (const Malformed &) {
         return Decoded{};

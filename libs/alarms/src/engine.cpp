@@ -29,7 +29,8 @@ Engine::Engine(std::vector<Rule> rules, std::vector<SiteCircuit> site, EngineOpt
     Impl &m = *impl_;
     m.opt = std::move(options);
     m.rules = std::move(rules);
-    for (auto &c : site) m.site[c.source].push_back(std::move(c));
+    for (auto &c : site)
+        m.site[c.source].push_back(std::move(c));
     m.index_rules();
     m.load();
 }
@@ -48,10 +49,12 @@ void Engine::Impl::index_rules() {
     };
     for (const Rule &r : rules) {
         rule_by_name[r.name] = &r;
-        for (const auto &by : r.suppressed_by) suppresses[by].push_back(&r);
+        for (const auto &by : r.suppressed_by)
+            suppresses[by].push_back(&r);
         if (!fed_by_values(r.kind)) continue;
         if (r.kind == RuleKind::voltage_events) {
-            for (const auto &phase : r.phases) rules_by_data[data_id(phase)].push_back(&r);
+            for (const auto &phase : r.phases)
+                rules_by_data[data_id(phase)].push_back(&r);
         } else if (r.kind == RuleKind::device_alarm && r.data.empty()) {
             for (char n = '1'; n <= '8'; ++n)
                 rules_by_data[data_id(std::string("IDeviceAlarm") + n)].push_back(&r);
@@ -69,7 +72,8 @@ bool Engine::Impl::matches(const Rule &rule, const std::string &source, uint32_t
     if (!sel.sources.empty() && !contains(sel.sources, source)) return false;
     if (!sel.circuits.empty()) {
         bool any = false;
-        for (const auto &[s, k] : sel.circuits) any = any || (s == source && (k == circuit || circuit == 0));
+        for (const auto &[s, k] : sel.circuits)
+            any = any || (s == source && (k == circuit || circuit == 0));
         if (!any) return false;
     }
     if (sel.usage.empty() && sel.models.empty()) return true;
@@ -80,7 +84,8 @@ bool Engine::Impl::matches(const Rule &rule, const std::string &source, uint32_t
         if (circuit != 0 && c.circuit != circuit) continue;
         bool usage_ok = sel.usage.empty() || contains(sel.usage, c.usage);
         bool models_ok = sel.models.empty();
-        for (const auto &model : c.models) models_ok = models_ok || contains(sel.models, model);
+        for (const auto &model : c.models)
+            models_ok = models_ok || contains(sel.models, model);
         if (usage_ok && models_ok) return true;
     }
     return false;
@@ -149,7 +154,8 @@ Binding &Engine::Impl::binding(SourceEntry &src, uint32_t circuit, uint32_t data
             if (!det) {
                 det = std::make_unique<VoltageDetector>(r->name, src.name, circuit, r->nominal_v,
                                                         r->phases.size());
-                for (const auto &e : restored_voltage[dkey]) det->restore(e);
+                for (const auto &e : restored_voltage[dkey])
+                    det->restore(e);
                 restored_voltage.erase(dkey);
             }
             for (std::size_t i = 0; i < r->phases.size(); ++i)
@@ -217,7 +223,8 @@ void Engine::on_samples(std::string_view source, TimeNs t, const SampleValue *va
     // restart.
     if (any_good) {
         bool comm_alarm = src.comm_lost;
-        for (Slot *s : src.comm_slots) comm_alarm = comm_alarm || s->s.cond || s->s.active;
+        for (Slot *s : src.comm_slots)
+            comm_alarm = comm_alarm || s->s.cond || s->s.active;
         if (comm_alarm) m.comm_state(src, false, t);
     }
     m.commit();
@@ -265,7 +272,8 @@ void Engine::tick(TimeNs now) {
     // evaluate() may arm more slots: walk a copy.
     std::vector<Slot *> armed;
     armed.swap(m.armed);
-    for (Slot *slot : armed) slot->armed = false;
+    for (Slot *slot : armed)
+        slot->armed = false;
     for (Slot *slot : armed) {
         SlotState &s = slot->s;
         if (s.shelved_until != kNoTime && s.shelved_until <= now) {
@@ -278,8 +286,7 @@ void Engine::tick(TimeNs now) {
             (s.pending_since != kNoTime || s.clearing_since != kNoTime))
             m.evaluate(*slot, s.cond, slot->last_value, now);
         if (s.pending_since != kNoTime || s.clearing_since != kNoTime) delays_running = true;
-        if (s.pending_since != kNoTime || s.clearing_since != kNoTime ||
-            s.shelved_until != kNoTime)
+        if (s.pending_since != kNoTime || s.clearing_since != kNoTime || s.shelved_until != kNoTime)
             m.arm(*slot);
     }
     // While a delay runs, the journal learns the time every second, so that after a crash the
@@ -358,8 +365,8 @@ void Engine::Impl::refresh(Slot &slot, TimeNs t) {
         }
     }
     // An alarm that became active while hidden is annunciated when it no longer is.
-    const bool open_and_active = slot.s.record != 0 && open.count(slot.s.record) &&
-                                 open.at(slot.s.record).active;
+    const bool open_and_active =
+        slot.s.record != 0 && open.count(slot.s.record) && open.at(slot.s.record).active;
     if (slot.s.active && !open_and_active && !hidden(slot)) raise(slot, slot.last_value, t, {});
 }
 
@@ -432,20 +439,23 @@ void Engine::Impl::comm_state(SourceEntry &src, bool lost, TimeNs t) {
     for (Slot *slot : src.comm_slots)
         if (!out_of_service.count(slot->rule)) evaluate(*slot, lost, NAN, t);
     if (changed)
-        for (Slot *slot : src.slots) refresh(*slot, t);
+        for (Slot *slot : src.slots)
+            refresh(*slot, t);
 }
 
 void Engine::Impl::voltage(VoltageDetector &det, std::size_t phase, double v, TimeNs t) {
-    for (VoltageEvent &e : det.update(phase, v, t, next_id)) {
-        if (journal) journal->add(codec::voltage(e));
-        Change c;
-        c.kind = e.end == kNoTime ? ChangeKind::voltage_started : ChangeKind::voltage_ended;
-        if (e.end != kNoTime) {
-            voltage_history[e.id] = e;
+    using What = VoltageDetector::What;
+    for (auto &u : det.update(phase, v, t, next_id)) {
+        if (journal) journal->add(codec::voltage(u.event)); // a running one's progress too
+        if (u.what == What::updated) continue;
+        if (u.what == What::ended) {
+            voltage_history[u.event.id] = u.event;
             while (voltage_history.size() > opt.history_max)
                 voltage_history.erase(voltage_history.begin());
         }
-        c.event = std::move(e);
+        Change c;
+        c.kind = u.what == What::started ? ChangeKind::voltage_started : ChangeKind::voltage_ended;
+        c.event = std::move(u.event);
         changes.push_back(std::move(c));
     }
 }
@@ -484,8 +494,7 @@ AckOutcome Engine::acknowledge(const std::vector<uint64_t> &ids, const std::stri
                 auto restored = m.restored.find(slot_key(r.rule, r.level, r.source, r.circuit));
                 if (restored != m.restored.end() && restored->second.record == id) {
                     restored->second.record = 0;
-                    if (m.journal)
-                        m.journal->add(codec::slot(restored->first, restored->second));
+                    if (m.journal) m.journal->add(codec::slot(restored->first, restored->second));
                 }
             }
             m.finish(id);
@@ -505,11 +514,10 @@ std::string Engine::shelve(uint64_t id, TimeNs duration, const std::string &who,
     auto rule = m.rule_by_name.find(r.rule);
     if (slot == m.slots.end() || rule == m.rule_by_name.end())
         return "alarm " + std::to_string(id) + " is no longer evaluated (its rule changed)";
-    const TimeNs max = rule->second->max_shelve ? rule->second->max_shelve
-                                                : m.opt.default_max_shelve;
+    const TimeNs max =
+        rule->second->max_shelve ? rule->second->max_shelve : m.opt.default_max_shelve;
     if (duration <= 0 || duration > max)
-        return "a shelving lasts more than 0 s and at most " + std::to_string(max / kNsPerS) +
-               " s";
+        return "a shelving lasts more than 0 s and at most " + std::to_string(max / kNsPerS) + " s";
     Slot &s = *slot->second;
     s.s.shelved_until = now + duration;
     s.s.shelved_by = who;

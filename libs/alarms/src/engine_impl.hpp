@@ -38,7 +38,7 @@ struct Engine::Impl {
     std::vector<Rule> rules;
     std::unordered_map<std::string, const Rule *> rule_by_name;
     std::unordered_map<std::string, std::vector<const Rule *>> suppresses; // reverse suppressed_by
-    std::map<std::string, std::vector<SiteCircuit>> site;                 // by source
+    std::map<std::string, std::vector<SiteCircuit>> site;                  // by source
 
     std::deque<std::string> names; // storage behind the string_view keys below
     std::unordered_map<std::string_view, uint32_t> data_ids;
@@ -46,7 +46,7 @@ struct Engine::Impl {
     std::unordered_map<std::string_view, SourceEntry> sources;
 
     std::unordered_map<std::string, std::unique_ptr<Slot>> slots; // by Slot::key
-    std::unordered_map<std::string, SlotState> restored;           // read, not yet bound
+    std::unordered_map<std::string, SlotState> restored;          // read, not yet bound
     std::vector<Slot *> stale_slots;
     std::vector<Slot *> armed; // running delays or shelving
     std::map<std::string, std::unique_ptr<VoltageDetector>> detectors;
@@ -70,8 +70,8 @@ struct Engine::Impl {
     SourceEntry &source_entry(std::string_view name);
     Binding &binding(SourceEntry &src, uint32_t circuit, uint32_t data_id);
     bool matches(const Rule &rule, const std::string &source, uint32_t circuit) const;
-    Slot *make_slot(const Rule &rule, Level level, double limit, Criticality crit,
-                    SourceEntry &src, uint32_t circuit);
+    Slot *make_slot(const Rule &rule, Level level, double limit, Criticality crit, SourceEntry &src,
+                    uint32_t circuit);
     Slot *event_slot(const Rule &rule, SourceEntry &src, uint32_t circuit);
     void evaluate(Slot &slot, bool cond, double value, TimeNs t, const std::string &text = {});
     void instant(Slot &slot, double value, TimeNs t, const std::string &text);

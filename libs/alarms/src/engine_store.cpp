@@ -47,7 +47,9 @@ std::map<std::string, std::string> message_for(const Slot &slot, double value,
             out["fr"] = r.data + " : aucune mise à jour depuis " + s + " s";
             break;
         }
-        case RuleKind::state: out["en"] = out["fr"] = r.data + v; break;
+        case RuleKind::state:
+            out["en"] = out["fr"] = r.data + v;
+            break;
         case RuleKind::device_alarm:
             out["en"] = "device alarm " + r.data + v;
             out["fr"] = "alarme de l'appareil " + r.data + v;
@@ -64,7 +66,8 @@ std::map<std::string, std::string> message_for(const Slot &slot, double value,
             out["en"] = "hierarchy balance out of tolerance";
             out["fr"] = "bilan de hiérarchie hors tolérance";
             break;
-        default: break;
+        default:
+            break;
         }
         // The event's own words say more (e.g. "transfer I → II; mode automatic, ...").
         if (!event_text.empty()) out["en"] = event_text;
@@ -100,13 +103,14 @@ void Engine::Impl::finish(uint64_t id) {
     note(ChangeKind::finished, it->second);
     history[id] = std::move(it->second);
     open.erase(it);
-    while (history.size() > opt.history_max) history.erase(history.begin());
+    while (history.size() > opt.history_max)
+        history.erase(history.begin());
 }
 
 void Engine::Impl::log_activation(const Slot &slot, TimeNs t) {
     Activation a{t,
-                 slot.rule->name + (slot.level == Level::single ? "" : std::string("/") +
-                                                                         name_of(slot.level)) +
+                 slot.rule->name +
+                     (slot.level == Level::single ? "" : std::string("/") + name_of(slot.level)) +
                      "@" + slot.source + "/" + std::to_string(slot.circuit),
                  slot.criticality};
     if (journal) journal->add(codec::activation(a));
@@ -127,20 +131,27 @@ std::vector<std::string> Engine::Impl::snapshot() const {
     out.push_back(codec::next_id(next_id));
     if (now != kNoTime || saved_at != kNoTime)
         out.push_back(codec::clock(now != kNoTime ? now : saved_at));
-    for (const Rule *r : out_of_service) out.push_back(codec::out_of_service(r->name, true, "", 0));
+    for (const Rule *r : out_of_service)
+        out.push_back(codec::out_of_service(r->name, true, "", 0));
     for (const auto &[key, slot] : slots)
         if (!slot->s.is_default()) out.push_back(codec::slot(key, slot->s));
-    for (const auto &[key, state] : restored) out.push_back(codec::slot(key, state));
-    for (const auto &[id, r] : history) out.push_back(codec::record(r));
-    for (const auto &[id, r] : open) out.push_back(codec::record(r));
-    for (const auto &a : activations) out.push_back(codec::activation(a));
-    for (const auto &[id, e] : voltage_history) out.push_back(codec::voltage(e));
+    for (const auto &[key, state] : restored)
+        out.push_back(codec::slot(key, state));
+    for (const auto &[id, r] : history)
+        out.push_back(codec::record(r));
+    for (const auto &[id, r] : open)
+        out.push_back(codec::record(r));
+    for (const auto &a : activations)
+        out.push_back(codec::activation(a));
+    for (const auto &[id, e] : voltage_history)
+        out.push_back(codec::voltage(e));
     for (const auto &[key, det] : detectors) {
         if (det->dip()) out.push_back(codec::voltage(*det->dip()));
         if (det->swell()) out.push_back(codec::voltage(*det->swell()));
     }
     for (const auto &[key, events] : restored_voltage)
-        for (const auto &e : events) out.push_back(codec::voltage(e));
+        for (const auto &e : events)
+            out.push_back(codec::voltage(e));
     return out;
 }
 
@@ -165,12 +176,13 @@ void Engine::Impl::load() {
             (d.record.finished() ? history : open)[id] = std::move(d.record);
             break;
         }
-        case 'A': activations.push_back(std::move(d.activation)); break;
+        case 'A':
+            activations.push_back(std::move(d.activation));
+            break;
         case 'V': {
             VoltageEvent &e = d.voltage;
             next_id = std::max(next_id, e.id + 1);
-            const std::string key =
-                e.rule + '\x1f' + e.source + '\x1f' + std::to_string(e.circuit);
+            const std::string key = e.rule + '\x1f' + e.source + '\x1f' + std::to_string(e.circuit);
             auto &running = restored_voltage[key];
             running.erase(std::remove_if(running.begin(), running.end(),
                                          [&](const VoltageEvent &x) { return x.id == e.id; }),
@@ -192,12 +204,18 @@ void Engine::Impl::load() {
             }
             break;
         }
-        case 'T': saved_at = std::max(saved_at, d.t); break;
-        case 'N': next_id = std::max(next_id, d.id); break;
-        default: ++skipped;
+        case 'T':
+            saved_at = std::max(saved_at, d.t);
+            break;
+        case 'N':
+            next_id = std::max(next_id, d.id);
+            break;
+        default:
+            ++skipped;
         }
     }
-    while (history.size() > opt.history_max) history.erase(history.begin());
+    while (history.size() > opt.history_max)
+        history.erase(history.begin());
     journal = std::make_unique<Journal>(opt.state_dir, c.last_seq, opt.journal_max_bytes);
 
     // Alarms whose rule (or limit) is gone from the site file return to normal at the stop.
@@ -223,7 +241,8 @@ void Engine::Impl::load() {
         restored.erase(slot_key(r.rule, r.level, r.source, r.circuit));
         if (r.acked) done.push_back(id);
     }
-    for (uint64_t id : done) finish(id);
+    for (uint64_t id : done)
+        finish(id);
     changes.clear();
     for (auto it = restored.begin(); it != restored.end();) {
         const std::string rule = it->first.substr(0, it->first.find('\x1f'));
@@ -275,7 +294,8 @@ std::optional<AlarmRecord> Engine::record(uint64_t id) const {
 
 std::size_t Engine::unacked_count() const {
     std::size_t n = 0;
-    for (const auto &[id, r] : impl_->open) n += (!r.acked && r.annunciated()) ? 1 : 0;
+    for (const auto &[id, r] : impl_->open)
+        n += (!r.acked && r.annunciated()) ? 1 : 0;
     return n;
 }
 
@@ -288,7 +308,8 @@ std::vector<VoltageEvent> Engine::voltage_events() const {
     }
     for (const auto &[key, events] : m.restored_voltage)
         out.insert(out.end(), events.begin(), events.end());
-    for (const auto &[id, e] : m.voltage_history) out.push_back(e);
+    for (const auto &[id, e] : m.voltage_history)
+        out.push_back(e);
     return out;
 }
 
@@ -309,7 +330,9 @@ void Engine::save(TimeNs now) {
     if (m.journal) m.journal->write_snapshot(m.snapshot());
 }
 
-std::size_t Engine::skipped_at_load() const { return impl_->skipped; }
+std::size_t Engine::skipped_at_load() const {
+    return impl_->skipped;
+}
 
 std::string AlarmRecord::message_in(const std::string &language) const {
     if (auto it = message.find(language); it != message.end()) return it->second;

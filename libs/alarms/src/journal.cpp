@@ -21,7 +21,8 @@ uint32_t crc32(const char *data, std::size_t n) {
         std::array<uint32_t, 256> t{};
         for (uint32_t i = 0; i < 256; ++i) {
             uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
             t[i] = c;
         }
         return t;
@@ -179,9 +180,13 @@ Journal::~Journal() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-std::string Journal::line(const std::string &payload) { return framed(++seq_, payload); }
+std::string Journal::line(const std::string &payload) {
+    return framed(++seq_, payload);
+}
 
-void Journal::add(const std::string &payload) { buffer_ += line(payload); }
+void Journal::add(const std::string &payload) {
+    buffer_ += line(payload);
+}
 
 void Journal::flush() {
     if (buffer_.empty()) return;
@@ -200,9 +205,10 @@ void Journal::flush() {
 
 void Journal::write_snapshot(const std::vector<std::string> &payloads) {
     flush();
-    std::string text = framed(0, "snapshot " + std::to_string(seq_) + " " +
-                                     std::to_string(payloads.size()));
-    for (const auto &p : payloads) text += framed(seq_, p);
+    std::string text =
+        framed(0, "snapshot " + std::to_string(seq_) + " " + std::to_string(payloads.size()));
+    for (const auto &p : payloads)
+        text += framed(seq_, p);
     const std::string tmp = dir_ + "/" + kSnapshotFile + ".tmp";
     const std::string path = dir_ + "/" + kSnapshotFile;
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);

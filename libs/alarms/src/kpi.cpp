@@ -14,7 +14,8 @@ std::vector<Flood> floods_of(const std::vector<TimeNs> &t, const KpiLimits &lim)
     std::vector<Flood> out;
     std::size_t lo = 0;
     for (std::size_t hi = 0; hi < t.size(); ++hi) {
-        while (t[hi] - t[lo] >= lim.flood_window) ++lo;
+        while (t[hi] - t[lo] >= lim.flood_window)
+            ++lo;
         const std::size_t in_window = hi - lo + 1;
         if (in_window <= lim.flood_count) continue;
         if (!out.empty() && t[lo] <= out.back().end) {
@@ -58,7 +59,8 @@ Kpis compute_kpis(std::vector<Activation> activations, const std::vector<AlarmRe
         Chattering c{alarm, 0, 0};
         std::size_t lo = 0;
         for (std::size_t hi = 0; hi < t.size(); ++hi) {
-            while (t[hi] - t[lo] >= lim.chatter_window) ++lo;
+            while (t[hi] - t[lo] >= lim.chatter_window)
+                ++lo;
             const std::size_t n = hi - lo + 1;
             if (n >= lim.chatter_count && c.peak < lim.chatter_count) c.first = t[lo];
             c.peak = std::max(c.peak, n);

@@ -2,9 +2,9 @@
 // error with file:line:column and the key's path).
 #include "alarms/rule_parser.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <cctype>
 #include <optional>
 #include <set>
 
@@ -27,8 +27,8 @@ struct Context {
     std::vector<RuleError> &errors;
     void error(const YAML::Node &at, const std::string &field, const std::string &message) {
         const YAML::Mark m = at.Mark();
-        errors.push_back({file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0,
-                          field, message});
+        errors.push_back(
+            {file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, field, message});
     }
 };
 
@@ -37,8 +37,7 @@ std::optional<double> number_of(const YAML::Node &n) {
     const std::string &text = n.Scalar();
     char *end = nullptr;
     double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
-        return std::nullopt;
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) return std::nullopt;
     return v;
 }
 
@@ -197,12 +196,14 @@ void read_message(RuleReader &r, Rule &rule) {
         return;
     }
     if (!m.IsMap() || m.size() == 0) {
-        r.error("message", "expected a text or a map of languages, e.g. {en: \"...\", fr: \"...\"}");
+        r.error("message",
+                "expected a text or a map of languages, e.g. {en: \"...\", fr: \"...\"}");
         return;
     }
     for (auto it = m.begin(); it != m.end(); ++it) {
         const std::string lang = it->first.IsScalar() ? it->first.Scalar() : "";
-        const bool lang_ok = lang.size() == 2 && std::islower(static_cast<unsigned char>(lang[0])) &&
+        const bool lang_ok = lang.size() == 2 &&
+                             std::islower(static_cast<unsigned char>(lang[0])) &&
                              std::islower(static_cast<unsigned char>(lang[1]));
         if (!lang_ok)
             r.ctx().error(it->first, r.field("message") + "." + lang,
@@ -333,7 +334,8 @@ void read_kind_keys(RuleReader &r, Rule &rule) {
         if (rule.phases.empty() || rule.phases.size() > 3)
             r.error("phases", "expected 1 to 3 phase-to-neutral voltage data");
         break;
-    default: break;
+    default:
+        break;
     }
 }
 

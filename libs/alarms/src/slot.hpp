@@ -11,8 +11,8 @@ namespace gs::alarms {
 
 // What a slot keeps across restarts.
 struct SlotState {
-    bool cond = false;   // the raw condition, with the deadband's hysteresis
-    bool active = false; // after the on/off delays
+    bool cond = false;               // the raw condition, with the deadband's hysteresis
+    bool active = false;             // after the on/off delays
     TimeNs pending_since = kNoTime;  // running on-delay
     TimeNs clearing_since = kNoTime; // running off-delay
     uint64_t record = 0;             // open record, 0 if none
@@ -31,7 +31,7 @@ struct Slot {
     Criticality criticality = Criticality::medium;
     std::string source;
     uint32_t circuit = 0;
-    std::string key; // persistent identity: rule, level, source, circuit
+    std::string key;            // persistent identity: rule, level, source, circuit
     Slot *suppressor = nullptr; // the high_high of a high, the low_low of a low
     SlotState s;
     double last_value = NAN;
@@ -63,7 +63,8 @@ inline bool condition_of(const Slot &slot, double v) {
         }
         return r.kind == RuleKind::state ? v == r.equals : v != 0;
     }
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -73,7 +74,8 @@ enum class Step { none, activated, cleared };
 inline Step step(Slot &slot, bool cond, TimeNs t) {
     SlotState &s = slot.s;
     s.cond = cond;
-    if (slot.resume_on != kNoTime && s.pending_since != kNoTime) s.pending_since = t - slot.resume_on;
+    if (slot.resume_on != kNoTime && s.pending_since != kNoTime)
+        s.pending_since = t - slot.resume_on;
     if (slot.resume_off != kNoTime && s.clearing_since != kNoTime)
         s.clearing_since = t - slot.resume_off;
     slot.resume_on = slot.resume_off = kNoTime;

@@ -8,10 +8,14 @@ namespace gs::alarms {
 
 const char *name_of(VoltageEventKind k) {
     switch (k) {
-    case VoltageEventKind::dip: return "dip";
-    case VoltageEventKind::swell: return "swell";
-    case VoltageEventKind::interruption: return "interruption";
-    default: return "invalid";
+    case VoltageEventKind::dip:
+        return "dip";
+    case VoltageEventKind::swell:
+        return "swell";
+    case VoltageEventKind::interruption:
+        return "interruption";
+    default:
+        return "invalid";
     }
 }
 
@@ -33,18 +37,18 @@ void VoltageDetector::restore(const VoltageEvent &running) {
             (running.kind == VoltageEventKind::swell ? high_phase_ : low_phase_)[i] = true;
 }
 
-std::vector<VoltageEvent> VoltageDetector::update(std::size_t phase, double volts, TimeNs t,
-                                                  uint64_t &next_id) {
-    std::vector<VoltageEvent> out;
+std::vector<VoltageDetector::Update> VoltageDetector::update(std::size_t phase, double volts,
+                                                             TimeNs t, uint64_t &next_id) {
+    std::vector<Update> out;
     if (phase >= phase_count_ || !std::isfinite(volts)) return out;
     last_[phase] = volts;
     seen_[phase] = true;
     const double pct = 100.0 * volts / nominal_;
     // Hysteresis: a phase that crossed stays crossed until it is 2 % back inside.
-    low_phase_[phase] = low_phase_[phase] ? pct < th_.dip_pct + th_.hysteresis_pct
-                                          : pct < th_.dip_pct;
-    high_phase_[phase] = high_phase_[phase] ? pct > th_.swell_pct - th_.hysteresis_pct
-                                            : pct > th_.swell_pct;
+    low_phase_[phase] =
+        low_phase_[phase] ? pct < th_.dip_pct + th_.hysteresis_pct : pct < th_.dip_pct;
+    high_phase_[phase] =
+        high_phase_[phase] ? pct > th_.swell_pct - th_.hysteresis_pct : pct > th_.swell_pct;
 
     auto any = [&](const std::array<bool, 3> &flags) {
         for (std::size_t i = 0; i < phase_count_; ++i)
@@ -66,38 +70,45 @@ std::vector<VoltageEvent> VoltageDetector::update(std::size_t phase, double volt
 
     // Dips and interruptions.
     if (any(low_phase_)) {
-        if (!low_) {
-            low_ = open(VoltageEventKind::dip);
-            out.push_back(*low_);
-        }
+        const bool fresh = !low_;
+        if (fresh) low_ = open(VoltageEventKind::dip);
+        const VoltageEvent before = *low_;
         if (low_phase_[phase]) {
             low_->phases |= 1u << phase;
             low_->extreme_v = std::min(low_->extreme_v, volts);
         }
         bool all_interrupted = true;
         for (std::size_t i = 0; i < phase_count_; ++i)
-            all_interrupted = all_interrupted && seen_[i] &&
-                              100.0 * last_[i] / nominal_ < th_.interruption_pct;
+            all_interrupted =
+                all_interrupted && seen_[i] && 100.0 * last_[i] / nominal_ < th_.interruption_pct;
         if (all_interrupted) low_->kind = VoltageEventKind::interruption;
+        if (fresh)
+            out.push_back({What::started, *low_});
+        else if (before.phases != low_->phases || before.extreme_v != low_->extreme_v ||
+                 before.kind != low_->kind)
+            out.push_back({What::updated, *low_});
     } else if (low_) {
         low_->end = t;
-        out.push_back(*low_);
+        out.push_back({What::ended, *low_});
         low_.reset();
     }
 
     // Swells.
     if (any(high_phase_)) {
-        if (!high_) {
-            high_ = open(VoltageEventKind::swell);
-            out.push_back(*high_);
-        }
+        const bool fresh = !high_;
+        if (fresh) high_ = open(VoltageEventKind::swell);
+        const VoltageEvent before = *high_;
         if (high_phase_[phase]) {
             high_->phases |= 1u << phase;
             high_->extreme_v = std::max(high_->extreme_v, volts);
         }
+        if (fresh)
+            out.push_back({What::started, *high_});
+        else if (before.phases != high_->phases || before.extreme_v != high_->extreme_v)
+            out.push_back({What::updated, *high_});
     } else if (high_) {
         high_->end = t;
-        out.push_back(*high_);
+        out.push_back({What::ended, *high_});
         high_.reset();
     }
     return out;

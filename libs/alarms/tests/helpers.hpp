@@ -16,12 +16,15 @@ namespace gs::alarms::test {
 constexpr TimeNs S = kNsPerS;
 constexpr TimeNs T0 = 1'780'000'000 * S; // 2026-05-28, any fixed instant
 
-inline TimeNs at(double seconds) { return T0 + static_cast<TimeNs>(seconds * 1e9); }
+inline TimeNs at(double seconds) {
+    return T0 + static_cast<TimeNs>(seconds * 1e9);
+}
 
 // The rules of an `alarms:` section written as YAML text (must parse).
 inline std::vector<Rule> rules(const std::string &yaml) {
     ParsedRules parsed = parse_rules(YAML::Load(yaml)["alarms"], "site.yaml");
-    for (const auto &e : parsed.errors) FAIL_CHECK(e.str());
+    for (const auto &e : parsed.errors)
+        FAIL_CHECK(e.str());
     REQUIRE(parsed.errors.empty());
     return parsed.rules;
 }
@@ -39,7 +42,9 @@ struct TempDir {
     std::string str() const { return path.string(); }
 };
 
-inline EngineOptions in_memory() { return EngineOptions{}; }
+inline EngineOptions in_memory() {
+    return EngineOptions{};
+}
 inline EngineOptions in_dir(const TempDir &d) {
     EngineOptions o;
     o.state_dir = d.str();

@@ -23,7 +23,8 @@ alarms:
 
 TEST_CASE("a value oscillating 1 % around the limit with a 2 % deadband activates once") {
     Engine e(rules(kHigh100), {}, in_memory());
-    for (int i = 0; i < 120; ++i) feed(e, "m1", 1, "IPInst", i % 2 ? 99.0 : 101.0, at(i));
+    for (int i = 0; i < 120; ++i)
+        feed(e, "m1", 1, "IPInst", i % 2 ? 99.0 : 101.0, at(i));
     auto all = e.records();
     REQUIRE(all.size() == 1);
     CHECK(all[0].activations == 1);
@@ -42,7 +43,8 @@ alarms:
   - {name: load-high, data: IPInst, high: 100}
 )"),
              {}, in_memory());
-    for (int i = 0; i < 120; ++i) feed(e, "m1", 1, "IPInst", i % 2 ? 99.0 : 101.0, at(i));
+    for (int i = 0; i < 120; ++i)
+        feed(e, "m1", 1, "IPInst", i % 2 ? 99.0 : 101.0, at(i));
     auto all = e.records();
     REQUIRE(all.size() == 1); // one record re-opened while unacknowledged, not 60 records
     CHECK(all[0].activations == 60);
@@ -54,7 +56,8 @@ alarms:
   - {name: f-high, data: IFreqInst, high: 50.5, deadband: 0.1, on_delay_s: 5}
 )"),
              {}, in_memory());
-    for (int i = 0; i < 10; ++i) feed(e, "m1", 0, "IFreqInst", 50.0, at(i));
+    for (int i = 0; i < 10; ++i)
+        feed(e, "m1", 0, "IFreqInst", 50.0, at(i));
     for (int i = 10; i < 14; ++i) { // 4 s above the limit
         feed(e, "m1", 0, "IFreqInst", 50.7, at(i));
         e.tick(at(i + 0.5));
@@ -62,7 +65,8 @@ alarms:
     feed(e, "m1", 0, "IFreqInst", 50.0, at(14));
     e.tick(at(30));
     CHECK(e.records().empty());
-    for (int i = 40; i < 45; ++i) feed(e, "m1", 0, "IFreqInst", 50.7, at(i));
+    for (int i = 40; i < 45; ++i)
+        feed(e, "m1", 0, "IFreqInst", 50.7, at(i));
     CHECK(e.records().empty()); // 4 s so far
     feed(e, "m1", 0, "IFreqInst", 50.7, at(45));
     REQUIRE(e.records().size() == 1);
@@ -108,7 +112,8 @@ TEST_CASE("the acknowledgement never comes back at return to normal (FUXA #1556)
         feed(e, "m1", 1, "IPInst", v, at(20 + v));
         CHECK(e.unacked_count() == 0);
     }
-    for (const Change &c : e.take_changes()) CHECK(c.record.acked);
+    for (const Change &c : e.take_changes())
+        CHECK(c.record.acked);
     r = *e.record(id);
     CHECK(std::string(r.isa_state()) == "normal");
     CHECK(r.finished());
@@ -261,7 +266,7 @@ alarms:
     const uint64_t id = e.records()[0].id;
     e.acknowledge({id}, "op", "", at(1));
     REQUIRE(e.shelve(id, 600 * S, "op", at(2)) == "");
-    feed(e, "m1", 1, "IPInst", 50, at(3)); // returns: finished
+    feed(e, "m1", 1, "IPInst", 50, at(3));  // returns: finished
     feed(e, "m1", 1, "IPInst", 150, at(4)); // active again while shelved
     CHECK(active(e).empty());
     e.tick(at(700));
@@ -368,7 +373,8 @@ alarms:
              site, in_memory());
     for (uint32_t c : {0u, 1u, 2u})
         for (const char *src : {"m1", "m2", "m3"})
-            for (const char *d : {"IPInst", "IQInst", "ISInst"}) feed(e, src, c, d, 20, at(c));
+            for (const char *d : {"IPInst", "IQInst", "ISInst"})
+                feed(e, src, c, d, 20, at(c));
     std::vector<std::string> got;
     for (const auto &r : e.records())
         got.push_back(r.rule + "@" + r.source + "/" + std::to_string(r.circuit));
@@ -432,7 +438,8 @@ TEST_CASE("changes report each transition once, for publishing") {
     e.acknowledge({1}, "a", "", at(1));
     feed(e, "m1", 1, "IPInst", 50, at(2));
     std::vector<ChangeKind> kinds;
-    for (const auto &c : e.take_changes()) kinds.push_back(c.kind);
+    for (const auto &c : e.take_changes())
+        kinds.push_back(c.kind);
     CHECK(kinds == std::vector<ChangeKind>{ChangeKind::raised, ChangeKind::acknowledged,
                                            ChangeKind::cleared, ChangeKind::finished});
     CHECK(e.take_changes().empty());
@@ -440,8 +447,8 @@ TEST_CASE("changes report each transition once, for publishing") {
 
 TEST_CASE("bad values are not evaluated") {
     Engine e(rules(kHigh100), {}, in_memory());
-    SampleValue values[] = {{1, "IPInst", 500, false}, {1, "IPInst", NAN, true},
-                            {1, "IPInst", INFINITY, true}};
+    SampleValue values[] = {
+        {1, "IPInst", 500, false}, {1, "IPInst", NAN, true}, {1, "IPInst", INFINITY, true}};
     e.on_samples("m1", at(0), values, 3);
     CHECK(e.records().empty());
 }

@@ -24,10 +24,10 @@
 namespace gs::alarms {
 
 struct EngineOptions {
-    std::string state_dir;                          // where the journal lives ("" = in memory)
-    std::size_t journal_max_bytes = 4 << 20;        // compacted into a snapshot beyond this
-    std::size_t history_max = 10000;                // finished records kept
-    std::size_t activation_log_max = 100000;        // for the KPIs
+    std::string state_dir;                           // where the journal lives ("" = in memory)
+    std::size_t journal_max_bytes = 4 << 20;         // compacted into a snapshot beyond this
+    std::size_t history_max = 10000;                 // finished records kept
+    std::size_t activation_log_max = 100000;         // for the KPIs
     TimeNs activation_log_age = 8 * 86400 * kNsPerS; // activations older than this are dropped
     TimeNs default_max_shelve = 8 * 3600 * kNsPerS;  // a rule's max_shelve_s overrides it
 };
@@ -66,13 +66,13 @@ enum class ChangeKind : uint8_t {
 
 struct Change {
     ChangeKind kind = ChangeKind::invalid;
-    AlarmRecord record;  // alarms
-    VoltageEvent event;  // voltage_started / voltage_ended
+    AlarmRecord record; // alarms
+    VoltageEvent event; // voltage_started / voltage_ended
 };
 
 struct AckOutcome {
     std::vector<uint64_t> acknowledged;
-    std::vector<uint64_t> already;  // acknowledged before (never twice)
+    std::vector<uint64_t> already; // acknowledged before (never twice)
     std::vector<uint64_t> unknown;
 };
 

@@ -30,8 +30,8 @@ struct AlarmRecord {
     TimeNs acked_at = kNoTime; // kNoTime until acknowledged
     std::string acked_by;
     std::string ack_comment;
-    double value = 0;    // the value that raised it (NaN for events without one)
-    double limit = 0;    // the limit crossed (limit rules)
+    double value = 0; // the value that raised it (NaN for events without one)
+    double limit = 0; // the limit crossed (limit rules)
     uint32_t activations = 1;
     std::map<std::string, std::string> message; // language -> text
     // Not annunciated while any of these holds (OPC UA Part 9 flags).
@@ -64,10 +64,12 @@ struct VoltageEvent {
     TimeNs start = kNoTime; // the first poll where a phase crossed the threshold
     TimeNs end = kNoTime;   // the first poll where every phase had recovered; kNoTime: running
     double nominal_v = 0;
-    double extreme_v = 0;  // lowest residual voltage (dip, interruption) or highest (swell)
-    uint32_t phases = 0;   // bit i: phase i+1 crossed
-    bool long_interruption() const { return kind == VoltageEventKind::interruption &&
-                                            end != kNoTime && end - start > 180 * kNsPerS; }
+    double extreme_v = 0; // lowest residual voltage (dip, interruption) or highest (swell)
+    uint32_t phases = 0;  // bit i: phase i+1 crossed
+    bool long_interruption() const {
+        return kind == VoltageEventKind::interruption && end != kNoTime &&
+               end - start > 180 * kNsPerS;
+    }
     double extreme_pct() const { return nominal_v > 0 ? 100.0 * extreme_v / nominal_v : 0; }
     // Dips and interruptions: 100 % - residual %; swells: highest % - 100 %.
     double depth_pct() const;

@@ -26,9 +26,15 @@ public:
     VoltageDetector(std::string rule, std::string source, uint32_t circuit, double nominal_v,
                     std::size_t phase_count, VoltageThresholds thresholds = {});
 
-    // A good value of phase `phase` (0-based) polled at `t`. Returns the events that started or
-    // ended at this value (a started event has end == kNoTime). `next_id` numbers new events.
-    std::vector<VoltageEvent> update(std::size_t phase, double volts, TimeNs t, uint64_t &next_id);
+    enum class What : uint8_t { started, updated, ended };
+    struct Update {
+        What what;
+        VoltageEvent event;
+    };
+    // A good value of phase `phase` (0-based) polled at `t`. Returns the events that started,
+    // changed (a deeper value, another phase) or ended at this value. `next_id` numbers new
+    // events.
+    std::vector<Update> update(std::size_t phase, double volts, TimeNs t, uint64_t &next_id);
 
     // An event restored from the journal (running at the last stop).
     void restore(const VoltageEvent &running);
