@@ -133,6 +133,7 @@ Slot *Engine::Impl::make_slot(const Rule &rule, Level level, double limit, Criti
     }
     Slot *p = slot.get();
     slots.emplace(std::move(key), std::move(slot));
+    if (!p->s.is_default()) stateful.insert(p);
     src.slots.push_back(p);
     if (rule.kind == RuleKind::stale) stale_slots.push_back(p);
     if (p->s.pending_since != kNoTime || p->s.clearing_since != kNoTime ||
@@ -300,11 +301,16 @@ void Engine::tick(TimeNs now) {
 
 void Engine::Impl::evaluate(Slot &slot, bool cond, double value, TimeNs t,
                             const std::string &text) {
-    const SlotState before = slot.s;
+    SlotState &s = slot.s;
+    // The common case, a value that stays normal (or stays in alarm), changes nothing.
+    const bool quiet = s.cond == cond && s.pending_since == kNoTime &&
+                       s.clearing_since == kNoTime && s.active == cond;
+    if (quiet && slot.resume_on == kNoTime && slot.resume_off == kNoTime) return;
+    const bool was_cond = s.cond, was_active = s.active;
+    const TimeNs was_pending = s.pending_since, was_clearing = s.clearing_since;
     Step st = step(slot, cond, t);
-    const SlotState &s = slot.s;
-    if (s.cond != before.cond || s.active != before.active ||
-        s.pending_since != before.pending_since || s.clearing_since != before.clearing_since)
+    if (s.cond != was_cond || s.active != was_active || s.pending_since != was_pending ||
+        s.clearing_since != was_clearing)
         persist(slot);
     if (s.pending_since != kNoTime || s.clearing_since != kNoTime) arm(slot);
     after_step(slot, st, value, t, text);

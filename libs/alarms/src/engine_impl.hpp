@@ -47,6 +47,7 @@ struct Engine::Impl {
 
     std::unordered_map<std::string, std::unique_ptr<Slot>> slots; // by Slot::key
     std::unordered_map<std::string, SlotState> restored;          // read, not yet bound
+    std::unordered_set<const Slot *> stateful; // slots out of their default state (snapshots)
     std::vector<Slot *> stale_slots;
     std::vector<Slot *> armed; // running delays or shelving
     std::map<std::string, std::unique_ptr<VoltageDetector>> detectors;

@@ -83,6 +83,10 @@ std::map<std::string, std::string> message_for(const Slot &slot, double value,
 }
 
 void Engine::Impl::persist(const Slot &slot) {
+    if (slot.s.is_default())
+        stateful.erase(&slot);
+    else
+        stateful.insert(&slot);
     if (journal) journal->add(codec::slot(slot.key, slot.s));
 }
 
@@ -133,8 +137,8 @@ std::vector<std::string> Engine::Impl::snapshot() const {
         out.push_back(codec::clock(now != kNoTime ? now : saved_at));
     for (const Rule *r : out_of_service)
         out.push_back(codec::out_of_service(r->name, true, "", 0));
-    for (const auto &[key, slot] : slots)
-        if (!slot->s.is_default()) out.push_back(codec::slot(key, slot->s));
+    for (const Slot *slot : stateful)
+        if (!slot->s.is_default()) out.push_back(codec::slot(slot->key, slot->s));
     for (const auto &[key, state] : restored)
         out.push_back(codec::slot(key, state));
     for (const auto &[id, r] : history)
