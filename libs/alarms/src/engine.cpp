@@ -510,26 +510,27 @@ AckOutcome Engine::acknowledge(const std::vector<uint64_t> &ids, const std::stri
     return out;
 }
 
+Slot *Engine::Impl::open_slot(uint64_t id) {
+    auto it = open.find(id);
+    if (it == open.end()) return nullptr;
+    const AlarmRecord &r = it->second;
+    auto slot = slots.find(slot_key(r.rule, r.level, r.source, r.circuit));
+    return slot == slots.end() ? nullptr : slot->second.get();
+}
+
 std::string Engine::shelve(uint64_t id, TimeNs duration, const std::string &who, TimeNs now) {
     Impl &m = *impl_;
     m.seen(now);
-    auto it = m.open.find(id);
-    if (it == m.open.end()) return "no open alarm " + std::to_string(id);
-    const AlarmRecord &r = it->second;
-    auto slot = m.slots.find(slot_key(r.rule, r.level, r.source, r.circuit));
-    auto rule = m.rule_by_name.find(r.rule);
-    if (slot == m.slots.end() || rule == m.rule_by_name.end())
-        return "alarm " + std::to_string(id) + " is no longer evaluated (its rule changed)";
-    const TimeNs max =
-        rule->second->max_shelve ? rule->second->max_shelve : m.opt.default_max_shelve;
+    Slot *slot = m.open_slot(id);
+    if (!slot) return "no open alarm " + std::to_string(id) + " evaluated since the start";
+    const TimeNs max = slot->rule->max_shelve ? slot->rule->max_shelve : m.opt.default_max_shelve;
     if (duration <= 0 || duration > max)
         return "a shelving lasts more than 0 s and at most " + std::to_string(max / kNsPerS) + " s";
-    Slot &s = *slot->second;
-    s.s.shelved_until = now + duration;
-    s.s.shelved_by = who;
-    m.persist(s);
-    m.arm(s);
-    m.refresh(s, now);
+    slot->s.shelved_until = now + duration;
+    slot->s.shelved_by = who;
+    m.persist(*slot);
+    m.arm(*slot);
+    m.refresh(*slot, now);
     m.commit();
     return {};
 }
@@ -537,17 +538,13 @@ std::string Engine::shelve(uint64_t id, TimeNs duration, const std::string &who,
 std::string Engine::unshelve(uint64_t id, TimeNs now) {
     Impl &m = *impl_;
     m.seen(now);
-    auto it = m.open.find(id);
-    if (it == m.open.end()) return "no open alarm " + std::to_string(id);
-    const AlarmRecord &r = it->second;
-    auto slot = m.slots.find(slot_key(r.rule, r.level, r.source, r.circuit));
-    if (slot == m.slots.end() || slot->second->s.shelved_until == kNoTime)
+    Slot *slot = m.open_slot(id);
+    if (!slot || slot->s.shelved_until == kNoTime)
         return "alarm " + std::to_string(id) + " is not shelved";
-    Slot &s = *slot->second;
-    s.s.shelved_until = kNoTime;
-    s.s.shelved_by.clear();
-    m.persist(s);
-    m.refresh(s, now);
+    slot->s.shelved_until = kNoTime;
+    slot->s.shelved_by.clear();
+    m.persist(*slot);
+    m.refresh(*slot, now);
     m.commit();
     return {};
 }

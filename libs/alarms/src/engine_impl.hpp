@@ -87,6 +87,7 @@ struct Engine::Impl {
     void arm(Slot &slot);
     void voltage(VoltageDetector &det, std::size_t phase, double v, TimeNs t);
     SourceEntry *source_of(const Slot &slot);
+    Slot *open_slot(uint64_t id); // the alarm of an open record, if bound since the start
 
     // engine_store.cpp
     void load();

@@ -19,6 +19,11 @@ alarms:
     criticality: high
 )";
 
+const char *kHi = R"(
+alarms:
+  - {name: hi, data: IPInst, high: 100}
+)";
+
 } // namespace
 
 TEST_CASE("a value oscillating 1 % around the limit with a 2 % deadband activates once") {
@@ -130,11 +135,7 @@ TEST_CASE("the acknowledgement never comes back at return to normal (FUXA #1556)
 }
 
 TEST_CASE("acknowledging a returned alarm finishes it; several at once with one comment") {
-    Engine e(rules(R"(
-alarms:
-  - {name: hi, data: IPInst, high: 100}
-)"),
-             {}, in_memory());
+    Engine e(rules(kHi), {}, in_memory());
     feed(e, "m1", 1, "IPInst", 120, at(0));
     feed(e, "m2", 1, "IPInst", 120, at(0));
     feed(e, "m1", 1, "IPInst", 90, at(5));
@@ -257,11 +258,7 @@ alarms:
 }
 
 TEST_CASE("a shelved alarm that activates is annunciated when the shelving ends") {
-    Engine e(rules(R"(
-alarms:
-  - {name: hi, data: IPInst, high: 100}
-)"),
-             {}, in_memory());
+    Engine e(rules(kHi), {}, in_memory());
     feed(e, "m1", 1, "IPInst", 120, at(0));
     const uint64_t id = e.records()[0].id;
     e.acknowledge({id}, "op", "", at(1));

@@ -194,3 +194,19 @@ TEST_CASE("no section, an empty section") {
     CHECK(parse_rules(YAML::Load("site: x")["alarms"], "f").rules.empty());
     CHECK(parse_rules(YAML::Load("alarms:")["alarms"], "f").errors.empty());
 }
+
+TEST_CASE("malformed sections give errors, never a crash") {
+    for (const char *yaml :
+         {"alarms: [[1, 2], 3]", "alarms:\n  - {name: {a: b}, data: [x], high: {}}",
+          "alarms:\n  - {name: x, data: P, high: [1], deadband: {}}",
+          "alarms:\n  - {name: x, data: P, low: 1, message: [a]}",
+          "alarms:\n  - {name: x, kind: [limit]}",
+          "alarms:\n  - {name: x, data: P, high: 1, sources: {a: 1}}",
+          "alarms:\n  - {name: x, data: P, high: 1, circuits: [/3, a/, a/b]}",
+          "alarms:\n  - {name: x, data: P, high: 1, on_delay_s: 1e300}",
+          "alarms:\n  - {name: x, kind: voltage_events, nominal_v: 230, "
+          "phases: [a, b, c, d]}"}) {
+        CAPTURE(yaml);
+        CHECK_FALSE(errors_of(yaml).empty());
+    }
+}

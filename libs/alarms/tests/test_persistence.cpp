@@ -233,3 +233,19 @@ TEST_CASE("a folder that cannot be used is a clear error") {
     CHECK_THROWS_AS(Engine(rules(kRules), {}, o), std::runtime_error);
     std::filesystem::remove(dir.path);
 }
+
+TEST_CASE("a damaged snapshot is reported and the engine starts") {
+    TempDir dir;
+    {
+        Engine e(rules(kRules), {}, in_dir(dir));
+        for (int i = 0; i <= 10; ++i)
+            feed(e, "m1", 1, "IPInst", 120, at(i));
+    }
+    {
+        std::ofstream s(dir.path / Journal::kSnapshotFile, std::ios::binary | std::ios::trunc);
+        s << "\x01\x02 not a snapshot\n\xff";
+    }
+    Engine e(rules(kRules), {}, in_dir(dir));
+    CHECK(e.skipped_at_load() >= 1);
+    CHECK(Journal::read(dir.str()).snapshot_damaged == false); // rewritten at the start
+}
