@@ -7,8 +7,9 @@
 namespace gs::alarms {
 
 std::string slot_key(const std::string &rule, Level level, const std::string &source,
-                     uint32_t circuit) {
-    return rule + '\x1f' + name_of(level) + '\x1f' + source + '\x1f' + std::to_string(circuit);
+                     uint32_t circuit, const std::string &data) {
+    return rule + '\x1f' + name_of(level) + '\x1f' + source + '\x1f' + std::to_string(circuit) +
+           '\x1f' + data;
 }
 
 namespace {
@@ -44,6 +45,7 @@ void Engine::Impl::index_rules() {
         names.push_back(data);
         const auto id = static_cast<uint32_t>(rules_by_data.size());
         data_ids.emplace(names.back(), id);
+        data_names.emplace_back(names.back());
         rules_by_data.emplace_back();
         return id;
     };
@@ -99,7 +101,7 @@ SourceEntry &Engine::Impl::source_entry(std::string_view name) {
     src.name = names.back();
     for (const Rule &r : rules)
         if (r.kind == RuleKind::comm_lost && matches(r, src.name, 0))
-            src.comm_slots.push_back(make_slot(r, Level::single, 0, r.criticality, src, 0));
+            src.comm_slots.push_back(make_slot(r, Level::single, 0, r.criticality, src, 0, {}));
     return src;
 }
 
@@ -109,8 +111,8 @@ SourceEntry *Engine::Impl::source_of(const Slot &slot) {
 }
 
 Slot *Engine::Impl::make_slot(const Rule &rule, Level level, double limit, Criticality crit,
-                              SourceEntry &src, uint32_t circuit) {
-    std::string key = slot_key(rule.name, level, src.name, circuit);
+                              SourceEntry &src, uint32_t circuit, const std::string &data) {
+    std::string key = slot_key(rule.name, level, src.name, circuit, data);
     auto found = slots.find(key);
     if (found != slots.end()) return found->second.get();
     auto slot = std::make_unique<Slot>();
@@ -120,6 +122,7 @@ Slot *Engine::Impl::make_slot(const Rule &rule, Level level, double limit, Criti
     slot->criticality = crit;
     slot->source = src.name;
     slot->circuit = circuit;
+    slot->data = data;
     slot->key = key;
     auto r = restored.find(key);
     if (r != restored.end()) {
@@ -147,6 +150,7 @@ Binding &Engine::Impl::binding(SourceEntry &src, uint32_t circuit, uint32_t data
     auto [it, fresh] = src.bindings.try_emplace(key);
     Binding &b = it->second;
     if (!fresh) return b;
+    const std::string data_name(data_names[data_id]);
     for (const Rule *r : rules_by_data[data_id]) {
         if (!matches(*r, src.name, circuit)) continue;
         if (r->kind == RuleKind::voltage_events) {
@@ -164,13 +168,18 @@ Binding &Engine::Impl::binding(SourceEntry &src, uint32_t circuit, uint32_t data
             continue;
         }
         if (r->kind != RuleKind::limit) {
-            b.slots.push_back(make_slot(*r, Level::single, 0, r->criticality, src, circuit));
+            b.slots.push_back(
+                make_slot(*r, Level::single, 0, r->criticality, src, circuit, data_name));
+            b.slots.back()->latest = &b.latest;
             continue;
         }
         // One alarm per limit; high is suppressed while high_high is active (low by low_low).
         std::size_t first = b.slots.size();
-        for (const Limit &l : r->limits)
-            b.slots.push_back(make_slot(*r, l.level, l.value, l.criticality, src, circuit));
+        for (const Limit &l : r->limits) {
+            b.slots.push_back(
+                make_slot(*r, l.level, l.value, l.criticality, src, circuit, data_name));
+            b.slots.back()->latest = &b.latest;
+        }
         for (std::size_t i = first; i < b.slots.size(); ++i)
             for (std::size_t j = first; j < b.slots.size(); ++j) {
                 Slot *outer = b.slots[i], *inner = b.slots[j];
@@ -183,7 +192,35 @@ Binding &Engine::Impl::binding(SourceEntry &src, uint32_t circuit, uint32_t data
 }
 
 Slot *Engine::Impl::event_slot(const Rule &rule, SourceEntry &src, uint32_t circuit) {
-    return make_slot(rule, Level::single, 0, rule.criticality, src, circuit);
+    return make_slot(rule, Level::single, 0, rule.criticality, src, circuit, {});
+}
+
+void Engine::Impl::update_quiet(Binding &b) const {
+    double lo = -INFINITY, hi = INFINITY;
+    for (const Slot *slot : b.slots) {
+        const SlotState &s = slot->s;
+        if (slot->rule->kind != RuleKind::limit || s.pending_since != kNoTime ||
+            s.clearing_since != kNoTime || slot->resume_on != kNoTime ||
+            slot->resume_off != kNoTime || s.active != s.cond ||
+            (!out_of_service.empty() && out_of_service.count(slot->rule))) {
+            b.must_see_all();
+            return;
+        }
+        const double db = slot->rule->deadband.around(slot->limit);
+        if (slot->level == Level::high || slot->level == Level::high_high) {
+            if (s.cond)
+                lo = std::max(lo, slot->limit - db); // stays active down to limit - deadband
+            else
+                hi = std::min(hi, slot->limit); // stays normal up to the limit
+        } else {
+            if (s.cond)
+                hi = std::min(hi, slot->limit + db);
+            else
+                lo = std::max(lo, slot->limit);
+        }
+    }
+    b.quiet_lo = lo;
+    b.quiet_hi = hi;
 }
 
 void Engine::Impl::arm(Slot &slot) {
@@ -207,8 +244,11 @@ void Engine::on_samples(std::string_view source, TimeNs t, const SampleValue *va
         auto id = m.data_ids.find(v.data);
         if (id == m.data_ids.end()) continue;
         Binding &b = m.binding(src, v.circuit, id->second);
-        for (Slot *slot : b.slots) {
-            if (m.out_of_service.count(slot->rule)) continue;
+        b.latest = v.value;
+        const bool quiet = v.value >= b.quiet_lo && v.value <= b.quiet_hi;
+        static const std::vector<Slot *> kNone;
+        for (Slot *slot : quiet ? kNone : b.slots) {
+            if (!m.out_of_service.empty() && m.out_of_service.count(slot->rule)) continue;
             slot->last_value = v.value;
             if (slot->rule->kind == RuleKind::stale) {
                 slot->last_update = t;
@@ -217,6 +257,7 @@ void Engine::on_samples(std::string_view source, TimeNs t, const SampleValue *va
                 m.evaluate(*slot, condition_of(*slot, v.value), v.value, t);
             }
         }
+        if (!quiet) m.update_quiet(b);
         for (const PhaseFeed &f : b.phases)
             if (!m.out_of_service.count(f.rule)) m.voltage(*f.detector, f.phase, v.value, t);
     }
@@ -233,19 +274,20 @@ void Engine::on_samples(std::string_view source, TimeNs t, const SampleValue *va
 
 void Engine::on_event(const BusEvent &e) {
     Impl &m = *impl_;
-    m.seen(e.t);
-    SourceEntry &src = m.source_entry(e.source);
-    const std::string text(e.message);
-    if (e.type == "comm.lost" || e.type == "comm.restored") {
-        m.comm_state(src, e.type == "comm.lost", e.t);
-        m.commit();
-        return;
-    }
+    const bool comm = e.type == "comm.lost" || e.type == "comm.restored";
     RuleKind kind = e.type == "atys.transfer"       ? RuleKind::atys_transfer
                     : e.type == "device.alarm"      ? RuleKind::device_alarm
                     : e.type == "hierarchy.balance" ? RuleKind::hierarchy_balance
                                                     : RuleKind::invalid;
-    if (kind == RuleKind::invalid) return;
+    if (!comm && kind == RuleKind::invalid) return; // not an event any rule watches
+    m.seen(e.t);
+    SourceEntry &src = m.source_entry(e.source);
+    const std::string text(e.message);
+    if (comm) {
+        m.comm_state(src, e.type == "comm.lost", e.t);
+        m.commit();
+        return;
+    }
     for (const Rule &r : m.rules) {
         if (r.kind != kind || m.out_of_service.count(&r) || !m.matches(r, src.name, e.circuit))
             continue;
@@ -373,7 +415,8 @@ void Engine::Impl::refresh(Slot &slot, TimeNs t) {
     // An alarm that became active while hidden is annunciated when it no longer is.
     const bool open_and_active =
         slot.s.record != 0 && open.count(slot.s.record) && open.at(slot.s.record).active;
-    if (slot.s.active && !open_and_active && !hidden(slot)) raise(slot, slot.last_value, t, {});
+    if (slot.s.active && !open_and_active && !hidden(slot))
+        raise(slot, slot.latest ? *slot.latest : slot.last_value, t, {});
 }
 
 void Engine::Impl::refresh_dependents(Slot &slot, TimeNs t) {
@@ -408,7 +451,7 @@ void Engine::Impl::raise(Slot &slot, double value, TimeNs t, const std::string &
         r.level = slot.level;
         r.source = slot.source;
         r.circuit = slot.circuit;
-        r.data = slot.rule->data;
+        r.data = slot.data;
         r.criticality = slot.criticality;
         r.active = true;
         r.raised = t;
@@ -492,12 +535,13 @@ AckOutcome Engine::acknowledge(const std::vector<uint64_t> &ids, const std::stri
         m.note(ChangeKind::acknowledged, r);
         out.acknowledged.push_back(id);
         if (!r.active) {
-            auto slot = m.slots.find(slot_key(r.rule, r.level, r.source, r.circuit));
+            auto slot = m.slots.find(slot_key(r.rule, r.level, r.source, r.circuit, r.data));
             if (slot != m.slots.end() && slot->second->s.record == id) {
                 slot->second->s.record = 0;
                 m.persist(*slot->second);
             } else {
-                auto restored = m.restored.find(slot_key(r.rule, r.level, r.source, r.circuit));
+                auto restored =
+                    m.restored.find(slot_key(r.rule, r.level, r.source, r.circuit, r.data));
                 if (restored != m.restored.end() && restored->second.record == id) {
                     restored->second.record = 0;
                     if (m.journal) m.journal->add(codec::slot(restored->first, restored->second));
@@ -514,7 +558,7 @@ Slot *Engine::Impl::open_slot(uint64_t id) {
     auto it = open.find(id);
     if (it == open.end()) return nullptr;
     const AlarmRecord &r = it->second;
-    auto slot = slots.find(slot_key(r.rule, r.level, r.source, r.circuit));
+    auto slot = slots.find(slot_key(r.rule, r.level, r.source, r.circuit, r.data));
     return slot == slots.end() ? nullptr : slot->second.get();
 }
 
@@ -562,6 +606,9 @@ std::string Engine::set_out_of_service(const std::string &rule, bool out, const 
     else
         m.out_of_service.erase(r);
     if (m.journal) m.journal->add(codec::out_of_service(rule, out, who, now));
+    for (auto &[name, src] : m.sources)
+        for (auto &[key, b] : src.bindings)
+            b.must_see_all();
     for (auto &[key, slot] : m.slots) {
         if (slot->rule != r) continue;
         // Back in service: delays start again from the next values.

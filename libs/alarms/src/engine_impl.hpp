@@ -23,6 +23,11 @@ struct PhaseFeed {
 struct Binding {
     std::vector<Slot *> slots; // high_high / low_low before high / low
     std::vector<PhaseFeed> phases;
+    // Values in [quiet_lo, quiet_hi] change none of the slots (limit slots without a running
+    // delay): they are skipped at once. Empty (lo > hi) when the slots must see every value.
+    double quiet_lo = 1, quiet_hi = 0;
+    double latest = NAN; // the last good value
+    void must_see_all() { quiet_lo = 1, quiet_hi = 0; }
 };
 
 struct SourceEntry {
@@ -43,6 +48,7 @@ struct Engine::Impl {
     std::deque<std::string> names; // storage behind the string_view keys below
     std::unordered_map<std::string_view, uint32_t> data_ids;
     std::vector<std::vector<const Rule *>> rules_by_data;
+    std::vector<std::string_view> data_names; // by data id
     std::unordered_map<std::string_view, SourceEntry> sources;
 
     std::unordered_map<std::string, std::unique_ptr<Slot>> slots; // by Slot::key
@@ -72,7 +78,7 @@ struct Engine::Impl {
     Binding &binding(SourceEntry &src, uint32_t circuit, uint32_t data_id);
     bool matches(const Rule &rule, const std::string &source, uint32_t circuit) const;
     Slot *make_slot(const Rule &rule, Level level, double limit, Criticality crit, SourceEntry &src,
-                    uint32_t circuit);
+                    uint32_t circuit, const std::string &data);
     Slot *event_slot(const Rule &rule, SourceEntry &src, uint32_t circuit);
     void evaluate(Slot &slot, bool cond, double value, TimeNs t, const std::string &text = {});
     void instant(Slot &slot, double value, TimeNs t, const std::string &text);
@@ -85,6 +91,7 @@ struct Engine::Impl {
     void clear(Slot &slot, TimeNs t);
     void comm_state(SourceEntry &src, bool lost, TimeNs t);
     void arm(Slot &slot);
+    void update_quiet(Binding &b) const;
     void voltage(VoltageDetector &det, std::size_t phase, double v, TimeNs t);
     SourceEntry *source_of(const Slot &slot);
     Slot *open_slot(uint64_t id); // the alarm of an open record, if bound since the start

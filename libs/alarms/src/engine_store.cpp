@@ -33,26 +33,26 @@ std::map<std::string, std::string> message_for(const Slot &slot, double value,
         case RuleKind::limit: {
             const bool high = slot.level == Level::high || slot.level == Level::high_high;
             const bool outer = slot.level == Level::high_high || slot.level == Level::low_low;
-            out["en"] = r.data + v + (high ? ", above the " : ", below the ") +
+            out["en"] = slot.data + v + (high ? ", above the " : ", below the ") +
                         (outer ? (high ? "high-high" : "low-low") : (high ? "high" : "low")) +
                         " limit " + number(slot.limit);
-            out["fr"] = r.data + v + (high ? ", au-dessus du seuil " : ", sous le seuil ") +
+            out["fr"] = slot.data + v + (high ? ", au-dessus du seuil " : ", sous le seuil ") +
                         (outer ? (high ? "très haut" : "très bas") : (high ? "haut" : "bas")) +
                         " " + number(slot.limit);
             break;
         }
         case RuleKind::stale: {
             const std::string s = number(static_cast<double>(r.stale_after) / kNsPerS);
-            out["en"] = r.data + ": no update for " + s + " s";
-            out["fr"] = r.data + " : aucune mise à jour depuis " + s + " s";
+            out["en"] = slot.data + ": no update for " + s + " s";
+            out["fr"] = slot.data + " : aucune mise à jour depuis " + s + " s";
             break;
         }
         case RuleKind::state:
-            out["en"] = out["fr"] = r.data + v;
+            out["en"] = out["fr"] = slot.data + v;
             break;
         case RuleKind::device_alarm:
-            out["en"] = "device alarm " + r.data + v;
-            out["fr"] = "alarme de l'appareil " + r.data + v;
+            out["en"] = "device alarm " + slot.data + v;
+            out["fr"] = "alarme de l'appareil " + slot.data + v;
             break;
         case RuleKind::comm_lost:
             out["en"] = "communication lost";
@@ -77,7 +77,7 @@ std::map<std::string, std::string> message_for(const Slot &slot, double value,
         replace_all(text, "{limit}", number(slot.limit));
         replace_all(text, "{source}", slot.source);
         replace_all(text, "{circuit}", std::to_string(slot.circuit));
-        replace_all(text, "{data}", r.data);
+        replace_all(text, "{data}", slot.data);
     }
     return out;
 }
@@ -242,7 +242,7 @@ void Engine::Impl::load() {
             r.cleared = saved_at != kNoTime ? saved_at : r.raised;
             journal->add(codec::record(r));
         }
-        restored.erase(slot_key(r.rule, r.level, r.source, r.circuit));
+        restored.erase(slot_key(r.rule, r.level, r.source, r.circuit, r.data));
         if (r.acked) done.push_back(id);
     }
     for (uint64_t id : done)

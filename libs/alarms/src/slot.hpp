@@ -31,11 +31,13 @@ struct Slot {
     Criticality criticality = Criticality::medium;
     std::string source;
     uint32_t circuit = 0;
-    std::string key;            // persistent identity: rule, level, source, circuit
+    std::string data;           // the data watched ("" for event rules)
+    std::string key;            // persistent identity: rule, level, source, circuit, data
     Slot *suppressor = nullptr; // the high_high of a high, the low_low of a low
     SlotState s;
     double last_value = NAN;
-    TimeNs last_update = kNoTime; // stale rules
+    const double *latest = nullptr; // its binding's last value (newer than last_value)
+    TimeNs last_update = kNoTime;   // stale rules
     // Restored with a running delay: how far it had run at the last stop, applied at the first
     // evaluation after the restart (the downtime does not count).
     TimeNs resume_on = kNoTime, resume_off = kNoTime;
@@ -43,7 +45,7 @@ struct Slot {
 };
 
 std::string slot_key(const std::string &rule, Level level, const std::string &source,
-                     uint32_t circuit);
+                     uint32_t circuit, const std::string &data);
 
 // The raw condition of a value for a slot, given its previous raw condition (hysteresis).
 inline bool condition_of(const Slot &slot, double v) {

@@ -449,3 +449,61 @@ TEST_CASE("bad values are not evaluated") {
     e.on_samples("m1", at(0), values, 3);
     CHECK(e.records().empty());
 }
+
+TEST_CASE("a device alarm rule without data keeps one alarm per IDeviceAlarm data") {
+    Engine e(rules(R"(
+alarms:
+  - {name: dev, kind: device_alarm}
+)"),
+             {}, in_memory());
+    SampleValue poll[] = {{0, "IDeviceAlarm1", 0, true}, {0, "IDeviceAlarm3", 16, true}};
+    e.on_samples("m1", at(0), poll, 2);
+    e.on_samples("m1", at(1), poll, 2);
+    auto open = active(e);
+    REQUIRE(open.size() == 1);
+    CHECK(open[0].data == "IDeviceAlarm3");
+    CHECK(open[0].message_in("en") == "device alarm IDeviceAlarm3 = 16");
+    poll[0].value = 2;
+    e.on_samples("m1", at(2), poll, 2);
+    CHECK(active(e).size() == 2);
+}
+
+TEST_CASE("values skipped as quiet never hide a change: a walk across every limit") {
+    Engine e(rules(R"(
+alarms:
+  - {name: f, data: F, high: 50.5, high_high: 51, low: 49.5, low_low: 49, deadband: 0.1}
+)"),
+             {}, in_memory());
+    // Expected active levels after each value, computed by hand with the 0.1 deadband.
+    struct Step {
+        double v;
+        std::vector<Level> active;
+    };
+    const std::vector<Step> walk{{50, {}},
+                                 {50.6, {Level::high}},
+                                 {50.45, {Level::high}},
+                                 {51.2, {Level::high_high, Level::high}},
+                                 {50.95, {Level::high_high, Level::high}},
+                                 {50.8, {Level::high}},
+                                 {50.3, {}},
+                                 {49.4, {Level::low}},
+                                 {48.9, {Level::low_low, Level::low}},
+                                 {49.05, {Level::low_low, Level::low}},
+                                 {49.2, {Level::low}},
+                                 {49.55, {Level::low}},
+                                 {49.7, {}},
+                                 {50, {}}};
+    double t = 0;
+    for (const Step &s : walk) {
+        feed(e, "m1", 0, "F", s.v, at(t++));
+        std::vector<Level> got;
+        for (const auto &r : e.records())
+            if (r.active) got.push_back(r.level);
+        // Records are in id order; compare as sets.
+        std::sort(got.begin(), got.end());
+        std::vector<Level> want = s.active;
+        std::sort(want.begin(), want.end());
+        CAPTURE(s.v);
+        CHECK(got == want);
+    }
+}
