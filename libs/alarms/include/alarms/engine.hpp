@@ -4,7 +4,9 @@
 //
 // Time is always passed in (UTC nanoseconds): the engine never reads a clock nor sleeps, so it
 // is deterministic under test. Not thread-safe: the caller serialises calls (one lock).
-// Every mutating call makes its changes durable (journal + fsync) before it returns.
+// Every mutating call makes its changes durable (journal + fsync) before it returns; when the
+// journal cannot be written (disk full...) it throws std::runtime_error, the state in memory
+// keeps the change and the next call writes it again.
 #pragma once
 
 #include "alarms/journal.hpp"
