@@ -249,3 +249,26 @@ TEST_CASE("a damaged snapshot is reported and the engine starts") {
     CHECK(e.skipped_at_load() >= 1);
     CHECK(Journal::read(dir.str()).snapshot_damaged == false); // rewritten at the start
 }
+
+TEST_CASE("restart during an off-delay resumes it too") {
+    TempDir dir;
+    const char *off = R"(
+alarms:
+  - {name: hi, data: IPInst, high: 100, off_delay_s: 10}
+)";
+    {
+        Engine e(rules(off), {}, in_dir(dir));
+        feed(e, "m1", 1, "IPInst", 120, at(0));
+        REQUIRE(active(e).size() == 1);
+        feed(e, "m1", 1, "IPInst", 50, at(1)); // back in range: 10 s to wait
+        e.save(at(7));                         // 6 s have run
+    }
+    Engine e(rules(off), {}, in_dir(dir));
+    feed(e, "m1", 1, "IPInst", 50, at(100));
+    e.tick(at(103.9));
+    CHECK(active(e).size() == 1);
+    e.tick(at(104));
+    CHECK(active(e).empty());
+    CHECK(e.records()[0].cleared == at(104));
+    CHECK(e.records()[0].activations == 1);
+}
