@@ -189,8 +189,10 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
     if (!is_http(s.protocol)) {
         const std::string temp = name + ".tmp";
         url = m.base() + escape(curl, temp);
-        if (s.protocol != Protocol::ftp)
+        if (s.protocol != Protocol::ftp) {
             curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL)); // never _TRY
+            curl_easy_setopt(curl, CURLOPT_FTPSSLAUTH, static_cast<long>(CURLFTPAUTH_TLS));
+        }
         curl_easy_setopt(curl, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
         if (s.passive)
             curl_easy_setopt(curl, CURLOPT_FTP_USE_EPSV, 1L);

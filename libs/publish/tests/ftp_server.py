@@ -34,8 +34,16 @@ def say(line):
 
 base = FTPHandler
 if opts.tls:
-    from pyftpdlib.handlers import TLS_FTPHandler
+    from pyftpdlib.handlers import TLS_DTPHandler, TLS_FTPHandler
     base = TLS_FTPHandler
+
+    class EagerTLS_DTP(TLS_DTPHandler):
+        """pyftpdlib 1.5.7 closes a data connection that is readable before the transfer command
+        (DTPHandler.readable). curl connects and starts the TLS handshake on the data connection
+        right after the EPSV answer, before STOR: keep it open while the handshake runs."""
+
+        def readable(self):
+            return True if self._ssl_accepting else super().readable()
 
 
 class Handler(base):
@@ -53,14 +61,17 @@ if opts.tls:
     Handler.certfile = opts.cert
     Handler.tls_control_required = True  # no USER/PASS in clear
     Handler.tls_data_required = True     # no file in clear
+    Handler.dtp_handler = EagerTLS_DTP
     if opts.tls == "implicit":
         # Implicit FTPS: TLS from the first byte, the 220 greeting only once it is up.
-        class Implicit(Handler):
+        Explicit = Handler
+
+        class Implicit(Explicit):
             def handle(self):
                 self.secure_connection(self.ssl_context)
 
             def handle_ssl_established(self):
-                Handler.handle(self)
+                Explicit.handle(self)
         Handler = Implicit
 
 if opts.throttle:
@@ -68,9 +79,7 @@ if opts.throttle:
         read_limit = opts.throttle
     Handler.dtp_handler = Slow
     if opts.tls:
-        from pyftpdlib.handlers import TLS_DTPHandler
-
-        class SlowTLS(TLS_DTPHandler, ThrottledDTPHandler):
+        class SlowTLS(EagerTLS_DTP, ThrottledDTPHandler):
             read_limit = opts.throttle
         Handler.dtp_handler = SlowTLS
 
