@@ -26,7 +26,8 @@ bool write_all(int fd, const std::string &content) {
 
 } // namespace
 
-bool write_file_atomically(const std::string &path, const std::string &content, std::string &error) {
+bool write_file_atomically(const std::string &path, const std::string &content,
+                           std::string &error) {
     const std::string temp = path + ".tmp";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -47,7 +48,9 @@ bool write_file_atomically(const std::string &path, const std::string &content, 
     }
     // The rename itself is durable only once the folder is flushed.
     const auto slash = path.find_last_of('/');
-    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const std::string folder = slash == std::string::npos ? "."
+                               : slash == 0               ? "/"
+                                                          : path.substr(0, slash);
     const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         ::fsync(dir);

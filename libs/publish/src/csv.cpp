@@ -13,7 +13,8 @@ void CsvWriter::separate() {
 
 CsvWriter &CsvWriter::text(std::string_view field) {
     separate();
-    if (field.find_first_of(std::string{format_.separator, '"', '\r', '\n'}) == std::string_view::npos) {
+    if (field.find_first_of(std::string{format_.separator, '"', '\r', '\n'}) ==
+        std::string_view::npos) {
         out_ += field;
         return *this;
     }

@@ -18,7 +18,8 @@ struct DueItem {
 
 } // namespace
 
-DeliveryQueue::DeliveryQueue(std::vector<Plan> plans, const date::time_zone *tz, QueueOptions options)
+DeliveryQueue::DeliveryQueue(std::vector<Plan> plans, const date::time_zone *tz,
+                             QueueOptions options)
     : plans_(std::move(plans)), tz_(tz), options_(std::move(options)), random_(options_.seed) {
     if (options_.max_backlog == 0) options_.max_backlog = 1;
 }
@@ -52,8 +53,7 @@ bool DeliveryQueue::load(std::string &error) {
         std::string kind, key;
         int64_t value = 0;
         if (!(fields >> kind)) continue;
-        if (kind == "dropped" && (fields >> dropped))
-            continue;
+        if (kind == "dropped" && (fields >> dropped)) continue;
         if (kind == "plan" && (fields >> key >> value)) {
             cursors[key] = SysSeconds{std::chrono::seconds{value}};
             continue;
@@ -105,7 +105,8 @@ RunReport DeliveryQueue::run(SysSeconds now, const BuildFiles &build, const Send
             changed = true;
         }
         size_t skipped = 0;
-        const auto ends = dues_between(schedule, cursor->second, now, tz_, options_.max_backlog, skipped);
+        const auto ends =
+            dues_between(schedule, cursor->second, now, tz_, options_.max_backlog, skipped);
         if (skipped) { // over the budget: the oldest periods are given up, and counted
             report.dropped_periods += skipped;
             dropped_total_ += skipped;
@@ -126,12 +127,13 @@ RunReport DeliveryQueue::run(SysSeconds now, const BuildFiles &build, const Send
         try {
             files = build(plan, period);
         } catch (const std::exception &e) {
-            failure = UploadResult{Failure::other, 0, std::string("building the files failed: ") + e.what()};
+            failure = UploadResult{Failure::other, 0,
+                                   std::string("building the files failed: ") + e.what()};
         }
         for (size_t f = 0; !failure && f < files.size(); ++f) {
             UploadResult result = send(files[f]);
-            report.files.push_back({files[f].name, plan.type, files[f].rows, files[f].content.size(),
-                                    result.ok() ? "sent" : result.error});
+            report.files.push_back({files[f].name, plan.type, files[f].rows,
+                                    files[f].content.size(), result.ok() ? "sent" : result.error});
             if (!result.ok()) failure = std::move(result);
         }
         if (failure) {

@@ -86,11 +86,12 @@ BuiltFile build_index_file(const FileContext &c, const std::vector<Series> &coun
     return finish(c, csv, [&] {
         csv.local_time(c.period.end, c.tz);
         for (const auto &s : counters) {
-            auto after_end = std::upper_bound(
-                s.points.begin(), s.points.end(), c.period.end,
-                [](SysSeconds t, const Point &p) { return t < p.ts; });
-            csv.number(after_end == s.points.begin() ? std::nullopt
-                                                     : std::optional<double>(std::prev(after_end)->value));
+            auto after_end =
+                std::upper_bound(s.points.begin(), s.points.end(), c.period.end,
+                                 [](SysSeconds t, const Point &p) { return t < p.ts; });
+            csv.number(after_end == s.points.begin()
+                           ? std::nullopt
+                           : std::optional<double>(std::prev(after_end)->value));
         }
         csv.end_row();
     });
@@ -132,8 +133,15 @@ BuiltFile build_load_curve_file(const FileContext &c, const std::vector<Series> 
 BuiltFile build_alarms_file(const FileContext &c, const std::vector<EventRecord> &events) {
     CsvWriter csv(c.format);
     write_identity(csv, c);
-    csv.text("local time").text("UTC offset").text("device").text("circuit").text("type")
-        .text("severity").text("state").text("message").end_row();
+    csv.text("local time")
+        .text("UTC offset")
+        .text("device")
+        .text("circuit")
+        .text("type")
+        .text("severity")
+        .text("state")
+        .text("message")
+        .end_row();
     return finish(c, csv, [&] {
         std::vector<const EventRecord *> rows;
         for (const auto &e : events)
@@ -150,8 +158,14 @@ BuiltFile build_alarms_file(const FileContext &c, const std::vector<EventRecord>
 BuiltFile build_status_file(const FileContext &c, const std::vector<DeviceStatus> &devices) {
     CsvWriter csv(c.format);
     write_identity(csv, c);
-    csv.text("local time").text("UTC offset").text("device").text("state")
-        .text("last seen local time").text("last seen UTC offset").text("detail").end_row();
+    csv.text("local time")
+        .text("UTC offset")
+        .text("device")
+        .text("state")
+        .text("last seen local time")
+        .text("last seen UTC offset")
+        .text("detail")
+        .end_row();
     return finish(c, csv, [&] {
         for (const auto &d : devices) {
             csv.local_time(c.period.end, c.tz).text(d.device).text(d.state);

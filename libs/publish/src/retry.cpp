@@ -5,7 +5,8 @@
 
 namespace gs::publish {
 
-std::chrono::milliseconds retry_delay(const RetryPolicy &policy, unsigned failures, uint64_t random) {
+std::chrono::milliseconds retry_delay(const RetryPolicy &policy, unsigned failures,
+                                      uint64_t random) {
     const double initial = std::max<double>(0, static_cast<double>(policy.initial.count()));
     const double max = std::max(initial, static_cast<double>(policy.max.count()));
     const double multiplier = policy.multiplier >= 1 ? policy.multiplier : 1; // also NaN

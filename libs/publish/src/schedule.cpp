@@ -10,9 +10,13 @@ constexpr seconds one_day{86400};
 // Local time is counted from Monday 1970-01-05 00:00 so that 7d periods start on Mondays.
 constexpr seconds monday_epoch{4 * 86400};
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
-bool by_days(const Schedule &s) { return s.at_minute.has_value() || s.every >= one_day; }
+bool by_days(const Schedule &s) {
+    return s.at_minute.has_value() || s.every >= one_day;
+}
 
 // Day-based schedules: is local day `day` one of the plan's days, and when is it due then.
 bool day_matches(const Schedule &s, date::local_days day) {
@@ -21,7 +25,8 @@ bool day_matches(const Schedule &s, date::local_days day) {
         const unsigned iso = (date::weekday{day}.c_encoding() + 6) % 7; // 0 = Monday
         return iso == *s.day;
     }
-    const int64_t index = (day.time_since_epoch() - std::chrono::duration_cast<date::days>(monday_epoch)).count();
+    const int64_t index =
+        (day.time_since_epoch() - std::chrono::duration_cast<date::days>(monday_epoch)).count();
     const int64_t every_days = s.every.count() / one_day.count();
     return floor_div(index, every_days) * every_days == index;
 }

@@ -2,8 +2,8 @@
 
 #include "publish/settings_text.hpp"
 
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <set>
 
 namespace gs::publish {
@@ -45,8 +45,7 @@ private:
     }
 
     // Runs `parse` on the text and stores the value, or records the parser's message.
-    template <class T, class Parse>
-    void set(T &target, const ConfigLeaf &leaf, Parse parse) {
+    template <class T, class Parse> void set(T &target, const ConfigLeaf &leaf, Parse parse) {
         std::string error;
         if (auto value = parse(leaf.value, error))
             target = static_cast<T>(*value);
@@ -191,8 +190,8 @@ private:
                     schedule.every = std::chrono::duration_cast<seconds>(*every);
                 if (every && (every->count() % 1000 != 0 || schedule.every < min_every ||
                               schedule.every > max_every)) {
-                    fail(key + ".every", "'" + *text.every +
-                                             "' is out of range (whole seconds, 30s to 7d)");
+                    fail(key + ".every",
+                         "'" + *text.every + "' is out of range (whole seconds, 30s to 7d)");
                     schedule.every = seconds{0};
                 }
                 if (schedule.every >= seconds{86400} && schedule.every.count() % 86400 != 0) {
@@ -245,8 +244,7 @@ public:
 bool usable_in_file_name(const std::string &name) {
     if (name.empty() || name.size() > 64) return false;
     for (char c : name)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'))
-            return false;
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.')) return false;
     return name != "." && name != "..";
 }
 
@@ -259,13 +257,14 @@ ParsedSettings parse_settings(const std::vector<ConfigLeaf> &leaves) {
     const bool http = is_http(parsed.settings.server.protocol);
     auto wrong_for_protocol = [&](const char *key, bool for_http) {
         if (reader.written(key) && for_http != http)
-            parsed.errors.push_back(
-                {key, std::string("applies to ") + (for_http ? "http and https" : "FTP") +
-                          " servers only (protocol is " +
-                          to_string(parsed.settings.server.protocol) + ")"});
+            parsed.errors.push_back({key, std::string("applies to ") +
+                                              (for_http ? "http and https" : "FTP") +
+                                              " servers only (protocol is " +
+                                              to_string(parsed.settings.server.protocol) + ")"});
     };
     if (!reader.written("server.protocol"))
-        parsed.errors.push_back({"server.protocol", "missing (ftp | ftps | ftps-implicit | http | https)"});
+        parsed.errors.push_back(
+            {"server.protocol", "missing (ftp | ftps | ftps-implicit | http | https)"});
     wrong_for_protocol("server.passive", false);
     wrong_for_protocol("server.method", true);
     wrong_for_protocol("server.auth", true);
@@ -284,7 +283,8 @@ std::vector<SettingsError> validate(const Settings &s) {
     if (s.server.host.empty()) errors.push_back({"server.host", "missing: the server's address"});
     for (char c : s.server.host)
         if (c == '/' || c == '@' || c == ' ' || c == '?' || c == '#') {
-            errors.push_back({"server.host", "'" + s.server.host + "' is not a host name or address"});
+            errors.push_back(
+                {"server.host", "'" + s.server.host + "' is not a host name or address"});
             break;
         }
     if (s.server.directory.find("..") != std::string::npos)
@@ -312,7 +312,9 @@ uint16_t default_port(Protocol protocol) {
     return 0;
 }
 
-bool is_http(Protocol protocol) { return protocol == Protocol::http || protocol == Protocol::https; }
+bool is_http(Protocol protocol) {
+    return protocol == Protocol::http || protocol == Protocol::https;
+}
 
 const char *to_string(Protocol protocol) {
     switch (protocol) {

@@ -43,7 +43,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text, s
     if (ec == std::errc() && rest != text.data() && count >= 0 && count < (int64_t{1} << 31))
         for (const auto &[name, ms] : units)
             if (unit == name) return std::chrono::milliseconds{count * ms};
-    error = "'" + std::string(text) + "' is not a duration (a whole number and ms, s, m, h or d: "
+    error = "'" + std::string(text) +
+            "' is not a duration (a whole number and ms, s, m, h or d: "
             "30s, 10m, 1h, 7d)";
     return std::nullopt;
 }
@@ -79,15 +80,20 @@ std::optional<bool> parse_bool(std::string_view text, std::string &error) {
 
 std::optional<Protocol> parse_protocol(std::string_view text, std::string &error) {
     static const std::pair<const char *, Protocol> words[] = {
-        {"ftp", Protocol::ftp},   {"ftps", Protocol::ftps},   {"ftps-implicit", Protocol::ftps_implicit},
-        {"http", Protocol::http}, {"https", Protocol::https}};
+        {"ftp", Protocol::ftp},
+        {"ftps", Protocol::ftps},
+        {"ftps-implicit", Protocol::ftps_implicit},
+        {"http", Protocol::http},
+        {"https", Protocol::https}};
     return parse_word(text, words, error);
 }
 
 std::optional<PlanType> parse_plan_type(std::string_view text, std::string &error) {
     static const std::pair<const char *, PlanType> words[] = {
-        {"index", PlanType::index},           {"measurement", PlanType::measurement},
-        {"alarms", PlanType::alarms},         {"load_curve", PlanType::load_curve},
+        {"index", PlanType::index},
+        {"measurement", PlanType::measurement},
+        {"alarms", PlanType::alarms},
+        {"load_curve", PlanType::load_curve},
         {"status", PlanType::status}};
     return parse_word(text, words, error);
 }

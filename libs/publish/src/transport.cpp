@@ -22,7 +22,9 @@ size_t read_body(char *buffer, size_t size, size_t count, void *payload) {
     return n;
 }
 
-size_t discard(char *, size_t size, size_t count, void *) { return size * count; }
+size_t discard(char *, size_t size, size_t count, void *) {
+    return size * count;
+}
 
 std::string escape(CURL *curl, const std::string &text) {
     char *escaped = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
@@ -144,9 +146,12 @@ struct Transport::Impl {
             curl_easy_setopt(curl, CURLOPT_USERNAME, server.user.c_str());
             curl_easy_setopt(curl, CURLOPT_PASSWORD, server.password.c_str());
         }
-        const long stall_s = std::max<long>(1, static_cast<long>(server.timeouts.stall.count() / 1000));
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(server.timeouts.connect.count()));
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(server.timeouts.transfer.count()));
+        const long stall_s =
+            std::max<long>(1, static_cast<long>(server.timeouts.stall.count() / 1000));
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(server.timeouts.connect.count()));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                         static_cast<long>(server.timeouts.transfer.count()));
         curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L); // below 1 byte/s for stall_s: stalled
         curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, stall_s);
         curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, stall_s);
@@ -167,7 +172,9 @@ Transport::~Transport() {
     if (impl_->curl) curl_easy_cleanup(impl_->curl);
 }
 
-std::string Transport::destination() const { return impl_->base(); }
+std::string Transport::destination() const {
+    return impl_->base();
+}
 
 UploadResult Transport::upload(const std::string &name, const std::string &content) {
     Impl &m = *impl_;
@@ -190,14 +197,17 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
         const std::string temp = name + ".tmp";
         url = m.base() + escape(curl, temp);
         if (s.protocol != Protocol::ftp) {
-            curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL)); // never _TRY
+            curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                             static_cast<long>(CURLUSESSL_ALL)); // never _TRY
             curl_easy_setopt(curl, CURLOPT_FTPSSLAUTH, static_cast<long>(CURLFTPAUTH_TLS));
         }
-        curl_easy_setopt(curl, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
+        curl_easy_setopt(curl, CURLOPT_FTP_CREATE_MISSING_DIRS,
+                         static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
         if (s.passive)
             curl_easy_setopt(curl, CURLOPT_FTP_USE_EPSV, 1L);
         else
-            curl_easy_setopt(curl, CURLOPT_FTPPORT, "-"); // active: the control connection's address
+            curl_easy_setopt(curl, CURLOPT_FTPPORT,
+                             "-"); // active: the control connection's address
         rename = curl_slist_append(rename, ("RNFR " + temp).c_str());
         rename = curl_slist_append(rename, ("RNTO " + name).c_str());
         curl_easy_setopt(curl, CURLOPT_POSTQUOTE, rename);
@@ -215,7 +225,8 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
             curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
             curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
             curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
-            curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(content.size()));
+            curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                             static_cast<curl_off_t>(content.size()));
         } else {
             url = m.base();
             form = curl_mime_init(curl);
@@ -234,13 +245,15 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
     result.failure = classify(code);
     if (code == CURLE_OK && is_http(s.protocol) &&
         (result.response_code < 200 || result.response_code > 299))
-        result.failure = result.response_code == 401 || result.response_code == 403 ? Failure::login
-                                                                                      : Failure::refused;
+        result.failure = result.response_code == 401 || result.response_code == 403
+                             ? Failure::login
+                             : Failure::refused;
     if (!result.ok()) {
         std::string detail = m.error_buffer[0] ? m.error_buffer : curl_easy_strerror(code);
-        if (code == CURLE_OK) detail = "the server answered HTTP " + std::to_string(result.response_code);
-        result.error = std::string(to_string(s.protocol)) + " upload of " + name + " to " + m.base() +
-                       " failed: " + detail;
+        if (code == CURLE_OK)
+            detail = "the server answered HTTP " + std::to_string(result.response_code);
+        result.error = std::string(to_string(s.protocol)) + " upload of " + name + " to " +
+                       m.base() + " failed: " + detail;
         if (*hint(result.failure)) result.error += " (" + std::string(hint(result.failure)) + ")";
     }
     curl_easy_setopt(curl, CURLOPT_POSTQUOTE, nullptr);

@@ -13,10 +13,13 @@ using namespace std::chrono_literals;
 namespace {
 
 SysSeconds utc(int y, unsigned m, unsigned d, int h, int min = 0) {
-    return date::sys_days{date::year{y} / m / d} + std::chrono::hours{h} + std::chrono::minutes{min};
+    return date::sys_days{date::year{y} / m / d} + std::chrono::hours{h} +
+           std::chrono::minutes{min};
 }
 
-const date::time_zone *paris() { return date::locate_zone("Europe/Paris"); }
+const date::time_zone *paris() {
+    return date::locate_zone("Europe/Paris");
+}
 
 // A private folder per test, removed at the end.
 struct TempDir {
@@ -86,7 +89,8 @@ TEST_CASE("a fresh plan sends the last complete period, then each one when due")
     REQUIRE(report.files.size() == 1);
     CHECK(report.files[0].file == "box_index_all_20261203100000.csv");
     CHECK(report.files[0].status == "sent");
-    CHECK(report.files[0].bytes == std::string("content of box_index_all_20261203100000.csv").size());
+    CHECK(report.files[0].bytes ==
+          std::string("content of box_index_all_20261203100000.csv").size());
     CHECK(queue.run(utc(2026, 12, 3, 10, 9), builder.fn(), server.fn()).files.empty());
     CHECK(queue.next_wakeup(utc(2026, 12, 3, 10, 9)) == utc(2026, 12, 3, 10, 10));
     CHECK(queue.run(utc(2026, 12, 3, 10, 10), builder.fn(), server.fn()).files.size() == 1);
@@ -139,14 +143,16 @@ TEST_CASE("after an outage every missed file is sent in order, across plans") {
         char stamp[32];
         std::snprintf(stamp, sizeof stamp, "20261203%02d%02d00", 10 + minute / 60, minute % 60);
         expected.push_back(std::string("box_index_all_") + stamp + ".csv");
-        if (minute % 30 == 0) expected.push_back(std::string("box_measurement_all_") + stamp + ".csv");
+        if (minute % 30 == 0)
+            expected.push_back(std::string("box_measurement_all_") + stamp + ".csv");
     }
     CHECK(expected.size() == 16);
     CHECK(server.received == expected);
     CHECK(queue.dropped_total() == 0);
 }
 
-TEST_CASE("the cursor moves only when every file of the period is confirmed, and survives restarts") {
+TEST_CASE(
+    "the cursor moves only when every file of the period is confirmed, and survives restarts") {
     TempDir dir;
     const std::vector<Plan> plans = {plan(PlanType::measurement, 600s, FileGrouping::per_device)};
     FakeBuilder builder;

@@ -18,10 +18,11 @@ namespace {
 // 2025-12-03 10:00:00 UTC, a Wednesday.
 constexpr int64_t t0 = 1764756000;
 
-std::vector<std::string> sender(int port, const TempDir &dir, int64_t now, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {GS_PUBLISH_SEND, "--protocol", "ftp", "--port", std::to_string(port),
-                                     "--cursor", dir / "cursor", "--now", std::to_string(now),
-                                     "--copy-dir", dir / "sent"};
+std::vector<std::string> sender(int port, const TempDir &dir, int64_t now,
+                                std::vector<std::string> extra) {
+    std::vector<std::string> argv = {GS_PUBLISH_SEND,      "--protocol", "ftp",          "--port",
+                                     std::to_string(port), "--cursor",   dir / "cursor", "--now",
+                                     std::to_string(now),  "--copy-dir", dir / "sent"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     std::filesystem::create_directories(dir / "sent");
     return argv;
@@ -48,13 +49,15 @@ TEST_CASE("killed (SIGKILL) in the middle of an upload, restarted: the file arri
     TempDir dir;
     // 20 kB/s: the ~78 kB file takes seconds, time enough to kill the sender mid-way.
     Server server = start_ftp(dir / "root", {"--throttle", "20000"});
-    const std::vector<std::string> plan = {"--plan", "load_curve:3600:all", "--devices", "200", "--counters", "5"};
+    const std::vector<std::string> plan = {"--plan", "load_curve:3600:all", "--devices",
+                                           "200",    "--counters",          "5"};
     const std::string name = "box-01_load_curve_all_20251203100000.csv";
     const std::string final_path = dir / ("root/in/" + name), temp_path = final_path + ".tmp";
     {
         gs::test::Process first(sender(server.port, dir, t0, plan));
         bool partial_seen = false;
-        for (auto end = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < end;) {
+        for (auto end = std::chrono::steady_clock::now() + 30s;
+             std::chrono::steady_clock::now() < end;) {
             CHECK_FALSE(std::filesystem::exists(final_path)); // never listed while partial
             std::error_code ec;
             const auto size = std::filesystem::file_size(temp_path, ec);
@@ -98,14 +101,15 @@ TEST_CASE("killed (SIGKILL) in the middle of an upload, restarted: the file arri
 TEST_CASE("the server goes away, then comes back: every missed file arrives, in order") {
     TempDir dir;
     const int port = gs::test::free_port();
-    const std::vector<std::string> plan = {"--plan", "index:600:per_device", "--devices", "2",
-                                           "--retry-ms", "200"};
+    const std::vector<std::string> plan = {"--plan", "index:600:per_device", "--devices",
+                                           "2",      "--retry-ms",           "200"};
     {
         Server server = start_ftp(dir / "root", {}, port);
         const auto first = gs::test::run(sender(port, dir, t0, plan));
         REQUIRE_MESSAGE(first.code == 0, first.out);
-        CHECK(renamed_to(server) == std::vector<std::string>{"box-01_index_meter-001_20251203100000.csv",
-                                                             "box-01_index_meter-002_20251203100000.csv"});
+        CHECK(renamed_to(server) ==
+              std::vector<std::string>{"box-01_index_meter-001_20251203100000.csv",
+                                       "box-01_index_meter-002_20251203100000.csv"});
     } // stopped
 
     // An hour later, the server still down: the sender keeps trying with backoff.
@@ -141,14 +145,16 @@ TEST_CASE("a wrong password: a clear error, and nothing lost once it is correcte
     wrong.insert(wrong.end(), {"--password", "wrong"});
     const auto refused = gs::test::run(sender(server.port, dir, t0, wrong));
     CHECK(refused.code == 2);
-    CHECK(refused.out.find("FAILED box-01_measurement_all_20251203100000.csv") != std::string::npos);
+    CHECK(refused.out.find("FAILED box-01_measurement_all_20251203100000.csv") !=
+          std::string::npos);
     CHECK(refused.out.find("530") != std::string::npos);
     CHECK(refused.out.find("check the user and the password") != std::string::npos);
     CHECK(list_files(dir / "root").empty());
 
     const auto fixed = gs::test::run(sender(server.port, dir, t0 + 1200, plan));
     CHECK(fixed.code == 0);
-    CHECK(renamed_to(server) == std::vector<std::string>{"box-01_measurement_all_20251203100000.csv",
-                                                         "box-01_measurement_all_20251203101000.csv",
-                                                         "box-01_measurement_all_20251203102000.csv"});
+    CHECK(renamed_to(server) ==
+          std::vector<std::string>{"box-01_measurement_all_20251203100000.csv",
+                                   "box-01_measurement_all_20251203101000.csv",
+                                   "box-01_measurement_all_20251203102000.csv"});
 }

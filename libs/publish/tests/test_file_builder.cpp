@@ -10,8 +10,8 @@ using namespace std::chrono_literals;
 namespace {
 
 SysSeconds utc(int y, unsigned m, unsigned d, int h, int min = 0, int s = 0) {
-    return date::sys_days{date::year{y} / m / d} + std::chrono::hours{h} + std::chrono::minutes{min} +
-           std::chrono::seconds{s};
+    return date::sys_days{date::year{y} / m / d} + std::chrono::hours{h} +
+           std::chrono::minutes{min} + std::chrono::seconds{s};
 }
 
 FileContext context(PlanType type, Period period, CsvFormat format = {}) {
@@ -42,10 +42,13 @@ Series counter(const std::string &device, const std::string &data, std::vector<P
 TEST_CASE("index file: header block, each counter's value at the period end, the name") {
     const Period period{utc(2026, 12, 3, 9, 0), utc(2026, 12, 3, 9, 10)};
     const std::vector<Series> counters = {
-        counter("meter-1", "IEaPInst", {{utc(2026, 12, 3, 9, 5), 1000.5}, {utc(2026, 12, 3, 9, 10), 1001.25},
-                                        {utc(2026, 12, 3, 9, 10, 1), 9999}}),
-        counter("meter;2", "IErPInst", {{utc(2026, 12, 3, 8, 0), 7}}), // a stale counter keeps its value
-        counter("meter-3", "IEaPInst", {}),                            // never read: empty
+        counter("meter-1", "IEaPInst",
+                {{utc(2026, 12, 3, 9, 5), 1000.5},
+                 {utc(2026, 12, 3, 9, 10), 1001.25},
+                 {utc(2026, 12, 3, 9, 10, 1), 9999}}),
+        counter("meter;2", "IErPInst",
+                {{utc(2026, 12, 3, 8, 0), 7}}), // a stale counter keeps its value
+        counter("meter-3", "IEaPInst", {}),     // never read: empty
     };
     const BuiltFile file = build_index_file(context(PlanType::index, period), counters);
     CHECK(file.name == "box-01_index_all_20261203091000.csv");
@@ -80,7 +83,8 @@ TEST_CASE("measurement file: average, min and max of the period; `,` separator a
     power.points.push_back({period.end, 1000});
     FileContext c = context(PlanType::measurement, period, CsvFormat{',', '.'});
     c.device = "meter-1";
-    const BuiltFile file = build_measurement_file(c, {power, Series{{"meter-1", "", "U", "V", 1}, {}}});
+    const BuiltFile file =
+        build_measurement_file(c, {power, Series{{"meter-1", "", "U", "V", 1}, {}}});
     CHECK(file.name == "box-01_measurement_meter-1_20260702040000.csv");
     const auto l = lines(file.content);
     REQUIRE(l.size() == 14);
@@ -96,10 +100,12 @@ TEST_CASE("load curve: average active and reactive power per history period") {
     const Period period{utc(2026, 12, 3, 9, 0), utc(2026, 12, 3, 10, 0)};
     Series p{{"meter-1", "1", "P", "W", 1}, {}}, q{{"meter-1", "1", "Q", "var", 1}, {}};
     for (int minute = 0; minute < 60; ++minute) {
-        p.points.push_back({period.start + std::chrono::minutes{minute}, minute < 30 ? 100.0 : 300.0});
+        p.points.push_back(
+            {period.start + std::chrono::minutes{minute}, minute < 30 ? 100.0 : 300.0});
         if (minute < 15) q.points.push_back({period.start + std::chrono::minutes{minute}, -20.0});
     }
-    const BuiltFile file = build_load_curve_file(context(PlanType::load_curve, period), {p, q}, 15min);
+    const BuiltFile file =
+        build_load_curve_file(context(PlanType::load_curve, period), {p, q}, 15min);
     CHECK(file.name == "box-01_load_curve_all_20261203100000.csv");
     CHECK(file.rows == 4);
     const auto l = lines(file.content);
@@ -115,7 +121,8 @@ TEST_CASE("alarms and status files") {
     const Period period{utc(2026, 12, 3, 0, 0), utc(2026, 12, 4, 0, 0)};
     const std::vector<EventRecord> events = {
         {utc(2026, 12, 3, 12), "meter-1", "", "comm.restored", "info", "instant", "back"},
-        {utc(2026, 12, 3, 11), "meter-1", "", "comm.lost", "high", "active", "no answer, \"timeout\""},
+        {utc(2026, 12, 3, 11), "meter-1", "", "comm.lost", "high", "active",
+         "no answer, \"timeout\""},
         {utc(2026, 12, 4, 0), "meter-1", "", "comm.lost", "high", "active", "next period"},
     };
     const BuiltFile alarms = build_alarms_file(context(PlanType::alarms, period), events);
@@ -123,12 +130,14 @@ TEST_CASE("alarms and status files") {
     auto l = lines(alarms.content);
     REQUIRE(l.size() == 9);
     CHECK(l[6] == "local time;UTC offset;device;circuit;type;severity;state;message");
-    CHECK(l[7] == "2026-12-03 12:00:00;+01:00;meter-1;;comm.lost;high;active;\"no answer, \"\"timeout\"\"\"");
+    CHECK(
+        l[7] ==
+        "2026-12-03 12:00:00;+01:00;meter-1;;comm.lost;high;active;\"no answer, \"\"timeout\"\"\"");
     CHECK(l[8] == "2026-12-03 13:00:00;+01:00;meter-1;;comm.restored;info;instant;back");
 
-    const BuiltFile status = build_status_file(context(PlanType::status, period),
-                                               {{"meter-1", "ok", utc(2026, 12, 3, 23, 59), ""},
-                                                {"meter-2", "lost", SysSeconds{}, "never answered"}});
+    const BuiltFile status = build_status_file(
+        context(PlanType::status, period), {{"meter-1", "ok", utc(2026, 12, 3, 23, 59), ""},
+                                            {"meter-2", "lost", SysSeconds{}, "never answered"}});
     l = lines(status.content);
     REQUIRE(l.size() == 9);
     CHECK(l[7] == "2026-12-04 01:00:00;+01:00;meter-1;ok;2026-12-04 00:59:00;+01:00;");
@@ -136,7 +145,8 @@ TEST_CASE("alarms and status files") {
 }
 
 TEST_CASE("file names: UTC period end, device part made safe") {
-    CHECK(file_name("box-01", PlanType::status, "", date::sys_days{date::year{2026} / 1 / 2} + 3h + 4min + 5s) ==
+    CHECK(file_name("box-01", PlanType::status, "",
+                    date::sys_days{date::year{2026} / 1 / 2} + 3h + 4min + 5s) ==
           "box-01_status_all_20260102030405.csv");
     CHECK(file_name("b", PlanType::alarms, "Main board/TGBT é", SysSeconds{}) ==
           "b_alarms_Main-board-TGBT---_19700101000000.csv");

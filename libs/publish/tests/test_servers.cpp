@@ -25,9 +25,9 @@ TempDir::~TempDir() {
 
 std::string make_certificate(const TempDir &dir) {
     const std::string key = dir / "key.pem", cert = dir / "cert.pem", both = dir / "server.pem";
-    const auto made = gs::test::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                                     "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-                                     "-addext", "subjectAltName=IP:127.0.0.1"},
+    const auto made = gs::test::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048",
+                                     "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj",
+                                     "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"},
                                     std::nullopt, 60s);
     REQUIRE_MESSAGE(made.code == 0, made.err);
     std::ofstream(both) << read_file(key) << read_file(cert);
@@ -38,8 +38,10 @@ namespace {
 
 Server start(const char *script, const std::string &root, std::vector<std::string> args, int port) {
     std::filesystem::create_directories(root);
-    std::vector<std::string> argv = {"/usr/bin/python3", std::string(GS_PUBLISH_TESTS_DIR) + "/" + script,
-                                     "--root", root, "--port", std::to_string(port)};
+    std::vector<std::string> argv = {
+        "/usr/bin/python3", std::string(GS_PUBLISH_TESTS_DIR) + "/" + script,
+        "--root",           root,
+        "--port",           std::to_string(port)};
     argv.insert(argv.end(), args.begin(), args.end());
     Server server;
     server.process = std::make_unique<gs::test::Process>(argv);
@@ -68,13 +70,16 @@ std::vector<std::string> Server::lines() {
     return out;
 }
 
-bool Server::wait_for(const std::string &needle) { return process->wait_for_stdout(needle, 20s); }
+bool Server::wait_for(const std::string &needle) {
+    return process->wait_for_stdout(needle, 20s);
+}
 
 std::vector<std::string> list_files(const std::string &folder) {
     std::vector<std::string> out;
     if (!std::filesystem::exists(folder)) return out;
     for (const auto &entry : std::filesystem::recursive_directory_iterator(folder))
-        if (entry.is_regular_file()) out.push_back(std::filesystem::relative(entry.path(), folder).string());
+        if (entry.is_regular_file())
+            out.push_back(std::filesystem::relative(entry.path(), folder).string());
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -28,9 +28,11 @@ SettingsError only_error(const std::string &yaml) {
     return parsed.errors.front();
 }
 
-std::string with_server(const std::string &server, const std::string &plans = "[{type: index, every: 10m, files: all}]") {
+std::string with_server(const std::string &server,
+                        const std::string &plans = "[{type: index, every: 10m, files: all}]") {
     return "plugins:\n  exporter_files:\n    identification: {site: S, server: box-01}\n"
-           "    server: " + server + "\n    plans: " + plans + "\n";
+           "    server: " +
+           server + "\n    plans: " + plans + "\n";
 }
 
 } // namespace
@@ -65,10 +67,13 @@ TEST_CASE("the issue's configuration is read as written") {
 
 TEST_CASE("every protocol, HTTP keys, timeouts, weekly plans and the format") {
     const ParsedSettings parsed = parse_settings(leaves_of(with_server(
-        "{protocol: https, host: example.org, user: u, password: p, directory: /up/in, method: PUT, "
+        "{protocol: https, host: example.org, user: u, password: p, directory: /up/in, method: "
+        "PUT, "
         "auth: ntlm, ca_file: /etc/ca.pem, timeouts: {connect: 5s, transfer: 2m, stall: 500ms}}",
-        "[{type: load_curve, at: \"23:59\", day: sun, files: all}, {type: alarms, every: 30s, files: all},"
-        " {type: status, every: 7d, files: per_device}]\n    format: {separator: \",\", decimal: \".\"}")));
+        "[{type: load_curve, at: \"23:59\", day: sun, files: all}, {type: alarms, every: 30s, "
+        "files: all},"
+        " {type: status, every: 7d, files: per_device}]\n    format: {separator: \",\", decimal: "
+        "\".\"}")));
     for (const auto &e : parsed.errors)
         INFO(e.key << ": " << e.message);
     REQUIRE(parsed.ok());
@@ -98,7 +103,8 @@ TEST_CASE("each wrong value is refused with its key and what is accepted") {
     };
     const std::string plan = "[{type: index, every: 10m, files: all}]";
     const Case cases[] = {
-        {"{protocol: sftp, host: h}", plan, "server.protocol", "ftp | ftps | ftps-implicit | http | https"},
+        {"{protocol: sftp, host: h}", plan, "server.protocol",
+         "ftp | ftps | ftps-implicit | http | https"},
         {"{protocol: ftp, host: h, port: 70000}", plan, "server.port", "1 to 65535"},
         {"{protocol: ftp, host: h, port: abc}", plan, "server.port", "not a TCP port"},
         {"{protocol: ftp, host: h, passive: maybe}", plan, "server.passive", "true | false"},
@@ -108,31 +114,48 @@ TEST_CASE("each wrong value is refused with its key and what is accepted") {
         {"{protocol: http, host: h, method: GET}", plan, "server.method", "post | put"},
         {"{protocol: http, host: h, auth: digest}", plan, "server.auth", "basic | ntlm"},
         {"{protocol: ftp, host: h, pasive: true}", plan, "server.pasive", "unknown key"},
-        {"{protocol: ftp, host: h, timeouts: {connect: 10}}", plan, "server.timeouts.connect", "not a duration"},
-        {"{protocol: ftp, host: h, timeouts: {connect: 2d}}", plan, "server.timeouts.connect", "out of range"},
-        {"{protocol: ftp, host: h, timeouts: {idle: 2s}}", plan, "server.timeouts.idle", "unknown key"},
+        {"{protocol: ftp, host: h, timeouts: {connect: 10}}", plan, "server.timeouts.connect",
+         "not a duration"},
+        {"{protocol: ftp, host: h, timeouts: {connect: 2d}}", plan, "server.timeouts.connect",
+         "out of range"},
+        {"{protocol: ftp, host: h, timeouts: {idle: 2s}}", plan, "server.timeouts.idle",
+         "unknown key"},
         {"{protocol: ftp}", plan, "server.host", "missing"},
         {"{host: h}", plan, "server.protocol", "missing"},
         {"{protocol: ftp, host: \"h/x\"}", plan, "server.host", "not a host name"},
         {"{protocol: ftp, host: h, directory: /in/../etc}", plan, "server.directory", ".."},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 10s, files: all}]", "plans.0.every", "30s to 7d"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 8d, files: all}]", "plans.0.every", "30s to 7d"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 36h, files: all}]", "plans.0.every", "whole days"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 10 minutes, files: all}]", "plans.0.every", "not a duration"},
-        {"{protocol: ftp, host: h}", "[{type: index, at: \"24:00\", files: all}]", "plans.0.at", "HH:MM"},
-        {"{protocol: ftp, host: h}", "[{type: index, at: \"6:00\", files: all}]", "plans.0.at", "HH:MM"},
-        {"{protocol: ftp, host: h}", "[{type: index, at: \"06:00\", day: funday, files: all}]", "plans.0.day", "mon | tue"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, day: mon, files: all}]", "plans.0.day", "goes with at"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, at: \"06:00\", files: all}]", "plans.0", "not both"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 10s, files: all}]", "plans.0.every",
+         "30s to 7d"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 8d, files: all}]", "plans.0.every",
+         "30s to 7d"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 36h, files: all}]", "plans.0.every",
+         "whole days"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 10 minutes, files: all}]",
+         "plans.0.every", "not a duration"},
+        {"{protocol: ftp, host: h}", "[{type: index, at: \"24:00\", files: all}]", "plans.0.at",
+         "HH:MM"},
+        {"{protocol: ftp, host: h}", "[{type: index, at: \"6:00\", files: all}]", "plans.0.at",
+         "HH:MM"},
+        {"{protocol: ftp, host: h}", "[{type: index, at: \"06:00\", day: funday, files: all}]",
+         "plans.0.day", "mon | tue"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, day: mon, files: all}]",
+         "plans.0.day", "goes with at"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, at: \"06:00\", files: all}]",
+         "plans.0", "not both"},
         {"{protocol: ftp, host: h}", "[{type: index, files: all}]", "plans.0", "missing every"},
-        {"{protocol: ftp, host: h}", "[{type: power, every: 10m, files: all}]", "plans.0.type", "load_curve | status"},
+        {"{protocol: ftp, host: h}", "[{type: power, every: 10m, files: all}]", "plans.0.type",
+         "load_curve | status"},
         {"{protocol: ftp, host: h}", "[{every: 10m, files: all}]", "plans.0.type", "missing"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, files: some}]", "plans.0.files", "all | per_device"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, files: some}]", "plans.0.files",
+         "all | per_device"},
         {"{protocol: ftp, host: h}", "[{type: index, every: 10m}]", "plans.0.files", "missing"},
-        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, files: all, when: now}]", "plans.0.when", "unknown key"},
+        {"{protocol: ftp, host: h}", "[{type: index, every: 10m, files: all, when: now}]",
+         "plans.0.when", "unknown key"},
         {"{protocol: ftp, host: h}", "[]", "plans", "at least one plan"},
-        {"{protocol: ftp, host: h}", plan + "\n    format: {separator: \"|\"}", "format.separator", "\";\" or \",\""},
-        {"{protocol: ftp, host: h}", plan + "\n    format: {separator: \",\", decimal: \",\"}", "format.decimal", "cannot also be the separator"},
+        {"{protocol: ftp, host: h}", plan + "\n    format: {separator: \"|\"}", "format.separator",
+         "\";\" or \",\""},
+        {"{protocol: ftp, host: h}", plan + "\n    format: {separator: \",\", decimal: \",\"}",
+         "format.decimal", "cannot also be the separator"},
         {"{protocol: ftp, host: h}", plan + "\n    extra: 1", "extra", "unknown key"},
     };
     for (const Case &c : cases) {
@@ -145,8 +168,10 @@ TEST_CASE("each wrong value is refused with its key and what is accepted") {
 }
 
 TEST_CASE("the server name must be usable in a file name") {
-    const std::string yaml = "plugins:\n  exporter_files:\n    identification: {site: S, server: \"box 01/a\"}\n"
-                             "    server: {protocol: ftp, host: h}\n    plans: [{type: index, every: 10m, files: all}]\n";
+    const std::string yaml =
+        "plugins:\n  exporter_files:\n    identification: {site: S, server: \"box 01/a\"}\n"
+        "    server: {protocol: ftp, host: h}\n    plans: [{type: index, every: 10m, files: "
+        "all}]\n";
     const SettingsError error = only_error(yaml);
     CHECK(error.key == "identification.server");
     CHECK(error.message.find("file name") != std::string::npos);

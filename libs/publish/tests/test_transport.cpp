@@ -30,7 +30,8 @@ ServerSettings server_at(Protocol protocol, int port, const std::string &directo
     return s;
 }
 
-const std::string content = "site;Demo building\r\nserver;box-01\r\n" + std::string(50000, 'x') + "\r\n";
+const std::string content =
+    "site;Demo building\r\nserver;box-01\r\n" + std::string(50000, 'x') + "\r\n";
 
 bool has_line(const std::vector<std::string> &lines, const std::string &prefix) {
     return std::any_of(lines.begin(), lines.end(),
@@ -40,7 +41,9 @@ bool has_line(const std::vector<std::string> &lines, const std::string &prefix) 
 // The order of FTP commands that matter: the file goes to .tmp, then is renamed.
 void check_stored_then_renamed(Server &server, const std::string &name) {
     const auto lines = server.lines();
-    auto at = [&](const std::string &line) { return std::find(lines.begin(), lines.end(), line) - lines.begin(); };
+    auto at = [&](const std::string &line) {
+        return std::find(lines.begin(), lines.end(), line) - lines.begin();
+    };
     CHECK(at("CMD STOR " + name + ".tmp") < at("CMD RNFR " + name + ".tmp"));
     CHECK(at("CMD RNFR " + name + ".tmp") < at("CMD RNTO " + name));
     CHECK(at("CMD RNTO " + name) < static_cast<long>(lines.size()));
@@ -58,7 +61,8 @@ TEST_CASE("FTP passive: into a folder created on the way, under a temporary name
     INFO(result.error);
     REQUIRE(result.ok());
     CHECK(result.response_code == 250); // the rename's confirmation
-    CHECK(list_files(dir / "root") == std::vector<std::string>{"in/sub/box-01_index_all_20261203100000.csv"});
+    CHECK(list_files(dir / "root") ==
+          std::vector<std::string>{"in/sub/box-01_index_all_20261203100000.csv"});
     CHECK(read_file(dir / "root/in/sub/box-01_index_all_20261203100000.csv") == content);
     check_stored_then_renamed(server, "box-01_index_all_20261203100000.csv");
     const auto lines = server.lines();
@@ -117,7 +121,8 @@ TEST_CASE("FTPS explicit and implicit with a certificate the box is told to trus
     }
     SUBCASE("a certificate the box does not trust is refused") {
         Server server = start_ftp(dir / "root", {"--tls", "explicit", "--cert", cert});
-        const UploadResult result = Transport(server_at(Protocol::ftps, server.port)).upload("u.csv", content);
+        const UploadResult result =
+            Transport(server_at(Protocol::ftps, server.port)).upload("u.csv", content);
         CHECK(result.failure == Failure::tls);
         CHECK_FALSE(has_line(server.lines(), "CMD USER"));
         CHECK(list_files(dir / "root").empty());
@@ -127,7 +132,8 @@ TEST_CASE("FTPS explicit and implicit with a certificate the box is told to trus
 TEST_CASE("FTPS required against a server without TLS: refused, nothing sent in clear") {
     TempDir dir;
     Server server = start_ftp(dir / "root");
-    const UploadResult result = Transport(server_at(Protocol::ftps, server.port)).upload("x.csv", content);
+    const UploadResult result =
+        Transport(server_at(Protocol::ftps, server.port)).upload("x.csv", content);
     CHECK(result.failure == Failure::tls);
     CHECK(result.error.find("nothing was sent in clear") != std::string::npos);
     const auto lines = server.lines();
@@ -150,7 +156,8 @@ TEST_CASE("FTP wrong password: a login failure that says what to check") {
     CHECK(list_files(dir / "root").empty());
 }
 
-TEST_CASE("HTTP: POST multipart and PUT with Basic authentication; a wrong password is a login failure") {
+TEST_CASE(
+    "HTTP: POST multipart and PUT with Basic authentication; a wrong password is a login failure") {
     TempDir dir;
     Server server = start_http(dir / "root");
     ServerSettings settings = server_at(Protocol::http, server.port, "/upload");

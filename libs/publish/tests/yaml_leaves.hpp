@@ -11,7 +11,8 @@
 
 namespace gs::publish::testing {
 
-inline void collect(const YAML::Node &node, std::vector<std::string> &path, std::vector<ConfigLeaf> &out) {
+inline void collect(const YAML::Node &node, std::vector<std::string> &path,
+                    std::vector<ConfigLeaf> &out) {
     if (node.IsMap()) {
         for (const auto &entry : node) {
             path.push_back(entry.first.as<std::string>());
@@ -30,7 +31,8 @@ inline void collect(const YAML::Node &node, std::vector<std::string> &path, std:
 }
 
 // The leaves of `section` below the top-level key `plugin` (e.g. plugins.exporter_files).
-inline std::vector<ConfigLeaf> leaves_of(const std::string &yaml, const char *plugin = "exporter_files") {
+inline std::vector<ConfigLeaf> leaves_of(const std::string &yaml,
+                                         const char *plugin = "exporter_files") {
     const YAML::Node root = YAML::Load(yaml);
     std::vector<ConfigLeaf> out;
     std::vector<std::string> path;

@@ -32,10 +32,10 @@
 namespace gs::publish {
 
 struct QueueOptions {
-    std::string cursor_file;     // e.g. <data-dir>/exporter_files.cursor
-    size_t max_backlog = 10000;  // periods per plan kept while the server is away
+    std::string cursor_file;    // e.g. <data-dir>/exporter_files.cursor
+    size_t max_backlog = 10000; // periods per plan kept while the server is away
     RetryPolicy retry;
-    uint64_t seed = 0;           // of the jitter
+    uint64_t seed = 0; // of the jitter
 };
 
 // One delivered or failed file, as `gridscope publish` prints it.
@@ -48,8 +48,8 @@ struct Delivery {
 };
 
 struct RunReport {
-    std::vector<Delivery> files;   // in the order tried
-    uint64_t dropped_periods = 0;  // dropped by this run (over the backlog budget)
+    std::vector<Delivery> files;         // in the order tried
+    uint64_t dropped_periods = 0;        // dropped by this run (over the backlog budget)
     std::optional<UploadResult> failure; // the failure that stopped the run, if any
     std::optional<SysSeconds> retry_at;  // set while a backoff is running
 };

@@ -15,10 +15,10 @@
 namespace gs::publish {
 
 struct SeriesInfo {
-    std::string device;  // the source's name in the site
-    std::string circuit; // circuit (load) name or number; empty = the device as a whole
-    std::string data;    // catalog data name: "IEaPInst"
-    std::string unit;    // "Wh"
+    std::string device;     // the source's name in the site
+    std::string circuit;    // circuit (load) name or number; empty = the device as a whole
+    std::string data;       // catalog data name: "IEaPInst"
+    std::string unit;       // "Wh"
     double coefficient = 1; // physical value = value in the file x coefficient
 };
 
@@ -44,8 +44,8 @@ struct EventRecord {
 
 struct DeviceStatus {
     std::string device;
-    std::string state;       // "ok", "lost", "disabled", ...
-    SysSeconds last_seen{};  // last good reading; epoch = never
+    std::string state;      // "ok", "lost", "disabled", ...
+    SysSeconds last_seen{}; // last good reading; epoch = never
     std::string detail;
 };
 
@@ -60,9 +60,9 @@ struct FileContext {
 };
 
 struct BuiltFile {
-    std::string name;    // <server>_<type>_<device|all>_<yyyymmddHHMMSS>.csv
+    std::string name; // <server>_<type>_<device|all>_<yyyymmddHHMMSS>.csv
     std::string content;
-    size_t rows = 0;     // data rows (the header block not counted)
+    size_t rows = 0; // data rows (the header block not counted)
 };
 
 // Each counter's last value at or before the period end; one row stamped with the period end.

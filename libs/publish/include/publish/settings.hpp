@@ -33,7 +33,7 @@ struct Identification {
 };
 
 struct Timeouts {
-    std::chrono::milliseconds connect{10000};  // TCP + TLS + login
+    std::chrono::milliseconds connect{10000};   // TCP + TLS + login
     std::chrono::milliseconds transfer{300000}; // one whole upload, rename included
     std::chrono::milliseconds stall{30000};     // no byte moved (and no server reply) this long
 };
@@ -44,20 +44,20 @@ struct ServerSettings {
     uint16_t port = 0; // 0: the protocol's default (see default_port)
     std::string user;
     std::string password;
-    std::string directory;    // destination folder (FTP: below the login folder)
-    bool passive = true;      // FTP only: the box opens the data connection
+    std::string directory;                // destination folder (FTP: below the login folder)
+    bool passive = true;                  // FTP only: the box opens the data connection
     HttpMethod method = HttpMethod::post; // HTTP only
     HttpAuth auth = HttpAuth::basic;      // HTTP only
-    std::string ca_file;      // TLS: extra trusted certificate(s), PEM; empty = system store
+    std::string ca_file; // TLS: extra trusted certificate(s), PEM; empty = system store
     Timeouts timeouts;
 };
 
 // When a plan sends: `every` a period aligned in the site's local time (midnight-based), or
 // `at` a local time of day, every day or on one `day` of the week.
 struct Schedule {
-    std::chrono::seconds every{0};      // > 0 for an `every` plan
-    std::optional<int> at_minute;       // minutes after local midnight, for an `at` plan
-    std::optional<unsigned> day;        // 0 = Monday ... 6 = Sunday; `at` plans only
+    std::chrono::seconds every{0}; // > 0 for an `every` plan
+    std::optional<int> at_minute;  // minutes after local midnight, for an `at` plan
+    std::optional<unsigned> day;   // 0 = Monday ... 6 = Sunday; `at` plans only
 };
 
 struct Plan {
