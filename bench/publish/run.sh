@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Data publishing benchmark (issue 16): a day of 200 devices' index and measurement files, built
 # and sent to a loopback FTP server (pyftpdlib), as after a day-long outage. Prints wall time,
-# the sender's CPU (user + system) and peak memory, file count and bytes; then the same run with
-# --no-send (building only) to separate building from sending. See README.md here.
+# the sender's CPU (user + system) and peak memory, the server's CPU, file count and bytes; first
+# with --no-send (building only) to separate building from sending.
 #
 #   bench/publish/run.sh [--build DIR] [--devices N] [--counters K] [--work DIR]
 #                        [--plans "index:600:all measurement:3600:per_device"]
@@ -47,20 +47,27 @@ PORT=$(awk '/READY/ {print $2}' "$WORK/server.log")
 NOW=1764806400 # 2025-12-04 00:00:00 UTC; the backlog is the day before
 plan_args=()
 for p in $PLANS; do plan_args+=(--plan "$p"); done
+server_cpu() { # the FTP server's user + system CPU so far, in seconds
+    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$server_pid/stat"
+}
 run() { # label, extra args...
     local label=$1; shift
     rm -f "$WORK/cursor"
+    local server_before
+    server_before=$(server_cpu)
     /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$SEND" --protocol ftp --port "$PORT" \
         --cursor "$WORK/cursor" --now $NOW --since $((NOW - 86400)) --backlog 100000 \
         --devices "$DEVICES" --counters "$COUNTERS" "${plan_args[@]}" "$@" > "$WORK/$label.out"
     read -r wall user sys rss < "$WORK/time"
     local done_line
     done_line=$(tail -1 "$WORK/$label.out")
-    echo "| $label | $done_line | ${wall} s | $(awk "BEGIN {print $user + $sys}") s (user $user, sys $sys) | $((rss / 1024)) MiB |"
+    local server_used
+    server_used=$(awk "BEGIN {print $(server_cpu) - $server_before}")
+    echo "| $label | $done_line | ${wall} s | $(awk "BEGIN {print $user + $sys}") s (user $user, sys $sys) | $((rss / 1024)) MiB | $server_used s |"
 }
 echo "devices $DEVICES, counters/measures per device $COUNTERS, plans: $PLANS, server 127.0.0.1:$PORT"
-echo "| run | files, bytes | wall | sender CPU | peak RSS |"
-echo "|---|---|---|---|---|"
+echo "| run | files, bytes | wall | sender CPU | sender peak RSS | FTP server CPU (pyftpdlib) |"
+echo "|---|---|---|---|---|---|"
 run build-only --no-send
 run build-and-send
 on_server=$(find "$WORK/root" -type f -name '*.csv' | wc -l)
