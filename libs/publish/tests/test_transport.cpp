@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -226,4 +227,17 @@ TEST_CASE("no server, or a server that never answers: unreachable, timeout") {
     const UploadResult nobody = Transport(server_at(Protocol::ftp, port)).upload("t.csv", content);
     CHECK(nobody.failure == Failure::unreachable);
     CHECK(nobody.error.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+}
+
+TEST_CASE("a transfer that stalls ends at the stall timeout, and leaves no file under its name") {
+    TempDir dir;
+    Server server = start_ftp(dir / "root", {"--throttle", "1"}); // reads one chunk, then waits
+    ServerSettings settings = server_at(Protocol::ftp, server.port);
+    settings.timeouts = {5s, 60s, 2s};
+    const auto started = std::chrono::steady_clock::now();
+    const UploadResult result = Transport(settings).upload("slow.csv", content + content);
+    CHECK(result.failure == Failure::timeout);
+    CHECK(result.error.find("server.timeouts") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - started < 20s);
+    CHECK_FALSE(std::filesystem::exists(dir / "root/in/sub/slow.csv"));
 }
