@@ -14,6 +14,12 @@ int64_t floor_div(int64_t a, int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+// What parse_settings accepts; anything else is never due (rather than a division by zero).
+bool usable(const Schedule &s) {
+    if (s.at_minute) return *s.at_minute >= 0 && *s.at_minute < 1440 && (!s.day || *s.day < 7);
+    return s.every.count() > 0;
+}
+
 bool by_days(const Schedule &s) {
     return s.at_minute.has_value() || s.every >= one_day;
 }
@@ -44,6 +50,7 @@ date::local_days local_day(SysSeconds t, const date::time_zone *tz) {
 } // namespace
 
 SysSeconds next_due(const Schedule &s, SysSeconds after, const date::time_zone *tz) {
+    if (!usable(s)) return SysSeconds::max(); // never due
     if (by_days(s)) {
         // 7-day periods and weekly plans: a match lies within 8 days; start a day early in case
         // the offset moves the due instant of the previous local day after `after`.
@@ -66,6 +73,7 @@ SysSeconds next_due(const Schedule &s, SysSeconds after, const date::time_zone *
 }
 
 SysSeconds previous_due(const Schedule &s, SysSeconds before, const date::time_zone *tz) {
+    if (!usable(s)) return SysSeconds::min();
     if (by_days(s)) {
         for (date::local_days day = local_day(before, tz) + date::days{1};; day -= date::days{1})
             if (day_matches(s, day)) {

@@ -127,3 +127,11 @@ TEST_CASE("dues_between keeps the newest within the budget and counts the rest")
     CHECK(skipped == 7);
     CHECK(text(dues.front()) == "2026-12-03 01:20:00");
 }
+
+TEST_CASE("a schedule without period or time is never due") {
+    size_t skipped = 0;
+    CHECK(next_due(every(0s), utc(2026, 12, 3, 10), paris()) == SysSeconds::max());
+    CHECK(next_due(at(25, 0), utc(2026, 12, 3, 10), paris()) == SysSeconds::max());
+    CHECK(dues_between(every(0s), utc(2026, 12, 3, 0), utc(2026, 12, 4, 0), paris(), 10, skipped)
+              .empty());
+}

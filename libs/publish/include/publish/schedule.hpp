@@ -26,10 +26,10 @@ struct Period {
     SysSeconds end;   // excluded; the instant the file is due and is named after
 };
 
-// The first due instant strictly after `after`. Precondition: the schedule is valid
-// (parse_settings accepted it) and tz is not null.
+// The first due instant strictly after `after`; SysSeconds::max() for a schedule that
+// parse_settings would refuse (no period, no time). Precondition: tz is not null.
 SysSeconds next_due(const Schedule &schedule, SysSeconds after, const date::time_zone *tz);
-// The last due instant strictly before `before`.
+// The last due instant strictly before `before` (SysSeconds::min() for a refused schedule).
 SysSeconds previous_due(const Schedule &schedule, SysSeconds before, const date::time_zone *tz);
 // The period of the file due at `due` (a due instant).
 Period period_ending_at(const Schedule &schedule, SysSeconds due, const date::time_zone *tz);
