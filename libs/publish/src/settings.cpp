@@ -289,6 +289,17 @@ std::vector<SettingsError> validate(const Settings &s) {
         }
     if (s.server.directory.find("..") != std::string::npos)
         errors.push_back({"server.directory", "must not contain '..'"});
+    // Two identical plans would send the same files twice (and share one delivery cursor).
+    for (size_t i = 0; i < s.plans.size(); ++i)
+        for (size_t j = 0; j < i; ++j) {
+            const Plan &a = s.plans[i], &b = s.plans[j];
+            if (a.type == b.type && a.files == b.files && a.schedule.every == b.schedule.every &&
+                a.schedule.at_minute == b.schedule.at_minute && a.schedule.day == b.schedule.day) {
+                errors.push_back(
+                    {"plans." + std::to_string(i), "the same plan as plans." + std::to_string(j)});
+                break;
+            }
+        }
     if (s.plans.empty())
         errors.push_back({"plans", "missing: at least one plan ({type, every or at, files})"});
     if (s.format.separator == s.format.decimal)
