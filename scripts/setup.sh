@@ -16,7 +16,7 @@ runtime=(
 testing=(
   doctest-dev clang clang-format libclang-rt-14-dev
   python3 python3-pymodbus python3-serial python3-serial-asyncio mbpoll
-  chromium libsqlite3-dev sqlite3 wrk curl ccache
+  chromium libsqlite3-dev sqlite3 wrk curl ccache python3-pyftpdlib python3-openssl openssl
 )
 
 wanted=("${runtime[@]}")
