@@ -268,6 +268,11 @@ void Runtime::validate_profiles(const SiteModel &site, std::set<std::string> &ba
     }
 }
 
+gs_status Runtime::last_start_status(const std::string &id) const {
+    auto it = start_statuses_.find(id);
+    return it == start_statuses_.end() ? GS_OK : it->second;
+}
+
 std::string Runtime::last_start_error(const std::string &id) const {
     auto it = start_errors_.find(id);
     return it == start_errors_.end() ? "" : it->second;
@@ -531,10 +536,12 @@ bool Runtime::start_instance(Instance &inst) {
     if (st != GS_OK) {
         std::string why = inst.host->take_error(status_text(st));
         start_errors_[inst.plugin->id] = why;
+        start_statuses_[inst.plugin->id] = st;
         log_line(GS_LOG_ERROR, inst.host->who(), "failed to start: " + why);
         return false;
     }
     start_errors_.erase(inst.plugin->id);
+    start_statuses_.erase(inst.plugin->id);
     inst.started = true;
     log_line(GS_LOG_INFO, inst.host->who(),
              std::string("started (") + kind_name(inst.plugin->kind) + " " + inst.plugin->version +

@@ -75,6 +75,8 @@ public:
     const std::map<std::string, std::string> &start_errors() const { return start_errors_; }
     // Why plugin `id` failed to start ("" if it did not fail).
     std::string last_start_error(const std::string &id) const;
+    // The status the last failed start of `id` returned (GS_OK if it did not fail).
+    gs_status last_start_status(const std::string &id) const;
     // The instance of plugin `id`, or null.
     Instance *instance_of(const std::string &id);
     // The driver instance that polls `source`, or null.
@@ -133,6 +135,7 @@ private:
     std::function<void(const gs_event &)> event_tap_;
     std::set<std::string> bad_profiles_;
     std::map<std::string, std::string> start_errors_;
+    std::map<std::string, gs_status> start_statuses_;
 };
 
 } // namespace gs::kernel
