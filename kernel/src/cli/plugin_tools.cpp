@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <map>
 
 namespace gs::kernel {
 
@@ -93,17 +94,22 @@ std::string plugin_tools_usage() {
                    " (" + plugin->id + ")\n";
         }
     out += "Connection options of the installed drivers (read, plan; one address option):\n";
+    std::map<std::string, std::string> drivers_of; // the options' text -> the drivers with it
     for (const auto &plugin : registry.all()) {
-        if (plugin->connection_options.empty()) continue;
-        out += "  " + plugin->id + ":\n";
+        std::string text;
         for (const gs_cli_option *o : plugin->connection_options)
-            out += "    " + std::string(o->flag) + " " + (o->description ? o->description : "") +
-                   (o->address ? " [address]" : "") +
-                   (o->default_value && !o->address
-                        ? std::string(" (default ") + o->default_value + ")"
-                        : std::string()) +
-                   "\n";
+            text += "    " + std::string(o->flag) + " " + (o->description ? o->description : "") +
+                    (o->address ? " [address]" : "") +
+                    (o->default_value && !o->address
+                         ? std::string(" (default ") + o->default_value + ")"
+                         : std::string()) +
+                    "\n";
+        if (text.empty()) continue;
+        std::string &ids = drivers_of[text];
+        ids += (ids.empty() ? "" : ", ") + plugin->id;
     }
+    for (const auto &[text, ids] : drivers_of)
+        out += "  " + ids + ":\n" + text;
     return out;
 }
 

@@ -43,7 +43,7 @@ namespace {
 
 // The smallest struct sizes ABI 1.0 defines: a plugin's struct must hold at least these.
 constexpr size_t kMinModuleSize = sizeof(gs_module);
-constexpr size_t kMinDescriptorSize = sizeof(gs_plugin_descriptor);
+constexpr size_t kMinDescriptorSize = offsetof(gs_plugin_descriptor, tools); // ABI 1.0
 constexpr size_t kMinFieldSize = sizeof(gs_config_field);
 
 // Every vtable starts with struct_size, create, destroy, start, stop.

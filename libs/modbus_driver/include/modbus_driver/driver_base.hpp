@@ -38,7 +38,8 @@ public:
     static constexpr gs_config_field config_fields[] = {GS_MODBUS_LINK_FIELDS};
     // The source keys `gridscope read` and `plan` take on their command line (ABI 1.3).
     static constexpr gs_cli_option connection_options[] = {
-        {sizeof(gs_cli_option), "--tcp", "tcp", 0, 1, nullptr, nullptr, "HOST:PORT (Modbus TCP)"},
+        {sizeof(gs_cli_option), "--tcp", "tcp", 0, 1, "127.0.0.1:502", nullptr,
+         "HOST:PORT (Modbus TCP)"}, // the default: the stand-in `plan` plans, never contacted
         {sizeof(gs_cli_option), "--rtu", "rtu", 0, 1, nullptr, nullptr, "DEVICE (Modbus RTU)"},
         {sizeof(gs_cli_option), "--rtu-tcp", "rtu_tcp", 0, 1, nullptr, nullptr,
          "HOST:PORT (Modbus RTU frames over a raw TCP socket)"},
