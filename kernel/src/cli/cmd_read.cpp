@@ -1,6 +1,5 @@
-// gridscope read --profile ID [--circuit K] [--format json] + the connection options of the
-// profile's driver (Modbus drivers: --tcp HOST:PORT | --rtu DEVICE [--baud B --parity P] |
-// --rtu-tcp HOST:PORT, --unit N, --timeout-ms T)
+// gridscope read --profile ID [--circuit K] [--format json] + the connection options the
+// profile's driver declares (gs_cli_option; `gridscope help` lists them: --tcp HOST:PORT...)
 // Reads a device once with its profile and prints its values in catalog units.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"

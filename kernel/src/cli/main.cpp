@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
     auto it = commands.find(command);
     try {
         if (it != commands.end()) return it->second(argc, argv);
-        // Not the kernel's: a command a plugin offers (`passwd` is ui_web's), or none.
+        // Not the kernel's: a command a plugin offers (`passwd`: the web UI's), or none.
         if (auto code = run_plugin_tool(argc, argv)) return *code;
         std::cerr << "gridscope: unknown command '" << command << "'\n"
                   << kUsage << plugin_tools_usage() << kCommonOptions;

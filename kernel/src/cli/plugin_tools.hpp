@@ -1,5 +1,5 @@
 // What the CLI takes from plugins instead of knowing them (ABI 1.3): the command-line tools a
-// plugin offers (`gridscope passwd` is ui_web's), and the connection options of a driver that
+// plugin offers (`gridscope passwd`: the web UI's), and the connection options of a driver that
 // `read` and `plan` copy into the source they build.
 #pragma once
 

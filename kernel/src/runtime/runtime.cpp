@@ -234,7 +234,9 @@ void Runtime::validate_profiles(const SiteModel &site, std::set<std::string> &ba
         if (!plugin || !plugin->driver()) {
             if (used.count(id))
                 diag.error(profile.where, "profile.driver",
-                           "driver '" + profile.driver + "' is not installed");
+                           profile.driver.empty()
+                               ? "is required: the driver plugin that reads the device"
+                               : "driver '" + profile.driver + "' is not installed");
             continue;
         }
         HostContext check_host("check:" + profile.driver, ConfigNode{});
