@@ -157,3 +157,16 @@ TEST_CASE("plugin commands and driver options come from the plugins, not the ker
     CHECK(two.code == 2);
     CHECK(two.err.find("give one address: --tcp, --rtu or --rtu-tcp") != std::string::npos);
 }
+
+TEST_CASE("a profile a source uses must name its driver: the kernel has no default one") {
+    std::string dir = temp_dir("no_driver");
+    std::filesystem::create_directories(dir + "/profiles/acme");
+    std::ofstream(dir + "/profiles/acme/m.yaml") << "profile:\n"
+                                                    "  name: M\n"
+                                                    "  points:\n"
+                                                    "    - {data: IV1Inst, address: 10}\n";
+    std::ofstream(dir + "/site.yaml") << "sources: [{name: m, profile: acme/m}]\n";
+    auto r = run({kBin, "check", "--config", dir + "/site.yaml", "--profiles", dir + "/profiles"});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("m.yaml:2:3: field 'profile.driver': is required") != std::string::npos);
+}

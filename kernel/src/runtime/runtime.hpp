@@ -4,9 +4,9 @@
 #pragma once
 
 #include "config/diagnostics.hpp"
-#include "host/host_context.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/bus.hpp"
+#include "runtime/instance.hpp"
 #include "runtime/site_snapshot.hpp"
 #include "site/model.hpp"
 
@@ -22,26 +22,6 @@
 #include <vector>
 
 namespace gs::kernel {
-
-// One plugin instance. Member order matters: the plugin (and so its library) outlives the
-// instance handle and the host context.
-class Instance {
-public:
-    Instance(std::shared_ptr<const LoadedPlugin> plugin, std::unique_ptr<HostContext> host);
-    ~Instance();
-    Instance(const Instance &) = delete;
-    Instance &operator=(const Instance &) = delete;
-
-    std::shared_ptr<const LoadedPlugin> plugin;
-    std::unique_ptr<HostContext> host;
-    gs_instance *handle = nullptr;
-    bool started = false;
-    // The model this instance knows (guarded by the runtime's state mutex: plugin threads
-    // read it through get_service).
-    std::shared_ptr<const SiteSnapshot> site;
-    std::string own_config;                         // own_config_of() when it was created
-    std::atomic<bool> uses_storage_services{false}; // it was handed a storage's service
-};
 
 class Runtime {
 public:
@@ -114,10 +94,11 @@ private:
     // Applies a plan whose check passed (reload).
     void switch_to(Plan plan);
     bool tell_site_changed(Instance &inst, const std::shared_ptr<const SiteSnapshot> &site);
-    bool start_instance(Instance &inst);
-    void stop_instance(Instance &inst);
-    ConsumerOptions consumer_of(Instance *inst);
+    bool start_instance(Instance &inst); // and records why it failed (start_errors)
     HostHooks hooks(Instance *inst);
+    gs_control_service_v1 make_control_service();
+    static gs_status run_command_thunk(void *context, const char *source, uint32_t circuit,
+                                       const char *name, char *message, size_t message_size);
     const void *service_for(Instance *inst, const std::string &id);
     Instance *driver_for(const SiteModel &site, const std::string &source);
 
