@@ -3,6 +3,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -103,6 +104,13 @@ std::string text(const char *s) {
     return s ? s : "";
 }
 
+bool is_integer(const char *text) {
+    char *end = nullptr;
+    errno = 0;
+    (void)std::strtol(text, &end, 10);
+    return *text && errno == 0 && end && *end == '\0';
+}
+
 // Since 1.3: the plugin's command-line tools and a driver's connection options, checked here so
 // that the CLI uses them without further checks. Returns "" or what is malformed.
 std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
@@ -129,6 +137,9 @@ std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
             if (opt.struct_size < offsetof(gs_cli_option, description) + sizeof(opt.description) ||
                 !opt.flag || std::strncmp(opt.flag, "--", 2) != 0 || !opt.key || !*opt.key)
                 return "malformed connection option #" + std::to_string(o);
+            if (opt.integer && opt.default_value && !is_integer(opt.default_value))
+                return std::string("connection option ") + opt.flag +
+                       ": its default is not an integer";
             plugin.connection_options.push_back(&opt);
         }
     }
