@@ -1,6 +1,8 @@
 // A running site: the plugin instances the site model asks for, wired to the bus, started in
 // order (storage, exporters, ui, then drivers) and stopped in reverse. A reload checks the new
 // model completely, then replaces only the instances whose own configuration changed.
+// Files by job: runtime.cpp (plan, start, stop), reload.cpp, services.cpp; an instance's own
+// calls are in instance.cpp, the bus's calls into consumers in consumers.cpp.
 #pragma once
 
 #include "config/diagnostics.hpp"
