@@ -28,7 +28,7 @@ TEST_CASE("gridscope plugins --format json lists the example driver with its ABI
     auto r = run({kBin, "plugins", "--format", "json"});
     CHECK(r.code == 0);
     CHECK(r.out.find("\"id\": \"example_virtual_meter\", \"kind\": \"driver\", \"version\": "
-                     "\"1.0.0\", \"abi\": \"1.2\"") != std::string::npos);
+                     "\"1.0.0\", \"abi\": \"1.3\"") != std::string::npos);
 }
 
 TEST_CASE("gridscope check accepts the demo and refuses a bad file with file:line") {
@@ -124,4 +124,49 @@ TEST_CASE("gridscope passwd stores an Argon2id hash, refusing mismatches and wea
     auto user = run({kBin, "passwd", "--config", kDemo, "--data-dir", data, "--profile", "user"},
                     std::string("x\nx\n"));
     CHECK(user.code == 2);
+}
+
+TEST_CASE("plugin commands and driver options come from the plugins, not the kernel") {
+    // `passwd` is ui_web's tool (ABI 1.3), listed as such; the drivers list their options.
+    auto help = run({kBin, "help"});
+    CHECK(help.code == 0);
+    CHECK(help.out.find("passwd --config FILE [--data-dir DIR] --profile admin|advanced") !=
+          std::string::npos);
+    CHECK(help.out.find("(ui_web)") != std::string::npos);
+    CHECK(help.out.find("    --tcp HOST:PORT (Modbus TCP) [address]") != std::string::npos);
+    // An option no driver declares is unknown; one of another driver is refused by name.
+    auto unknown = run({kBin, "read", "--profile", "examples/virtual-meter", "--serial", "x"});
+    CHECK(unknown.code == 2);
+    CHECK(unknown.err.find("unknown option '--serial'") != std::string::npos);
+    auto foreign =
+        run({kBin, "read", "--profile", "examples/virtual-meter", "--tcp", "127.0.0.1:1"});
+    CHECK(foreign.code == 2);
+    CHECK(foreign.err.find("driver 'example_virtual_meter' takes no option --tcp") !=
+          std::string::npos);
+    // The virtual meter needs no address: its values are read at once.
+    auto read = run({kBin, "read", "--profile", "examples/virtual-meter", "--format", "json"});
+    CHECK(read.code == 0);
+    CHECK(read.out.find("\"IEaPInst\": {\"value\": ") != std::string::npos);
+    // A Modbus profile without an address: the driver's address options, in its words.
+    auto none = run({kBin, "read", "--profile", "socomec/countis-e2x"});
+    CHECK(none.code == 2);
+    CHECK(none.err.find("give the device's address: --tcp HOST:PORT, --rtu DEVICE or --rtu-tcp "
+                        "HOST:PORT") != std::string::npos);
+    auto two = run({kBin, "read", "--profile", "socomec/countis-e2x", "--tcp", "127.0.0.1:1",
+                    "--rtu", "/dev/null"});
+    CHECK(two.code == 2);
+    CHECK(two.err.find("give one address: --tcp, --rtu or --rtu-tcp") != std::string::npos);
+}
+
+TEST_CASE("a profile a source uses must name its driver: the kernel has no default one") {
+    std::string dir = temp_dir("no_driver");
+    std::filesystem::create_directories(dir + "/profiles/acme");
+    std::ofstream(dir + "/profiles/acme/m.yaml") << "profile:\n"
+                                                    "  name: M\n"
+                                                    "  points:\n"
+                                                    "    - {data: IV1Inst, address: 10}\n";
+    std::ofstream(dir + "/site.yaml") << "sources: [{name: m, profile: acme/m}]\n";
+    auto r = run({kBin, "check", "--config", dir + "/site.yaml", "--profiles", dir + "/profiles"});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("m.yaml:2:3: field 'profile.driver': is required") != std::string::npos);
 }

@@ -262,7 +262,8 @@ TEST_CASE("a bad Modbus profile or source is refused with file, line and field")
            "    - {data: IV1Inst, address: 3000, type: f33}\n"
            "    - {data: IV2Inst, address: 70000, type: f32}\n"
            "    - {data: IV3Inst, address: 10, type: bit}\n"
-           "    - {data: II1Inst, address: 12, type: u16, colour: red}\n";
+           "    - {data: II1Inst, address: 12, type: u16, colour: red}\n"
+           "  driver: driver_modbus\n"; // a profile names its driver (docs/profiles.md)
     std::ofstream(dir / "site.yaml") << "sources:\n"
                                         "  - {name: m, profile: socomec/diris-a10, tcp: nowhere}\n";
     auto r = run({kBin, "check", "--config", (dir / "site.yaml").string(), "--profiles",

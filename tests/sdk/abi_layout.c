@@ -33,7 +33,12 @@ PIN_SIZE(gs_point, 32);
 PIN_OFFSET(gs_source, period_ms, 64);
 PIN_OFFSET(gs_source, commands, 72);
 PIN_SIZE(gs_source, 96);
-PIN_SIZE(gs_driver_vtable, 88);
+/* 1.2 ended at 88; 1.3 appended the connection options. */
+PIN_OFFSET(gs_driver_vtable, connection_options, 88);
+PIN_SIZE(gs_driver_vtable, 104);
+PIN_SIZE(gs_cli_option, 56);
+PIN_OFFSET(gs_cli_option, integer, 24);
+PIN_OFFSET(gs_cli_option, description, 48);
 PIN_OFFSET(gs_driver_vtable, describe, 80);
 PIN_OFFSET(gs_driver_vtable, validate_point, 40);
 PIN_OFFSET(gs_driver_vtable, scan, 72);
@@ -44,7 +49,12 @@ PIN_OFFSET(gs_exporter_vtable, site_changed, 64);
 PIN_SIZE(gs_exporter_vtable, 72);
 PIN_OFFSET(gs_ui_vtable, site_changed, 56);
 PIN_SIZE(gs_ui_vtable, 64);
-PIN_SIZE(gs_plugin_descriptor, 56);
+/* 1.2 ended at 56; 1.3 appended the tools. */
+PIN_OFFSET(gs_plugin_descriptor, tools, 56);
+PIN_SIZE(gs_plugin_descriptor, 72);
+PIN_SIZE(gs_tool, 56);
+PIN_OFFSET(gs_tool, options, 32);
+PIN_OFFSET(gs_tool, run, 48);
 PIN_OFFSET(gs_plugin_descriptor, vtable, 48);
 PIN_SIZE(gs_module, 32);
 PIN_OFFSET(gs_module, abi_version, 4);

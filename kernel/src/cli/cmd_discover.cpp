@@ -1,7 +1,8 @@
 // gridscope discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--driver ID]
 //                    [--format json]
-// Scans a gateway's unit ids for devices with a driver's scan (SOCOMEC identification by
-// default), drawing a progress bar on the terminal from the driver's progress events.
+// Scans a gateway's unit ids for devices with the scan of every installed driver that declares
+// one (or of --driver), drawing a progress bar on the terminal from the drivers' progress
+// events.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"
 #include "runtime/plugin_calls.hpp"
@@ -58,27 +59,37 @@ int cmd_discover(int argc, char **argv) {
     options.insert({"--tcp", "--units", "--timeout-ms", "--driver", "--format"});
     Args args(argc, argv, 2, options, {});
     std::string tcp = args.required("--tcp");
-    std::string driver = args.get("--driver", "driver_socomec_diris");
     bool json = args.get("--format", "text") == "json";
     bool bar = isatty(STDERR_FILENO);
 
-    OneSource one;
-    CommonOptions common = CommonOptions::from(args);
-    common.load_plugins(one.registry);
-    auto plugin = one.registry.find(driver);
-    if (!plugin || !plugin->driver()) {
-        std::cerr << "gridscope discover: driver '" << driver << "' is not installed\n";
-        return 1;
+    OneSource one(argc, argv);
+    // The drivers asked: --driver, else every installed driver that declares a scan.
+    std::vector<std::shared_ptr<const LoadedPlugin>> drivers;
+    if (auto id = args.get("--driver")) {
+        auto plugin = one.registry.find(*id);
+        if (!plugin || !plugin->driver()) {
+            std::cerr << "gridscope discover: driver '" << *id << "' is not installed\n";
+            return 1;
+        }
+        drivers.push_back(plugin);
+    } else {
+        for (const auto &plugin : one.registry.all())
+            if (plugin->driver() && plugin->driver()->scan) drivers.push_back(plugin);
+        if (drivers.empty()) {
+            std::cerr << "gridscope discover: no installed driver can scan\n";
+            return 1;
+        }
     }
     SiteModel site;
     try {
-        site = load_profiles(common.load_options());
+        site = load_profiles(CommonOptions::from(args).load_options());
     } catch (const ConfigFailure &f) {
         std::cerr << f.diagnostics().str();
         return 1;
     }
     site.file = "(command line)";
-    site.plugins[driver] = PluginSection{driver, YAML::Node(YAML::NodeType::Map), {}};
+    for (const auto &d : drivers)
+        site.plugins[d->id] = PluginSection{d->id, YAML::Node(YAML::NodeType::Map), {}};
     one.runtime = std::make_unique<Runtime>(std::move(site), one.registry, RuntimeOptions{});
     one.runtime->set_event_tap([&](const gs_event &e) {
         if (!bar || !e.type || std::string(e.type) != "discovery.progress") return;
@@ -90,25 +101,27 @@ int cmd_discover(int argc, char **argv) {
         std::cerr << diag.str();
         return 1;
     }
-    Instance *inst = one.runtime->instance_of(driver);
-    const gs_driver_vtable *vt = plugin->driver();
-    if (!inst || !vt->scan) {
-        std::cerr << "gridscope discover: driver '" << driver << "' cannot scan\n";
-        return 1;
-    }
     YAML::Node params(YAML::NodeType::Map);
     params["tcp"] = tcp;
     params["units"] = args.get("--units", "1-247");
     params["timeout_ms"] = args.integer("--timeout-ms", 200);
     Found found;
-    gs_status st = call_plugin(inst->host->who(), "scan", [&] {
-        return vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found,
-                        &found);
-    });
-    if (bar) std::cerr << "\r\033[K";
-    if (st != GS_OK) {
-        std::cerr << "gridscope discover: " << inst->host->take_error("scan failed") << "\n";
-        return 1;
+    for (const auto &d : drivers) {
+        Instance *inst = one.runtime->instance_of(d->id);
+        const gs_driver_vtable *vt = d->driver();
+        if (!inst || !vt->scan) {
+            std::cerr << "gridscope discover: driver '" << d->id << "' cannot scan\n";
+            return 1;
+        }
+        gs_status st = call_plugin(inst->host->who(), "scan", [&] {
+            return vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found,
+                            &found);
+        });
+        if (bar) std::cerr << "\r\033[K";
+        if (st != GS_OK) {
+            std::cerr << "gridscope discover: " << inst->host->take_error("scan failed") << "\n";
+            return 1;
+        }
     }
     if (json) {
         std::cout << "[";

@@ -3,7 +3,7 @@
 // offset or Z) through the storage plugin's normal ingest path, rollups included; data older
 // than what is stored (a backfill) updates every rollup it touches. Rows naming an unknown
 // source, circuit or data are reported with their line numbers and skipped.
-// The checked rows go to the store's import spool (plugins/storage_rocksdb/src/import_spool.hpp)
+// The checked rows go to the store's import spool (the storage plugin's import spool)
 // and the process that holds the store ingests them: the running site when it runs, else the
 // storage plugin this command starts. Either way import then says what was done: values
 // imported, rows skipped, rollup buckets updated and the counter resets/rollovers found
@@ -197,23 +197,21 @@ int cmd_import(int argc, char **argv) {
     bool own = true;
     try {
         start_store(store);
-    } catch (const std::exception &e) {
-        std::string why = e.what();
-        if (why.find("is in use by another gridscope process") == std::string::npos) {
-            fs::remove(base + ".rows", ec);
-            std::cerr << "gridscope import: " << why << "\n";
-            return 1;
-        }
+    } catch (const StoreInUse &) {
         own = false;
         std::cerr << "gridscope import: the site is running; its storage plugin imports the "
                      "rows\n";
+    } catch (const std::exception &e) {
+        fs::remove(base + ".rows", ec);
+        std::cerr << "gridscope import: " << e.what() << "\n";
+        return 1;
     }
     auto work_limit = std::chrono::seconds(300 + checked / 100); // a stuck holder, not a slow one
     Handoff h = wait_for_result(base, std::chrono::seconds(own ? 60 : 15), work_limit);
     if (own) store.runtime->stop(); // drains the event bus: counter events are stored
     if (h == Handoff::not_picked_up) {
         std::cerr << "gridscope import: the process holding the store did not pick up the import "
-                     "(does it run a storage_rocksdb with the import spool?); nothing imported\n";
+                     "(does its storage plugin have the import spool?); nothing imported\n";
         return 1;
     }
     if (h == Handoff::timed_out) {

@@ -1,5 +1,6 @@
-// gridscope plan --profile ID [--format json]: the requests the profile's driver makes to read
-// a device of that profile (for Modbus: functions, addresses, counts, and the points served).
+// gridscope plan --profile ID [--format json] [connection options, as read]: the requests the
+// profile's driver makes to read a device of that profile (for Modbus: functions, addresses,
+// counts, and the points served).
 #include "cli/one_source.hpp"
 #include "runtime/plugin_calls.hpp"
 
@@ -15,18 +16,14 @@ gs_status print_text(void *payload, const char *text) {
 } // namespace
 
 int cmd_plan(int argc, char **argv) {
-    auto options = CommonOptions::value_options();
-    options.insert({"--profile", "--format"});
-    Args args(argc, argv, 2, options, {});
+    OneSource one(argc, argv);
+    Args args(argc, argv, 2, one.command_options({"--profile", "--format"}), {});
     std::string profile = args.required("--profile");
     bool json = args.get("--format", "text") == "json";
-    // The address is never contacted: the plan depends on the profile only.
-    YAML::Node entry(YAML::NodeType::Map);
-    entry["tcp"] = "127.0.0.1:502";
-    entry["unit"] = 1;
-    OneSource one;
+    // The address is never contacted: without connection options the driver's stand-in is
+    // planned (the plan depends on the profile and the link settings only).
     try {
-        build_one_source(one, CommonOptions::from(args), profile, entry);
+        build_one_source(one, args, profile, false);
     } catch (const ConfigFailure &f) {
         std::cerr << f.diagnostics().str();
         return 1;

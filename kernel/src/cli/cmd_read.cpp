@@ -1,5 +1,5 @@
-// gridscope read --tcp HOST:PORT | --rtu DEVICE [--baud B --parity P] | --rtu-tcp HOST:PORT
-//                --unit N --profile ID [--circuit K] [--format json]
+// gridscope read --profile ID [--circuit K] [--format json] + the connection options the
+// profile's driver declares (gs_cli_option; `gridscope help` lists them: --tcp HOST:PORT...)
 // Reads a device once with its profile and prints its values in catalog units.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"
@@ -26,18 +26,13 @@ gs_status collect(void *payload, const gs_sample_batch *batch) {
 } // namespace
 
 int cmd_read(int argc, char **argv) {
-    auto options = CommonOptions::value_options();
-    options.insert(connection_options().begin(), connection_options().end());
-    options.insert({"--profile", "--circuit", "--format"});
-    Args args(argc, argv, 2, options, {});
+    OneSource one(argc, argv);
+    Args args(argc, argv, 2, one.command_options({"--profile", "--circuit", "--format"}), {});
     std::string profile = args.required("--profile");
     int circuit = args.integer("--circuit", 1);
     bool json = args.get("--format", "text") == "json";
-    YAML::Node entry = connection_entry(args);
-
-    OneSource one;
     try {
-        build_one_source(one, CommonOptions::from(args), profile, entry);
+        build_one_source(one, args, profile, true);
     } catch (const ConfigFailure &f) {
         std::cerr << f.diagnostics().str();
         return 1;
@@ -62,6 +57,8 @@ int cmd_read(int argc, char **argv) {
         return 1;
     }
     const Catalog &catalog = one.runtime->site().catalog;
+    // The device's unit id, as the output has always shown it (0 for a driver without one).
+    const int unit = one.entry["unit"] ? one.entry["unit"].as<int>() : 0;
     std::map<std::string, double> good;
     std::map<std::string, std::string> bad;
     for (const auto &b : got.batches)
@@ -77,9 +74,8 @@ int cmd_read(int argc, char **argv) {
         return d ? d->unit : std::string();
     };
     if (json) {
-        std::cout << "{\"profile\": " << json_string(profile)
-                  << ", \"unit\": " << entry["unit"].as<int>() << ", \"circuit\": " << circuit
-                  << ", \"values\": {";
+        std::cout << "{\"profile\": " << json_string(profile) << ", \"unit\": " << unit
+                  << ", \"circuit\": " << circuit << ", \"values\": {";
         bool first = true;
         for (const auto &[name, value] : good) {
             std::cout << (first ? "\n  " : ",\n  ") << json_string(name)
@@ -99,7 +95,7 @@ int cmd_read(int argc, char **argv) {
         }
         std::cout << "}\n";
     } else {
-        std::printf("%s, unit %d, circuit %d\n", profile.c_str(), entry["unit"].as<int>(), circuit);
+        std::printf("%s, unit %d, circuit %d\n", profile.c_str(), unit, circuit);
         for (const auto &[name, value] : good) {
             const DataDef *d = catalog.find(name);
             std::printf("  %-28s %16s %-5s %s\n", name.c_str(), json_number(value).c_str(),

@@ -21,7 +21,6 @@ struct CommonOptions {
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
-int cmd_passwd(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_discover(int argc, char **argv);

@@ -1,54 +1,38 @@
 #include "cli/one_source.hpp"
 
+#include "cli/plugin_tools.hpp"
+
 namespace gs::kernel {
 
-const std::set<std::string> &connection_options() {
-    static const std::set<std::string> options{"--tcp",    "--rtu",  "--rtu-tcp",   "--baud",
-                                               "--parity", "--unit", "--timeout-ms"};
+OneSource::OneSource(int argc, char **argv) {
+    load_plugins_of(argc, argv, registry);
+}
+
+std::set<std::string> OneSource::command_options(std::initializer_list<std::string> own) const {
+    auto options = CommonOptions::value_options();
+    options.insert(own.begin(), own.end());
+    auto flags = connection_flags(registry);
+    options.insert(flags.begin(), flags.end());
     return options;
 }
 
-YAML::Node connection_entry(const Args &args) {
-    YAML::Node entry(YAML::NodeType::Map);
-    int given = 0;
-    if (auto tcp = args.get("--tcp")) {
-        entry["tcp"] = *tcp;
-        ++given;
-    }
-    if (auto rtu = args.get("--rtu")) {
-        entry["rtu"] = *rtu;
-        entry["baud"] = args.integer("--baud", 9600);
-        entry["parity"] = args.get("--parity", "N");
-        ++given;
-    }
-    // Modbus RTU frames over a raw TCP socket (a serial gateway in transparent mode).
-    if (auto rtu_tcp = args.get("--rtu-tcp")) {
-        entry["rtu_tcp"] = *rtu_tcp;
-        ++given;
-    }
-    if (given == 0)
-        throw UsageError(
-            "give the device's address: --tcp HOST:PORT, --rtu DEVICE or --rtu-tcp HOST:PORT");
-    if (given > 1) throw UsageError("give one address: --tcp, --rtu or --rtu-tcp");
-    entry["unit"] = args.integer("--unit", 1);
-    if (auto t = args.get("--timeout-ms")) entry["timeout_ms"] = args.integer("--timeout-ms", 0);
-    return entry;
-}
-
-void build_one_source(OneSource &one, const CommonOptions &common, const std::string &profile,
-                      const YAML::Node &source_entry) {
-    common.load_plugins(one.registry);
-    SiteModel site = load_profiles(common.load_options());
+void build_one_source(OneSource &one, const Args &args, const std::string &profile,
+                      bool need_address) {
+    SiteModel site = load_profiles(CommonOptions::from(args).load_options());
     site.file = "(command line)";
     const Profile *p = site.find_profile(profile);
     if (!p) throw UsageError("unknown profile '" + profile + "' (see the profiles/ folder)");
+    auto plugin = one.registry.find(p->driver);
+    if (!plugin || !plugin->driver())
+        throw UsageError("driver '" + p->driver + "' is not installed");
     Source s;
     s.name = OneSource::kName;
     s.profile = profile;
     s.driver = p->driver;
-    s.node = YAML::Clone(source_entry);
+    s.node = connection_entry(args, one.registry, *plugin, need_address);
     s.node["name"] = s.name;
     s.node["profile"] = profile;
+    one.entry = s.node;
     for (uint32_t k = 1; k <= p->circuits; ++k) {
         Circuit c;
         c.index = k;

@@ -1,5 +1,6 @@
-// A runtime around one source described on the command line (`gridscope read`, `plan`,
-// `discover`): the profiles from the profile folders, the driver the profile names.
+// A runtime around one source described on the command line (`gridscope read`, `plan`): the
+// profiles from the profile folders, the driver the profile names, the connection options that
+// driver declares (plugin_tools.hpp).
 #pragma once
 
 #include "cli/commands.hpp"
@@ -14,14 +15,20 @@ struct OneSource {
     std::unique_ptr<Runtime> runtime;
     Instance *driver = nullptr;
     const Profile *profile = nullptr;
+    YAML::Node entry; // the source's entry: its connection keys, name and profile
     static constexpr const char *kName = "cli";
+
+    // Loads the plugins as the raw command line says: before it is parsed, since the options
+    // it may hold are the drivers' (command_options).
+    OneSource(int argc, char **argv);
+    // `own` and the common options and every installed driver's connection options.
+    std::set<std::string> command_options(std::initializer_list<std::string> own) const;
 };
 
-// Adds --tcp HOST:PORT | --rtu DEVICE [--baud B --parity N|E|O], --unit N, --timeout-ms T to
-// the source entry. Throws UsageError / ConfigFailure.
-void build_one_source(OneSource &one, const CommonOptions &common, const std::string &profile,
-                      const YAML::Node &source_entry);
-YAML::Node connection_entry(const Args &args);
-const std::set<std::string> &connection_options();
+// Builds the runtime for a source of `profile` with the connection options given for the
+// profile's driver; `need_address`: see connection_entry. Throws UsageError / ConfigFailure /
+// std::runtime_error.
+void build_one_source(OneSource &one, const Args &args, const std::string &profile,
+                      bool need_address);
 
 } // namespace gs::kernel

@@ -5,7 +5,28 @@
 
 namespace gs::kernel {
 
-const char *const kStoragePlugin = "storage_rocksdb";
+namespace {
+
+// The storage the site uses: the one its plugins section names, else the only one installed.
+std::string storage_of(const PluginRegistry &registry, const SiteModel &site) {
+    std::vector<std::string> installed;
+    for (const auto &plugin : registry.all())
+        if (plugin->kind == GS_KIND_STORAGE) {
+            if (site.plugins.count(plugin->id)) return plugin->id;
+            installed.push_back(plugin->id);
+        }
+    if (installed.empty()) throw std::runtime_error("the storage plugin is not installed");
+    if (installed.size() > 1) {
+        std::string names;
+        for (const auto &id : installed)
+            names += (names.empty() ? "" : ", ") + id;
+        throw std::runtime_error("several storage plugins are installed (" + names +
+                                 "): name the site's in its plugins section");
+    }
+    return installed.front();
+}
+
+} // namespace
 
 void open_store(StoreAccess &access, const Args &args, const std::string &site_file,
                 bool read_only) {
@@ -18,8 +39,9 @@ void prepare_store(StoreAccess &access, const Args &args, const std::string &sit
     CommonOptions common = CommonOptions::from(args);
     common.load_plugins(access.registry);
     SiteModel site = load_site(site_file, common.load_options());
-    auto &section = site.plugins[kStoragePlugin];
-    section.id = kStoragePlugin;
+    access.storage_id = storage_of(access.registry, site);
+    auto &section = site.plugins[access.storage_id];
+    section.id = access.storage_id;
     section.node =
         section.node.IsMap() ? YAML::Clone(section.node) : YAML::Node(YAML::NodeType::Map);
     if (read_only) section.node["read_only"] = true;
@@ -27,19 +49,24 @@ void prepare_store(StoreAccess &access, const Args &args, const std::string &sit
     ro.data_dir = args.get("--data-dir", "gridscope-data");
     access.data_dir = ro.data_dir;
     ro.share_dir = common.share_dir;
-    ro.only = {kStoragePlugin};
+    ro.only = {access.storage_id};
     access.runtime = std::make_unique<Runtime>(std::move(site), access.registry, ro);
     Diagnostics diag;
     access.runtime->build(diag);
     if (!diag.empty()) throw ConfigFailure(diag);
-    access.storage = access.runtime->instance_of(kStoragePlugin);
+    access.storage = access.runtime->instance_of(access.storage_id);
     if (!access.storage) throw std::runtime_error("the storage plugin is not installed");
 }
 
 void start_store(StoreAccess &access) {
     access.runtime->start();
-    if (!access.storage->started)
-        throw std::runtime_error(access.runtime->last_start_error(kStoragePlugin));
+    if (!access.storage->started) {
+        std::string why = access.runtime->last_start_error(access.storage_id);
+        // The storage's answer for a store another process holds (ABI: a transient failure).
+        if (access.runtime->last_start_status(access.storage_id) == GS_ERR_RETRY_LATER)
+            throw StoreInUse(why);
+        throw std::runtime_error(why);
+    }
     access.query =
         static_cast<const gs_storage_query_v1 *>(access.runtime->service(GS_STORAGE_QUERY_V1));
     if (!access.query) throw std::runtime_error("the storage plugin offers no query service");
@@ -47,7 +74,7 @@ void start_store(StoreAccess &access) {
 
 std::string store_folder(const StoreAccess &access) {
     std::string path = "store";
-    auto it = access.runtime->site().plugins.find(kStoragePlugin);
+    auto it = access.runtime->site().plugins.find(access.storage_id);
     if (it != access.runtime->site().plugins.end() && it->second.node.IsMap() &&
         it->second.node["path"] && it->second.node["path"].IsScalar())
         path = it->second.node["path"].as<std::string>();

@@ -1,6 +1,7 @@
 // The site's store, reached through the storage plugin and its query service, for the
 // commands that work on stored data (`gridscope query`, `import`). Nothing but the storage
-// plugin runs.
+// plugin runs; it is found by its kind (the one the site's plugins section names, else the
+// only one installed).
 #pragma once
 
 #include "cli/commands.hpp"
@@ -9,11 +10,13 @@
 #include <gridscope/services/storage.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace gs::kernel {
 
 struct StoreAccess {
     PluginRegistry registry;
+    std::string storage_id; // the storage plugin found by its kind
     std::string data_dir;
     std::unique_ptr<Runtime> runtime;
     Instance *storage = nullptr;
@@ -33,6 +36,11 @@ void start_store(StoreAccess &access);
 // relative — as the plugin resolves it.
 std::string store_folder(const StoreAccess &access);
 
-extern const char *const kStoragePlugin; // "storage_rocksdb"
+// start_store's failure when another process holds the store: the storage's start answered
+// GS_ERR_RETRY_LATER (a running site; the import spool reaches it).
+class StoreInUse : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 } // namespace gs::kernel

@@ -3,7 +3,9 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace gs::kernel {
@@ -42,7 +44,7 @@ namespace {
 
 // The smallest struct sizes ABI 1.0 defines: a plugin's struct must hold at least these.
 constexpr size_t kMinModuleSize = sizeof(gs_module);
-constexpr size_t kMinDescriptorSize = sizeof(gs_plugin_descriptor);
+constexpr size_t kMinDescriptorSize = offsetof(gs_plugin_descriptor, tools); // ABI 1.0
 constexpr size_t kMinFieldSize = sizeof(gs_config_field);
 
 // Every vtable starts with struct_size, create, destroy, start, stop.
@@ -100,6 +102,48 @@ std::string check_vtable(gs_plugin_kind kind, const void *vtable) {
 
 std::string text(const char *s) {
     return s ? s : "";
+}
+
+bool is_integer(const char *text) {
+    char *end = nullptr;
+    errno = 0;
+    (void)std::strtol(text, &end, 10);
+    return *text && errno == 0 && end && *end == '\0';
+}
+
+// Since 1.3: the plugin's command-line tools and a driver's connection options, checked here so
+// that the CLI uses them without further checks. Returns "" or what is malformed.
+std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
+    if (GS_HAS_FIELD(&d, gs_plugin_descriptor, tool_count) && d.tool_count > 0) {
+        if (!d.tools) return "the descriptor lists tools but gives no array";
+        for (size_t t = 0; t < d.tool_count; ++t) {
+            const gs_tool *tool = d.tools[t];
+            if (!tool || tool->struct_size < offsetof(gs_tool, run) + sizeof(tool->run) ||
+                !tool->name || !*tool->name || !tool->run ||
+                (tool->option_count > 0 && !tool->options))
+                return "malformed tool #" + std::to_string(t);
+            for (size_t o = 0; o < tool->option_count; ++o)
+                if (!tool->options[o] || std::strncmp(tool->options[o], "--", 2) != 0)
+                    return std::string("tool '") + tool->name + "': malformed option";
+            plugin.tools.push_back(tool);
+        }
+    }
+    const auto *vt = plugin.driver();
+    if (vt && GS_HAS_FIELD(vt, gs_driver_vtable, connection_option_count) &&
+        vt->connection_option_count > 0) {
+        if (!vt->connection_options) return "the driver lists connection options but no array";
+        for (size_t o = 0; o < vt->connection_option_count; ++o) {
+            const gs_cli_option &opt = vt->connection_options[o];
+            if (opt.struct_size < offsetof(gs_cli_option, description) + sizeof(opt.description) ||
+                !opt.flag || std::strncmp(opt.flag, "--", 2) != 0 || !opt.key || !*opt.key)
+                return "malformed connection option #" + std::to_string(o);
+            if (opt.integer && opt.default_value && !is_integer(opt.default_value))
+                return std::string("connection option ") + opt.flag +
+                       ": its default is not an integer";
+            plugin.connection_options.push_back(&opt);
+        }
+    }
+    return "";
 }
 
 } // namespace
@@ -225,6 +269,10 @@ size_t PluginRegistry::load_file(const std::string &path) {
         }
         if (!fields_ok) {
             refuse_line(where, "malformed config field table");
+            continue;
+        }
+        if (std::string why = take_tools(*d, *plugin); !why.empty()) {
+            refuse_line(where, why);
             continue;
         }
         plugins_[id] = std::move(plugin);

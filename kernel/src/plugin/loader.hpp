@@ -34,6 +34,10 @@ struct LoadedPlugin {
     std::string description;
     std::vector<ConfigFieldInfo> config_fields;
     const void *vtable = nullptr; // checked against kind: size and required functions
+    // Since ABI 1.3, checked at load: the command-line tools it offers (`gridscope <name>`)
+    // and, for a driver, the options `read`/`plan` take for a source's connection.
+    std::vector<const gs_tool *> tools;
+    std::vector<const gs_cli_option *> connection_options;
 
     const gs_driver_vtable *driver() const;
     const gs_storage_vtable *storage() const;

@@ -2,6 +2,7 @@
 // only the instances whose own configuration changed are replaced (docs/architecture.md,
 // "Start, stop, reload"). Why keep instead of restarting everything: a restarted UI loses its
 // sessions, and every restarted driver misses a poll; keeping them costs nothing.
+#include "runtime/consumers.hpp"
 #include "runtime/own_config.hpp"
 #include "runtime/plugin_calls.hpp"
 #include "runtime/runtime.hpp"
@@ -67,8 +68,7 @@ void Runtime::switch_to(Plan plan) {
     {
         std::lock_guard<std::mutex> lock(command_mutex_);
         for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
-            if ((*it)->plugin->kind == GS_KIND_DRIVER && !staying.count(it->get()))
-                stop_instance(**it);
+            if ((*it)->plugin->kind == GS_KIND_DRIVER && !staying.count(it->get())) (*it)->stop();
     }
     // 3. Consumers that go: the bus holds what arrives for their replacement (pause), or hands
     // them what they have queued when nothing replaces them (remove).
@@ -79,7 +79,7 @@ void Runtime::switch_to(Plan plan) {
             bus_.pause(inst.plugin->id);
         else
             bus_.remove(inst.plugin->id);
-        stop_instance(inst);
+        inst.stop();
     }
     // 4. The new model in force.
     {

@@ -1,6 +1,7 @@
 #include "runtime/runtime.hpp"
 
 #include "config/map_reader.hpp"
+#include "runtime/consumers.hpp"
 #include "runtime/log.hpp"
 #include "runtime/own_config.hpp"
 #include "runtime/plugin_calls.hpp"
@@ -12,22 +13,6 @@
 namespace gs::kernel {
 
 namespace {
-
-gs_status run_command_thunk(void *context, const char *source, uint32_t circuit, const char *name,
-                            char *message, size_t message_size) {
-    std::string why;
-    gs_status st = GS_ERR_INVALID_ARG;
-    if (!source || !name)
-        why = "source and name are required";
-    else
-        st = static_cast<Runtime *>(context)->run_command(source, circuit, name, why);
-    if (message && message_size) {
-        size_t n = std::min(why.size(), message_size - 1);
-        std::memcpy(message, why.data(), n);
-        message[n] = '\0';
-    }
-    return st;
-}
 
 bool supports_commands(const LoadedPlugin &plugin) {
     return GS_ABI_MINOR_OF(plugin.module_abi) >= 1;
@@ -90,24 +75,10 @@ const char *config_type_name(gs_config_type type) {
 
 } // namespace
 
-Instance::Instance(std::shared_ptr<const LoadedPlugin> p, std::unique_ptr<HostContext> h)
-    : plugin(std::move(p)), host(std::move(h)) {}
-
-Instance::~Instance() {
-    if (handle) {
-        Lifecycle lc = lifecycle_of(*plugin);
-        call_plugin(host->who(), "destroy", [&] {
-            lc.destroy(handle);
-            return GS_OK;
-        });
-    }
-}
-
 Runtime::Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions options)
     : registry_(registry), options_(std::move(options)) {
     site_ = std::make_shared<const SiteSnapshot>(std::move(site), options_);
-    control_service_ =
-        gs_control_service_v1{sizeof(gs_control_service_v1), 0, this, &run_command_thunk};
+    control_service_ = make_control_service();
 }
 
 Runtime::~Runtime() {
@@ -115,36 +86,6 @@ Runtime::~Runtime() {
     // Destroy in reverse start order.
     while (!instances_.empty())
         instances_.pop_back();
-}
-
-const void *Runtime::service(const std::string &id) {
-    return service_for(nullptr, id);
-}
-
-// The kernel's services come from the snapshot the asking instance knows; the others from the
-// storage instances, under the state lock (a reload replaces them).
-const void *Runtime::service_for(Instance *asker, const std::string &id) {
-    std::lock_guard<std::mutex> lock(state_mutex_);
-    const SiteSnapshot &site = asker && asker->site ? *asker->site : *site_;
-    if (id == GS_RUNTIME_SERVICE_V1) return &site.runtime_service;
-    if (id == GS_SITE_SERVICE_V1) return &site.site_service;
-    if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
-    for (auto &inst : instances_) {
-        const gs_storage_vtable *vt = inst->plugin->storage();
-        if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_storage_vtable, get_service) ||
-            !vt->get_service)
-            continue;
-        const void *found = nullptr;
-        call_plugin(inst->host->who(), "get_service", [&] {
-            found = vt->get_service(inst->handle, id.c_str());
-            return GS_OK;
-        });
-        if (found) {
-            if (asker) asker->uses_storage_services = true;
-            return found;
-        }
-    }
-    return nullptr;
 }
 
 HostHooks Runtime::hooks(Instance *inst) {
@@ -195,15 +136,8 @@ Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
     inst->site = snapshot;
     inst->own_config = own_config_of(*plugin, site);
     inst->host = std::make_unique<HostContext>(plugin->id, section, hooks(inst.get()));
-    Lifecycle lc = lifecycle_of(*plugin);
-    gs_instance *handle = nullptr;
     bool threw = false;
-    gs_status st = GS_ERR_FAILED;
-    try {
-        st = lc.create(inst->host->raw(), &handle);
-    } catch (...) {
-        threw = true;
-    }
+    std::string why = inst->create(threw);
     Location where = it == site.plugins.end() ? Location{site.file, 0, 0} : it->second.where;
     if (threw) {
         diag.error(where, "plugins." + plugin->id,
@@ -211,16 +145,14 @@ Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
         std::string id = plugin->id;
         inst.reset();
         plugin.reset();
-        registry_.refuse(id, "create threw an exception across the ABI");
+        registry_.refuse(id, why);
         return nullptr;
     }
-    if (st != GS_OK || !handle) {
+    if (!why.empty()) {
         diag.error(where, "plugins." + plugin->id,
-                   "plugin '" + plugin->id +
-                       "' could not be created: " + inst->host->take_error(status_text(st)));
+                   "plugin '" + plugin->id + "' could not be created: " + why);
         return nullptr;
     }
-    inst->handle = handle;
     return inst;
 }
 
@@ -234,7 +166,9 @@ void Runtime::validate_profiles(const SiteModel &site, std::set<std::string> &ba
         if (!plugin || !plugin->driver()) {
             if (used.count(id))
                 diag.error(profile.where, "profile.driver",
-                           "driver '" + profile.driver + "' is not installed");
+                           profile.driver.empty()
+                               ? "is required: the driver plugin that reads the device"
+                               : "driver '" + profile.driver + "' is not installed");
             continue;
         }
         HostContext check_host("check:" + profile.driver, ConfigNode{});
@@ -268,69 +202,14 @@ void Runtime::validate_profiles(const SiteModel &site, std::set<std::string> &ba
     }
 }
 
+gs_status Runtime::last_start_status(const std::string &id) const {
+    auto it = start_statuses_.find(id);
+    return it == start_statuses_.end() ? GS_OK : it->second;
+}
+
 std::string Runtime::last_start_error(const std::string &id) const {
     auto it = start_errors_.find(id);
     return it == start_errors_.end() ? "" : it->second;
-}
-
-Instance *Runtime::instance_of(const std::string &id) {
-    for (auto &inst : instances_)
-        if (inst->plugin->id == id) return inst.get();
-    return nullptr;
-}
-
-gs_status Runtime::run_command(const std::string &source, uint32_t circuit, const std::string &name,
-                               std::string &why) {
-    // Held while drivers start and stop and while a reload changes the model: a command never
-    // meets a driver half stopped nor a model being replaced.
-    std::lock_guard<std::mutex> lock(command_mutex_);
-    const SiteModel &site = site_->model;
-    const Source *s = site.find_source(source);
-    if (!s) {
-        why = "no source '" + source + "'";
-        return GS_ERR_NOT_FOUND;
-    }
-    const Profile *profile = site.find_profile(s->profile);
-    const ProfileCommand *command = nullptr;
-    if (profile)
-        for (const auto &c : profile->commands)
-            if (c.name == name && (c.circuit == circuit || c.circuit == 0) &&
-                (!command || c.circuit == circuit))
-                command = &c;
-    if (!command) {
-        why = "the profile of '" + source + "' has no command '" + name + "' for circuit " +
-              std::to_string(circuit);
-        return GS_ERR_NOT_FOUND;
-    }
-    Instance *driver = s->enabled ? driver_for(site, source) : nullptr;
-    if (!driver || !driver->started || !running_) {
-        why = "'" + source + "' is not polled now (disabled, or its driver is not running)";
-        return GS_ERR_STATE;
-    }
-    if (!driver->plugin->driver()->write) {
-        why = "driver '" + driver->plugin->id + "' cannot write";
-        return GS_ERR_UNSUPPORTED;
-    }
-    gs_status st = call_plugin(driver->host->who(), "write", [&] {
-        return driver->plugin->driver()->write(driver->handle, source.c_str(), command->circuit,
-                                               command->name.c_str(), command->value);
-    });
-    if (st != GS_OK) why = driver->host->take_error(status_text(st));
-    log_line(st == GS_OK ? GS_LOG_INFO : GS_LOG_WARNING, "kernel",
-             "command " + name + " on " + source + (st == GS_OK ? ": done" : ": failed: " + why));
-    return st;
-}
-
-Instance *Runtime::driver_of(const std::string &source) {
-    return driver_for(site_->model, source);
-}
-
-Instance *Runtime::driver_for(const SiteModel &site, const std::string &source) {
-    const Source *s = site.find_source(source);
-    if (!s) return nullptr;
-    for (auto &inst : instances_)
-        if (inst->plugin->id == s->driver) return inst.get();
-    return nullptr;
 }
 
 void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
@@ -474,80 +353,17 @@ void Runtime::build(Diagnostics &diag) {
         instances_.push_back(std::move(step.fresh));
 }
 
-ConsumerOptions Runtime::consumer_of(Instance *inst) {
-    const LoadedPlugin &p = *inst->plugin;
-    auto report = [inst](gs_status st) {
-        if (st != GS_OK && st != GS_ERR_RETRY_LATER)
-            log_line(GS_LOG_WARNING, inst->host->who(), inst->host->take_error(status_text(st)));
-        return st;
-    };
-    auto guard = [inst, report](const char *what, auto &&call) {
-        return report(call_plugin(inst->host->who(), what, call));
-    };
-    ConsumerOptions c;
-    c.name = p.id;
-    if (auto *vt = p.storage()) {
-        c.lossless = true;
-        c.on_batch = [=](const OwnedBatch &b) {
-            BatchView view(b);
-            return guard("append_samples",
-                         [&] { return vt->append_samples(inst->handle, &view.get()); });
-        };
-        c.on_event = [=](const OwnedEvent &e) {
-            gs_event ev = e.view();
-            return guard("append_event", [&] { return vt->append_event(inst->handle, &ev); });
-        };
-    } else if (auto *vt = p.exporter()) {
-        if (vt->consume_samples)
-            c.on_batch = [=](const OwnedBatch &b) {
-                BatchView view(b);
-                return guard("consume_samples",
-                             [&] { return vt->consume_samples(inst->handle, &view.get()); });
-            };
-        if (vt->consume_event)
-            c.on_event = [=](const OwnedEvent &e) {
-                gs_event ev = e.view();
-                return guard("consume_event", [&] { return vt->consume_event(inst->handle, &ev); });
-            };
-    } else if (auto *vt = p.ui()) {
-        if (GS_HAS_FIELD(vt, gs_ui_vtable, on_samples) && vt->on_samples)
-            c.on_batch = [=](const OwnedBatch &b) {
-                BatchView view(b);
-                return guard("on_samples",
-                             [&] { return vt->on_samples(inst->handle, &view.get()); });
-            };
-        if (GS_HAS_FIELD(vt, gs_ui_vtable, on_event) && vt->on_event)
-            c.on_event = [=](const OwnedEvent &e) {
-                gs_event ev = e.view();
-                return guard("on_event", [&] { return vt->on_event(inst->handle, &ev); });
-            };
-    }
-    return c;
-}
-
 bool Runtime::start_instance(Instance &inst) {
-    Lifecycle lc = lifecycle_of(*inst.plugin);
-    gs_status st = call_plugin(inst.host->who(), "start", [&] { return lc.start(inst.handle); });
+    std::string why;
+    gs_status st = inst.start(why);
     if (st != GS_OK) {
-        std::string why = inst.host->take_error(status_text(st));
         start_errors_[inst.plugin->id] = why;
-        log_line(GS_LOG_ERROR, inst.host->who(), "failed to start: " + why);
+        start_statuses_[inst.plugin->id] = st;
         return false;
     }
     start_errors_.erase(inst.plugin->id);
-    inst.started = true;
-    log_line(GS_LOG_INFO, inst.host->who(),
-             std::string("started (") + kind_name(inst.plugin->kind) + " " + inst.plugin->version +
-                 ")");
+    start_statuses_.erase(inst.plugin->id);
     return true;
-}
-
-void Runtime::stop_instance(Instance &inst) {
-    if (!inst.started) return;
-    call_plugin(inst.host->who(), "stop",
-                [&] { return lifecycle_of(*inst.plugin).stop(inst.handle); });
-    inst.started = false;
-    log_line(GS_LOG_INFO, inst.host->who(), "stopped");
 }
 
 void Runtime::start() {
@@ -569,12 +385,12 @@ void Runtime::stop() {
         // Producers first (drivers were started last), then the bus drains into the consumers.
         std::lock_guard<std::mutex> lock(command_mutex_);
         for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
-            if ((*it)->plugin->kind == GS_KIND_DRIVER) stop_instance(**it);
+            if ((*it)->plugin->kind == GS_KIND_DRIVER) (*it)->stop();
         running_ = false;
     }
     bus_.stop();
     for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
-        stop_instance(**it);
+        (*it)->stop();
 }
 
 } // namespace gs::kernel

@@ -1,12 +1,14 @@
 // A running site: the plugin instances the site model asks for, wired to the bus, started in
 // order (storage, exporters, ui, then drivers) and stopped in reverse. A reload checks the new
 // model completely, then replaces only the instances whose own configuration changed.
+// Files by job: runtime.cpp (plan, start, stop), reload.cpp, services.cpp; an instance's own
+// calls are in instance.cpp, the bus's calls into consumers in consumers.cpp.
 #pragma once
 
 #include "config/diagnostics.hpp"
-#include "host/host_context.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/bus.hpp"
+#include "runtime/instance.hpp"
 #include "runtime/site_snapshot.hpp"
 #include "site/model.hpp"
 
@@ -22,26 +24,6 @@
 #include <vector>
 
 namespace gs::kernel {
-
-// One plugin instance. Member order matters: the plugin (and so its library) outlives the
-// instance handle and the host context.
-class Instance {
-public:
-    Instance(std::shared_ptr<const LoadedPlugin> plugin, std::unique_ptr<HostContext> host);
-    ~Instance();
-    Instance(const Instance &) = delete;
-    Instance &operator=(const Instance &) = delete;
-
-    std::shared_ptr<const LoadedPlugin> plugin;
-    std::unique_ptr<HostContext> host;
-    gs_instance *handle = nullptr;
-    bool started = false;
-    // The model this instance knows (guarded by the runtime's state mutex: plugin threads
-    // read it through get_service).
-    std::shared_ptr<const SiteSnapshot> site;
-    std::string own_config;                         // own_config_of() when it was created
-    std::atomic<bool> uses_storage_services{false}; // it was handed a storage's service
-};
 
 class Runtime {
 public:
@@ -75,6 +57,8 @@ public:
     const std::map<std::string, std::string> &start_errors() const { return start_errors_; }
     // Why plugin `id` failed to start ("" if it did not fail).
     std::string last_start_error(const std::string &id) const;
+    // The status the last failed start of `id` returned (GS_OK if it did not fail).
+    gs_status last_start_status(const std::string &id) const;
     // The instance of plugin `id`, or null.
     Instance *instance_of(const std::string &id);
     // The driver instance that polls `source`, or null.
@@ -112,10 +96,11 @@ private:
     // Applies a plan whose check passed (reload).
     void switch_to(Plan plan);
     bool tell_site_changed(Instance &inst, const std::shared_ptr<const SiteSnapshot> &site);
-    bool start_instance(Instance &inst);
-    void stop_instance(Instance &inst);
-    ConsumerOptions consumer_of(Instance *inst);
+    bool start_instance(Instance &inst); // and records why it failed (start_errors)
     HostHooks hooks(Instance *inst);
+    gs_control_service_v1 make_control_service();
+    static gs_status run_command_thunk(void *context, const char *source, uint32_t circuit,
+                                       const char *name, char *message, size_t message_size);
     const void *service_for(Instance *inst, const std::string &id);
     Instance *driver_for(const SiteModel &site, const std::string &source);
 
@@ -133,6 +118,7 @@ private:
     std::function<void(const gs_event &)> event_tap_;
     std::set<std::string> bad_profiles_;
     std::map<std::string, std::string> start_errors_;
+    std::map<std::string, gs_status> start_statuses_;
 };
 
 } // namespace gs::kernel

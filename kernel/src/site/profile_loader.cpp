@@ -40,7 +40,9 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
     p.model = map.get<std::string>("model", p.name);
     p.models = map.get<std::vector<std::string>>("models", {p.model});
     p.family = map.get<std::string>("family", "");
-    p.driver = map.get<std::string>("driver", "driver_modbus");
+    // Required (docs/profiles.md), checked where a source uses the profile (Runtime::build):
+    // the kernel names no driver, so there is no default.
+    p.driver = map.get<std::string>("driver", "");
     p.circuits = map.get<uint32_t>("circuits", 1);
     p.identification = map.child("identification");
     p.defaults = map.child("defaults");

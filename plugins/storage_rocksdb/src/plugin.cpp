@@ -118,7 +118,8 @@ void StoragePlugin::start() {
         std::string what = e.what();
         if (contains_nocase(what, "lock"))
             throw Error("the store " + dir_ +
-                        " is in use by another gridscope process (is the site running?)");
+                            " is in use by another gridscope process (is the site running?)",
+                        GS_ERR_RETRY_LATER); // `gridscope import` hands its rows over then
         if (settings_.read_only &&
             (contains_nocase(what, "no such file") || contains_nocase(what, "does not exist")))
             throw Error("there is no store in " + dir_ + " (has the site run yet?): " + what,

@@ -1,5 +1,5 @@
 // The one password rule of gridscope, for both ways of setting a password: `gridscope passwd`
-// (kernel/src/cli/password_file.cpp includes this header) and `POST /api/v1/password`.
+// (password_tool.cpp, run by the kernel as this plugin's tool) and `POST /api/v1/password`.
 // Header-only and dependency-free so that both sides use this very code.
 #ifndef GS_UI_WEB_PASSWORD_RULE_HPP
 #define GS_UI_WEB_PASSWORD_RULE_HPP

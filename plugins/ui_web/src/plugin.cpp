@@ -3,6 +3,7 @@
 #include "api.hpp"
 #include "auth.hpp"
 #include "live_table.hpp"
+#include "password_tool.hpp"
 #include "server.hpp"
 #include "site_model.hpp"
 #include "site_reload.hpp"
@@ -15,10 +16,37 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iostream>
 #include <memory>
 #include <vector>
 
 namespace {
+
+// `gridscope passwd --config FILE [--data-dir DIR] --profile admin|advanced` (ABI 1.3 tool):
+// the passwords file is this plugin's, so is the command that sets one.
+int32_t run_passwd(const gs_host *host, const gs_config *options) noexcept {
+    try {
+        gs::ptree given = gs::Host(host).config(options);
+        auto profile = given.get_optional<std::string>("profile");
+        if (!profile) {
+            std::cerr << "gridscope passwd: option --profile is required\n";
+            return 2;
+        }
+        return gs::ui::run_password_tool(given.get<std::string>("data_dir"), *profile, std::cin,
+                                         std::cout, std::cerr);
+    } catch (const std::exception &e) { // nothing crosses the C ABI
+        std::cerr << "gridscope passwd: " << e.what() << "\n";
+        return 1;
+    }
+}
+const char *const kPasswdOptions[] = {"--profile"};
+constexpr gs_tool kPasswdTool = {sizeof(gs_tool),
+                                 "passwd",
+                                 "--profile admin|advanced",
+                                 "set a password (read twice on stdin)",
+                                 kPasswdOptions,
+                                 1,
+                                 &run_passwd};
 
 class UiWeb : public gs::Plugin {
 public:
@@ -54,6 +82,8 @@ public:
         gs::field(GS_CONFIG_STRING, "webroot", nullptr,
                   "folder of the UI files (default: <share dir>/webroot)"),
     };
+
+    static constexpr const gs_tool *tools[] = {&kPasswdTool};
 
     explicit UiWeb(gs::Host host) : Plugin(host) {
         gs::ptree cfg = config();

@@ -63,8 +63,10 @@ extern "C" {
 
 #define GS_ABI_VERSION_MAJOR 1
 /* 1.1: gs_source.commands (profile commands, run through the driver's write()).
- * 1.2: site_changed in the storage, exporter and UI vtables (a reload keeps the instance). */
-#define GS_ABI_VERSION_MINOR 2
+ * 1.2: site_changed in the storage, exporter and UI vtables (a reload keeps the instance).
+ * 1.3: gs_plugin_descriptor.tools (command-line tools a plugin offers, `gridscope passwd`);
+ *      gs_driver_vtable.connection_options (the command-line options of `read`/`plan`). */
+#define GS_ABI_VERSION_MINOR 3
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
@@ -351,6 +353,21 @@ typedef gs_status (*gs_text_fn)(void *payload, const char *text);
 typedef gs_status (*gs_found_fn)(void *payload, const char *const *keys, const char *const *values,
                                  size_t count);
 
+/* Since 1.3: one command-line option a driver accepts for a source given on the command line
+ * (`gridscope read --tcp HOST:PORT --unit 3`). The kernel copies the option's value into the
+ * source entry under `key`, as an integer when `integer` is 1; add_source then checks the
+ * entry as it checks a site file's. */
+typedef struct gs_cli_option {
+    uint32_t struct_size;
+    const char *flag;          /* "--tcp" */
+    const char *key;           /* "tcp": the source key it fills */
+    uint32_t integer;          /* 1: the value must be an integer */
+    uint32_t address;          /* 1: one of the address options, exactly one of which is given */
+    const char *default_value; /* put in the entry when the option is absent; NULL: none */
+    const char *only_with;     /* the default applies only when this key is set; NULL: always */
+    const char *description;   /* one line, with the value's form: "HOST:PORT" */
+} gs_cli_option;
+
 typedef struct gs_driver_vtable {
     uint32_t struct_size;
     gs_create_fn create;   /* required */
@@ -396,6 +413,12 @@ typedef struct gs_driver_vtable {
      * document when json is 1. Optional. */
     gs_status (*describe)(gs_instance *instance, const char *source, int32_t json,
                           gs_text_fn on_text, void *payload);
+
+    /* Since 1.3, optional: the source keys a user may give on the command line of
+     * `gridscope read` and `plan` (a device's address), so that the kernel knows no driver's
+     * keys. See gs_cli_option. NULL: the driver takes none. */
+    const gs_cli_option *connection_options;
+    size_t connection_option_count;
 } gs_driver_vtable;
 
 typedef struct gs_storage_vtable {
@@ -464,6 +487,25 @@ typedef struct gs_ui_vtable {
 /* Module and plugin descriptors                                                               */
 /* ----------------------------------------------------------------------------------------- */
 
+/* Since 1.3: a command-line tool a plugin offers as `gridscope <name>`, for what belongs to the
+ * plugin (ui_web's passwords file: `gridscope passwd`). The kernel parses the command line:
+ * --config FILE (required; the site is checked first), --data-dir DIR (default
+ * "gridscope-data"), its common options, and the value options the tool lists. It then calls
+ * run with a map node holding "config", "data_dir" and each option given, under its name
+ * without the leading dashes ("--profile" -> "profile"). The tool talks to the user on the
+ * standard streams itself, its messages starting with "gridscope <name>: ". */
+typedef struct gs_tool {
+    uint32_t struct_size;
+    const char *name;           /* "passwd" */
+    const char *usage;          /* its own options, for the help text: "--profile admin|advanced" */
+    const char *summary;        /* one line */
+    const char *const *options; /* the value options it takes besides the kernel's: "--profile" */
+    size_t option_count;
+    /* [kernel-thread] Runs the tool; returns the process exit code (0: done, 1: failed, 2: wrong
+     * usage). `host` has no instance: only log, set_error and the config functions may be used. */
+    int32_t (*run)(const gs_host *host, const gs_config *options);
+} gs_tool;
+
 typedef struct gs_plugin_descriptor {
     uint32_t struct_size;
     uint32_t kind;                        /* gs_plugin_kind */
@@ -473,6 +515,10 @@ typedef struct gs_plugin_descriptor {
     const gs_config_field *config_fields; /* the keys its section accepts */
     size_t config_field_count;
     const void *vtable; /* gs_driver_vtable, gs_storage_vtable, ... as kind says */
+
+    /* Since 1.3, optional: command-line tools the plugin offers (see gs_tool). */
+    const gs_tool *const *tools;
+    size_t tool_count;
 } gs_plugin_descriptor;
 
 typedef struct gs_module {

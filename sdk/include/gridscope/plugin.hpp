@@ -316,6 +316,8 @@ GS_DETAIL_HAS_MEMBER(on_event)
 GS_DETAIL_HAS_MEMBER(get_service)
 GS_DETAIL_HAS_MEMBER(site_changed)
 GS_DETAIL_HAS_MEMBER(config_fields)
+GS_DETAIL_HAS_MEMBER(connection_options)
+GS_DETAIL_HAS_MEMBER(tools)
 #undef GS_DETAIL_HAS_MEMBER
 
 template <class T> gs_status create(const gs_host *host, gs_instance **out) noexcept {
@@ -452,7 +454,20 @@ template <class T> const void *vtable() {
                                             GS_DETAIL_OPT(T, read),
                                             GS_DETAIL_OPT(T, write),
                                             GS_DETAIL_OPT(T, scan),
-                                            GS_DETAIL_OPT(T, describe)};
+                                            GS_DETAIL_OPT(T, describe),
+                                            nullptr,
+                                            0};
+        if constexpr (has_connection_options<T>::value) {
+            // Since 1.3: the command-line options of `gridscope read`/`plan` (gs_cli_option).
+            static const gs_driver_vtable with_options = [] {
+                gs_driver_vtable out = vt;
+                out.connection_options = T::connection_options;
+                out.connection_option_count =
+                    sizeof(T::connection_options) / sizeof(T::connection_options[0]);
+                return out;
+            }();
+            return &with_options;
+        }
         return &vt;
     } else if constexpr (T::kind == GS_KIND_STORAGE) {
         static const gs_storage_vtable vt = {sizeof(gs_storage_vtable),
@@ -507,6 +522,10 @@ template <class T> const gs_plugin_descriptor *descriptor() {
             out.config_field_count = sizeof(T::config_fields) / sizeof(T::config_fields[0]);
         }
         out.vtable = detail::vtable<T>();
+        if constexpr (detail::has_tools<T>::value) { // since 1.3: T::tools, gs_tool pointers
+            out.tools = T::tools;
+            out.tool_count = sizeof(T::tools) / sizeof(T::tools[0]);
+        }
         return out;
     }();
     return &d;

@@ -36,6 +36,18 @@ public:
     // The plugin-section keys: the link settings. A driver with keys of its own declares its
     // own config_fields, starting with GS_MODBUS_LINK_FIELDS.
     static constexpr gs_config_field config_fields[] = {GS_MODBUS_LINK_FIELDS};
+    // The source keys `gridscope read` and `plan` take on their command line (ABI 1.3).
+    static constexpr gs_cli_option connection_options[] = {
+        {sizeof(gs_cli_option), "--tcp", "tcp", 0, 1, "127.0.0.1:502", nullptr,
+         "HOST:PORT (Modbus TCP)"}, // the default: the stand-in `plan` plans, never contacted
+        {sizeof(gs_cli_option), "--rtu", "rtu", 0, 1, nullptr, nullptr, "DEVICE (Modbus RTU)"},
+        {sizeof(gs_cli_option), "--rtu-tcp", "rtu_tcp", 0, 1, nullptr, nullptr,
+         "HOST:PORT (Modbus RTU frames over a raw TCP socket)"},
+        {sizeof(gs_cli_option), "--baud", "baud", 1, 0, "9600", "rtu", "B (RTU)"},
+        {sizeof(gs_cli_option), "--parity", "parity", 0, 0, "N", "rtu", "N|E|O (RTU)"},
+        {sizeof(gs_cli_option), "--unit", "unit", 1, 0, "1", nullptr, "N (unit id)"},
+        {sizeof(gs_cli_option), "--timeout-ms", "timeout_ms", 1, 0, nullptr, nullptr,
+         "T (answer timeout)"}};
     // describe(): text after "N points in K request(s)", and JSON members before "requests"
     // ("" or ending with ", "); see describe_source.
     static constexpr const char *plan_note = "";

@@ -1,0 +1,122 @@
+// What the runtime offers plugins and tools besides the bus: the services by id (the kernel's
+// from the site snapshot an instance knows, the others from the storage instances) and the
+// profile commands run through a driver (gridscope.control/1).
+#include "runtime/plugin_calls.hpp"
+#include "runtime/runtime.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace gs::kernel {
+
+gs_status Runtime::run_command_thunk(void *context, const char *source, uint32_t circuit,
+                                     const char *name, char *message, size_t message_size) {
+    std::string why;
+    gs_status st = GS_ERR_INVALID_ARG;
+    if (!source || !name)
+        why = "source and name are required";
+    else
+        st = static_cast<Runtime *>(context)->run_command(source, circuit, name, why);
+    if (message && message_size) {
+        size_t n = std::min(why.size(), message_size - 1);
+        std::memcpy(message, why.data(), n);
+        message[n] = '\0';
+    }
+    return st;
+}
+
+gs_control_service_v1 Runtime::make_control_service() {
+    return gs_control_service_v1{sizeof(gs_control_service_v1), 0, this, &run_command_thunk};
+}
+
+const void *Runtime::service(const std::string &id) {
+    return service_for(nullptr, id);
+}
+
+// The kernel's services come from the snapshot the asking instance knows; the others from the
+// storage instances, under the state lock (a reload replaces them).
+const void *Runtime::service_for(Instance *asker, const std::string &id) {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    const SiteSnapshot &site = asker && asker->site ? *asker->site : *site_;
+    if (id == GS_RUNTIME_SERVICE_V1) return &site.runtime_service;
+    if (id == GS_SITE_SERVICE_V1) return &site.site_service;
+    if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
+    for (auto &inst : instances_) {
+        const gs_storage_vtable *vt = inst->plugin->storage();
+        if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_storage_vtable, get_service) ||
+            !vt->get_service)
+            continue;
+        const void *found = nullptr;
+        call_plugin(inst->host->who(), "get_service", [&] {
+            found = vt->get_service(inst->handle, id.c_str());
+            return GS_OK;
+        });
+        if (found) {
+            if (asker) asker->uses_storage_services = true;
+            return found;
+        }
+    }
+    return nullptr;
+}
+
+Instance *Runtime::instance_of(const std::string &id) {
+    for (auto &inst : instances_)
+        if (inst->plugin->id == id) return inst.get();
+    return nullptr;
+}
+
+gs_status Runtime::run_command(const std::string &source, uint32_t circuit, const std::string &name,
+                               std::string &why) {
+    // Held while drivers start and stop and while a reload changes the model: a command never
+    // meets a driver half stopped nor a model being replaced.
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    const SiteModel &site = site_->model;
+    const Source *s = site.find_source(source);
+    if (!s) {
+        why = "no source '" + source + "'";
+        return GS_ERR_NOT_FOUND;
+    }
+    const Profile *profile = site.find_profile(s->profile);
+    const ProfileCommand *command = nullptr;
+    if (profile)
+        for (const auto &c : profile->commands)
+            if (c.name == name && (c.circuit == circuit || c.circuit == 0) &&
+                (!command || c.circuit == circuit))
+                command = &c;
+    if (!command) {
+        why = "the profile of '" + source + "' has no command '" + name + "' for circuit " +
+              std::to_string(circuit);
+        return GS_ERR_NOT_FOUND;
+    }
+    Instance *driver = s->enabled ? driver_for(site, source) : nullptr;
+    if (!driver || !driver->started || !running_) {
+        why = "'" + source + "' is not polled now (disabled, or its driver is not running)";
+        return GS_ERR_STATE;
+    }
+    if (!driver->plugin->driver()->write) {
+        why = "driver '" + driver->plugin->id + "' cannot write";
+        return GS_ERR_UNSUPPORTED;
+    }
+    gs_status st = call_plugin(driver->host->who(), "write", [&] {
+        return driver->plugin->driver()->write(driver->handle, source.c_str(), command->circuit,
+                                               command->name.c_str(), command->value);
+    });
+    if (st != GS_OK) why = driver->host->take_error(status_text(st));
+    log_line(st == GS_OK ? GS_LOG_INFO : GS_LOG_WARNING, "kernel",
+             "command " + name + " on " + source + (st == GS_OK ? ": done" : ": failed: " + why));
+    return st;
+}
+
+Instance *Runtime::driver_of(const std::string &source) {
+    return driver_for(site_->model, source);
+}
+
+Instance *Runtime::driver_for(const SiteModel &site, const std::string &source) {
+    const Source *s = site.find_source(source);
+    if (!s) return nullptr;
+    for (auto &inst : instances_)
+        if (inst->plugin->id == s->driver) return inst.get();
+    return nullptr;
+}
+
+} // namespace gs::kernel
