@@ -113,7 +113,8 @@ std::string site_to_json(const SiteModel &site) {
         const Hierarchy &h = site.hierarchies[i];
         out += std::string(i ? ",\n" : "") + "{\"name\": " + json_string(h.name) +
                ", \"fluid\": " + json_string(h.fluid) +
-               ", \"balance_tolerance\": " + json_string(h.balance_tolerance) + ", \"root\": " + node_json(h.root) + "}";
+               ", \"balance_tolerance\": " + json_string(h.balance_tolerance) +
+               ", \"root\": " + node_json(h.root) + "}";
     }
     out += "],\n\"users\": {\"session_idle_timeout_s\": " +
            std::to_string(site.users.session_idle_timeout_s) +

@@ -190,15 +190,16 @@ private:
                 diag_.error(node.where, field, "load '" + load + "': source has no such circuit");
             else if (c->fluid != top_->fluid)
                 diag_.error(node.where, field,
-                            "load '" + load + "' is " + c->fluid + " but hierarchy '" +
-                                top_->name + "' is " + top_->fluid +
-                                " (one fluid per hierarchy)");
+                            "load '" + load + "' is " + c->fluid + " but hierarchy '" + top_->name +
+                                "' is " + top_->fluid + " (one fluid per hierarchy)");
         }
         auto [it, fresh] = seen_.emplace(load, node.where);
         if (!fresh)
             diag_.error(node.where, field,
-                        "load '" + load + "' is already counted in this hierarchy (" +
-                            it->second.str() + "); list it in one node only");
+                        "load '" + load + "' is already counted in " +
+                            (in_son ? "hierarchy '" + top_->name + "', which links this one"
+                                    : std::string("this hierarchy")) +
+                            " (" + it->second.str() + "); list it in one node only");
     }
 
     void walk(const HierarchyNode &node, const std::string &path, bool in_son) {
@@ -221,8 +222,9 @@ private:
     void son(const std::string &name, const HierarchyNode &node, const std::string &field,
              bool in_son) {
         const Hierarchy *h = nullptr;
-        for (const auto &candidate : site_.hierarchies)
-            if (candidate.name == name) h = &candidate;
+        size_t index = 0;
+        for (size_t i = 0; i < site_.hierarchies.size(); ++i)
+            if (site_.hierarchies[i].name == name) h = &site_.hierarchies[index = i];
         if (!h) {
             if (!in_son) diag_.error(node.where, field, "no hierarchy named '" + name + "'");
             return;
@@ -240,7 +242,7 @@ private:
                         "son hierarchy '" + name + "' is " + h->fluid + " but '" + top_->name +
                             "' is " + top_->fluid + " (one fluid per hierarchy)");
         chain_.push_back(name);
-        walk(h->root, field, true);
+        walk(h->root, "hierarchies[" + std::to_string(index) + "].root", true);
         chain_.pop_back();
     }
 

@@ -66,11 +66,6 @@ std::optional<Tolerance> parse_tolerance(std::string_view s) {
     return Tolerance{relative, relative ? v / 100 : v};
 }
 
-std::string tolerance_text(const Tolerance &t) {
-    json n = t.relative ? t.amount * 100 : t.amount;
-    return n.dump() + (t.relative ? "%" : "");
-}
-
 const Node *Hierarchy::find(std::string_view name) const {
     return find_in(root, name);
 }

@@ -19,8 +19,7 @@ std::string local_iso(int64_t ts_utc_ns, const std::string &timezone) {
 }
 
 nlohmann::json number(double value) {
-    if (std::isfinite(value) && std::fabs(value) < 9007199254740992.0 &&
-        value == std::trunc(value))
+    if (std::isfinite(value) && std::fabs(value) < 9007199254740992.0 && value == std::trunc(value))
         return static_cast<int64_t>(value);
     return value;
 }
@@ -31,7 +30,8 @@ nlohmann::json report_json(const BucketBounds &bounds, const std::vector<BucketB
     for (size_t b = 0; b < buckets.size() && b < bounds.size(); ++b) {
         nlohmann::json parts = nlohmann::json::array();
         for (const Part &p : buckets[b].parts)
-            parts.push_back({{"name", p.name}, {"kind", kind_name(p.kind)}, {"value", number(p.value)}});
+            parts.push_back(
+                {{"name", p.name}, {"kind", kind_name(p.kind)}, {"value", number(p.value)}});
         out.push_back({{"start", local_iso(bounds.starts[b], timezone)},
                        {"end", local_iso(bounds.ends[b], timezone)},
                        {"value", number(buckets[b].value)},

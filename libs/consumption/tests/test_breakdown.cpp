@@ -57,8 +57,9 @@ TEST_CASE("a metered node is its meter; unmeasured = meter - (loads + children)"
     REQUIRE(site.size() == 2);
     CHECK(site[0].value == 1000);
     CHECK(part(site[0], "m1/1") == 100);
-    CHECK(part(site[0], "A") == 400);      // A's meter, not its loads
-    CHECK(part(site[0], "B") == 80 + 20 + 90); // B has no meter: its parts, Annex's meter among them
+    CHECK(part(site[0], "A") == 400); // A's meter, not its loads
+    CHECK(part(site[0], "B") ==
+          80 + 20 + 90); // B has no meter: its parts, Annex's meter among them
     CHECK(part(site[0], "unmeasured") == 1000 - (100 + 400 + 190));
     CHECK(sum(site[0]) == site[0].value);
     CHECK(site[0].parts.back().kind == PartKind::unmeasured);
@@ -121,8 +122,7 @@ TEST_CASE("tolerances as written in the site file") {
     CHECK_FALSE(parse_tolerance("two"));
     CHECK_FALSE(parse_tolerance("%"));
     CHECK_FALSE(parse_tolerance(""));
-    CHECK(tolerance_text(*parse_tolerance("2.5%")) == "2.5%");
-    CHECK(tolerance_text(*parse_tolerance("500")) == "500");
+    CHECK(parse_tolerance("2.5%")->amount == doctest::Approx(0.025));
 }
 
 TEST_CASE("a cycle of linked hierarchies is refused, not followed forever") {

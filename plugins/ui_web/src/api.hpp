@@ -8,6 +8,7 @@
 #define GS_UI_WEB_API_HPP
 
 #include "auth.hpp"
+#include "consumption_api.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
 #include "http.hpp"
@@ -63,6 +64,8 @@ struct ApiActions {
         record_action;
     // The stored history (GET /api/v1/history); see storage_history.hpp.
     HistorySource history;
+    // Each load's consumption per bucket (GET /api/v1/consumption); see storage_consumption.hpp.
+    ConsumptionSource consumption;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -142,12 +145,15 @@ private:
     HttpResponse monitor(Context &);
     HttpResponse live_values(Context &);
     HttpResponse history(Context &);
+    HttpResponse consumption(Context &);
     HttpResponse alarms_summary(Context &);
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);
 
     SiteModel site_;
+    consumption::Hierarchies hierarchies_; // the site's, for the consumption maths
+    std::vector<std::string> loads_;       // every circuit "SOURCE/K" of the site
     LiveTable &live_;
     PasswordStore &passwords_;
     ApiOptions options_;

@@ -6,6 +6,7 @@
 #include "server.hpp"
 #include "site_model.hpp"
 #include "site_reload.hpp"
+#include "storage_consumption.hpp"
 #include "storage_history.hpp"
 
 #include <gridscope/plugin.hpp>
@@ -172,6 +173,8 @@ public:
             };
         gs::Host h = host();
         a.history = gs::ui::storage_history(
+            [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
+        a.consumption = gs::ui::storage_consumption(
             [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {

@@ -18,7 +18,8 @@ enum class PartKind { load, node, unmeasured, usage };
 const char *kind_name(PartKind kind); // "load", "node", "unmeasured", "usage"
 
 struct Part {
-    std::string name; // "SOURCE/CIRCUIT", a node's or linked hierarchy's name, "unmeasured", a usage
+    std::string
+        name; // "SOURCE/CIRCUIT", a node's or linked hierarchy's name, "unmeasured", a usage
     PartKind kind;
     double value;
 };
@@ -62,7 +63,7 @@ private:
     double load(const std::string &name, size_t b) const;
     double value(const Node &n, size_t b, int depth) const;
     double parts(const Node &n, size_t b, int depth) const; // loads + children + linked sons
-    std::string usage_name(const std::string &load) const;   // "none" for a load without usage
+    std::string usage_name(const std::string &load) const;  // "none" for a load without usage
     void add_usages(const Node &n, size_t b, std::map<std::string, double> &usage,
                     double &unmeasured, int depth) const;
     void check(const Hierarchy &h, const Node &n, std::vector<Imbalance> &out, int depth) const;

@@ -15,10 +15,6 @@
 
 namespace gs::consumption {
 
-// The consumption data of a load: the active energy imported, as `gridscope query --consumption
-// --circuit` reads it.
-inline constexpr const char *kConsumptionData = "IEaPInst";
-
 // The store's series of a load "SOURCE/CIRCUIT", 0 when it has none (nothing stored yet).
 inline uint64_t series_of(const gs_storage_query_v1 &q, const std::string &load) {
     auto slash = load.rfind('/');
@@ -32,12 +28,6 @@ inline uint64_t series_of(const gs_storage_query_v1 &q, const std::string &load)
         return 0;
     return id;
 }
-
-struct LoadReading {
-    gs_status status = GS_OK; // the first failing call's status (its text in the host's error)
-    BucketBounds bounds;
-    LoadValues values; // loads without a stored series are left out (they count 0)
-};
 
 // Every bucket of [bucket containing from, to) and each load's consumption in it.
 inline LoadReading read_loads(const gs_storage_query_v1 &q, const std::vector<std::string> &loads,
@@ -58,15 +48,16 @@ inline LoadReading read_loads(const gs_storage_query_v1 &q, const std::vector<st
     };
     // The bounds alone: a query over no series still lists the buckets.
     Sink bounds{&out.bounds, nullptr};
-    out.status = q.consumption(q.context, nullptr, 0, step, from_utc_ns, to_utc_ns, on_bucket,
-                               &bounds);
+    out.status =
+        q.consumption(q.context, nullptr, 0, step, from_utc_ns, to_utc_ns, on_bucket, &bounds);
     for (const std::string &load : loads) {
         if (out.status != GS_OK) break;
         uint64_t id = series_of(q, load);
         if (id == 0) continue;
         std::vector<double> &values = out.values[load];
         Sink sink{nullptr, &values};
-        out.status = q.consumption(q.context, &id, 1, step, from_utc_ns, to_utc_ns, on_bucket, &sink);
+        out.status =
+            q.consumption(q.context, &id, 1, step, from_utc_ns, to_utc_ns, on_bucket, &sink);
     }
     return out;
 }

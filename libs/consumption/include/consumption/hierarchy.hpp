@@ -53,6 +53,5 @@ struct Hierarchies {
 // Parses a tolerance as written in the site file: "2%" / "2 %" (relative) or a number (absolute,
 // in the data's unit). std::nullopt when the text is neither or negative.
 std::optional<Tolerance> parse_tolerance(std::string_view text);
-std::string tolerance_text(const Tolerance &t); // "2%", "500"
 
 } // namespace gs::consumption

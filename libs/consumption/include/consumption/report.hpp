@@ -15,11 +15,22 @@
 
 namespace gs::consumption {
 
+// The consumption data of a load: the active energy imported, as `gridscope query --consumption
+// --circuit` reads it.
+inline constexpr const char *kConsumptionData = "IEaPInst";
+
 // Bucket bounds, UTC nanoseconds, as the storage's consumption query reports them.
 struct BucketBounds {
     std::vector<int64_t> starts;
     std::vector<int64_t> ends;
     size_t size() const { return starts.size(); }
+};
+
+// Each load's consumption per bucket, as read from a store (from_storage.hpp).
+struct LoadReading {
+    int status = 0; // a gs_status: the first failing call's (0 = GS_OK)
+    BucketBounds bounds;
+    LoadValues values; // loads without a stored series are left out (they count 0)
 };
 
 // "2026-03-29T03:00:00+02:00": `ts_utc_ns` in the IANA zone `timezone`.
