@@ -5,6 +5,7 @@
 // them equals the index differences at the bucket's bounds, with a meter reset, a meter
 // replacement off the 15-minute grid and readings that straddle every boundary.
 #include "../../plugins/storage_rocksdb/testing/index_reference.hpp"
+#include "../support/iso_offset_time.hpp"
 #include "../support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,7 @@
 using gs::store::testing::IndexReading;
 using gs::store::testing::IndexReference;
 using gs::test::run;
+using gs::test::utc_ns_of;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -96,19 +98,6 @@ struct Ref {
         return loads.at(load).consumption(s, e);
     }
 };
-
-// "2026-03-29T00:00:00+01:00" -> UTC ns
-int64_t utc_ns_of(const std::string &iso) {
-    std::tm tm{};
-    int oh = 0, om = 0;
-    char sign = '+';
-    REQUIRE(std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d%c%d:%d", &tm.tm_year, &tm.tm_mon,
-                        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &sign, &oh, &om) == 9);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t offset = (oh * 3600 + om * 60) * (sign == '-' ? -1 : 1);
-    return (static_cast<int64_t>(timegm(&tm)) - offset) * kNs;
-}
 
 json query(const Fixture &f, std::vector<std::string> args) {
     std::vector<std::string> cmd{kBin,         "query",    "--config",      f.site,

@@ -1,6 +1,6 @@
 #include "consumption_api.hpp"
 
-#include "history.hpp" // parse_iso_time
+#include "history.hpp" // parse_time_range
 
 #include <gridscope/services/storage.h>
 
@@ -96,16 +96,7 @@ parse_consumption_request(const Query &query, const gc::Hierarchies &hierarchies
         }
         if (r.circuits.empty()) return std::string("circuit: required (SOURCE/K,...)");
     }
-    for (const char *key : {"from", "to"}) {
-        const std::string *text = get(key);
-        if (!text) return std::string(key) + ": required (an ISO 8601 time)";
-        auto t = parse_iso_time(*text);
-        if (!t)
-            return std::string(key) + ": '" + text->substr(0, 64) +
-                   "' is not an ISO 8601 time with an offset (2026-03-29T00:00:00+01:00)";
-        (std::string_view(key) == "from" ? r.from_utc_ns : r.to_utc_ns) = *t;
-    }
-    if (r.to_utc_ns <= r.from_utc_ns) return std::string("to: must be after from");
+    if (auto why = parse_time_range(query, r.from_utc_ns, r.to_utc_ns)) return *why;
     const std::string *bucket = get("bucket");
     r.bucket = bucket ? *bucket : default_bucket(r.from_utc_ns, r.to_utc_ns);
     r.step = step_of(r.bucket);

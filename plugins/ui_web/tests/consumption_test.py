@@ -11,7 +11,6 @@ every wait has a deadline and the server is stopped whatever happens.
 """
 import argparse
 import datetime
-import json
 import os
 import random
 import subprocess
@@ -19,7 +18,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish  # noqa: E402
+from gs_server import Server, check, finish, gridscope_query  # noqa: E402
 
 LOADS = ["diris-main/1", "hvac/1", "lighting/1"]
 FIRST = 1774566000  # 2026-03-27T00:00+01:00
@@ -41,11 +40,7 @@ def write_history(path):
 
 
 def cli(args, srv, *extra):
-    r = subprocess.run([args.gridscope, "query", "--config", srv.site, "--data-dir", srv.data_dir, "--consumption",
-                        "--format", "json", *extra], capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        raise RuntimeError("gridscope query failed: " + r.stderr)
-    return json.loads(r.stdout)
+    return gridscope_query(args.gridscope, srv, "--consumption", "--format", "json", *extra)
 
 
 def api(srv, cookie, **params):
