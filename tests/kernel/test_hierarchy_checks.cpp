@@ -58,7 +58,7 @@ TEST_CASE("a load of another fluid, in a node or as a meter, is refused with fil
                                                  "      loads: [m1/1, w/1]\n"
                                                  "      children:\n"
                                                  "        - {name: Pump, meter: w/1}\n");
-    CHECK(has(errors, t.path("site.yaml") + ":9:7: field 'hierarchies[0].root.loads': load 'w/1' "
+    CHECK(has(errors, t.path("site.yaml") + ":8:7: field 'hierarchies[0].root.loads': load 'w/1' "
                                             "is water but hierarchy 'Elec' is electricity (one "
                                             "fluid per hierarchy)"));
     CHECK(
@@ -82,8 +82,10 @@ TEST_CASE("linked hierarchies that form a cycle are refused") {
         t, kSources + "hierarchies:\n"
                       "  - {name: A, root: {name: a, hierarchies: [B]}}\n"
                       "  - {name: B, root: {name: b, children: [{name: c, hierarchies: [A]}]}}\n");
-    CHECK(has(errors, t.path("site.yaml") + ":6:21: field 'hierarchies[0].root.hierarchies': "
-                                            "hierarchy 'A' links into a cycle: A -> B -> A"));
+    // Walking A, the link back is met at node c of B (line 7).
+    CHECK(has(errors, t.path("site.yaml") +
+                          ":7:42: field 'hierarchies[1].root.children[0].hierarchies': "
+                          "hierarchy 'A' links into a cycle: A -> B -> A"));
     CHECK(has(errors, "hierarchy 'B' links into a cycle: B -> A -> B"));
     // Self-link.
     CHECK(has(errors_of(t, kSources + "hierarchies:\n"

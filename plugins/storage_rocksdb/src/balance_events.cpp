@@ -8,7 +8,10 @@
 
 #include <gridscope/services/site.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <set>
+#include <tuple>
 
 namespace gs::storage {
 
