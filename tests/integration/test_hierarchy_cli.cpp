@@ -149,7 +149,7 @@ double part(const json &bucket, const std::string &name, const std::string &kind
 
 } // namespace
 
-TEST_CASE("hierarchy consumption by node and by usage equals the brute-force reference") {
+TEST_CASE("hierarchy consumption by node and by usage equals the brute-force reference; errors") {
     Fixture f("hierarchy_cli");
     write_history(f);
     auto imp = run({kBin, "import", "--config", f.site, "--data-dir", f.data, "--csv", f.csv},
@@ -200,10 +200,9 @@ TEST_CASE("hierarchy consumption by node and by usage equals the brute-force ref
         }
     }
     CHECK(buckets_checked == 56);
-}
 
-TEST_CASE("hierarchy queries name what is wrong") {
-    Fixture f("hierarchy_cli_errors");
+    // What is wrong is named (on the store imported above).
+
     for (auto [args, why] : {std::pair<std::vector<std::string>, std::string>{
                                  {"--hierarchy", "Nope", "--node", "Site"}, "no such hierarchy"},
                              {{"--hierarchy", "Elec", "--node", "Nope"}, "has no such node"},

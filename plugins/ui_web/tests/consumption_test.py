@@ -82,7 +82,7 @@ def main():
         for params, extra in cases:
             q = dict(period, **params)
             status, body = api(srv, cookie, **q)
-            check(status == 200, f"{params}: {status} {body}")
+            check(status == 200, f"{params}: {status} {body if status != 200 else ''}")
             if status != 200:
                 continue
             cli_args = list(extra)
