@@ -151,7 +151,9 @@ int main(int argc, char **argv) {
     options.insert({"--config", "--data-dir"});
     gs::kernel::Args parsed(static_cast<int>(argv2.size()), argv2.data(), 2, options, {});
     gs::kernel::StoreAccess store;
-    gs::kernel::open_store(store, parsed, site, true);
+    // Read-write, as the running site holds it (a read-only secondary catches up with the
+    // primary once a second, which a server never does).
+    gs::kernel::open_store(store, parsed, site, false);
     const gs_storage_query_v1 &q = *store.query;
     const std::string tz = store.runtime->site().timezone;
     gc::Hierarchies all = gc::Hierarchies::from_site_json(
