@@ -6,6 +6,7 @@
 // history imported into a fresh store, into a store that already holds newer live data, and
 // into a running site (import goes through it); query works while the site runs.
 #include "../../plugins/storage_rocksdb/testing/index_reference.hpp"
+#include "../support/iso_offset_time.hpp"
 #include "../support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -22,6 +23,7 @@ using gs::store::testing::IndexReading;
 using gs::store::testing::IndexReference;
 using gs::test::Process;
 using gs::test::run;
+using gs::test::utc_ns_of;
 using namespace std::chrono_literals;
 
 namespace {
@@ -82,19 +84,6 @@ std::vector<IndexReading> write_paris_history(const std::string &csv) {
         row(t, value += use(rng));
     }
     return readings;
-}
-
-// "2026-03-29T00:00:00+01:00" -> UTC ns
-int64_t utc_ns_of(const std::string &iso) {
-    std::tm tm{};
-    int oh = 0, om = 0;
-    char sign = '+';
-    REQUIRE(std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d%c%d:%d", &tm.tm_year, &tm.tm_mon,
-                        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &sign, &oh, &om) == 9);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t offset = (oh * 3600 + om * 60) * (sign == '-' ? -1 : 1);
-    return (static_cast<int64_t>(timegm(&tm)) - offset) * kNs;
 }
 
 struct Bucket {

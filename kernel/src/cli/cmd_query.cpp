@@ -5,9 +5,12 @@
 //   ... --consumption --circuit SOURCE/K [--circuit ...] --bucket hour|day|week|month
 //       --from T --to T
 //     prints the active-energy consumption of the circuits together, per bucket in local time:
-//     index(end) - index(start) of each bucket (the bucket rule, docs/consumption.md).
+//     index(end) - index(start) of each bucket (the bucket rule, docs/consumption.md);
+//   ... --consumption --hierarchy NAME (--node NAME | --by usage) --bucket ... --from T --to T
+//     prints a hierarchy node's consumption per bucket with its parts (query_hierarchy.hpp).
 // Works while the site runs: the store is opened read-only, as a secondary.
 #include "cli/json.hpp"
+#include "cli/query_hierarchy.hpp"
 #include "cli/store_access.hpp"
 #include "cli/time_text.hpp"
 
@@ -75,7 +78,7 @@ gs_status on_bucket(void *payload, int64_t start, int64_t end, double value) {
 int cmd_query(int argc, char **argv) {
     auto options = CommonOptions::value_options();
     options.insert({"--config", "--data-dir", "--format", "--series", "--from", "--to", "--points",
-                    "--circuit", "--bucket"});
+                    "--circuit", "--bucket", "--hierarchy", "--node", "--by"});
     Args args(argc, argv, 2, options, {"--consumption"});
     std::string file = args.required("--config");
     StoreAccess store;
@@ -102,6 +105,10 @@ int cmd_query(int argc, char **argv) {
                                            : GS_BUCKET_INVALID;
         if (step == GS_BUCKET_INVALID) throw UsageError("--bucket is hour, day, week or month");
         int64_t from = required_time(args, "--from", tz), to = required_time(args, "--to", tz);
+        if (args.has("--hierarchy")) {
+            gs_status st = query_hierarchy(args, store.runtime->site(), *q, step, from, to);
+            return st == GS_OK ? 0 : fail(st);
+        }
         std::vector<uint64_t> series;
         auto circuits = args.all("--circuit");
         if (circuits.empty()) throw UsageError("give at least one --circuit SOURCE/K");

@@ -100,9 +100,11 @@ struct Source {
     Location where;
 };
 
-// A hierarchy node (§8.5): a tree of nodes with loads ("source/circuit") attached.
+// A hierarchy node (§8.5): a tree of nodes with loads ("source/circuit") attached. A node with a
+// meter is worth the meter's consumption; the rest of it is its unmeasured part.
 struct HierarchyNode {
     std::string name;
+    std::string meter;                    // "source/circuit" feeding the node, "" for none
     std::vector<std::string> loads;       // "source/circuit"
     std::vector<std::string> hierarchies; // linked child hierarchies
     std::vector<HierarchyNode> children;
@@ -112,6 +114,7 @@ struct HierarchyNode {
 struct Hierarchy {
     std::string name;
     std::string fluid;
+    std::string balance_tolerance = "2%"; // "2%" of a node's meter, or an amount in its unit
     HierarchyNode root;
     Location where;
 };

@@ -15,6 +15,7 @@ std::string strings(const std::vector<std::string> &items) {
 
 std::string node_json(const HierarchyNode &node) {
     std::string out = "{\"name\": " + json_string(node.name) +
+                      (node.meter.empty() ? "" : ", \"meter\": " + json_string(node.meter)) +
                       ", \"loads\": " + strings(node.loads) +
                       ", \"hierarchies\": " + strings(node.hierarchies) + ", \"children\": [";
     for (size_t i = 0; i < node.children.size(); ++i)
@@ -111,7 +112,9 @@ std::string site_to_json(const SiteModel &site) {
     for (size_t i = 0; i < site.hierarchies.size(); ++i) {
         const Hierarchy &h = site.hierarchies[i];
         out += std::string(i ? ",\n" : "") + "{\"name\": " + json_string(h.name) +
-               ", \"fluid\": " + json_string(h.fluid) + ", \"root\": " + node_json(h.root) + "}";
+               ", \"fluid\": " + json_string(h.fluid) +
+               ", \"balance_tolerance\": " + json_string(h.balance_tolerance) +
+               ", \"root\": " + node_json(h.root) + "}";
     }
     out += "],\n\"users\": {\"session_idle_timeout_s\": " +
            std::to_string(site.users.session_idle_timeout_s) +

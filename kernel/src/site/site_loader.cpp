@@ -3,8 +3,11 @@
 #include "site/loader.hpp"
 #include "site/readers.hpp"
 
+#include <consumption/hierarchy.hpp>
+
 #include <date/tz.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -89,6 +92,7 @@ HierarchyNode read_hierarchy_node(const YAML::Node &node, const std::string &fil
     out.where = map.where();
     if (!map.is_map()) return out;
     out.name = map.required<std::string>("name").value_or("");
+    out.meter = map.get<std::string>("meter", "");
     out.loads = map.get<std::vector<std::string>>("loads", {});
     out.hierarchies = map.get<std::vector<std::string>>("hierarchies", {});
     if (depth >= 32) {
@@ -111,6 +115,12 @@ void read_hierarchy(const YAML::Node &node, const std::string &file, const std::
     h.where = map.where();
     h.name = map.required<std::string>("name").value_or("");
     h.fluid = map.get<std::string>("fluid", "electricity");
+    h.balance_tolerance = map.get<std::string>("balance_tolerance", "2%");
+    if (!consumption::parse_tolerance(h.balance_tolerance))
+        diag.error(map.where("balance_tolerance"), map.field("balance_tolerance"),
+                   "'" + h.balance_tolerance +
+                       "' is not a tolerance (a percentage of the meter such as 2%, or an "
+                       "amount in the data's unit such as 500)");
     h.root = read_hierarchy_node(map.child("root"), file, map.field("root"), 1, diag);
     map.refuse_unknown_keys();
     site.hierarchies.push_back(std::move(h));
@@ -141,51 +151,108 @@ void read_plugins(const YAML::Node &node, const std::string &file, SiteModel &si
     }
 }
 
-void check_load(const std::string &load, const Location &where, const std::string &field,
-                const SiteModel &site, Diagnostics &diag) {
+const Circuit *find_load(const std::string &load, const SiteModel &site) {
     auto slash = load.rfind('/');
     const Source *source =
         slash == std::string::npos ? nullptr : site.find_source(load.substr(0, slash));
-    if (!source) {
-        diag.error(where, field, "load '" + load + "' names no source (expected SOURCE/CIRCUIT)");
-        return;
-    }
+    if (!source) return nullptr;
     for (const auto &c : source->circuits)
-        if (std::to_string(c.index) == load.substr(slash + 1)) return;
-    diag.error(where, field, "load '" + load + "': source has no such circuit");
+        if (std::to_string(c.index) == load.substr(slash + 1)) return &c;
+    return nullptr;
 }
 
-void check_hierarchy_node(const HierarchyNode &node, const std::string &path, const SiteModel &site,
-                          Diagnostics &diag) {
-    for (const auto &load : node.loads)
-        check_load(load, node.where, path + ".loads", site, diag);
-    for (const auto &name : node.hierarchies) {
-        bool found = false;
-        for (const auto &h : site.hierarchies)
-            found = found || h.name == name;
-        if (!found)
-            diag.error(node.where, path + ".hierarchies", "no hierarchy named '" + name + "'");
+// One walk over a hierarchy, and through the son hierarchies linked under its nodes: every load
+// and meter names a circuit of the hierarchy's fluid; a load (meters included) counts once, or
+// it would be summed twice into every node above; node names are unique in the hierarchy; son
+// hierarchies exist, share the fluid and link into no cycle. A son's own loads and names are
+// checked when the son itself is walked: under its father only counting once and cycles are.
+class HierarchyCheck {
+public:
+    HierarchyCheck(const SiteModel &site, Diagnostics &diag) : site_(site), diag_(diag) {}
+
+    void run(const Hierarchy &h, const std::string &path) {
+        top_ = &h;
+        seen_.clear();
+        names_.clear();
+        chain_ = {h.name};
+        walk(h.root, path, false);
     }
-    for (size_t i = 0; i < node.children.size(); ++i)
-        check_hierarchy_node(node.children[i], path + ".children[" + std::to_string(i) + "]", site,
-                             diag);
-}
 
-// A load counts once in a hierarchy: listed in a node and again in one of its descendants (or
-// in two branches) it would be summed twice into every node above both.
-void check_loads_counted_once(const HierarchyNode &node, const std::string &path,
-                              std::map<std::string, Location> &seen, Diagnostics &diag) {
-    for (const auto &load : node.loads) {
-        auto [it, fresh] = seen.emplace(load, node.where);
+private:
+    void load(const std::string &load, const HierarchyNode &node, const std::string &field,
+              bool in_son) {
+        if (!in_son) {
+            auto slash = load.rfind('/');
+            if (slash == std::string::npos || !site_.find_source(load.substr(0, slash)))
+                diag_.error(node.where, field,
+                            "load '" + load + "' names no source (expected SOURCE/CIRCUIT)");
+            else if (const Circuit *c = find_load(load, site_); !c)
+                diag_.error(node.where, field, "load '" + load + "': source has no such circuit");
+            else if (c->fluid != top_->fluid)
+                diag_.error(node.where, field,
+                            "load '" + load + "' is " + c->fluid + " but hierarchy '" + top_->name +
+                                "' is " + top_->fluid + " (one fluid per hierarchy)");
+        }
+        auto [it, fresh] = seen_.emplace(load, node.where);
         if (!fresh)
-            diag.error(node.where, path + ".loads",
-                       "load '" + load + "' is already counted in this hierarchy (" +
-                           it->second.str() + "); list it in one node only");
+            diag_.error(node.where, field,
+                        "load '" + load + "' is already counted in " +
+                            (in_son ? "hierarchy '" + top_->name + "', which links this one"
+                                    : std::string("this hierarchy")) +
+                            " (" + it->second.str() + "); list it in one node only");
     }
-    for (size_t i = 0; i < node.children.size(); ++i)
-        check_loads_counted_once(node.children[i], path + ".children[" + std::to_string(i) + "]",
-                                 seen, diag);
-}
+
+    void walk(const HierarchyNode &node, const std::string &path, bool in_son) {
+        if (!in_son && !node.name.empty()) {
+            auto [it, fresh] = names_.emplace(node.name, node.where);
+            if (!fresh)
+                diag_.error(node.where, path + ".name",
+                            "node name '" + node.name + "' is already used in this hierarchy (" +
+                                it->second.str() + ")");
+        }
+        if (!node.meter.empty()) load(node.meter, node, path + ".meter", in_son);
+        for (const auto &l : node.loads)
+            load(l, node, path + ".loads", in_son);
+        for (const auto &name : node.hierarchies)
+            son(name, node, path + ".hierarchies", in_son);
+        for (size_t i = 0; i < node.children.size(); ++i)
+            walk(node.children[i], path + ".children[" + std::to_string(i) + "]", in_son);
+    }
+
+    void son(const std::string &name, const HierarchyNode &node, const std::string &field,
+             bool in_son) {
+        const Hierarchy *h = nullptr;
+        size_t index = 0;
+        for (size_t i = 0; i < site_.hierarchies.size(); ++i)
+            if (site_.hierarchies[i].name == name) h = &site_.hierarchies[index = i];
+        if (!h) {
+            if (!in_son) diag_.error(node.where, field, "no hierarchy named '" + name + "'");
+            return;
+        }
+        if (std::find(chain_.begin(), chain_.end(), name) != chain_.end()) {
+            std::string cycle;
+            for (const auto &n : chain_)
+                cycle += n + " -> ";
+            diag_.error(node.where, field,
+                        "hierarchy '" + name + "' links into a cycle: " + cycle + name);
+            return;
+        }
+        if (!in_son && h->fluid != top_->fluid)
+            diag_.error(node.where, field,
+                        "son hierarchy '" + name + "' is " + h->fluid + " but '" + top_->name +
+                            "' is " + top_->fluid + " (one fluid per hierarchy)");
+        chain_.push_back(name);
+        walk(h->root, "hierarchies[" + std::to_string(index) + "].root", true);
+        chain_.pop_back();
+    }
+
+    const SiteModel &site_;
+    Diagnostics &diag_;
+    const Hierarchy *top_ = nullptr;
+    std::map<std::string, Location> seen_;  // loads and meters counted so far
+    std::map<std::string, Location> names_; // node names of the hierarchy's own tree
+    std::vector<std::string> chain_;        // hierarchies being walked, father first
+};
 
 // References between parts: profiles -> catalog, sources -> profiles, circuits -> models, ...
 void cross_check(SiteModel &site, Diagnostics &diag) {
@@ -237,12 +304,9 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
             s.circuits.push_back(c);
         }
     }
-    for (size_t i = 0; i < site.hierarchies.size(); ++i) {
-        std::string path = "hierarchies[" + std::to_string(i) + "].root";
-        check_hierarchy_node(site.hierarchies[i].root, path, site, diag);
-        std::map<std::string, Location> seen;
-        check_loads_counted_once(site.hierarchies[i].root, path, seen, diag);
-    }
+    HierarchyCheck check(site, diag);
+    for (size_t i = 0; i < site.hierarchies.size(); ++i)
+        check.run(site.hierarchies[i], "hierarchies[" + std::to_string(i) + "].root");
 }
 
 } // namespace

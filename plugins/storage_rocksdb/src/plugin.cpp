@@ -319,11 +319,17 @@ void StoragePlugin::maintenance_loop() {
 
 void StoragePlugin::maintain_once() {
     store::MaintenanceReport report;
+    int64_t now = host().now_utc_ns();
     try {
-        report = store_->maintain(host().now_utc_ns()); // stop() joins before closing
+        report = store_->maintain(now); // stop() joins before closing
     } catch (const std::exception &e) {
         host().error(std::string("store maintenance failed: ") + e.what());
         return;
+    }
+    try {
+        check_balance(now);
+    } catch (const std::exception &e) {
+        host().warning(std::string("hierarchy balance check failed: ") + e.what());
     }
     if (report.raw_windows_dropped)
         host().debug("maintenance dropped " + std::to_string(report.raw_windows_dropped) +

@@ -80,6 +80,9 @@ private:
                 std::vector<std::string> *event_lines);
     void maintenance_loop();
     void maintain_once();
+    // Raises hierarchy.balance for the local days closed since the last check
+    // (balance_events.cpp). [maintenance-thread]
+    void check_balance(int64_t now_utc_ns);
     // Picks up `gridscope import` requests (import_spool.hpp) while the store is open.
     void spool_loop();
     void import_spool_file(const std::string &rows_path);
@@ -95,6 +98,7 @@ private:
     std::shared_mutex lifecycle_; // exclusive: start/stop; shared: appends, services
     std::unique_ptr<store::Store> store_;
     std::atomic<int64_t> last_catch_up_mono_ns_{0};
+    int64_t balance_checked_until_ns_ = 0; // days before it are checked [maintenance-thread]
 
     std::mutex maintenance_mutex_;
     std::condition_variable maintenance_wake_;

@@ -719,3 +719,57 @@ TEST_CASE("maintenance: a cursor behind the journal budget gets journal.full") {
     CHECK(full[0].message.find("journal cursor 'slow' lost") != std::string::npos);
     in.stop(); // joins the maintenance thread
 }
+
+TEST_CASE("maintenance: a metered node over its meter for a closed day raises hierarchy.balance") {
+    // m3 is m1's twin; hierarchy Elec: node Site fed by meter m1/1 with one load, m3/1.
+    std::string json = kSiteJson;
+    auto m2 = json.find(R"({"name": "m2")");
+    REQUIRE(m2 != std::string::npos);
+    json.insert(m2, R"({"name": "m3", "profile": "test/meter", "driver": "driver_modbus",
+               "period_ms": 1000, "enabled": true, "location": "",
+               "circuits": [{"index": 1, "name": "Floor", "models": ["energy"]}]},
+              )");
+    auto h = json.find(R"("hierarchies": [])");
+    REQUIRE(h != std::string::npos);
+    json.replace(h, std::string(R"("hierarchies": [])").size(),
+                 R"("hierarchies": [{"name": "Elec", "fluid": "electricity",
+                     "root": {"name": "Site", "meter": "m1/1", "loads": ["m3/1"],
+                              "hierarchies": [], "children": []}}])");
+    Site site("balance", json);
+    gs::ptree config;
+    config.put("maintenance_interval_s", 1);
+    Instance in(site, config);
+    REQUIRE(in.created == GS_OK);
+    // While the readings arrive, 2024-03-30 (Paris) is in progress: not checked.
+    in.host.utc_ns = kParisMar30 + 20 * kHour;
+    // Hourly readings over 2024-03-30: the meter counts 2400 Wh, its load 2640 Wh (over by 240,
+    // more than 2 % of 2400).
+    REQUIRE(in.start() == GS_OK);
+    for (int i = 0; i <= 30; ++i) {
+        REQUIRE(in.append("m1", kParisMar30 + i * kHour, {{1, "IEaPInst", 1000.0 + 100 * i}}) ==
+                GS_OK);
+        REQUIRE(in.append("m3", kParisMar30 + i * kHour, {{1, "IEaPInst", 1000.0 + 110 * i}}) ==
+                GS_OK);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // a pass while in progress
+    CHECK(events_of(in, "hierarchy.balance").empty());
+    in.host.utc_ns = kParisMar30 + 34 * kHour; // the day closed: the next pass checks it
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (events_of(in, "hierarchy.balance").empty() &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto raised = events_of(in, "hierarchy.balance");
+    REQUIRE(raised.size() == 1);
+    CHECK(raised[0].source == "m1");
+    CHECK(raised[0].circuit == 1);
+    CHECK(raised[0].ts_utc_ns == kParisMar30);
+    CHECK(raised[0].severity == GS_SEVERITY_MEDIUM);
+    CHECK(raised[0].message ==
+          "hierarchy 'Elec', node 'Site': its loads and children (2640) exceed its meter m1/1 "
+          "(2400) by more than the tolerance (48) from 2024-03-30T00:00:00+01:00 to "
+          "2024-03-31T00:00:00+01:00");
+    // Later passes do not raise it again (the day is checked once).
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    CHECK(events_of(in, "hierarchy.balance").size() == 1);
+    in.stop();
+}

@@ -41,11 +41,22 @@ HttpResponse too_many(int64_t wait_ns, const char *code, const char *message) {
     return r;
 }
 
+// Every circuit of the site as a load name "SOURCE/K" (consumption without hierarchies).
+std::vector<std::string> site_loads(const SiteModel &site) {
+    std::vector<std::string> out;
+    for (const auto &s : site.sources)
+        for (const auto &c : s.circuits)
+            out.push_back(s.name + "/" + std::to_string(c.index));
+    return out;
+}
+
 } // namespace
 
 Api::Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
          ApiClock clock, ApiActions actions)
-    : site_(std::move(site)), live_(live), passwords_(passwords), options_(options),
+    : site_(std::move(site)),
+      hierarchies_(consumption::Hierarchies::from_site_json(site_.document)),
+      loads_(site_loads(site_)), live_(live), passwords_(passwords), options_(options),
       clock_(std::move(clock)), actions_(std::move(actions)),
       sessions_(int64_t(site_.idle_timeout_s) * kSecond, options.session_max_age_s * kSecond,
                 options.max_user_sessions, options.max_privileged_sessions),
@@ -72,6 +83,7 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/trends/favourites", kPermAnalysis, &Api::favourites_list},
         {"POST", "/trends/favourites", kPermAnalysis, &Api::favourite_save},
         {"POST", "/trends/favourites/delete", kPermAnalysis, &Api::favourite_delete},
+        {"GET", "/consumption", kPermAnalysis, &Api::consumption},
         {"GET", "/alarms/summary", kPermMonitoring, &Api::alarms_summary},
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
@@ -459,6 +471,26 @@ HttpResponse Api::history(Context &ctx) {
             history_series_json(req.ids[i], names[i], entry ? entry->unit : "", got.series[i]));
     }
     return ok({{"series", std::move(series)}});
+}
+
+HttpResponse Api::consumption(Context &ctx) {
+    auto parsed = parse_consumption_request(ctx.query, hierarchies_, loads_);
+    if (auto *why = std::get_if<std::string>(&parsed)) return error(400, "invalid_parameter", *why);
+    const ConsumptionRequest &req = std::get<ConsumptionRequest>(parsed);
+    const ConsumptionSource &store = actions_.consumption;
+    if (!store.available || !store.read || !store.available())
+        return error(503, "no_storage", "this server runs no storage with a consumption service");
+    consumption::LoadReading got =
+        store.read(consumption_loads(req, hierarchies_), req.step, req.from_utc_ns, req.to_utc_ns);
+    if (got.status == GS_ERR_INVALID_ARG)
+        return error(400, "invalid_parameter",
+                     "from, to: the store refuses this range (it keeps the years 1823 to 2116)");
+    if (got.status != GS_OK)
+        return error(500, "storage_failed",
+                     "the store could not read the consumption (status " +
+                         std::to_string(got.status) + ")");
+    const CatalogEntry *entry = site_.data(consumption::kConsumptionData);
+    return ok(consumption_json(req, hierarchies_, got, site_.timezone, entry ? entry->unit : ""));
 }
 
 HttpResponse Api::alarms_summary(Context &) {

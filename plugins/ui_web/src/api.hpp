@@ -9,6 +9,7 @@
 
 #include "auth.hpp"
 #include "favourites.hpp"
+#include "consumption_api.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
 #include "http.hpp"
@@ -68,6 +69,8 @@ struct ApiActions {
     // The Trends page: the stored series (GET /history/series) and the favourites file.
     StoredSeriesList stored_series;
     std::shared_ptr<Favourites> favourites;
+    // Each load's consumption per bucket (GET /api/v1/consumption); see storage_consumption.hpp.
+    ConsumptionSource consumption;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -152,12 +155,15 @@ private:
     HttpResponse favourites_list(Context &);
     HttpResponse favourite_save(Context &);
     HttpResponse favourite_delete(Context &);
+    HttpResponse consumption(Context &);
     HttpResponse alarms_summary(Context &);
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);
 
     SiteModel site_;
+    consumption::Hierarchies hierarchies_; // the site's, for the consumption maths
+    std::vector<std::string> loads_;       // every circuit "SOURCE/K" of the site
     LiveTable &live_;
     PasswordStore &passwords_;
     ApiOptions options_;

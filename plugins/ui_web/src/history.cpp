@@ -86,6 +86,23 @@ std::optional<int64_t> parse_iso_time(std::string_view s) {
     return seconds * kNsPerSecond + frac;
 }
 
+std::optional<std::string> parse_time_range(const Query &query, int64_t &from_utc_ns,
+                                            int64_t &to_utc_ns) {
+    for (const char *key : {"from", "to"}) {
+        auto it = query.find(key);
+        if (it == query.end() || it->second.empty())
+            return std::string(key) + ": required (an ISO 8601 time)";
+        auto t = parse_iso_time(it->second);
+        if (!t)
+            return std::string(key) + ": '" + it->second.substr(0, 64) +
+                   "' is not an ISO 8601 time with an offset (2026-03-29T00:00:00Z, "
+                   "2026-03-29T01:00:00.5+01:00)";
+        (std::string_view(key) == "from" ? from_utc_ns : to_utc_ns) = *t;
+    }
+    if (to_utc_ns <= from_utc_ns) return std::string("to: must be after from");
+    return std::nullopt;
+}
+
 std::variant<HistoryRequest, std::string> parse_history_request(const Query &query) {
     HistoryRequest r;
     auto get = [&](const char *key) -> const std::string * {
@@ -104,17 +121,7 @@ std::variant<HistoryRequest, std::string> parse_history_request(const Query &que
             return "series: at most " + std::to_string(kMaxHistorySeries) + " per request";
     }
     if (r.ids.empty()) return std::string("series: required (series ids, separated by commas)");
-    for (const char *key : {"from", "to"}) {
-        const std::string *text = get(key);
-        if (!text) return std::string(key) + ": required (an ISO 8601 time)";
-        auto t = parse_iso_time(*text);
-        if (!t)
-            return std::string(key) + ": '" + text->substr(0, 64) +
-                   "' is not an ISO 8601 time with an offset (2026-03-29T00:00:00Z, "
-                   "2026-03-29T01:00:00.5+01:00)";
-        (std::string_view(key) == "from" ? r.from_utc_ns : r.to_utc_ns) = *t;
-    }
-    if (r.to_utc_ns <= r.from_utc_ns) return std::string("to: must be after from");
+    if (auto why = parse_time_range(query, r.from_utc_ns, r.to_utc_ns)) return *why;
     const std::string *points = get("points");
     if (!points)
         return std::string("points: required (1 to ") + std::to_string(kMaxHistoryPoints) + ")";

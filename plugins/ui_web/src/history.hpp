@@ -61,6 +61,11 @@ struct HistoryRequest {
 // nullopt for anything else, and outside the years 1678..2261 (int64 nanoseconds).
 std::optional<int64_t> parse_iso_time(std::string_view text);
 
+// The query's `from` and `to` (both required, ISO 8601 with an offset, to after from), or the
+// reason they are refused (the 400's message). Shared with GET /api/v1/consumption.
+std::optional<std::string> parse_time_range(const Query &query, int64_t &from_utc_ns,
+                                            int64_t &to_utc_ns);
+
 // The checked query (series, from, to, points), or the reason it is refused (the 400's message).
 std::variant<HistoryRequest, std::string> parse_history_request(const Query &query);
 

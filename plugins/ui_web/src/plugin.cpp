@@ -7,6 +7,7 @@
 #include "server.hpp"
 #include "site_model.hpp"
 #include "site_reload.hpp"
+#include "storage_consumption.hpp"
 #include "storage_history.hpp"
 
 #include <gridscope/plugin.hpp>
@@ -208,6 +209,8 @@ public:
         if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
             a.favourites = std::make_shared<gs::ui::Favourites>(std::string(runtime->data_dir) +
                                                                 "/trends-favourites.json");
+        a.consumption = gs::ui::storage_consumption(
+            [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
             gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),

@@ -42,6 +42,15 @@ def finish(name):
     return 0
 
 
+def gridscope_query(gridscope, srv, *extra):
+    """`gridscope query` on the server's site and store (works while it runs), its JSON."""
+    r = subprocess.run([gridscope, "query", "--config", srv.site, "--data-dir", srv.data_dir, *extra],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("gridscope query failed: " + r.stderr)
+    return json.loads(r.stdout)
+
+
 def site_copy(site, folder, ui_web=None, plugins=None):
     """tests/browser/site/site.yaml into `folder`, with extra ui_web keys (a dict of YAML text)
     and extra plugin sections (a dict of plugin id to inline YAML, {"storage_rocksdb": "{}"})."""

@@ -10,16 +10,14 @@ stopped whatever happens.
 """
 import argparse
 import datetime
-import json
 import math
 import os
-import subprocess
 import sys
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish  # noqa: E402
+from gs_server import Server, check, finish, gridscope_query  # noqa: E402
 
 
 
@@ -30,11 +28,7 @@ def iso(ms):
 
 
 def cli_query(args, srv, *extra):
-    r = subprocess.run([args.gridscope, "query", "--config", srv.site, "--data-dir", srv.data_dir, *extra],
-                       capture_output=True, text=True, timeout=60)
-    if r.returncode != 0:
-        raise RuntimeError("gridscope query failed: " + r.stderr)
-    return json.loads(r.stdout)
+    return gridscope_query(args.gridscope, srv, *extra)
 
 
 def history(srv, cookie, **params):

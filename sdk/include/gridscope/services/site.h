@@ -24,7 +24,9 @@
  *                              "usage": "Lighting", "zone": "Floor 1",
  *                              "models": ["metrology"]}, ...]}, ...],
  *   "hierarchies": [{"name": "Electricity", "fluid": "electricity",
- *                    "root": {"name": "Site", "loads": ["tgbt/1"], "hierarchies": [],
+ *                    "balance_tolerance": "2%",   (or an amount in the data's unit: "500")
+ *                    "root": {"name": "Site", "meter": "tgbt/1" (only when the node has one),
+ *                             "loads": ["tgbt/2"], "hierarchies": [],
  *                             "children": [...]}}, ...],
  *   "users": {"session_idle_timeout_s": 900, "languages": ["en", "fr"],
  *             "default_language": "en"}
