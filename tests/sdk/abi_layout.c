@@ -23,7 +23,9 @@ PIN_OFFSET(gs_sample_batch, value_stride, 40);
 PIN_SIZE(gs_event, 48);
 PIN_OFFSET(gs_event, type, 16);
 PIN_OFFSET(gs_event, message, 40);
-PIN_SIZE(gs_config_field, 40);
+/* 1.2 ended at 40; 1.3 appended min_value, max_value and allowed_values. */
+PIN_OFFSET(gs_config_field, min_value, 40);
+PIN_SIZE(gs_config_field, 64);
 PIN_SIZE(gs_host, 128);
 PIN_OFFSET(gs_host, log, 16);
 PIN_OFFSET(gs_host, publish_samples, 48);
@@ -33,7 +35,9 @@ PIN_SIZE(gs_point, 32);
 PIN_OFFSET(gs_source, period_ms, 64);
 PIN_OFFSET(gs_source, commands, 72);
 PIN_SIZE(gs_source, 96);
-PIN_SIZE(gs_driver_vtable, 88);
+/* 1.2 ended at 88; 1.3 appended source_fields and source_field_count. */
+PIN_OFFSET(gs_driver_vtable, source_fields, 88);
+PIN_SIZE(gs_driver_vtable, 104);
 PIN_OFFSET(gs_driver_vtable, describe, 80);
 PIN_OFFSET(gs_driver_vtable, validate_point, 40);
 PIN_OFFSET(gs_driver_vtable, scan, 72);
