@@ -46,15 +46,17 @@ std::string range_text(const ConfigField &f) {
     if (!f.min_value.empty() && !f.max_value.empty())
         return std::string(config_type_phrase(f.type)) + " from " + f.min_value + " to " +
                f.max_value;
-    if (!f.min_value.empty()) return std::string(config_type_phrase(f.type)) + " of at least " +
-                                     f.min_value;
+    if (!f.min_value.empty())
+        return std::string(config_type_phrase(f.type)) + " of at least " + f.min_value;
     return std::string(config_type_phrase(f.type)) + " of at most " + f.max_value;
 }
 
 std::string allowed_text(const ConfigField &f) {
     std::string out;
     for (size_t i = 0; i < f.allowed_values.size(); ++i)
-        out += (i == 0 ? "" : i + 1 == f.allowed_values.size() ? " or " : ", ") +
+        out += (i == 0                             ? ""
+                : i + 1 == f.allowed_values.size() ? " or "
+                                                   : ", ") +
                f.allowed_values[i];
     return out;
 }
@@ -62,7 +64,8 @@ std::string allowed_text(const ConfigField &f) {
 // "" if the value is acceptable, else the message.
 std::string check_value(const ConfigField &f, const YAML::Node &value) {
     std::string found = value.IsScalar() ? ", found '" + value.Scalar() + "'" : "";
-    if (!has_type(value, f.type)) return std::string("expected ") + config_type_phrase(f.type) + found;
+    if (!has_type(value, f.type))
+        return std::string("expected ") + config_type_phrase(f.type) + found;
     if (is_number_type(f.type) && (!f.min_value.empty() || !f.max_value.empty())) {
         double v = *number_of(value, f.type);
         bool low = !f.min_value.empty() && v < *number_of(YAML::Node(f.min_value), f.type);
@@ -142,6 +145,17 @@ std::string read_config_map(const gs_config_field *fields, size_t count, ConfigM
     return "";
 }
 
+namespace {
+void report(const SectionCheck &check, const YAML::Node &at, const std::string &key,
+            const std::string &why, Diagnostics &diag) {
+    if (!check.entry.empty())
+        diag.error(check.where, check.path, check.entry + "field '" + key + "': " + why);
+    else
+        diag.error(at.IsDefined() ? location_of(at, check.file) : check.where,
+                   check.path + "." + key, why);
+}
+} // namespace
+
 YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
                             const SectionCheck &check, Diagnostics &diag) {
     YAML::Node out = section.IsMap() ? YAML::Clone(section) : YAML::Node(YAML::NodeType::Map);
@@ -151,7 +165,7 @@ YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
         YAML::Node value = section.IsMap() ? section[f.key] : YAML::Node();
         if (!value.IsDefined() || value.IsNull()) {
             if (f.required)
-                diag.error(check.where, check.path + "." + f.key, "is required by " + check.owner);
+                report(check, YAML::Node(), f.key, "is required by " + check.owner, diag);
             else if (f.has_default)
                 out[f.key] = f.default_value;
             else
@@ -159,14 +173,13 @@ YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
             continue;
         }
         std::string why = check_value(f, value);
-        if (!why.empty()) diag.error(location_of(value, check.file), check.path + "." + f.key, why);
+        if (!why.empty()) report(check, value, f.key, why, diag);
     }
     if (section.IsMap())
         for (const auto &kv : section) {
             const std::string &key = kv.first.Scalar();
             if (!keys.count(key) && !(check.other_keys && check.other_keys->count(key)))
-                diag.error(location_of(kv.first, check.file), check.path + "." + key,
-                           "unknown key for " + check.owner);
+                report(check, kv.first, key, "unknown key for " + check.owner, diag);
         }
     return out;
 }

@@ -42,6 +42,10 @@ struct SectionCheck {
     std::string owner; // "plugin 'ui_web'", "driver 'driver_modbus'"
     // Keys someone else reads (the kernel's own source keys): accepted, not checked.
     const std::set<std::string> *other_keys = nullptr;
+    // Non-empty: every error is reported at the section itself, with the section's path and
+    // "<entry>field '<key>': ..." as message (a source entry: "source 'm1': "), as drivers did
+    // before they declared their keys. Empty: at the key, with path "<path>.<key>".
+    std::string entry;
 };
 
 // Checks `section` (a map, or undefined/null for an absent section) against `map`: unknown

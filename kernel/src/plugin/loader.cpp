@@ -215,8 +215,8 @@ size_t PluginRegistry::load_file(const std::string &path) {
             read_config_map(d->config_fields, d->config_field_count, plugin->config_fields);
         if (const gs_driver_vtable *vt = plugin->driver();
             bad_fields.empty() && vt && GS_HAS_FIELD(vt, gs_driver_vtable, source_field_count))
-            bad_fields = read_config_map(vt->source_fields, vt->source_field_count,
-                                         plugin->source_fields);
+            bad_fields =
+                read_config_map(vt->source_fields, vt->source_field_count, plugin->source_fields);
         if (!bad_fields.empty()) {
             refuse_line(where, bad_fields);
             continue;

@@ -26,8 +26,8 @@ struct LoadedPlugin {
     std::string id;
     std::string version;
     std::string description;
-    ConfigMap config_fields; // the keys its section accepts
-    ConfigMap source_fields; // a driver's keys of a source entry (since ABI 1.3; may be empty)
+    ConfigMap config_fields;      // the keys its section accepts
+    ConfigMap source_fields;      // a driver's keys of a source entry (since ABI 1.3; may be empty)
     const void *vtable = nullptr; // checked against kind: size and required functions
 
     const gs_driver_vtable *driver() const;

@@ -21,7 +21,8 @@ YAML::Node checked_plugin_section(const LoadedPlugin &plugin, const SiteModel &s
                                   Diagnostics &diag);
 
 // Source `index` of the site with the driver's defaults filled in, checked against the driver's
-// source_fields. A driver that declares none checks its keys itself: the entry is returned as is.
+// source_fields (errors at the entry: "source 'm1': field 'key': ..."). A driver that declares none
+// checks its keys itself: the entry is returned as is.
 YAML::Node checked_source_entry(const LoadedPlugin &driver, const SiteModel &site, size_t index,
                                 Diagnostics &diag);
 

@@ -210,6 +210,17 @@ public:
         declared(key);
         return raw(key).has_value();
     }
+    // Throws InvalidArgument naming the first key that is neither declared nor someone else's
+    // (`other(key)` true, e.g. gs::is_kernel_source_key). The kernel refuses them before the
+    // plugin sees the section; this is for hosts that do not (a test's FakeHost).
+    void refuse_unknown_keys(bool (*other)(const std::string &) = nullptr) const {
+        for (const auto &kv : tree_) {
+            bool known = other && other(kv.first);
+            for (size_t i = 0; !known && i < count_; ++i)
+                known = kv.first == fields_[i].key;
+            if (!known) throw InvalidArgument("field '" + kv.first + "': unknown key");
+        }
+    }
     // The whole section, for nested sections (GS_CONFIG_SECTION keys).
     const ptree &tree() const { return tree_; }
 
