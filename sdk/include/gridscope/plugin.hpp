@@ -240,10 +240,12 @@ private:
         auto bound = [](const char *b) { return b ? parse<double>(b) : std::nullopt; };
         std::optional<double> v = parse<double>(text), lo = bound(f.min_value),
                               hi = bound(f.max_value);
-        if (v && ((lo && *v < *lo) || (hi && *v > *hi)))
-            throw InvalidArgument("field '" + std::string(f.key) + "': expected from " +
-                                  (f.min_value ? f.min_value : "-inf") + " to " +
-                                  (f.max_value ? f.max_value : "inf") + ", found '" + text + "'");
+        std::string field = "field '" + std::string(f.key) + "': ";
+        if (v && lo && hi && (*v < *lo || *v > *hi))
+            throw InvalidArgument(field + "expected from " + f.min_value + " to " + f.max_value +
+                                  ", found '" + text + "'");
+        if (v && lo && *v < *lo) throw InvalidArgument(field + "must be at least " + f.min_value);
+        if (v && hi && *v > *hi) throw InvalidArgument(field + "must be at most " + f.max_value);
         if (!f.allowed_values) return;
         std::string list;
         for (const char *const *a = f.allowed_values; *a; ++a) {

@@ -84,7 +84,7 @@ protected:
     // Reads the link settings of the plugin section (throws gs::InvalidArgument naming the
     // field); on_poll is called after each poll of a device is published [link thread].
     explicit DriverBase(gs::Host host, Links::OnPoll on_poll = {})
-        : Plugin(host), settings_(LinkSettings::from(config())),
+        : Plugin(host), settings_(LinkSettings::from(config(Derived::config_fields))),
           links_(host, settings_, std::move(on_poll)) {}
 
     // Parses and keeps `source` (with_points false: endpoint and unit only); replaces an entry

@@ -14,18 +14,23 @@
 namespace gs::modbus {
 
 // The plugin-section fields of LinkSettings, for the drivers' config_fields.
-inline constexpr gs_config_field kConnectTimeoutField = gs::field(
-    GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000", "TCP connect / serial open timeout");
+inline constexpr gs_config_field kConnectTimeoutField =
+    gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000",
+                          "TCP connect / serial open timeout"),
+                "1", "4294967295");
 inline constexpr gs_config_field kOfflineAfterField =
-    gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
-              "failed cycles before a device is declared lost and polled on a backoff");
+    gs::bounded(gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
+                          "failed cycles before a device is declared lost and polled on a backoff"),
+                "1", "4294967295");
 inline constexpr gs_config_field kGuardIntervalField =
-    gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
-              "pause between two requests on a link (RTU turnaround)");
-inline constexpr gs_config_field kPhaseSpacingField = gs::field(
-    GS_CONFIG_DURATION_MS, "phase_spacing_ms", "50",
-    "devices of a link are spread over their period at phases at least this far apart; those "
-    "sharing a phase are polled back to back (0: a phase per device)");
+    gs::bounded(gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
+                          "pause between two requests on a link (RTU turnaround)"),
+                "0", nullptr);
+inline constexpr gs_config_field kPhaseSpacingField = gs::bounded(
+    gs::field(GS_CONFIG_DURATION_MS, "phase_spacing_ms", "50",
+              "devices of a link are spread over their period at phases at least this far apart; "
+              "those sharing a phase are polled back to back (0: a phase per device)"),
+    "0", nullptr);
 
 // The four fields above, in this order: a driver with keys of its own declares
 // `config_fields[] = {GS_MODBUS_LINK_FIELDS, gs::field(...), ...}` (DriverBase's are these alone).
@@ -41,7 +46,7 @@ struct LinkSettings {
     long phase_spacing_ms = 50;
 
     // Throws gs::InvalidArgument naming the field.
-    static LinkSettings from(const gs::ptree &section);
+    static LinkSettings from(const gs::Config &section); // read through GS_MODBUS_LINK_FIELDS
     // The configuration of the link that `link_key` names (SourceConfig::link_key).
     LinkConfig link_config(const Endpoint &endpoint, const std::string &link_key) const;
 };
