@@ -64,9 +64,10 @@ std::string allowed_text(const ConfigField &f) {
 // "" if the value is acceptable, else the message.
 std::string check_value(const ConfigField &f, const YAML::Node &value) {
     std::string found = value.IsScalar() ? ", found '" + value.Scalar() + "'" : "";
+    bool bounded = is_number_type(f.type) && (!f.min_value.empty() || !f.max_value.empty());
     if (!has_type(value, f.type))
-        return std::string("expected ") + config_type_phrase(f.type) + found;
-    if (is_number_type(f.type) && (!f.min_value.empty() || !f.max_value.empty())) {
+        return "expected " + (bounded ? range_text(f) : config_type_phrase(f.type)) + found;
+    if (bounded) {
         double v = *number_of(value, f.type);
         bool low = !f.min_value.empty() && v < *number_of(YAML::Node(f.min_value), f.type);
         bool high = !f.max_value.empty() && v > *number_of(YAML::Node(f.max_value), f.type);

@@ -200,8 +200,8 @@ public:
         if (!text) return std::nullopt;
         std::optional<T> v = parse<T>(*text);
         if (!v)
-            throw InvalidArgument("field '" + key + "': expected " + kind_of<T>() + ", found '" +
-                                  *text + "'");
+            throw InvalidArgument("field '" + key + "': expected " + kind_of<T>() + range_of(f) +
+                                  ", found '" + *text + "'");
         check_limits(f, *text);
         return v;
     }
@@ -242,8 +242,9 @@ private:
                               hi = bound(f.max_value);
         std::string field = "field '" + std::string(f.key) + "': ";
         if (v && lo && hi && (*v < *lo || *v > *hi))
-            throw InvalidArgument(field + "expected from " + f.min_value + " to " + f.max_value +
-                                  ", found '" + text + "'");
+            throw InvalidArgument(field + "expected " +
+                                  (f.type == GS_CONFIG_DOUBLE ? "a number" : "an integer") +
+                                  range_of(f) + ", found '" + text + "'");
         if (v && lo && *v < *lo) throw InvalidArgument(field + "must be at least " + f.min_value);
         if (v && hi && *v > *hi) throw InvalidArgument(field + "must be at most " + f.max_value);
         if (!f.allowed_values) return;
@@ -254,6 +255,12 @@ private:
         }
         throw InvalidArgument("field '" + std::string(f.key) + "': expected one of " + list +
                               ", found '" + text + "'");
+    }
+    // " from MIN to MAX" when the field has both bounds, else "".
+    static std::string range_of(const gs_config_field &f) {
+        if (!GS_HAS_FIELD(&f, gs_config_field, allowed_values) || !f.min_value || !f.max_value)
+            return "";
+        return std::string(" from ") + f.min_value + " to " + f.max_value;
     }
     template <class T> static const char *kind_of() {
         if constexpr (std::is_same_v<T, bool>)

@@ -36,6 +36,9 @@ public:
     // The plugin-section keys: the link settings. A driver with keys of its own declares its
     // own config_fields, starting with GS_MODBUS_LINK_FIELDS.
     static constexpr gs_config_field config_fields[] = {GS_MODBUS_LINK_FIELDS};
+    // The keys of a source entry (checked and filled by the kernel, read by parse_source).
+    static constexpr const gs_config_field (&source_fields)[std::size(kSourceFields)] =
+        kSourceFields;
     // describe(): text after "N points in K request(s)", and JSON members before "requests"
     // ("" or ending with ", "); see describe_source.
     static constexpr const char *plan_note = "";

@@ -38,6 +38,35 @@ inline constexpr gs_config_field kPhaseSpacingField = gs::bounded(
     gs::modbus::kConnectTimeoutField, gs::modbus::kOfflineAfterField,                              \
         gs::modbus::kGuardIntervalField, gs::modbus::kPhaseSpacingField
 
+// The keys a Modbus source entry carries besides the kernel's own: every Modbus driver's
+// source_fields (DriverBase declares them). The kernel checks them before add_source(). unit's
+// range is 1 to 247 on a serial line; timeout_ms, max_registers and max_gap default to the
+// profile's `defaults`: those rules, which depend on something else, stay in parse_source.
+inline constexpr const char *kParities[] = {"N", "E", "O", nullptr};
+inline constexpr gs_config_field kSourceFields[] = {
+    gs::field(GS_CONFIG_STRING, "tcp", nullptr, "HOST:PORT of a Modbus TCP device or gateway"),
+    gs::field(GS_CONFIG_STRING, "rtu", nullptr, "serial device of a Modbus RTU line"),
+    gs::field(GS_CONFIG_STRING, "rtu_tcp", nullptr,
+              "HOST:PORT of a serial gateway that passes RTU frames over TCP"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "baud", "9600", "serial speed (rtu)"), "300", "1000000"),
+    gs::one_of(gs::field(GS_CONFIG_STRING, "parity", "N", "serial parity (rtu): N, E or O"),
+               kParities),
+    gs::bounded(gs::field(GS_CONFIG_INT, "data_bits", "8", "serial data bits (rtu)"), "5", "8"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "stop_bits", "1", "serial stop bits (rtu)"), "1", "2"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "unit", "1", "Modbus unit id (1 to 247 on a serial line)"),
+                "0", "255"),
+    gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "timeout_ms", nullptr,
+                          "answer timeout (default: the profile's)"),
+                "10", "60000"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "max_registers", nullptr,
+                          "most registers in one read request (default: the profile's)"),
+                "1", "125"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "max_gap", nullptr,
+                          "unused registers a read request may span (default: the profile's)"),
+                "0", "1000"),
+    gs::field(GS_CONFIG_SECTION, "simulate", nullptr, "what gridscope-sim serves for the source"),
+};
+
 // How a driver's links connect and schedule, from its plugin section.
 struct LinkSettings {
     uint32_t connect_timeout_ms = 2000;
