@@ -215,7 +215,7 @@ TEST_CASE("SIGHUP with driver_modbus errors (unit 300, unit one, port 99999, a m
         {"    unit: 300\n", "field 'unit': expected an integer from 0 to 255, found '300'"},
         {"    unit: \"one\"\n", "field 'unit': expected an integer from 0 to 255, found 'one'"},
         {"    unit: 5\n    tcp: \"127.0.0.1:99999\"\n", "key 'tcp' is written twice"},
-        {"    unti: 5\n", "field 'unti': unknown key for a Modbus source"},
+        {"    unti: 5\n", "field 'unti': unknown key for driver '"},
     };
     size_t n = 0;
     for (const auto &bad : refused) {

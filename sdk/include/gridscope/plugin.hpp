@@ -10,7 +10,9 @@
 //       static constexpr const char *description = "A virtual meter";
 //       static constexpr gs_config_field config_fields[] = {
 //           gs::field(GS_CONFIG_INT, "seed", "1", "random seed")};
-//       explicit Meter(gs::Host host) : Plugin(host) { seed_ = config().get<int>("seed", 1); }
+//       explicit Meter(gs::Host host) : Plugin(host) {
+//           seed_ = config(config_fields).get<int>("seed"); // the declared default, not repeated
+//       }
 //       static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point);
 //       void add_source(const gs::Source &source);
 //       void start();
