@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <iterator>
 #include <string>
 
 using namespace gs::kernel;
@@ -189,6 +190,6 @@ TEST_CASE("a plugin built against ABI 1.1 (shorter config fields) loads and gets
 
     Staged wrong("config_map_1_1_wrong", {fixture},
                  "plugins:\n  fixture_ui_1_1: {greeting_count: many}\n");
-    CHECK(has(wrong.errors, ":2:37: field 'plugins.fixture_ui_1_1.greeting_count': expected an "
+    CHECK(has(wrong.errors, ":2:36: field 'plugins.fixture_ui_1_1.greeting_count': expected an "
                             "integer, found 'many'"));
 }
