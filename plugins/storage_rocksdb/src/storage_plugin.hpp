@@ -18,10 +18,11 @@
 
 namespace gs::storage {
 
+// The defaults are those of StoragePlugin::config_fields: build it with parse_settings().
 struct Settings {
-    std::string path = "store";
+    std::string path;
     bool read_only = false;
-    int64_t maintenance_interval_s = 300;
+    int64_t maintenance_interval_s = 0;
     store::Options options; // retention, budget, sync_writes; time_zone set at start
 };
 

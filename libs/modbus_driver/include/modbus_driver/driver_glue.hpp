@@ -68,11 +68,12 @@ inline constexpr gs_config_field kSourceFields[] = {
 };
 
 // How a driver's links connect and schedule, from its plugin section.
+// The defaults are those of the fields above: build it with from().
 struct LinkSettings {
-    uint32_t connect_timeout_ms = 2000;
-    unsigned offline_after_failures = 3;
+    uint32_t connect_timeout_ms = 0;
+    unsigned offline_after_failures = 0;
     long guard_interval_us = 0;
-    long phase_spacing_ms = 50;
+    long phase_spacing_ms = 0;
 
     // Throws gs::InvalidArgument naming the field.
     static LinkSettings from(const gs::Config &section); // read through GS_MODBUS_LINK_FIELDS
