@@ -115,7 +115,9 @@ TEST_CASE("every error of a section at once: range, allowed values, types, unkno
     CHECK(has(errors, "f.yaml:1:51: field 'plugins.p.colour': unknown key for plugin 'p'"));
     CHECK(has(errors, "f.yaml:1:1: field 'plugins.p.name': is required by plugin 'p'"));
     CHECK(has(check("{port: lots, name: x}"),
-              "field 'plugins.p.port': expected an integer, found 'lots'"));
+              "field 'plugins.p.port': expected an integer from 0 to 65535, found 'lots'"));
+    CHECK(has(check("{port: 1.5, name: x}"), "expected an integer from 0 to 65535, found '1.5'"));
+    CHECK(has(check("{name: [a, b]}"), "field 'plugins.p.name': expected a string"));
     CHECK(has(check("{port: [1, 2], name: x}"), "field 'plugins.p.port': expected an integer"));
     CHECK(check("{port: 0, ratio: 1, parity: O, verbose: true, name: x}") == "");
     CHECK(check("{port: 65535, ratio: 0, name: x}") == "");
@@ -158,7 +160,8 @@ TEST_CASE("a driver's source keys are checked by the kernel: the example meter r
     Staged lots("config_map_lots", {meter}, site(", rated_current_a: lots, colour: red"));
     std::string file = lots.t.path("site.yaml");
     CHECK(has(lots.errors, file + ":2:5: field 'sources[0]': source 'm1': field "
-                                  "'rated_current_a': expected a number, found 'lots'"));
+                                  "'rated_current_a': expected a number from 0.1 to "
+                                  "100000, found 'lots'"));
     CHECK(has(lots.errors, file + ":2:5: field 'sources[0]': source 'm1': field 'colour': "
                                   "unknown key for driver 'example_virtual_meter'"));
     Staged zero("config_map_zero", {meter}, site(", rated_current_a: 0"));

@@ -147,13 +147,13 @@ std::string read_config_map(const gs_config_field *fields, size_t count, ConfigM
 }
 
 namespace {
-void report(const SectionCheck &check, const YAML::Node &at, const std::string &key,
+// `at` is the key or value written wrong; NULL for a key that is missing.
+void report(const SectionCheck &check, const YAML::Node *at, const std::string &key,
             const std::string &why, Diagnostics &diag) {
     if (!check.entry.empty())
         diag.error(check.where, check.path, check.entry + "field '" + key + "': " + why);
     else
-        diag.error(at.IsDefined() ? location_of(at, check.file) : check.where,
-                   check.path + "." + key, why);
+        diag.error(at ? location_of(*at, check.file) : check.where, check.path + "." + key, why);
 }
 } // namespace
 
@@ -166,7 +166,7 @@ YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
         YAML::Node value = section.IsMap() ? section[f.key] : YAML::Node();
         if (!value.IsDefined() || value.IsNull()) {
             if (f.required)
-                report(check, YAML::Node(), f.key, "is required by " + check.owner, diag);
+                report(check, nullptr, f.key, "is required by " + check.owner, diag);
             else if (f.has_default)
                 out[f.key] = f.default_value;
             else
@@ -174,13 +174,13 @@ YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
             continue;
         }
         std::string why = check_value(f, value);
-        if (!why.empty()) report(check, value, f.key, why, diag);
+        if (!why.empty()) report(check, &value, f.key, why, diag);
     }
     if (section.IsMap())
         for (const auto &kv : section) {
             const std::string &key = kv.first.Scalar();
             if (!keys.count(key) && !(check.other_keys && check.other_keys->count(key)))
-                report(check, kv.first, key, "unknown key for " + check.owner, diag);
+                report(check, &kv.first, key, "unknown key for " + check.owner, diag);
         }
     return out;
 }
