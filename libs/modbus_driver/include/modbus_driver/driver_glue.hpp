@@ -17,11 +17,11 @@ namespace gs::modbus {
 inline constexpr gs_config_field kConnectTimeoutField =
     gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "connect_timeout_ms", "2000",
                           "TCP connect / serial open timeout"),
-                "1", "4294967295");
+                "0", nullptr);
 inline constexpr gs_config_field kOfflineAfterField =
     gs::bounded(gs::field(GS_CONFIG_INT, "offline_after_failures", "3",
                           "failed cycles before a device is declared lost and polled on a backoff"),
-                "1", "4294967295");
+                "1", nullptr);
 inline constexpr gs_config_field kGuardIntervalField =
     gs::bounded(gs::field(GS_CONFIG_INT, "guard_interval_us", "0",
                           "pause between two requests on a link (RTU turnaround)"),
