@@ -90,7 +90,10 @@ TEST_CASE("SIGHUP: a refused file changes nothing, a valid one keeps sessions an
          site + ":3:5: field 'sources[0]': source 'm1': field 'colour'"},
         {"a kernel type", replaced(site_text("Changed", ""), "period_ms: 100", "period_ms: x"),
          site + ":3:60: field 'sources[0].period_ms': expected an integer"},
-        {"a plugin's own check", site_text("Changed", "", "num_threads: 1"),
+        {"a key out of its declared range", site_text("Changed", "", "num_threads: 1"),
+         "field 'plugins.ui_web.num_threads': expected an integer from 8 to 8192, found '1'"},
+        // Each key in range, but not together: the plugin's own check in create().
+        {"a plugin's own check", site_text("Changed", "", "num_threads: 64, max_live_streams: 60"),
          "plugin 'ui_web' could not be created"},
         {"invalid UTF-8", site_text("Caf\xe9", ""), site + ":1:17: not valid UTF-8"},
         {"a key twice", site_text("Changed", "") + "site: {name: Again}\n",
@@ -215,7 +218,7 @@ TEST_CASE("SIGHUP with driver_modbus errors (unit 300, unit one, port 99999, a m
         {"    unit: 300\n", "field 'unit': expected an integer from 0 to 255, found '300'"},
         {"    unit: \"one\"\n", "field 'unit': expected an integer from 0 to 255, found 'one'"},
         {"    unit: 5\n    tcp: \"127.0.0.1:99999\"\n", "key 'tcp' is written twice"},
-        {"    unti: 5\n", "field 'unti': unknown key for a Modbus source"},
+        {"    unti: 5\n", "field 'unti': unknown key for driver '"},
     };
     size_t n = 0;
     for (const auto &bad : refused) {

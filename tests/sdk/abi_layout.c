@@ -23,7 +23,9 @@ PIN_OFFSET(gs_sample_batch, value_stride, 40);
 PIN_SIZE(gs_event, 48);
 PIN_OFFSET(gs_event, type, 16);
 PIN_OFFSET(gs_event, message, 40);
-PIN_SIZE(gs_config_field, 40);
+/* 1.2 ended at 40; 1.3 appended min_value, max_value and allowed_values. */
+PIN_OFFSET(gs_config_field, min_value, 40);
+PIN_SIZE(gs_config_field, 64);
 PIN_SIZE(gs_host, 128);
 PIN_OFFSET(gs_host, log, 16);
 PIN_OFFSET(gs_host, publish_samples, 48);
@@ -33,9 +35,10 @@ PIN_SIZE(gs_point, 32);
 PIN_OFFSET(gs_source, period_ms, 64);
 PIN_OFFSET(gs_source, commands, 72);
 PIN_SIZE(gs_source, 96);
-/* 1.2 ended at 88; 1.3 appended the connection options. */
+/* 1.2 ended at 88; 1.3 appended the connection options, then source_fields. */
 PIN_OFFSET(gs_driver_vtable, connection_options, 88);
-PIN_SIZE(gs_driver_vtable, 104);
+PIN_OFFSET(gs_driver_vtable, source_fields, 104);
+PIN_SIZE(gs_driver_vtable, 120);
 PIN_SIZE(gs_cli_option, 56);
 PIN_OFFSET(gs_cli_option, integer, 24);
 PIN_OFFSET(gs_cli_option, description, 48);

@@ -9,10 +9,13 @@
 
 static_assert(sizeof(gs_value) == 32);
 static_assert(sizeof(gs_host) == 128);
-// 1.3 appended the connection options (driver) and the tools (descriptor).
-static_assert(sizeof(gs_driver_vtable) == 104 &&
-              offsetof(gs_driver_vtable, connection_options) == 88);
+// 1.3 appended the connection options and source_fields (driver), the tools (descriptor) and
+// the bounds (gs_config_field).
+static_assert(sizeof(gs_driver_vtable) == 120 &&
+              offsetof(gs_driver_vtable, connection_options) == 88 &&
+              offsetof(gs_driver_vtable, source_fields) == 104);
 static_assert(sizeof(gs_plugin_descriptor) == 72 && offsetof(gs_plugin_descriptor, tools) == 56);
+static_assert(sizeof(gs_config_field) == 64 && offsetof(gs_config_field, min_value) == 40);
 // 1.2 appended site_changed; a module built against 1.1 hands the shorter struct (struct_size).
 static_assert(sizeof(gs_ui_vtable) == 64 && offsetof(gs_ui_vtable, site_changed) == 56);
 static_assert(sizeof(gs_storage_vtable) == 72 && offsetof(gs_storage_vtable, site_changed) == 64);

@@ -155,3 +155,79 @@ TEST_CASE("FakeHost can simulate a full bus") {
     b.add(1, "IV1Inst", 1);
     CHECK_THROWS_AS(host.host().publish(b.view()), gs::RetryLater);
 }
+
+// The config map read from the C++ layer (issue 11, item 4): cfg.get<T>("key") returns the
+// value or the declared default, and checks the declared type, bounds and allowed values.
+namespace {
+const char *const kModes[] = {"fast", "slow", nullptr};
+constexpr gs_config_field kMap[] = {
+    gs::bounded(gs::field(GS_CONFIG_INT, "port", "8080", "port"), "0", "65535"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "retries", "3", "retries"), "1", nullptr),
+    gs::one_of(gs::field(GS_CONFIG_STRING, "mode", "fast", "mode"), kModes),
+    gs::field(GS_CONFIG_BOOL, "verbose", "false", "verbose"),
+    gs::field(GS_CONFIG_DOUBLE, "ratio", "0.25", "ratio"),
+    gs::field(GS_CONFIG_STRING, "token", nullptr, "token")};
+
+gs::Config config_of(std::initializer_list<std::pair<const char *, const char *>> kv) {
+    gs::ptree tree;
+    for (const auto &[k, v] : kv)
+        tree.put(k, v);
+    return gs::Config(tree, kMap);
+}
+} // namespace
+
+TEST_CASE("gs::Config: values, declared defaults, optional keys") {
+    gs::Config empty = config_of({});
+    CHECK(empty.get<int>("port") == 8080);
+    CHECK(empty.get<std::string>("mode") == "fast");
+    CHECK(empty.get<bool>("verbose") == false);
+    CHECK(empty.get<double>("ratio") == 0.25);
+    CHECK_FALSE(empty.find<std::string>("token"));
+    CHECK_FALSE(empty.has("port"));
+    CHECK_THROWS_WITH_AS(empty.get<std::string>("token"), "field 'token': is required",
+                         gs::InvalidArgument);
+    CHECK_THROWS_AS(empty.get<int>("undeclared"), std::logic_error);
+
+    gs::Config set =
+        config_of({{"port", "9000"}, {"mode", "slow"}, {"verbose", "true"}, {"token", "abc"}});
+    CHECK(set.get<uint16_t>("port") == 9000);
+    CHECK(set.has("port"));
+    CHECK(set.get<std::string>("mode") == "slow");
+    CHECK(set.get<bool>("verbose"));
+    CHECK(*set.find<std::string>("token") == "abc");
+}
+
+TEST_CASE("gs::Config: wrong types, bounds and values are refused naming the field") {
+    CHECK_THROWS_WITH_AS(config_of({{"port", "70000"}}).get<int>("port"),
+                         "field 'port': expected an integer from 0 to 65535, found '70000'",
+                         gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"port", "lots"}}).get<int>("port"),
+                         "field 'port': expected an integer from 0 to 65535, found 'lots'",
+                         gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"port", "-3"}}).get<unsigned>("port"),
+                         "field 'port': expected an integer from 0 to 65535, found '-3'",
+                         gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"retries", "0"}}).get<int>("retries"),
+                         "field 'retries': must be at least 1", gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"mode", "turbo"}}).get<std::string>("mode"),
+                         "field 'mode': expected one of fast, slow, found 'turbo'",
+                         gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"verbose", "maybe"}}).get<bool>("verbose"),
+                         "field 'verbose': expected true or false, found 'maybe'",
+                         gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"ratio", "1.5x"}}).get<double>("ratio"),
+                         "field 'ratio': expected a number, found '1.5x'", gs::InvalidArgument);
+    CHECK_THROWS_WITH_AS(config_of({{"colour", "red"}}).refuse_unknown_keys(),
+                         "field 'colour': unknown key", gs::InvalidArgument);
+    CHECK_NOTHROW(config_of({{"name", "m1"}}).refuse_unknown_keys(gs::is_kernel_source_key));
+}
+
+TEST_CASE("a driver's source_fields reach its vtable; gs::field leaves the 1.3 members NULL") {
+    const auto *vt = static_cast<const gs_driver_vtable *>(gs::descriptor<Probe>()->vtable);
+    CHECK(vt->source_fields == nullptr);
+    CHECK(vt->source_field_count == 0);
+    constexpr gs_config_field plain = gs::field(GS_CONFIG_INT, "k", "1", "d");
+    CHECK(plain.struct_size == sizeof(gs_config_field));
+    CHECK(plain.min_value == nullptr);
+    CHECK(plain.allowed_values == nullptr);
+}

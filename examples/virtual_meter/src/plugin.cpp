@@ -22,9 +22,13 @@ public:
     static constexpr const char *description = "Virtual 3-phase meter with plausible values";
     static constexpr gs_config_field config_fields[] = {
         gs::field(GS_CONFIG_INT, "seed", "1", "random seed of the simulated meters")};
+    // The keys of a source entry besides the kernel's: the kernel checks and fills them.
+    static constexpr gs_config_field source_fields[] = {gs::bounded(
+        gs::field(GS_CONFIG_DOUBLE, "rated_current_a", "63", "rated current of the meter, in A"),
+        "0.1", "100000")};
 
     explicit VirtualMeter(gs::Host host) : Plugin(host) {
-        seed_ = config().get<uint32_t>("seed", 1);
+        seed_ = config(config_fields).get<uint32_t>("seed");
     }
     ~VirtualMeter() override { stop(); }
 
@@ -37,11 +41,9 @@ public:
     }
 
     void add_source(const gs::Source &source) {
-        for (const auto &kv : source.attrs)
-            if (kv.first != "rated_current_a" && !gs::is_kernel_source_key(kv.first))
-                throw gs::InvalidArgument("source '" + source.name + "': field '" + kv.first +
-                                          "': unknown key for a virtual meter");
-        double rated = source.attrs.get<double>("rated_current_a", 63.0);
+        gs::Config attrs(source.attrs, source_fields);
+        attrs.refuse_unknown_keys(gs::is_kernel_source_key); // for hosts that do not check
+        double rated = attrs.get<double>("rated_current_a");
         sources_.push_back({source, MeterModel_ptr(new example::MeterModel(
                                         rated, seed_ + static_cast<uint32_t>(sources_.size())))});
     }

@@ -45,7 +45,6 @@ namespace {
 // The smallest struct sizes ABI 1.0 defines: a plugin's struct must hold at least these.
 constexpr size_t kMinModuleSize = sizeof(gs_module);
 constexpr size_t kMinDescriptorSize = offsetof(gs_plugin_descriptor, tools); // ABI 1.0
-constexpr size_t kMinFieldSize = sizeof(gs_config_field);
 
 // Every vtable starts with struct_size, create, destroy, start, stop.
 struct VtableHead {
@@ -256,19 +255,14 @@ size_t PluginRegistry::load_file(const std::string &path) {
         plugin->version = text(d->version);
         plugin->description = text(d->description);
         plugin->vtable = d->vtable;
-        bool fields_ok = d->config_field_count == 0 || d->config_fields;
-        for (size_t f = 0; fields_ok && f < d->config_field_count; ++f) {
-            const gs_config_field &cf = d->config_fields[f];
-            if (cf.struct_size < kMinFieldSize || !cf.key) {
-                fields_ok = false;
-                break;
-            }
-            plugin->config_fields.push_back({cf.key, static_cast<gs_config_type>(cf.type),
-                                             cf.required != 0, text(cf.default_value),
-                                             text(cf.description)});
-        }
-        if (!fields_ok) {
-            refuse_line(where, "malformed config field table");
+        std::string bad_fields =
+            read_config_map(d->config_fields, d->config_field_count, plugin->config_fields);
+        if (const gs_driver_vtable *vt = plugin->driver();
+            bad_fields.empty() && vt && GS_HAS_FIELD(vt, gs_driver_vtable, source_field_count))
+            bad_fields =
+                read_config_map(vt->source_fields, vt->source_field_count, plugin->source_fields);
+        if (!bad_fields.empty()) {
+            refuse_line(where, bad_fields);
             continue;
         }
         if (std::string why = take_tools(*d, *plugin); !why.empty()) {

@@ -1,6 +1,8 @@
 // Loads plugin libraries with Boost.DLL and checks their ABI before using anything in them.
 #pragma once
 
+#include "config/config_map.hpp"
+
 #include <gridscope/plugin.h>
 
 #include <boost/dll/shared_library.hpp>
@@ -13,14 +15,6 @@
 
 namespace gs::kernel {
 
-struct ConfigFieldInfo {
-    std::string key;
-    gs_config_type type = GS_CONFIG_INVALID;
-    bool required = false;
-    std::string default_value;
-    std::string description;
-};
-
 // One accepted plugin. The library stays loaded while anything holds this (every instance
 // holds it), so vtables and strings of the plugin stay valid.
 struct LoadedPlugin {
@@ -32,7 +26,8 @@ struct LoadedPlugin {
     std::string id;
     std::string version;
     std::string description;
-    std::vector<ConfigFieldInfo> config_fields;
+    ConfigMap config_fields;      // the keys its section accepts
+    ConfigMap source_fields;      // a driver's keys of a source entry (since ABI 1.3; may be empty)
     const void *vtable = nullptr; // checked against kind: size and required functions
     // Since ABI 1.3, checked at load: the command-line tools it offers (`gridscope <name>`)
     // and, for a driver, the options `read`/`plan` take for a source's connection.

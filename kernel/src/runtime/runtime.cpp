@@ -5,6 +5,7 @@
 #include "runtime/log.hpp"
 #include "runtime/own_config.hpp"
 #include "runtime/plugin_calls.hpp"
+#include "site/plugin_config.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -30,46 +31,6 @@ int start_rank(gs_plugin_kind kind) {
         return 3;
     default:
         return 4;
-    }
-}
-
-bool value_has_type(const YAML::Node &node, gs_config_type type) {
-    if (type == GS_CONFIG_SECTION) return node.IsMap() || node.IsSequence();
-    if (!node.IsScalar()) return false;
-    int64_t i = 0;
-    double d = 0;
-    bool b = false;
-    switch (type) {
-    case GS_CONFIG_STRING:
-        return true;
-    case GS_CONFIG_INT:
-    case GS_CONFIG_DURATION_MS:
-        return YAML::convert<int64_t>::decode(node, i);
-    case GS_CONFIG_DOUBLE:
-        return YAML::convert<double>::decode(node, d);
-    case GS_CONFIG_BOOL:
-        return YAML::convert<bool>::decode(node, b);
-    default:
-        return true;
-    }
-}
-
-const char *config_type_name(gs_config_type type) {
-    switch (type) {
-    case GS_CONFIG_STRING:
-        return "a string";
-    case GS_CONFIG_INT:
-        return "an integer";
-    case GS_CONFIG_DURATION_MS:
-        return "a duration in milliseconds";
-    case GS_CONFIG_DOUBLE:
-        return "a number";
-    case GS_CONFIG_BOOL:
-        return "true or false";
-    case GS_CONFIG_SECTION:
-        return "a map or a list";
-    default:
-        return "a value";
     }
 }
 
@@ -99,39 +60,14 @@ HostHooks Runtime::hooks(Instance *inst) {
     return h;
 }
 
-void Runtime::check_section(const LoadedPlugin &plugin, const SiteModel &site, Diagnostics &diag) {
-    auto it = site.plugins.find(plugin.id);
-    YAML::Node node = it == site.plugins.end() ? YAML::Node() : it->second.node;
-    std::string path = "plugins." + plugin.id;
-    std::set<std::string> keys;
-    for (const auto &f : plugin.config_fields) {
-        keys.insert(f.key);
-        YAML::Node value = node.IsMap() ? node[f.key] : YAML::Node();
-        if (!value.IsDefined() || value.IsNull()) {
-            if (f.required)
-                diag.error(it == site.plugins.end() ? Location{site.file, 0, 0} : it->second.where,
-                           path + "." + f.key, "is required by plugin '" + plugin.id + "'");
-            continue;
-        }
-        if (!value_has_type(value, f.type))
-            diag.error(location_of(value, site.file), path + "." + f.key,
-                       std::string("expected ") + config_type_name(f.type));
-    }
-    if (node.IsMap())
-        for (const auto &kv : node)
-            if (!keys.count(kv.first.Scalar()))
-                diag.error(location_of(kv.first, site.file), path + "." + kv.first.Scalar(),
-                           "unknown key for plugin '" + plugin.id + "'");
-}
-
 std::unique_ptr<Instance>
 Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
                          const std::shared_ptr<const SiteSnapshot> &snapshot, Diagnostics &diag) {
     const SiteModel &site = snapshot->model;
-    check_section(*plugin, site, diag);
+    size_t errors_before = diag.errors().size();
+    ConfigNode section{checked_plugin_section(*plugin, site, diag), site.file};
+    if (diag.errors().size() != errors_before) return nullptr; // create() gets a checked section
     auto it = site.plugins.find(plugin->id);
-    ConfigNode section{it == site.plugins.end() ? YAML::Node(YAML::NodeType::Map) : it->second.node,
-                       site.file};
     auto inst = std::make_unique<Instance>(plugin, nullptr);
     inst->site = snapshot;
     inst->own_config = own_config_of(*plugin, site);
@@ -223,6 +159,9 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
         const Profile *profile = site.find_profile(s.profile);
         // Reported already, or kept: a kept driver polls these very sources.
         if (!driver || !profile || plan.bad_profiles.count(profile->id)) continue;
+        size_t errors_before = diag.errors().size();
+        YAML::Node entry = checked_source_entry(*driver->plugin, site, i, diag);
+        if (diag.errors().size() != errors_before) continue;
         HostContext &host = *driver->host;
         std::vector<gs_point> points;
         for (const auto &p : profile->points) {
@@ -239,7 +178,7 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
                       profile->circuits,
                       s.name.c_str(),
                       profile->id.c_str(),
-                      host.handle(s.node, site.file),
+                      host.handle(entry, site.file),
                       profile->defaults.IsDefined() ? host.handle(profile->defaults, profile->file)
                                                     : nullptr,
                       points.data(),

@@ -89,7 +89,6 @@ private:
     std::unique_ptr<Instance> create_instance(std::shared_ptr<const LoadedPlugin> plugin,
                                               const std::shared_ptr<const SiteSnapshot> &site,
                                               Diagnostics &diag);
-    void check_section(const LoadedPlugin &plugin, const SiteModel &site, Diagnostics &diag);
     void validate_profiles(const SiteModel &site, std::set<std::string> &bad_profiles,
                            Diagnostics &diag);
     void add_sources(Plan &plan, Diagnostics &diag);

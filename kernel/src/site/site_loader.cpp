@@ -1,6 +1,7 @@
 // The site file, and the cross-checks between it, the catalog, the models and the profiles.
 #include "config/map_reader.hpp"
 #include "site/loader.hpp"
+#include "site/plugin_config.hpp"
 #include "site/readers.hpp"
 
 #include <consumption/hierarchy.hpp>
@@ -33,10 +34,6 @@ const Profile *SiteModel::find_profile(const std::string &id) const {
 }
 
 namespace {
-
-// Keys of a source entry that belong to the kernel; the rest is the driver's.
-const std::set<std::string> kSourceKernelKeys{"name",    "profile",  "driver",  "period_ms",
-                                              "enabled", "location", "circuits"};
 
 void read_circuit(const YAML::Node &node, const std::string &file, const std::string &path,
                   Source &source, Diagnostics &diag) {
@@ -72,7 +69,7 @@ void read_source(const YAML::Node &node, const std::string &file, const std::str
     for (const auto &c : list_of(map, "circuits"))
         read_circuit(c, file, map.field("circuits[" + std::to_string(i++) + "]"), s, diag);
     for (const auto &kv : node) // the driver checks its own keys when the source is added
-        if (kv.first.IsScalar() && !kSourceKernelKeys.count(kv.first.Scalar()))
+        if (kv.first.IsScalar() && !kernel_source_keys().count(kv.first.Scalar()))
             map.allow(kv.first.Scalar());
     map.refuse_unknown_keys();
     if (s.period_ms < 10)

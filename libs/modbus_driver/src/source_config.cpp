@@ -1,5 +1,7 @@
 #include "modbus_driver/source_config.hpp"
 
+#include "modbus_driver/driver_glue.hpp"
+
 #include <gridscope/plugin.hpp>
 
 #include <stdexcept>
@@ -9,21 +11,6 @@
 namespace gs::modbus {
 
 namespace {
-
-const char *const kSourceKeys[] = {"tcp",        "rtu",           "rtu_tcp",   "baud",
-                                   "parity",     "data_bits",     "stop_bits", "unit",
-                                   "timeout_ms", "max_registers", "max_gap",   "simulate"};
-
-template <class T> T number(const ptree &attrs, const char *key, T fallback, T min, T max) {
-    auto text = attrs.get_optional<std::string>(key);
-    if (!text) return fallback;
-    auto v = attrs.get_optional<long long>(key);
-    if (!v || *v < static_cast<long long>(min) || *v > static_cast<long long>(max))
-        throw std::invalid_argument("field '" + std::string(key) + "': expected an integer from " +
-                                    std::to_string(min) + " to " + std::to_string(max) +
-                                    ", found '" + *text + "'");
-    return static_cast<T>(*v);
-}
 
 Endpoint parse_endpoint(const ptree &attrs, std::string &key) {
     auto tcp = attrs.get_optional<std::string>("tcp");
@@ -48,14 +35,11 @@ Endpoint parse_endpoint(const ptree &attrs, std::string &key) {
     if (rtu) {
         SerialEndpoint e;
         e.device = *rtu;
-        e.baud = number<int>(attrs, "baud", 9600, 300, 1000000);
-        std::string parity = attrs.get<std::string>("parity", "N");
-        if (parity != "N" && parity != "E" && parity != "O")
-            throw std::invalid_argument("field 'parity': expected N, E or O, found '" + parity +
-                                        "'");
-        e.parity = parity[0];
-        e.data_bits = number<int>(attrs, "data_bits", 8, 5, 8);
-        e.stop_bits = number<int>(attrs, "stop_bits", 1, 1, 2);
+        Config serial(attrs, kSourceFields); // defaults and bounds declared once, there
+        e.baud = serial.get<int>("baud");
+        e.parity = serial.get<std::string>("parity")[0];
+        e.data_bits = serial.get<int>("data_bits");
+        e.stop_bits = serial.get<int>("stop_bits");
         key = "rtu " + e.device; // one scheduler per serial line, whatever the settings
         return e;
     }
@@ -83,8 +67,8 @@ std::pair<std::string, uint16_t> parse_host_port(const std::string &field,
 }
 
 bool is_source_key(const std::string &key) {
-    for (const char *k : kSourceKeys)
-        if (key == k) return true;
+    for (const auto &f : kSourceFields)
+        if (key == f.key) return true;
     return false;
 }
 
@@ -110,9 +94,10 @@ void check_point(const ptree &defaults, const ptree &point) {
     if (!p) throw std::invalid_argument(p.error());
 }
 
-SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptree &attrs,
-                          const ptree &defaults_tree, const std::vector<PointInput> &points,
-                          const std::vector<PointInput> &commands) {
+namespace {
+SourceConfig parse_entry(const std::string &name, int64_t period_ms, const ptree &attrs,
+                         const ptree &defaults_tree, const std::vector<PointInput> &points,
+                         const std::vector<PointInput> &commands) {
     for (const auto &kv : attrs)
         if (!is_source_key(kv.first) && !is_kernel_source_key(kv.first))
             throw std::invalid_argument("field '" + kv.first +
@@ -124,13 +109,17 @@ SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptre
     DeviceConfig &dev = out.device;
     dev.id = name;
     bool serial = !std::holds_alternative<TcpEndpoint>(out.endpoint); // RTU framing: 1..247
-    dev.unit = number<uint8_t>(attrs, "unit", 1, serial ? 1 : 0, serial ? 247 : 255);
+    Config cfg(attrs, kSourceFields); // bounds and static defaults declared once, there
+    dev.unit = cfg.get<uint8_t>("unit");
+    if (serial && (dev.unit < 1 || dev.unit > 247)) // RTU framing: 1..247
+        throw std::invalid_argument("field 'unit': expected an integer from 1 to 247, found '" +
+                                    std::to_string(dev.unit) + "'");
     dev.period = std::chrono::milliseconds(period_ms);
-    dev.timeout_ms = number<uint32_t>(attrs, "timeout_ms", defaults.value().timeout_ms, 10, 60000);
+    dev.timeout_ms = cfg.find<uint32_t>("timeout_ms").value_or(defaults.value().timeout_ms);
     dev.limits = PlanLimits::from(defaults.value());
     dev.limits.max_registers =
-        number<uint16_t>(attrs, "max_registers", dev.limits.max_registers, 1, kMaxReadRegisters);
-    dev.limits.max_gap = number<uint16_t>(attrs, "max_gap", dev.limits.max_gap, 0, 1000);
+        cfg.find<uint16_t>("max_registers").value_or(dev.limits.max_registers);
+    dev.limits.max_gap = cfg.find<uint16_t>("max_gap").value_or(dev.limits.max_gap);
     for (const auto &p : points) {
         auto spec = parse_point(ptree_lookup(p.attrs), defaults.value());
         if (!spec) throw std::invalid_argument("point " + p.data + ": " + spec.error());
@@ -148,6 +137,18 @@ SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptre
         out.commands.push_back(spec.value());
     }
     return out;
+}
+
+} // namespace
+
+SourceConfig parse_source(const std::string &name, int64_t period_ms, const ptree &attrs,
+                          const ptree &defaults_tree, const std::vector<PointInput> &points,
+                          const std::vector<PointInput> &commands) {
+    try {
+        return parse_entry(name, period_ms, attrs, defaults_tree, points, commands);
+    } catch (const gs::InvalidArgument &e) { // from gs::Config: as this file's own errors
+        throw std::invalid_argument(e.what());
+    }
 }
 
 } // namespace gs::modbus

@@ -27,7 +27,8 @@ public:
                   "jitter histogram replaces this file")};
 
     explicit ModbusDriver(gs::Host host)
-        : DriverBase(host), stats_file_(config().get<std::string>("stats_file", "")) {}
+        : DriverBase(host),
+          stats_file_(config(config_fields).find<std::string>("stats_file").value_or("")) {}
     ~ModbusDriver() override { stop(); }
 
     void start() {

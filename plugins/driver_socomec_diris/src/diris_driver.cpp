@@ -38,11 +38,9 @@ const char *const kScanKeys[] = {"tcp",   "ip_range",   "port",
 } // namespace
 
 DirisDriver::DirisDriver(gs::Host host) : DriverBase(host) {
-    auto cfg = config();
-    identify_retry_ms_ = cfg.get<int64_t>("identify_retry_ms", 10000);
-    if (identify_retry_ms_ < 100)
-        throw gs::InvalidArgument("field 'identify_retry_ms': must be at least 100");
-    profiles_dir_ = cfg.get<std::string>("profiles_dir", "");
+    gs::Config cfg = config(config_fields);
+    identify_retry_ms_ = cfg.get<int64_t>("identify_retry_ms");
+    profiles_dir_ = cfg.find<std::string>("profiles_dir").value_or("");
     if (auto *rt = this->host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
         if (rt->share_dir && *rt->share_dir)
             share_profiles_dir_ = std::string(rt->share_dir) + "/profiles";

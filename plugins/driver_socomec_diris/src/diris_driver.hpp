@@ -42,8 +42,10 @@ public:
         gs::field(GS_CONFIG_STRING, "profiles_dir", nullptr,
                   "folder of profile YAML files read in addition to the kernel's site document "
                   "(default: none; <share_dir>/profiles when there is no site document)"),
-        gs::field(GS_CONFIG_DURATION_MS, "identify_retry_ms", "10000",
-                  "how often a socomec/auto source that could not be identified is tried again")};
+        gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "identify_retry_ms", "10000",
+                              "how often a socomec/auto source that could not be identified is "
+                              "tried again"),
+                    "100", nullptr)};
     static constexpr const char *plan_note =
         "; identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) first";
     static constexpr const char *plan_extra_json =

@@ -29,24 +29,8 @@ std::string number_text(double v) {
     return std::string(buf, res.ptr);
 }
 
-template <class V> V get_field(const ptree &cfg, const char *key, V fallback) {
-    auto text = cfg.get_optional<std::string>(key);
-    if (!text) return fallback;
-    auto value = cfg.get_optional<V>(key);
-    if (!value)
-        throw InvalidArgument(std::string("field '") + key + "': '" + *text + "' is not a valid " +
-                              (std::is_same_v<V, bool> ? "boolean"
-                               : std::is_integral_v<V> ? "integer"
-                                                       : "number"));
-    return *value;
-}
-
-int64_t days_field(const ptree &cfg, const char *key, int64_t fallback_days) {
-    int64_t days = get_field<int64_t>(cfg, key, fallback_days);
-    if (days < 0 || days > 100 * 366)
-        throw InvalidArgument(std::string("field '") + key +
-                              "': must be 0 (keep for ever) or a number of days up to 36600");
-    return days * 86400;
+int64_t days_field(const Config &cfg, const char *key) {
+    return cfg.get<int64_t>(key) * 86400; // 0 = keep for ever; bounds in config_fields
 }
 
 bool contains_nocase(std::string text, const char *word) {
@@ -57,31 +41,29 @@ bool contains_nocase(std::string text, const char *word) {
 
 } // namespace
 
-Settings parse_settings(const ptree &cfg) {
+Settings parse_settings(const Config &cfg) {
     Settings s;
-    s.path = get_field<std::string>(cfg, "path", "store");
+    s.path = cfg.get<std::string>("path");
     if (s.path.empty()) throw InvalidArgument("field 'path': must not be empty");
-    s.read_only = get_field<bool>(cfg, "read_only", false);
+    s.read_only = cfg.get<bool>("read_only");
     store::Options &o = s.options;
-    o.raw_retention_s = days_field(cfg, "retention_raw_days", 90);
-    o.period_retention_s = days_field(cfg, "retention_period_days", 732);
-    o.hour_retention_s = days_field(cfg, "retention_hour_days", 1098);
-    o.day_retention_s = days_field(cfg, "retention_day_days", 0);
-    o.month_retention_s = days_field(cfg, "retention_month_days", 0);
-    o.event_retention_s = days_field(cfg, "retention_event_days", 732);
-    double budget_mb = get_field<double>(cfg, "journal_budget_mb", 4096.0);
-    if (!(budget_mb > 0) || budget_mb > 1e9)
+    o.raw_retention_s = days_field(cfg, "retention_raw_days");
+    o.period_retention_s = days_field(cfg, "retention_period_days");
+    o.hour_retention_s = days_field(cfg, "retention_hour_days");
+    o.day_retention_s = days_field(cfg, "retention_day_days");
+    o.month_retention_s = days_field(cfg, "retention_month_days");
+    o.event_retention_s = days_field(cfg, "retention_event_days");
+    double budget_mb = cfg.get<double>("journal_budget_mb");
+    if (!(budget_mb > 0))
         throw InvalidArgument("field 'journal_budget_mb': must be a positive number of MB");
     o.journal_budget_bytes = static_cast<uint64_t>(budget_mb * 1024 * 1024);
-    s.maintenance_interval_s = get_field<int64_t>(cfg, "maintenance_interval_s", 300);
-    if (s.maintenance_interval_s < 0 || s.maintenance_interval_s > 7 * 86400)
-        throw InvalidArgument(
-            "field 'maintenance_interval_s': must be 0 (never) or up to 604800 seconds");
-    o.sync_writes = get_field<bool>(cfg, "sync_writes", false);
+    s.maintenance_interval_s = cfg.get<int64_t>("maintenance_interval_s");
+    o.sync_writes = cfg.get<bool>("sync_writes");
     return s;
 }
 
-StoragePlugin::StoragePlugin(Host host) : Plugin(host), settings_(parse_settings(config())) {
+StoragePlugin::StoragePlugin(Host host)
+    : Plugin(host), settings_(parse_settings(config(config_fields))) {
     fill_services(*this, query_, journal_);
 }
 

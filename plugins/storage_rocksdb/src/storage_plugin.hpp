@@ -18,15 +18,16 @@
 
 namespace gs::storage {
 
+// The defaults are those of StoragePlugin::config_fields: build it with parse_settings().
 struct Settings {
-    std::string path = "store";
+    std::string path;
     bool read_only = false;
-    int64_t maintenance_interval_s = 300;
+    int64_t maintenance_interval_s = 0;
     store::Options options; // retention, budget, sync_writes; time_zone set at start
 };
 
 // Reads and checks the plugin's section (throws gs::InvalidArgument naming the field).
-Settings parse_settings(const ptree &config);
+Settings parse_settings(const Config &config);
 
 class StoragePlugin : public Plugin {
 public:
@@ -35,23 +36,35 @@ public:
     static constexpr const char *version = "1.0.0";
     static constexpr const char *description =
         "RocksDB time-series store: samples, rollups, consumption, events, journal cursors";
+    static constexpr const char *kMaxDays = "36600"; // 100 years
     static constexpr gs_config_field config_fields[] = {
         field(GS_CONFIG_STRING, "path", "store",
               "store folder; relative paths are below the site's data_dir"),
         field(GS_CONFIG_BOOL, "read_only", "false",
               "open as a RocksDB secondary next to a running site (queries only)"),
-        field(GS_CONFIG_INT, "retention_raw_days", "90", "raw samples kept (0 = for ever)"),
-        field(GS_CONFIG_INT, "retention_period_days", "732",
-              "history-period rollups kept (0 = for ever)"),
-        field(GS_CONFIG_INT, "retention_hour_days", "1098", "hourly rollups kept (0 = for ever)"),
-        field(GS_CONFIG_INT, "retention_day_days", "0", "daily rollups kept (0 = for ever)"),
-        field(GS_CONFIG_INT, "retention_month_days", "0", "monthly rollups kept (0 = for ever)"),
-        field(GS_CONFIG_INT, "retention_event_days", "732", "events kept (0 = for ever)"),
-        field(GS_CONFIG_DOUBLE, "journal_budget_mb", "4096",
-              "disk budget of raw data + journal; past it unread entries are dropped "
-              "(journal.full)"),
-        field(GS_CONFIG_INT, "maintenance_interval_s", "300",
-              "period of retention and budget enforcement (0 = never)"),
+        bounded(field(GS_CONFIG_INT, "retention_raw_days", "90", "raw samples kept (0 = for ever)"),
+                "0", kMaxDays),
+        bounded(field(GS_CONFIG_INT, "retention_period_days", "732",
+                      "history-period rollups kept (0 = for ever)"),
+                "0", kMaxDays),
+        bounded(field(GS_CONFIG_INT, "retention_hour_days", "1098",
+                      "hourly rollups kept (0 = for ever)"),
+                "0", kMaxDays),
+        bounded(
+            field(GS_CONFIG_INT, "retention_day_days", "0", "daily rollups kept (0 = for ever)"),
+            "0", kMaxDays),
+        bounded(field(GS_CONFIG_INT, "retention_month_days", "0",
+                      "monthly rollups kept (0 = for ever)"),
+                "0", kMaxDays),
+        bounded(field(GS_CONFIG_INT, "retention_event_days", "732", "events kept (0 = for ever)"),
+                "0", kMaxDays),
+        bounded(field(GS_CONFIG_DOUBLE, "journal_budget_mb", "4096",
+                      "disk budget of raw data + journal; past it unread entries are dropped "
+                      "(journal.full); more than 0"),
+                "0", "1000000000"),
+        bounded(field(GS_CONFIG_INT, "maintenance_interval_s", "300",
+                      "period of retention and budget enforcement (0 = never)"),
+                "0", "604800"),
         field(GS_CONFIG_BOOL, "sync_writes", "false",
               "fsync every append (survives power loss; slower)")};
 

@@ -59,27 +59,40 @@ public:
     static constexpr gs_config_field config_fields[] = {
         gs::field(GS_CONFIG_STRING, "bind_address", "127.0.0.1",
                   "address to listen on (0.0.0.0 or :: for every interface)"),
-        gs::field(GS_CONFIG_INT, "port", "8080", "TCP port when `run --http-port` is not given"),
+        gs::bounded(gs::field(GS_CONFIG_INT, "port", "8080",
+                              "TCP port when `run --http-port` is not given"),
+                    "0", "65535"),
         gs::field(GS_CONFIG_STRING, "tls_certificate", nullptr,
                   "PEM file with the certificate and its private key: serves HTTPS only"),
-        gs::field(GS_CONFIG_INT, "num_threads", "1024",
-                  "HTTP worker threads: each open connection (idle ones and live streams too) "
-                  "holds one"),
-        gs::field(GS_CONFIG_DURATION_MS, "request_timeout_ms", "5000",
-                  "time allowed to send a request's headers, its body, or to stay idle between "
-                  "requests; then the connection is closed"),
-        gs::field(GS_CONFIG_INT, "max_live_streams", nullptr,
-                  "open live streams at once, all sessions (default: num_threads / 4)"),
-        gs::field(GS_CONFIG_INT, "max_live_streams_per_session", "16",
-                  "open live streams per session (at most max_live_streams)"),
+        gs::bounded(gs::field(GS_CONFIG_INT, "num_threads", "1024",
+                              "HTTP worker threads: each open connection (idle ones and live "
+                              "streams too) holds one"),
+                    "8", "8192"),
+        gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "request_timeout_ms", "5000",
+                              "time allowed to send a request's headers, its body, or to stay "
+                              "idle between requests; then the connection is closed"),
+                    "100", "120000"),
+        gs::bounded(gs::field(GS_CONFIG_INT, "max_live_streams", nullptr,
+                              "open live streams at once, all sessions (default: num_threads / 4; "
+                              "at most num_threads - 16)"),
+                    "1", nullptr),
+        gs::bounded(gs::field(GS_CONFIG_INT, "max_live_streams_per_session", "16",
+                              "open live streams per session (at most max_live_streams, which "
+                              "also caps the default)"),
+                    "1", nullptr),
         gs::field(GS_CONFIG_SECTION, "allowed_hosts", nullptr,
                   "host names and addresses the site answers to (Host and Origin headers); "
                   "default 127.0.0.1, localhost, ::1 and bind_address"),
-        gs::field(GS_CONFIG_INT, "max_body_bytes", "16384", "largest accepted request body"),
-        gs::field(GS_CONFIG_DURATION_MS, "push_interval_ms", "250",
-                  "how often live changes are pushed to each browser"),
-        gs::field(GS_CONFIG_INT, "stale_periods", "3",
-                  "a value is stale after this many polling periods without a good reading"),
+        gs::bounded(
+            gs::field(GS_CONFIG_INT, "max_body_bytes", "16384", "largest accepted request body"),
+            "1024", "16777216"),
+        gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "push_interval_ms", "250",
+                              "how often live changes are pushed to each browser"),
+                    "50", "10000"),
+        gs::bounded(gs::field(GS_CONFIG_INT, "stale_periods", "3",
+                              "a value is stale after this many polling periods without a good "
+                              "reading"),
+                    "1", "100"),
         gs::field(GS_CONFIG_STRING, "webroot", nullptr,
                   "folder of the UI files (default: <share dir>/webroot)"),
     };
@@ -87,16 +100,20 @@ public:
     static constexpr const gs_tool *tools[] = {&kPasswdTool};
 
     explicit UiWeb(gs::Host host) : Plugin(host) {
-        gs::ptree cfg = config();
-        server_options_.bind_address = cfg.get<std::string>("bind_address", "127.0.0.1");
-        port_ = cfg.get<int>("port", 8080);
-        server_options_.tls_certificate = cfg.get<std::string>("tls_certificate", "");
-        server_options_.num_threads = cfg.get<int>("num_threads", 1024);
-        server_options_.request_timeout_ms = cfg.get<int64_t>("request_timeout_ms", 5000);
-        max_live_streams_ = cfg.get<int>("max_live_streams", server_options_.num_threads / 4);
-        max_live_streams_per_session_ =
-            cfg.get<int>("max_live_streams_per_session", std::min(16, max_live_streams_));
-        if (auto hosts = cfg.get_child_optional("allowed_hosts")) {
+        gs::Config cfg = config(config_fields);
+        const gs::ptree &tree = cfg.tree();
+        server_options_.bind_address = cfg.get<std::string>("bind_address");
+        port_ = cfg.get<int>("port");
+        server_options_.tls_certificate = cfg.find<std::string>("tls_certificate").value_or("");
+        server_options_.num_threads = cfg.get<int>("num_threads");
+        server_options_.request_timeout_ms = cfg.get<int64_t>("request_timeout_ms");
+        max_live_streams_ =
+            cfg.find<int>("max_live_streams").value_or(server_options_.num_threads / 4);
+        max_live_streams_per_session_ = cfg.get<int>("max_live_streams_per_session");
+        if (!cfg.has("max_live_streams_per_session"))
+            max_live_streams_per_session_ =
+                std::min(max_live_streams_per_session_, max_live_streams_);
+        if (auto hosts = tree.get_child_optional("allowed_hosts")) {
             for (const auto &[index, name] : *hosts)
                 allowed_hosts_.push_back(name.data());
             if (allowed_hosts_.empty())
@@ -108,29 +125,18 @@ public:
                                               "' is not a host name or address (no scheme, no "
                                               "port: the port is the server's)");
         }
-        server_options_.max_body_bytes = cfg.get<size_t>("max_body_bytes", 16384);
-        server_options_.push_interval_ms = cfg.get<int64_t>("push_interval_ms", 250);
-        stale_periods_ = cfg.get<int>("stale_periods", 3);
-        webroot_ = cfg.get<std::string>("webroot", "");
-        if (port_ < 0 || port_ > 65535) throw gs::InvalidArgument("port: expected 0 to 65535");
-        if (server_options_.num_threads < 8 || server_options_.num_threads > 8192)
-            throw gs::InvalidArgument("num_threads: expected 8 to 8192");
+        server_options_.max_body_bytes = cfg.get<size_t>("max_body_bytes");
+        server_options_.push_interval_ms = cfg.get<int64_t>("push_interval_ms");
+        stale_periods_ = cfg.get<int>("stale_periods");
+        webroot_ = cfg.find<std::string>("webroot").value_or("");
+        // Bounds of single keys are in the config map; what relates two keys is checked here.
         // Streams keep their thread: leave at least kThreadReserve for everything else.
-        if (max_live_streams_ < 1 ||
-            max_live_streams_ > server_options_.num_threads - kThreadReserve)
+        if (max_live_streams_ > server_options_.num_threads - kThreadReserve)
             throw gs::InvalidArgument("max_live_streams: expected 1 to num_threads - " +
                                       std::to_string(kThreadReserve));
-        if (max_live_streams_per_session_ < 1 || max_live_streams_per_session_ > max_live_streams_)
+        if (max_live_streams_per_session_ > max_live_streams_)
             throw gs::InvalidArgument("max_live_streams_per_session: expected 1 to "
                                       "max_live_streams");
-        if (server_options_.max_body_bytes < 1024 || server_options_.max_body_bytes > (1u << 24))
-            throw gs::InvalidArgument("max_body_bytes: expected 1024 to 16777216");
-        if (server_options_.push_interval_ms < 50 || server_options_.push_interval_ms > 10000)
-            throw gs::InvalidArgument("push_interval_ms: expected 50 to 10000");
-        if (stale_periods_ < 1 || stale_periods_ > 100)
-            throw gs::InvalidArgument("stale_periods: expected 1 to 100");
-        if (server_options_.request_timeout_ms < 100 || server_options_.request_timeout_ms > 120000)
-            throw gs::InvalidArgument("request_timeout_ms: expected 100 to 120000");
         if (!gs::ui::crypto_init()) throw gs::Error("libsodium cannot be initialized");
     }
     ~UiWeb() override { stop(); }

@@ -65,7 +65,9 @@ extern "C" {
 /* 1.1: gs_source.commands (profile commands, run through the driver's write()).
  * 1.2: site_changed in the storage, exporter and UI vtables (a reload keeps the instance).
  * 1.3: gs_plugin_descriptor.tools (command-line tools a plugin offers, `gridscope passwd`);
- *      gs_driver_vtable.connection_options (the command-line options of `read`/`plan`). */
+ *      gs_driver_vtable.connection_options (the command-line options of `read`/`plan`);
+ *      gs_config_field.min_value, max_value, allowed_values (the kernel checks them and fills
+ *      defaults before create); gs_driver_vtable.source_fields (a driver's source keys). */
 #define GS_ABI_VERSION_MINOR 3
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
@@ -213,16 +215,30 @@ typedef struct gs_event {
  * for source and point nodes). NULL designates the plugin instance's own section. */
 typedef struct gs_config gs_config;
 
-/* One config key a plugin accepts. The same table validates the site file (unknown keys are
- * refused), documents the plugin (`gridscope plugins`) and can build a UI form. */
+/* One config key a plugin accepts: the plugin's config map. The same table validates the site
+ * file, documents the plugin (`gridscope plugins`) and can build a UI form. Before create() (and
+ * before add_source() for a driver's source_fields) the kernel checks every key of the section
+ * against the table and reports every problem at once, each as
+ * `file:line:column: field 'plugins.<id>.<key>': ...`: unknown keys, missing required keys,
+ * wrong types, values out of [min_value, max_value] or not among allowed_values. It then fills
+ * the default of every absent key, so the plugin reads each key with the config getters and
+ * never repeats a default. All strings are static: the kernel reads the table while the
+ * library is loaded. */
 typedef struct gs_config_field {
     uint32_t struct_size;
     uint32_t type;             /* gs_config_type */
     const char *key;           /* top-level key in the plugin's section */
     uint32_t required;         /* 1 if the key must be present */
     uint32_t reserved;         /* 0 */
-    const char *default_value; /* textual default, or NULL */
+    const char *default_value; /* textual default (of `type`), or NULL: absent means "not set" */
     const char *description;
+    /* Since 1.3 (check with GS_HAS_FIELD). Inclusive bounds for INT, DURATION_MS and DOUBLE
+     * keys, as text of the key's type ("1", "65535", "0.5"); NULL = unbounded on that side. */
+    const char *min_value;
+    const char *max_value;
+    /* Since 1.3: a NULL-terminated list of the texts the key accepts ("N", "E", "O"), compared
+     * exactly after YAML unquoting; NULL = any value of the type. */
+    const char *const *allowed_values;
 } gs_config_field;
 
 /* Called once per leaf by config_visit. `path` holds `depth` segments from the visited node
@@ -419,6 +435,15 @@ typedef struct gs_driver_vtable {
      * keys. See gs_cli_option. NULL: the driver takes none. */
     const gs_cli_option *connection_options;
     size_t connection_option_count;
+
+    /* Since 1.3, optional (NULL with a count of 0: the driver checks its source keys alone).
+     * The config map of the keys a source entry may carry besides the kernel's own (name,
+     * profile, driver, period_ms, enabled, location, circuits): the driver's connection
+     * settings. The kernel checks every source of this driver against it as it checks a plugin
+     * section (path `sources[<i>].<key>`), fills the defaults into source->attrs, and does not
+     * call add_source() for a source that has an error. */
+    const gs_config_field *source_fields;
+    size_t source_field_count;
 } gs_driver_vtable;
 
 typedef struct gs_storage_vtable {

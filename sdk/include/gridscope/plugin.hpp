@@ -10,7 +10,9 @@
 //       static constexpr const char *description = "A virtual meter";
 //       static constexpr gs_config_field config_fields[] = {
 //           gs::field(GS_CONFIG_INT, "seed", "1", "random seed")};
-//       explicit Meter(gs::Host host) : Plugin(host) { seed_ = config().get<int>("seed", 1); }
+//       explicit Meter(gs::Host host) : Plugin(host) {
+//           seed_ = config(config_fields).get<int>("seed"); // the declared default, not repeated
+//       }
 //       static void validate_point(gs::Host &, const gs::ptree &defaults, const gs::ptree &point);
 //       void add_source(const gs::Source &source);
 //       void start();
@@ -28,8 +30,11 @@
 
 #include <boost/property_tree/ptree.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <exception>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -66,7 +71,7 @@ public:
     explicit InvalidArgument(const std::string &message) : Error(message, GS_ERR_INVALID_ARG) {}
 };
 
-// A config field descriptor for a plugin's config_fields table.
+// A config field descriptor for a plugin's config map (config_fields, a driver's source_fields).
 constexpr gs_config_field field(gs_config_type type, const char *key, const char *default_value,
                                 const char *description, bool required = false) {
     return gs_config_field{sizeof(gs_config_field),
@@ -75,7 +80,24 @@ constexpr gs_config_field field(gs_config_type type, const char *key, const char
                            required ? 1u : 0u,
                            0u,
                            default_value,
-                           description};
+                           description,
+                           nullptr,
+                           nullptr,
+                           nullptr};
+}
+// The same field with inclusive bounds (text of the field's type; nullptr = unbounded):
+//   gs::bounded(gs::field(GS_CONFIG_INT, "port", "8080", "TCP port"), "0", "65535")
+constexpr gs_config_field bounded(gs_config_field f, const char *min_value, const char *max_value) {
+    f.min_value = min_value;
+    f.max_value = max_value;
+    return f;
+}
+// The same field accepting only the texts of a NULL-terminated list:
+//   static constexpr const char *kParities[] = {"N", "E", "O", nullptr};
+//   gs::one_of(gs::field(GS_CONFIG_STRING, "parity", "N", "serial parity"), kParities)
+constexpr gs_config_field one_of(gs_config_field f, const char *const *allowed_values) {
+    f.allowed_values = allowed_values;
+    return f;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,6 +171,149 @@ private:
     }
 
     const gs_host *host_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Config map
+
+// A config section read through its config map: every key is declared once, with its type,
+// default and bounds, in the plugin's table; the code reads it with get<T>("key") and never
+// repeats the default. The kernel has checked the section and filled the defaults already; this
+// checks again (a test's FakeHost does not) and names the field in every error.
+class Config {
+public:
+    Config(ptree tree, const gs_config_field *fields, size_t count)
+        : tree_(std::move(tree)), fields_(fields), count_(count) {}
+    template <size_t N>
+    Config(ptree tree, const gs_config_field (&fields)[N]) : Config(std::move(tree), fields, N) {}
+
+    // The key's value, or its declared default. Throws InvalidArgument naming the key when it
+    // has neither, or its text is not a T within the declared bounds and allowed values.
+    template <class T> T get(const std::string &key) const {
+        std::optional<T> v = find<T>(key);
+        if (!v) throw InvalidArgument("field '" + key + "': is required");
+        return *v;
+    }
+    // The same, but nullopt when the key is neither set nor has a default.
+    template <class T> std::optional<T> find(const std::string &key) const {
+        const gs_config_field &f = declared(key);
+        std::optional<std::string> text = raw(key);
+        if (!text && f.default_value) text = f.default_value;
+        if (!text) return std::nullopt;
+        std::optional<T> v = parse<T>(*text);
+        if (!v)
+            throw InvalidArgument("field '" + key + "': expected " + kind_of<T>() + range_of(f) +
+                                  ", found '" + *text + "'");
+        check_limits(f, *text);
+        return v;
+    }
+    // True when the section sets the key (defaults do not count).
+    bool has(const std::string &key) const {
+        declared(key);
+        return raw(key).has_value();
+    }
+    // Throws InvalidArgument naming the first key that is neither declared nor someone else's
+    // (`other(key)` true, e.g. gs::is_kernel_source_key). The kernel refuses them before the
+    // plugin sees the section; this is for hosts that do not (a test's FakeHost).
+    void refuse_unknown_keys(bool (*other)(const std::string &) = nullptr) const {
+        for (const auto &kv : tree_) {
+            bool known = other && other(kv.first);
+            for (size_t i = 0; !known && i < count_; ++i)
+                known = kv.first == fields_[i].key;
+            if (!known) throw InvalidArgument("field '" + kv.first + "': unknown key");
+        }
+    }
+    // The whole section, for nested sections (GS_CONFIG_SECTION keys).
+    const ptree &tree() const { return tree_; }
+
+private:
+    const gs_config_field &declared(const std::string &key) const {
+        for (size_t i = 0; i < count_; ++i)
+            if (key == fields_[i].key) return fields_[i];
+        throw std::logic_error("config key '" + key + "' is not in the plugin's config map");
+    }
+    std::optional<std::string> raw(const std::string &key) const {
+        auto child = tree_.get_child_optional(ptree::path_type(key, '\0'));
+        if (!child || (child->empty() && child->data().empty())) return std::nullopt;
+        return child->data();
+    }
+    static void check_limits(const gs_config_field &f, const std::string &text) {
+        if (!GS_HAS_FIELD(&f, gs_config_field, allowed_values)) return;
+        auto bound = [](const char *b) { return b ? parse<double>(b) : std::nullopt; };
+        std::optional<double> v = parse<double>(text), lo = bound(f.min_value),
+                              hi = bound(f.max_value);
+        std::string field = "field '" + std::string(f.key) + "': ";
+        if (v && lo && hi && (*v < *lo || *v > *hi))
+            throw InvalidArgument(field + "expected " +
+                                  (f.type == GS_CONFIG_DOUBLE ? "a number" : "an integer") +
+                                  range_of(f) + ", found '" + text + "'");
+        if (v && lo && *v < *lo) throw InvalidArgument(field + "must be at least " + f.min_value);
+        if (v && hi && *v > *hi) throw InvalidArgument(field + "must be at most " + f.max_value);
+        if (!f.allowed_values) return;
+        std::string list;
+        for (const char *const *a = f.allowed_values; *a; ++a) {
+            if (text == *a) return;
+            list += std::string(list.empty() ? "" : ", ") + *a;
+        }
+        throw InvalidArgument("field '" + std::string(f.key) + "': expected one of " + list +
+                              ", found '" + text + "'");
+    }
+    // " from MIN to MAX" when the field has both bounds, else "".
+    static std::string range_of(const gs_config_field &f) {
+        if (!GS_HAS_FIELD(&f, gs_config_field, allowed_values) || !f.min_value || !f.max_value)
+            return "";
+        return std::string(" from ") + f.min_value + " to " + f.max_value;
+    }
+    template <class T> static const char *kind_of() {
+        if constexpr (std::is_same_v<T, bool>)
+            return "true or false";
+        else if constexpr (std::is_integral_v<T>)
+            return "an integer";
+        else if constexpr (std::is_floating_point_v<T>)
+            return "a number";
+        else
+            return "a string";
+    }
+    template <class T> static std::optional<T> parse(const std::string &text) {
+        if constexpr (std::is_same_v<T, std::string>) {
+            return text;
+        } else if constexpr (std::is_same_v<T, bool>) {
+            for (const char *yes : {"true", "True", "TRUE", "yes", "Yes", "on", "On", "y", "1"})
+                if (text == yes) return true;
+            for (const char *no : {"false", "False", "FALSE", "no", "No", "off", "Off", "n", "0"})
+                if (text == no) return false;
+            return std::nullopt;
+        } else if constexpr (std::is_integral_v<T>) {
+            try {
+                size_t used = 0;
+                long long v = std::stoll(text, &used, 10);
+                if (used != text.size()) return std::nullopt;
+                if constexpr (std::is_unsigned_v<T>) {
+                    if (v < 0 || static_cast<unsigned long long>(v) > std::numeric_limits<T>::max())
+                        return std::nullopt;
+                } else if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) {
+                    return std::nullopt;
+                }
+                return static_cast<T>(v);
+            } catch (const std::exception &) {
+                return std::nullopt;
+            }
+        } else {
+            static_assert(std::is_floating_point_v<T>, "get<T>: string, bool, integer or double");
+            try {
+                size_t used = 0;
+                double v = std::stod(text, &used);
+                if (used != text.size() || !std::isfinite(v)) return std::nullopt;
+                return static_cast<T>(v);
+            } catch (const std::exception &) {
+                return std::nullopt;
+            }
+        }
+    }
+
+    ptree tree_;
+    const gs_config_field *fields_;
+    size_t count_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -267,6 +432,10 @@ public:
 
     const Host &host() const { return host_; }
     ptree config() const { return host_.config(nullptr); }
+    // This instance's section read through the plugin's config map: config(config_fields).
+    template <size_t N> Config config(const gs_config_field (&fields)[N]) const {
+        return Config(host_.config(nullptr), fields);
+    }
 
 private:
     Host host_;
@@ -318,6 +487,7 @@ GS_DETAIL_HAS_MEMBER(site_changed)
 GS_DETAIL_HAS_MEMBER(config_fields)
 GS_DETAIL_HAS_MEMBER(connection_options)
 GS_DETAIL_HAS_MEMBER(tools)
+GS_DETAIL_HAS_MEMBER(source_fields)
 #undef GS_DETAIL_HAS_MEMBER
 
 template <class T> gs_status create(const gs_host *host, gs_instance **out) noexcept {
@@ -444,30 +614,34 @@ gs_status describe(gs_instance *i, const char *source, int32_t json, gs_text_fn 
 
 template <class T> const void *vtable() {
     if constexpr (T::kind == GS_KIND_DRIVER) {
-        static const gs_driver_vtable vt = {sizeof(gs_driver_vtable),
-                                            &create<T>,
-                                            &destroy<T>,
-                                            &start<T>,
-                                            &stop<T>,
-                                            &validate_point<T>,
-                                            &add_source<T>,
-                                            GS_DETAIL_OPT(T, read),
-                                            GS_DETAIL_OPT(T, write),
-                                            GS_DETAIL_OPT(T, scan),
-                                            GS_DETAIL_OPT(T, describe),
-                                            nullptr,
-                                            0};
-        if constexpr (has_connection_options<T>::value) {
-            // Since 1.3: the command-line options of `gridscope read`/`plan` (gs_cli_option).
-            static const gs_driver_vtable with_options = [] {
-                gs_driver_vtable out = vt;
-                out.connection_options = T::connection_options;
-                out.connection_option_count =
+        static const gs_driver_vtable vt = [] {
+            gs_driver_vtable v = {sizeof(gs_driver_vtable),
+                                  &create<T>,
+                                  &destroy<T>,
+                                  &start<T>,
+                                  &stop<T>,
+                                  &validate_point<T>,
+                                  &add_source<T>,
+                                  GS_DETAIL_OPT(T, read),
+                                  GS_DETAIL_OPT(T, write),
+                                  GS_DETAIL_OPT(T, scan),
+                                  GS_DETAIL_OPT(T, describe),
+                                  nullptr,
+                                  0,
+                                  nullptr,
+                                  0};
+            if constexpr (has_source_fields<T>::value) {
+                v.source_fields = T::source_fields;
+                v.source_field_count = sizeof(T::source_fields) / sizeof(T::source_fields[0]);
+            }
+            if constexpr (has_connection_options<T>::value) {
+                // The command-line options of `gridscope read`/`plan` (gs_cli_option).
+                v.connection_options = T::connection_options;
+                v.connection_option_count =
                     sizeof(T::connection_options) / sizeof(T::connection_options[0]);
-                return out;
-            }();
-            return &with_options;
-        }
+            }
+            return v;
+        }();
         return &vt;
     } else if constexpr (T::kind == GS_KIND_STORAGE) {
         static const gs_storage_vtable vt = {sizeof(gs_storage_vtable),

@@ -48,6 +48,9 @@ public:
         {sizeof(gs_cli_option), "--unit", "unit", 1, 0, "1", nullptr, "N (unit id)"},
         {sizeof(gs_cli_option), "--timeout-ms", "timeout_ms", 1, 0, nullptr, nullptr,
          "T (answer timeout)"}};
+    // The keys of a source entry (checked and filled by the kernel, read by parse_source).
+    static constexpr const gs_config_field (&source_fields)[std::size(kSourceFields)] =
+        kSourceFields;
     // describe(): text after "N points in K request(s)", and JSON members before "requests"
     // ("" or ending with ", "); see describe_source.
     static constexpr const char *plan_note = "";
@@ -96,7 +99,7 @@ protected:
     // Reads the link settings of the plugin section (throws gs::InvalidArgument naming the
     // field); on_poll is called after each poll of a device is published [link thread].
     explicit DriverBase(gs::Host host, Links::OnPoll on_poll = {})
-        : Plugin(host), settings_(LinkSettings::from(config())),
+        : Plugin(host), settings_(LinkSettings::from(config(Derived::config_fields))),
           links_(host, settings_, std::move(on_poll)) {}
 
     // Parses and keeps `source` (with_points false: endpoint and unit only); replaces an entry
