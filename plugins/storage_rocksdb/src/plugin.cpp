@@ -49,12 +49,6 @@ int64_t days_field(const ptree &cfg, const char *key, int64_t fallback_days) {
     return days * 86400;
 }
 
-bool contains_nocase(std::string text, const char *word) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text.find(word) != std::string::npos;
-}
-
 } // namespace
 
 Settings parse_settings(const ptree &cfg) {
@@ -115,15 +109,14 @@ void StoragePlugin::start() {
         store_ = settings_.read_only ? store::Store::open_read_only(dir_, options)
                                      : store::Store::open(dir_, options);
     } catch (const store::StoreError &e) {
-        std::string what = e.what();
-        if (contains_nocase(what, "lock"))
+        if (e.code() == store::StoreErrc::in_use)
             throw Error("the store " + dir_ +
-                        " is in use by another gridscope process (is the site running?)");
-        if (settings_.read_only &&
-            (contains_nocase(what, "no such file") || contains_nocase(what, "does not exist")))
-            throw Error("there is no store in " + dir_ + " (has the site run yet?): " + what,
+                            " is in use by another gridscope process (is the site running?)",
+                        GS_ERR_STORAGE_IN_USE);
+        if (e.code() == store::StoreErrc::no_store)
+            throw Error("there is no store in " + dir_ + " (has the site run yet?): " + e.what(),
                         GS_ERR_NOT_FOUND);
-        throw Error("cannot open the store " + dir_ + ": " + what);
+        throw Error("cannot open the store " + dir_ + ": " + e.what());
     }
     last_catch_up_mono_ns_ = host().now_mono_ns();
     host().info(std::string("store ") + dir_ + (settings_.read_only ? " open read-only" : " open") +
@@ -420,20 +413,6 @@ void StoragePlugin::catch_up_if_due() {
     // One caller catches up; the others answer from the current view.
     if (!last_catch_up_mono_ns_.compare_exchange_strong(last, now)) return;
     store_->catch_up();
-}
-
-gs_status StoragePlugin::report(gs_status code, const char *message) const noexcept {
-    host().set_error(code, message);
-    return code;
-}
-
-gs_status StoragePlugin::status_of(const store::StoreError &e) {
-    std::string what = e.what();
-    if (what.rfind("unknown series", 0) == 0 || what.rfind("unknown journal cursor", 0) == 0)
-        return GS_ERR_NOT_FOUND;
-    if (what.rfind("the store is open read-only", 0) == 0) return GS_ERR_UNSUPPORTED;
-    if (what.rfind("cannot commit a cursor past", 0) == 0) return GS_ERR_INVALID_ARG;
-    return GS_ERR_FAILED;
 }
 
 } // namespace gs::storage
