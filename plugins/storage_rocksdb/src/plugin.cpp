@@ -7,6 +7,7 @@
 
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
+#include <time_text/time_text.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -254,8 +255,8 @@ void StoragePlugin::ingest(const store::Batch &b, store::BucketTally *tally,
                    b.source.c_str(), circuit,         GS_EVENT_STATE_INSTANT, message.c_str()};
         publish_event(e, "counter event");
         if (event_lines)
-            event_lines->push_back("event " + utc_text(ce.ts_utc_ns) + " " + type + " " + b.source +
-                                   "/" + std::to_string(circuit) + ": " + message);
+            event_lines->push_back("event " + time_text::format_utc(ce.ts_utc_ns) + " " + type +
+                                   " " + b.source + "/" + std::to_string(circuit) + ": " + message);
     }
 }
 
