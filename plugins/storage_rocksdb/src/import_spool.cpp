@@ -1,6 +1,5 @@
 #include "import_spool.hpp"
 
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
