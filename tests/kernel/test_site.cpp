@@ -5,6 +5,8 @@
 #include "site/site_json.hpp"
 #include "temp_site.hpp"
 
+#include <gridscope/site.hpp>
+
 #include <boost/property_tree/json_parser.hpp>
 
 #include <doctest/doctest.h>
@@ -187,4 +189,113 @@ TEST_CASE("profile commands load, with their errors named by file, line and fiel
     CHECK(e.find("field 'profile.commands[3].data': is not a command key") != std::string::npos);
     CHECK(e.find("profile.commands[4]': command 'ok3' of circuit 0 is already declared") !=
           std::string::npos);
+}
+
+TEST_CASE("gridscope/site.hpp reads back every field of the document the kernel builds") {
+    TempSite t("round_trip");
+    t.write("profiles/acme/switch.yaml", "profile:\n"
+                                         "  name: ACME switch\n"
+                                         "  maker: ACME\n"
+                                         "  model: SW-1\n"
+                                         "  models: [SW-1, SW-1b]\n"
+                                         "  family: SWITCHES\n"
+                                         "  circuits: 2\n"
+                                         "  identification: {product_order_id: 300}\n"
+                                         "  defaults: {type: u16}\n"
+                                         "  points:\n"
+                                         "    - {data: IV1Inst, circuit: 0, states: {0: Open}}\n"
+                                         "  commands:\n"
+                                         "    - {name: reset_all, value: 1}\n"
+                                         "    - {name: reset_two, circuit: 2, value: 1}\n");
+    SiteModel model = load_site(
+        t.site("site: {name: \"Plant \\\"\\u00e9\\\"\", timezone: Europe/Paris}\n"
+               "users: {session_idle_timeout_s: 600, languages: [fr], default_language: fr}\n"
+               "sources:\n"
+               "  - {name: m1, profile: acme/meter, period_ms: 500, location: B/F1,\n"
+               "     circuits: [{index: 1, name: Main, fluid: gas, usage: Heating, zone: Z1,\n"
+               "                 models: [metrology]}]}\n"
+               "  - {name: sw, profile: acme/switch, enabled: false}\n"
+               "hierarchies:\n"
+               "  - name: H\n"
+               "    fluid: gas\n"
+               "    root: {name: R, loads: [m1/1], children: [{name: C, loads: [m1/2]}]}\n"),
+        t.options());
+
+    gs::site::Site site = gs::site::parse(site_to_json(model));
+    CHECK(site.name == "Plant \"\xc3\xa9\"");
+    CHECK(site.timezone == "Europe/Paris");
+    CHECK(site.file == model.file);
+    REQUIRE(site.catalog.size() == model.catalog.data.size());
+    for (const auto &[name, entry] : model.catalog.data) {
+        const gs::site::CatalogEntry *e = site.data(name);
+        REQUIRE(e);
+        CHECK(e->unit == entry.unit);
+        CHECK(e->group == entry.group);
+        CHECK(e->counter == entry.counter);
+    }
+    REQUIRE(site.model("metrology"));
+    CHECK(site.model("metrology")->history_period_s ==
+          model.models.at("metrology").history_period_s);
+    CHECK(site.model("metrology")->data == std::vector<std::string>{"IV1Inst"});
+
+    const gs::site::Profile *sw = site.profile("acme/switch");
+    REQUIRE(sw);
+    CHECK(sw->maker == "ACME");
+    CHECK(sw->family == "SWITCHES");
+    CHECK(sw->circuits == 2);
+    CHECK(sw->models == std::vector<std::string>{"SW-1", "SW-1b"});
+    CHECK(sw->identification["product_order_id"] == "300");
+    CHECK(sw->defaults["type"] == "u16");
+    REQUIRE(sw->data.size() == 1);
+    CHECK(sw->data[0].circuit == 0);
+    CHECK(sw->data[0].attrs["data"] == "IV1Inst");
+    CHECK(sw->data[0].states["0"] == "Open");
+    CHECK(sw->commands_for(1) == std::vector<std::string>{"reset_all"});
+    CHECK(sw->has_command("reset_two", 2));
+    CHECK(site.profile("acme/meter")->driver == "example_virtual_meter");
+
+    REQUIRE(site.sources.size() == 2);
+    const gs::site::Source &m1 = *site.source("m1");
+    CHECK(m1.profile == "acme/meter");
+    CHECK(m1.period_ms == 500);
+    CHECK(m1.location == "B/F1");
+    CHECK(m1.enabled);
+    REQUIRE(m1.circuits.size() == 2);
+    const gs::site::Circuit &main = *m1.circuit(1);
+    CHECK(main.name == "Main");
+    CHECK(main.fluid == "gas");
+    CHECK(main.usage == "Heating");
+    CHECK(main.zone == "Z1");
+    CHECK(main.models == std::vector<std::string>{"metrology"});
+    CHECK_FALSE(site.source("sw")->enabled);
+
+    REQUIRE(site.hierarchies.size() == 1);
+    CHECK(site.hierarchies[0].fluid == "gas");
+    CHECK(site.hierarchies[0].root.loads == std::vector<std::string>{"m1/1"});
+    CHECK(site.hierarchies[0].root.children.at(0).loads == std::vector<std::string>{"m1/2"});
+    CHECK(site.users.session_idle_timeout_s == 600);
+    CHECK(site.users.languages == std::vector<std::string>{"fr"});
+    CHECK(site.users.default_language == "fr");
+}
+
+TEST_CASE("gridscope/site.hpp refuses what is not a site document") {
+    CHECK_THROWS_AS(gs::site::parse("{"), gs::site::ParseError);
+    CHECK_THROWS_AS(gs::site::parse("[]"), gs::site::ParseError);
+    CHECK_THROWS_AS(gs::site::parse(R"({"sources": [{"name": "a", "enabled": 3}]})"),
+                    gs::site::ParseError);
+    std::string deep = R"({"hierarchies": [{"root": )";
+    for (int i = 0; i < 70; ++i)
+        deep += R"({"children": [)";
+    deep += "{}";
+    for (int i = 0; i < 70; ++i)
+        deep += "]}";
+    deep += "}]}";
+    CHECK_THROWS_WITH_AS(gs::site::parse(deep), doctest::Contains("deeper than 64"),
+                         gs::site::ParseError);
+    // Text forms of numbers and booleans (a property-tree writer's) read as their values.
+    gs::site::Site s = gs::site::parse(
+        R"({"sources": [{"name": "a", "period_ms": "250", "enabled": "false", "circuits": [{"index": "3"}]}]})");
+    CHECK(s.sources.at(0).period_ms == 250);
+    CHECK_FALSE(s.sources.at(0).enabled);
+    CHECK(s.sources.at(0).circuits.at(0).index == 3);
 }

@@ -231,3 +231,68 @@ TEST_CASE("a driver's source_fields reach its vtable; gs::field leaves the 1.3 m
     CHECK(plain.min_value == nullptr);
     CHECK(plain.allowed_values == nullptr);
 }
+
+namespace {
+// A core's own error type, as a domain hook sees it.
+struct CoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+gs_status core_status(const std::exception &e) noexcept {
+    return dynamic_cast<const CoreError *>(&e) ? GS_ERR_TIMEOUT : GS_OK;
+}
+
+// A plugin class whose thunks use its hook.
+class Hooked : public gs::Plugin {
+public:
+    static constexpr gs_plugin_kind kind = GS_KIND_EXPORTER;
+    static constexpr const char *id = "hooked";
+    static constexpr const char *version = "1.0.0";
+    static constexpr const char *description = "throws a core error on start";
+    explicit Hooked(gs::Host host) : Plugin(host) {}
+    static gs_status status_of(const std::exception &e) noexcept { return core_status(e); }
+    void start() { throw CoreError("the core timed out"); }
+    void stop() {}
+};
+} // namespace
+
+TEST_CASE("gs::guarded maps each kind of exception to its status and reports the message") {
+    gs::testing::FakeHost host;
+    auto run = [&](auto &&f, auto &&...hook) {
+        host.last_error.clear();
+        host.last_error_code = GS_OK;
+        return gs::guarded(host.raw(), f, hook...);
+    };
+    CHECK(run([] {}) == GS_OK);
+    CHECK(host.last_error.empty());
+    CHECK(run([]() -> gs_status { return GS_ERR_RETRY_LATER; }) == GS_ERR_RETRY_LATER);
+    CHECK(run([] { throw gs::InvalidArgument("field 'x': bad"); }) == GS_ERR_INVALID_ARG);
+    CHECK(host.last_error == "field 'x': bad");
+    CHECK(host.last_error_code == GS_ERR_INVALID_ARG);
+    CHECK(run([] { throw gs::RetryLater("bus full"); }) == GS_ERR_RETRY_LATER);
+    CHECK(run([] { throw gs::Error("gone", GS_ERR_NOT_FOUND); }) == GS_ERR_NOT_FOUND);
+    CHECK(run([] { throw std::bad_alloc(); }) == GS_ERR_NO_MEMORY);
+    CHECK(host.last_error == "out of memory");
+    CHECK(run([] { throw std::logic_error("oops"); }) == GS_ERR_FAILED);
+    CHECK(host.last_error == "oops");
+    CHECK(run([] { throw 42; }) == GS_ERR_FAILED);
+    CHECK(host.last_error == "unknown exception");
+    // The domain hook: a core's error by its type, others fall through to GS_ERR_FAILED.
+    CHECK(run([] { throw CoreError("slow"); }, &core_status) == GS_ERR_TIMEOUT);
+    CHECK(host.last_error == "slow");
+    CHECK(run([] { throw std::runtime_error("slow"); }, &core_status) == GS_ERR_FAILED);
+    CHECK(run([] { throw CoreError("slow"); }) == GS_ERR_FAILED); // no hook, no code
+    // A hook is consulted only for std::exceptions that are not gs::Error.
+    CHECK(run([] { throw gs::Error("mine", GS_ERR_STATE); }, &core_status) == GS_ERR_STATE);
+    // Without a host the status is still returned.
+    CHECK(gs::guarded(nullptr, [] { throw gs::InvalidArgument("x"); }) == GS_ERR_INVALID_ARG);
+}
+
+TEST_CASE("a plugin class's status_of is the hook of its thunks") {
+    gs::testing::FakeHost host;
+    auto *vt = static_cast<const gs_exporter_vtable *>(gs::descriptor<Hooked>()->vtable);
+    gs_instance *instance = nullptr;
+    REQUIRE(vt->create(host.raw(), &instance) == GS_OK);
+    CHECK(vt->start(instance) == GS_ERR_TIMEOUT);
+    CHECK(host.last_error == "the core timed out");
+    vt->destroy(instance);
+}

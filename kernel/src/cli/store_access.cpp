@@ -1,5 +1,7 @@
 #include "cli/store_access.hpp"
 
+#include <gridscope/services/storage.h>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -63,7 +65,7 @@ void start_store(StoreAccess &access) {
     if (!access.storage->started) {
         std::string why = access.runtime->last_start_error(access.storage_id);
         // The storage's answer for a store another process holds (ABI: a transient failure).
-        if (access.runtime->last_start_status(access.storage_id) == GS_ERR_RETRY_LATER)
+        if (access.runtime->last_start_status(access.storage_id) == GS_ERR_STORAGE_IN_USE)
             throw StoreInUse(why);
         throw std::runtime_error(why);
     }

@@ -37,7 +37,7 @@ void start_store(StoreAccess &access);
 std::string store_folder(const StoreAccess &access);
 
 // start_store's failure when another process holds the store: the storage's start answered
-// GS_ERR_RETRY_LATER (a running site; the import spool reaches it).
+// GS_ERR_STORAGE_IN_USE (services/storage.h: a running site; the import spool reaches it).
 class StoreInUse : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

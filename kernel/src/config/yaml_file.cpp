@@ -1,5 +1,7 @@
 #include "config/yaml_file.hpp"
 
+#include <utf8/utf8.hpp>
+
 #include <yaml-cpp/eventhandler.h>
 
 #include <fstream>
@@ -11,31 +13,6 @@
 namespace gs::kernel {
 
 namespace {
-
-// Length of the UTF-8 sequence starting at s[i], or 0 if it is not a valid one.
-size_t utf8_sequence(const std::string &s, size_t i) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char b = byte(i);
-    if (b < 0x80) return 1;
-    size_t n = 0;
-    uint32_t cp = 0, min = 0;
-    if ((b & 0xe0) == 0xc0) {
-        n = 2, cp = b & 0x1f, min = 0x80;
-    } else if ((b & 0xf0) == 0xe0) {
-        n = 3, cp = b & 0x0f, min = 0x800;
-    } else if ((b & 0xf8) == 0xf0) {
-        n = 4, cp = b & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (size_t k = 1; k < n; ++k) {
-        if ((byte(i + k) & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (byte(i + k) & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
-}
 
 // Walks the parser's events once, before a tree is built: refuses aliases and keys repeated in
 // one map. Only the first problem is reported (the parse stops there).
@@ -107,7 +84,7 @@ private:
 bool first_invalid_utf8(const std::string &text, int &line, int &column) {
     line = 1, column = 1;
     for (size_t i = 0; i < text.size();) {
-        size_t n = utf8_sequence(text, i);
+        size_t n = gs::utf8::sequence_length(text, i);
         if (n == 0) return true;
         if (text[i] == '\n')
             ++line, column = 1;

@@ -1,126 +1,162 @@
 #include "site/site_json.hpp"
 
-#include "cli/json.hpp"
+#include <nlohmann/json.hpp>
 
 namespace gs::kernel {
 
 namespace {
 
-std::string strings(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (size_t i = 0; i < items.size(); ++i)
-        out += (i ? ", " : "") + json_string(items[i]);
-    return out + "]";
-}
+// Members keep the order of the document described in services/site.h.
+using json = nlohmann::ordered_json;
 
-std::string node_json(const HierarchyNode &node) {
-    std::string out = "{\"name\": " + json_string(node.name) +
-                      (node.meter.empty() ? "" : ", \"meter\": " + json_string(node.meter)) +
-                      ", \"loads\": " + strings(node.loads) +
-                      ", \"hierarchies\": " + strings(node.hierarchies) + ", \"children\": [";
-    for (size_t i = 0; i < node.children.size(); ++i)
-        out += (i ? ", " : "") + node_json(node.children[i]);
-    return out + "]}";
-}
-
-const char *boolean(bool b) {
-    return b ? "true" : "false";
+json node_json(const HierarchyNode &node) {
+    json children = json::array();
+    for (const auto &child : node.children)
+        children.push_back(node_json(child));
+    json out = {{"name", node.name}};
+    if (!node.meter.empty()) out["meter"] = node.meter; // only when set (services/site.h)
+    out["loads"] = node.loads;
+    out["hierarchies"] = node.hierarchies;
+    out["children"] = std::move(children);
+    return out;
 }
 
 // A YAML node as JSON; scalars stay strings (their YAML type is the reader's business).
-std::string yaml_json(const YAML::Node &node) {
-    if (!node.IsDefined() || node.IsNull()) return "null";
-    if (node.IsScalar()) return json_string(node.Scalar());
-    std::string out = node.IsMap() ? "{" : "[";
-    bool first = true;
+json yaml_json(const YAML::Node &node) {
+    if (!node.IsDefined() || node.IsNull()) return nullptr;
+    if (node.IsScalar()) return node.Scalar();
+    json out = node.IsMap() ? json::object() : json::array();
     for (const auto &item : node) {
-        out += first ? "" : ", ";
         if (node.IsMap())
-            out += json_string(item.first.Scalar()) + ": " + yaml_json(item.second);
+            out[item.first.Scalar()] = yaml_json(item.second);
         else
-            out += yaml_json(item);
-        first = false;
+            out.push_back(yaml_json(item));
     }
-    return out + (node.IsMap() ? "}" : "]");
+    return out;
+}
+
+json catalog_json(const SiteModel &site) {
+    json out = json::array();
+    for (const auto &[name, d] : site.catalog.data)
+        out.push_back({{"name", d.name},
+                       {"type", d.type},
+                       {"group", d.group},
+                       {"unit", d.unit},
+                       {"description", d.description},
+                       {"counter", d.counter},
+                       {"custom", d.custom}});
+    return out;
+}
+
+json models_json(const SiteModel &site) {
+    json out = json::array();
+    for (const auto &[id, m] : site.models)
+        out.push_back({{"id", m.id},
+                       {"name", m.name},
+                       {"history_period_s", m.history_period_s},
+                       {"data", m.data},
+                       {"custom", m.custom}});
+    return out;
+}
+
+json profiles_json(const SiteModel &site) {
+    json out = json::array();
+    for (const auto &[id, p] : site.profiles) {
+        json points = json::array(), commands = json::array();
+        for (const auto &point : p.points)
+            points.push_back({{"circuit", point.circuit},
+                              {"data", point.data},
+                              {"attrs", yaml_json(point.node)}});
+        for (const auto &command : p.commands)
+            commands.push_back({{"name", command.name}, {"circuit", command.circuit}});
+        out.push_back({{"id", p.id},
+                       {"name", p.name},
+                       {"maker", p.maker},
+                       {"model", p.model},
+                       {"family", p.family},
+                       {"driver", p.driver},
+                       {"circuits", p.circuits},
+                       {"models", p.models},
+                       {"defaults", yaml_json(p.defaults)},
+                       {"identification", yaml_json(p.identification)},
+                       {"data", std::move(points)},
+                       {"commands", std::move(commands)}});
+    }
+    return out;
+}
+
+json sources_json(const SiteModel &site) {
+    json out = json::array();
+    for (const Source &s : site.sources) {
+        json circuits = json::array();
+        for (const Circuit &c : s.circuits)
+            circuits.push_back({{"index", c.index},
+                                {"name", c.name},
+                                {"fluid", c.fluid},
+                                {"usage", c.usage},
+                                {"zone", c.zone},
+                                {"models", c.models}});
+        out.push_back({{"name", s.name},
+                       {"profile", s.profile},
+                       {"driver", s.driver},
+                       {"period_ms", s.period_ms},
+                       {"enabled", s.enabled},
+                       {"location", s.location},
+                       {"circuits", std::move(circuits)}});
+    }
+    return out;
+}
+
+json hierarchies_json(const SiteModel &site) {
+    json out = json::array();
+    for (const Hierarchy &h : site.hierarchies)
+        out.push_back({{"name", h.name},
+                       {"fluid", h.fluid},
+                       {"balance_tolerance", h.balance_tolerance},
+                       {"root", node_json(h.root)}});
+    return out;
+}
+
+// One line per item of the top-level arrays, ", " and ": " between items: the document reads
+// well in a log or a test and stays compact. Strings are escaped by the library (invalid UTF-8,
+// which the loaders refuse, would become U+FFFD).
+void write(const json &value, int depth, std::string &out) {
+    if (!value.is_structured()) {
+        out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+    }
+    const bool object = value.is_object();
+    const char *between = depth == 1 ? ",\n" : ", ";
+    out += object ? '{' : '[';
+    bool first = true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        out += first ? "" : (depth == 0 && object ? ",\n" : between);
+        first = false;
+        if (object)
+            out += json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace) + ": ";
+        write(*it, depth + 1, out);
+    }
+    out += object ? '}' : ']';
 }
 
 } // namespace
 
 std::string site_to_json(const SiteModel &site) {
-    std::string out = "{\"name\": " + json_string(site.name) +
-                      ", \"timezone\": " + json_string(site.timezone) +
-                      ", \"file\": " + json_string(site.file) + ",\n\"catalog\": [";
-    bool first = true;
-    for (const auto &[name, d] : site.catalog.data) {
-        out += std::string(first ? "" : ",\n") + "{\"name\": " + json_string(d.name) +
-               ", \"type\": " + json_string(d.type) + ", \"group\": " + json_string(d.group) +
-               ", \"unit\": " + json_string(d.unit) +
-               ", \"description\": " + json_string(d.description) +
-               ", \"counter\": " + boolean(d.counter) + ", \"custom\": " + boolean(d.custom) + "}";
-        first = false;
-    }
-    out += "],\n\"models\": [";
-    first = true;
-    for (const auto &[id, m] : site.models) {
-        out += std::string(first ? "" : ",\n") + "{\"id\": " + json_string(m.id) +
-               ", \"name\": " + json_string(m.name) +
-               ", \"history_period_s\": " + std::to_string(m.history_period_s) +
-               ", \"data\": " + strings(m.data) + ", \"custom\": " + boolean(m.custom) + "}";
-        first = false;
-    }
-    out += "],\n\"profiles\": [";
-    first = true;
-    for (const auto &[id, p] : site.profiles) {
-        out += std::string(first ? "" : ",\n") + "{\"id\": " + json_string(p.id) +
-               ", \"name\": " + json_string(p.name) + ", \"maker\": " + json_string(p.maker) +
-               ", \"model\": " + json_string(p.model) + ", \"family\": " + json_string(p.family) +
-               ", \"driver\": " + json_string(p.driver) +
-               ", \"circuits\": " + std::to_string(p.circuits) +
-               ", \"models\": " + strings(p.models) + ", \"defaults\": " + yaml_json(p.defaults) +
-               ", \"identification\": " + yaml_json(p.identification) + ", \"data\": [";
-        for (size_t i = 0; i < p.points.size(); ++i)
-            out += std::string(i ? ", " : "") +
-                   "{\"circuit\": " + std::to_string(p.points[i].circuit) +
-                   ", \"data\": " + json_string(p.points[i].data) +
-                   ", \"attrs\": " + yaml_json(p.points[i].node) + "}";
-        out += "], \"commands\": [";
-        for (size_t i = 0; i < p.commands.size(); ++i)
-            out += std::string(i ? ", " : "") + "{\"name\": " + json_string(p.commands[i].name) +
-                   ", \"circuit\": " + std::to_string(p.commands[i].circuit) + "}";
-        out += "]}";
-        first = false;
-    }
-    out += "],\n\"sources\": [";
-    for (size_t i = 0; i < site.sources.size(); ++i) {
-        const Source &s = site.sources[i];
-        out += std::string(i ? ",\n" : "") + "{\"name\": " + json_string(s.name) +
-               ", \"profile\": " + json_string(s.profile) +
-               ", \"driver\": " + json_string(s.driver) +
-               ", \"period_ms\": " + std::to_string(s.period_ms) +
-               ", \"enabled\": " + boolean(s.enabled) +
-               ", \"location\": " + json_string(s.location) + ", \"circuits\": [";
-        for (size_t k = 0; k < s.circuits.size(); ++k) {
-            const Circuit &c = s.circuits[k];
-            out += std::string(k ? ", " : "") + "{\"index\": " + std::to_string(c.index) +
-                   ", \"name\": " + json_string(c.name) + ", \"fluid\": " + json_string(c.fluid) +
-                   ", \"usage\": " + json_string(c.usage) + ", \"zone\": " + json_string(c.zone) +
-                   ", \"models\": " + strings(c.models) + "}";
-        }
-        out += "]}";
-    }
-    out += "],\n\"hierarchies\": [";
-    for (size_t i = 0; i < site.hierarchies.size(); ++i) {
-        const Hierarchy &h = site.hierarchies[i];
-        out += std::string(i ? ",\n" : "") + "{\"name\": " + json_string(h.name) +
-               ", \"fluid\": " + json_string(h.fluid) +
-               ", \"balance_tolerance\": " + json_string(h.balance_tolerance) +
-               ", \"root\": " + node_json(h.root) + "}";
-    }
-    out += "],\n\"users\": {\"session_idle_timeout_s\": " +
-           std::to_string(site.users.session_idle_timeout_s) +
-           ", \"languages\": " + strings(site.users.languages) +
-           ", \"default_language\": " + json_string(site.users.default_language) + "}}\n";
-    return out;
+    json doc = {{"name", site.name},
+                {"timezone", site.timezone},
+                {"file", site.file},
+                {"catalog", catalog_json(site)},
+                {"models", models_json(site)},
+                {"profiles", profiles_json(site)},
+                {"sources", sources_json(site)},
+                {"hierarchies", hierarchies_json(site)},
+                {"users",
+                 {{"session_idle_timeout_s", site.users.session_idle_timeout_s},
+                  {"languages", site.users.languages},
+                  {"default_language", site.users.default_language}}}};
+    std::string out;
+    write(doc, 0, out);
+    return out + "\n";
 }
 
 } // namespace gs::kernel

@@ -55,10 +55,15 @@ struct PendingRead {
     std::promise<Outcome> promise;
 };
 
-std::future<WriteOutcome> ready(Quality quality, std::string detail) {
+std::future<WriteOutcome> ready(Quality quality, std::string detail,
+                                WriteRefusal refusal = WriteRefusal::none) {
     std::promise<WriteOutcome> promise;
-    promise.set_value(WriteOutcome{quality, std::move(detail)});
+    promise.set_value(WriteOutcome{quality, std::move(detail), refusal});
     return promise.get_future();
+}
+
+std::future<WriteOutcome> refused(WriteRefusal why, std::string detail) {
+    return ready(Quality::invalid(), std::move(detail), why);
 }
 
 } // namespace
@@ -454,11 +459,11 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, size_
         std::lock_guard lock(impl_->mutex);
         const auto found = find_device(impl_->devices, device_id);
         if (found == impl_->devices.end())
-            return ready(Quality::invalid(), "unknown device '" + device_id + "'");
+            return refused(WriteRefusal::unknown_device, "unknown device '" + device_id + "'");
         const auto &points = found->planner.points();
         if (point_index >= points.size())
-            return ready(Quality::invalid(),
-                         "device '" + device_id + "' has no point " + std::to_string(point_index));
+            return refused(WriteRefusal::unknown_point, "device '" + device_id + "' has no point " +
+                                                            std::to_string(point_index));
         index = static_cast<size_t>(found - impl_->devices.begin());
         point = points[point_index];
     }
@@ -472,7 +477,7 @@ std::future<WriteOutcome> Link::submit_write(const std::string &device_id, const
         std::lock_guard lock(impl_->mutex);
         const auto found = find_device(impl_->devices, device_id);
         if (found == impl_->devices.end())
-            return ready(Quality::invalid(), "unknown device '" + device_id + "'");
+            return refused(WriteRefusal::unknown_device, "unknown device '" + device_id + "'");
         index = static_cast<size_t>(found - impl_->devices.begin());
     }
     return impl_->queue_write(index, point, value);

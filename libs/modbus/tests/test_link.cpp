@@ -433,6 +433,10 @@ TEST_CASE("writes go through the link thread") {
     CHECK(link->submit_write("x", 0, Value{1.0}).get().quality == Quality::invalid());
     CHECK(link->submit_write("m", 0, Value{1e9}).get().detail.find("out of range") !=
           std::string::npos);
+    // Refusals a caller acts on carry a code, not only text.
+    CHECK(link->submit_write("x", 0, Value{1.0}).get().refusal == WriteRefusal::unknown_device);
+    CHECK(link->submit_write("m", 9, Value{1.0}).get().refusal == WriteRefusal::unknown_point);
+    CHECK(link->submit_write("m", 0, Value{1e9}).get().refusal == WriteRefusal::none);
     link->stop();
 }
 

@@ -120,7 +120,7 @@ void Links::write(const SourceConfig &source, uint32_t circuit, const std::strin
             throw gs::Error("write timed out", GS_ERR_TIMEOUT);
         WriteOutcome out = f.get();
         if (out.quality.is_good()) return;
-        if (out.detail.rfind("unknown device", 0) == 0) continue; // polled by another link
+        if (out.refusal == WriteRefusal::unknown_device) continue; // polled by another link
         throw gs::Error("write refused: " + to_string(out.quality) + " " + out.detail,
                         out.quality.kind == QualityKind::timeout ? GS_ERR_TIMEOUT : GS_ERR_IO);
     }

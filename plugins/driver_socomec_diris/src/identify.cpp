@@ -1,11 +1,11 @@
 #include "identify.hpp"
 
-#include <boost/property_tree/json_parser.hpp>
+#include <gridscope/site.hpp>
+
 #include <boost/property_tree/ptree.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 #include <stdexcept>
 
 namespace gs::socomec {
@@ -24,6 +24,40 @@ bool starts_with(const std::string &text, const std::string &prefix) {
 
 bool is_socomec(const ProfileInfo &p) {
     return lower(p.maker) == "socomec";
+}
+
+// A JSON object of the site document (a profile's defaults, a point's attrs) as the property
+// tree the Modbus source parser reads: maps by key, arrays by index, scalars as text.
+boost::property_tree::ptree to_ptree(const gs::site::json &j) {
+    boost::property_tree::ptree out;
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            out.push_back({it.key(), to_ptree(*it)});
+    } else if (j.is_array()) {
+        for (size_t i = 0; i < j.size(); ++i)
+            out.push_back({std::to_string(i), to_ptree(j[i])});
+    } else if (j.is_string()) {
+        out.put_value(j.get<std::string>());
+    } else if (!j.is_null()) {
+        out.put_value(j.dump());
+    }
+    return out;
+}
+
+// identification.product_order_id, a number or its text ("100").
+std::optional<uint16_t> order_id_of(const gs::site::json &identification) {
+    if (!identification.is_object()) return std::nullopt;
+    auto it = identification.find("product_order_id");
+    if (it == identification.end()) return std::nullopt;
+    if (it->is_number_unsigned() && it->get<uint64_t>() <= UINT16_MAX) return it->get<uint16_t>();
+    if (it->is_string()) {
+        const std::string text = it->get<std::string>();
+        if (!text.empty() && text.size() <= 5 &&
+            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+            std::stoul(text) <= UINT16_MAX)
+            return static_cast<uint16_t>(std::stoul(text));
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -84,43 +118,31 @@ Identity decode_identity(const std::vector<uint16_t> &order_block,
 }
 
 std::vector<ProfileDef> profile_defs_from_site_json(const std::string &site_json) {
-    namespace pt = boost::property_tree;
-    pt::ptree doc;
-    std::istringstream in(site_json);
+    gs::site::Site site;
     try {
-        pt::read_json(in, doc);
-    } catch (const pt::json_parser_error &e) {
-        throw std::runtime_error(std::string("gridscope.site/1: not JSON: ") + e.what());
+        site = gs::site::parse(site_json);
+    } catch (const gs::site::ParseError &e) {
+        throw std::runtime_error(std::string("gridscope.site/1: ") + e.what());
     }
     std::vector<ProfileDef> out;
-    auto profiles = doc.get_child_optional("profiles");
-    if (!profiles) return out;
-    for (const auto &[key, node] : *profiles) {
-        (void)key;
+    for (const auto &[id, profile] : site.profiles) {
         ProfileDef def;
         ProfileInfo &p = def.info;
-        p.id = node.get<std::string>("id", "");
-        p.maker = node.get<std::string>("maker", "");
-        p.model = node.get<std::string>("model", "");
-        p.family = node.get<std::string>("family", "");
-        p.circuits = node.get<uint32_t>("circuits", 1);
-        if (auto models = node.get_child_optional("models"))
-            for (const auto &m : *models)
-                p.models.push_back(m.second.data());
-        else if (!p.model.empty()) // an older document: the model name alone
-            p.models.push_back(p.model);
-        if (auto order = node.get_optional<uint16_t>("identification.product_order_id"))
-            p.product_order_id = *order;
-        if (auto defaults = node.get_child_optional("defaults"); defaults && !defaults->empty())
-            def.defaults = *defaults; // a JSON null is a leaf: no defaults
-        if (auto data = node.get_child_optional("data"))
-            for (const auto &d : *data) {
-                auto attrs = d.second.get_child_optional("attrs");
-                if (!attrs || attrs->empty()) continue; // an older document: no Modbus keys
-                def.points.push_back(ProfilePoint{d.second.get<uint32_t>("circuit", 1),
-                                                  d.second.get<std::string>("data", ""), *attrs});
-            }
-        if (!p.id.empty()) out.push_back(std::move(def));
+        p.id = id;
+        p.maker = profile.maker;
+        p.model = profile.model;
+        p.family = profile.family;
+        p.circuits = profile.circuits;
+        p.models = profile.models; // {model} when the document does not list them
+        p.product_order_id = order_id_of(profile.identification);
+        if (profile.defaults.is_object() && !profile.defaults.empty())
+            def.defaults = to_ptree(profile.defaults);
+        for (const auto &point : profile.data) {
+            // An older document has no Modbus keys: no points then.
+            if (!point.attrs.is_object() || point.attrs.empty()) continue;
+            def.points.push_back(ProfilePoint{point.circuit, point.data, to_ptree(point.attrs)});
+        }
+        out.push_back(std::move(def));
     }
     return out;
 }

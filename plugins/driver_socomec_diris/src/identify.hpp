@@ -87,7 +87,7 @@ struct ProfileDef {
 
 // The profiles of a gridscope.site/1 document (its "profiles" array). The document lists
 // `models` and `identification` only if the kernel adds them; without them `models` = {model}.
-// Throws std::runtime_error when the text is not JSON.
+// Read with gridscope/site.hpp; throws std::runtime_error when the text is not a site document.
 std::vector<ProfileInfo> profiles_from_site_json(const std::string &site_json);
 // The same with each profile's `defaults` and points (`data[].attrs`), when the document has
 // them.

@@ -1,7 +1,5 @@
 #include "import_spool.hpp"
 
-#include <date/date.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -100,12 +98,6 @@ void fail_abandoned_spool_files(const std::string &folder) {
         write_spool_result(entry.path().string(), o);
         fs::remove(entry.path(), ec);
     }
-}
-
-std::string utc_text(int64_t ts_utc_ns) {
-    using namespace std::chrono;
-    date::sys_time<milliseconds> tp{duration_cast<milliseconds>(nanoseconds(ts_utc_ns))};
-    return date::format("%FT%TZ", tp);
 }
 
 } // namespace gs::storage

@@ -42,7 +42,4 @@ std::vector<std::string> pending_spool_files(const std::string &folder);
 // Answers requests a crash left claimed (NAME.working without a result) with an error.
 void fail_abandoned_spool_files(const std::string &folder);
 
-// "2026-03-30T10:00:00.000Z"
-std::string utc_text(int64_t ts_utc_ns);
-
 } // namespace gs::storage

@@ -7,6 +7,7 @@
 
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
+#include <time_text/time_text.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -31,12 +32,6 @@ std::string number_text(double v) {
 
 int64_t days_field(const Config &cfg, const char *key) {
     return cfg.get<int64_t>(key) * 86400; // 0 = keep for ever; bounds in config_fields
-}
-
-bool contains_nocase(std::string text, const char *word) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text.find(word) != std::string::npos;
 }
 
 } // namespace
@@ -97,16 +92,14 @@ void StoragePlugin::start() {
         store_ = settings_.read_only ? store::Store::open_read_only(dir_, options)
                                      : store::Store::open(dir_, options);
     } catch (const store::StoreError &e) {
-        std::string what = e.what();
-        if (contains_nocase(what, "lock"))
+        if (e.code() == store::StoreErrc::in_use)
             throw Error("the store " + dir_ +
                             " is in use by another gridscope process (is the site running?)",
-                        GS_ERR_RETRY_LATER); // `gridscope import` hands its rows over then
-        if (settings_.read_only &&
-            (contains_nocase(what, "no such file") || contains_nocase(what, "does not exist")))
-            throw Error("there is no store in " + dir_ + " (has the site run yet?): " + what,
+                        GS_ERR_STORAGE_IN_USE);
+        if (e.code() == store::StoreErrc::no_store)
+            throw Error("there is no store in " + dir_ + " (has the site run yet?): " + e.what(),
                         GS_ERR_NOT_FOUND);
-        throw Error("cannot open the store " + dir_ + ": " + what);
+        throw Error("cannot open the store " + dir_ + ": " + e.what());
     }
     last_catch_up_mono_ns_ = host().now_mono_ns();
     host().info(std::string("store ") + dir_ + (settings_.read_only ? " open read-only" : " open") +
@@ -244,8 +237,8 @@ void StoragePlugin::ingest(const store::Batch &b, store::BucketTally *tally,
                    b.source.c_str(), circuit,         GS_EVENT_STATE_INSTANT, message.c_str()};
         publish_event(e, "counter event");
         if (event_lines)
-            event_lines->push_back("event " + utc_text(ce.ts_utc_ns) + " " + type + " " + b.source +
-                                   "/" + std::to_string(circuit) + ": " + message);
+            event_lines->push_back("event " + time_text::format_utc(ce.ts_utc_ns) + " " + type +
+                                   " " + b.source + "/" + std::to_string(circuit) + ": " + message);
     }
 }
 
@@ -409,20 +402,6 @@ void StoragePlugin::catch_up_if_due() {
     // One caller catches up; the others answer from the current view.
     if (!last_catch_up_mono_ns_.compare_exchange_strong(last, now)) return;
     store_->catch_up();
-}
-
-gs_status StoragePlugin::report(gs_status code, const char *message) const noexcept {
-    host().set_error(code, message);
-    return code;
-}
-
-gs_status StoragePlugin::status_of(const store::StoreError &e) {
-    std::string what = e.what();
-    if (what.rfind("unknown series", 0) == 0 || what.rfind("unknown journal cursor", 0) == 0)
-        return GS_ERR_NOT_FOUND;
-    if (what.rfind("the store is open read-only", 0) == 0) return GS_ERR_UNSUPPORTED;
-    if (what.rfind("cannot commit a cursor past", 0) == 0) return GS_ERR_INVALID_ARG;
-    return GS_ERR_FAILED;
 }
 
 } // namespace gs::storage

@@ -1,40 +1,37 @@
 #include "series_catalog.hpp"
 
-#define BOOST_BIND_GLOBAL_PLACEHOLDERS
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
+#include <gridscope/site.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 namespace gs::storage {
 namespace {
 
-using boost::property_tree::ptree;
-
 constexpr int32_t kDefaultPeriodS = 600;
 
-double number_or(const ptree &node, const char *key, double fallback) {
-    auto text = node.get_optional<std::string>(key);
-    if (!text || text->empty()) return fallback;
+// A number of a point's attrs (the profile's text, "0.1"), else fallback.
+double number_or(const gs::site::json &attrs, const char *key, double fallback) {
+    auto it = attrs.is_object() ? attrs.find(key) : attrs.end();
+    if (it == attrs.end()) return fallback;
+    if (it->is_number()) return std::isfinite(it->get<double>()) ? it->get<double>() : fallback;
+    if (!it->is_string() || it->get<std::string>().empty()) return fallback;
+    const std::string text = it->get<std::string>();
     try {
         size_t used = 0;
-        double v = std::stod(*text, &used);
-        return used == text->size() && std::isfinite(v) ? v : fallback;
+        double v = std::stod(text, &used);
+        return used == text.size() && std::isfinite(v) ? v : fallback;
     } catch (...) {
         return fallback;
     }
 }
 
-// The elements of a JSON array (children keyed ""), or none when absent.
-const ptree &array(const ptree &node, const char *key) {
-    static const ptree empty;
-    auto child = node.get_child_optional(key);
-    return child ? *child : empty;
+std::string text_or_empty(const gs::site::json &attrs, const char *key) {
+    auto it = attrs.is_object() ? attrs.find(key) : attrs.end();
+    return it != attrs.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 } // namespace
@@ -51,67 +48,58 @@ double raw_max_of_type(const std::string &type) {
 }
 
 std::vector<store::SeriesSpec> series_from_site_json(const std::string &site_json) {
-    ptree site;
+    gs::site::Site site;
     try {
-        std::istringstream in(site_json);
-        boost::property_tree::read_json(in, site);
-    } catch (const boost::property_tree::json_parser_error &e) {
+        site = gs::site::parse(site_json);
+    } catch (const gs::site::ParseError &e) {
         throw std::runtime_error(std::string("the site model is not valid JSON: ") + e.what());
     }
 
     std::set<std::string> counters;
-    for (const auto &[_, entry] : array(site, "catalog"))
-        if (entry.get<std::string>("counter", "false") == "true")
-            counters.insert(entry.get<std::string>("name", ""));
+    for (const auto &[name, entry] : site.catalog)
+        if (entry.counter) counters.insert(name);
 
     std::map<std::string, int32_t> model_period;
-    for (const auto &[_, model] : array(site, "models")) {
-        double p = number_or(model, "history_period_s", kDefaultPeriodS);
-        model_period[model.get<std::string>("id", "")] =
-            static_cast<int32_t>(std::clamp(p, 1.0, 86400.0));
-    }
-
-    std::map<std::string, const ptree *> profiles;
-    for (const auto &[_, profile] : array(site, "profiles"))
-        profiles[profile.get<std::string>("id", "")] = &profile;
+    for (const auto &[id, model] : site.models)
+        model_period[id] =
+            model.history_period_s > 0
+                ? static_cast<int32_t>(std::min<int64_t>(model.history_period_s, 86400))
+                : kDefaultPeriodS;
 
     std::vector<store::SeriesSpec> out;
-    for (const auto &[_, source] : array(site, "sources")) {
-        if (source.get<std::string>("enabled", "true") != "true") continue;
-        auto profile = profiles.find(source.get<std::string>("profile", ""));
-        if (profile == profiles.end()) continue;
+    for (const gs::site::Source &source : site.sources) {
+        if (!source.enabled) continue;
+        const gs::site::Profile *profile = site.profile_of(source);
+        if (!profile) continue;
 
         std::map<uint32_t, int32_t> circuit_period;
-        for (const auto &[_, circuit] : array(source, "circuits")) {
+        for (const gs::site::Circuit &circuit : source.circuits) {
             int32_t period = 0;
-            for (const auto &[_, model] : array(circuit, "models")) {
-                auto found = model_period.find(model.data());
+            for (const std::string &model : circuit.models) {
+                auto found = model_period.find(model);
                 if (found != model_period.end())
                     period = period ? std::min(period, found->second) : found->second;
             }
-            if (period) circuit_period[circuit.get<uint32_t>("index", 0)] = period;
+            if (period) circuit_period[circuit.index] = period;
         }
 
-        for (const auto &[_, point] : array(*profile->second, "data")) {
+        for (const gs::site::ProfilePoint &point : profile->data) {
             store::SeriesSpec spec;
-            spec.source = source.get<std::string>("name", "");
-            spec.circuit = point.get<uint32_t>("circuit", 0);
-            spec.data = point.get<std::string>("data", "");
-            if (spec.source.empty() || spec.data.empty()) continue;
+            spec.source = source.name;
+            spec.circuit = point.circuit;
+            spec.data = point.data;
+            if (spec.data.empty()) continue;
             auto period = circuit_period.find(spec.circuit);
             spec.history_period_s =
                 period == circuit_period.end() ? kDefaultPeriodS : period->second;
             if (counters.count(spec.data)) {
-                static const ptree no_attrs;
-                auto attrs = point.get_child_optional("attrs");
-                const ptree &a = attrs ? *attrs : no_attrs;
-                double coefficient = std::fabs(number_or(a, "coefficient", 1.0));
+                double coefficient = std::fabs(number_or(point.attrs, "coefficient", 1.0));
                 if (coefficient == 0) coefficient = 1.0;
-                double raw_max = raw_max_of_type(a.get<std::string>("type", ""));
+                double raw_max = raw_max_of_type(text_or_empty(point.attrs, "type"));
                 spec.kind = store::SeriesKind::counter;
                 spec.counter_step = raw_max > 0 ? coefficient : 0;
                 spec.counter_max =
-                    raw_max > 0 ? raw_max * coefficient + number_or(a, "offset", 0.0) : 0;
+                    raw_max > 0 ? raw_max * coefficient + number_or(point.attrs, "offset", 0.0) : 0;
             }
             out.push_back(std::move(spec));
         }

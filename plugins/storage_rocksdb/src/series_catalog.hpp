@@ -18,7 +18,7 @@ double raw_max_of_type(const std::string &type);
 //   counter_max   raw maximum of the point's `type` x `coefficient` (+ `offset`); 0 for floats
 //   counter_step  the coefficient (one raw count)
 //   period        the smallest history_period_s of the models of the point's circuit (600)
-// Throws std::runtime_error when the JSON cannot be parsed.
+// Reads the document with gridscope/site.hpp; throws std::runtime_error when it is not valid.
 std::vector<store::SeriesSpec> series_from_site_json(const std::string &site_json);
 
 } // namespace gs::storage

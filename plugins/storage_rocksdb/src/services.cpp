@@ -118,14 +118,9 @@ gs_status history(void *context, const uint64_t *series, size_t series_count, in
         std::vector<store::SeriesId> ids;
         for (size_t i = 0; i < series_count; ++i)
             ids.push_back(series_id(series[i]));
-        std::vector<store::HistorySeries> found;
-        try {
-            found = store.history(ids, from_utc_ns, to_utc_ns, max_points);
-        } catch (const store::StoreError &e) {
-            if (std::string_view(e.what()).rfind("history:", 0) == 0)
-                throw InvalidArgument(e.what());
-            throw;
-        }
+        // A range the store refuses is a StoreError with its code (StoragePlugin::status_of).
+        std::vector<store::HistorySeries> found =
+            store.history(ids, from_utc_ns, to_utc_ns, max_points);
         for (size_t i = 0; i < found.size(); ++i)
             for (const store::HistoryBucket &b : found[i].buckets) {
                 gs_history_bucket out{sizeof(gs_history_bucket),

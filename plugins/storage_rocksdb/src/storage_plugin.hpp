@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/store.hpp"
+#include "store_status.hpp"
 
 #include <gridscope/plugin.hpp>
 #include <gridscope/services/storage.h>
@@ -102,9 +103,12 @@ private:
     bool stopping();
     void publish_event(const gs_event &event, const char *what);
     void catch_up_if_due();
-    gs_status report(gs_status code, const char *message) const noexcept;
-    static gs_status status_of(const store::StoreError &e);
 
+public:
+    // The gs::guarded hook of every entry point: store errors by their code.
+    static gs_status status_of(const std::exception &e) noexcept { return store_status_of(e); }
+
+private:
     Settings settings_;
     std::string dir_;
     std::string time_zone_;       // the store was opened with it
@@ -128,23 +132,16 @@ void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
                    gs_storage_journal_v1 &journal);
 
 template <class F> gs_status StoragePlugin::serve(F &&f) noexcept {
-    try {
-        std::shared_lock lock(lifecycle_);
-        if (!store_)
-            return report(GS_ERR_STATE, "the store is not open (storage_rocksdb not started)");
-        catch_up_if_due();
-        return f(*store_);
-    } catch (const Error &e) {
-        return report(e.code(), e.what());
-    } catch (const store::StoreError &e) {
-        return report(status_of(e), e.what());
-    } catch (const std::bad_alloc &) {
-        return report(GS_ERR_NO_MEMORY, "out of memory");
-    } catch (const std::exception &e) {
-        return report(GS_ERR_FAILED, e.what());
-    } catch (...) {
-        return report(GS_ERR_FAILED, "unknown exception");
-    }
+    return gs::guarded(
+        host().raw(),
+        [&]() -> gs_status {
+            std::shared_lock lock(lifecycle_);
+            if (!store_)
+                throw Error("the store is not open (storage_rocksdb not started)", GS_ERR_STATE);
+            catch_up_if_due();
+            return f(*store_);
+        },
+        &status_of);
 }
 
 } // namespace gs::storage

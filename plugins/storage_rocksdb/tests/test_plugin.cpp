@@ -1,6 +1,7 @@
 // storage_rocksdb through its C ABI: the built module is loaded with dlopen() and driven on
 // gs::testing::FakeHost, with the runtime and site services the kernel would give it.
 #include "series_catalog.hpp"
+#include "store_status.hpp"
 
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
@@ -682,9 +683,8 @@ TEST_CASE("read-only instance next to a read-write one; a second writer is refus
     CHECK(range(ro, power, t0, t0 + kHour).size() == 10);
 
     Instance second(site);
-    // A store held by another process: the transient status `gridscope import` acts on (it
-    // hands its rows to the running site), not a failure to match by its text.
-    CHECK(second.start() == GS_ERR_RETRY_LATER);
+    // Its own code (services/storage.h), which `gridscope import` acts on; was GS_ERR_FAILED.
+    CHECK(second.start() == GS_ERR_STORAGE_IN_USE);
     CHECK(second.host.last_error ==
           "the store " + (fs::path(site.data_dir) / "store").string() +
               " is in use by another gridscope process (is the site running?)");
@@ -772,4 +772,21 @@ TEST_CASE("maintenance: a metered node over its meter for a closed day raises hi
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     CHECK(events_of(in, "hierarchy.balance").size() == 1);
     in.stop();
+}
+
+TEST_CASE("store errors get their status from their code, whatever their text") {
+    using gs::store::StoreErrc;
+    using gs::store::StoreError;
+    auto status = [](StoreErrc code) {
+        // The text of another kind on purpose: only the code counts.
+        return gs::storage::store_status_of(StoreError("the store is open read-only", code));
+    };
+    CHECK(status(StoreErrc::unknown_series) == GS_ERR_NOT_FOUND);
+    CHECK(status(StoreErrc::unknown_cursor) == GS_ERR_NOT_FOUND);
+    CHECK(status(StoreErrc::no_store) == GS_ERR_NOT_FOUND);
+    CHECK(status(StoreErrc::invalid_argument) == GS_ERR_INVALID_ARG);
+    CHECK(status(StoreErrc::read_only) == GS_ERR_UNSUPPORTED);
+    CHECK(status(StoreErrc::in_use) == GS_ERR_STORAGE_IN_USE);
+    CHECK(status(StoreErrc::failed) == GS_ERR_FAILED);
+    CHECK(gs::storage::store_status_of(std::runtime_error("unknown series 3")) == GS_OK);
 }

@@ -55,10 +55,7 @@ struct HistoryRequest {
     uint32_t points = 0;
 };
 
-// "2026-03-29T00:00:00Z", "2026-03-29T01:00:00.250+01:00", "...-0500": a date, a time with
-// seconds (fractions optional, up to nanoseconds) and an explicit offset (Z or +-HH:MM); a space
-// where the offset's '+' is expected is read as '+' (a '+' left unescaped in a query string).
-// nullopt for anything else, and outside the years 1678..2261 (int64 nanoseconds).
+// An ISO 8601 time with an explicit offset, as libs/time_text reads it (time_text::parse_iso).
 std::optional<int64_t> parse_iso_time(std::string_view text);
 
 // The query's `from` and `to` (both required, ISO 8601 with an offset, to after from), or the

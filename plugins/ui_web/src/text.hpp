@@ -2,6 +2,8 @@
 #ifndef GS_UI_WEB_TEXT_HPP
 #define GS_UI_WEB_TEXT_HPP
 
+#include <utf8/utf8.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -16,8 +18,11 @@ namespace gs::ui {
 std::optional<std::string> url_decode(std::string_view in, bool plus_is_space);
 
 // True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above
-// U+10FFFF). Every text that reaches a JSON document or a log is checked with this first.
-bool valid_utf8(std::string_view text);
+// U+10FFFF): libs/utf8. Every text that reaches a JSON document or a log is checked with this
+// first.
+inline bool valid_utf8(std::string_view text) {
+    return gs::utf8::valid(text);
+}
 
 // "a=1&b=x%20y" -> {a: 1, b: "x y"}; nullopt when an escape is malformed or a decoded key or
 // value is not UTF-8 (`why`, when given, says which). A repeated key keeps its first value.

@@ -220,6 +220,11 @@ TEST_CASE("GET /api/v1/history through a storage query service") {
     CHECK(f.call("GET", "/api/v1/history?series=7&" + range + "2").status == 400);
     store.answer = GS_ERR_IO;
     CHECK(f.call("GET", "/api/v1/history?series=7&" + range + "2").status == 500);
+    // A series the store no longer knows: its code (services/storage.h), no message read.
+    store.answer = GS_ERR_NOT_FOUND;
+    r = f.call("GET", "/api/v1/history?series=7&" + range + "2");
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["error"] == "unknown_series");
     store.answer = GS_OK;
     store.extra_index = 5; // a series index that was not asked for
     CHECK(f.call("GET", "/api/v1/history?series=7&" + range + "2").status == 500);

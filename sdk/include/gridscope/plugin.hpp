@@ -441,26 +441,71 @@ private:
     Host host_;
 };
 
+// ---------------------------------------------------------------------------------------------
+// The exception-to-status ladder, in one place
+
+// A domain hook that knows no exception: every other std::exception is GS_ERR_FAILED.
+struct NoDomainErrors {
+    gs_status operator()(const std::exception &) const noexcept { return GS_OK; }
+};
+
+// Runs f (returning void or a gs_status) and turns an exception into a status, reported with
+// its message through set_error (when host is not NULL):
+//   gs::Error (RetryLater, InvalidArgument, ...)  its code()
+//   std::bad_alloc                                GS_ERR_NO_MEMORY
+//   another std::exception                        domain(e) when not GS_OK (a core's own error
+//                                                 type, e.g. a store error with its code), else
+//                                                 GS_ERR_FAILED
+//   anything else                                 GS_ERR_FAILED
+// A plugin class declaring `static gs_status status_of(const std::exception &) noexcept`
+// (GS_OK: not one of its exceptions) has it used as the hook by every thunk below.
+template <class F, class Domain = NoDomainErrors>
+gs_status guarded(const gs_host *host, F &&f, Domain &&domain = {}) noexcept {
+    auto report = [host](gs_status code, const char *message) {
+        if (host) host->set_error(host, code, message);
+        return code;
+    };
+    try {
+        if constexpr (std::is_void_v<decltype(f())>) {
+            f();
+            return GS_OK;
+        } else {
+            return f();
+        }
+    } catch (const Error &e) {
+        return report(e.code(), e.what());
+    } catch (const std::bad_alloc &) {
+        return report(GS_ERR_NO_MEMORY, "out of memory");
+    } catch (const std::exception &e) {
+        gs_status code = GS_OK;
+        try {
+            code = domain(e);
+        } catch (...) {
+        }
+        return report(code != GS_OK ? code : GS_ERR_FAILED, e.what());
+    } catch (...) {
+        return report(GS_ERR_FAILED, "unknown exception");
+    }
+}
+
 namespace detail {
 
-// Runs f and turns any exception into a status reported through set_error.
-template <class F> gs_status guarded(const gs_host *host, F &&f) noexcept {
-    try {
-        f();
+template <class T, class = void> struct has_status_of : std::false_type {};
+template <class T>
+struct has_status_of<T, std::void_t<decltype(T::status_of(std::declval<const std::exception &>()))>>
+    : std::true_type {};
+
+// T's domain hook (T::status_of) when it declares one.
+template <class T> gs_status domain_status(const std::exception &e) noexcept {
+    if constexpr (has_status_of<T>::value)
+        return T::status_of(e);
+    else
         return GS_OK;
-    } catch (const Error &e) {
-        if (host) host->set_error(host, e.code(), e.what());
-        return e.code();
-    } catch (const std::bad_alloc &) {
-        if (host) host->set_error(host, GS_ERR_NO_MEMORY, "out of memory");
-        return GS_ERR_NO_MEMORY;
-    } catch (const std::exception &e) {
-        if (host) host->set_error(host, GS_ERR_FAILED, e.what());
-        return GS_ERR_FAILED;
-    } catch (...) {
-        if (host) host->set_error(host, GS_ERR_FAILED, "unknown exception");
-        return GS_ERR_FAILED;
-    }
+}
+
+// The ladder with T's hook: what every thunk of T runs its call through.
+template <class T, class F> gs_status guarded(const gs_host *host, F &&f) noexcept {
+    return gs::guarded(host, std::forward<F>(f), &domain_status<T>);
 }
 
 template <class T> T &self(gs_instance *instance) {
@@ -492,7 +537,7 @@ GS_DETAIL_HAS_MEMBER(source_fields)
 
 template <class T> gs_status create(const gs_host *host, gs_instance **out) noexcept {
     T *made = nullptr;
-    gs_status st = guarded(host, [&] { made = new T(Host(host)); });
+    gs_status st = guarded<T>(host, [&] { made = new T(Host(host)); });
     if (st == GS_OK) *out = reinterpret_cast<gs_instance *>(made);
     return st;
 }
@@ -503,20 +548,20 @@ template <class T> void destroy(gs_instance *instance) noexcept {
     }
 }
 template <class T> gs_status start(gs_instance *i) noexcept {
-    return guarded(host_of<T>(i), [&] { self<T>(i).start(); });
+    return guarded<T>(host_of<T>(i), [&] { self<T>(i).start(); });
 }
 template <class T> gs_status stop(gs_instance *i) noexcept {
-    return guarded(host_of<T>(i), [&] { self<T>(i).stop(); });
+    return guarded<T>(host_of<T>(i), [&] { self<T>(i).stop(); });
 }
 
 // A batch as a C++ object: calls T::method(const gs_sample_batch &).
 #define GS_DETAIL_BATCH_THUNK(method)                                                              \
     template <class T> gs_status method(gs_instance *i, const gs_sample_batch *batch) noexcept {   \
-        return guarded(host_of<T>(i), [&] { self<T>(i).method(*batch); });                         \
+        return guarded<T>(host_of<T>(i), [&] { self<T>(i).method(*batch); });                      \
     }
 #define GS_DETAIL_EVENT_THUNK(method)                                                              \
     template <class T> gs_status method(gs_instance *i, const gs_event *event) noexcept {          \
-        return guarded(host_of<T>(i), [&] { self<T>(i).method(*event); });                         \
+        return guarded<T>(host_of<T>(i), [&] { self<T>(i).method(*event); });                      \
     }
 GS_DETAIL_BATCH_THUNK(append_samples)
 GS_DETAIL_BATCH_THUNK(consume_samples)
@@ -528,10 +573,10 @@ GS_DETAIL_EVENT_THUNK(on_event)
 #undef GS_DETAIL_EVENT_THUNK
 
 template <class T> gs_status flush(gs_instance *i) noexcept {
-    return guarded(host_of<T>(i), [&] { self<T>(i).flush(); });
+    return guarded<T>(host_of<T>(i), [&] { self<T>(i).flush(); });
 }
 template <class T> gs_status site_changed(gs_instance *i) noexcept {
-    return guarded(host_of<T>(i), [&] { self<T>(i).site_changed(); });
+    return guarded<T>(host_of<T>(i), [&] { self<T>(i).site_changed(); });
 }
 template <class T> const void *get_service(gs_instance *i, const char *service_id) noexcept {
     try {
@@ -545,13 +590,13 @@ template <class T> const void *get_service(gs_instance *i, const char *service_i
 template <class T>
 gs_status validate_point(const gs_host *host, const gs_config *defaults,
                          const gs_config *point) noexcept {
-    return guarded(host, [&] {
+    return guarded<T>(host, [&] {
         Host h(host);
         T::validate_point(h, defaults ? h.config(defaults) : ptree(), h.config(point));
     });
 }
 template <class T> gs_status add_source(gs_instance *i, const gs_source *source) noexcept {
-    return guarded(host_of<T>(i), [&] {
+    return guarded<T>(host_of<T>(i), [&] {
         T &plugin = self<T>(i);
         plugin.add_source(Source::from(plugin.host(), *source));
     });
@@ -559,7 +604,7 @@ template <class T> gs_status add_source(gs_instance *i, const gs_source *source)
 // T::read(source) returns the batches to hand over.
 template <class T>
 gs_status read(gs_instance *i, const char *source, gs_values_fn on_values, void *payload) noexcept {
-    return guarded(host_of<T>(i), [&] {
+    return guarded<T>(host_of<T>(i), [&] {
         std::vector<SampleBatch> batches = self<T>(i).read(std::string(source));
         for (auto &b : batches) {
             gs_status st = on_values(payload, &b.view());
@@ -570,13 +615,13 @@ gs_status read(gs_instance *i, const char *source, gs_values_fn on_values, void 
 template <class T>
 gs_status write(gs_instance *i, const char *source, uint32_t circuit, const char *data,
                 double value) noexcept {
-    return guarded(host_of<T>(i), [&] { self<T>(i).write(source, circuit, data, value); });
+    return guarded<T>(host_of<T>(i), [&] { self<T>(i).write(source, circuit, data, value); });
 }
 // T::scan(params, report) where report(std::vector<std::pair<std::string,std::string>>).
 template <class T>
 gs_status scan(gs_instance *i, const gs_config *params, gs_found_fn on_found,
                void *payload) noexcept {
-    return guarded(host_of<T>(i), [&] {
+    return guarded<T>(host_of<T>(i), [&] {
         T &plugin = self<T>(i);
         auto report = [&](const std::vector<std::pair<std::string, std::string>> &found) {
             std::vector<const char *> keys, values;
@@ -595,7 +640,7 @@ gs_status scan(gs_instance *i, const gs_config *params, gs_found_fn on_found,
 template <class T>
 gs_status describe(gs_instance *i, const char *source, int32_t json, gs_text_fn on_text,
                    void *payload) noexcept {
-    return guarded(host_of<T>(i), [&] {
+    return guarded<T>(host_of<T>(i), [&] {
         std::string text = self<T>(i).describe(std::string(source), json != 0);
         gs_status st = on_text(payload, text.c_str());
         if (st != GS_OK) throw Error("describe: the host refused the text", st);

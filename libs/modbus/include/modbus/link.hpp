@@ -113,9 +113,17 @@ struct LinkStats {
     double mean_start_jitter_us = 0;
 };
 
+// Why a write was not done, for code to act on (the detail is for people).
+enum class WriteRefusal {
+    none,           // the write was sent; `quality` says how the device answered
+    unknown_device, // the link does not poll this device (another link may)
+    unknown_point,  // the device has no such point
+};
+
 struct WriteOutcome {
     Quality quality;
     std::string detail;
+    WriteRefusal refusal = WriteRefusal::none;
 };
 
 class Link {

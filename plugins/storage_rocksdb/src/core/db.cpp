@@ -39,8 +39,19 @@ rocksdb::ColumnFamilyOptions cf_options(Cf cf, const Options &options,
 
 } // namespace
 
+namespace {
+StoreErrc code_of(const rocksdb::Status &status) {
+    // RocksDB has no code for a LOCK file held by another process: its I/O error names the lock.
+    if (status.IsIOError() && status.ToString().find("lock") != std::string::npos)
+        return StoreErrc::in_use;
+    if (status.IsPathNotFound()) return StoreErrc::no_store;
+    return StoreErrc::failed;
+}
+} // namespace
+
 void check(const rocksdb::Status &status, const char *what) {
-    if (!status.ok()) throw StoreError(std::string(what) + ": " + status.ToString());
+    if (!status.ok())
+        throw StoreError(std::string(what) + ": " + status.ToString(), code_of(status));
 }
 
 Db::~Db() {
@@ -91,6 +102,10 @@ std::unique_ptr<Db> open_db(const std::string &dir, const Options &options, bool
         if (!mkdtemp(tmpl.data()))
             throw StoreError("cannot create a scratch directory for the secondary instance");
         out->secondary_dir = tmpl;
+        // Checked here: RocksDB says "does not exist" with no code of its own.
+        std::error_code ec;
+        if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec))
+            throw StoreError(dir + " does not exist or holds no store", StoreErrc::no_store);
         db_options.max_open_files = -1; // required by secondary instances
         status = rocksdb::DB::OpenAsSecondary(db_options, dir, out->secondary_dir, descriptors,
                                               &out->handles, &raw_db);

@@ -34,7 +34,7 @@ Span step_span(const Calendar &calendar, ConsumptionStep step, int64_t ts_s) {
     case ConsumptionStep::month:
         return calendar.month(ts_s);
     default:
-        throw StoreError("invalid consumption step");
+        throw StoreError("invalid consumption step", StoreErrc::invalid_argument);
     }
 }
 

@@ -47,7 +47,8 @@ template <typename Change> bool change_event(Store::Impl &m, uint64_t id, Change
 } // namespace
 
 uint64_t Store::append_event(const Event &event) {
-    if (event.state == EventState::invalid) throw StoreError("event state must be set");
+    if (event.state == EventState::invalid)
+        throw StoreError("event state must be set", StoreErrc::invalid_argument);
     Impl &m = *impl_;
     std::lock_guard lock(m.mu);
     m.require_writable();

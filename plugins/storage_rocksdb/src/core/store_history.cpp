@@ -115,10 +115,13 @@ void from_raw(const std::vector<Point> &points, int64_t from_ns, int64_t to_ns, 
 
 std::vector<HistorySeries> Store::history(const std::vector<SeriesId> &ids, int64_t from_ns,
                                           int64_t to_ns, size_t max_points) const {
-    if (max_points == 0) throw StoreError("history: max_points must be at least 1");
-    if (to_ns <= from_ns) throw StoreError("history: the range ends before it starts");
+    if (max_points == 0)
+        throw StoreError("history: max_points must be at least 1", StoreErrc::invalid_argument);
+    if (to_ns <= from_ns)
+        throw StoreError("history: the range ends before it starts", StoreErrc::invalid_argument);
     if (from_ns < -kMaxAbsTimeNs || to_ns > kMaxAbsTimeNs)
-        throw StoreError("history: times must lie between the years 1823 and 2116");
+        throw StoreError("history: times must lie between the years 1823 and 2116",
+                         StoreErrc::invalid_argument);
     std::vector<HistorySeries> out(ids.size());
     std::vector<SeriesId> raw_ids;
     std::vector<size_t> raw_slots;

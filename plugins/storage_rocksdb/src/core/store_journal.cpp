@@ -40,7 +40,8 @@ std::vector<JournalEntry> Store::read_journal(const std::string &cursor, size_t 
     {
         std::lock_guard lock(impl_->mu);
         auto it = impl_->cursors.find(cursor);
-        if (it == impl_->cursors.end()) throw StoreError("unknown journal cursor '" + cursor + "'");
+        if (it == impl_->cursors.end())
+            throw StoreError("unknown journal cursor '" + cursor + "'", StoreErrc::unknown_cursor);
         position = it->second;
     }
     // Decode without the lock, then resolve names under it.
@@ -92,15 +93,19 @@ void Store::commit_cursor(const std::string &cursor, uint64_t seq) {
     std::lock_guard lock(impl_->mu);
     impl_->require_writable();
     auto it = impl_->cursors.find(cursor);
-    if (it == impl_->cursors.end()) throw StoreError("unknown journal cursor '" + cursor + "'");
-    if (seq >= impl_->next_seq) throw StoreError("cannot commit a cursor past the journal head");
+    if (it == impl_->cursors.end())
+        throw StoreError("unknown journal cursor '" + cursor + "'", StoreErrc::unknown_cursor);
+    if (seq >= impl_->next_seq)
+        throw StoreError("cannot commit a cursor past the journal head",
+                         StoreErrc::invalid_argument);
     if (seq > it->second) persist_cursor(*impl_, cursor, seq);
 }
 
 uint64_t Store::cursor_position(const std::string &cursor) const {
     std::lock_guard lock(impl_->mu);
     auto it = impl_->cursors.find(cursor);
-    if (it == impl_->cursors.end()) throw StoreError("unknown journal cursor '" + cursor + "'");
+    if (it == impl_->cursors.end())
+        throw StoreError("unknown journal cursor '" + cursor + "'", StoreErrc::unknown_cursor);
     return it->second;
 }
 

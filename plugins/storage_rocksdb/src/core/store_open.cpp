@@ -38,7 +38,7 @@ Store::Impl::Impl(const Options &o, std::unique_ptr<Db> d, bool ro)
 }
 
 void Store::Impl::require_writable() const {
-    if (read_only) throw StoreError("the store is open read-only");
+    if (read_only) throw StoreError("the store is open read-only", StoreErrc::read_only);
     if (poisoned) throw StoreError("an earlier write failed; reopen the store");
 }
 
@@ -53,7 +53,8 @@ void Store::Impl::write(rocksdb::WriteBatch &wb) {
 }
 
 const SeriesRuntime &Store::Impl::runtime(SeriesId id) const {
-    if (id == 0 || id >= series.size()) throw StoreError("unknown series id " + std::to_string(id));
+    if (id == 0 || id >= series.size())
+        throw StoreError("unknown series id " + std::to_string(id), StoreErrc::unknown_series);
     return series[id];
 }
 
@@ -199,7 +200,7 @@ void Store::Impl::put_checkpoint(rocksdb::WriteBatch &wb, uint64_t seq) {
 
 std::unique_ptr<Store> Store::open(const std::string &dir, const Options &options) {
     if (options.raw_window_s <= 0 || 86400 % options.raw_window_s != 0)
-        throw StoreError("raw_window_s must divide a day");
+        throw StoreError("raw_window_s must divide a day", StoreErrc::invalid_argument);
     auto impl = std::make_unique<Impl>(options, open_db(dir, options, false), false);
     std::string value;
     rocksdb::Status s =

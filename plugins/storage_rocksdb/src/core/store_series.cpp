@@ -19,9 +19,9 @@ uint32_t Store::Impl::intern_source(const std::string &name, rocksdb::WriteBatch
 
 SeriesId Store::Impl::intern_series(const SeriesSpec &spec, rocksdb::WriteBatch *wb) {
     if (spec.history_period_s <= 0 || spec.history_period_s > 86400)
-        throw StoreError("history_period_s must be within 1..86400");
+        throw StoreError("history_period_s must be within 1..86400", StoreErrc::invalid_argument);
     if (spec.kind != SeriesKind::gauge && spec.kind != SeriesKind::counter)
-        throw StoreError("invalid series kind");
+        throw StoreError("invalid series kind", StoreErrc::invalid_argument);
     std::string key = series_key(spec.source, spec.circuit, spec.data);
     auto found = series_by_key.find(key);
     SeriesRuntime *rt;

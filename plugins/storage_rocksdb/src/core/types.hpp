@@ -207,10 +207,26 @@ struct MaintenanceReport {
 
 namespace gs::store {
 
-// Thrown by every failing Store operation (I/O error, corrupt data, invalid argument).
+// What went wrong, for code to act on (the message is for people).
+enum class StoreErrc {
+    failed,           // I/O error, corrupt data, anything else
+    invalid_argument, // the caller's argument is out of the store's range or malformed
+    unknown_series,   // no series with that id
+    unknown_cursor,   // no journal cursor with that name
+    read_only,        // a write on a store open read-only
+    in_use,           // another process holds the store's folder (its LOCK file)
+    no_store,         // opening read-only a folder that holds no store
+};
+
+// Thrown by every failing Store operation.
 class StoreError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit StoreError(const std::string &message, StoreErrc code = StoreErrc::failed)
+        : std::runtime_error(message), code_(code) {}
+    StoreErrc code() const noexcept { return code_; }
+
+private:
+    StoreErrc code_;
 };
 
 } // namespace gs::store

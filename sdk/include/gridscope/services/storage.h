@@ -8,6 +8,17 @@
  * callbacks with a payload, one call per item, borrowed for the call. A callback returning
  * anything but GS_OK stops the query, which then returns that status. Pass `context` back as
  * the first argument. Times are UTC nanoseconds; ranges are [from, to).
+ *
+ * Statuses: those of plugin.h, with these meanings, and the storage codes below (append-only;
+ * a caller acts on the code, the message set through set_error is for people):
+ *   GS_ERR_NOT_FOUND       unknown series id or journal cursor; opening read-only (the CLI)
+ *                          a folder that holds no store
+ *   GS_ERR_INVALID_ARG     NULL pointers, an argument outside what the store keeps (a range
+ *                          ending before it starts, times beyond 1823..2116, a bucket step,
+ *                          committing a cursor past the journal head)
+ *   GS_ERR_UNSUPPORTED     a write (set_event_state) on a store open read-only
+ *   GS_ERR_STATE           the store is not open (the storage plugin is not started)
+ *   GS_ERR_FAILED          an I/O error or corrupt data (the message says which)
  */
 #ifndef GRIDSCOPE_SERVICES_STORAGE_H
 #define GRIDSCOPE_SERVICES_STORAGE_H
@@ -22,6 +33,11 @@ extern "C" {
 
 #define GS_STORAGE_QUERY_V1 "gridscope.storage.query/1"
 #define GS_STORAGE_JOURNAL_V1 "gridscope.storage.journal/1"
+
+/* Storage codes, beyond plugin.h's gs_status values (append-only, from -100 down). */
+/* The store's folder is held by another process (a running site): returned by the storage
+ * plugin's create/start. `gridscope import` then hands its rows to that process. */
+#define GS_ERR_STORAGE_IN_USE ((gs_status)-100)
 
 typedef struct gs_series_info {
     uint32_t struct_size;
