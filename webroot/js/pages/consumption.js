@@ -13,7 +13,7 @@ import { consumption } from '../consumption.js';
 import { whatOf, circuitsOf, firstHierarchy, MAX_CIRCUITS } from './consumption/what.js';
 import { Levels, finer, comparedRange, localIso } from './consumption/levels.js';
 import { loadChartLibrary, drawBars, destroyBars } from './consumption/chart.js';
-import { pie } from './consumption/pie.js';
+import { pie, swatch } from './consumption/pie.js';
 import { tableModel, cellStart } from './consumption/table.js';
 import { renderTable } from './trends/table.js';
 import { downloadCsv } from './trends/csv.js';
@@ -99,6 +99,7 @@ export async function render(main) {
     const names = a.total.parts;
     let colour = 0;
     return names.map((p, index) => ({ name: p.name, kind: p.kind, index, total: p.value,
+      label: p.kind === 'unmeasured' ? t('consumption.unmeasured') : p.name,
       colour: p.kind === 'unmeasured' ? UNMEASURED : COLOURS[colour++ % COLOURS.length] }));
   }
 
@@ -109,19 +110,19 @@ export async function render(main) {
   }
 
   function renderBreadcrumb() {
-    clear(breadcrumb).append(levels.stack.map((l, i) => [i ? h('span.sep', '›') : null,
+    clear(breadcrumb).append(...levels.stack.flatMap((l, i) => [i ? h('span.sep', '›') : null,
       i === levels.stack.length - 1 ? h('span.here', { 'aria-current': 'page' }, l.label)
-        : h('button.link', { type: 'button', 'data-level': String(i), onclick: () => { levels.cut(i); draw(); } }, l.label)]));
+        : h('button.link', { type: 'button', 'data-level': String(i), onclick: () => { levels.cut(i); draw(); } }, l.label)].filter(Boolean)));
   }
 
   // Draws what is loaded (after a fetch, a legend click).
   function show(uPlot) {
     const all = partsOf(answer);
     const shown = all.filter((p) => !hidden.has(p.name));
-    clear(legend).append(all.map((p) => h('button.legend-item', {
+    clear(legend).append(...all.map((p) => h('button.legend-item', {
       type: 'button', 'data-part': p.name, 'data-kind': p.kind, 'aria-pressed': String(!hidden.has(p.name)),
       onclick: () => { if (hidden.has(p.name)) hidden.delete(p.name); else hidden.add(p.name); show(uPlot); },
-    }, h('span.swatch', { style: `background:${p.colour}` }), p.kind === 'unmeasured' ? t('consumption.unmeasured') : p.name)));
+    }, swatch(p.colour), p.label)));
     const labels = answer.buckets.map((b) => barLabel(b.start, answer.bucket));
     const next = finer(answer.bucket);
     drawBars(charts, uPlot, {
@@ -134,7 +135,7 @@ export async function render(main) {
       } : null,
     });
     charts.dataset.bucket = answer.bucket;
-    clear(piePane).append(pie(shown.map((p) => ({ name: p.kind === 'unmeasured' ? t('consumption.unmeasured') : p.name, colour: p.colour, total: p.total })), answer.unit));
+    clear(piePane).append(pie(shown.map((p) => ({ name: p.label, colour: p.colour, total: p.total })), answer.unit));
     renderTable(tablePane, currentModel());
     tablePane.querySelector('table')?.classList.add('consumption-table');
   }

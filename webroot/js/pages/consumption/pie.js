@@ -7,6 +7,13 @@ import { formatValue } from '../../format.js';
 
 const R = 90;
 
+// A legend's colour square, styled through the CSSOM (the CSP refuses inline style attributes).
+export function swatch(colour) {
+  const el = h('span.swatch');
+  el.style.background = colour;
+  return el;
+}
+
 function slice(from, to, colour, title) {
   const point = (a) => `${(Math.sin(a) * R).toFixed(2)} ${(-Math.cos(a) * R).toFixed(2)}`;
   const d = to - from >= 2 * Math.PI - 1e-9
@@ -28,6 +35,6 @@ export function pie(parts, unit) {
   });
   return h('figure.consumption-pie',
     svg('svg', { viewBox: `${-R - 2} ${-R - 2} ${2 * R + 4} ${2 * R + 4}`, width: 200, height: 200, role: 'img' }, slices),
-    h('ul', parts.map((p) => h('li', { 'data-part': p.name }, h('span.swatch', { style: `background:${p.colour}` }), h('span', p.name),
+    h('ul', parts.map((p) => h('li', { 'data-part': p.name }, swatch(p.colour), h('span', p.name),
       h('span.share', sum > 0 && p.total > 0 ? `${formatNumber((p.total / sum) * 100, 1)} %` : '—')))));
 }

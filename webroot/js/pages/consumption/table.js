@@ -11,9 +11,9 @@ export function cellStart(iso) {
 }
 export const cellNumber = (v) => (v === null || v === undefined ? '' : String(Number(v.toPrecision(12))));
 
-// buckets: the API's; parts: [{name, index}] shown, index into a bucket's parts; compare: totals or null
+// buckets: the API's; parts: [{label, index}] shown, index into a bucket's parts; compare: totals or null
 export function tableModel({ buckets, parts, compare, unit }) {
-  const header = [t('consumption.start'), ...parts.map((p) => `${p.name} (${unit})`), `${t('consumption.total')} (${unit})`];
+  const header = [t('consumption.start'), ...parts.map((p) => `${p.label} (${unit})`), `${t('consumption.total')} (${unit})`];
   if (compare) header.push(`${t('consumption.compared')} (${unit})`, `${t('consumption.difference')} (${unit})`);
   const sums = new Array(parts.length + 1).fill(0);
   let compareSum = 0;
