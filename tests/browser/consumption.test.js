@@ -89,6 +89,38 @@ describe('Consumption', () => {
     const colour = await page.$eval('#consumption-legend [data-kind=unmeasured] .swatch', (s) => s.style.background);
     assert.equal(colour, 'rgb(158, 158, 158)', 'the unmeasured part has its own colour');
     assert.equal(await page.locator('.consumption-pie path').count(), 3, 'a slice per part');
+    // by use: the hierarchy's usages and its unmeasured part
+    const wait = await drawn();
+    await page.selectOption('#consumption-mode', 'usage');
+    await wait();
+    const usages = await page.$$eval('#consumption-legend .legend-item', (b) => b.map((x) => [x.dataset.part, x.dataset.kind]));
+    assert.deepEqual(usages, [['HVAC', 'usage'], ['Lighting', 'usage'], ['unmeasured', 'unmeasured']]);
+    const w = await drawn();
+    await page.selectOption('#consumption-mode', 'load');
+    await w();
+  });
+
+  test('the Fluid view: the consumption of each circuit', async () => {
+    await page.selectOption('#perimeter-view', 'fluid');
+    await page.waitForSelector('.perimeter .node:has-text("electricity")');
+    const wait = await drawn();
+    await page.click('.perimeter .node:has-text("electricity") .name');
+    await wait();
+    const parts = await page.$$eval('#consumption-legend .legend-item', (b) => b.map((x) => [x.dataset.part, x.dataset.kind]));
+    assert.ok(parts.length >= 4, `a part per electricity circuit: ${JSON.stringify(parts)}`);
+    for (const [name, kind] of parts) {
+      assert.equal(kind, 'load');
+      assert.match(name, /^[a-z-]+\/1$/);
+    }
+    assert.ok(parts.some(([n]) => n === 'hvac/1') && parts.some(([n]) => n === 'diris-main/1'));
+    assert.ok(!parts.some(([n]) => n === 'chiller/1'), 'chilled water is another fluid');
+    assert.equal(await page.isDisabled('#consumption-mode'), true, 'by use needs a hierarchy');
+    await page.selectOption('#perimeter-view', 'hierarchy');
+    await page.waitForSelector('.perimeter .node:has-text("Electricity")');
+    const w = await drawn();
+    await page.click('.perimeter .node:has-text("Electricity") .name');
+    await w();
+    assert.equal(await page.textContent('.consumption-title'), 'Electricity');
   });
 
   test('2026-03-29 shows 23 hourly bars, 2026-10-25 shows 25', async () => {

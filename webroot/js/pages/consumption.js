@@ -8,6 +8,7 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
+import { formatValue } from '../format.js';
 import { Perimeter } from '../perimeter.js';
 import { consumption } from '../consumption.js';
 import { whatOf, circuitsOf, firstHierarchy, MAX_CIRCUITS } from './consumption/what.js';
@@ -39,6 +40,7 @@ export async function render(main) {
   const title = h('h1.consumption-title');
   const breadcrumb = h('nav.consumption-breadcrumb', { id: 'consumption-breadcrumb', 'aria-label': t('consumption.breadcrumb') });
   const message = h('p.muted', { role: 'status' });
+  const hover = h('p.consumption-hover', { 'aria-live': 'off' });
   const legend = h('div.consumption-legend', { id: 'consumption-legend', role: 'group', 'aria-label': t('consumption.legend') });
   const charts = h('div.consumption-charts');
   const piePane = h('div.consumption-pie-pane');
@@ -65,7 +67,7 @@ export async function render(main) {
     h('div.consumption-bar', perimeter.toggleButton,
       h('label', { for: 'consumption-mode' }, t('consumption.mode')), mode,
       h('label', { for: 'consumption-compare' }, t('consumption.compare')), compare, csv),
-    title, breadcrumb, message, legend, charts,
+    title, breadcrumb, message, legend, charts, hover,
     h('div.consumption-details', piePane, tablePane))));
   perimeter.load();
   const library = loadChartLibrary();
@@ -128,6 +130,11 @@ export async function render(main) {
     drawBars(charts, uPlot, {
       parts: shown.map((p) => ({ name: p.name, colour: p.colour, values: answer.buckets.map((b) => b.parts[p.index]?.value ?? 0) })),
       labels, compare: compared, compareLabel: t('consumption.compared'), unit: answer.unit,
+      onHover: (i) => {
+        const b = i === null ? null : answer.buckets[i];
+        hover.textContent = b ? `${cellStart(b.start)} — ${shown.map((p) => `${p.label}: ${formatValue(b.parts[p.index]?.value ?? 0, answer.unit)}`).join(' · ')}` +
+          (compared && compared[i] !== null ? ` · ${t('consumption.compared')}: ${formatValue(compared[i], answer.unit)}` : '') : '';
+      },
       onBar: next ? (i) => {
         const b = answer.buckets[i];
         levels.push({ from: b.start, to: b.end, bucket: next, label: cellStart(b.start).slice(0, answer.bucket === 'month' ? 7 : 10) });

@@ -1,7 +1,8 @@
 // The Consumption bars (uPlot, the Trends page's copy from webroot/node_modules): one bar per
 // bucket, its parts stacked (positive parts upwards from 0, a negative unmeasured part
 // downwards), the compared period's totals as a dashed line. x is the bucket's position, so
-// a DST day's 23 or 25 hours are 23 or 25 evenly spaced bars. Clicking a bar calls onBar(i).
+// a DST day's 23 or 25 hours are 23 or 25 evenly spaced bars. Clicking a bar calls onBar(i);
+// the pointer over bar i calls onHover(i), and onHover(null) when it leaves.
 import { h, clear } from '../../dom.js';
 import { formatValue } from '../../format.js';
 import { loadChartLibrary } from '../trends/chart.js';
@@ -47,7 +48,7 @@ function segments(lo) {
 
 // parts: [{name, colour, values}] (shown ones, stacking order); labels: the x labels;
 // compare: the compared period's totals or null; unit: the values' unit.
-export function drawBars(container, uPlot, { parts, labels, compare, compareLabel, unit, onBar }) {
+export function drawBars(container, uPlot, { parts, labels, compare, compareLabel, unit, onBar, onHover = () => {} }) {
   destroyBars(container);
   const n = labels.length;
   const stacked = stack(parts.map((p) => p.values));
@@ -81,6 +82,7 @@ export function drawBars(container, uPlot, { parts, labels, compare, compareLabe
       { size: 80, values: (u, splits) => splits.map((v) => formatValue(v, unit)) },
     ],
     cursor: { drag: { x: false, y: false }, points: { show: false } },
+    hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
   }, data, el);
   chart.over.style.cursor = onBar ? 'pointer' : '';
   chart.over.addEventListener('click', () => {
