@@ -8,7 +8,7 @@
 //     `gs-consumption-draw` measure ends in a requestAnimationFrame after uPlot drew);
 //   request_to_drawn_ms: the page's own measure (the API request, its JSON, the drawing).
 import { loadavg } from 'node:os';
-import { openLoggedIn } from './chromium.mjs';
+import { openLoggedIn, stats } from './chromium.mjs';
 
 const [base, from, to, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg || 10);
@@ -37,10 +37,6 @@ async function run() {
 const samples = [];
 for (let i = 0; i < runs; i++) samples.push(await run());
 await browser.close();
-const stats = (xs) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return { min: Math.round(s[0]), median: Math.round(s[Math.floor(s.length / 2)]), max: Math.round(s[s.length - 1]) };
-};
 console.log(JSON.stringify({
   runs, period: [from, to], chart: samples[0].chart,
   first_chart_ms: stats(samples.map((s) => s.paint)),
