@@ -12,7 +12,7 @@ import { formatValue } from '../format.js';
 import { Perimeter } from '../perimeter.js';
 import { consumption } from '../consumption.js';
 import { whatOf, circuitsOf, firstHierarchy, MAX_CIRCUITS } from './consumption/what.js';
-import { Levels, finer, comparedRange, localIso } from './consumption/levels.js';
+import { Levels, finer, comparedRange, siteDay } from './consumption/levels.js';
 import { loadChartLibrary, drawBars, destroyBars } from './consumption/chart.js';
 import { pie, swatch } from './consumption/pie.js';
 import { tableModel, cellStart } from './consumption/table.js';
@@ -37,6 +37,9 @@ export async function render(main) {
   let answer = null;
   let compared = null; // the compared period's totals per bucket, or null
   let seq = 0;
+  let period = null; // the perimeter's, in local days: taken as the site's days once its zone is known
+  // The site's time zone: the perimeter's days are its days (the browser may be elsewhere).
+  const siteZone = api.get('/site').then((s) => s.timezone).catch(() => '');
   const title = h('h1.consumption-title');
   const breadcrumb = h('nav.consumption-breadcrumb', { id: 'consumption-breadcrumb', 'aria-label': t('consumption.breadcrumb') });
   const message = h('p.muted', { role: 'status' });
@@ -57,10 +60,7 @@ export async function render(main) {
   const perimeter = new Perimeter({
     views: ['hierarchy', 'usage', 'fluid'], period: true, selectFolders: true,
     onSelect: (node) => choose(node),
-    onPeriod: ({ from, to }) => {
-      levels.reset({ from: localIso(from), to: localIso(to), bucket: undefined, label: t('consumption.period') });
-      draw();
-    },
+    onPeriod: (p) => { period = p; levels.reset(null); draw(); },
     onLoad: (data) => { view = data.view; if (!perimeter.selected) startWith(data); },
   });
   main.append(h('div.workspace', perimeter.el, h('div.content.consumption',
@@ -149,6 +149,11 @@ export async function render(main) {
 
   async function draw() {
     const token = ++seq;
+    if (period && !levels.current) {
+      const tz = await siteZone;
+      if (token !== seq) return;
+      if (!levels.current) levels.reset({ from: siteDay(period.from, tz), to: siteDay(period.to, tz), bucket: undefined, label: t('consumption.period') });
+    }
     const level = levels.current;
     renderBreadcrumb();
     title.textContent = what ? what.title : '';
@@ -170,7 +175,7 @@ export async function render(main) {
         consumption(what, level.from, level.to, level.bucket),
         library,
         how === 'none' ? null : (async () => {
-          const [f, to] = comparedRange(level.from, level.to, how);
+          const [f, to] = comparedRange(level.from, level.to, how, await siteZone);
           return consumption(what, f, to, level.bucket);
         })(),
       ]);

@@ -6,7 +6,7 @@ export const finer = (bucket) => FINER[bucket] || null;
 
 export class Levels {
   constructor() { this.stack = []; }
-  reset(level) { this.stack = [level]; }
+  reset(level) { this.stack = level ? [level] : []; }
   get current() { return this.stack[this.stack.length - 1] || null; }
   // level: {from, to (ISO), bucket (or undefined: the server's default), label}
   push(level) { this.stack.push(level); }
@@ -15,39 +15,61 @@ export class Levels {
 }
 
 const pad = (n) => String(n).padStart(2, '0');
+const formats = new Map(); // time zone -> Intl.DateTimeFormat (slow to make: once per zone)
 
-// A local Date as ISO 8601 with its offset (the API reads it; its wall time is the user's).
-export function localIso(d) {
-  const off = -d.getTimezoneOffset();
+// The offset of `tz` at the instant `ms`, in minutes east of UTC.
+function offsetAt(ms, tz) {
+  if (!formats.has(tz)) {
+    formats.set(tz, new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+  }
+  const p = Object.fromEntries(formats.get(tz).formatToParts(ms).map((x) => [x.type, x.value]));
+  return Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+// A wall time [y, month (0-11, may overflow), day (may overflow), h, m] in the site's time zone
+// `tz` as ISO 8601 with that zone's offset; in the browser's zone when tz is unknown.
+export function zonedIso([y, mo, d, hh, mm], tz) {
+  const guess = Date.UTC(y, mo, d, hh, mm);
+  const w = new Date(guess); // the normalised wall time, read in UTC
+  let off;
+  try {
+    off = offsetAt(guess, tz);
+    off = offsetAt(guess - off * 60000, tz);
+  } catch {
+    off = -new Date(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(), w.getUTCHours(), w.getUTCMinutes()).getTimezoneOffset();
+  }
   const sign = off < 0 ? '-' : '+';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00` +
+  return `${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:00` +
     `${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 }
 
-// The wall time of an ISO 8601 text ("2026-03-29T00:00:00+01:00") as a local Date.
+// The perimeter's day (a local Date at midnight) as that day in the site's time zone.
+export const siteDay = (d, tz) => zonedIso([d.getFullYear(), d.getMonth(), d.getDate(), 0, 0], tz);
+
+// The wall time of an ISO 8601 text ("2026-03-29T00:00:00+01:00"): [y, month 0-11, d, h, m].
 function wall(iso) {
   const [y, mo, d, hh, mm] = iso.match(/^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/).slice(1).map(Number);
-  return new Date(y, mo - 1, d, hh, mm);
+  return [y, mo - 1, d, hh, mm];
 }
 
-const midnight = (d) => d.getHours() === 0 && d.getMinutes() === 0;
+const midnight = (w) => w[3] === 0 && w[4] === 0;
 
-// [from, to] (ISO) of the period compared with [from, to): 'previous' (the months, days or time
-// just before) or 'year' (the same dates a year before).
-export function comparedRange(fromIso, toIso, how) {
+// [from, to] (ISO, in the site's zone tz) of the period compared with [from, to): 'previous'
+// (the months, days or time just before) or 'year' (the same dates a year before).
+export function comparedRange(fromIso, toIso, how, tz) {
   const a = wall(fromIso);
   const b = wall(toIso);
-  const shift = (d, months, days) => new Date(d.getFullYear(), d.getMonth() + months, d.getDate() + days, d.getHours(), d.getMinutes());
-  let range;
-  if (how === 'year') range = [shift(a, -12, 0), shift(b, -12, 0)];
-  else if (midnight(a) && midnight(b) && a.getDate() === 1 && b.getDate() === 1) {
-    const months = (b.getFullYear() - a.getFullYear()) * 12 + b.getMonth() - a.getMonth();
-    range = [shift(a, -months, 0), a];
-  } else if (midnight(a) && midnight(b)) {
-    const days = Math.round((Date.UTC(b.getFullYear(), b.getMonth(), b.getDate()) - Date.UTC(a.getFullYear(), a.getMonth(), a.getDate())) / 86400000);
-    range = [shift(a, 0, -days), a];
-  } else {
-    range = [new Date(a - (b - a)), a];
+  const shift = ([y, mo, d, hh, mm], months, days) => zonedIso([y, mo + months, d + days, hh, mm], tz);
+  if (how === 'year') return [shift(a, -12, 0), shift(b, -12, 0)];
+  if (midnight(a) && midnight(b) && a[2] === 1 && b[2] === 1) {
+    const months = (b[0] - a[0]) * 12 + b[1] - a[1];
+    return [shift(a, -months, 0), shift(a, 0, 0)];
   }
-  return range.map(localIso);
+  if (midnight(a) && midnight(b)) {
+    const days = Math.round((Date.UTC(b[0], b[1], b[2]) - Date.UTC(a[0], a[1], a[2])) / 86400000);
+    return [shift(a, 0, -days), shift(a, 0, 0)];
+  }
+  const from = Date.parse(fromIso);
+  return [new Date(from - (Date.parse(toIso) - from)).toISOString(), new Date(from).toISOString()];
 }
