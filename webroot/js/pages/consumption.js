@@ -13,10 +13,8 @@ import { Perimeter } from '../perimeter.js';
 import { consumption } from '../consumption.js';
 import { whatOf, circuitsOf, firstHierarchy, MAX_CIRCUITS } from './consumption/what.js';
 import { Levels, finer, comparedRange, siteDay } from './consumption/levels.js';
-import { loadChartLibrary, drawBars, destroyBars } from './consumption/chart.js';
 import { pie, swatch } from './consumption/pie.js';
 import { tableModel, cellStart } from './consumption/table.js';
-import { renderTable } from './trends/table.js';
 import { downloadCsv } from './trends/csv.js';
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#393b79', '#637939', '#843c39'];
@@ -70,7 +68,14 @@ export async function render(main) {
     title, breadcrumb, message, legend, charts, hover,
     h('div.consumption-details', piePane, tablePane))));
   perimeter.load();
-  const library = loadChartLibrary();
+  // The drawing modules (uPlot and the Trends table they share) load while the first requests
+  // are on their way, not before them (bench/ui/consumption.sh).
+  const ui = {}; // drawBars, destroyBars (consumption/chart.js), renderTable (trends/table.js)
+  const library = Promise.all([import('./consumption/chart.js'), import('./trends/table.js')]).then(([chart, table]) => {
+    Object.assign(ui, { drawBars: chart.drawBars, destroyBars: chart.destroyBars, renderTable: table.renderTable });
+    return chart.loadChartLibrary();
+  });
+  const destroyBars = (el) => (ui.destroyBars ? ui.destroyBars(el) : clear(el));
 
   // Nothing chosen yet: the first hierarchy, or without one every circuit of the site.
   async function startWith(data) {
@@ -127,7 +132,7 @@ export async function render(main) {
     }, swatch(p.colour), p.label)));
     const labels = answer.buckets.map((b) => barLabel(b.start, answer.bucket));
     const next = finer(answer.bucket);
-    drawBars(charts, uPlot, {
+    ui.drawBars(charts, uPlot, {
       parts: shown.map((p) => ({ name: p.name, colour: p.colour, values: answer.buckets.map((b) => b.parts[p.index]?.value ?? 0) })),
       labels, compare: compared, compareLabel: t('consumption.compared'), unit: answer.unit,
       onHover: (i) => {
@@ -143,7 +148,7 @@ export async function render(main) {
     });
     charts.dataset.bucket = answer.bucket;
     clear(piePane).append(pie(shown.map((p) => ({ name: p.label, colour: p.colour, total: p.total })), answer.unit));
-    renderTable(tablePane, currentModel());
+    ui.renderTable(tablePane, currentModel());
     tablePane.querySelector('table')?.classList.add('consumption-table');
   }
 
