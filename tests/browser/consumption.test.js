@@ -221,3 +221,37 @@ describe('Consumption', () => {
     await w();
   });
 });
+
+// Without hierarchies the page shows the consumption of each circuit (manual §7.5).
+describe('Consumption without hierarchies', () => {
+  const plain = new Site({
+    plugins: ['storage_rocksdb: {}'],
+    beforeRun: (s) => {
+      const text = readFileSync(s.siteFile, 'utf8');
+      writeFileSync(s.siteFile, text.replace(/\nhierarchies:\n[\s\S]*?\n(?=users:)/, '\n'));
+    },
+  });
+  let other;
+  before(async () => {
+    await plain.start();
+    other = await browser.context.newPage();
+    other.on('pageerror', (e) => { throw e; });
+    await login(other, plain.url, 'user');
+  });
+  after(async () => {
+    await other?.close();
+    await plain.stop();
+    plain.cleanup();
+  });
+
+  test('every circuit is a part of its own', async () => {
+    await other.evaluate(() => sessionStorage.setItem('gs.perimeter.view', 'hierarchy'));
+    await other.goto(`${plain.url}/#/consumption`);
+    await other.waitForFunction(() => document.querySelector('.consumption-charts')?.dataset.drawn, null, { timeout: 20000 });
+    assert.equal(await other.textContent('.consumption-title'), 'Every circuit');
+    assert.match(await other.textContent('.consumption p[role=status]'), /No hierarchy/);
+    const parts = await other.$$eval('#consumption-legend .legend-item', (b) => b.map((x) => [x.dataset.part, x.dataset.kind]));
+    assert.deepEqual(parts.map(([n]) => n).sort(), ['ats/1', 'chiller/1', 'countis-office/1', 'diris-main/1', 'hvac/1', 'lighting/1']);
+    assert.ok(parts.every(([, k]) => k === 'load'));
+  });
+});
