@@ -48,10 +48,11 @@ async function drawn() {
   return async () => page.waitForFunction((b) => document.querySelector('.consumption-charts')?.dataset.drawn !== b, before, { timeout: 20000 });
 }
 
-// The perimeter's custom period [from day, to day] (both included).
+// The perimeter's custom period [from day, to day] (both included), drawn: its first bar starts
+// on `from` (a draw of the range before may finish first).
 async function period(from, to) {
   const wait = await drawn();
-  await page.selectOption('#period-preset', 'custom');
+  if (await page.inputValue('#period-preset') !== 'custom') await page.selectOption('#period-preset', 'custom');
   await page.evaluate(([f, t]) => {
     document.getElementById('period-from').value = f;
     const to = document.getElementById('period-to');
@@ -59,6 +60,7 @@ async function period(from, to) {
     to.dispatchEvent(new Event('change'));
   }, [from, to]);
   await wait();
+  await page.waitForFunction((f) => document.querySelector('.consumption-table tbody td')?.textContent.startsWith(f), from);
 }
 
 const table = () => page.$$eval('.consumption-table tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));

@@ -30,7 +30,8 @@ const isoDate = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2
 
 export class Perimeter {
   // selectFolders: a folder is chosen too (Consumption: a hierarchy node, a usage); onSelect
-  // then gets the node of GET /perimeter with `path`, the names of its ancestors. onLoad(data):
+  // then gets the node of GET /perimeter with `path` (the names of its ancestors) and the `view`
+  // it was chosen in. onLoad(data):
   // each answer of GET /perimeter.
   constructor({ views, period = false, onSelect, onPeriod, onLoad, selected, selectFolders = false }) {
     this.views = views;
@@ -144,7 +145,7 @@ export class Perimeter {
           // with selectFolders, the chevron opens and closes; the name chooses
           const toggleOnly = this.selectFolders && folder && e.target.closest('.icon');
           if (selectable && !toggleOnly) {
-            this.selected = this.selectFolders ? { ...n, path: names, key } : { source: n.source, circuit: n.circuit };
+            this.selected = this.selectFolders ? { ...n, path: names, key, view: this.view } : { source: n.source, circuit: n.circuit };
             if (folder && this.selectFolders) { label.parentElement.setAttribute('aria-expanded', 'true'); this.collapsed.delete(key); }
             this.tree.querySelectorAll('.node.selected').forEach((b) => b.classList.remove('selected'));
             label.classList.add('selected');

@@ -31,7 +31,6 @@ export async function render(main) {
   const levels = new Levels();
   const hidden = new Set(); // names of the parts hidden from view
   let what = null;
-  let view = null;
   let answer = null;
   let compared = null; // the compared period's totals per bucket, or null
   let seq = 0;
@@ -59,7 +58,7 @@ export async function render(main) {
     views: ['hierarchy', 'usage', 'fluid'], period: true, selectFolders: true,
     onSelect: (node) => choose(node),
     onPeriod: (p) => { period = p; levels.reset(null); draw(); },
-    onLoad: (data) => { view = data.view; if (!perimeter.selected) startWith(data); },
+    onLoad: (data) => { if (!perimeter.selected) startWith(data); },
   });
   main.append(h('div.workspace', perimeter.el, h('div.content.consumption',
     h('div.consumption-bar', perimeter.toggleButton,
@@ -84,7 +83,7 @@ export async function render(main) {
       const all = await api.get('/perimeter', { view: 'fluid' }).catch(() => null);
       if (perimeter.selected || !all) return;
       const circuits = all.nodes.flatMap((n) => circuitsOf(n)).slice(0, MAX_CIRCUITS);
-      what = circuits.length ? { circuits, title: t('consumption.all_circuits') } : null;
+      what = circuits.length ? { circuits, title: t('consumption.all_circuits'), noHierarchy: true } : null;
       message.textContent = t('consumption.no_hierarchy');
     } else {
       what = null;
@@ -94,8 +93,8 @@ export async function render(main) {
   }
 
   function choose(node) {
-    if (!node) { startWith(perimeter.data || { view: view || 'hierarchy', nodes: [] }); return; }
-    what = whatOf(node, perimeter.view, mode.value);
+    if (!node) { startWith(perimeter.data || { view: perimeter.view, nodes: [] }); return; }
+    what = whatOf(node, node.view || perimeter.view, mode.value);
     hidden.clear();
     if (levels.stack.length) levels.cut(0);
     draw();
@@ -161,7 +160,7 @@ export async function render(main) {
     }
     const level = levels.current;
     renderBreadcrumb();
-    title.textContent = what ? what.title : '';
+    title.textContent = what ? what.title || t('perimeter.unassigned') : '';
     if (!level || !what) {
       answer = null;
       csv.disabled = true;
@@ -196,7 +195,7 @@ export async function render(main) {
     if (token !== seq) return;
     compared = other ? answer.buckets.map((_, i) => other.buckets[i]?.value ?? null) : null;
     message.textContent = answer.buckets.length ? '' : t('consumption.no_values');
-    if (what.circuits && view === 'hierarchy') message.textContent = t('consumption.no_hierarchy');
+    if (what.noHierarchy) message.textContent = t('consumption.no_hierarchy');
     mode.disabled = !what.hierarchy;
     show(uPlot);
     csv.disabled = false;
