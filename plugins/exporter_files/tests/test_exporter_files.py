@@ -181,12 +181,14 @@ def main():
         out = json.loads(r.stdout or "[]")
         check(r.returncode == 1 and out and "530" in out[0]["status"],
               "a wrong password is reported per file: %s" % out)
+        refused = out[0]["file"] if out else None
         with open(site, "w") as f:
             f.write(site_text(ftp.port))
         r = gridscope("publish", "--config", site, "--data-dir", data, "--now",
                       "--format", "json")
         out = json.loads(r.stdout or "[]")
         check(r.returncode == 0 and len(out) >= 2, "publish --now sends: %s %s" % (out, r.stderr))
+        check(out and out[0]["file"] == refused, "the refused file is sent first: nothing lost")
         check(all(sorted(e) == ["bytes", "file", "rows", "status", "type"] for e in out),
               "entries have exactly file, type, rows, bytes, status")
         check(all(e["status"] == "sent" and e["type"] in ("index", "measurement")
