@@ -76,8 +76,8 @@ std::optional<int> run_plugin_tool(int argc, char **argv) {
         if (args.has(s)) given[s.substr(2)] = "true";
     ConfigNode section{YAML::Node(YAML::NodeType::Map), "(site)"};
     try {
-        SiteModel site = load_site(given["config"].as<std::string>(),
-                                   CommonOptions::from(args).load_options());
+        SiteModel site =
+            load_site(given["config"].as<std::string>(), CommonOptions::from(args).load_options());
         auto own = site.plugins.find(owner); // the NULL node of the tool's host (ABI 1.4)
         if (own != site.plugins.end() && own->second.node.IsMap())
             section = ConfigNode{own->second.node, site.file};
@@ -95,7 +95,8 @@ std::optional<int> run_plugin_tool(int argc, char **argv) {
             try {
                 open_store(store, args, given["config"].as<std::string>(), true);
             } catch (const std::exception &e) {
-                log_line(GS_LOG_ERROR, owner, std::string("the store cannot be opened: ") + e.what());
+                log_line(GS_LOG_ERROR, owner,
+                         std::string("the store cannot be opened: ") + e.what());
                 store.runtime.reset();
             }
         }

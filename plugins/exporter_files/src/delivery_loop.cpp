@@ -19,8 +19,8 @@ void DeliveryLoop::start() {
     state_dir_ = state_dir_of(site_.data_dir);
     lock_ = std::make_unique<StateLock>(state_dir_);
     if (!lock_->held()) throw gs::Error("exporter_files: " + lock_->error(), GS_ERR_STATE);
-    publisher_ = std::make_unique<Publisher>(settings_, settings_.plans, site_.site, site_.tz,
-                                             state_dir_);
+    publisher_ =
+        std::make_unique<Publisher>(settings_, settings_.plans, site_.site, site_.tz, state_dir_);
     std::string error;
     if (!publisher_->load(error)) host_.warning(error);
     stopping_ = false;

@@ -36,8 +36,8 @@ public:
                   "{protocol, host, port, user, password, directory, passive, method, auth, "
                   "ca_file, timeouts}",
                   true),
-        gs::field(GS_CONFIG_SECTION, "plans", nullptr,
-                  "list of {type, every | at [day], files}", true),
+        gs::field(GS_CONFIG_SECTION, "plans", nullptr, "list of {type, every | at [day], files}",
+                  true),
         gs::field(GS_CONFIG_SECTION, "format", nullptr, "{separator, decimal} of the CSV files")};
     static constexpr const gs_tool *tools[] = {&kPublishTool};
 

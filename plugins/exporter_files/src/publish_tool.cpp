@@ -36,8 +36,7 @@ int32_t run_publish_tool(const gs_host *host, const gs_config *options) noexcept
         gs::ptree given = h.config(options);
         if (given.get<std::string>("now", "") != "true")
             return usage("--now is required (the command publishes what is due now)");
-        if (given.get<std::string>("format", "json") != "json")
-            return usage("--format takes json");
+        if (given.get<std::string>("format", "json") != "json") return usage("--format takes json");
         publish::Settings settings;
         try {
             settings = settings_from_config(host, nullptr);

@@ -9,13 +9,17 @@ namespace {
 
 using publish::SysSeconds;
 
-int64_t to_ns(SysSeconds t) { return int64_t(t.time_since_epoch().count()) * 1000000000; }
-SysSeconds from_ns(int64_t ns) { return SysSeconds{std::chrono::seconds{ns / 1000000000}}; }
+int64_t to_ns(SysSeconds t) {
+    return int64_t(t.time_since_epoch().count()) * 1000000000;
+}
+SysSeconds from_ns(int64_t ns) {
+    return SysSeconds{std::chrono::seconds{ns / 1000000000}};
+}
 
 void check(gs_status st, const char *what) {
     if (st != GS_OK)
-        throw std::runtime_error(std::string("the store could not be read (") + what +
-                                 ", status " + std::to_string(st) + ")");
+        throw std::runtime_error(std::string("the store could not be read (") + what + ", status " +
+                                 std::to_string(st) + ")");
 }
 
 // The data written by the load curve files: total active and reactive power.
@@ -25,19 +29,27 @@ bool is_load_curve_data(const std::string &data) {
 
 const char *severity_name(uint32_t s) {
     switch (s) {
-    case GS_SEVERITY_LOW: return "low";
-    case GS_SEVERITY_MEDIUM: return "medium";
-    case GS_SEVERITY_HIGH: return "high";
-    default: return "info";
+    case GS_SEVERITY_LOW:
+        return "low";
+    case GS_SEVERITY_MEDIUM:
+        return "medium";
+    case GS_SEVERITY_HIGH:
+        return "high";
+    default:
+        return "info";
     }
 }
 
 const char *state_name(uint32_t s) {
     switch (s) {
-    case GS_EVENT_STATE_ACTIVE: return "active";
-    case GS_EVENT_STATE_FINISHED: return "finished";
-    case GS_EVENT_STATE_ACKNOWLEDGED: return "acknowledged";
-    default: return "instant";
+    case GS_EVENT_STATE_ACTIVE:
+        return "active";
+    case GS_EVENT_STATE_FINISHED:
+        return "finished";
+    case GS_EVENT_STATE_ACKNOWLEDGED:
+        return "acknowledged";
+    default:
+        return "instant";
     }
 }
 
@@ -96,8 +108,8 @@ std::vector<StoreFiles::StoredSeries> StoreFiles::list() const {
     return known;
 }
 
-std::vector<publish::Series> StoreFiles::read(const std::vector<StoredSeries> &chosen,
-                                              int64_t from, int64_t to) const {
+std::vector<publish::Series> StoreFiles::read(const std::vector<StoredSeries> &chosen, int64_t from,
+                                              int64_t to) const {
     std::vector<publish::Series> out;
     for (const auto &s : chosen) {
         PointsOut points;
@@ -177,8 +189,10 @@ std::vector<publish::DeviceStatus> StoreFiles::statuses(const std::string &devic
         st.device = source.name;
         st.last_seen = from_ns(last);
         int64_t grace = std::max<int64_t>(3 * source.period_ms, 60000) * 1000000;
-        st.state = !source.enabled ? "disabled" : last == 0 ? "never" : at - last <= grace ? "ok"
-                                                                                          : "lost";
+        st.state = !source.enabled      ? "disabled"
+                   : last == 0          ? "never"
+                   : at - last <= grace ? "ok"
+                                        : "lost";
         out.push_back(std::move(st));
     }
     return out;
@@ -191,7 +205,8 @@ std::chrono::seconds StoreFiles::history_period(const std::string &device) const
         for (const auto &circuit : source.circuits)
             for (const auto &model : circuit.models) {
                 auto m = site_.models.find(model);
-                if (m != site_.models.end()) longest = std::max(longest, m->second.history_period_s);
+                if (m != site_.models.end())
+                    longest = std::max(longest, m->second.history_period_s);
             }
     }
     return std::chrono::seconds{longest > 0 ? longest : 600};
