@@ -5,10 +5,11 @@
   test_exporter_files.py GRIDSCOPE PLUGIN_DIR SOURCE_DIR
 
 1. A wrong plans entry: `gridscope check` names file:line:column and the key.
-2. The site runs and sends index (all devices) and measurement (per device) files every 30 s;
+2. The site runs and sends index (all devices), measurement (per device) and alarm files every
+   30 s;
    `gridscope publish` refuses while the site runs; kill -9 of gridscope, restart with the FTP
    server down, server back: every period's files arrive, in order, complete, none missing
-   and no temporary name left.
+   and no temporary name left; the outage's events reach the store and an alarms file.
 3. Site stopped: `gridscope publish --now` with a wrong password reports the error per file and
    moves no cursor; with the right one prints [{"file","type","rows","bytes","status"}] with
    status "sent" for the same files, whose sizes match what the server holds.
@@ -38,7 +39,8 @@ def check(cond, what):
 
 def site_text(port, password="p", plans=None):
     plans = plans or ("      - {type: index, every: 30s, files: all}\n"
-                      "      - {type: measurement, every: 30s, files: per_device}\n")
+                      "      - {type: measurement, every: 30s, files: per_device}\n"
+                      "      - {type: alarms, every: 30s, files: all}\n")
     return ("site: {name: Publish test, timezone: Europe/Paris}\n"
             "sources:\n"
             "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
@@ -191,8 +193,9 @@ def main():
         check(out and out[0]["file"] == refused, "the refused file is sent first: nothing lost")
         check(all(sorted(e) == ["bytes", "file", "rows", "status", "type"] for e in out),
               "entries have exactly file, type, rows, bytes, status")
-        check(all(e["status"] == "sent" and e["type"] in ("index", "measurement")
-                  and isinstance(e["rows"], int) and e["rows"] == 1 for e in out),
+        check(all(e["status"] == "sent" and e["type"] in ("index", "measurement", "alarms")
+                  and isinstance(e["rows"], int) and (e["rows"] == 1 or e["type"] == "alarms")
+                  for e in out),
               "status sent, type and rows")
         check(all(os.path.getsize(os.path.join(root, "in", e["file"])) == e["bytes"]
                   for e in out), "bytes match the files the server holds")
@@ -200,6 +203,10 @@ def main():
                       "--format", "json")
         check(r.returncode == 0 and json.loads(r.stdout) == [],
               "nothing is due right after: %s" % r.stdout.strip())
+        alarms = "".join(open(os.path.join(root, "in", n), encoding="utf-8").read()
+                         for n in csv_files(root) if "_alarms_all_" in n)
+        check("exporter_files.unreachable" in alarms and "exporter_files.restored" in alarms,
+              "the outage was raised as events, stored, and sent in alarms files")
     finally:
         for p in procs:
             if p.poll() is None:
