@@ -17,14 +17,26 @@ DeliveryLoop::DeliveryLoop(gs::Host host, publish::Settings settings, SiteContex
 
 void DeliveryLoop::start() {
     state_dir_ = state_dir_of(site_.data_dir);
-    lock_ = std::make_unique<StateLock>(state_dir_);
-    if (!lock_->held()) throw gs::Error("exporter_files: " + lock_->error(), GS_ERR_STATE);
+    stopping_ = false;
+    thread_ = std::thread([this] { loop(); });
+}
+
+// The state folder's lock, then the cursor. A `gridscope publish` still running when the site
+// starts holds the lock for a moment: wait for it rather than fail.
+bool DeliveryLoop::ready() {
+    if (publisher_) return true;
+    auto lock = std::make_unique<StateLock>(state_dir_);
+    if (!lock->held()) {
+        if (!waiting_for_lock_) host_.warning(lock->error() + "; waiting for it");
+        waiting_for_lock_ = true;
+        return false;
+    }
+    lock_ = std::move(lock);
     publisher_ =
         std::make_unique<Publisher>(settings_, settings_.plans, site_.site, site_.tz, state_dir_);
     std::string error;
     if (!publisher_->load(error)) host_.warning(error);
-    stopping_ = false;
-    thread_ = std::thread([this] { loop(); });
+    return true;
 }
 
 void DeliveryLoop::stop() {
@@ -85,7 +97,7 @@ void DeliveryLoop::loop() {
         // The storage's services appear once every plugin started.
         const auto *query = host_.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
         std::chrono::seconds wait{1};
-        if (query) {
+        if (query && ready()) {
             guard.unlock();
             report(publisher_->run(now, *query));
             guard.lock();

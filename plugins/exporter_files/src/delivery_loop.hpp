@@ -20,11 +20,12 @@ public:
     DeliveryLoop(gs::Host host, publish::Settings settings, SiteContext site);
     ~DeliveryLoop() { stop(); }
 
-    void start(); // throws gs::Error when another process holds the state folder
+    void start();
     void stop();
 
 private:
     void loop();
+    bool ready();
     void report(const publish::RunReport &report);
     void raise(uint32_t severity, const std::string &type, const std::string &message);
 
@@ -34,6 +35,7 @@ private:
     std::string state_dir_;
     std::unique_ptr<StateLock> lock_;
     std::unique_ptr<Publisher> publisher_;
+    bool waiting_for_lock_ = false;
     std::string failing_; // the kind of the failure in progress, "" when delivering fine
     std::mutex mutex_;
     std::condition_variable wake_;
