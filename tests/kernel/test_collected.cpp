@@ -124,8 +124,12 @@ TEST_CASE("a circuit's data settings are checked with file and field") {
                                    "      - {index: 1, data: [{name: Nope, enabled: false}]}\n"
                                    "      - {index: 2, enabled: maybe,\n"
                                    "         data: [{name: IEaPInst}, {name: IEaPInst, on: 1}]}\n");
-    CHECK(err.find("sources[0].circuits.data: 'Nope' is not a known data") != std::string::npos);
-    CHECK(err.find("sources[0].circuits[1].enabled") != std::string::npos);
-    CHECK(err.find("is listed twice on this circuit") != std::string::npos);
-    CHECK(err.find("circuits[1].data[1].on") != std::string::npos);
+    INFO(err);
+    CHECK(err.find("site.yaml:5:9: field 'sources[0].circuits.data': 'Nope' is not a known data") !=
+          std::string::npos);
+    CHECK(err.find("field 'sources[0].circuits[1].enabled': expected true or false") !=
+          std::string::npos);
+    CHECK(err.find("field 'sources[0].circuits[1].data[1].name': data 'IEaPInst' is listed twice "
+                   "on this circuit") != std::string::npos);
+    CHECK(err.find("field 'sources[0].circuits[1].data[1].on': unknown key") != std::string::npos);
 }

@@ -34,7 +34,7 @@ ConsumerOptions consumer_of(Instance *inst) {
                                            return !site->stored(b.source, x.circuit, x.data);
                                        }),
                         v.end());
-                if (v.empty()) return GS_OK;
+                if (v.empty()) return static_cast<gs_status>(GS_OK);
             }
             BatchView view(kept ? *kept : b);
             return guard("append_samples",
