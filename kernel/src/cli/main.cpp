@@ -20,6 +20,8 @@ Commands:
                                                              read a device once
   plan     --profile ID [--format json] [+ connection options]
                                                              the requests a profile makes
+  plan     --config F --source NAME [--format json]         the requests of a configured
+                                                             source (its circuits' models)
   discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--driver ID] [--format json]
                                                              find devices behind a gateway (every
                                                              driver that can scan, or --driver)

@@ -16,6 +16,23 @@ std::set<std::string> OneSource::command_options(std::initializer_list<std::stri
     return options;
 }
 
+namespace {
+
+// Builds the runtime around the site's one source `one.name` and finds its driver.
+void start_runtime(OneSource &one, SiteModel site, const RuntimeOptions &options) {
+    const Source &s = site.sources.front();
+    std::string driver = s.driver, profile = s.profile;
+    one.runtime = std::make_unique<Runtime>(std::move(site), one.registry, options);
+    Diagnostics diag;
+    one.runtime->build(diag);
+    if (!diag.empty()) throw ConfigFailure(diag);
+    one.driver = one.runtime->driver_of(one.name);
+    one.profile = one.runtime->site().find_profile(profile);
+    if (!one.driver) throw UsageError("driver '" + driver + "' is not installed");
+}
+
+} // namespace
+
 void build_one_source(OneSource &one, const Args &args, const std::string &profile,
                       bool need_address) {
     SiteModel site = load_profiles(CommonOptions::from(args).load_options());
@@ -40,13 +57,23 @@ void build_one_source(OneSource &one, const Args &args, const std::string &profi
         s.circuits.push_back(c);
     }
     site.sources.push_back(s);
-    one.runtime = std::make_unique<Runtime>(std::move(site), one.registry, RuntimeOptions{});
-    Diagnostics diag;
-    one.runtime->build(diag);
-    if (!diag.empty()) throw ConfigFailure(diag);
-    one.driver = one.runtime->driver_of(OneSource::kName);
-    one.profile = one.runtime->site().find_profile(profile);
-    if (!one.driver) throw UsageError("driver '" + p->driver + "' is not installed");
+    start_runtime(one, std::move(site), RuntimeOptions{});
+}
+
+void build_configured_source(OneSource &one, const Args &args, const std::string &config,
+                             const std::string &source) {
+    SiteModel site = load_site(config, CommonOptions::from(args).load_options());
+    const Source *s = site.find_source(source);
+    if (!s) throw UsageError("no source '" + source + "' in " + config);
+    if (!s->enabled)
+        throw UsageError("source '" + source + "' is disabled (enabled: false): nothing is polled");
+    Source kept = *s;
+    one.entry = kept.node;
+    one.name = source;
+    RuntimeOptions options;
+    options.only = {kept.driver}; // its driver alone: no storage, exporter nor UI starts
+    site.sources = {std::move(kept)};
+    start_runtime(one, std::move(site), options);
 }
 
 } // namespace gs::kernel

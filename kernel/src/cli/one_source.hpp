@@ -17,6 +17,7 @@ struct OneSource {
     const Profile *profile = nullptr;
     YAML::Node entry; // the source's entry: its connection keys, name and profile
     static constexpr const char *kName = "cli";
+    std::string name = kName; // the source's name in the runtime
 
     // Loads the plugins as the raw command line says: before it is parsed, since the options
     // it may hold are the drivers' (command_options).
@@ -30,5 +31,10 @@ struct OneSource {
 // std::runtime_error.
 void build_one_source(OneSource &one, const Args &args, const std::string &profile,
                       bool need_address);
+
+// Builds the runtime for the source `source` of the site file `config`, with its circuits'
+// models (the driver gets only the points they collect). Throws as build_one_source.
+void build_configured_source(OneSource &one, const Args &args, const std::string &config,
+                             const std::string &source);
 
 } // namespace gs::kernel

@@ -3,6 +3,9 @@
 #include "runtime/log.hpp"
 #include "runtime/plugin_calls.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace gs::kernel {
 
 ConsumerOptions consumer_of(Instance *inst) {
@@ -19,8 +22,21 @@ ConsumerOptions consumer_of(Instance *inst) {
     c.name = p.id;
     if (auto *vt = p.storage()) {
         c.lossless = true;
+        // The snapshot the storage was made with: data no `history` model keeps never reach it.
+        std::shared_ptr<const SiteSnapshot> site = inst->site;
         c.on_batch = [=](const OwnedBatch &b) {
-            BatchView view(b);
+            std::optional<OwnedBatch> kept;
+            if (site && site->not_stored.count(b.source)) {
+                kept = b;
+                auto &v = kept->values;
+                v.erase(std::remove_if(v.begin(), v.end(),
+                                       [&](const OwnedValue &x) {
+                                           return !site->stored(b.source, x.circuit, x.data);
+                                       }),
+                        v.end());
+                if (v.empty()) return static_cast<gs_status>(GS_OK);
+            }
+            BatchView view(kept ? *kept : b);
             return guard("append_samples",
                          [&] { return vt->append_samples(inst->handle, &view.get()); });
         };

@@ -1,5 +1,7 @@
 #include "runtime/own_config.hpp"
 
+#include "site/collected.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -48,6 +50,13 @@ std::string own_config_of(const LoadedPlugin &plugin, const SiteModel &site) {
         for (const auto &kv : s.node)
             if (!kv.first.IsScalar() || !kKernelOnlyKeys.count(kv.first.Scalar()))
                 out += " " + yaml_text(kv.first) + "=" + yaml_text(kv.second);
+        // The points the circuits' models collect are handed to the driver: a change of models
+        // (or of `enabled` on a circuit or a data) gives it new points to poll.
+        if (const Profile *p = site.find_profile(s.profile)) {
+            out += "\n polls";
+            for (const ProfilePoint *point : collected_points(site, s, *p))
+                out += " " + std::to_string(point->circuit) + ":" + point->data;
+        }
         profiles.insert(s.profile);
     }
     for (const auto &[id, p] : site.profiles)

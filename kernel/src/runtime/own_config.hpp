@@ -12,7 +12,8 @@ namespace gs::kernel {
 // The plugin's section of the site file; for a driver also every source it polls (but its
 // `location` and `circuits`, which only the kernel reads) and every
 // profile those sources or the driver itself use (points, commands, defaults, the units of the
-// points' data), since add_source() hands them to it. Equal texts make equal instances.
+// points' data) with the points its sources' circuits collect, since add_source() hands them
+// to it. Equal texts make equal instances.
 std::string own_config_of(const LoadedPlugin &plugin, const SiteModel &site);
 
 } // namespace gs::kernel

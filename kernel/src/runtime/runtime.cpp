@@ -5,6 +5,7 @@
 #include "runtime/log.hpp"
 #include "runtime/own_config.hpp"
 #include "runtime/plugin_calls.hpp"
+#include "site/collected.hpp"
 #include "site/plugin_config.hpp"
 
 #include <algorithm>
@@ -163,12 +164,13 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
         YAML::Node entry = checked_source_entry(*driver->plugin, site, i, diag);
         if (diag.errors().size() != errors_before) continue;
         HostContext &host = *driver->host;
+        // Only the points the circuits' models collect: the driver plans no request for others.
         std::vector<gs_point> points;
-        for (const auto &p : profile->points) {
-            const DataDef *def = site.catalog.find(p.data);
-            points.push_back(gs_point{sizeof(gs_point), p.circuit, p.data.c_str(),
+        for (const ProfilePoint *p : collected_points(site, s, *profile)) {
+            const DataDef *def = site.catalog.find(p->data);
+            points.push_back(gs_point{sizeof(gs_point), p->circuit, p->data.c_str(),
                                       def ? def->unit.c_str() : "",
-                                      host.handle(p.node, profile->file)});
+                                      host.handle(p->node, profile->file)});
         }
         std::vector<gs_point> commands;
         for (const auto &c : profile->commands)

@@ -8,8 +8,10 @@
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
+#include <map>
 #include <set>
 #include <string>
+#include <utility>
 
 namespace gs::kernel {
 
@@ -31,6 +33,11 @@ struct SiteSnapshot {
     const std::string json; // site_to_json(model)
     gs_site_service_v1 site_service{};
     gs_runtime_service_v1 runtime_service{};
+    // Per source, the (circuit, data) its driver polls that no model with `history` keeps: the
+    // storages are not handed them (site/collected.hpp).
+    std::map<std::string, std::set<std::pair<uint32_t, std::string>>, std::less<>> not_stored;
+
+    bool stored(const std::string &source, uint32_t circuit, const std::string &data) const;
 };
 
 } // namespace gs::kernel

@@ -24,6 +24,7 @@ void read_data_def(const YAML::Node &node, const std::string &file, const std::s
     def.unit = map.get<std::string>("unit", "");
     def.description = map.get<std::string>("description", "");
     def.counter = map.get<bool>("counter", false);
+    def.enabled = map.get<bool>("enabled", true);
     map.refuse_unknown_keys();
     if (!kDataTypes.count(def.type))
         diag.error(map.where("type"), map.field("type"),
@@ -48,6 +49,8 @@ void read_model(const YAML::Node &node, const std::string &file, const std::stri
     model.id = map.required<std::string>("id").value_or("");
     model.name = map.get<std::string>("name", model.id);
     model.history_period_s = map.get<uint32_t>("history_period_s", 600);
+    model.history = map.get<bool>("history", true);
+    model.datalogger = map.get<bool>("datalogger", false);
     model.data = map.get<std::vector<std::string>>("data", {});
     map.refuse_unknown_keys();
     if (model.history_period_s == 0)

@@ -24,6 +24,7 @@ struct DataDef {
     std::string description;
     bool counter = false; // a monotonic counter whose differences are consumption
     bool custom = false;
+    bool enabled = true; // false: collected on no circuit (site/collected.hpp)
     Location where;
 };
 
@@ -37,6 +38,8 @@ struct Model {
     std::string id;
     std::string name;
     uint32_t history_period_s = 600;
+    bool history = true;     // its data are stored for Trends and Consumptions
+    bool datalogger = false; // its data are published by the data-publishing exporters
     std::vector<std::string> data;
     bool custom = false;
     Location where;
@@ -84,6 +87,9 @@ struct Circuit {
     std::string usage;
     std::string zone;
     std::vector<std::string> models;
+    bool models_given = false; // no `models:` key: the circuit collects all its profile's data
+    bool enabled = true;
+    std::map<std::string, bool> data_enabled; // `data: [{name, enabled}]`: collected data set off
     Location where;
 };
 

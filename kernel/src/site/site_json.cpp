@@ -1,5 +1,7 @@
 #include "site/site_json.hpp"
 
+#include "site/collected.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace gs::kernel {
@@ -44,7 +46,8 @@ json catalog_json(const SiteModel &site) {
                        {"unit", d.unit},
                        {"description", d.description},
                        {"counter", d.counter},
-                       {"custom", d.custom}});
+                       {"custom", d.custom},
+                       {"enabled", d.enabled}});
     return out;
 }
 
@@ -55,7 +58,9 @@ json models_json(const SiteModel &site) {
                        {"name", m.name},
                        {"history_period_s", m.history_period_s},
                        {"data", m.data},
-                       {"custom", m.custom}});
+                       {"custom", m.custom},
+                       {"history", m.history},
+                       {"datalogger", m.datalogger}});
     return out;
 }
 
@@ -85,17 +90,34 @@ json profiles_json(const SiteModel &site) {
     return out;
 }
 
+// The profile data `circuit` collects, and those of them it stores and publishes.
+json circuit_json(const SiteModel &site, const Source &s, const Circuit &c) {
+    json collected = json::array(), history = json::array(), datalogger = json::array();
+    if (const Profile *profile = site.find_profile(s.profile))
+        for (const ProfilePoint *p : collected_points(site, s, *profile)) {
+            if (p->circuit != c.index) continue;
+            collected.push_back(p->data);
+            if (keeps_history(site, s, c.index, p->data)) history.push_back(p->data);
+            if (in_datalogger(site, s, c.index, p->data)) datalogger.push_back(p->data);
+        }
+    return {{"index", c.index},
+            {"name", c.name},
+            {"fluid", c.fluid},
+            {"usage", c.usage},
+            {"zone", c.zone},
+            {"models", c.models},
+            {"enabled", c.enabled},
+            {"collected", std::move(collected)},
+            {"history", std::move(history)},
+            {"datalogger", std::move(datalogger)}};
+}
+
 json sources_json(const SiteModel &site) {
     json out = json::array();
     for (const Source &s : site.sources) {
         json circuits = json::array();
         for (const Circuit &c : s.circuits)
-            circuits.push_back({{"index", c.index},
-                                {"name", c.name},
-                                {"fluid", c.fluid},
-                                {"usage", c.usage},
-                                {"zone", c.zone},
-                                {"models", c.models}});
+            circuits.push_back(circuit_json(site, s, c));
         out.push_back({{"name", s.name},
                        {"profile", s.profile},
                        {"driver", s.driver},

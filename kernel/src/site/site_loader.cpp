@@ -46,7 +46,20 @@ void read_circuit(const YAML::Node &node, const std::string &file, const std::st
     c.fluid = map.get<std::string>("fluid", "electricity");
     c.usage = map.get<std::string>("usage", "");
     c.zone = map.get<std::string>("zone", "");
+    c.models_given = map.has("models");
     c.models = map.get<std::vector<std::string>>("models", {});
+    c.enabled = map.get<bool>("enabled", true);
+    size_t i = 0;
+    for (const auto &item : list_of(map, "data")) {
+        MapReader d(item, file, map.field("data[" + std::to_string(i++) + "]"), diag);
+        if (!d.is_map()) continue;
+        std::string name = d.required<std::string>("name").value_or("");
+        bool enabled = d.get<bool>("enabled", true);
+        d.refuse_unknown_keys();
+        if (!name.empty() && !c.data_enabled.emplace(name, enabled).second)
+            diag.error(d.where("name"), d.field("name"),
+                       "data '" + name + "' is listed twice on this circuit");
+    }
     map.refuse_unknown_keys();
     if (c.index == 0) diag.error(map.where("index"), map.field("index"), "circuits start at 1");
     source.circuits.push_back(std::move(c));
@@ -290,6 +303,10 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
             for (const auto &m : c.models)
                 if (!site.models.count(m))
                     diag.error(c.where, path + ".circuits.models", "unknown model '" + m + "'");
+            for (const auto &[name, on] : c.data_enabled)
+                if (!site.catalog.find(name))
+                    diag.error(c.where, path + ".circuits.data",
+                               "'" + name + "' is not a known data");
         }
         for (uint32_t k = 1; k <= profile->circuits; ++k) {
             if (declared.count(k)) continue;

@@ -47,6 +47,19 @@ double raw_max_of_type(const std::string &type) {
     return 0; // f32, f64, strings, unknown: no rollover
 }
 
+namespace {
+// The kernel stores a circuit's data only when one of its models with `history` holds it (the
+// circuit's "history" list). A document without the lists (older kernels) or a circuit that
+// collects nothing keeps every point: no sample comes for those the driver does not poll. The
+// device's own points (circuit 0) follow their samples too.
+bool kept(const gs::site::Source &source, const gs::site::ProfilePoint &point) {
+    const gs::site::Circuit *circuit = source.circuit(point.circuit);
+    if (point.circuit == 0 || !circuit || circuit->collected.empty()) return true;
+    const auto &h = circuit->history;
+    return std::find(h.begin(), h.end(), point.data) != h.end();
+}
+} // namespace
+
 std::vector<store::SeriesSpec> series_from_site_json(const std::string &site_json) {
     gs::site::Site site;
     try {
@@ -88,7 +101,7 @@ std::vector<store::SeriesSpec> series_from_site_json(const std::string &site_jso
             spec.source = source.name;
             spec.circuit = point.circuit;
             spec.data = point.data;
-            if (spec.data.empty()) continue;
+            if (spec.data.empty() || !kept(source, point)) continue;
             auto period = circuit_period.find(spec.circuit);
             spec.history_period_s =
                 period == circuit_period.end() ? kDefaultPeriodS : period->second;

@@ -309,6 +309,22 @@ TEST_CASE("series specs from the site model") {
                          doctest::Contains("not valid JSON"), std::runtime_error);
 }
 
+TEST_CASE("series specs: only the data a circuit's history models keep") {
+    // The kernel lists per circuit what it polls ("collected") and what it stores ("history").
+    std::string json = kSiteJson;
+    const std::string main = R"("models": ["energy", "metrology"]})";
+    REQUIRE(json.find(main) != std::string::npos);
+    json.replace(json.find(main), main.size(),
+                 R"("models": ["energy", "metrology"], "collected": ["IEaPInst", "IPInst"],)"
+                 R"( "history": ["IEaPInst"]})");
+    auto specs = gs::storage::series_from_site_json(json);
+    std::vector<std::string> names;
+    for (const auto &s : specs)
+        names.push_back(std::to_string(s.circuit) + ":" + s.data);
+    // IPInst is polled but kept by no history model; circuit 2 lists nothing (older document).
+    CHECK(names == std::vector<std::string>{"1:IEaPInst", "2:IEaNInst"});
+}
+
 TEST_CASE("descriptor and config validation") {
     const gs_plugin_descriptor &d = descriptor();
     std::vector<std::string> keys;

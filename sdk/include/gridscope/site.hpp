@@ -40,6 +40,7 @@ struct CatalogEntry {
     std::string name, type, group, unit, description;
     bool counter = false;
     bool custom = false;
+    bool enabled = true; // false: collected on no circuit
 };
 
 struct Model {
@@ -47,6 +48,8 @@ struct Model {
     int64_t history_period_s = 0; // 0: the document did not say
     std::vector<std::string> data;
     bool custom = false;
+    bool history = true;     // its data are stored for Trends and Consumptions
+    bool datalogger = false; // its data are published by the data-publishing exporters
 };
 
 struct ProfilePoint {
@@ -89,6 +92,10 @@ struct Circuit {
     uint32_t index = 1;
     std::string name, fluid, usage, zone;
     std::vector<std::string> models;
+    bool enabled = true;
+    std::vector<std::string> collected;  // the profile's data this circuit polls (its models')
+    std::vector<std::string> history;    // those of them stored (in a model with history)
+    std::vector<std::string> datalogger; // those of them in a model with datalogger
 };
 
 struct Source {
@@ -258,9 +265,10 @@ inline Source source(const json &s) {
     if (src.period_ms <= 0) src.period_ms = 1000;
     src.enabled = flag(s, "enabled", true);
     for (const json *c : objects(s, "circuits"))
-        src.circuits.push_back(Circuit{number<uint32_t>(*c, "index", 1), text(*c, "name"),
-                                       text(*c, "fluid"), text(*c, "usage"), text(*c, "zone"),
-                                       texts(*c, "models")});
+        src.circuits.push_back(Circuit{
+            number<uint32_t>(*c, "index", 1), text(*c, "name"), text(*c, "fluid"),
+            text(*c, "usage"), text(*c, "zone"), texts(*c, "models"), flag(*c, "enabled", true),
+            texts(*c, "collected"), texts(*c, "history"), texts(*c, "datalogger")});
     return src;
 }
 
@@ -271,15 +279,20 @@ inline Site read(const json &doc) {
     site.timezone = text(doc, "timezone");
     site.file = text(doc, "file");
     for (const json *c : objects(doc, "catalog")) {
-        CatalogEntry e{text(*c, "name"),         text(*c, "type"),
-                       text(*c, "group"),        text(*c, "unit"),
-                       text(*c, "description"),  flag(*c, "counter", false),
-                       flag(*c, "custom", false)};
+        CatalogEntry e{text(*c, "name"),          text(*c, "type"),
+                       text(*c, "group"),         text(*c, "unit"),
+                       text(*c, "description"),   flag(*c, "counter", false),
+                       flag(*c, "custom", false), flag(*c, "enabled", true)};
         if (!e.name.empty()) site.catalog[e.name] = std::move(e);
     }
     for (const json *m : objects(doc, "models")) {
-        Model model{text(*m, "id"), text(*m, "name"), number<int64_t>(*m, "history_period_s", 0),
-                    texts(*m, "data"), flag(*m, "custom", false)};
+        Model model{text(*m, "id"),
+                    text(*m, "name"),
+                    number<int64_t>(*m, "history_period_s", 0),
+                    texts(*m, "data"),
+                    flag(*m, "custom", false),
+                    flag(*m, "history", true),
+                    flag(*m, "datalogger", false)};
         if (!model.id.empty()) site.models[model.id] = std::move(model);
     }
     for (const json *p : objects(doc, "profiles"))

@@ -7,9 +7,11 @@
  * {
  *   "name": "Demo building", "timezone": "Europe/Paris", "file": "/path/site.yaml",
  *   "catalog": [{"name": "IEaPInst", "type": "meter", "group": "energy", "unit": "Wh",
- *                "description": "...", "counter": true, "custom": false}, ...],
+ *                "description": "...", "counter": true, "custom": false,
+ *                "enabled": true}, ...],
  *   "models": [{"id": "metered_energy", "name": "Metered Energy", "history_period_s": 600,
- *               "data": ["IEaPInst", ...], "custom": false}, ...],
+ *               "data": ["IEaPInst", ...], "custom": false,
+ *               "history": true, "datalogger": false}, ...],
  *   "profiles": [{"id": "socomec/countis-e2x", "name": "...", "maker": "SOCOMEC",
  *                 "model": "...", "family": "COUNTIS", "driver": "driver_modbus",
  *                 "circuits": 1, "models": ["COUNTIS E23", "COUNTIS E24"],
@@ -22,7 +24,11 @@
  *                "period_ms": 1000, "enabled": true, "location": "Building A/Floor 1",
  *                "circuits": [{"index": 1, "name": "Main", "fluid": "electricity",
  *                              "usage": "Lighting", "zone": "Floor 1",
- *                              "models": ["metrology"]}, ...]}, ...],
+ *                              "models": ["metrology"], "enabled": true,
+ *                              "collected": ["IPSumInst", ...],  (the profile data it polls:
+ *                                                                  its models' data)
+ *                              "history": ["IPSumInst", ...],    (those stored)
+ *                              "datalogger": [...]}, ...]}, ...], (those published)
  *   "hierarchies": [{"name": "Electricity", "fluid": "electricity",
  *                    "balance_tolerance": "2%",   (or an amount in the data's unit: "500")
  *                    "root": {"name": "Site", "meter": "tgbt/1" (only when the node has one),
