@@ -23,6 +23,20 @@
     ask('/monitor?' + q);
     ask('/live?' + new URLSearchParams({ source: source }));
   }
+  // On a Trends address: its modules and the chart library are fetched now, not import by
+  // import after the session; with a favourite in the address, the favourites list too.
+  if (/^#\/trends(\?|$)/.test(location.hash)) {
+    ['/js/pages/trends.js', '/js/perimeter.js', '/js/history.js', '/js/format.js',
+      '/js/pages/trends/selection.js', '/js/pages/trends/chart.js', '/js/pages/trends/zoom.js',
+      '/js/pages/trends/table.js', '/js/pages/trends/csv.js', '/js/pages/trends/favourites.js',
+      '/node_modules/uplot/dist/uPlot.esm.js'].forEach(function (href) {
+      var link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.href = href;
+      document.head.appendChild(link);
+    });
+    if (/[?&]favourite=/.test(location.hash)) ask('/trends/favourites');
+  }
   window.gsPrefetch = function (path) {
     var p = pending[path];
     delete pending[path];

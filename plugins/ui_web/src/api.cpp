@@ -464,13 +464,16 @@ HttpResponse Api::history(Context &ctx) {
         return error(500, "storage_failed",
                      "the store could not read the history (status " + std::to_string(got.status) +
                          ")");
-    json series = json::array();
+    HttpResponse r; // written as text: a year of 10 series is ~0.4 MB (history.hpp)
+    r.body = "{\"series\":[";
     for (size_t i = 0; i < req.ids.size(); ++i) {
         const CatalogEntry *entry = site_.data(names[i].data);
-        series.push_back(
-            history_series_json(req.ids[i], names[i], entry ? entry->unit : "", got.series[i]));
+        if (i) r.body += ',';
+        append_history_series(r.body, req.ids[i], names[i], entry ? entry->unit : "",
+                              got.series[i]);
     }
-    return ok({{"series", std::move(series)}});
+    r.body += "]}";
+    return r;
 }
 
 HttpResponse Api::consumption(Context &ctx) {

@@ -1,6 +1,11 @@
 #include "history.hpp"
 
+#include "http.hpp"
+
 #include <time_text/time_text.hpp>
+
+#include <charconv>
+#include <cmath>
 
 namespace gs::ui {
 
@@ -54,16 +59,57 @@ std::variant<HistoryRequest, std::string> parse_history_request(const Query &que
     return r;
 }
 
-nlohmann::json history_series_json(uint64_t id, const SeriesName &name, const std::string &unit,
-                                   const std::vector<HistoryPoint> &points) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const HistoryPoint &p : points) {
+namespace {
+
+// A double as nlohmann's serializer writes it (its own Grisu2 to_chars; null when not finite).
+void append_double(std::string &out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char buf[64];
+    char *end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<size_t>(end - buf));
+}
+
+template <typename Int> void append_int(std::string &out, Int v) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    (void)ec; // 24 characters hold any 64-bit integer
+    out.append(buf, static_cast<size_t>(end - buf));
+}
+
+} // namespace
+
+void append_history_series(std::string &out, uint64_t id, const SeriesName &name,
+                           const std::string &unit, const std::vector<HistoryPoint> &points) {
+    out.reserve(out.size() + 128 + points.size() * 64);
+    out += "{\"circuit\":";
+    append_int(out, name.circuit);
+    out += ",\"data\":";
+    out += json_text(name.data); // escaped as everywhere else
+    out += ",\"id\":";
+    append_int(out, id);
+    out += ",\"points\":[";
+    for (size_t i = 0; i < points.size(); ++i) {
+        const HistoryPoint &p = points[i];
         int64_t ms = p.start_utc_ns / 1'000'000;
         if (p.start_utc_ns % 1'000'000 < 0) --ms; // down, also before 1970
-        out.push_back({ms, p.min, p.max, p.avg});
+        out += i ? ",[" : "[";
+        append_int(out, ms);
+        out += ',';
+        append_double(out, p.min);
+        out += ',';
+        append_double(out, p.max);
+        out += ',';
+        append_double(out, p.avg);
+        out += ']';
     }
-    return {{"id", id},          {"source", name.source}, {"circuit", name.circuit},
-            {"data", name.data}, {"unit", unit},          {"points", std::move(out)}};
+    out += "],\"source\":";
+    out += json_text(name.source);
+    out += ",\"unit\":";
+    out += json_text(unit);
+    out += '}';
 }
 
 } // namespace gs::ui

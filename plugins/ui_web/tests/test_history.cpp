@@ -7,8 +7,11 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <limits>
+#include <random>
 
 using namespace gs::ui;
 
@@ -166,10 +169,44 @@ TEST_CASE("the history query: each bad input has its reason") {
 }
 
 TEST_CASE("the history answer: t_ms rounded down, min, max, avg in that order") {
-    auto j = history_series_json(7, {"tgbt", 1, "IPSumInst"}, "W",
-                                 {{1'500'999'999, 1, 3, 2}, {-1, 4, 4, 4}});
-    CHECK(j.dump() == R"({"circuit":1,"data":"IPSumInst","id":7,"points":[[1500,1.0,3.0,2.0],)"
-                      R"([-1,4.0,4.0,4.0]],"source":"tgbt","unit":"W"})");
+    std::string j;
+    append_history_series(j, 7, {"tgbt", 1, "IPSumInst"}, "W",
+                          {{1'500'999'999, 1, 3, 2}, {-1, 4, 4, 4}});
+    CHECK(j == R"({"circuit":1,"data":"IPSumInst","id":7,"points":[[1500,1.0,3.0,2.0],)"
+               R"([-1,4.0,4.0,4.0]],"source":"tgbt","unit":"W"})");
+}
+
+TEST_CASE("the history answer is the text nlohmann writes for the same document") {
+    std::mt19937_64 rng(13);
+    std::uniform_int_distribution<int> exponent(-330, 310);
+    std::uniform_int_distribution<int> kind(0, 9);
+    for (int round = 0; round < 200; ++round) {
+        std::vector<HistoryPoint> points;
+        json expected_points = json::array();
+        for (int i = 0; i < 50; ++i) {
+            int64_t start = static_cast<int64_t>(rng()) >> 2;
+            double v[3];
+            for (double &x : v) {
+                int k = kind(rng);
+                x = k == 0   ? std::ldexp(static_cast<double>(rng() >> 11), exponent(rng) - 53)
+                    : k == 1 ? -std::ldexp(static_cast<double>(rng() >> 11), exponent(rng) - 53)
+                    : k == 2 ? std::round(static_cast<double>(rng() % 2000000) - 1e6) / 10
+                    : k == 3 ? static_cast<double>(static_cast<int64_t>(rng()) >> (rng() % 64))
+                    : k == 4 ? std::numeric_limits<double>::quiet_NaN()
+                    : k == 5 ? -0.0
+                             : static_cast<double>(rng() % 100000) / 1000;
+            }
+            points.push_back({start, v[0], v[1], v[2]});
+            int64_t ms = start / 1'000'000 - (start % 1'000'000 < 0 ? 1 : 0);
+            expected_points.push_back({ms, v[0], v[1], v[2]});
+        }
+        SeriesName name{"src \"é\"\n", 3, "IPSumInst"};
+        json doc = {{"id", 42},          {"source", name.source}, {"circuit", name.circuit},
+                    {"data", name.data}, {"unit", "kW"},          {"points", expected_points}};
+        std::string text;
+        append_history_series(text, 42, name, "kW", points);
+        REQUIRE(text == json_text(doc));
+    }
 }
 
 TEST_CASE("GET /api/v1/history through a storage query service") {
