@@ -38,7 +38,9 @@ PIN_SIZE(gs_source, 96);
 /* 1.2 ended at 88; 1.3 appended the connection options, then source_fields. */
 PIN_OFFSET(gs_driver_vtable, connection_options, 88);
 PIN_OFFSET(gs_driver_vtable, source_fields, 104);
-PIN_SIZE(gs_driver_vtable, 120);
+/* 1.3 ended at 120; 1.4 appended the scan options. */
+PIN_OFFSET(gs_driver_vtable, scan_options, 120);
+PIN_SIZE(gs_driver_vtable, 136);
 PIN_SIZE(gs_cli_option, 56);
 PIN_OFFSET(gs_cli_option, integer, 24);
 PIN_OFFSET(gs_cli_option, description, 48);

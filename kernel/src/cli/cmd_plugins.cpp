@@ -25,6 +25,26 @@ const char *config_type_name(gs_config_type t) {
         return "invalid";
     }
 }
+// ", min 1, max 65535, one of N|E|O" (what the config map accepts beyond the type), or "".
+std::string bounds_text(const ConfigField &f) {
+    std::string out;
+    if (!f.min_value.empty()) out += ", min " + f.min_value;
+    if (!f.max_value.empty()) out += ", max " + f.max_value;
+    for (size_t i = 0; i < f.allowed_values.size(); ++i)
+        out += (i ? "|" : ", one of ") + f.allowed_values[i];
+    return out;
+}
+// ", "min": "1", "max": null, "allowed": ["N", "E"]" (null / [] when not bounded).
+std::string bounds_json(const ConfigField &f) {
+    auto text_or_null = [](const std::string &v) {
+        return v.empty() ? std::string("null") : json_string(v);
+    };
+    std::string allowed;
+    for (size_t i = 0; i < f.allowed_values.size(); ++i)
+        allowed += (i ? ", " : "") + json_string(f.allowed_values[i]);
+    return ", \"min\": " + text_or_null(f.min_value) + ", \"max\": " + text_or_null(f.max_value) +
+           ", \"allowed\": [" + allowed + "]";
+}
 std::string abi_text(uint32_t abi) {
     return std::to_string(GS_ABI_MAJOR_OF(abi)) + "." + std::to_string(GS_ABI_MINOR_OF(abi));
 }
@@ -54,7 +74,8 @@ int cmd_plugins(int argc, char **argv) {
                           << ", \"type\": " << json_string(config_type_name(f.type))
                           << ", \"required\": " << (f.required ? "true" : "false")
                           << ", \"default\": " << json_string(f.default_value)
-                          << ", \"description\": " << json_string(f.description) << "}";
+                          << ", \"description\": " << json_string(f.description) << bounds_json(f)
+                          << "}";
             }
             std::cout << "]}";
             first = false;
@@ -71,7 +92,7 @@ int cmd_plugins(int argc, char **argv) {
             std::cout << "      " << f.key << " (" << config_type_name(f.type)
                       << (f.required ? ", required" : "")
                       << (f.default_value.empty() ? "" : ", default " + f.default_value)
-                      << "): " << f.description << "\n";
+                      << bounds_text(f) << "): " << f.description << "\n";
     }
     if (registry.all().empty()) std::cout << "  (none)\n";
     return 0;

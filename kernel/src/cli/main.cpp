@@ -20,7 +20,7 @@ Commands:
                                                              read a device once
   plan     --profile ID [--format json] [+ connection options]
                                                              the requests a profile makes
-  discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--driver ID] [--format json]
+  discover [--driver ID] [--format json] + scan options (below)
                                                              find devices behind a gateway (every
                                                              driver that can scan, or --driver)
   query    --config FILE [--data-dir DIR] [--series ID --from T --to T [--points N]]
