@@ -87,6 +87,10 @@ int cmd_discover(int argc, char **argv) {
             std::cerr << "gridscope discover: driver '" << *id << "' is not installed\n";
             return 1;
         }
+        if (!plugin->driver()->scan) {
+            std::cerr << "gridscope discover: driver '" << *id << "' cannot scan\n";
+            return 1;
+        }
         drivers.push_back(plugin);
     } else {
         for (const auto &plugin : one.registry.all())
