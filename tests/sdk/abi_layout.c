@@ -73,7 +73,9 @@ PIN_SIZE(gs_event_query, 48);
 /* query/1 ended at 72; `history` (and gs_history_bucket) appended. */
 PIN_OFFSET(gs_storage_query_v1, set_event_state, 64);
 PIN_OFFSET(gs_storage_query_v1, history, 72);
-PIN_SIZE(gs_storage_query_v1, 80);
+/* then `import_spool` (the folder `gridscope import` writes to). */
+PIN_OFFSET(gs_storage_query_v1, import_spool, 80);
+PIN_SIZE(gs_storage_query_v1, 88);
 PIN_SIZE(gs_history_bucket, 48);
 PIN_OFFSET(gs_history_bucket, start_utc_ns, 8);
 PIN_OFFSET(gs_history_bucket, avg, 40);
