@@ -26,3 +26,9 @@ export async function openLoggedIn(base, beforeLogin = () => {}) {
   await page.waitForSelector('.home .tile');
   return { context, page, async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
+
+// {min, median, max} of samples, rounded to the millisecond.
+export function stats(xs) {
+  const s = xs.slice().sort((a, b) => a - b);
+  return { min: Math.round(s[0]), median: Math.round(s[Math.floor(s.length / 2)]), max: Math.round(s[s.length - 1]) };
+}

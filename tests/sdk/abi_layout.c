@@ -57,9 +57,11 @@ PIN_SIZE(gs_ui_vtable, 64);
 /* 1.2 ended at 56; 1.3 appended the tools. */
 PIN_OFFSET(gs_plugin_descriptor, tools, 56);
 PIN_SIZE(gs_plugin_descriptor, 72);
-PIN_SIZE(gs_tool, 56);
+/* 1.3's gs_tool ended at 56; 1.4 appended the switches. */
+PIN_SIZE(gs_tool, 72);
 PIN_OFFSET(gs_tool, options, 32);
 PIN_OFFSET(gs_tool, run, 48);
+PIN_OFFSET(gs_tool, switches, 56);
 PIN_OFFSET(gs_plugin_descriptor, vtable, 48);
 PIN_SIZE(gs_module, 32);
 PIN_OFFSET(gs_module, abi_version, 4);

@@ -10,7 +10,7 @@ export const PAGES = [
   { id: 'monitor', icon: 'monitor', section: 'monitor', permission: 'monitoring', load: () => import('./pages/monitor.js') },
   { id: 'alarms', icon: 'alarm', section: 'monitor', permission: 'monitoring', load: () => import('./pages/placeholder.js') },
   { id: 'photoview', icon: 'photo', section: 'monitor', permission: 'monitoring', load: () => import('./pages/placeholder.js') },
-  { id: 'consumption', icon: 'consumption', section: 'analysis', permission: 'analysis', perimeter: { views: ['hierarchy', 'usage', 'fluid'], period: true }, load: () => import('./pages/placeholder.js') },
+  { id: 'consumption', icon: 'consumption', section: 'analysis', permission: 'analysis', load: () => import('./pages/consumption.js') },
   { id: 'trends', icon: 'trends', section: 'analysis', permission: 'analysis', load: () => import('./pages/trends.js') },
   { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/placeholder.js') },
 ];

@@ -29,8 +29,14 @@ export function presetRange(preset, now = new Date()) {
 const isoDate = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 export class Perimeter {
-  constructor({ views, period = false, onSelect, onPeriod, selected }) {
+  // selectFolders: a folder is chosen too (Consumption: a hierarchy node, a usage); onSelect
+  // then gets the node of GET /perimeter with `path` (the names of its ancestors) and the `view`
+  // it was chosen in. onLoad(data):
+  // each answer of GET /perimeter.
+  constructor({ views, period = false, onSelect, onPeriod, onLoad, selected, selectFolders = false }) {
     this.views = views;
+    this.selectFolders = selectFolders;
+    this.onLoad = onLoad || (() => {});
     this.view = sessionStorage.getItem('gs.perimeter.view');
     if (!views.includes(this.view)) this.view = views[0];
     this.filter = '';
@@ -118,22 +124,29 @@ export class Perimeter {
     }
     if (seq !== this.seq) return;
     this.total.textContent = t('perimeter.loads', { n: data.loads });
-    clear(this.tree).append(data.nodes.length ? this.renderNodes(data.nodes, 1, '') : h('p.muted', t('perimeter.empty')));
+    clear(this.tree).append(data.nodes.length ? this.renderNodes(data.nodes, 1, '', []) : h('p.muted', t('perimeter.empty')));
+    this.data = data;
+    this.onLoad(data);
   }
 
-  renderNodes(nodes, level, path) {
+  renderNodes(nodes, level, path, names) {
     return h('ul', { role: level === 1 ? 'none' : 'group' }, nodes.map((n) => {
       const key = `${path}/${n.name}|${n.source || ''}|${n.circuit || ''}`;
       const folder = n.children.length > 0;
-      const selectable = !!n.source && (n.type === 'load' || n.circuit);
+      const leaf = !!n.source && (n.type === 'load' || n.circuit);
+      const selectable = leaf || (this.selectFolders && folder);
       const open = folder && (this.filter !== '' || !this.collapsed.has(key));
-      const isSelected = selectable && this.selected && this.selected.source === n.source && String(this.selected.circuit) === String(n.circuit);
+      const isSelected = this.selectFolders ? this.selected?.key === key
+        : selectable && this.selected && this.selected.source === n.source && String(this.selected.circuit) === String(n.circuit);
       const name = n.unassigned ? t('perimeter.unassigned') : n.name;
       const label = h('button.node', {
         type: 'button', 'data-source': n.source, 'data-circuit': n.circuit, 'data-type': n.type,
-        onclick: () => {
-          if (selectable) {
-            this.selected = { source: n.source, circuit: n.circuit };
+        onclick: (e) => {
+          // with selectFolders, the chevron opens and closes; the name chooses
+          const toggleOnly = this.selectFolders && folder && e.target.closest('.icon');
+          if (selectable && !toggleOnly) {
+            this.selected = this.selectFolders ? { ...n, path: names, key, view: this.view } : { source: n.source, circuit: n.circuit };
+            if (folder && this.selectFolders) { label.parentElement.setAttribute('aria-expanded', 'true'); this.collapsed.delete(key); }
             this.tree.querySelectorAll('.node.selected').forEach((b) => b.classList.remove('selected'));
             label.classList.add('selected');
             this.onSelect(this.selected);
@@ -151,7 +164,7 @@ export class Perimeter {
       h('span.count', { title: t('perimeter.loads', { n: n.loads }) }, String(n.loads)));
       if (isSelected) label.classList.add('selected');
       return h('li', { role: 'treeitem', 'aria-level': String(level), 'aria-expanded': folder ? String(open) : undefined, 'aria-selected': selectable ? String(isSelected) : undefined },
-        label, folder ? this.renderNodes(n.children, level + 1, key) : null);
+        label, folder ? this.renderNodes(n.children, level + 1, key, [...names, n.name]) : null);
     }));
   }
 

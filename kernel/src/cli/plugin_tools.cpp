@@ -1,7 +1,9 @@
 #include "cli/plugin_tools.hpp"
 
 #include "cli/site_gate.hpp"
+#include "cli/store_access.hpp"
 #include "host/host_context.hpp"
+#include "runtime/log.hpp"
 #include "runtime/plugin_calls.hpp"
 
 #include <algorithm>
@@ -84,20 +86,47 @@ std::optional<int> run_plugin_tool(int argc, char **argv) {
     options.insert({"--config", "--data-dir"});
     for (size_t i = 0; i < tool->option_count; ++i)
         options.insert(tool->options[i]);
-    Args args(argc, argv, 2, options, {});
+    std::set<std::string> switches; // since ABI 1.4
+    if (GS_HAS_FIELD(tool, gs_tool, switch_count))
+        for (size_t i = 0; i < tool->switch_count; ++i)
+            switches.insert(tool->switches[i]);
+    Args args(argc, argv, 2, options, switches);
     YAML::Node given(YAML::NodeType::Map);
     given["config"] = args.required("--config");
     given["data_dir"] = args.get("--data-dir", "gridscope-data");
     for (size_t i = 0; i < tool->option_count; ++i)
         if (auto v = args.get(tool->options[i])) given[tool->options[i] + 2] = *v;
+    for (const auto &s : switches)
+        if (args.has(s)) given[s.substr(2)] = "true";
+    ConfigNode section{YAML::Node(YAML::NodeType::Map), "(site)"};
     try {
-        (void)load_site(given["config"].as<std::string>(),
-                        CommonOptions::from(args).load_options());
+        SiteModel site =
+            load_site(given["config"].as<std::string>(), CommonOptions::from(args).load_options());
+        auto own = site.plugins.find(owner); // the NULL node of the tool's host (ABI 1.4)
+        if (own != site.plugins.end() && own->second.node.IsMap())
+            section = ConfigNode{own->second.node, site.file};
     } catch (const ConfigFailure &failure) {
         std::cerr << failure.diagnostics().str();
         return 1;
     }
-    HostContext host(owner, ConfigNode{given, "(command line)"});
+    // The services a tool may use (ABI 1.4): the store is opened read-only on first use.
+    StoreAccess store;
+    bool store_tried = false;
+    HostHooks hooks;
+    hooks.get_service = [&](const std::string &id) -> const void * {
+        if (!store_tried) {
+            store_tried = true;
+            try {
+                open_store(store, args, given["config"].as<std::string>(), true);
+            } catch (const std::exception &e) {
+                log_line(GS_LOG_ERROR, owner,
+                         std::string("the store cannot be opened: ") + e.what());
+                store.runtime.reset();
+            }
+        }
+        return store.runtime ? store.runtime->service(id) : nullptr;
+    };
+    HostContext host(owner, section, hooks);
     int32_t code = 1;
     gs_status st = call_plugin(owner, tool->name, [&] {
         code = tool->run(host.raw(), host.handle(given, "(command line)"));

@@ -159,7 +159,12 @@ void report(const SectionCheck &check, const YAML::Node *at, const std::string &
 
 YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
                             const SectionCheck &check, Diagnostics &diag) {
-    YAML::Node out = section.IsMap() ? YAML::Clone(section) : YAML::Node(YAML::NodeType::Map);
+    // A new top-level map over the written nodes (not a Clone, which loses the marks): the
+    // plugin's nested sections keep their file:line for its own error messages.
+    YAML::Node out(YAML::NodeType::Map);
+    if (section.IsMap())
+        for (const auto &kv : section)
+            out[kv.first.Scalar()] = kv.second;
     std::set<std::string> keys;
     for (const auto &f : map) {
         keys.insert(f.key);

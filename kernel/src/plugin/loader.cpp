@@ -143,6 +143,11 @@ std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
             for (size_t o = 0; o < tool->option_count; ++o)
                 if (!tool->options[o] || std::strncmp(tool->options[o], "--", 2) != 0)
                     return std::string("tool '") + tool->name + "': malformed option";
+            if (GS_HAS_FIELD(tool, gs_tool, switch_count) && tool->switch_count > 0)
+                for (size_t o = 0; o < tool->switch_count; ++o) // since 1.4
+                    if (!tool->switches || !tool->switches[o] ||
+                        std::strncmp(tool->switches[o], "--", 2) != 0)
+                        return std::string("tool '") + tool->name + "': malformed switch";
             plugin.tools.push_back(tool);
         }
     }

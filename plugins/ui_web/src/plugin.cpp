@@ -47,7 +47,9 @@ constexpr gs_tool kPasswdTool = {sizeof(gs_tool),
                                  "set a password (read twice on stdin)",
                                  kPasswdOptions,
                                  1,
-                                 &run_passwd};
+                                 &run_passwd,
+                                 nullptr,
+                                 0};
 
 class UiWeb : public gs::Plugin {
 public:

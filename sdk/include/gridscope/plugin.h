@@ -68,7 +68,10 @@ extern "C" {
  *      gs_driver_vtable.connection_options (the command-line options of `read`/`plan`);
  *      gs_config_field.min_value, max_value, allowed_values (the kernel checks them and fills
  *      defaults before create); gs_driver_vtable.source_fields (a driver's source keys).
- * 1.4: gs_driver_vtable.scan_options (the command-line settings of `discover`). */
+ * 1.4: gs_tool.switches (options without a value, `gridscope publish --now`); a tool's host
+ *      reads the plugin's own section of the site (NULL node) and offers the kernel's services
+ *      and the storage's (the store opened read-only) through get_service;
+ *      gs_driver_vtable.scan_options (the command-line settings of `discover`). */
 #define GS_ABI_VERSION_MINOR 4
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
@@ -536,8 +539,16 @@ typedef struct gs_tool {
     const char *const *options; /* the value options it takes besides the kernel's: "--profile" */
     size_t option_count;
     /* [kernel-thread] Runs the tool; returns the process exit code (0: done, 1: failed, 2: wrong
-     * usage). `host` has no instance: only log, set_error and the config functions may be used. */
+     * usage). `host` has no instance: log, set_error, the clocks, the config functions and
+     * (since 1.4) get_service may be used. Since 1.4 the NULL node is the plugin's own section
+     * of the site file (an empty map when the site has none), and get_service offers the
+     * kernel's services and the storage's, the store opened read-only on first use (NULL when
+     * it cannot be opened; the reason is logged). */
     int32_t (*run)(const gs_host *host, const gs_config *options);
+    /* Since 1.4, optional: the options without a value it takes ("--now"); one given appears in
+     * the options node as "true" under its name without the dashes. */
+    const char *const *switches;
+    size_t switch_count;
 } gs_tool;
 
 typedef struct gs_plugin_descriptor {
