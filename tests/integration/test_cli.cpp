@@ -31,6 +31,22 @@ TEST_CASE("gridscope plugins --format json lists the example driver with its ABI
                      "\"1.0.0\", \"abi\": \"1.4\"") != std::string::npos);
 }
 
+TEST_CASE("gridscope plugins shows each key's bounds and allowed values") {
+    auto text = run({kBin, "plugins"});
+    CHECK(text.code == 0);
+    CHECK(text.out.find("      port (int, default 8080, min 0, max 65535): ") != std::string::npos);
+    CHECK(text.out.find("    keys of its sources:\n") != std::string::npos);
+    CHECK(text.out.find("      parity (string, default N, one of N|E|O): ") != std::string::npos);
+    auto json = run({kBin, "plugins", "--format", "json"});
+    CHECK(json.code == 0);
+    CHECK(json.out.find("{\"key\": \"port\", \"type\": \"int\", \"required\": false, "
+                        "\"default\": \"8080\", \"description\": ") != std::string::npos);
+    CHECK(json.out.find("\"min\": \"0\", \"max\": \"65535\", \"allowed\": []}") !=
+          std::string::npos);
+    CHECK(json.out.find("\"min\": null, \"max\": null, \"allowed\": [\"N\", \"E\", \"O\"]}") !=
+          std::string::npos);
+}
+
 TEST_CASE("gridscope check accepts the demo and refuses a bad file with file:line") {
     auto ok = run({kBin, "check", "--config", kDemo});
     CHECK(ok.code == 0);

@@ -280,3 +280,50 @@ TEST_CASE("a bad Modbus profile or source is refused with file, line and field")
     CHECK(r.err.find("site.yaml:2:5: field 'sources[0]': source 'm': field 'tcp': expected "
                      "HOST:PORT, found 'nowhere'") != std::string::npos);
 }
+
+#ifdef GS_WITH_DIRIS
+TEST_CASE("gridscope discover takes the scan options the SOCOMEC driver declares") {
+    std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    std::string site = write_site("discover_cli", "sources:\n"
+                                                  "  - {name: c, profile: socomec/countis-e2x, "
+                                                  "tcp: \"" +
+                                                      addr +
+                                                      "\", unit: 2}\n"
+                                                      "  - {name: d, profile: socomec/diris-a40, "
+                                                      "tcp: \"" +
+                                                      addr + "\", unit: 4}\n");
+    Sim sim(site);
+    auto text = run({kBin, "discover", "--tcp", addr, "--units", "1-5", "--timeout-ms", "300"});
+    INFO(text.out, text.err);
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("2 device(s) found at " + addr + "\n") == 0);
+    CHECK(text.out.find("  {\"unit\": 2, \"vendor\": \"SOCOMEC\"") != std::string::npos);
+    CHECK(text.out.find("  {\"unit\": 4, \"vendor\": \"SOCOMEC\"") != std::string::npos);
+    auto json = run({kBin, "discover", "--tcp", addr, "--units", "4", "--format", "json"});
+    INFO(json.out, json.err);
+    REQUIRE(json.code == 0);
+    CHECK(json.out.find("[\n {\"unit\": 4, ") == 0);
+    CHECK(json.out.find("\"profile\": \"socomec/diris-a40\"") != std::string::npos);
+    CHECK(json.out.find("\"unit\": 2") == std::string::npos);
+    // The address option is required; the driver checks the values it declared.
+    auto no_address = run({kBin, "discover", "--units", "1-5"});
+    CHECK(no_address.code == 2);
+    CHECK(no_address.err.find("option --tcp is required") != std::string::npos);
+    auto bad_timeout = run({kBin, "discover", "--tcp", addr, "--timeout-ms", "5"});
+    CHECK(bad_timeout.code == 1);
+    CHECK(bad_timeout.err.find("field 'timeout_ms': expected 10..60000 ms") != std::string::npos);
+    auto not_number = run({kBin, "discover", "--tcp", addr, "--timeout-ms", "x"});
+    CHECK(not_number.code == 2);
+    // Options no scanning driver declares are unknown; help lists the declared ones.
+    auto foreign = run({kBin, "discover", "--tcp", addr, "--unit", "3"});
+    CHECK(foreign.code == 2);
+    CHECK(foreign.err.find("unknown option '--unit'") != std::string::npos);
+    auto help = run({kBin, "help"});
+    CHECK(help.out.find("Scan options of the installed drivers (discover; one address option):\n"
+                        "  driver_socomec_diris:\n"
+                        "    --tcp HOST:PORT (the Modbus TCP gateway scanned) [address]\n") !=
+          std::string::npos);
+    CHECK(help.out.find("    --units A-B,C (the unit ids tried) (default 1-247)\n") !=
+          std::string::npos);
+}
+#endif

@@ -38,7 +38,9 @@ PIN_SIZE(gs_source, 96);
 /* 1.2 ended at 88; 1.3 appended the connection options, then source_fields. */
 PIN_OFFSET(gs_driver_vtable, connection_options, 88);
 PIN_OFFSET(gs_driver_vtable, source_fields, 104);
-PIN_SIZE(gs_driver_vtable, 120);
+/* 1.3 ended at 120; 1.4 appended the scan options. */
+PIN_OFFSET(gs_driver_vtable, scan_options, 120);
+PIN_SIZE(gs_driver_vtable, 136);
 PIN_SIZE(gs_cli_option, 56);
 PIN_OFFSET(gs_cli_option, integer, 24);
 PIN_OFFSET(gs_cli_option, description, 48);
@@ -73,7 +75,9 @@ PIN_SIZE(gs_event_query, 48);
 /* query/1 ended at 72; `history` (and gs_history_bucket) appended. */
 PIN_OFFSET(gs_storage_query_v1, set_event_state, 64);
 PIN_OFFSET(gs_storage_query_v1, history, 72);
-PIN_SIZE(gs_storage_query_v1, 80);
+/* then `import_spool` (the folder `gridscope import` writes to). */
+PIN_OFFSET(gs_storage_query_v1, import_spool, 80);
+PIN_SIZE(gs_storage_query_v1, 88);
 PIN_SIZE(gs_history_bucket, 48);
 PIN_OFFSET(gs_history_bucket, start_utc_ns, 8);
 PIN_OFFSET(gs_history_bucket, avg, 40);

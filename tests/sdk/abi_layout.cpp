@@ -11,9 +11,11 @@ static_assert(sizeof(gs_value) == 32);
 static_assert(sizeof(gs_host) == 128);
 // 1.3 appended the connection options and source_fields (driver), the tools (descriptor) and
 // the bounds (gs_config_field).
-static_assert(sizeof(gs_driver_vtable) == 120 &&
+// 1.4 appended the scan options (driver).
+static_assert(sizeof(gs_driver_vtable) == 136 &&
               offsetof(gs_driver_vtable, connection_options) == 88 &&
-              offsetof(gs_driver_vtable, source_fields) == 104);
+              offsetof(gs_driver_vtable, source_fields) == 104 &&
+              offsetof(gs_driver_vtable, scan_options) == 120);
 static_assert(sizeof(gs_plugin_descriptor) == 72 && offsetof(gs_plugin_descriptor, tools) == 56);
 static_assert(sizeof(gs_config_field) == 64 && offsetof(gs_config_field, min_value) == 40);
 // 1.2 appended site_changed; a module built against 1.1 hands the shorter struct (struct_size).

@@ -1,12 +1,15 @@
-// gridscope discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--driver ID]
-//                    [--format json]
-// Scans a gateway's unit ids for devices with the scan of every installed driver that declares
-// one (or of --driver), drawing a progress bar on the terminal from the drivers' progress
-// events.
+// gridscope discover <the drivers' scan options> [--driver ID] [--format json]
+// Scans for devices with the scan of every installed driver that declares one (or of
+// --driver), drawing a progress bar on the terminal from the drivers' progress events. The
+// scan's settings are the options the drivers declare (gs_driver_vtable.scan_options, e.g.
+// driver_socomec_diris: --tcp HOST:PORT [--units 1-247] [--timeout-ms T]): the kernel knows no
+// scan key.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"
+#include "cli/plugin_tools.hpp"
 #include "runtime/plugin_calls.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -52,23 +55,40 @@ std::string device_json(const std::vector<std::pair<std::string, std::string>> &
     return out + "}";
 }
 
+// The value of the first address option given among the drivers' scan options: where the
+// scan looked, for the summary line.
+std::string scanned_where(const Args &args,
+                          const std::vector<std::shared_ptr<const LoadedPlugin>> &drivers) {
+    for (const auto &d : drivers)
+        for (const gs_cli_option *o : d->scan_options)
+            if (o->address)
+                if (auto v = args.get(o->flag)) return *v;
+    return "";
+}
+
 } // namespace
 
 int cmd_discover(int argc, char **argv) {
+    OneSource one(argc, argv);
     auto options = CommonOptions::value_options();
-    options.insert({"--tcp", "--units", "--timeout-ms", "--driver", "--format"});
+    options.insert({"--driver", "--format"});
+    for (const auto &plugin : one.registry.all())
+        for (const gs_cli_option *o : plugin->scan_options)
+            options.insert(o->flag);
     Args args(argc, argv, 2, options, {});
-    std::string tcp = args.required("--tcp");
     bool json = args.get("--format", "text") == "json";
     bool bar = isatty(STDERR_FILENO);
 
-    OneSource one(argc, argv);
     // The drivers asked: --driver, else every installed driver that declares a scan.
     std::vector<std::shared_ptr<const LoadedPlugin>> drivers;
     if (auto id = args.get("--driver")) {
         auto plugin = one.registry.find(*id);
         if (!plugin || !plugin->driver()) {
             std::cerr << "gridscope discover: driver '" << *id << "' is not installed\n";
+            return 1;
+        }
+        if (!plugin->driver()->scan) {
+            std::cerr << "gridscope discover: driver '" << *id << "' cannot scan\n";
             return 1;
         }
         drivers.push_back(plugin);
@@ -80,6 +100,22 @@ int cmd_discover(int argc, char **argv) {
             return 1;
         }
     }
+    // Each driver's scan settings from the options it declares; an option none of them
+    // declares (another driver's) is refused.
+    for (const auto &plugin : one.registry.all())
+        for (const gs_cli_option *o : plugin->scan_options)
+            if (args.get(o->flag) &&
+                std::none_of(drivers.begin(), drivers.end(), [&](const auto &d) {
+                    return std::any_of(d->scan_options.begin(), d->scan_options.end(),
+                                       [&](const gs_cli_option *mine) {
+                                           return std::string(mine->flag) == o->flag;
+                                       });
+                }))
+                throw UsageError("the drivers asked take no option " + std::string(o->flag));
+    std::map<std::string, YAML::Node> params;
+    for (const auto &d : drivers)
+        params[d->id] = option_entry(args, d->scan_options, true);
+    std::string where = scanned_where(args, drivers);
     SiteModel site;
     try {
         site = load_profiles(CommonOptions::from(args).load_options());
@@ -101,10 +137,6 @@ int cmd_discover(int argc, char **argv) {
         std::cerr << diag.str();
         return 1;
     }
-    YAML::Node params(YAML::NodeType::Map);
-    params["tcp"] = tcp;
-    params["units"] = args.get("--units", "1-247");
-    params["timeout_ms"] = args.integer("--timeout-ms", 200);
     Found found;
     for (const auto &d : drivers) {
         Instance *inst = one.runtime->instance_of(d->id);
@@ -114,8 +146,8 @@ int cmd_discover(int argc, char **argv) {
             return 1;
         }
         gs_status st = call_plugin(inst->host->who(), "scan", [&] {
-            return vt->scan(inst->handle, inst->host->handle(params, "(command line)"), &on_found,
-                            &found);
+            return vt->scan(inst->handle, inst->host->handle(params[d->id], "(command line)"),
+                            &on_found, &found);
         });
         if (bar) std::cerr << "\r\033[K";
         if (st != GS_OK) {
@@ -129,7 +161,7 @@ int cmd_discover(int argc, char **argv) {
             std::cout << (i ? ",\n " : "\n ") << device_json(found[i]);
         std::cout << (found.empty() ? "]\n" : "\n]\n");
     } else {
-        std::cout << found.size() << " device(s) found at " << tcp << "\n";
+        std::cout << found.size() << " device(s) found at " << where << "\n";
         for (const auto &d : found)
             std::cout << "  " << device_json(d) << "\n";
     }

@@ -104,7 +104,13 @@ int cmd_import(int argc, char **argv) {
     const SiteModel &site = store.runtime->site();
     bool bar = isatty(STDERR_FILENO);
 
-    std::string spool = store_folder(store) + ".import";
+    std::string spool;
+    try {
+        spool = import_spool_folder(store);
+    } catch (const std::exception &e) {
+        std::cerr << "gridscope import: " << e.what() << "\n";
+        return 1;
+    }
     std::error_code ec;
     fs::create_directories(spool, ec);
     std::string base = (fs::path(spool) / request_name()).string();

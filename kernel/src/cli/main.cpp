@@ -22,7 +22,7 @@ Commands:
                                                              the requests a profile makes
   plan     --config F --source NAME [--format json]         the requests of a configured
                                                              source (its circuits' models)
-  discover --tcp HOST:PORT [--units 1-247] [--timeout-ms T] [--driver ID] [--format json]
+  discover [--driver ID] [--format json] + scan options (below)
                                                              find devices behind a gateway (every
                                                              driver that can scan, or --driver)
   query    --config FILE [--data-dir DIR] [--series ID --from T --to T [--points N]]

@@ -34,6 +34,30 @@ const gs_tool *find_tool(const PluginRegistry &registry, const std::string &name
     return nullptr;
 }
 
+// `title` then, per set of options, the drivers that declare it and the options, one a line.
+std::string options_usage(const PluginRegistry &registry, const std::string &title,
+                          std::vector<const gs_cli_option *> LoadedPlugin::*list) {
+    std::map<std::string, std::string> drivers_of; // the options' text -> the drivers with it
+    for (const auto &plugin : registry.all()) {
+        std::string text;
+        for (const gs_cli_option *o : (*plugin).*list)
+            text += "    " + std::string(o->flag) + " " + (o->description ? o->description : "") +
+                    (o->address ? " [address]" : "") +
+                    (o->default_value && !o->address
+                         ? std::string(" (default ") + o->default_value + ")"
+                         : std::string()) +
+                    "\n";
+        if (text.empty()) continue;
+        std::string &ids = drivers_of[text];
+        ids += (ids.empty() ? "" : ", ") + plugin->id;
+    }
+    if (drivers_of.empty()) return "";
+    std::string out = title;
+    for (const auto &[text, ids] : drivers_of)
+        out += "  " + ids + ":\n" + text;
+    return out;
+}
+
 } // namespace
 
 std::optional<std::string> raw_option(int argc, char **argv, const std::string &name) {
@@ -122,23 +146,13 @@ std::string plugin_tools_usage() {
             out += line + "\n" + std::string(61, ' ') + (tool->summary ? tool->summary : "") +
                    " (" + plugin->id + ")\n";
         }
-    out += "Connection options of the installed drivers (read, plan; one address option):\n";
-    std::map<std::string, std::string> drivers_of; // the options' text -> the drivers with it
-    for (const auto &plugin : registry.all()) {
-        std::string text;
-        for (const gs_cli_option *o : plugin->connection_options)
-            text += "    " + std::string(o->flag) + " " + (o->description ? o->description : "") +
-                    (o->address ? " [address]" : "") +
-                    (o->default_value && !o->address
-                         ? std::string(" (default ") + o->default_value + ")"
-                         : std::string()) +
-                    "\n";
-        if (text.empty()) continue;
-        std::string &ids = drivers_of[text];
-        ids += (ids.empty() ? "" : ", ") + plugin->id;
-    }
-    for (const auto &[text, ids] : drivers_of)
-        out += "  " + ids + ":\n" + text;
+    out += options_usage(registry,
+                         "Connection options of the installed drivers (read, plan; "
+                         "one address option):\n",
+                         &LoadedPlugin::connection_options);
+    out += options_usage(registry,
+                         "Scan options of the installed drivers (discover; one address option):\n",
+                         &LoadedPlugin::scan_options);
     return out;
 }
 
@@ -150,13 +164,8 @@ std::set<std::string> connection_flags(const PluginRegistry &registry) {
     return flags;
 }
 
-YAML::Node connection_entry(const Args &args, const PluginRegistry &registry,
-                            const LoadedPlugin &driver, bool need_address) {
-    const auto &declared = driver.connection_options;
-    for (const auto &flag : connection_flags(registry))
-        if (args.get(flag) && std::none_of(declared.begin(), declared.end(),
-                                           [&](const gs_cli_option *o) { return flag == o->flag; }))
-            throw UsageError("driver '" + driver.id + "' takes no option " + flag);
+YAML::Node option_entry(const Args &args, const std::vector<const gs_cli_option *> &declared,
+                        bool need_address) {
     YAML::Node entry(YAML::NodeType::Map);
     auto put = [&](const gs_cli_option &o, const std::string &value) {
         if (o.integer)
@@ -182,6 +191,8 @@ YAML::Node connection_entry(const Args &args, const PluginRegistry &registry,
         put(*stand_in, stand_in->default_value);
         given = 1;
     }
+    if (given == 0 && address_flags.size() == 1)
+        (void)args.required(address_flags.front()); // "option --tcp is required"
     if (given == 0 && !addresses.empty())
         throw UsageError("give the device's address: " + one_of(addresses));
     if (given > 1) throw UsageError("give one address: " + one_of(address_flags));
@@ -193,6 +204,16 @@ YAML::Node connection_entry(const Args &args, const PluginRegistry &registry,
             put(*o, o->default_value);
     }
     return entry;
+}
+
+YAML::Node connection_entry(const Args &args, const PluginRegistry &registry,
+                            const LoadedPlugin &driver, bool need_address) {
+    const auto &declared = driver.connection_options;
+    for (const auto &flag : connection_flags(registry))
+        if (args.get(flag) && std::none_of(declared.begin(), declared.end(),
+                                           [&](const gs_cli_option *o) { return flag == o->flag; }))
+            throw UsageError("driver '" + driver.id + "' takes no option " + flag);
+    return option_entry(args, declared, need_address);
 }
 
 } // namespace gs::kernel

@@ -27,6 +27,11 @@ std::set<std::string> connection_flags(const PluginRegistry &registry);
 // refused). `need_address`: one address option
 // must be given (read); else (plan, which contacts nothing) the first address option's default
 // stands in when none is given. Throws UsageError.
+// The map the options `declared` make from the command line (connection or scan options):
+// the value given or the default under each key; `need_address` as for connection_entry (with
+// one address option, its absence reads "option --flag is required"). Throws UsageError.
+YAML::Node option_entry(const Args &args, const std::vector<const gs_cli_option *> &declared,
+                        bool need_address);
 YAML::Node connection_entry(const Args &args, const PluginRegistry &registry,
                             const LoadedPlugin &driver, bool need_address);
 

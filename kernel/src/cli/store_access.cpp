@@ -2,7 +2,6 @@
 
 #include <gridscope/services/storage.h>
 
-#include <filesystem>
 #include <stdexcept>
 
 namespace gs::kernel {
@@ -49,7 +48,6 @@ void prepare_store(StoreAccess &access, const Args &args, const std::string &sit
     if (read_only) section.node["read_only"] = true;
     RuntimeOptions ro;
     ro.data_dir = args.get("--data-dir", "gridscope-data");
-    access.data_dir = ro.data_dir;
     ro.share_dir = common.share_dir;
     ro.only = {access.storage_id};
     access.runtime = std::make_unique<Runtime>(std::move(site), access.registry, ro);
@@ -74,15 +72,18 @@ void start_store(StoreAccess &access) {
     if (!access.query) throw std::runtime_error("the storage plugin offers no query service");
 }
 
-std::string store_folder(const StoreAccess &access) {
-    std::string path = "store";
-    auto it = access.runtime->site().plugins.find(access.storage_id);
-    if (it != access.runtime->site().plugins.end() && it->second.node.IsMap() &&
-        it->second.node["path"] && it->second.node["path"].IsScalar())
-        path = it->second.node["path"].as<std::string>();
-    std::filesystem::path folder(path);
-    if (folder.is_relative()) folder = std::filesystem::path(access.data_dir) / folder;
-    return folder.lexically_normal().string();
+std::string import_spool_folder(const StoreAccess &access) {
+    const auto *query =
+        static_cast<const gs_storage_query_v1 *>(access.runtime->service(GS_STORAGE_QUERY_V1));
+    if (!query || !GS_HAS_FIELD(query, gs_storage_query_v1, import_spool) || !query->import_spool)
+        throw std::runtime_error("the storage plugin '" + access.storage_id +
+                                 "' has no import spool");
+    std::vector<char> folder(4096);
+    gs_status st = query->import_spool(query->context, folder.data(), folder.size());
+    if (st != GS_OK)
+        throw std::runtime_error(
+            access.storage->host->take_error("the storage plugin gives no import spool folder"));
+    return std::string(folder.data());
 }
 
 } // namespace gs::kernel

@@ -17,7 +17,6 @@ namespace gs::kernel {
 struct StoreAccess {
     PluginRegistry registry;
     std::string storage_id; // the storage plugin found by its kind
-    std::string data_dir;
     std::unique_ptr<Runtime> runtime;
     Instance *storage = nullptr;
     const gs_storage_query_v1 *query = nullptr;
@@ -32,9 +31,9 @@ void prepare_store(StoreAccess &access, const Args &args, const std::string &sit
                    bool read_only);
 void start_store(StoreAccess &access);
 
-// The folder the storage plugin opens: its `path` (default "store"), below the data dir when
-// relative — as the plugin resolves it.
-std::string store_folder(const StoreAccess &access);
+// The folder of the storage's import spool, as the storage plugin answers it (services/
+// storage.h `import_spool`; created, not necessarily started). Throws std::runtime_error.
+std::string import_spool_folder(const StoreAccess &access);
 
 // start_store's failure when another process holds the store: the storage's start answered
 // GS_ERR_STORAGE_IN_USE (services/storage.h: a running site; the import spool reaches it).

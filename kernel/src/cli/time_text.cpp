@@ -1,5 +1,7 @@
 #include "cli/time_text.hpp"
 
+#include <time_text/time_text.hpp>
+
 // GCC 12 at -O2 warns, falsely, of an uninitialised variable inside date.h's parser (inlined
 // here); the header is third-party, so the warning is silenced for this file only.
 #pragma GCC diagnostic push
@@ -15,19 +17,13 @@ namespace gs::kernel {
 
 using namespace std::chrono;
 
+// Times with an offset are read by libs/time_text (one reader of ISO 8601 in the project);
+// what is the CLI's own is the bare date, midnight in the site's time zone.
 std::optional<int64_t> parse_time(const std::string &text, const std::string &timezone) {
-    for (const char *format : {"%FT%T%Ez", "%FT%T%z"}) {
-        std::istringstream in(text);
-        date::sys_time<nanoseconds> tp;
-        in >> date::parse(format, tp);
-        if (!in.fail() && in.peek() == EOF) return tp.time_since_epoch().count();
-    }
-    if (!text.empty() && (text.back() == 'Z' || text.back() == 'z')) {
-        std::istringstream in(text.substr(0, text.size() - 1));
-        date::sys_time<nanoseconds> tp;
-        in >> date::parse("%FT%T", tp);
-        if (!in.fail() && in.peek() == EOF) return tp.time_since_epoch().count();
-    }
+    std::string with_offset = text;
+    if (!with_offset.empty() && with_offset.back() == 'z') with_offset.back() = 'Z';
+    if (with_offset.find(' ') == std::string::npos) // ' ' for '+' is the query strings' leniency
+        if (auto t = time_text::parse_iso(with_offset)) return t;
     std::istringstream in(text);
     date::local_days day;
     in >> date::parse("%F", day);
@@ -43,8 +39,7 @@ std::optional<int64_t> parse_time(const std::string &text, const std::string &ti
 }
 
 std::string format_utc(int64_t ts_utc_ns) {
-    date::sys_time<milliseconds> tp{duration_cast<milliseconds>(nanoseconds(ts_utc_ns))};
-    return date::format("%FT%TZ", tp);
+    return time_text::format_utc(ts_utc_ns);
 }
 
 std::string format_local(int64_t ts_utc_ns, const std::string &timezone) {

@@ -110,8 +110,27 @@ bool is_integer(const char *text) {
     return *text && errno == 0 && end && *end == '\0';
 }
 
-// Since 1.3: the plugin's command-line tools and a driver's connection options, checked here so
-// that the CLI uses them without further checks. Returns "" or what is malformed.
+// A driver's command-line options (connection options since 1.3, scan options since 1.4) into
+// `out`. Returns "" or what is malformed; `what` names the list in that message.
+std::string cli_options(const gs_cli_option *options, size_t count, const std::string &what,
+                        std::vector<const gs_cli_option *> &out) {
+    if (count == 0) return "";
+    if (!options) return "the driver lists " + what + "s but no array";
+    for (size_t o = 0; o < count; ++o) {
+        const gs_cli_option &opt = options[o];
+        if (opt.struct_size < offsetof(gs_cli_option, description) + sizeof(opt.description) ||
+            !opt.flag || std::strncmp(opt.flag, "--", 2) != 0 || !opt.key || !*opt.key)
+            return "malformed " + what + " #" + std::to_string(o);
+        if (opt.integer && opt.default_value && !is_integer(opt.default_value))
+            return what + " " + opt.flag + ": its default is not an integer";
+        out.push_back(&opt);
+    }
+    return "";
+}
+
+// Since 1.3: the plugin's command-line tools and a driver's connection and scan options,
+// checked here so that the CLI uses them without further checks. Returns "" or what is
+// malformed.
 std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
     if (GS_HAS_FIELD(&d, gs_plugin_descriptor, tool_count) && d.tool_count > 0) {
         if (!d.tools) return "the descriptor lists tools but gives no array";
@@ -133,19 +152,15 @@ std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
         }
     }
     const auto *vt = plugin.driver();
-    if (vt && GS_HAS_FIELD(vt, gs_driver_vtable, connection_option_count) &&
-        vt->connection_option_count > 0) {
-        if (!vt->connection_options) return "the driver lists connection options but no array";
-        for (size_t o = 0; o < vt->connection_option_count; ++o) {
-            const gs_cli_option &opt = vt->connection_options[o];
-            if (opt.struct_size < offsetof(gs_cli_option, description) + sizeof(opt.description) ||
-                !opt.flag || std::strncmp(opt.flag, "--", 2) != 0 || !opt.key || !*opt.key)
-                return "malformed connection option #" + std::to_string(o);
-            if (opt.integer && opt.default_value && !is_integer(opt.default_value))
-                return std::string("connection option ") + opt.flag +
-                       ": its default is not an integer";
-            plugin.connection_options.push_back(&opt);
-        }
+    if (vt && GS_HAS_FIELD(vt, gs_driver_vtable, connection_option_count)) {
+        std::string why = cli_options(vt->connection_options, vt->connection_option_count,
+                                      "connection option", plugin.connection_options);
+        if (!why.empty()) return why;
+    }
+    if (vt && GS_HAS_FIELD(vt, gs_driver_vtable, scan_option_count)) {
+        std::string why = cli_options(vt->scan_options, vt->scan_option_count, "scan option",
+                                      plugin.scan_options);
+        if (!why.empty()) return why;
     }
     return "";
 }

@@ -8,34 +8,16 @@ namespace gs::consumption {
 
 namespace {
 
-using json = nlohmann::json;
-
-std::string text(const json &o, const char *key) {
-    auto it = o.find(key);
-    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::vector<std::string> strings(const json &o, const char *key) {
-    std::vector<std::string> out;
-    auto it = o.find(key);
-    if (it == o.end() || !it->is_array()) return out;
-    for (const auto &s : *it)
-        if (s.is_string()) out.push_back(s.get<std::string>());
+// The site reader's node as the maths needs it.
+Node node_from(const site::HierarchyNode &n) {
+    Node out;
+    out.name = n.name;
+    if (!n.meter.empty()) out.meter = n.meter;
+    out.loads = n.loads;
+    out.linked = n.hierarchies;
+    for (const auto &c : n.children)
+        out.children.push_back(node_from(c));
     return out;
-}
-
-Node node_from(const json &j, int depth) {
-    if (depth > 64) throw std::invalid_argument("hierarchy deeper than 64 levels");
-    if (!j.is_object()) throw std::invalid_argument("a hierarchy node is not an object");
-    Node n;
-    n.name = text(j, "name");
-    if (std::string meter = text(j, "meter"); !meter.empty()) n.meter = meter;
-    n.loads = strings(j, "loads");
-    n.linked = strings(j, "hierarchies");
-    if (auto it = j.find("children"); it != j.end() && it->is_array())
-        for (const auto &c : *it)
-            n.children.push_back(node_from(c, depth + 1));
-    return n;
 }
 
 const Node *find_in(const Node &n, std::string_view name) {
@@ -70,36 +52,31 @@ const Node *Hierarchy::find(std::string_view name) const {
     return find_in(root, name);
 }
 
-Hierarchies Hierarchies::from_site_json(const json &site) {
+Hierarchies Hierarchies::from_site(const site::Site &doc) {
     Hierarchies out;
-    if (auto it = site.find("hierarchies"); it != site.end() && it->is_array())
-        for (const auto &h : *it) {
-            if (!h.is_object()) throw std::invalid_argument("a hierarchy is not an object");
-            Hierarchy hier;
-            hier.name = text(h, "name");
-            hier.fluid = text(h, "fluid");
-            if (std::string tol = text(h, "balance_tolerance"); !tol.empty()) {
-                auto parsed = parse_tolerance(tol);
-                if (!parsed)
-                    throw std::invalid_argument("hierarchy '" + hier.name +
-                                                "': bad balance_tolerance '" + tol + "'");
-                hier.tolerance = *parsed;
-            }
-            if (auto r = h.find("root"); r != h.end()) hier.root = node_from(*r, 1);
-            out.list.push_back(std::move(hier));
+    for (const auto &h : doc.hierarchies) {
+        Hierarchy hier;
+        hier.name = h.name;
+        hier.fluid = h.fluid;
+        if (!h.balance_tolerance.empty()) {
+            auto parsed = parse_tolerance(h.balance_tolerance);
+            if (!parsed)
+                throw std::invalid_argument("hierarchy '" + hier.name +
+                                            "': bad balance_tolerance '" + h.balance_tolerance +
+                                            "'");
+            hier.tolerance = *parsed;
         }
-    if (auto it = site.find("sources"); it != site.end() && it->is_array())
-        for (const auto &s : *it) {
-            if (!s.is_object()) continue;
-            auto circuits = s.find("circuits");
-            if (circuits == s.end() || !circuits->is_array()) continue;
-            for (const auto &c : *circuits)
-                if (c.is_object() && c.contains("index") && c["index"].is_number_unsigned())
-                    out.usages.emplace_back(text(s, "name") + "/" +
-                                                std::to_string(c["index"].get<uint32_t>()),
-                                            text(c, "usage"));
-        }
+        hier.root = node_from(h.root);
+        out.list.push_back(std::move(hier));
+    }
+    for (const auto &s : doc.sources)
+        for (const auto &c : s.circuits)
+            out.usages.emplace_back(s.name + "/" + std::to_string(c.index), c.usage);
     return out;
+}
+
+Hierarchies Hierarchies::from_site_json(const nlohmann::json &document) {
+    return from_site(site::read(document));
 }
 
 const Hierarchy *Hierarchies::find(std::string_view name) const {

@@ -336,8 +336,8 @@ void DirisDriver::scan(const gs::ptree &params, const Report &report) {
     if (params.get_optional<std::string>("timeout_ms") &&
         (!timeout || *timeout < 10 || *timeout > 60000))
         throw gs::InvalidArgument("scan: field 'timeout_ms': expected 10..60000 ms");
-    options.timeout_ms = static_cast<uint32_t>(timeout.value_or(200));
-    auto units = parse_units(params.get<std::string>("units", "1-247"));
+    options.timeout_ms = static_cast<uint32_t>(timeout.value_or(std::stol(kScanTimeoutMs)));
+    auto units = parse_units(params.get<std::string>("units", kScanUnits));
     if (!units) throw gs::InvalidArgument("scan: field " + units.error());
     options.units = units.value();
     if (auto tcp = params.get_optional<std::string>("tcp"))

@@ -46,6 +46,17 @@ public:
                               "how often a socomec/auto source that could not be identified is "
                               "tried again"),
                     "100", nullptr)};
+    // What `gridscope discover` takes on its command line for scan() (ABI 1.4); the defaults
+    // are scan()'s own when a caller leaves a key out.
+    static constexpr const char *kScanUnits = "1-247";
+    static constexpr const char *kScanTimeoutMs = "200";
+    static constexpr gs_cli_option scan_options[] = {
+        {sizeof(gs_cli_option), "--tcp", "tcp", 0, 1, nullptr, nullptr,
+         "HOST:PORT (the Modbus TCP gateway scanned)"},
+        {sizeof(gs_cli_option), "--units", "units", 0, 0, kScanUnits, nullptr,
+         "A-B,C (the unit ids tried)"},
+        {sizeof(gs_cli_option), "--timeout-ms", "timeout_ms", 1, 0, kScanTimeoutMs, nullptr,
+         "T (answer timeout per unit, 10..60000 ms)"}};
     static constexpr const char *plan_note =
         "; identification FC03 @50000 x4 (+ @50004 x4, @50042 x24) first";
     static constexpr const char *plan_extra_json =

@@ -73,15 +73,7 @@ void StoragePlugin::start() {
     std::unique_lock lock(lifecycle_);
     if (store_) throw Error("storage_rocksdb is already started", GS_ERR_STATE);
     const auto *runtime = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1);
-    std::filesystem::path path(settings_.path);
-    if (path.is_relative()) {
-        if (!runtime || !GS_HAS_FIELD(runtime, gs_runtime_service_v1, data_dir) ||
-            !runtime->data_dir || !*runtime->data_dir)
-            throw Error("field 'path': '" + settings_.path +
-                        "' is relative but the host gives no data_dir to put it in");
-        path = std::filesystem::path(runtime->data_dir) / path;
-    }
-    dir_ = path.lexically_normal().string();
+    dir_ = store_dir();
     store::Options options = settings_.options;
     if (runtime && GS_HAS_FIELD(runtime, gs_runtime_service_v1, timezone) && runtime->timezone &&
         *runtime->timezone)
@@ -117,6 +109,23 @@ void StoragePlugin::start() {
         maintenance_ = std::thread([this] { maintenance_loop(); });
     fail_abandoned_spool_files(spool_folder(dir_));
     spool_ = std::thread([this] { spool_loop(); });
+}
+
+std::string StoragePlugin::store_dir() {
+    const auto *runtime = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1);
+    std::filesystem::path path(settings_.path);
+    if (path.is_relative()) {
+        if (!runtime || !GS_HAS_FIELD(runtime, gs_runtime_service_v1, data_dir) ||
+            !runtime->data_dir || !*runtime->data_dir)
+            throw Error("field 'path': '" + settings_.path +
+                        "' is relative but the host gives no data_dir to put it in");
+        path = std::filesystem::path(runtime->data_dir) / path;
+    }
+    return path.lexically_normal().string();
+}
+
+std::string StoragePlugin::import_spool_folder() {
+    return spool_folder(store_dir());
 }
 
 void StoragePlugin::stop() {

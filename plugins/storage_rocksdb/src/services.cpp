@@ -266,6 +266,22 @@ gs_status commit(void *context, const char *cursor, uint64_t seq) {
     });
 }
 
+gs_status import_spool(void *context, char *folder, size_t folder_size) {
+    return gs::guarded(
+        self(context).host().raw(),
+        [&] {
+            if (!folder) throw missing("folder");
+            std::string path = self(context).import_spool_folder();
+            if (path.size() + 1 > folder_size)
+                throw Error("the folder needs " + std::to_string(path.size() + 1) + " bytes, " +
+                                std::to_string(folder_size) + " given",
+                            GS_ERR_BUFFER_TOO_SMALL);
+            path.copy(folder, path.size());
+            folder[path.size()] = '\0';
+        },
+        &StoragePlugin::status_of);
+}
+
 } // namespace
 
 void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
@@ -280,7 +296,8 @@ void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
                                 &consumption,
                                 &events,
                                 &set_event_state,
-                                &history};
+                                &history,
+                                &import_spool};
     journal = gs_storage_journal_v1{
         sizeof(gs_storage_journal_v1), 0, &plugin, &open_cursor, &read, &commit};
 }

@@ -86,6 +86,10 @@ public:
     // becomes a status reported through set_error.
     template <class F> gs_status serve(F &&f) noexcept;
     bool read_only() const { return settings_.read_only; }
+    // The store's folder as `path` says (below the host's data_dir when relative), and its
+    // import spool's folder: known from create on, open or not. Throw Error.
+    std::string store_dir();
+    std::string import_spool_folder();
 
 private:
     void declare_site_series();

@@ -711,6 +711,38 @@ TEST_CASE("read-only instance next to a read-write one; a second writer is refus
     CHECK(nothing.host.last_error.find("there is no store in") != std::string::npos);
 }
 
+TEST_CASE("the import spool's folder comes from the storage, before start and while in use") {
+    Site site("spool_folder");
+    gs::ptree config;
+    config.put("path", "custom/../place");
+    Instance writer(site, config);
+    auto folder_of = [](Instance &in, size_t size, std::string &out) {
+        const gs_storage_query_v1 &q = in.query();
+        REQUIRE(GS_HAS_FIELD(&q, gs_storage_query_v1, import_spool));
+        std::vector<char> buf(size, 'x');
+        gs_status st = q.import_spool(q.context, buf.data(), buf.size());
+        if (st == GS_OK) out = buf.data();
+        return st;
+    };
+    std::string expected =
+        (fs::path(site.data_dir) / "place").lexically_normal().string() + ".import";
+    std::string folder;
+    REQUIRE(folder_of(writer, 4096, folder) == GS_OK); // created, not started
+    CHECK(folder == expected);
+    REQUIRE(writer.start() == GS_OK);
+    Instance second(site, config); // the import command's own instance while the site runs
+    CHECK(second.start() == GS_ERR_STORAGE_IN_USE);
+    folder.clear();
+    REQUIRE(folder_of(second, 4096, folder) == GS_OK);
+    CHECK(folder == expected);
+    // Too small a buffer: its own code, the size needed in the message, nothing written past.
+    CHECK(folder_of(second, expected.size(), folder) == GS_ERR_BUFFER_TOO_SMALL);
+    CHECK(second.host.last_error.find(std::to_string(expected.size() + 1) + " bytes") !=
+          std::string::npos);
+    const gs_storage_query_v1 &q = second.query();
+    CHECK(q.import_spool(q.context, nullptr, 10) == GS_ERR_INVALID_ARG);
+}
+
 TEST_CASE("maintenance: a cursor behind the journal budget gets journal.full") {
     Site site("budget");
     gs::ptree config;

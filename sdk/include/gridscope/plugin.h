@@ -70,7 +70,8 @@ extern "C" {
  *      defaults before create); gs_driver_vtable.source_fields (a driver's source keys).
  * 1.4: gs_tool.switches (options without a value, `gridscope publish --now`); a tool's host
  *      reads the plugin's own section of the site (NULL node) and offers the kernel's services
- *      and the storage's (the store opened read-only) through get_service. */
+ *      and the storage's (the store opened read-only) through get_service;
+ *      gs_driver_vtable.scan_options (the command-line settings of `discover`). */
 #define GS_ABI_VERSION_MINOR 4
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
@@ -447,6 +448,14 @@ typedef struct gs_driver_vtable {
      * call add_source() for a source that has an error. */
     const gs_config_field *source_fields;
     size_t source_field_count;
+
+    /* Since 1.4, optional (NULL with a count of 0: scan() gets no command-line settings): the
+     * settings of `gridscope discover` as command-line options (gs_cli_option), so that the
+     * kernel knows no scan key. The kernel puts each option given, or its default, under its
+     * key in scan()'s params; `address` marks where to scan (exactly one is given: the
+     * command's output names its value); `only_with` as for connection_options. */
+    const gs_cli_option *scan_options;
+    size_t scan_option_count;
 } gs_driver_vtable;
 
 typedef struct gs_storage_vtable {

@@ -531,6 +531,7 @@ GS_DETAIL_HAS_MEMBER(get_service)
 GS_DETAIL_HAS_MEMBER(site_changed)
 GS_DETAIL_HAS_MEMBER(config_fields)
 GS_DETAIL_HAS_MEMBER(connection_options)
+GS_DETAIL_HAS_MEMBER(scan_options)
 GS_DETAIL_HAS_MEMBER(tools)
 GS_DETAIL_HAS_MEMBER(source_fields)
 #undef GS_DETAIL_HAS_MEMBER
@@ -674,6 +675,8 @@ template <class T> const void *vtable() {
                                   nullptr,
                                   0,
                                   nullptr,
+                                  0,
+                                  nullptr,
                                   0};
             if constexpr (has_source_fields<T>::value) {
                 v.source_fields = T::source_fields;
@@ -684,6 +687,11 @@ template <class T> const void *vtable() {
                 v.connection_options = T::connection_options;
                 v.connection_option_count =
                     sizeof(T::connection_options) / sizeof(T::connection_options[0]);
+            }
+            if constexpr (has_scan_options<T>::value) {
+                // The command-line settings of `gridscope discover` (ABI 1.4).
+                v.scan_options = T::scan_options;
+                v.scan_option_count = sizeof(T::scan_options) / sizeof(T::scan_options[0]);
             }
             return v;
         }();

@@ -1,10 +1,11 @@
-// The site's hierarchies (manual §8.5) as the consumption maths needs them, read from the site
-// JSON document (sdk/include/gridscope/services/site.h): nodes with member loads, child nodes,
+// The site's hierarchies (manual §8.5) as the consumption maths needs them, taken from the site
+// model as the SDK's one reader gives it (gridscope/site.hpp: header-only, free of the C ABI):
+// nodes with member loads, child nodes,
 // linked son hierarchies and an optional feeder meter. SDK-free; the checks with file:line are
 // the kernel's (kernel/src/site/site_loader.cpp): this reader trusts a checked document.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <gridscope/site.hpp>
 
 #include <optional>
 #include <string>
@@ -42,8 +43,11 @@ struct Hierarchies {
     std::vector<Hierarchy> list;
     std::vector<std::pair<std::string, std::string>> usages; // load "SOURCE/CIRCUIT" -> usage
 
-    // Reads "hierarchies" and the circuits' usages of a site document. Throws
-    // std::invalid_argument on a malformed hierarchy (a checked site never has one).
+    // The hierarchies and the circuits' usages of a site model. Throws std::invalid_argument on
+    // a malformed hierarchy (a checked site never has one).
+    static Hierarchies from_site(const site::Site &site);
+    // The same from the site document (gs::site::read, whose ParseError is an
+    // std::invalid_argument too).
     static Hierarchies from_site_json(const nlohmann::json &site);
 
     const Hierarchy *find(std::string_view name) const;

@@ -1,5 +1,5 @@
 // ISO 8601 times as text, for every place that reads or writes them (ui_web's History API,
-// the storage plugin's import results). Free of the SDK.
+// the storage plugin's import results, the CLI's times). Free of the SDK.
 #pragma once
 
 #include <cstdint>

@@ -162,6 +162,21 @@ typedef struct gs_storage_query_v1 {
     gs_status (*history)(void *context, const uint64_t *series, size_t series_count,
                          int64_t from_utc_ns, int64_t to_utc_ns, uint32_t max_points,
                          gs_history_bucket_fn on_bucket, void *payload);
+
+    /* --- appended (present when struct_size > offsetof(gs_storage_query_v1, import_spool)) --- */
+
+    /* The folder of the storage's import spool, where `gridscope import` queues its checked
+     * rows for whichever process holds the store (the storage owns where its files are: the
+     * CLI computes nothing). Answered once the plugin is created, before start and when start
+     * failed with GS_ERR_STORAGE_IN_USE. Copies the NUL-terminated path into `folder`
+     * (capacity `folder_size`). Protocol of the folder: NAME.tmp renamed to NAME.rows (first
+     * line "gridscope-import 1", then TS_UTC_NS \t SOURCE \t CIRCUIT \t DATA \t VALUE per
+     * line); the holder renames it NAME.working and answers NAME.result (lines "values N",
+     * "buckets N", "events N", "event ..." or "error TEXT"). [any-thread]. Errors:
+     * GS_ERR_INVALID_ARG (NULL folder), GS_ERR_BUFFER_TOO_SMALL (the message gives the size),
+     * GS_ERR_FAILED (the path cannot be resolved, e.g. a relative path without a data dir).
+     * NULL: the storage has no import spool. */
+    gs_status (*import_spool)(void *context, char *folder, size_t folder_size);
 } gs_storage_query_v1;
 
 /* One journal entry: a batch of samples or an event, with its sequence number. */
