@@ -33,6 +33,8 @@ struct LoadedPlugin {
     // and, for a driver, the options `read`/`plan` take for a source's connection.
     std::vector<const gs_tool *> tools;
     std::vector<const gs_cli_option *> connection_options;
+    // Since ABI 1.4: top-level site file sections the plugin reads itself ("alarms").
+    std::vector<std::string> site_sections;
 
     const gs_driver_vtable *driver() const;
     const gs_storage_vtable *storage() const;

@@ -56,6 +56,20 @@ const void *Runtime::service_for(Instance *asker, const std::string &id) {
             return found;
         }
     }
+    // Since 1.4 exporters offer services too; theirs stay valid while their library is loaded
+    // (plugin.h), so a reload that replaces the exporter needs nothing of the askers.
+    for (auto &inst : instances_) {
+        const gs_exporter_vtable *vt = inst->plugin->exporter();
+        if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_exporter_vtable, get_service) ||
+            !vt->get_service)
+            continue;
+        const void *found = nullptr;
+        call_plugin(inst->host->who(), "get_service", [&] {
+            found = vt->get_service(inst->handle, id.c_str());
+            return GS_OK;
+        });
+        if (found) return found;
+    }
     return nullptr;
 }
 

@@ -52,9 +52,10 @@ uint32_t permissions_of(Profile p) {
     case Profile::user:
         return user;
     case Profile::advanced:
-        return user | kPermPartialEnergyReset | kPermChangeOwnPassword;
+        return user | kPermPartialEnergyReset | kPermChangeOwnPassword | kPermAlarmAcknowledge;
     case Profile::admin:
-        return user | kPermPartialEnergyReset | kPermConfiguration | kPermChangeOwnPassword;
+        return user | kPermPartialEnergyReset | kPermConfiguration | kPermChangeOwnPassword |
+               kPermAlarmAcknowledge | kPermAlarmOutOfService;
     default:
         return 0;
     }

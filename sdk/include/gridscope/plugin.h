@@ -67,8 +67,11 @@ extern "C" {
  * 1.3: gs_plugin_descriptor.tools (command-line tools a plugin offers, `gridscope passwd`);
  *      gs_driver_vtable.connection_options (the command-line options of `read`/`plan`);
  *      gs_config_field.min_value, max_value, allowed_values (the kernel checks them and fills
- *      defaults before create); gs_driver_vtable.source_fields (a driver's source keys). */
-#define GS_ABI_VERSION_MINOR 3
+ *      defaults before create); gs_driver_vtable.source_fields (a driver's source keys).
+ * 1.4: gs_exporter_vtable.get_service (an exporter offers a service, the alarm engine's
+ *      "gridscope.alarms/1"); gs_plugin_descriptor.site_sections (top-level sections of the
+ *      site file a plugin reads itself, the alarm rules' `alarms:`). */
+#define GS_ABI_VERSION_MINOR 4
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
@@ -491,6 +494,13 @@ typedef struct gs_exporter_vtable {
 
     /* Since 1.2, optional: as in gs_storage_vtable. */
     gs_site_changed_fn site_changed;
+
+    /* Since 1.4, optional. [any-thread] As in gs_storage_vtable: a versioned service the host
+     * offers every plugin through get_service ("gridscope.alarms/1"), or NULL. The struct must
+     * stay valid while the plugin's library is loaded (an instance replaced by a reload must not
+     * leave another plugin holding freed memory): give a static struct whose functions answer
+     * GS_ERR_STATE while no instance runs. */
+    const void *(*get_service)(gs_instance *instance, const char *service_id);
 } gs_exporter_vtable;
 
 typedef struct gs_ui_vtable {
@@ -544,6 +554,15 @@ typedef struct gs_plugin_descriptor {
     /* Since 1.3, optional: command-line tools the plugin offers (see gs_tool). */
     const gs_tool *const *tools;
     size_t tool_count;
+
+    /* Since 1.4, optional: top-level sections of the site file the plugin reads itself
+     * ("alarms"), which the kernel otherwise refuses as unknown keys. A site file holding one
+     * runs the plugin (as if listed under `plugins:`); a change of the section alone replaces the
+     * instance at a reload. The kernel does not read the section: the plugin reads the site
+     * file (gridscope.runtime/1's site_file, or a tool's "config") and checks it in create(), so
+     * `gridscope check` and a reload report its errors with file:line. */
+    const char *const *site_sections;
+    size_t site_section_count;
 } gs_plugin_descriptor;
 
 typedef struct gs_module {
