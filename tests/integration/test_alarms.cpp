@@ -47,9 +47,9 @@ const std::string kGoodRules = "  - name: freq-high\n"
                                "    message: {en: \"Frequency high: {value}\", fr: \"Fréquence "
                                "haute : {value}\"}\n";
 
-const std::vector<std::string> kContract = {"id",       "rule",     "source",   "circuit", "data",
-                                            "criticality", "state", "acked",    "raised",  "cleared",
-                                            "acked_at", "acked_by", "value",    "message"};
+const std::vector<std::string> kContract = {
+    "id",    "rule",   "source",  "circuit",  "data",     "criticality", "state",
+    "acked", "raised", "cleared", "acked_at", "acked_by", "value",       "message"};
 
 void check_contract(const json &record) {
     REQUIRE(record.is_object());
@@ -122,14 +122,13 @@ TEST_CASE("alarms: raised, acknowledged by Advanced (User 403), kept across a re
     INFO(pw.err);
     REQUIRE(pw.code == 0);
     int port = free_port();
-    std::vector<std::string> argv = {kBin,   "run", "--config", site, "--data-dir", data,
-                                     "--http-port", std::to_string(port)};
+    std::vector<std::string> argv = {kBin,         "run", "--config",    site,
+                                     "--data-dir", data,  "--http-port", std::to_string(port)};
     uint64_t id = 0;
     {
         Process gs(argv);
         REQUIRE(gs.wait_for_stdout("gridscope: ready", 20s));
-        Client user{"http://127.0.0.1:" + std::to_string(port), (dir / "user.jar").string(), "",
-                    0};
+        Client user{"http://127.0.0.1:" + std::to_string(port), (dir / "user.jar").string(), "", 0};
         user.login("user", "");
         json active;
         REQUIRE(eventually([&] { return !(active = api_alarms(user, "active")).empty(); }));

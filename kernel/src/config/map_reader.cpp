@@ -152,7 +152,8 @@ std::vector<std::string> MapReader::unread_keys() const {
     std::vector<std::string> out;
     if (!is_map_) return out;
     for (const auto &kv : node_)
-        if (kv.first.IsScalar() && !known_.count(kv.first.Scalar())) out.push_back(kv.first.Scalar());
+        if (kv.first.IsScalar() && !known_.count(kv.first.Scalar()))
+            out.push_back(kv.first.Scalar());
     return out;
 }
 

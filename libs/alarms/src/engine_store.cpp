@@ -2,8 +2,8 @@
 #include "engine_impl.hpp"
 
 #include <algorithm>
-#include <map>
 #include <cstdio>
+#include <map>
 
 namespace gs::alarms {
 

@@ -24,8 +24,8 @@ int run_alarms_tool(const ToolOptions &o, std::ostream &out, std::ostream &err) 
         return 2;
     }
     alarms::RecordFilter filter{*state, alarms::kNoTime, alarms::kNoTime};
-    for (auto [text, into, flag] : {std::tuple{&o.from, &filter.from, "--from"},
-                                    std::tuple{&o.to, &filter.to, "--to"}}) {
+    for (auto [text, into, flag] :
+         {std::tuple{&o.from, &filter.from, "--from"}, std::tuple{&o.to, &filter.to, "--to"}}) {
         if (!*text) continue;
         auto t = time_text::parse_iso(**text);
         if (!t) {

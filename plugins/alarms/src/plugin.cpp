@@ -24,10 +24,9 @@ int32_t run_alarms(const gs_host *host, const gs_config *options) noexcept {
         gs::ptree given = gs::Host(host).config(options);
         gs::alarm_glue::ToolOptions o;
         o.data_dir = given.get<std::string>("data_dir");
-        o.state = given.get_optional<std::string>("state");
-        o.from = given.get_optional<std::string>("from");
-        o.to = given.get_optional<std::string>("to");
-        o.format = given.get_optional<std::string>("format");
+        for (auto [key, into] : {std::pair{"state", &o.state}, std::pair{"from", &o.from},
+                                 std::pair{"to", &o.to}, std::pair{"format", &o.format}})
+            if (auto v = given.get_optional<std::string>(key)) *into = *v;
         return gs::alarm_glue::run_alarms_tool(o, std::cout, std::cerr);
     } catch (const std::exception &e) { // nothing crosses the C ABI
         std::cerr << "gridscope alarms: " << e.what() << "\n";
@@ -35,20 +34,22 @@ int32_t run_alarms(const gs_host *host, const gs_config *options) noexcept {
     }
 }
 const char *const kAlarmsOptions[] = {"--state", "--from", "--to", "--format"};
-constexpr gs_tool kAlarmsTool = {
-    sizeof(gs_tool),
-    "alarms",
-    "[--state active|unacked|all] [--from T --to T] --format json",
-    "the alarm records (works while the site runs)",
-    kAlarmsOptions,
-    sizeof(kAlarmsOptions) / sizeof(kAlarmsOptions[0]),
-    &run_alarms};
+constexpr gs_tool kAlarmsTool = {sizeof(gs_tool),
+                                 "alarms",
+                                 "[--state active|unacked|all] [--from T --to T] --format json",
+                                 "the alarm records (works while the site runs)",
+                                 kAlarmsOptions,
+                                 sizeof(kAlarmsOptions) / sizeof(kAlarmsOptions[0]),
+                                 &run_alarms};
 
 uint32_t severity_of(alarms::Criticality c) {
     switch (c) {
-    case alarms::Criticality::low: return GS_SEVERITY_LOW;
-    case alarms::Criticality::medium: return GS_SEVERITY_MEDIUM;
-    default: return GS_SEVERITY_HIGH;
+    case alarms::Criticality::low:
+        return GS_SEVERITY_LOW;
+    case alarms::Criticality::medium:
+        return GS_SEVERITY_MEDIUM;
+    default:
+        return GS_SEVERITY_HIGH;
     }
 }
 
@@ -87,10 +88,14 @@ gs_event event_of(const alarms::Change &c, std::string &message, int64_t now) {
 
 alarms::EventState event_state(uint32_t s) {
     switch (s) {
-    case GS_EVENT_STATE_ACTIVE: return alarms::EventState::active;
-    case GS_EVENT_STATE_FINISHED: return alarms::EventState::finished;
-    case GS_EVENT_STATE_INSTANT: return alarms::EventState::instant;
-    default: return alarms::EventState::invalid;
+    case GS_EVENT_STATE_ACTIVE:
+        return alarms::EventState::active;
+    case GS_EVENT_STATE_FINISHED:
+        return alarms::EventState::finished;
+    case GS_EVENT_STATE_INSTANT:
+        return alarms::EventState::instant;
+    default:
+        return alarms::EventState::invalid;
     }
 }
 
@@ -102,10 +107,10 @@ public:
     static constexpr const char *description =
         "Alarm engine: the rules of the site file's alarms: section (ISA-18.2 states, "
         "acknowledgement, shelving), state in <data_dir>/alarms/";
-    static constexpr gs_config_field config_fields[] = {gs::bounded(
-        gs::field(GS_CONFIG_DURATION_MS, "tick_ms", "1000",
-                  "how often delays, stale data and shelving expiry are evaluated"),
-        "50", "10000")};
+    static constexpr gs_config_field config_fields[] = {
+        gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "tick_ms", "1000",
+                              "how often delays, stale data and shelving expiry are evaluated"),
+                    "50", "10000")};
     static constexpr const gs_tool *tools[] = {&kAlarmsTool};
     static constexpr const char *site_sections[] = {"alarms"};
 
@@ -117,8 +122,8 @@ public:
         if (!runtime || !site || !runtime->site_file || !runtime->data_dir)
             throw gs::Error("the kernel offers no gridscope.runtime/1 or gridscope.site/1");
         data_dir_ = runtime->data_dir;
-        rules_ = gs::alarm_glue::load_site_rules(runtime->site_file,
-                                                 gs::site::parse(site->site_json));
+        rules_ =
+            gs::alarm_glue::load_site_rules(runtime->site_file, gs::site::parse(site->site_json));
     }
 
     void start() {

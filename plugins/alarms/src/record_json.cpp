@@ -45,8 +45,7 @@ nlohmann::ordered_json record_json(const alarms::AlarmRecord &r, bool details) {
     return o;
 }
 
-nlohmann::ordered_json records_json(const std::vector<alarms::AlarmRecord> &records,
-                                    bool details) {
+nlohmann::ordered_json records_json(const std::vector<alarms::AlarmRecord> &records, bool details) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto &r : records)
         out.push_back(record_json(r, details));

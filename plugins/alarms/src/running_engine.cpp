@@ -11,8 +11,7 @@ namespace gs::alarm_glue {
 
 RunningEngine::RunningEngine(SiteRules rules, const std::string &state_dir, Clock clock,
                              Publisher publish, int64_t tick_ms)
-    : engine_(std::move(rules.rules), std::move(rules.circuits),
-              alarms::EngineOptions{state_dir}),
+    : engine_(std::move(rules.rules), std::move(rules.circuits), alarms::EngineOptions{state_dir}),
       clock_(std::move(clock)), publish_(std::move(publish)) {
     timer_ = std::thread([this, tick_ms] { timer_loop(tick_ms); });
 }
@@ -74,8 +73,7 @@ std::vector<alarms::AlarmRecord> RunningEngine::records(const alarms::RecordFilt
 }
 
 alarms::AckOutcome RunningEngine::acknowledge(const std::vector<uint64_t> &ids,
-                                              const std::string &who,
-                                              const std::string &comment) {
+                                              const std::string &who, const std::string &comment) {
     std::lock_guard<std::mutex> lock(mu_);
     auto outcome = engine_.acknowledge(ids, who, comment, clock_());
     publish_changes();
@@ -185,8 +183,8 @@ gs_status shelve(void *, uint64_t id, int64_t duration_s, const char *who, char 
         message, size);
 }
 
-gs_status set_out_of_service(void *, const char *rule, int32_t out, const char *who,
-                             char *message, size_t size) {
+gs_status set_out_of_service(void *, const char *rule, int32_t out, const char *who, char *message,
+                             size_t size) {
     if (!rule) return GS_ERR_INVALID_ARG;
     return with_engine(
         [&](RunningEngine &e) {

@@ -19,20 +19,25 @@ public:
         if (!node.IsMap()) return;
         if (auto d = node["data"]; d && d.IsScalar() && !site_.data(d.Scalar()))
             error(d, path + ".data", "no data '" + d.Scalar() + "' in the catalog");
-        each(node, path, "phases", [&](const std::string &v) { return site_.data(v) != nullptr; },
-             "no data '%' in the catalog");
-        each(node, path, "sources", [&](const std::string &v) { return site_.source(v) != nullptr; },
-             "no source '%' in the site");
-        each(node, path, "models", [&](const std::string &v) { return site_.model(v) != nullptr; },
-             "no model '%' in the site");
-        each(node, path, "hierarchies",
-             [&](const std::string &v) {
-                 return std::any_of(site_.hierarchies.begin(), site_.hierarchies.end(),
-                                    [&](const auto &h) { return h.name == v; });
-             },
-             "no hierarchy '%' in the site");
-        each(node, path, "circuits", [&](const std::string &v) { return circuit_exists(v); },
-             "no circuit '%' in the site (SOURCE/K, K from 1 to the source's circuits)");
+        each(
+            node, path, "phases", [&](const std::string &v) { return site_.data(v) != nullptr; },
+            "no data '%' in the catalog");
+        each(
+            node, path, "sources", [&](const std::string &v) { return site_.source(v) != nullptr; },
+            "no source '%' in the site");
+        each(
+            node, path, "models", [&](const std::string &v) { return site_.model(v) != nullptr; },
+            "no model '%' in the site");
+        each(
+            node, path, "hierarchies",
+            [&](const std::string &v) {
+                return std::any_of(site_.hierarchies.begin(), site_.hierarchies.end(),
+                                   [&](const auto &h) { return h.name == v; });
+            },
+            "no hierarchy '%' in the site");
+        each(
+            node, path, "circuits", [&](const std::string &v) { return circuit_exists(v); },
+            "no circuit '%' in the site (SOURCE/K, K from 1 to the source's circuits)");
     }
 
 private:

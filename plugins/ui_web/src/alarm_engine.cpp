@@ -1,5 +1,8 @@
 #include "alarm_engine.hpp"
 
+#include <atomic>
+#include <memory>
+
 namespace gs::ui {
 
 namespace {
@@ -16,18 +19,23 @@ AlarmAnswer message_answer(gs_status st, const char *message) {
 } // namespace
 
 AlarmEngine alarm_engine_over(std::function<const gs_alarms_service_v1 *()> lookup) {
-    // Looked up at each call: the engine plugin may start after ui_web asked the first time.
-    auto service = [lookup]() -> const gs_alarms_service_v1 * {
+    // Looked up until found (the engine plugin may come later, at a reload), then kept: the
+    // struct is static data of the alarms library, valid while it is loaded (services/alarms.h).
+    auto cached = std::make_shared<std::atomic<const gs_alarms_service_v1 *>>(nullptr);
+    auto service = [lookup, cached]() -> const gs_alarms_service_v1 * {
+        if (const auto *known = cached->load()) return known;
         const gs_alarms_service_v1 *s = lookup();
-        return s && s->struct_size >= sizeof(gs_alarms_service_v1) ? s : nullptr;
+        if (!s || s->struct_size < sizeof(gs_alarms_service_v1)) return nullptr;
+        cached->store(s);
+        return s;
     };
     AlarmEngine e;
     e.list = [service](const std::string &state, int64_t from, int64_t to, bool details) {
         const auto *s = service();
         AlarmAnswer a;
-        a.status = s ? s->list(s->context, state.c_str(), from, to, details ? 1 : 0, &keep_text,
-                               &a.text)
-                     : GS_ERR_STATE;
+        a.status =
+            s ? s->list(s->context, state.c_str(), from, to, details ? 1 : 0, &keep_text, &a.text)
+              : GS_ERR_STATE;
         return a;
     };
     e.acknowledge = [service](const std::vector<uint64_t> &ids, const std::string &who,
@@ -42,16 +50,16 @@ AlarmEngine alarm_engine_over(std::function<const gs_alarms_service_v1 *()> look
     e.shelve = [service](uint64_t id, int64_t duration_s, const std::string &who) {
         const auto *s = service();
         char message[512] = "";
-        gs_status st = s ? s->shelve(s->context, id, duration_s, who.c_str(), message,
-                                     sizeof message)
-                         : GS_ERR_STATE;
+        gs_status st =
+            s ? s->shelve(s->context, id, duration_s, who.c_str(), message, sizeof message)
+              : GS_ERR_STATE;
         return message_answer(st, message);
     };
     e.out_of_service = [service](const std::string &rule, bool out, const std::string &who) {
         const auto *s = service();
         char message[512] = "";
-        gs_status st = s ? s->set_out_of_service(s->context, rule.c_str(), out ? 1 : 0,
-                                                 who.c_str(), message, sizeof message)
+        gs_status st = s ? s->set_out_of_service(s->context, rule.c_str(), out ? 1 : 0, who.c_str(),
+                                                 message, sizeof message)
                          : GS_ERR_STATE;
         return message_answer(st, message);
     };

@@ -9,8 +9,8 @@
 
 #include "alarm_engine.hpp"
 #include "auth.hpp"
-#include "favourites.hpp"
 #include "consumption_api.hpp"
+#include "favourites.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
 #include "http.hpp"

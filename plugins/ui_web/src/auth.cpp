@@ -68,7 +68,9 @@ std::vector<std::string> permission_names(uint32_t permissions) {
         {kPermPartialEnergyReset, "partial_energy_reset"},
         {kPermConfiguration, "configuration"},
         {kPermDiagnostics, "diagnostics"},
-        {kPermChangeOwnPassword, "change_own_password"}};
+        {kPermChangeOwnPassword, "change_own_password"},
+        {kPermAlarmAcknowledge, "alarm_acknowledge"},
+        {kPermAlarmOutOfService, "alarm_out_of_service"}};
     std::vector<std::string> out;
     for (const auto &[bit, name] : names)
         if (permissions & bit) out.emplace_back(name);
