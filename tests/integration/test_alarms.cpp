@@ -19,7 +19,7 @@ using gs::test::eventually;
 using gs::test::free_port;
 using gs::test::Process;
 using gs::test::run;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json; // keeps the keys in their order
 using namespace std::chrono_literals;
 
 namespace {
@@ -188,6 +188,15 @@ TEST_CASE("alarms: raised, acknowledged by Advanced (User 403), kept across a re
         CHECK(json::parse(user.call("GET", "/alarms/summary"))["count"] == 0);
         user.call("GET", "/alarms?state=sleeping");
         CHECK(user.last_status == 400);
+        // Shelving: Advanced and Admin; out of service: Admin only.
+        user.call("POST", "/alarms/shelve", R"({"id": 1, "duration_s": 60})");
+        CHECK(user.last_status == 403);
+        adv.call("POST", "/alarms/shelve", R"({"id": 999999, "duration_s": 60})");
+        CHECK(adv.last_status == 404);
+        adv.call("POST", "/alarms/shelve", R"({"id": 1, "duration_s": 0})");
+        CHECK(adv.last_status == 400);
+        adv.call("POST", "/alarms/out-of-service", R"({"rule": "freq-high", "out": true})");
+        CHECK(adv.last_status == 403);
 
         // A bad rule at a reload: refused, the engine keeps its state.
         std::ofstream(site) << site_text(kGoodRules + "    low: lots\n");
