@@ -4,9 +4,10 @@ live stream announcing the new count, through the real `gridscope run`.
 
 A virtual meter polled every 200 ms; a rule `IFreqInst high: 50.0` (deadband 0): the simulated
 frequency (50 Hz + noise) crosses it every few polls. An Advanced session keeps the banner's
-stream open (GET /api/v1/live/stream?alarms=1) and, at each `alarms` event whose count rises to 1,
-takes the time it arrived, reads the new record (GET /alarms?state=unacked: `raised` is the
-poll's timestamp) and acknowledges it, so the next crossing raises a new record. The latency is
+stream open (GET /api/v1/live/stream?alarms=1) and, at each `alarms` event with a count,
+takes the time it arrived, reads the records not acknowledged (GET /alarms?state=unacked:
+`raised` is the poll's timestamp of a new one) and acknowledges them, so the next crossing
+raises a new record. The stream pushes whenever the engine's records change. The latency is
 arrival - raised (wall clocks of one machine). Prints a Markdown table.
 
     /usr/bin/python3 bench/alarms/banner_latency.py --build build [--samples 50]
@@ -95,6 +96,8 @@ def main():
         while "gridscope: ready" not in gs.stdout.readline():
             if time.time() > deadline:
                 sys.exit("gridscope did not get ready")
+        # Its log keeps coming: read on, or a full pipe would stop it.
+        threading.Thread(target=lambda: [None for _ in gs.stdout], daemon=True).start()
         s = Session(port)
         status, text = s.call("POST", "/login", {"profile": "advanced", "password": password})
         assert status == 200, text
@@ -106,23 +109,25 @@ def main():
         stream = c.getresponse()
         assert stream.status == 200
         event = None
-        last = None  # the first event is the count at connection: not a rise
+        seen = None  # the highest record id seen; None until the stream's first event
         while len(latencies) < args.samples:
             line = stream.fp.readline().decode()
             if line.startswith("event:"):
                 event = line.split(":", 1)[1].strip()
             elif line.startswith("data:") and event == "alarms":
                 arrived = time.time_ns()
-                count = json.loads(line[5:])["count"]
-                if count >= 1:
-                    _, text = s.call("GET", "/alarms?state=unacked")
-                    unacked = json.loads(text)["alarms"]
-                    if last == 0 and unacked:
-                        newest = max(unacked, key=lambda r: r["id"])
-                        latencies.append((arrived - iso_ns(newest["raised"])) / 1e6)
-                    if unacked:
-                        s.call("POST", "/alarms/ack", {"ids": [r["id"] for r in unacked]})
-                last = count
+                if json.loads(line[5:])["count"] < 1:
+                    seen = seen or 0
+                    continue
+                _, text = s.call("GET", "/alarms?state=unacked")
+                unacked = json.loads(text)["alarms"]
+                fresh = [r for r in unacked if seen is not None and r["id"] > seen]
+                if fresh:  # raised since the last event: this event announced it
+                    newest = max(fresh, key=lambda r: r["id"])
+                    latencies.append((arrived - iso_ns(newest["raised"])) / 1e6)
+                seen = max([seen or 0] + [r["id"] for r in unacked])
+                if unacked:
+                    s.call("POST", "/alarms/ack", {"ids": [r["id"] for r in unacked]})
         c.close()
     finally:
         gs.terminate()

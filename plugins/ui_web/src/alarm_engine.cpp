@@ -67,6 +67,10 @@ AlarmEngine alarm_engine_over(std::function<const gs_alarms_service_v1 *()> look
         const auto *s = service();
         return s ? s->unacked_count(s->context) : -1;
     };
+    e.revision = [service]() -> uint64_t {
+        const auto *s = service();
+        return s ? s->revision(s->context) : 0;
+    };
     return e;
 }
 

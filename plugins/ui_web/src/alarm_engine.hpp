@@ -29,6 +29,7 @@ struct AlarmEngine {
     std::function<AlarmAnswer(const std::string &rule, bool out, const std::string &who)>
         out_of_service;
     std::function<int64_t()> unacked_count; // the banner's count; -1 when not running
+    std::function<uint64_t()> revision;     // changes at every change of the records
 
     explicit operator bool() const { return static_cast<bool>(list); }
 };

@@ -133,4 +133,8 @@ int64_t Api::alarm_count() const {
     return actions_.alarms ? actions_.alarms.unacked_count() : -1;
 }
 
+uint64_t Api::alarm_revision() const {
+    return actions_.alarms && actions_.alarms.revision ? actions_.alarms.revision() : 0;
+}
+
 } // namespace gs::ui

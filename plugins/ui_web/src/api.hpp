@@ -110,6 +110,9 @@ public:
     // The banner's count: the alarm engine's annunciated unacknowledged records; -1 without an
     // engine (the live stream pushes it when it changes).
     int64_t alarm_count() const;
+    // Changes whenever the engine's records change (raised, cleared, acknowledged...): the
+    // stream pushes the count then, even when it is the same number.
+    uint64_t alarm_revision() const;
 
     const SiteModel &site() const { return site_; }
     int64_t now_mono_ns() const { return clock_.mono_ns(); }

@@ -340,7 +340,8 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
     mg_response_header_send(conn);
 
     std::vector<std::shared_ptr<const std::string>> sent(stream.sources.size());
-    int64_t sent_count = INT64_MIN; // the alarm count last pushed
+    int64_t sent_count = INT64_MIN; // the alarm count and revision last pushed
+    uint64_t sent_revision = 0;
     std::string message = "retry: 2000\n\n";
     auto last_write = std::chrono::steady_clock::now();
     bool open = mg_write(conn, message.data(), message.size()) > 0;
@@ -363,11 +364,14 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
         }
         message.append("]\n\n");
         if (!any) message.clear();
-        if (stream.alarms) { // the banner's count, when it changed
+        if (stream.alarms) { // the banner's count, when the engine's records changed
+            uint64_t revision = api_.alarm_revision();
             int64_t count = api_.alarm_count();
-            if (count != sent_count) {
-                message += "event: alarms\ndata: {\"count\":" + std::to_string(count) + "}\n\n";
+            if (count != sent_count || revision != sent_revision) {
+                message += "event: alarms\ndata: {\"count\":" + std::to_string(count) +
+                           ",\"revision\":" + std::to_string(revision) + "}\n\n";
                 sent_count = count;
+                sent_revision = revision;
                 any = true;
             }
         }
