@@ -1,6 +1,7 @@
 /* plugin.h compiles alone as C11 with -pedantic -Werror, and its ABI layout is pinned: a change
  * of any size or offset below is an ABI break and must bump the major version. (LP64) */
 #include <gridscope/plugin.h>
+#include <gridscope/services/alarms.h>
 #include <gridscope/services/control.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
@@ -51,12 +52,16 @@ PIN_OFFSET(gs_driver_vtable, scan, 72);
 PIN_OFFSET(gs_storage_vtable, site_changed, 64);
 PIN_SIZE(gs_storage_vtable, 72);
 PIN_OFFSET(gs_exporter_vtable, site_changed, 64);
-PIN_SIZE(gs_exporter_vtable, 72);
+/* 1.4 appended get_service to the exporter vtable. */
+PIN_OFFSET(gs_exporter_vtable, get_service, 72);
+PIN_SIZE(gs_exporter_vtable, 80);
 PIN_OFFSET(gs_ui_vtable, site_changed, 56);
 PIN_SIZE(gs_ui_vtable, 64);
 /* 1.2 ended at 56; 1.3 appended the tools. */
 PIN_OFFSET(gs_plugin_descriptor, tools, 56);
-PIN_SIZE(gs_plugin_descriptor, 72);
+/* 1.3 ended at 72; 1.4 appended the site sections. */
+PIN_OFFSET(gs_plugin_descriptor, site_sections, 72);
+PIN_SIZE(gs_plugin_descriptor, 88);
 /* 1.3's gs_tool ended at 56; 1.4 appended the switches. */
 PIN_SIZE(gs_tool, 72);
 PIN_OFFSET(gs_tool, options, 32);
@@ -68,6 +73,7 @@ PIN_OFFSET(gs_module, abi_version, 4);
 PIN_SIZE(gs_runtime_service_v1, 48);
 PIN_SIZE(gs_site_service_v1, 16);
 PIN_SIZE(gs_control_service_v1, 24);
+PIN_SIZE(gs_alarms_service_v1, 64);
 PIN_SIZE(gs_series_info, 56);
 PIN_SIZE(gs_series_point, 40);
 PIN_SIZE(gs_event_record, 80);

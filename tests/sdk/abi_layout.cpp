@@ -16,12 +16,16 @@ static_assert(sizeof(gs_driver_vtable) == 136 &&
               offsetof(gs_driver_vtable, connection_options) == 88 &&
               offsetof(gs_driver_vtable, source_fields) == 104 &&
               offsetof(gs_driver_vtable, scan_options) == 120);
-static_assert(sizeof(gs_plugin_descriptor) == 72 && offsetof(gs_plugin_descriptor, tools) == 56);
+// 1.4 appended site_sections (descriptor) and get_service (exporter).
+static_assert(sizeof(gs_plugin_descriptor) == 88 && offsetof(gs_plugin_descriptor, tools) == 56 &&
+              offsetof(gs_plugin_descriptor, site_sections) == 72);
 static_assert(sizeof(gs_config_field) == 64 && offsetof(gs_config_field, min_value) == 40);
 // 1.2 appended site_changed; a module built against 1.1 hands the shorter struct (struct_size).
 static_assert(sizeof(gs_ui_vtable) == 64 && offsetof(gs_ui_vtable, site_changed) == 56);
 static_assert(sizeof(gs_storage_vtable) == 72 && offsetof(gs_storage_vtable, site_changed) == 64);
-static_assert(sizeof(gs_exporter_vtable) == 72 && offsetof(gs_exporter_vtable, site_changed) == 64);
+static_assert(sizeof(gs_exporter_vtable) == 80 &&
+              offsetof(gs_exporter_vtable, site_changed) == 64 &&
+              offsetof(gs_exporter_vtable, get_service) == 72);
 
 int main() {
     return GS_OK;

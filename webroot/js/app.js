@@ -19,6 +19,7 @@ const root = document.getElementById('app');
 let session = null;
 let cleanup = null;
 let alarmTimer = 0;
+let alarmStream = null; // the banner's count, pushed live (GET /live/stream?alarms=1)
 let shell = null;
 
 export const can = (permission) => !!session?.permissions.includes(permission);
@@ -83,6 +84,8 @@ async function showLogin(messageKey) {
   stopPage();
   shell = null;
   clearInterval(alarmTimer);
+  alarmStream?.close();
+  alarmStream = null;
   const { renderLogin } = await import('./pages/login.js');
   clear(root);
   renderLogin(root, { onLoggedIn, message: messageKey });
@@ -107,16 +110,26 @@ function buildShell() {
     onclick: () => document.body.classList.toggle('banner-hidden') }, icon('banner'));
   const main = h('main', { id: 'page', tabindex: '-1' });
   clear(root).append(header, toggle, main);
+  const showCount = (n) => {
+    alarmCount.hidden = !n;
+    alarmCount.textContent = n;
+  };
   const refreshAlarms = async () => {
     try {
       const s = await api.get('/alarms/summary');
-      alarmCount.hidden = !s.active;
-      alarmCount.textContent = s.active;
+      showCount(s.count ?? s.active);
     } catch { /* shown by the pages */ }
   };
   refreshAlarms();
   clearInterval(alarmTimer);
   alarmTimer = setInterval(refreshAlarms, 15000);
+  // The alarm engine's count of unacknowledged alarms, pushed as it changes (-1: no engine).
+  alarmStream?.close();
+  alarmStream = new EventSource('/api/v1/live/stream?alarms=1');
+  alarmStream.addEventListener('alarms', (e) => {
+    const { count } = JSON.parse(e.data);
+    if (count >= 0) showCount(count);
+  });
   return { main };
 }
 

@@ -148,6 +148,15 @@ template std::optional<double> MapReader::required(const std::string &);
 template std::optional<bool> MapReader::required(const std::string &);
 template std::optional<std::vector<std::string>> MapReader::required(const std::string &);
 
+std::vector<std::string> MapReader::unread_keys() const {
+    std::vector<std::string> out;
+    if (!is_map_) return out;
+    for (const auto &kv : node_)
+        if (kv.first.IsScalar() && !known_.count(kv.first.Scalar()))
+            out.push_back(kv.first.Scalar());
+    return out;
+}
+
 void MapReader::refuse_unknown_keys() {
     if (!is_map_) return;
     for (const auto &kv : node_) {

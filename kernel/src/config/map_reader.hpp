@@ -46,6 +46,8 @@ public:
     }
     template <class T> std::optional<T> required(const std::string &key);
 
+    // The keys nobody read or allowed yet, in file order.
+    std::vector<std::string> unread_keys() const;
     // Reports every key that nobody read or allowed. Call once, after reading.
     void refuse_unknown_keys();
 

@@ -151,6 +151,14 @@ std::string take_tools(const gs_plugin_descriptor &d, LoadedPlugin &plugin) {
             plugin.tools.push_back(tool);
         }
     }
+    if (GS_HAS_FIELD(&d, gs_plugin_descriptor, site_section_count) && d.site_section_count > 0) {
+        if (!d.site_sections) return "the descriptor lists site sections but gives no array";
+        for (size_t i = 0; i < d.site_section_count; ++i) {
+            if (!d.site_sections[i] || !*d.site_sections[i])
+                return "malformed site section #" + std::to_string(i);
+            plugin.site_sections.emplace_back(d.site_sections[i]);
+        }
+    }
     const auto *vt = plugin.driver();
     if (vt && GS_HAS_FIELD(vt, gs_driver_vtable, connection_option_count)) {
         std::string why = cli_options(vt->connection_options, vt->connection_option_count,

@@ -35,6 +35,8 @@ struct LoadedPlugin {
     std::vector<const gs_cli_option *> connection_options;
     // Since ABI 1.4: the settings `discover` hands a driver's scan().
     std::vector<const gs_cli_option *> scan_options;
+    // Since ABI 1.4: top-level site file sections the plugin reads itself ("alarms").
+    std::vector<std::string> site_sections;
 
     const gs_driver_vtable *driver() const;
     const gs_storage_vtable *storage() const;

@@ -41,6 +41,11 @@ std::string own_config_of(const LoadedPlugin &plugin, const SiteModel &site) {
     std::string out =
         "section " +
         (section == site.plugins.end() ? std::string("~absent") : yaml_text(section->second.node));
+    for (const auto &key : plugin.site_sections) { // ABI 1.4: the sections it reads itself
+        auto it = site.sections.find(key);
+        out += "\nsite section " + key + " " +
+               (it == site.sections.end() ? std::string("~absent") : yaml_text(it->second.node));
+    }
     if (plugin.kind != GS_KIND_DRIVER) return out;
     std::set<std::string> profiles;
     for (const auto &s : site.sources) {

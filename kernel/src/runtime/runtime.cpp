@@ -225,7 +225,22 @@ std::vector<std::shared_ptr<const LoadedPlugin>> Runtime::wanted_plugins(const S
     for (const auto &[id, section] : site.plugins) {
         auto plugin = registry_.find(id);
         // A driver listed in plugins: runs even without sources (e.g. to scan for devices).
-        if (plugin && !seen.count(id)) wanted.push_back(plugin);
+        if (plugin && !seen.count(id)) {
+            seen.insert(id);
+            wanted.push_back(plugin);
+        }
+    }
+    // A top-level section a plugin declares (ABI 1.4) runs that plugin; nobody's is unknown.
+    for (const auto &[key, section] : site.sections) {
+        std::shared_ptr<const LoadedPlugin> owner;
+        for (const auto &plugin : registry_.all())
+            if (std::count(plugin->site_sections.begin(), plugin->site_sections.end(), key))
+                owner = plugin;
+        if (!owner) {
+            diag.error(section.where, key, "unknown key");
+            continue;
+        }
+        if (seen.insert(owner->id).second) wanted.push_back(owner);
     }
     if (!options_.only.empty())
         wanted.erase(std::remove_if(wanted.begin(), wanted.end(),

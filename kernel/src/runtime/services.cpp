@@ -41,20 +41,33 @@ const void *Runtime::service_for(Instance *asker, const std::string &id) {
     if (id == GS_RUNTIME_SERVICE_V1) return &site.runtime_service;
     if (id == GS_SITE_SERVICE_V1) return &site.site_service;
     if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
+    // Asks one instance's get_service (storage, or since 1.4 exporter).
+    auto ask = [&](Instance &inst, auto get_service) -> const void * {
+        const void *found = nullptr;
+        call_plugin(inst.host->who(), "get_service", [&] {
+            found = get_service(inst.handle, id.c_str());
+            return GS_OK;
+        });
+        return found;
+    };
     for (auto &inst : instances_) {
-        const gs_storage_vtable *vt = inst->plugin->storage();
+        const gs_storage_vtable *vt = inst ? inst->plugin->storage() : nullptr;
         if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_storage_vtable, get_service) ||
             !vt->get_service)
             continue;
-        const void *found = nullptr;
-        call_plugin(inst->host->who(), "get_service", [&] {
-            found = vt->get_service(inst->handle, id.c_str());
-            return GS_OK;
-        });
-        if (found) {
+        if (const void *found = ask(*inst, vt->get_service)) {
             if (asker) asker->uses_storage_services = true;
             return found;
         }
+    }
+    // An exporter's service stays valid while its library is loaded (plugin.h), so a reload
+    // that replaces the exporter needs nothing of the instances that were handed it.
+    for (auto &inst : instances_) {
+        const gs_exporter_vtable *vt = inst ? inst->plugin->exporter() : nullptr;
+        if (!vt || !inst->handle || !GS_HAS_FIELD(vt, gs_exporter_vtable, get_service) ||
+            !vt->get_service)
+            continue;
+        if (const void *found = ask(*inst, vt->get_service)) return found;
     }
     return nullptr;
 }

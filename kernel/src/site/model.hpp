@@ -149,6 +149,9 @@ struct SiteModel {
     std::vector<Hierarchy> hierarchies;
     UsersConfig users;
     std::map<std::string, PluginSection> plugins;
+    // Top-level keys the kernel does not read ("alarms"), by name: the runtime accepts those a
+    // loaded plugin declares (ABI 1.4 site_sections) and refuses the others as unknown keys.
+    std::map<std::string, PluginSection> sections;
 
     const Source *find_source(const std::string &name) const;
     const Profile *find_profile(const std::string &id) const;

@@ -380,6 +380,12 @@ SiteModel load_site(const std::string &site_file, const LoadOptions &options) {
         read_hierarchy(node, site_file, "hierarchies[" + std::to_string(i++) + "]", site, diag);
     read_users(top.child("users"), site_file, site, diag);
     read_plugins(top.child("plugins"), site_file, site, diag);
+    // Other top-level sections may belong to a plugin (ABI 1.4 site_sections): kept with their
+    // position; Runtime::wanted_plugins refuses those no loaded plugin declares.
+    for (const auto &key : top.unread_keys()) {
+        YAML::Node node = top.child(key);
+        site.sections[key] = PluginSection{key, node, top.where(key)};
+    }
     top.refuse_unknown_keys();
 
     cross_check(site, diag);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 namespace gs::alarms {
 
@@ -193,21 +194,33 @@ void Engine::Impl::load() {
 
 // ---------------------------------------------------------------------------------------------
 
+bool matches(const RecordFilter &f, const AlarmRecord &r) {
+    if (f.state == RecordFilter::State::active && !r.active) return false;
+    if (f.state == RecordFilter::State::unacked && r.acked) return false;
+    if (f.to != kNoTime && r.raised >= f.to) return false;
+    if (f.from != kNoTime && !r.active && r.cleared != kNoTime && r.cleared < f.from) return false;
+    return true;
+}
+
+std::vector<AlarmRecord> records_in(const std::string &state_dir, const RecordFilter &filter) {
+    std::map<uint64_t, AlarmRecord> latest; // the last upsert of each record wins
+    for (const std::string &payload : Journal::read(state_dir).payloads) {
+        codec::Decoded d = codec::decode(payload);
+        if (d.type == 'R') latest[d.record.id] = std::move(d.record);
+    }
+    std::vector<AlarmRecord> out;
+    for (auto &[id, r] : latest)
+        if (matches(filter, r)) out.push_back(std::move(r));
+    return out;
+}
+
 std::vector<AlarmRecord> Engine::records(const RecordFilter &f) const {
     const Impl &m = *impl_;
     std::vector<AlarmRecord> out;
-    auto keep = [&](const AlarmRecord &r) {
-        if (f.state == RecordFilter::State::active && !r.active) return false;
-        if (f.state == RecordFilter::State::unacked && r.acked) return false;
-        if (f.to != kNoTime && r.raised >= f.to) return false;
-        if (f.from != kNoTime && !r.active && r.cleared != kNoTime && r.cleared < f.from)
-            return false;
-        return true;
-    };
     for (const auto &[id, r] : m.history)
-        if (keep(r)) out.push_back(r);
+        if (matches(f, r)) out.push_back(r);
     for (const auto &[id, r] : m.open)
-        if (keep(r)) out.push_back(r);
+        if (matches(f, r)) out.push_back(r);
     std::sort(out.begin(), out.end(),
               [](const AlarmRecord &a, const AlarmRecord &b) { return a.id < b.id; });
     return out;

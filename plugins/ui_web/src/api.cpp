@@ -85,6 +85,11 @@ const std::vector<Api::Route> &Api::routes() {
         {"POST", "/trends/favourites/delete", kPermAnalysis, &Api::favourite_delete},
         {"GET", "/consumption", kPermAnalysis, &Api::consumption},
         {"GET", "/alarms/summary", kPermMonitoring, &Api::alarms_summary},
+        {"GET", "/alarms", kPermMonitoring, &Api::alarms_list},
+        {"POST", "/alarms/ack", kPermAlarmAcknowledge, &Api::alarms_ack},
+        {"POST", "/alarms/shelve", kPermAlarmAcknowledge, &Api::alarms_shelve},
+        {"POST", "/alarms/unshelve", kPermAlarmAcknowledge, &Api::alarms_unshelve},
+        {"POST", "/alarms/out-of-service", kPermAlarmOutOfService, &Api::alarms_out_of_service},
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
         {"GET", "/config/site", kPermConfiguration, &Api::config_site},
@@ -188,7 +193,11 @@ std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &requ
     auto it = ctx.query.find("source");
     std::vector<std::string> sources =
         it == ctx.query.end() ? std::vector<std::string>() : split(it->second, ',');
-    if (sources.empty()) return error(400, "missing_parameter", "source: required");
+    // alarms=1: the stream also pushes the banner's alarm count (then sources are optional).
+    auto alarms = ctx.query.find("alarms");
+    bool with_alarms = alarms != ctx.query.end() && alarms->second == "1";
+    if (sources.empty() && !with_alarms)
+        return error(400, "missing_parameter", "source: required (or alarms=1)");
     if (sources.size() > options_.max_stream_sources)
         return error(400, "too_many_sources",
                      "at most " + std::to_string(options_.max_stream_sources) +
@@ -204,7 +213,7 @@ std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &requ
                         refusal == StreamSlots::Refusal::session
                             ? "this session has too many open live streams"
                             : "the server has too many open live streams");
-    return Stream{ctx.session, std::move(sources), std::move(slot)};
+    return Stream{ctx.session, std::move(sources), std::move(slot), with_alarms};
 } catch (const std::exception &e) {
     return error(500, "internal_error", std::string("the request failed: ") + e.what());
 }
@@ -510,7 +519,14 @@ HttpResponse Api::alarms_summary(Context &) {
                           {"state", it->state},
                           {"message", it->message},
                           {"ts", it->ts_utc_ns / 1'000'000}});
-    return ok({{"active", active_.size()}, {"unacknowledged", unacknowledged}, {"latest", latest}});
+    // With an alarm engine, the banner's count is its annunciated unacknowledged records.
+    int64_t engine = alarm_count();
+    size_t count = engine >= 0 ? static_cast<size_t>(engine) : unacknowledged;
+    return ok({{"active", active_.size()},
+               {"unacknowledged", unacknowledged},
+               {"count", count},
+               {"engine", engine >= 0},
+               {"latest", latest}});
 }
 
 HttpResponse Api::diagnostics(Context &) {

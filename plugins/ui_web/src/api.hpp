@@ -7,9 +7,10 @@
 #ifndef GS_UI_WEB_API_HPP
 #define GS_UI_WEB_API_HPP
 
+#include "alarm_engine.hpp"
 #include "auth.hpp"
-#include "favourites.hpp"
 #include "consumption_api.hpp"
+#include "favourites.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
 #include "http.hpp"
@@ -71,6 +72,8 @@ struct ApiActions {
     std::shared_ptr<Favourites> favourites;
     // Each load's consumption per bucket (GET /api/v1/consumption); see storage_consumption.hpp.
     ConsumptionSource consumption;
+    // The alarm engine (GET /api/v1/alarms, POST /alarms/ack...); see alarm_engine.hpp.
+    AlarmEngine alarms;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -97,12 +100,19 @@ public:
         std::shared_ptr<Session> session;
         std::vector<std::string> sources;
         std::shared_ptr<StreamSlots::Slot> slot;
+        bool alarms = false; // also push "alarms" events: {"count": the banner's count}
     };
     std::variant<HttpResponse, Stream> open_stream(const HttpRequest &request);
     bool alive(const Stream &stream);
 
     // [bus-thread]
     void on_event(EventRecord event);
+    // The banner's count: the alarm engine's annunciated unacknowledged records; -1 without an
+    // engine (the live stream pushes it when it changes).
+    int64_t alarm_count() const;
+    // Changes whenever the engine's records change (raised, cleared, acknowledged...): the
+    // stream pushes the count then, even when it is the same number.
+    uint64_t alarm_revision() const;
 
     const SiteModel &site() const { return site_; }
     int64_t now_mono_ns() const { return clock_.mono_ns(); }
@@ -157,6 +167,14 @@ private:
     HttpResponse favourite_delete(Context &);
     HttpResponse consumption(Context &);
     HttpResponse alarms_summary(Context &);
+    // alarms_api.cpp
+    HttpResponse alarms_list(Context &);
+    HttpResponse alarms_ack(Context &);
+    HttpResponse alarms_shelve(Context &);
+    HttpResponse alarms_unshelve(Context &);
+    HttpResponse shelve_or_unshelve(Context &, bool shelve);
+    HttpResponse alarms_out_of_service(Context &);
+    std::string who(const Context &ctx) const; // the acting profile, kept with what it did
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);

@@ -52,9 +52,10 @@ uint32_t permissions_of(Profile p) {
     case Profile::user:
         return user;
     case Profile::advanced:
-        return user | kPermPartialEnergyReset | kPermChangeOwnPassword;
+        return user | kPermPartialEnergyReset | kPermChangeOwnPassword | kPermAlarmAcknowledge;
     case Profile::admin:
-        return user | kPermPartialEnergyReset | kPermConfiguration | kPermChangeOwnPassword;
+        return user | kPermPartialEnergyReset | kPermConfiguration | kPermChangeOwnPassword |
+               kPermAlarmAcknowledge | kPermAlarmOutOfService;
     default:
         return 0;
     }
@@ -67,7 +68,9 @@ std::vector<std::string> permission_names(uint32_t permissions) {
         {kPermPartialEnergyReset, "partial_energy_reset"},
         {kPermConfiguration, "configuration"},
         {kPermDiagnostics, "diagnostics"},
-        {kPermChangeOwnPassword, "change_own_password"}};
+        {kPermChangeOwnPassword, "change_own_password"},
+        {kPermAlarmAcknowledge, "alarm_acknowledge"},
+        {kPermAlarmOutOfService, "alarm_out_of_service"}};
     std::vector<std::string> out;
     for (const auto &[bit, name] : names)
         if (permissions & bit) out.emplace_back(name);

@@ -33,7 +33,9 @@ enum Permission : uint32_t {
     kPermPartialEnergyReset = 1u << 2, // reset of partial energy meters
     kPermConfiguration = 1u << 3,      // declaring devices and hierarchies
     kPermDiagnostics = 1u << 4,        // communication diagnostics
-    kPermChangeOwnPassword = 1u << 5   // a profile changes its own password only
+    kPermChangeOwnPassword = 1u << 5,  // a profile changes its own password only
+    kPermAlarmAcknowledge = 1u << 6,   // acknowledge and shelve alarms (Advanced, Admin)
+    kPermAlarmOutOfService = 1u << 7   // take alarm rules out of service (Admin)
 };
 uint32_t permissions_of(Profile p);
 std::vector<std::string> permission_names(uint32_t permissions);

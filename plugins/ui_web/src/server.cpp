@@ -328,7 +328,8 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
 }
 
 // Server-sent events: one "live" event per tick with the snapshots of the subscribed sources
-// that changed since the last push (the first tick sends them all). The snapshot strings are
+// that changed since the last push (the first tick sends them all), and with alarms=1 an
+// "alarms" event when the banner's count changed. The snapshot strings are
 // shared by every client, so a push costs a pointer comparison per source and one write.
 void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
     mg_response_header_start(conn, 200);
@@ -339,6 +340,8 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
     mg_response_header_send(conn);
 
     std::vector<std::shared_ptr<const std::string>> sent(stream.sources.size());
+    int64_t sent_count = INT64_MIN; // the alarm count and revision last pushed
+    uint64_t sent_revision = 0;
     std::string message = "retry: 2000\n\n";
     auto last_write = std::chrono::steady_clock::now();
     bool open = mg_write(conn, message.data(), message.size()) > 0;
@@ -360,6 +363,18 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
             any = true;
         }
         message.append("]\n\n");
+        if (!any) message.clear();
+        if (stream.alarms) { // the banner's count, when the engine's records changed
+            uint64_t revision = api_.alarm_revision();
+            int64_t count = api_.alarm_count();
+            if (count != sent_count || revision != sent_revision) {
+                message += "event: alarms\ndata: {\"count\":" + std::to_string(count) +
+                           ",\"revision\":" + std::to_string(revision) + "}\n\n";
+                sent_count = count;
+                sent_revision = revision;
+                any = true;
+            }
+        }
         auto t = std::chrono::steady_clock::now();
         if (any) {
             open = mg_write(conn, message.data(), message.size()) > 0;

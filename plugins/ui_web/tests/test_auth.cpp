@@ -46,10 +46,11 @@ TEST_CASE("the permission matrix of the manual's section 4") {
           std::vector<std::string>{"monitoring", "analysis", "diagnostics"});
     CHECK(permission_names(permissions_of(Profile::advanced)) ==
           std::vector<std::string>{"monitoring", "analysis", "partial_energy_reset", "diagnostics",
-                                   "change_own_password"});
+                                   "change_own_password", "alarm_acknowledge"});
     CHECK(permission_names(permissions_of(Profile::admin)) ==
           std::vector<std::string>{"monitoring", "analysis", "partial_energy_reset",
-                                   "configuration", "diagnostics", "change_own_password"});
+                                   "configuration", "diagnostics", "change_own_password",
+                                   "alarm_acknowledge", "alarm_out_of_service"});
     CHECK(permissions_of(Profile::none) == 0);
     CHECK(parse_profile("admin") == Profile::admin);
     CHECK_FALSE(parse_profile("Admin"));

@@ -71,7 +71,10 @@ extern "C" {
  * 1.4: gs_tool.switches (options without a value, `gridscope publish --now`); a tool's host
  *      reads the plugin's own section of the site (NULL node) and offers the kernel's services
  *      and the storage's (the store opened read-only) through get_service;
- *      gs_driver_vtable.scan_options (the command-line settings of `discover`). */
+ *      gs_driver_vtable.scan_options (the command-line settings of `discover`);
+ *      gs_exporter_vtable.get_service (an exporter offers a service, the alarm engine's
+ *      "gridscope.alarms/1"); gs_plugin_descriptor.site_sections (top-level sections of the
+ *      site file a plugin reads itself, the alarm rules' `alarms:`). */
 #define GS_ABI_VERSION_MINOR 4
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
@@ -503,6 +506,13 @@ typedef struct gs_exporter_vtable {
 
     /* Since 1.2, optional: as in gs_storage_vtable. */
     gs_site_changed_fn site_changed;
+
+    /* Since 1.4, optional. [any-thread] As in gs_storage_vtable: a versioned service the host
+     * offers every plugin through get_service ("gridscope.alarms/1"), or NULL. The struct must
+     * stay valid while the plugin's library is loaded (an instance replaced by a reload must not
+     * leave another plugin holding freed memory): give a static struct whose functions answer
+     * GS_ERR_STATE while no instance runs. */
+    const void *(*get_service)(gs_instance *instance, const char *service_id);
 } gs_exporter_vtable;
 
 typedef struct gs_ui_vtable {
@@ -564,6 +574,15 @@ typedef struct gs_plugin_descriptor {
     /* Since 1.3, optional: command-line tools the plugin offers (see gs_tool). */
     const gs_tool *const *tools;
     size_t tool_count;
+
+    /* Since 1.4, optional: top-level sections of the site file the plugin reads itself
+     * ("alarms"), which the kernel otherwise refuses as unknown keys. A site file holding one
+     * runs the plugin (as if listed under `plugins:`); a change of the section alone replaces the
+     * instance at a reload. The kernel does not read the section: the plugin reads the site
+     * file (gridscope.runtime/1's site_file, or a tool's "config") and checks it in create(), so
+     * `gridscope check` and a reload report its errors with file:line. */
+    const char *const *site_sections;
+    size_t site_section_count;
 } gs_plugin_descriptor;
 
 typedef struct gs_module {

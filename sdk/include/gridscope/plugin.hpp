@@ -534,6 +534,7 @@ GS_DETAIL_HAS_MEMBER(connection_options)
 GS_DETAIL_HAS_MEMBER(scan_options)
 GS_DETAIL_HAS_MEMBER(tools)
 GS_DETAIL_HAS_MEMBER(source_fields)
+GS_DETAIL_HAS_MEMBER(site_sections)
 #undef GS_DETAIL_HAS_MEMBER
 
 template <class T> gs_status create(const gs_host *host, gs_instance **out) noexcept {
@@ -716,7 +717,8 @@ template <class T> const void *vtable() {
                                               GS_DETAIL_OPT(T, consume_samples),
                                               GS_DETAIL_OPT(T, consume_event),
                                               GS_DETAIL_OPT(T, flush),
-                                              GS_DETAIL_OPT(T, site_changed)};
+                                              GS_DETAIL_OPT(T, site_changed),
+                                              GS_DETAIL_OPT(T, get_service)};
         return &vt;
     } else {
         static_assert(T::kind == GS_KIND_UI, "T::kind must be a gs_plugin_kind");
@@ -752,6 +754,10 @@ template <class T> const gs_plugin_descriptor *descriptor() {
         if constexpr (detail::has_tools<T>::value) { // since 1.3: T::tools, gs_tool pointers
             out.tools = T::tools;
             out.tool_count = sizeof(T::tools) / sizeof(T::tools[0]);
+        }
+        if constexpr (detail::has_site_sections<T>::value) { // since 1.4: "alarms", ...
+            out.site_sections = T::site_sections;
+            out.site_section_count = sizeof(T::site_sections) / sizeof(T::site_sections[0]);
         }
         return out;
     }();

@@ -84,6 +84,13 @@ struct RecordFilter {
     TimeNs to = kNoTime;
 };
 
+// True when `r` is one of the records `filter` selects (Engine::records and records_in).
+bool matches(const RecordFilter &filter, const AlarmRecord &r);
+
+// The records of a state folder, read without writing to it while an engine may run there
+// (`gridscope alarms`), ordered by id.
+std::vector<AlarmRecord> records_in(const std::string &state_dir, const RecordFilter &filter = {});
+
 class Engine {
 public:
     // Reads the folder's state (if any) and opens its journal. Throws std::runtime_error when
