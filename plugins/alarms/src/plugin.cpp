@@ -40,7 +40,9 @@ constexpr gs_tool kAlarmsTool = {sizeof(gs_tool),
                                  "the alarm records (works while the site runs)",
                                  kAlarmsOptions,
                                  sizeof(kAlarmsOptions) / sizeof(kAlarmsOptions[0]),
-                                 &run_alarms};
+                                 &run_alarms,
+                                 nullptr,
+                                 0};
 
 uint32_t severity_of(alarms::Criticality c) {
     switch (c) {
