@@ -44,7 +44,7 @@ def site_text(port, password="p", plans=None):
     return ("site: {name: Publish test, timezone: Europe/Paris}\n"
             "sources:\n"
             "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
-            "     circuits: [{index: 1, models: [metered_energy]}]}\n"
+            "     circuits: [{index: 1, models: [metered_energy, metrology]}]}\n"
             "plugins:\n"
             "  storage_rocksdb: {}\n"
             "  exporter_files:\n"
