@@ -2,8 +2,6 @@
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -194,12 +192,6 @@ size_t PluginRegistry::load_file(const std::string &path) {
         refuse_line(path, "cannot load the library: " + ec.message());
         return 0;
     }
-#ifdef GRIDSCOPE_KEEP_LIBRARIES_MAPPED
-    // Sanitized builds only: LeakSanitizer (GCC 12) crashes at exit scanning the thread-local
-    // storage of a library that was unloaded (a stale DTLS entry). One extra RTLD_NODELETE
-    // reference keeps every library mapped until exit; the loader's own logic is unchanged.
-    dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-#endif
     if (!library->has(GS_MODULE_ENTRY_SYMBOL)) {
         refuse_line(path, std::string("no entry symbol '") + GS_MODULE_ENTRY_SYMBOL + "'");
         return 0; // `library` goes out of scope: closed
