@@ -27,6 +27,10 @@ BUILD_TYPE=Debug "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_C_FLAGS="$s
   -DCMAKE_CXX_FLAGS="$san" -DGRIDSCOPE_SANITIZED=ON
 echo "== tests under ASan+UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
+# GCC 12's LeakSanitizer crashes at exit ("Tracer caught signal 11", a bogus DTLS range) when
+# the CLI has loaded every plugin library; not scanning thread-local storage as a root avoids it
+# (it can only add false leak reports, never hide one).
+export LSAN_OPTIONS=use_tls=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$root/build-asan" -j "$jobs" --timeout 900 -LE no-sanitizer || status=1
 
