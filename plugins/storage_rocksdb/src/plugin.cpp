@@ -134,6 +134,7 @@ void StoragePlugin::stop() {
         stopping_ = true;
     }
     maintenance_wake_.notify_all();
+    if (store_ && maintenance_.joinable()) store_->interrupt(); // a pass under way ends soon
     if (maintenance_.joinable()) maintenance_.join();
     if (spool_.joinable()) spool_.join();
 
@@ -310,6 +311,7 @@ void StoragePlugin::maintain_once() {
         host().error(std::string("store maintenance failed: ") + e.what());
         return;
     }
+    if (stopping()) return;
     try {
         check_balance(now);
     } catch (const std::exception &e) {

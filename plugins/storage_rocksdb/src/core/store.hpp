@@ -121,6 +121,10 @@ public:
     // Applies retention and the journal budget (call it every few minutes). Returns what was
     // dropped, including unread journal entries (publish those as `journal.full`).
     MaintenanceReport maintain(int64_t now_utc_ns);
+    // Makes a maintain() under way return after the raw window it is on, and later ones return
+    // at once (what is done stays done: the next store resumes). Call it before closing, so a
+    // stop never waits for a long first pass over an imported history.
+    void interrupt();
     // Writes the open buckets now (also done on close and every checkpoint_every_values).
     void checkpoint();
     // Merges late-value fragments (backfill) into their rollup chunks; maintain() does it too.

@@ -9,6 +9,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -41,6 +42,8 @@ struct Store::Impl {
     Calendar calendar;
     int64_t window_s = 3600;
     bool read_only = false;
+    // Set by Store::interrupt(): maintain() returns after the raw window it is on.
+    std::atomic<bool> interrupted{false};
 
     mutable std::mutex mu; // guards everything below
     bool poisoned = false;

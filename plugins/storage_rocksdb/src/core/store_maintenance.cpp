@@ -190,13 +190,20 @@ void Store::Impl::consolidate_fragments() {
     fragmented.clear();
 }
 
+void Store::interrupt() {
+    impl_->interrupted = true;
+}
+
 MaintenanceReport Store::maintain(int64_t now_utc_ns) {
     Impl &m = *impl_;
-    std::lock_guard lock(m.mu);
+    MaintenanceReport report;
+    if (m.interrupted) return report;
+    // Held per step, not for the whole pass: a first pass over a long imported history takes
+    // minutes, and samples must keep flowing meanwhile.
+    std::unique_lock lock(m.mu);
     m.require_writable();
     m.consolidate_fragments();
     rocksdb::DB *db = m.db->db.get();
-    MaintenanceReport report;
     int64_t now_s = ns_to_s_floor(now_utc_ns);
 
     const int64_t level_retention[kRollupLevels] = {
@@ -226,8 +233,11 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
     std::string all_begin = keys::raw_window(INT64_MIN), all_end = keys::raw_window(INT64_MAX);
     uint64_t size = approximate_size(db, m.cf(Cf::raw), all_begin, all_end) +
                     approximate_size(db, m.cf(Cf::journal), keys::seq(0), keys::seq(UINT64_MAX));
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, m.cf(Cf::raw)));
     while (true) {
+        lock.unlock();                    // appends go on between windows
+        if (m.interrupted) return report; // cursors are persisted as they move (below)
+        lock.lock();
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, m.cf(Cf::raw)));
         it->SeekToFirst();
         if (!it->Valid()) break;
         int64_t window = keys::parse_raw({it->key().data(), it->key().size()}).window_start_s;
@@ -252,6 +262,7 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
         for (SourceState &src : m.sources)
             if (src.chain_window_s == window)
                 src.chain.reset(); // its keyframe is gone: restart the chain
+        rocksdb::WriteBatch moved;
         for (auto &[name, pos] : m.cursors) {
             if (pos >= max_seq) continue;
             auto o = std::find_if(report.overflows.begin(), report.overflows.end(),
@@ -261,14 +272,9 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
             else
                 o->resumed_after_seq = max_seq;
             pos = max_seq;
+            moved.Put(m.cf(Cf::meta), keys::cursor(name), keys::seq(pos));
         }
-        it.reset(db->NewIterator({}, m.cf(Cf::raw))); // see the range deletion
-    }
-    if (!report.overflows.empty()) {
-        rocksdb::WriteBatch wb;
-        for (auto &[name, pos] : m.cursors)
-            wb.Put(m.cf(Cf::meta), keys::cursor(name), keys::seq(pos));
-        m.write(wb);
+        if (moved.Count()) m.write(moved);
     }
 
     // Journal entries every cursor has passed and the checkpoint covers are no longer needed.
