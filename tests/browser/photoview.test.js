@@ -56,6 +56,20 @@ const boxes = () => page.$$eval('.pv-stage .pv-el', (els) => {
 let pageId;
 let floorId;
 
+// A fresh load of the page (a goto to the same address would not render it again).
+async function openPage(id) {
+  await page.goto('about:blank');
+  await page.goto(site.url + `/#/photoview?page=${id}`);
+  await page.waitForSelector('.pv-stage');
+}
+
+// Drags the toolbox's `kind` onto the image at fractions (fx, fy) of it.
+async function dropTool(kind, fx, fy) {
+  const stage = await (await page.$('.pv-stage')).boundingBox();
+  await page.dragAndDrop(`.pv-tool[data-kind=${kind}]`, '.pv-stage', { targetPosition: { x: fx * stage.width, y: fy * stage.height } });
+  await page.waitForSelector(`.pv-form[data-kind=${kind}]`);
+}
+
 describe('photoview', () => {
   test('the Admin builds a page in the editor; an SVG with a script is refused; text stays text', async () => {
     await login(page, site.url, 'admin', 'admin password 1');
@@ -86,20 +100,24 @@ describe('photoview', () => {
     assert.equal(await page.$('.pv-stage img:not(.pv-background)'), null);
 
     // A measure table of the DIRIS, a clickable zone on the HVAC, a link to Floor 1.
-    await page.click('.pv-tool[data-kind=measure]');
+    await dropTool('measure', 0.2, 0.25);
     await page.selectOption('.pv-form select[name=source]', 'diris-main');
     await page.check('.pv-form input[value=IPSumInst]');
     await page.check('.pv-form input[value=IV1Inst]');
     await page.fill('.pv-form input[name=title]', 'Main <b>board</b>');
     await page.click('.pv-form button[type=submit]');
-    await page.click('.pv-tool[data-kind=device]');
+    await dropTool('device', 0.55, 0.6);
     await page.selectOption('.pv-form select[name=source]', 'hvac');
     await page.selectOption('.pv-form select[name=style]', 'zone');
     await page.click('.pv-form button[type=submit]');
-    await page.click('.pv-tool[data-kind=link]');
+    await dropTool('link', 0.85, 0.85);
     await page.selectOption('.pv-form select[name=page]', String(floorId));
     await page.click('.pv-form button[type=submit]');
     assert.equal((await page.$$('.pv-stage .pv-el')).length, 4);
+    // Dropped where the pointer let go: the element is centred there.
+    const stageBox = await (await page.$('.pv-stage')).boundingBox();
+    const linkBox = await (await page.$('.pv-link')).boundingBox();
+    assert.ok(Math.abs(linkBox.x + linkBox.width / 2 - (stageBox.x + 0.85 * stageBox.width)) <= 2, 'link dropped at 85 %');
 
     // Move the zone with the pointer, then undo the move.
     const zone = await page.$('.pv-device');
@@ -137,7 +155,7 @@ describe('photoview', () => {
     const want = new Map(stored.elements.map((e) => [e.id, e]));
     for (const width of [1280, 1920]) {
       await page.setViewportSize({ width, height: 1080 });
-      await page.goto(site.url + `/#/photoview?page=${pageId}`);
+      await openPage(pageId);
       await page.waitForSelector('.pv-stage .pv-measure');
       const { stage, els } = await boxes();
       assert.ok(Math.abs(stage.w / stage.h - 1600 / 900) < 0.01, `stage ratio ${stage.w}x${stage.h}`);
@@ -152,7 +170,7 @@ describe('photoview', () => {
   });
 
   test('values update live, with their quality', async () => {
-    await page.goto(site.url + `/#/photoview?page=${pageId}`);
+    await openPage(pageId);
     const cell = '.pv-measure td.pv-value';
     await page.waitForFunction((s) => /\d/.test(document.querySelector(s).textContent), cell, { timeout: 10000 });
     const first = await page.$$eval(cell, (els) => els.map((e) => e.textContent).join('|'));
@@ -162,10 +180,10 @@ describe('photoview', () => {
   });
 
   test('a click on a device opens its Monitor; a link opens its page', async () => {
-    await page.goto(site.url + `/#/photoview?page=${pageId}`);
+    await openPage(pageId);
     await page.click('.pv-link');
     await page.waitForSelector(`.pv-tab[data-page="${floorId}"][aria-selected=true]`);
-    await page.goto(site.url + `/#/photoview?page=${pageId}`);
+    await openPage(pageId);
     await page.click('.pv-device');
     await page.waitForSelector('#monitor-panel');
     assert.match(page.url(), /#\/monitor\?source=hvac/);
@@ -180,7 +198,7 @@ describe('photoview', () => {
 
   test('a link to a page that no longer exists is reported in the editor', async () => {
     assert.equal((await apiCall('DELETE', `/photoview/pages/${floorId}`)).status, 200);
-    await page.goto(site.url + `/#/photoview?page=${pageId}`);
+    await openPage(pageId);
     await page.waitForSelector('.pv-link.pv-broken');
     await page.click('#pv-edit');
     await page.waitForSelector('.pv-broken-list:not([hidden])');
@@ -190,7 +208,7 @@ describe('photoview', () => {
   test('a User views the page but cannot edit it', async () => {
     await browser.context.clearCookies();
     await login(page, site.url, 'user');
-    await page.goto(site.url + `/#/photoview?page=${pageId}`);
+    await openPage(pageId);
     await page.waitForSelector('.pv-stage .pv-measure');
     assert.equal(await page.$('#pv-edit'), null);
     assert.equal(await page.$('#pv-new'), null);
