@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "photoview_elements.hpp"
 #include "photoview_image.hpp"
+#include "request_guard.hpp"
 
 #include <doctest/doctest.h>
 
@@ -441,4 +442,29 @@ TEST_CASE("photoview: the perimeter's Photoview view lists each page's devices")
     CHECK(tree["nodes"][0]["children"][0]["source"] == "tgbt");
     CHECK(tree["nodes"][0]["children"][0]["circuit"] == 1);
     CHECK(tree["loads"] == 1);
+}
+
+TEST_CASE("photoview: PUT and DELETE pass the guard under /api/ only; a DELETE needs no body") {
+    HostPolicy hosts(HostPolicy::default_names("127.0.0.1"), 8080, false);
+    auto guarded = [&](const char *method, const char *path) {
+        RequestHead head{method, path, "", {{"Host", "127.0.0.1:8080"}}};
+        GuardResult r = check_request(head, hosts);
+        return r.refusal ? r.refusal->status : 0;
+    };
+    CHECK(guarded("PUT", "/api/v1/photoview/pages/1") == 0);
+    CHECK(guarded("DELETE", "/api/v1/photoview/pages/1") == 0);
+    CHECK(guarded("PUT", "/index.html") == 405);
+    CHECK(guarded("DELETE", "/js/app.js") == 405);
+    CHECK(guarded("PATCH", "/api/v1/photoview/pages/1") == 405);
+
+    PvFixture f;
+    auto admin = f.login("admin", "admin-pw");
+    REQUIRE(f.call("POST", "/api/v1/photoview/pages", admin, R"({"name": "a"})").status == 201);
+    CHECK(f.call("DELETE", "/api/v1/photoview/pages/1", admin, "", "", false).status == 403);
+    CHECK(f.call("DELETE", "/api/v1/photoview/pages/1", admin, "x", "text/plain").status == 415);
+    CHECK(f.call("DELETE", "/api/v1/photoview/pages/1", admin, "", "").status == 200);
+    // Other routes keep their methods: PUT where none is declared is the router's 405.
+    HttpResponse r = f.call("PUT", "/api/v1/photoview", admin, "{}");
+    CHECK(r.status == 405);
+    CHECK(header_of(r, "Allow") == "GET, HEAD");
 }
