@@ -9,7 +9,7 @@ import { icon } from './icons.js';
 export const PAGES = [
   { id: 'monitor', icon: 'monitor', section: 'monitor', permission: 'monitoring', load: () => import('./pages/monitor.js') },
   { id: 'alarms', icon: 'alarm', section: 'monitor', permission: 'monitoring', load: () => import('./pages/placeholder.js') },
-  { id: 'photoview', icon: 'photo', section: 'monitor', permission: 'monitoring', load: () => import('./pages/placeholder.js') },
+  { id: 'photoview', icon: 'photo', section: 'monitor', permission: 'monitoring', load: () => import('./pages/photoview.js') },
   { id: 'consumption', icon: 'consumption', section: 'analysis', permission: 'analysis', load: () => import('./pages/consumption.js') },
   { id: 'trends', icon: 'trends', section: 'analysis', permission: 'analysis', load: () => import('./pages/trends.js') },
   { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/placeholder.js') },

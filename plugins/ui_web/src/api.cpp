@@ -41,6 +41,25 @@ HttpResponse too_many(int64_t wait_ns, const char *code, const char *message) {
     return r;
 }
 
+// `sub` matches `pattern` whose segments "{id}" match any one non-empty segment, kept in `id`.
+bool path_matches(std::string_view pattern, std::string_view sub, std::string *id) {
+    while (!pattern.empty() && !sub.empty()) {
+        size_t pe = pattern.find('/', 1), se = sub.find('/', 1);
+        std::string_view p = pattern.substr(0, pe), s = sub.substr(0, se);
+        if (p == "/{id}") {
+            if (s.size() < 2) return false;
+            *id = std::string(s.substr(1));
+        } else if (p != s) {
+            return false;
+        }
+        pattern = pe == std::string_view::npos ? "" : pattern.substr(pe);
+        sub = se == std::string_view::npos ? "" : sub.substr(se);
+    }
+    return pattern.empty() && sub.empty();
+}
+
+constexpr size_t kMegabyte = 1024 * 1024;
+
 // Every circuit of the site as a load name "SOURCE/K" (consumption without hierarchies).
 std::vector<std::string> site_loads(const SiteModel &site) {
     std::vector<std::string> out;
@@ -93,6 +112,13 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
         {"GET", "/config/site", kPermConfiguration, &Api::config_site},
+        {"GET", "/photoview", kPermMonitoring, &Api::photoview_list},
+        {"GET", "/photoview/images/{id}", kPermMonitoring, &Api::photoview_image_get},
+        {"POST", "/photoview/pages", kPermConfiguration, &Api::photoview_create},
+        {"PUT", "/photoview/pages/{id}", kPermConfiguration, &Api::photoview_update, kMegabyte},
+        {"DELETE", "/photoview/pages/{id}", kPermConfiguration, &Api::photoview_delete},
+        {"PUT", "/photoview/pages/{id}/image", kPermConfiguration, &Api::photoview_image_put,
+         10 * kMegabyte, true},
     };
     return table;
 }
@@ -140,16 +166,8 @@ HttpResponse Api::route(const HttpRequest &request) {
     std::string sub = request.path.substr(7);
     if (sub == "/live/stream")
         return error(400, "bad_request", "the live stream is served by open_stream");
-    const Route *route = nullptr;
-    std::string allow;
-    // HEAD is answered as GET (the server sends the headers only).
-    const std::string &method = request.method == "HEAD" ? std::string("GET") : request.method;
-    for (const auto &r : routes()) {
-        if (sub != r.path) continue;
-        allow += (allow.empty() ? "" : ", ") + std::string(r.method);
-        if (std::string_view(r.method) == "GET") allow += ", HEAD";
-        if (method == r.method) route = &r;
-    }
+    std::string allow, path_id;
+    const Route *route = find_route(request.method, sub, &path_id, &allow);
     if (allow.empty()) return error(404, "not_found", "no such endpoint");
     if (!route) {
         HttpResponse r = error(405, "method_not_allowed", "use " + allow);
@@ -160,13 +178,16 @@ HttpResponse Api::route(const HttpRequest &request) {
     auto query = parse_query(request.query, &why);
     if (!query) return error(400, "bad_query", why);
     Context ctx{request, nullptr, std::move(*query)};
+    ctx.path_id = std::move(path_id);
 
     bool changes_state = request.method != "GET" && request.method != "HEAD";
     if (changes_state) {
-        if (request.body.size() > options_.max_body_bytes)
+        if (request.body.size() > std::max(options_.max_body_bytes, route->max_body))
             return error(413, "body_too_large", "the request body is too large");
         std::string type = request.content_type.substr(0, request.content_type.find(';'));
-        if (type != "application/json")
+        // A DELETE has no body to describe (the CSRF header still guards it).
+        bool bodiless_delete = request.method == "DELETE" && request.body.empty();
+        if (type != "application/json" && !route->raw_body && !bodiless_delete)
             return error(415, "unsupported_media_type", "send application/json");
         // Compared with the names this site serves, not with Host: a rebound DNS name would
         // make a matching Host and Origin.
@@ -177,6 +198,31 @@ HttpResponse Api::route(const HttpRequest &request) {
     if (changes_state && ctx.session && !csrf_matches(*ctx.session, request.csrf_token))
         return error(403, "csrf", "missing or wrong X-CSRF-Token header");
     return (this->*(route->handler))(ctx);
+}
+
+const Api::Route *Api::find_route(const std::string &method_asked, const std::string &sub,
+                                  std::string *id, std::string *allow) {
+    const Route *route = nullptr;
+    // HEAD is answered as GET (the server sends the headers only).
+    const std::string &method = method_asked == "HEAD" ? std::string("GET") : method_asked;
+    for (const auto &r : routes()) {
+        std::string matched;
+        if (!path_matches(r.path, sub, &matched)) continue;
+        *allow += (allow->empty() ? "" : ", ") + std::string(r.method);
+        if (std::string_view(r.method) == "GET") *allow += ", HEAD";
+        if (method == r.method) {
+            route = &r;
+            *id = std::move(matched);
+        }
+    }
+    return route;
+}
+
+size_t Api::body_limit(const std::string &method, const std::string &path) const {
+    if (path.rfind(kPrefix, 0) != 0) return options_.max_body_bytes;
+    std::string id, allow;
+    const Route *route = find_route(method, path.substr(7), &id, &allow);
+    return route ? std::max(options_.max_body_bytes, route->max_body) : options_.max_body_bytes;
 }
 
 std::variant<HttpResponse, Api::Stream> Api::open_stream(const HttpRequest &request) try {
@@ -414,10 +460,11 @@ HttpResponse Api::perimeter(Context &ctx) {
     std::string view = v == ctx.query.end() ? "location" : v->second;
     std::string filter = f == ctx.query.end() ? "" : f->second;
     if (filter.size() > 128) return error(400, "invalid_parameter", "filter: too long");
+    if (view == "photoview") return photoview_perimeter(ctx, filter);
     auto tree = perimeter_tree(site_, view, filter);
     if (!tree)
         return error(400, "invalid_parameter",
-                     "view: expected location, usage, fluid or hierarchy");
+                     "view: expected location, usage, fluid, hierarchy or photoview");
     return ok(*tree);
 }
 

@@ -15,6 +15,7 @@
 #include "host_policy.hpp"
 #include "http.hpp"
 #include "live_table.hpp"
+#include "photoview_store.hpp"
 #include "site_model.hpp"
 #include "stored_series.hpp"
 #include "stream_slots.hpp"
@@ -74,6 +75,8 @@ struct ApiActions {
     ConsumptionSource consumption;
     // The alarm engine (GET /api/v1/alarms, POST /alarms/ack...); see alarm_engine.hpp.
     AlarmEngine alarms;
+    // The Photoview pages (GET /api/v1/photoview...); see photoview_store.hpp.
+    std::shared_ptr<PhotoviewStore> photoview;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -93,6 +96,9 @@ public:
     // Never throws: an exception of a handler becomes 500 internal_error (and is logged by the
     // server, which sees the status).
     HttpResponse handle(const HttpRequest &request);
+    // The largest body `method path` accepts (the server stops reading beyond it): the
+    // route's own limit when it has one (a Photoview image), else max_body_bytes.
+    size_t body_limit(const std::string &method, const std::string &path) const;
 
     // GET /api/v1/live/stream: the server pushes the snapshots of `sources` while alive().
     // The stream counts against the limits until the last copy of `slot` is gone.
@@ -129,6 +135,7 @@ private:
         const HttpRequest &request;
         std::shared_ptr<Session> session;
         std::map<std::string, std::string, std::less<>> query;
+        std::string path_id = {}; // what a route's "{id}" segment matched
     };
     using Handler = HttpResponse (Api::*)(Context &);
     struct Route {
@@ -136,7 +143,13 @@ private:
         const char *path;
         uint32_t permission; // kAnonymous, kAnySession or Permission bits (all required)
         Handler handler;
+        size_t max_body = 0;   // 0: options_.max_body_bytes
+        bool raw_body = false; // any Content-Type (the handler checks it), not only JSON
     };
+    // The route for `method` (HEAD as GET) at `sub` (the path after /api/v1), its "{id}" in
+    // `id`; `allow` collects the methods of the routes at that path.
+    static const Route *find_route(const std::string &method, const std::string &sub,
+                                   std::string *id, std::string *allow);
     static constexpr uint32_t kAnonymous = 0;
     static constexpr uint32_t kAnySession = 1u << 31;
     static const std::vector<Route> &routes();
@@ -175,6 +188,16 @@ private:
     HttpResponse shelve_or_unshelve(Context &, bool shelve);
     HttpResponse alarms_out_of_service(Context &);
     std::string who(const Context &ctx) const; // the acting profile, kept with what it did
+    // photoview_api.cpp
+    PhotoviewStore *photoview_store();
+    HttpResponse photoview_list(Context &);
+    HttpResponse photoview_create(Context &);
+    HttpResponse photoview_update(Context &);
+    HttpResponse photoview_delete(Context &);
+    HttpResponse photoview_image_put(Context &);
+    HttpResponse photoview_image_get(Context &);
+    // GET /perimeter?view=photoview: the pages, each with the devices it shows.
+    HttpResponse photoview_perimeter(Context &, const std::string &filter);
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);

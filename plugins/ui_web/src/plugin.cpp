@@ -95,6 +95,9 @@ public:
                               "a value is stale after this many polling periods without a good "
                               "reading"),
                     "1", "100"),
+        gs::bounded(gs::field(GS_CONFIG_INT, "photoview_max_pages", "21",
+                              "how many Photoview pages the Admin may create"),
+                    "1", "1000"),
         gs::field(GS_CONFIG_STRING, "webroot", nullptr,
                   "folder of the UI files (default: <share dir>/webroot)"),
     };
@@ -131,6 +134,7 @@ public:
         server_options_.push_interval_ms = cfg.get<int64_t>("push_interval_ms");
         stale_periods_ = cfg.get<int>("stale_periods");
         webroot_ = cfg.find<std::string>("webroot").value_or("");
+        photoview_max_pages_ = cfg.get<size_t>("photoview_max_pages");
         // Bounds of single keys are in the config map; what relates two keys is checked here.
         // Streams keep their thread: leave at least kThreadReserve for everything else.
         if (max_live_streams_ > server_options_.num_threads - kThreadReserve)
@@ -217,6 +221,9 @@ public:
         if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
             a.favourites = std::make_shared<gs::ui::Favourites>(std::string(runtime->data_dir) +
                                                                 "/trends-favourites.json");
+        if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
+            a.photoview = std::make_shared<gs::ui::PhotoviewStore>(
+                std::string(runtime->data_dir) + "/photoview", photoview_max_pages_);
         a.consumption = gs::ui::storage_consumption(
             [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
         a.alarms = gs::ui::alarm_engine_over(
@@ -281,6 +288,7 @@ private:
     int max_live_streams_per_session_ = 16;
     std::vector<std::string> allowed_hosts_; // empty: HostPolicy::default_names
     std::string webroot_;
+    size_t photoview_max_pages_ = gs::ui::PhotoviewStore::kDefaultMaxPages;
     std::unique_ptr<gs::ui::LiveTable> live_;
     std::unique_ptr<gs::ui::PasswordStore> passwords_;
     std::unique_ptr<gs::ui::Api> api_;

@@ -26,7 +26,11 @@ HttpResponse refuse(int status, const char *code, std::string message, bool clos
 
 GuardResult check_request(const RequestHead &head, const HostPolicy &hosts) {
     GuardResult out;
-    if (head.method != "GET" && head.method != "HEAD" && head.method != "POST") {
+    // PUT and DELETE only reach the API (Photoview's pages), which answers 405 where a route
+    // has neither; never the static files.
+    bool api_change =
+        (head.method == "PUT" || head.method == "DELETE") && head.raw_path.rfind("/api/", 0) == 0;
+    if (head.method != "GET" && head.method != "HEAD" && head.method != "POST" && !api_change) {
         // Its body (if any) is never read: the connection closes after the answer.
         HttpResponse r = refuse(405, "method_not_allowed", "use GET, HEAD or POST", true);
         r.headers.emplace_back("Allow", kAllowedMethods);

@@ -278,7 +278,8 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
     // their end from a pause.
     bool chunked = !header(conn, "Transfer-Encoding").empty();
     long long announced = ri->content_length; // -1 when absent
-    if (announced > static_cast<long long>(options_.max_body_bytes)) {
+    size_t limit = std::max(options_.max_body_bytes, api_.body_limit(req.method, req.path));
+    if (announced > static_cast<long long>(limit)) {
         send(conn, closing(Api::error(413, "body_too_large", "the request body is too large")));
         return 413;
     }
@@ -290,7 +291,7 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
             int n = mg_read(conn, buf, sizeof buf);
             if (n <= 0) break;
             req.body.append(buf, static_cast<size_t>(n));
-            if (req.body.size() > options_.max_body_bytes) {
+            if (req.body.size() > limit) {
                 send(conn,
                      closing(Api::error(413, "body_too_large", "the request body is too large")));
                 return 413;

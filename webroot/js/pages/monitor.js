@@ -10,7 +10,7 @@ export async function render(main, { params, can }) {
   const content = h('div.content.monitor');
   let device = null; // the device shown: {close()}
   const perimeter = new Perimeter({
-    views: ['location', 'usage', 'fluid'],
+    views: ['location', 'usage', 'fluid', 'photoview'],
     selected: params.source ? { source: params.source, circuit: Number(params.circuit) || undefined } : null,
     onSelect: ({ source, circuit }) => open(source, circuit, null),
   });
