@@ -1,6 +1,9 @@
 #include "delivery_loop.hpp"
 
+#include "report_json.hpp"
+
 #include <gridscope/services/storage.h>
+#include <publish/settings_text.hpp>
 
 namespace gs::exporter {
 
@@ -46,6 +49,7 @@ void DeliveryLoop::stop() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    std::lock_guard<std::mutex> work(work_);
     publisher_.reset();
     lock_.reset();
 }
@@ -97,16 +101,78 @@ void DeliveryLoop::loop() {
         // The storage's services appear once every plugin started.
         const auto *query = host_.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
         std::chrono::seconds wait{1};
-        if (query && ready()) {
+        if (query) {
             guard.unlock();
-            report(publisher_->run(now, *query));
+            {
+                std::lock_guard<std::mutex> work(work_);
+                if (ready()) {
+                    report(publisher_->run(now, *query));
+                    auto next = publisher_->next_wakeup(to_seconds(host_.now_utc_ns()));
+                    wait = std::max(std::chrono::seconds{1}, next - to_seconds(host_.now_utc_ns()));
+                    wait = std::min(wait, std::chrono::seconds{60}); // follows clock changes
+                }
+            }
             guard.lock();
-            auto next = publisher_->next_wakeup(to_seconds(host_.now_utc_ns()));
-            wait = std::max(std::chrono::seconds{1}, next - to_seconds(host_.now_utc_ns()));
-            wait = std::min(wait, std::chrono::seconds{60}); // follows clock changes
         }
         wake_.wait_for(guard, wait, [this] { return stopping_; });
     }
+}
+
+std::string DeliveryLoop::status_json() {
+    std::lock_guard<std::mutex> work(work_);
+    const auto now = to_seconds(host_.now_utc_ns());
+    if (publisher_)
+        return exporter::status_json(settings_, &publisher_->queue(), publisher_->destination(),
+                                     failing_, now)
+            .dump();
+    publish::Transport transport(settings_.server); // only for the destination's text
+    return exporter::status_json(settings_, nullptr, transport.destination(), failing_, now).dump();
+}
+
+gs_status DeliveryLoop::send_now(const std::string &type, std::string &out) {
+    const auto *query = host_.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
+    std::lock_guard<std::mutex> work(work_);
+    if (!query || state_dir_.empty() || !ready()) {
+        out = "the exporter is not ready yet (the store, or its state folder held by a running "
+              "`gridscope publish`): try again in a moment";
+        return GS_ERR_STATE;
+    }
+    const auto now = to_seconds(host_.now_utc_ns());
+    publish::RunReport result;
+    if (type.empty()) {
+        publisher_->retry_now(); // "send now" does not wait for the backoff
+        result = publisher_->run(now, *query);
+    } else {
+        std::string error;
+        auto wanted = publish::parse_plan_type(type, error);
+        std::vector<publish::Plan> plans;
+        for (const auto &p : settings_.plans)
+            if (wanted && p.type == *wanted) plans.push_back(p);
+        if (plans.empty()) {
+            out = "no plan of type '" + type + "'" + (error.empty() ? "" : ": " + error);
+            return GS_ERR_INVALID_ARG;
+        }
+        // A publisher of those plans alone, on the same cursor file; ours reads it again after.
+        Publisher one(settings_, plans, site_.site, site_.tz, state_dir_);
+        if (!one.load(error)) host_.warning(error);
+        result = one.run(now, *query);
+        if (!publisher_->load(error)) host_.warning(error);
+    }
+    report(result);
+    out = deliveries_json(result).dump();
+    wake_.notify_all(); // the loop computes its next wake-up again
+    return GS_OK;
+}
+
+std::string DeliveryLoop::test_connection() {
+    std::lock_guard<std::mutex> work(work_);
+    if (publisher_) {
+        auto result = publisher_->check();
+        return check_json(result, publisher_->destination()).dump();
+    }
+    publish::Transport transport(settings_.server);
+    auto result = transport.check();
+    return check_json(result, transport.destination()).dump();
 }
 
 } // namespace gs::exporter

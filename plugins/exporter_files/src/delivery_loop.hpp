@@ -1,7 +1,9 @@
 // The running plugin's delivery thread: wakes when a plan is due (or a retry's backoff ends),
 // sends through the Publisher, and tells people what happened: a log line per file, an event
 // when delivery starts failing (its kind: login, unreachable, tls, ...) and when it recovers,
-// and an event when periods were dropped over the backlog budget.
+// and an event when periods were dropped over the backlog budget. The Datalogger page reaches it
+// through gridscope.datalogger/1 (datalogger_service.hpp): status, send now, test connection,
+// serialised with the thread's own deliveries (one Publisher, one connection).
 #pragma once
 
 #include "publisher.hpp"
@@ -23,6 +25,13 @@ public:
     void start();
     void stop();
 
+    // services/datalogger.h's answers (JSON text).
+    std::string status_json();
+    // type: "" for every plan. GS_ERR_STATE while the store or the state folder is not ready,
+    // GS_ERR_INVALID_ARG for a type no plan has; `out` then holds why.
+    gs_status send_now(const std::string &type, std::string &out);
+    std::string test_connection();
+
 private:
     void loop();
     bool ready();
@@ -34,6 +43,7 @@ private:
     SiteContext site_;
     std::string state_dir_;
     std::unique_ptr<StateLock> lock_;
+    std::mutex work_; // held while publisher_ is made, used or read
     std::unique_ptr<Publisher> publisher_;
     bool waiting_for_lock_ = false;
     std::string failing_; // the kind of the failure in progress, "" when delivering fine

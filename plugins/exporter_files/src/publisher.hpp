@@ -48,6 +48,11 @@ public:
         return queue_.next_wakeup(now);
     }
     uint64_t dropped_total() const { return queue_.dropped_total(); }
+    const publish::DeliveryQueue &queue() const { return queue_; }
+    void retry_now() { queue_.retry_now(); }
+    // The page's "test connection": login (and folder) without a file.
+    publish::UploadResult check() { return transport_.check(); }
+    std::string destination() const { return transport_.destination(); }
 
 private:
     publish::Settings settings_;

@@ -93,6 +93,10 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
         {"GET", "/config/site", kPermConfiguration, &Api::config_site},
+        {"GET", "/datalogger", kPermConfiguration, &Api::datalogger_status},
+        {"POST", "/datalogger/send-now", kPermConfiguration, &Api::datalogger_send_now},
+        {"POST", "/datalogger/test-connection", kPermConfiguration,
+         &Api::datalogger_test_connection},
     };
     return table;
 }
