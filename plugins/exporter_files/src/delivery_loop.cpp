@@ -36,7 +36,7 @@ bool DeliveryLoop::ready() {
     }
     lock_ = std::move(lock);
     publisher_ =
-        std::make_unique<Publisher>(settings_, settings_.plans, site_.site, site_.tz, state_dir_);
+        std::make_unique<Publisher>(settings_, settings_.plans, site_, state_dir_);
     std::string error;
     if (!publisher_->load(error)) host_.warning(error);
     return true;
@@ -153,7 +153,7 @@ gs_status DeliveryLoop::send_now(const std::string &type, std::string &out) {
             return GS_ERR_INVALID_ARG;
         }
         // A publisher of those plans alone, on the same cursor file; ours reads it again after.
-        Publisher one(settings_, plans, site_.site, site_.tz, state_dir_);
+        Publisher one(settings_, plans, site_, state_dir_);
         if (!one.load(error)) host_.warning(error);
         result = one.run(now, *query);
         if (!publisher_->load(error)) host_.warning(error);

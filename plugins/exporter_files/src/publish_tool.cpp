@@ -62,7 +62,7 @@ int32_t run_publish_tool(const gs_host *host, const gs_config *options) noexcept
         if (!query) return failed("the store cannot be read (see the message above)");
         SiteContext site = site_context(host);
 
-        Publisher publisher(settings, plans, site.site, site.tz, state_dir);
+        Publisher publisher(settings, plans, site, state_dir);
         std::string error;
         if (!publisher.load(error)) std::cerr << kPrefix << error << "\n";
         auto now = std::chrono::floor<std::chrono::seconds>(
