@@ -170,7 +170,8 @@ private:
             const PlanText &text = plans_[i];
             Schedule &schedule = out_.settings.plans[i].schedule;
             if (!text.has_type)
-                fail(key + ".type", "missing (index | measurement | alarms | load_curve | status | log | config_backup)");
+                fail(key + ".type", "missing (index | measurement | alarms | load_curve | status | "
+                                    "log | config_backup)");
             if (!text.has_files) fail(key + ".files", "missing (all | per_device)");
             if (text.every && text.at) {
                 fail(key, "give either every or at, not both");

@@ -48,8 +48,8 @@ gs_status test_connection(void *, gs_text_fn on_json, void *payload) {
     });
 }
 
-const gs_datalogger_service_v1 kService = {sizeof(gs_datalogger_service_v1), 0, nullptr, &status,
-                                           &send_now, &test_connection};
+const gs_datalogger_service_v1 kService = {
+    sizeof(gs_datalogger_service_v1), 0, nullptr, &status, &send_now, &test_connection};
 
 } // namespace
 

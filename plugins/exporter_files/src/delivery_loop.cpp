@@ -35,8 +35,7 @@ bool DeliveryLoop::ready() {
         return false;
     }
     lock_ = std::move(lock);
-    publisher_ =
-        std::make_unique<Publisher>(settings_, settings_.plans, site_, state_dir_);
+    publisher_ = std::make_unique<Publisher>(settings_, settings_.plans, site_, state_dir_);
     std::string error;
     if (!publisher_->load(error)) host_.warning(error);
     return true;

@@ -1,6 +1,7 @@
 // exporter_files: the Datalogger function (issue 16) as an exporter plugin: files built from
 // the stored data, sent on the plans of plugins.exporter_files (docs/datalogger.md), with
-// `gridscope publish` for a stopped site, and gridscope.datalogger/1 for the page. Glue only: the work is in libs/publish.
+// `gridscope publish` for a stopped site, and gridscope.datalogger/1 for the page. Glue only: the
+// work is in libs/publish.
 #include "config_settings.hpp"
 #include "datalogger_service.hpp"
 #include "delivery_loop.hpp"

@@ -16,7 +16,8 @@ std::string schedule_text(const publish::Schedule &s) {
     if (s.at_minute) {
         char at[16];
         std::snprintf(at, sizeof at, "%02d:%02d", *s.at_minute / 60 % 24, *s.at_minute % 60);
-        return std::string("at ") + at + (s.day && *s.day < 7 ? std::string(" ") + days[*s.day] : "");
+        return std::string("at ") + at +
+               (s.day && *s.day < 7 ? std::string(" ") + days[*s.day] : "");
     }
     const long long n = s.every.count();
     if (n % 86400 == 0) return "every " + std::to_string(n / 86400) + "d";

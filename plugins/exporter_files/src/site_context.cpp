@@ -21,8 +21,8 @@ SiteContext site_context(const gs_host *host) {
     out.data_dir = runtime->data_dir;
     out.site_file = runtime->site_file ? runtime->site_file : "";
     // A profile is the site's own when no installed file has its id (profiles/<id>.yaml).
-    const std::string installed = std::string(runtime->share_dir ? runtime->share_dir : "") +
-                                  "/profiles/";
+    const std::string installed =
+        std::string(runtime->share_dir ? runtime->share_dir : "") + "/profiles/";
     auto custom = nlohmann::json::array();
     auto doc = nlohmann::json::parse(site->site_json, nullptr, false);
     if (doc.is_object() && doc.contains("profiles") && doc["profiles"].is_array())

@@ -37,7 +37,8 @@ std::vector<publish::BuiltFile> build_site_files(const SiteContext &site,
     const std::string &server = settings.identification.server;
     std::vector<publish::BuiltFile> files;
     if (plan.type == publish::PlanType::log) {
-        publish::BuiltFile file = publish::build_log_file(context, log_lines(site.data_dir, period));
+        publish::BuiltFile file =
+            publish::build_log_file(context, log_lines(site.data_dir, period));
         if (file.rows) files.push_back(std::move(file));
         return files;
     }

@@ -13,7 +13,7 @@
 namespace gs::ui {
 
 struct Datalogger {
-    std::function<AlarmAnswer()> status;                         // the page's state (no password)
+    std::function<AlarmAnswer()> status;                          // the page's state (no password)
     std::function<AlarmAnswer(const std::string &type)> send_now; // "" = every plan
     std::function<AlarmAnswer()> test_connection;
 

@@ -47,13 +47,13 @@ struct DataloggerFixture {
                 return answer;
             };
         }
-        actions.record_action = [this](const std::string &type, const std::string &,
-                                       uint32_t, const std::string &message) {
+        actions.record_action = [this](const std::string &type, const std::string &, uint32_t,
+                                       const std::string &message) {
             recorded.push_back(type + ": " + message);
         };
-        api = std::make_unique<Api>(std::move(site), *live, *passwords, ApiOptions{},
-                                    ApiClock{[] { return 100 * kS; }, [] { return 1'700'000'000 * kS; }},
-                                    actions);
+        api = std::make_unique<Api>(
+            std::move(site), *live, *passwords, ApiOptions{},
+            ApiClock{[] { return 100 * kS; }, [] { return 1'700'000'000 * kS; }}, actions);
     }
     ~DataloggerFixture() { std::system(("rm -rf '" + dir + "'").c_str()); }
 
@@ -164,8 +164,8 @@ gs_status fake_test(void *, gs_text_fn on_json, void *payload) {
 } // namespace
 
 TEST_CASE("datalogger_over: the service looked up until found") {
-    const gs_datalogger_service_v1 service = {sizeof service, 0,        nullptr, &fake_status,
-                                              &fake_send,     &fake_test};
+    const gs_datalogger_service_v1 service = {sizeof service, 0,          nullptr,
+                                              &fake_status,   &fake_send, &fake_test};
     const gs_datalogger_service_v1 *offered = nullptr;
     Datalogger d = datalogger_over([&] { return offered; });
     CHECK(d.status().status == GS_ERR_STATE); // not offered (yet)

@@ -61,8 +61,8 @@ struct PlanState {
     std::optional<SysSeconds> last_success;    // when a period of it was last confirmed
     std::optional<SysSeconds> last_failure;    // when a file of it last failed
     std::string last_error;                    // that failure's message
-    SysSeconds next_run;                       // now when periods are pending (or the backoff's end)
-    size_t pending = 0;                        // periods ended and not yet confirmed
+    SysSeconds next_run; // now when periods are pending (or the backoff's end)
+    size_t pending = 0;  // periods ended and not yet confirmed
 };
 
 // Builds the files of one plan's period (none when there is nothing to send: the period still
