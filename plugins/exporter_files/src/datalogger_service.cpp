@@ -43,8 +43,7 @@ gs_status send_now(void *, const char *type, gs_text_fn on_json, void *payload) 
 
 gs_status test_connection(void *, gs_text_fn on_json, void *payload) {
     return with_loop(on_json, payload, [](DeliveryLoop &loop, std::string &text) {
-        text = loop.test_connection();
-        return GS_OK;
+        return loop.test_connection(text);
     });
 }
 

@@ -48,7 +48,7 @@ void DeliveryLoop::stop() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
-    std::lock_guard<std::mutex> work(work_);
+    std::lock_guard<std::timed_mutex> work(work_);
     publisher_.reset();
     lock_.reset();
 }
@@ -103,7 +103,7 @@ void DeliveryLoop::loop() {
         if (query) {
             guard.unlock();
             {
-                std::lock_guard<std::mutex> work(work_);
+                std::lock_guard<std::timed_mutex> work(work_);
                 if (ready()) {
                     report(publisher_->run(now, *query));
                     auto next = publisher_->next_wakeup(to_seconds(host_.now_utc_ns()));
@@ -113,24 +113,55 @@ void DeliveryLoop::loop() {
             }
             guard.lock();
         }
-        wake_.wait_for(guard, wait, [this] { return stopping_; });
+        wake_.wait_for(guard, wait, [this] { return stopping_ || poked_; });
+        poked_ = false;
     }
 }
 
+namespace {
+constexpr auto kStatusWait = std::chrono::milliseconds{300};
+constexpr auto kActionWait = std::chrono::seconds{5};
+const char *const kBusy = "files are being sent (a backlog after an outage, or another request): "
+                          "try again when they are";
+} // namespace
+
 std::string DeliveryLoop::status_json() {
-    std::lock_guard<std::mutex> work(work_);
+    std::unique_lock<std::timed_mutex> work(work_, kStatusWait);
     const auto now = to_seconds(host_.now_utc_ns());
-    if (publisher_)
-        return exporter::status_json(settings_, &publisher_->queue(), publisher_->destination(),
-                                     failing_, now)
-            .dump();
-    publish::Transport transport(settings_.server); // only for the destination's text
-    return exporter::status_json(settings_, nullptr, transport.destination(), failing_, now).dump();
+    if (!work.owns_lock()) { // a long delivery: what was true before it, saying so
+        std::lock_guard<std::mutex> guard(snapshot_mutex_);
+        nlohmann::json doc;
+        if (snapshot_.empty()) { // the settings alone (they do not change while it runs)
+            publish::Transport transport(settings_.server); // only for the destination's text
+            doc = exporter::status_json(settings_, nullptr, transport.destination(), "", now);
+        } else {
+            doc = nlohmann::json::parse(snapshot_);
+        }
+        doc["sending"] = true;
+        return doc.dump();
+    }
+    nlohmann::json doc;
+    if (publisher_) {
+        doc = exporter::status_json(settings_, &publisher_->queue(), publisher_->destination(),
+                                    failing_, now);
+    } else {
+        publish::Transport transport(settings_.server); // only for the destination's text
+        doc = exporter::status_json(settings_, nullptr, transport.destination(), failing_, now);
+    }
+    doc["sending"] = false;
+    std::string text = doc.dump();
+    std::lock_guard<std::mutex> guard(snapshot_mutex_);
+    snapshot_ = text;
+    return text;
 }
 
 gs_status DeliveryLoop::send_now(const std::string &type, std::string &out) {
     const auto *query = host_.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
-    std::lock_guard<std::mutex> work(work_);
+    std::unique_lock<std::timed_mutex> work(work_, kActionWait);
+    if (!work.owns_lock()) {
+        out = kBusy;
+        return GS_ERR_RETRY_LATER;
+    }
     if (!query || state_dir_.empty() || !ready()) {
         out = "the exporter is not ready yet (the store, or its state folder held by a running "
               "`gridscope publish`): try again in a moment";
@@ -159,19 +190,28 @@ gs_status DeliveryLoop::send_now(const std::string &type, std::string &out) {
     }
     report(result);
     out = deliveries_json(result).dump();
-    wake_.notify_all(); // the loop computes its next wake-up again
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        poked_ = true; // the backoff may have ended: the loop computes its wake-up again
+    }
+    wake_.notify_all();
     return GS_OK;
 }
 
-std::string DeliveryLoop::test_connection() {
-    std::lock_guard<std::mutex> work(work_);
+gs_status DeliveryLoop::test_connection(std::string &out) {
+    std::unique_lock<std::timed_mutex> work(work_, kActionWait);
+    if (!work.owns_lock()) {
+        out = kBusy;
+        return GS_ERR_RETRY_LATER;
+    }
     if (publisher_) {
-        auto result = publisher_->check();
-        return check_json(result, publisher_->destination()).dump();
+        out = check_json(publisher_->check(), publisher_->destination()).dump();
+        return GS_OK;
     }
     publish::Transport transport(settings_.server);
     auto result = transport.check();
-    return check_json(result, transport.destination()).dump();
+    out = check_json(result, transport.destination()).dump();
+    return GS_OK;
 }
 
 } // namespace gs::exporter

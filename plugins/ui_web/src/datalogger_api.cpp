@@ -24,6 +24,7 @@ HttpResponse refusal(const AlarmAnswer &a) {
                           a.text.empty() ? "this site runs no Datalogger (plugins.exporter_files)"
                                          : a.text);
     if (a.status == GS_ERR_INVALID_ARG) return http_error(400, "invalid_field", "type: " + a.text);
+    if (a.status == GS_ERR_RETRY_LATER) return http_error(409, "busy", a.text);
     return http_error(500, "datalogger_failed",
                       "the Datalogger failed (status " + std::to_string(a.status) + ")" +
                           (a.text.empty() ? "" : ": " + a.text));

@@ -49,7 +49,9 @@ function planningPart(s, onSend) {
     h('td', when(p.next_run)),
     h('td.pending', String(p.pending ?? '—')),
     h('td', h('button.btn', { type: 'button', onclick: () => onSend(p.type) }, t('datalogger.send_type')))));
-  const state = s.failing
+  const state = s.sending
+    ? h('p.muted', { id: 'datalogger-failing' }, t('datalogger.sending'))
+    : s.failing
     ? h('p.error', { id: 'datalogger-failing', role: 'alert' }, t('datalogger.failing', { kind: s.failing, at: when(s.retry_at) }))
     : h('p.muted', { id: 'datalogger-failing' }, t('datalogger.delivering'));
   return h('section.card', { id: 'datalogger-planning' }, h('h2', t('datalogger.planning')), state,

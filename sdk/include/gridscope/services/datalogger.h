@@ -15,7 +15,8 @@
  *                        "passive", "method", "auth", "destination"},      (never the password)
  *             "plans": [{"type", "files", "schedule", "delivered_until", "last_success",
  *                        "last_failure", "last_error", "next_run", "pending"}],
- *             "failing": "" | "login" | "unreachable" | ..., "retry_at", "dropped_total"}
+ *             "failing": "" | "login" | "unreachable" | ..., "retry_at", "dropped_total",
+ *             "sending": false}   (true: files are being sent, the rest is from before)
  *   send_now: [{"file", "type", "rows", "bytes", "status"}] as `gridscope publish` prints it
  *   test_connection: {"ok": true|false, "failure": "" | "login" | ..., "message",
  *                     "destination"}
@@ -48,7 +49,9 @@ typedef struct gs_datalogger_service_v1 {
     gs_status (*send_now)(void *context, const char *type, gs_text_fn on_json, void *payload);
 
     /* Connects and logs in to the server (FTP: the destination folder is entered or created;
-     * HTTP: a HEAD request to it) and hands on the verdict; sends no file. */
+     * HTTP: a HEAD request to it) and hands on the verdict; sends no file. send_now and
+     * test_connection answer GS_ERR_RETRY_LATER when a delivery (a backlog after an outage)
+     * keeps the exporter busy for more than a few seconds. */
     gs_status (*test_connection)(void *context, gs_text_fn on_json, void *payload);
 } gs_datalogger_service_v1;
 
