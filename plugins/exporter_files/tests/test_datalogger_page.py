@@ -17,6 +17,7 @@ receiver (libs/publish/tests), certificates made by openssl here.
    and of a type no plan has (400).
 3. HTTPS (POST, Basic): "send now" stores the files on the receiver; a wrong type refused.
 """
+import calendar
 import http.client
 import json
 import os
@@ -258,16 +259,26 @@ def main():
               "send now with the wrong password reports the refusal: %s" % body)
         s.stop()
 
-        # 2. The right password, without the status plan (its 10,000 hourly files).
+        # 2. The right password, without the status plan (its 10,000 hourly files), the server
+        # away at first: the exporter waits a backoff, "send now" does not wait for it.
+        ftp.stop()
         with open(site, "w") as f:
             f.write(site_text(ftps % SECRET, plans))
         s = Site(site, data, os.path.join(work, "run2.log"))
         sites.append(s)
         code, body, _, _ = s.admin("POST", "/datalogger/test-connection")
-        check(code == 200 and body["ok"] is True and body["failure"] == ""
-              and body["destination"].startswith("ftp://127.0.0.1:%d/in" % ftp.port),
-              "test connection: ok: %s" % body)
-        time.sleep(31 - time.time() % 30)  # a new period is due
+        check(code == 200 and body["ok"] is False and body["failure"] == "unreachable",
+              "test connection, server away: unreachable: %s" % body)
+
+        def retry_far():  # a backoff with at least 4 s to go
+            _, st, _, _ = s.admin("GET", "/datalogger")
+            at = (st or {}).get("retry_at")
+            return at and calendar.timegm(time.strptime(at, "%Y-%m-%dT%H:%M:%SZ")) \
+                - time.time() >= 4
+        check(wait_until(retry_far, 90), "the exporter waits a backoff while the server is away")
+        ftp = Child("ftp_server.py", "--root", ftp_root, "--port", str(ftp.port), "--user", "u",
+                    "--password", SECRET, "--tls", "explicit", "--cert", pem, "--quiet")
+        children.append(ftp)
         code, body, _, _ = s.admin("POST", "/datalogger/send-now", {})
         sent = body["files"] if code == 200 else []
         check(code == 200 and sent and all(f["status"] == "sent" for f in sent),
@@ -294,6 +305,10 @@ def main():
             check(False, "a backup of the custom profiles")
         check(all(os.path.getsize(os.path.join(ftp_root, "in", f["file"])) == f["bytes"]
                   for f in sent), "bytes match the files on the server")
+        code, body, _, _ = s.admin("POST", "/datalogger/test-connection")
+        check(code == 200 and body["ok"] is True and body["failure"] == ""
+              and body["destination"].startswith("ftp://127.0.0.1:%d/in" % ftp.port),
+              "test connection: ok: %s" % body)
         check(not [n for n in got if n.endswith(".tmp")], "no temporary name left")
         alarms = "".join(read(os.path.join(ftp_root, "in", n)) for n in got
                          if "_alarms_all_" in n)
