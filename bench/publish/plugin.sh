@@ -38,6 +38,16 @@ WORK=${WORK:-$(mktemp -d /tmp/gs-publish-plugin-bench-XXXXXX)}
 . "$HERE/ftp.sh"
 PLUGIN_DIR=$(dirname "$(find "$BUILD" -name 'exporter_files.so' -print -quit)")
 
+# Runs "$@" once per plan of PLANS with type, every (seconds) and files set.
+each_plan() {
+    for p in $PLANS; do
+        IFS=: read -r type every files <<< "$p"
+        "$@"
+    done
+}
+yaml_plan() { echo "      - {type: $type, every: ${every}s, files: $files}"; }
+cursor_plan() { echo "plan $type/$files/every=${every}s $((hour - 86400))"; }
+
 # The site: DEVICES virtual meters, the store, the exporter with the plans.
 site=$WORK/site.yaml
 data=$WORK/data
@@ -54,10 +64,7 @@ data=$WORK/data
     echo "    identification: {site: Publish bench, server: box-01}"
     echo "    server: {protocol: ftp, host: 127.0.0.1, port: $PORT, user: u, password: p, directory: /in}"
     echo "    plans:"
-    for p in $PLANS; do
-        IFS=: read -r type every files <<< "$p"
-        echo "      - {type: $type, every: ${every}s, files: $files}"
-    done
+    each_plan yaml_plan
 } > "$site"
 
 now=$(date +%s)
@@ -78,10 +85,7 @@ mkdir -p "$data/exporter_files"
 {
     echo "gridscope-publish-cursor 1"
     echo "dropped 0"
-    for p in $PLANS; do
-        IFS=: read -r type every files <<< "$p"
-        echo "plan $type/$files/every=${every}s $((hour - 86400))"
-    done
+    each_plan cursor_plan
 } > "$data/exporter_files/cursor"
 
 echo "devices $DEVICES, plans: $PLANS, server 127.0.0.1:$PORT, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
