@@ -52,8 +52,10 @@ nlohmann::json status_json(const publish::Settings &settings, const publish::Del
         {"password_set", !s.password.empty()}, // the password itself never leaves the plugin
         {"directory", s.directory},
         {"passive", http ? nlohmann::json(nullptr) : nlohmann::json(s.passive)},
-        {"method", http ? (s.method == publish::HttpMethod::put ? "put" : "post") : nullptr},
-        {"auth", http ? (s.auth == publish::HttpAuth::ntlm ? "ntlm" : "basic") : nullptr},
+        {"method", http ? nlohmann::json(s.method == publish::HttpMethod::put ? "put" : "post")
+                        : nlohmann::json(nullptr)},
+        {"auth", http ? nlohmann::json(s.auth == publish::HttpAuth::ntlm ? "ntlm" : "basic")
+                      : nlohmann::json(nullptr)},
         {"destination", destination}};
     nlohmann::json plans = nlohmann::json::array();
     for (size_t i = 0; i < settings.plans.size(); ++i) {

@@ -127,7 +127,9 @@ std::vector<publish::Series> StoreFiles::last_values(const std::vector<StoredSer
     for (const auto &s : chosen) {
         PointsOut points;
         if (s.last_utc_ns <= at) {
-            check(query_.latest(query_.context, s.id, &add_point, &points), "latest");
+            // A series declared but without a reading yet (a site just started) has none.
+            const gs_status st = query_.latest(query_.context, s.id, &add_point, &points);
+            if (st != GS_ERR_NOT_FOUND) check(st, "latest");
         } else {
             // Recent readings raw; if none in the last hour, the older ones through the
             // store's downsampling (a few points, the newest last).

@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 
-GRIDSCOPE, PLUGIN_DIR, SOURCE_DIR = sys.argv[1:4]
+GRIDSCOPE, PLUGIN_DIR, SOURCE_DIR = map(os.path.abspath, sys.argv[1:4])
 TESTS = os.path.join(SOURCE_DIR, "libs/publish/tests")
 CUSTOM_PROFILES = os.path.join(SOURCE_DIR, "tests/browser/site/profiles")
 SECRET = "s3cr3t-Pw"  # the right password
@@ -243,7 +243,7 @@ def main():
               "the status plan: 10,000 periods waiting, its login failure: %s" % st)
         check(st.get("next_run") and (status.get("retry_at") or st.get("next_run")),
               "a next run is given")
-        ok, body, _, _ = s.admin("POST", "/datalogger/test-connection")
+        ok, body, _, _ = s.admin("POST", "/datalogger/test-connection", {})
         check(ok == 200 and body["ok"] is False and body["failure"] == "login"
               and WRONG not in body["message"], "test connection: login refused: %s" % body)
         user_cookie, user_csrf = s.login("user")
@@ -266,7 +266,7 @@ def main():
             f.write(site_text(ftps % SECRET, plans))
         s = Site(site, data, os.path.join(work, "run2.log"))
         sites.append(s)
-        code, body, _, _ = s.admin("POST", "/datalogger/test-connection")
+        code, body, _, _ = s.admin("POST", "/datalogger/test-connection", {})
         check(code == 200 and body["ok"] is False and body["failure"] == "unreachable",
               "test connection, server away: unreachable: %s" % body)
 
@@ -305,7 +305,7 @@ def main():
             check(False, "a backup of the custom profiles")
         check(all(os.path.getsize(os.path.join(ftp_root, "in", f["file"])) == f["bytes"]
                   for f in sent), "bytes match the files on the server")
-        code, body, _, _ = s.admin("POST", "/datalogger/test-connection")
+        code, body, _, _ = s.admin("POST", "/datalogger/test-connection", {})
         check(code == 200 and body["ok"] is True and body["failure"] == ""
               and body["destination"].startswith("ftp://127.0.0.1:%d/in" % ftp.port),
               "test connection: ok: %s" % body)
@@ -338,7 +338,7 @@ def main():
                               ["{type: index, every: 30s, files: per_device}"]))
         s = Site(site, data, os.path.join(work, "run3.log"))
         sites.append(s)
-        code, body, _, _ = s.admin("POST", "/datalogger/test-connection")
+        code, body, _, _ = s.admin("POST", "/datalogger/test-connection", {})
         check(code == 200 and body["ok"] is True, "HTTPS test connection: %s" % body)
         arrived = wait_until(lambda: [n for n in files_in(os.path.join(http_root, "up"))
                                       if re.match(r"box-01_index_m1_\d{14}\.csv$", n)], 40)
