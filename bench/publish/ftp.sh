@@ -3,7 +3,12 @@
 # user + system CPU so far, in seconds. Needs ROOT and WORK.
 mkdir -p "$WORK/root"
 server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; true; }
+# (Under set -e a failing `wait` in the trap would end the script with the server's 143.)
+cleanup() {
+    [ -n "$server_pid" ] || return 0
+    kill "$server_pid" 2> /dev/null || true
+    wait "$server_pid" 2> /dev/null || true
+}
 trap cleanup EXIT
 /usr/bin/python3 "$ROOT/libs/publish/tests/ftp_server.py" --root "$WORK/root" --quiet > "$WORK/server.log" 2>&1 &
 server_pid=$!
