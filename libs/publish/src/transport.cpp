@@ -198,6 +198,17 @@ struct Transport::Impl {
         }
     }
 
+    // A new transfer on the kept handle; false (and the result says why) without libcurl.
+    bool begin(UploadResult &result) {
+        if (!curl || !multi) {
+            result.error = "libcurl could not start";
+            return false;
+        }
+        common_options();
+        error_buffer[0] = '\0';
+        return true;
+    }
+
     // What the server's answer to a finished transfer means; the error text for people.
     void conclude(CURLcode code, const std::string &what, UploadResult &result) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.response_code);
@@ -237,12 +248,7 @@ std::string Transport::destination() const {
 UploadResult Transport::upload(const std::string &name, const std::string &content) {
     Impl &m = *impl_;
     UploadResult result;
-    if (!m.curl || !m.multi) {
-        result.error = "libcurl could not start";
-        return result;
-    }
-    m.common_options();
-    m.error_buffer[0] = '\0';
+    if (!m.begin(result)) return result;
     CURL *curl = m.curl;
     const ServerSettings &s = m.server;
     Reader reader{&content};
@@ -302,12 +308,7 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
 UploadResult Transport::check() {
     Impl &m = *impl_;
     UploadResult result;
-    if (!m.curl || !m.multi) {
-        result.error = "libcurl could not start";
-        return result;
-    }
-    m.common_options();
-    m.error_buffer[0] = '\0';
+    if (!m.begin(result)) return result;
     // FTP: login and CWD into the folder (created when missing), no transfer. HTTP: a HEAD of
     // the folder's URL; only 401/403 count against it (a receiver may answer HEAD 404/405).
     curl_easy_setopt(m.curl, CURLOPT_NOBODY, 1L);
