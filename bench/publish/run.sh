@@ -33,23 +33,11 @@ SEND=$BUILD/bin/gs_publish_send
 [ -x "$SEND" ] || { echo "run.sh: $SEND not found (build with tests: ninja gs_publish_send)" >&2; exit 1; }
 /usr/bin/python3 -c 'import pyftpdlib' || { echo "run.sh: needs python3-pyftpdlib" >&2; exit 1; }
 WORK=${WORK:-$(mktemp -d /tmp/gs-publish-bench-XXXXXX)}
-mkdir -p "$WORK/root"
-
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; true; }
-trap cleanup EXIT
-/usr/bin/python3 "$ROOT/libs/publish/tests/ftp_server.py" --root "$WORK/root" --quiet > "$WORK/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q READY "$WORK/server.log" && break; sleep 0.1; done
-PORT=$(awk '/READY/ {print $2}' "$WORK/server.log")
-[ -n "$PORT" ] || { echo "run.sh: the FTP server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+. "$HERE/ftp.sh"
 
 NOW=1764806400 # 2025-12-04 00:00:00 UTC; the backlog is the day before
 plan_args=()
 for p in $PLANS; do plan_args+=(--plan "$p"); done
-server_cpu() { # the FTP server's user + system CPU so far, in seconds
-    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$server_pid/stat"
-}
 run() { # label, extra args...
     local label=$1; shift
     rm -f "$WORK/cursor"

@@ -13,6 +13,7 @@ export const PAGES = [
   { id: 'consumption', icon: 'consumption', section: 'analysis', permission: 'analysis', load: () => import('./pages/consumption.js') },
   { id: 'trends', icon: 'trends', section: 'analysis', permission: 'analysis', load: () => import('./pages/trends.js') },
   { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/placeholder.js') },
+  { id: 'datalogger', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/datalogger.js') },
 ];
 
 const root = document.getElementById('app');

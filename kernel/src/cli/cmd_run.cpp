@@ -30,6 +30,7 @@ int cmd_run(int argc, char **argv) {
                   << "\n";
         return 1;
     }
+    set_log_folder(ro.data_dir + "/logs"); // published by the Datalogger's log plan
 
     // Block the signals in every thread; this thread waits for them.
     sigset_t signals;

@@ -137,6 +137,8 @@ RunReport DeliveryQueue::run(SysSeconds now, const BuildFiles &build, const Send
             if (!result.ok()) failure = std::move(result);
         }
         if (failure) {
+            last_failure_[plan_key(plan)] = now;
+            last_error_[plan_key(plan)] = failure->error;
             ++failures_;
             retry_at_ = now + std::chrono::duration_cast<std::chrono::seconds>(
                                   retry_delay(options_.retry, failures_, random_()) +
@@ -147,6 +149,7 @@ RunReport DeliveryQueue::run(SysSeconds now, const BuildFiles &build, const Send
             return report;
         }
         cursors_[plan_key(plan)] = item.end; // all of this period's files confirmed
+        last_success_[plan_key(plan)] = now;
         changed = true;
         if (!save(save_error)) break; // not durable: stop, the next run re-sends (same names)
         changed = false;
@@ -156,6 +159,34 @@ RunReport DeliveryQueue::run(SysSeconds now, const BuildFiles &build, const Send
     failures_ = 0;
     retry_at_.reset();
     return report;
+}
+
+PlanState DeliveryQueue::state(size_t plan, SysSeconds now) const {
+    const Plan &p = plans_.at(plan);
+    const std::string key = plan_key(p);
+    auto find = [&key](const auto &map) {
+        auto it = map.find(key);
+        return it == map.end() ? std::nullopt : std::make_optional(it->second);
+    };
+    PlanState state;
+    state.delivered_until = find(cursors_);
+    state.last_success = find(last_success_);
+    state.last_failure = find(last_failure_);
+    state.last_error = find(last_error_).value_or("");
+    if (!state.delivered_until) {
+        state.pending = 1; // a new plan starts with the last complete period
+    } else {
+        size_t skipped = 0;
+        state.pending = dues_between(p.schedule, *state.delivered_until, now, tz_,
+                                     options_.max_backlog, skipped)
+                            .size() +
+                        skipped;
+    }
+    if (state.pending == 0)
+        state.next_run = next_due(p.schedule, *state.delivered_until, tz_);
+    else
+        state.next_run = retry_at_ ? std::max(*retry_at_, now) : now;
+    return state;
 }
 
 SysSeconds DeliveryQueue::next_wakeup(SysSeconds now) const {

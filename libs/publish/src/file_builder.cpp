@@ -122,9 +122,16 @@ BuiltFile build_load_curve_file(const FileContext &c, const std::vector<Series> 
     return finish(c, csv, [&] {
         for (SysSeconds from = c.period.start; from < c.period.end; from += history) {
             const SysSeconds to = std::min(from + history, c.period.end);
+            std::vector<std::optional<double>> averages;
+            bool any = false;
+            for (const auto &s : power) {
+                averages.push_back(average(stats_in(s.points, from, to)));
+                any = any || averages.back().has_value();
+            }
+            if (!any) continue; // no reading in this slot: no row, rather than a row of blanks
             csv.local_time(to, c.tz);
-            for (const auto &s : power)
-                csv.number(average(stats_in(s.points, from, to)));
+            for (const auto &a : averages)
+                csv.number(a);
             csv.end_row();
         }
     });
@@ -178,14 +185,38 @@ BuiltFile build_status_file(const FileContext &c, const std::vector<DeviceStatus
     });
 }
 
+BuiltFile build_log_file(const FileContext &c, const std::string &lines) {
+    const std::string from = date::format("%FT%T", c.period.start);
+    const std::string to = date::format("%FT%T", c.period.end);
+    BuiltFile file;
+    bool keep = false;
+    for (size_t at = 0; at < lines.size();) {
+        size_t end = lines.find('\n', at);
+        end = end == std::string::npos ? lines.size() : end + 1;
+        const std::string_view line(lines.data() + at, end - at);
+        const bool stamped = line.size() > 19 && line[4] == '-' && line[10] == 'T' &&
+                             line[13] == ':' && line[16] == ':';
+        if (stamped) {
+            const std::string_view stamp = line.substr(0, 19); // to the second, UTC
+            keep = stamp >= from && stamp < to;
+            if (keep) ++file.rows;
+        }
+        if (keep) file.content.append(line);
+        at = end;
+    }
+    if (!file.content.empty() && file.content.back() != '\n') file.content += '\n';
+    file.name = file_name(c.identification.server, c.type, c.device, c.period.end, ".log");
+    return file;
+}
+
 std::string file_name(const std::string &server, PlanType type, const std::string &device,
-                      SysSeconds period_end) {
+                      SysSeconds period_end, const char *extension) {
     std::string part = device.empty() ? "all" : device;
     for (char &ch : part)
         if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' || ch == '_'))
             ch = '-';
     return server + "_" + to_string(type) + "_" + part + "_" +
-           date::format("%Y%m%d%H%M%S", period_end) + ".csv";
+           date::format("%Y%m%d%H%M%S", period_end) + extension;
 }
 
 } // namespace gs::publish

@@ -170,7 +170,8 @@ private:
             const PlanText &text = plans_[i];
             Schedule &schedule = out_.settings.plans[i].schedule;
             if (!text.has_type)
-                fail(key + ".type", "missing (index | measurement | alarms | load_curve | status)");
+                fail(key + ".type", "missing (index | measurement | alarms | load_curve | status | "
+                                    "log | config_backup)");
             if (!text.has_files) fail(key + ".files", "missing (all | per_device)");
             if (text.every && text.at) {
                 fail(key, "give either every or at, not both");
@@ -300,6 +301,12 @@ std::vector<SettingsError> validate(const Settings &s) {
                 break;
             }
         }
+    for (size_t i = 0; i < s.plans.size(); ++i)
+        if ((s.plans[i].type == PlanType::log || s.plans[i].type == PlanType::config_backup) &&
+            s.plans[i].files == FileGrouping::per_device)
+            errors.push_back({"plans." + std::to_string(i) + ".files",
+                              std::string(to_string(s.plans[i].type)) +
+                                  " files are the site's, not a device's: use files: all"});
     if (s.plans.empty())
         errors.push_back({"plans", "missing: at least one plan ({type, every or at, files})"});
     if (s.format.separator == s.format.decimal)
@@ -355,6 +362,10 @@ const char *to_string(PlanType type) {
         return "load_curve";
     case PlanType::status:
         return "status";
+    case PlanType::log:
+        return "log";
+    case PlanType::config_backup:
+        return "config_backup";
     }
     return "?";
 }

@@ -94,7 +94,9 @@ std::optional<PlanType> parse_plan_type(std::string_view text, std::string &erro
         {"measurement", PlanType::measurement},
         {"alarms", PlanType::alarms},
         {"load_curve", PlanType::load_curve},
-        {"status", PlanType::status}};
+        {"status", PlanType::status},
+        {"log", PlanType::log},
+        {"config_backup", PlanType::config_backup}};
     return parse_word(text, words, error);
 }
 

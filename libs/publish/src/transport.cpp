@@ -183,6 +183,48 @@ struct Transport::Impl {
         if (!server.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, server.ca_file.c_str());
         const char *protocols = is_http(server.protocol) ? "http,https" : "ftp,ftps";
         curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols);
+        if (server.protocol == Protocol::ftp || server.protocol == Protocol::ftps ||
+            server.protocol == Protocol::ftps_implicit) {
+            if (server.protocol != Protocol::ftp) {
+                curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                                 static_cast<long>(CURLUSESSL_ALL)); // never _TRY
+                curl_easy_setopt(curl, CURLOPT_FTPSSLAUTH, static_cast<long>(CURLFTPAUTH_TLS));
+            }
+            curl_easy_setopt(curl, CURLOPT_FTP_CREATE_MISSING_DIRS,
+                             static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
+        } else {
+            curl_easy_setopt(curl, CURLOPT_HTTPAUTH,
+                             server.auth == HttpAuth::ntlm ? CURLAUTH_NTLM : CURLAUTH_BASIC);
+        }
+    }
+
+    // A new transfer on the kept handle; false (and the result says why) without libcurl.
+    bool begin(UploadResult &result) {
+        if (!curl || !multi) {
+            result.error = "libcurl could not start";
+            return false;
+        }
+        common_options();
+        error_buffer[0] = '\0';
+        return true;
+    }
+
+    // What the server's answer to a finished transfer means; the error text for people.
+    void conclude(CURLcode code, const std::string &what, UploadResult &result) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.response_code);
+        result.failure = classify(code);
+        if (code == CURLE_OK && is_http(server.protocol) &&
+            (result.response_code < 200 || result.response_code > 299))
+            result.failure = result.response_code == 401 || result.response_code == 403
+                                 ? Failure::login
+                                 : Failure::refused;
+        if (result.ok()) return;
+        std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+        if (code == CURLE_OK)
+            detail = "the server answered HTTP " + std::to_string(result.response_code);
+        result.error = std::string(to_string(server.protocol)) + " " + what + " " + base() +
+                       " failed: " + detail;
+        if (*hint(result.failure)) result.error += " (" + std::string(hint(result.failure)) + ")";
     }
 };
 
@@ -206,12 +248,7 @@ std::string Transport::destination() const {
 UploadResult Transport::upload(const std::string &name, const std::string &content) {
     Impl &m = *impl_;
     UploadResult result;
-    if (!m.curl || !m.multi) {
-        result.error = "libcurl could not start";
-        return result;
-    }
-    m.common_options();
-    m.error_buffer[0] = '\0';
+    if (!m.begin(result)) return result;
     CURL *curl = m.curl;
     const ServerSettings &s = m.server;
     Reader reader{&content};
@@ -223,13 +260,6 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
     if (!is_http(s.protocol)) {
         const std::string temp = name + ".tmp";
         url = m.base() + escape(curl, temp);
-        if (s.protocol != Protocol::ftp) {
-            curl_easy_setopt(curl, CURLOPT_USE_SSL,
-                             static_cast<long>(CURLUSESSL_ALL)); // never _TRY
-            curl_easy_setopt(curl, CURLOPT_FTPSSLAUTH, static_cast<long>(CURLFTPAUTH_TLS));
-        }
-        curl_easy_setopt(curl, CURLOPT_FTP_CREATE_MISSING_DIRS,
-                         static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
         if (s.passive)
             curl_easy_setopt(curl, CURLOPT_FTP_USE_EPSV, 1L);
         else
@@ -243,8 +273,6 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
         curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
         curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(content.size()));
     } else {
-        curl_easy_setopt(curl, CURLOPT_HTTPAUTH,
-                         s.auth == HttpAuth::ntlm ? CURLAUTH_NTLM : CURLAUTH_BASIC);
         headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
         if (s.method == HttpMethod::put) {
@@ -267,28 +295,31 @@ UploadResult Transport::upload(const std::string &name, const std::string &conte
     }
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
 
-    const CURLcode code = perform(m.multi, curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.response_code);
-    result.failure = classify(code);
-    if (code == CURLE_OK && is_http(s.protocol) &&
-        (result.response_code < 200 || result.response_code > 299))
-        result.failure = result.response_code == 401 || result.response_code == 403
-                             ? Failure::login
-                             : Failure::refused;
-    if (!result.ok()) {
-        std::string detail = m.error_buffer[0] ? m.error_buffer : curl_easy_strerror(code);
-        if (code == CURLE_OK)
-            detail = "the server answered HTTP " + std::to_string(result.response_code);
-        result.error = std::string(to_string(s.protocol)) + " upload of " + name + " to " +
-                       m.base() + " failed: " + detail;
-        if (*hint(result.failure)) result.error += " (" + std::string(hint(result.failure)) + ")";
-    }
+    m.conclude(perform(m.multi, curl), "upload of " + name + " to", result);
     curl_easy_setopt(curl, CURLOPT_POSTQUOTE, nullptr);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(curl, CURLOPT_MIMEPOST, nullptr);
     curl_slist_free_all(rename);
     curl_slist_free_all(headers);
     curl_mime_free(form);
+    return result;
+}
+
+UploadResult Transport::check() {
+    Impl &m = *impl_;
+    UploadResult result;
+    if (!m.begin(result)) return result;
+    // FTP: login and CWD into the folder (created when missing), no transfer. HTTP: a HEAD of
+    // the folder's URL; only 401/403 count against it (a receiver may answer HEAD 404/405).
+    curl_easy_setopt(m.curl, CURLOPT_NOBODY, 1L);
+    const std::string url = m.base();
+    curl_easy_setopt(m.curl, CURLOPT_URL, url.c_str());
+    const CURLcode code = perform(m.multi, m.curl);
+    m.conclude(code, "connection to", result);
+    if (is_http(m.server.protocol) && result.failure == Failure::refused) {
+        result.failure = Failure::none;
+        result.error.clear();
+    }
     return result;
 }
 

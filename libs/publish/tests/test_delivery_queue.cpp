@@ -238,3 +238,42 @@ TEST_CASE("retry delays: exponential, capped, jittered within [c/2, c]") {
     CHECK(retry_delay(policy, 3, 0) == 2000ms);
     CHECK(retry_delay(policy, 3, ~uint64_t{0}) == 4000ms);
 }
+
+TEST_CASE("plan state for the page: pending, last success and failure, next run, retry now") {
+    TempDir dir;
+    FakeBuilder builder;
+    FakeServer server;
+    DeliveryQueue queue({plan(PlanType::index, 600s)}, paris(), options(dir.file("cursor")));
+    const SysSeconds t0 = utc(2026, 12, 3, 10, 5);
+    PlanState fresh = queue.state(0, t0);
+    CHECK_FALSE(fresh.delivered_until);
+    CHECK(fresh.pending == 1); // a new plan starts with its last complete period
+    CHECK(fresh.next_run == t0);
+
+    queue.run(t0, builder.fn(), server.fn());
+    PlanState sent = queue.state(0, t0);
+    CHECK(sent.delivered_until == utc(2026, 12, 3, 10, 0));
+    CHECK(sent.last_success == t0);
+    CHECK_FALSE(sent.last_failure);
+    CHECK(sent.pending == 0);
+    CHECK(sent.next_run == utc(2026, 12, 3, 10, 10));
+
+    server.up = false; // three periods go by with the server away
+    const SysSeconds t1 = utc(2026, 12, 3, 10, 31);
+    RunReport failed = queue.run(t1, builder.fn(), server.fn());
+    REQUIRE(failed.retry_at);
+    PlanState waiting = queue.state(0, t1);
+    CHECK(waiting.pending == 3);
+    CHECK(waiting.last_failure == t1);
+    CHECK(waiting.last_error == "server down");
+    CHECK(waiting.last_success == t0);
+    CHECK(waiting.next_run == *failed.retry_at);
+
+    // "Send now": the backoff is ended, the next run tries at once.
+    server.up = true;
+    CHECK(queue.run(t1, builder.fn(), server.fn()).files.empty()); // still in the backoff
+    queue.retry_now();
+    CHECK(queue.run(t1, builder.fn(), server.fn()).files.size() == 3);
+    CHECK(queue.state(0, t1).pending == 0);
+    CHECK(queue.state(0, t1).delivered_until == utc(2026, 12, 3, 10, 30));
+}

@@ -1,3 +1,4 @@
+#include "publish/config_backup.hpp"
 #include "publish/file_builder.hpp"
 
 #include <doctest/doctest.h>
@@ -117,6 +118,23 @@ TEST_CASE("load curve: average active and reactive power per history period") {
     CHECK(l[16] == "2026-12-03 11:00:00;+01:00;300;");
 }
 
+TEST_CASE("load curve: a slot with no reading has no row") {
+    const Period period{utc(2026, 12, 3, 9, 0), utc(2026, 12, 3, 10, 0)};
+    Series p{{"meter-1", "1", "P", "W", 1}, {}}, q{{"meter-1", "1", "Q", "var", 1}, {}};
+    // Readings in the first and the last quarter only: the box was off in between.
+    for (int minute : {0, 5, 50, 55}) {
+        p.points.push_back({period.start + std::chrono::minutes{minute}, 200.0});
+        q.points.push_back({period.start + std::chrono::minutes{minute}, 10.0});
+    }
+    const BuiltFile file =
+        build_load_curve_file(context(PlanType::load_curve, period), {p, q}, 15min);
+    CHECK(file.rows == 2);
+    const auto l = lines(file.content);
+    REQUIRE(l.size() == 15);
+    CHECK(l[13] == "2026-12-03 10:15:00;+01:00;200;10");
+    CHECK(l[14] == "2026-12-03 11:00:00;+01:00;200;10");
+}
+
 TEST_CASE("alarms and status files") {
     const Period period{utc(2026, 12, 3, 0, 0), utc(2026, 12, 4, 0, 0)};
     const std::vector<EventRecord> events = {
@@ -150,4 +168,50 @@ TEST_CASE("file names: UTC period end, device part made safe") {
           "box-01_status_all_20260102030405.csv");
     CHECK(file_name("b", PlanType::alarms, "Main board/TGBT é", SysSeconds{}) ==
           "b_alarms_Main-board-TGBT---_19700101000000.csv");
+}
+
+TEST_CASE("log file: the lines of the period, continuation lines kept with theirs") {
+    const Period period{utc(2026, 12, 3, 10, 0), utc(2026, 12, 3, 11, 0)};
+    const std::string log = "2026-12-03T09:59:59.999Z info [kernel] before\n"
+                            "2026-12-03T10:00:00.000Z info [kernel] first\n"
+                            "  a continuation of first\n"
+                            "2026-12-03T10:59:59.500Z warning [exporter_files] last\n"
+                            "2026-12-03T11:00:00.000Z info [kernel] after\n"
+                            "  a continuation of after\n";
+    const BuiltFile file = build_log_file(context(PlanType::log, period), log);
+    CHECK(file.name == "box-01_log_all_20261203110000.log");
+    CHECK(file.rows == 2);
+    CHECK(file.content == "2026-12-03T10:00:00.000Z info [kernel] first\n"
+                          "  a continuation of first\n"
+                          "2026-12-03T10:59:59.500Z warning [exporter_files] last\n");
+    CHECK(build_log_file(context(PlanType::log, period), "").content.empty());
+}
+
+TEST_CASE("configuration backup: secret values removed, the rest as written") {
+    const std::string site = "site: {name: Demo}  # the building\n"
+                             "plugins:\n"
+                             "  exporter_files:\n"
+                             "    server: {protocol: ftp, host: h, user: u, password: p4ss, "
+                             "directory: /in}\n"
+                             "  exporter_mqtt:\n"
+                             "    password: \"se:cr,et\"   # broker\n"
+                             "    api_token: 'abc''d'\n"
+                             "    client_secret: a,b\n"
+                             "    password_file:\n"
+                             "    user: password\n";
+    size_t removed = 0;
+    const std::string out = without_secrets(site, removed);
+    CHECK(removed == 4);
+    CHECK(out == "site: {name: Demo}  # the building\n"
+                 "plugins:\n"
+                 "  exporter_files:\n"
+                 "    server: {protocol: ftp, host: h, user: u, password: \"<removed>\", "
+                 "directory: /in}\n"
+                 "  exporter_mqtt:\n"
+                 "    password: \"<removed>\"   # broker\n"
+                 "    api_token: \"<removed>\"\n"
+                 "    client_secret: \"<removed>\"\n"
+                 "    password_file:\n"
+                 "    user: password\n");
+    CHECK(out.find("p4ss") == std::string::npos);
 }

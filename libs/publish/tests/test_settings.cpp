@@ -152,6 +152,11 @@ TEST_CASE("each wrong value is refused with its key and what is accepted") {
         {"{protocol: ftp, host: h}", "[{type: index, every: 10m, files: all, when: now}]",
          "plans.0.when", "unknown key"},
         {"{protocol: ftp, host: h}", "[]", "plans", "at least one plan"},
+        {"{protocol: ftp, host: h}", "[{type: log, every: 1d, files: per_device}]", "plans.0.files",
+         "use files: all"},
+        {"{protocol: ftp, host: h}",
+         "[{type: config_backup, at: \"02:00\", day: sun, files: per_device}]", "plans.0.files",
+         "use files: all"},
         {"{protocol: ftp, host: h}",
          "[{type: index, every: 10m, files: all}, {type: index, every: 600s, files: all}]",
          "plans.1", "the same plan as plans.0"},
@@ -194,4 +199,14 @@ TEST_CASE("value parsers") {
     CHECK(parse_weekday("Monday", error) == 0u);
     CHECK(parse_weekday("sun", error) == 6u);
     CHECK(parse_protocol("FTPS-Implicit", error) == Protocol::ftps_implicit);
+}
+
+TEST_CASE("log files and the configuration backup are plan types of their own") {
+    const ParsedSettings parsed = parse_settings(leaves_of(with_server(
+        "{protocol: ftp, host: h}", "[{type: log, every: 1h, files: all}, {type: config_backup, "
+                                    "at: \"02:00\", day: sun, files: all}]")));
+    REQUIRE(parsed.ok());
+    CHECK(parsed.settings.plans[0].type == PlanType::log);
+    CHECK(parsed.settings.plans[1].type == PlanType::config_backup);
+    CHECK(std::string(to_string(PlanType::config_backup)) == "config_backup");
 }

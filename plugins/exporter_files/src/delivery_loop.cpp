@@ -1,6 +1,9 @@
 #include "delivery_loop.hpp"
 
+#include "report_json.hpp"
+
 #include <gridscope/services/storage.h>
+#include <publish/settings_text.hpp>
 
 namespace gs::exporter {
 
@@ -32,8 +35,7 @@ bool DeliveryLoop::ready() {
         return false;
     }
     lock_ = std::move(lock);
-    publisher_ =
-        std::make_unique<Publisher>(settings_, settings_.plans, site_.site, site_.tz, state_dir_);
+    publisher_ = std::make_unique<Publisher>(settings_, settings_.plans, site_, state_dir_);
     std::string error;
     if (!publisher_->load(error)) host_.warning(error);
     return true;
@@ -46,6 +48,7 @@ void DeliveryLoop::stop() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    std::lock_guard<std::timed_mutex> work(work_);
     publisher_.reset();
     lock_.reset();
 }
@@ -97,16 +100,118 @@ void DeliveryLoop::loop() {
         // The storage's services appear once every plugin started.
         const auto *query = host_.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
         std::chrono::seconds wait{1};
-        if (query && ready()) {
+        if (query) {
             guard.unlock();
-            report(publisher_->run(now, *query));
+            {
+                std::lock_guard<std::timed_mutex> work(work_);
+                if (ready()) {
+                    report(publisher_->run(now, *query));
+                    auto next = publisher_->next_wakeup(to_seconds(host_.now_utc_ns()));
+                    wait = std::max(std::chrono::seconds{1}, next - to_seconds(host_.now_utc_ns()));
+                    wait = std::min(wait, std::chrono::seconds{60}); // follows clock changes
+                }
+            }
             guard.lock();
-            auto next = publisher_->next_wakeup(to_seconds(host_.now_utc_ns()));
-            wait = std::max(std::chrono::seconds{1}, next - to_seconds(host_.now_utc_ns()));
-            wait = std::min(wait, std::chrono::seconds{60}); // follows clock changes
         }
-        wake_.wait_for(guard, wait, [this] { return stopping_; });
+        wake_.wait_for(guard, wait, [this] { return stopping_ || poked_; });
+        poked_ = false;
     }
+}
+
+namespace {
+constexpr auto kStatusWait = std::chrono::milliseconds{300};
+constexpr auto kActionWait = std::chrono::seconds{5};
+const char *const kBusy = "files are being sent (a backlog after an outage, or another request): "
+                          "try again when they are";
+} // namespace
+
+std::string DeliveryLoop::status_json() {
+    std::unique_lock<std::timed_mutex> work(work_, kStatusWait);
+    const auto now = to_seconds(host_.now_utc_ns());
+    if (!work.owns_lock()) { // a long delivery: what was true before it, saying so
+        std::lock_guard<std::mutex> guard(snapshot_mutex_);
+        nlohmann::json doc;
+        if (snapshot_.empty()) { // the settings alone (they do not change while it runs)
+            publish::Transport transport(settings_.server); // only for the destination's text
+            doc = exporter::status_json(settings_, nullptr, transport.destination(), "", now);
+        } else {
+            doc = nlohmann::json::parse(snapshot_);
+        }
+        doc["sending"] = true;
+        return doc.dump();
+    }
+    nlohmann::json doc;
+    if (publisher_) {
+        doc = exporter::status_json(settings_, &publisher_->queue(), publisher_->destination(),
+                                    failing_, now);
+    } else {
+        publish::Transport transport(settings_.server); // only for the destination's text
+        doc = exporter::status_json(settings_, nullptr, transport.destination(), failing_, now);
+    }
+    doc["sending"] = false;
+    std::string text = doc.dump();
+    std::lock_guard<std::mutex> guard(snapshot_mutex_);
+    snapshot_ = text;
+    return text;
+}
+
+gs_status DeliveryLoop::send_now(const std::string &type, std::string &out) {
+    const auto *query = host_.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
+    std::unique_lock<std::timed_mutex> work(work_, kActionWait);
+    if (!work.owns_lock()) {
+        out = kBusy;
+        return GS_ERR_RETRY_LATER;
+    }
+    if (!query || state_dir_.empty() || !ready()) {
+        out = "the exporter is not ready yet (the store, or its state folder held by a running "
+              "`gridscope publish`): try again in a moment";
+        return GS_ERR_STATE;
+    }
+    const auto now = to_seconds(host_.now_utc_ns());
+    publish::RunReport result;
+    if (type.empty()) {
+        publisher_->retry_now(); // "send now" does not wait for the backoff
+        result = publisher_->run(now, *query);
+    } else {
+        std::string error;
+        auto wanted = publish::parse_plan_type(type, error);
+        std::vector<publish::Plan> plans;
+        for (const auto &p : settings_.plans)
+            if (wanted && p.type == *wanted) plans.push_back(p);
+        if (plans.empty()) {
+            out = "no plan of type '" + type + "'" + (error.empty() ? "" : ": " + error);
+            return GS_ERR_INVALID_ARG;
+        }
+        // A publisher of those plans alone, on the same cursor file; ours reads it again after.
+        Publisher one(settings_, plans, site_, state_dir_);
+        if (!one.load(error)) host_.warning(error);
+        result = one.run(now, *query);
+        if (!publisher_->load(error)) host_.warning(error);
+    }
+    report(result);
+    out = deliveries_json(result).dump();
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        poked_ = true; // the backoff may have ended: the loop computes its wake-up again
+    }
+    wake_.notify_all();
+    return GS_OK;
+}
+
+gs_status DeliveryLoop::test_connection(std::string &out) {
+    std::unique_lock<std::timed_mutex> work(work_, kActionWait);
+    if (!work.owns_lock()) {
+        out = kBusy;
+        return GS_ERR_RETRY_LATER;
+    }
+    if (publisher_) {
+        out = check_json(publisher_->check(), publisher_->destination()).dump();
+        return GS_OK;
+    }
+    publish::Transport transport(settings_.server);
+    auto result = transport.check();
+    out = check_json(result, transport.destination()).dump();
+    return GS_OK;
 }
 
 } // namespace gs::exporter

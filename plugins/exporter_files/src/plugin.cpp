@@ -1,11 +1,15 @@
 // exporter_files: the Datalogger function (issue 16) as an exporter plugin: files built from
 // the stored data, sent on the plans of plugins.exporter_files (docs/datalogger.md), with
-// `gridscope publish` for a stopped site. Glue only: the work is in libs/publish.
+// `gridscope publish` for a stopped site, and gridscope.datalogger/1 for the page. Glue only: the
+// work is in libs/publish.
 #include "config_settings.hpp"
+#include "datalogger_service.hpp"
 #include "delivery_loop.hpp"
 #include "publish_tool.hpp"
 
 #include <gridscope/plugin.hpp>
+
+#include <cstring>
 
 namespace {
 
@@ -45,8 +49,20 @@ public:
         : Plugin(host), loop_(host, gs::exporter::settings_from_config(host.raw(), nullptr),
                               gs::exporter::site_context(host.raw())) {}
 
-    void start() { loop_.start(); }
-    void stop() { loop_.stop(); }
+    void start() {
+        loop_.start();
+        gs::exporter::make_current(&loop_);
+    }
+    void stop() {
+        gs::exporter::make_current(nullptr); // the page's calls end before the loop does
+        loop_.stop();
+    }
+    // gridscope.datalogger/1: the Datalogger page's status, send now, test connection.
+    const void *get_service(const char *service_id) {
+        if (service_id && std::strcmp(service_id, GS_DATALOGGER_SERVICE_V1) == 0)
+            return gs::exporter::datalogger_service();
+        return nullptr;
+    }
 
 private:
     gs::exporter::DeliveryLoop loop_;

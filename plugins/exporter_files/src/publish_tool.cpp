@@ -2,13 +2,12 @@
 
 #include "config_settings.hpp"
 #include "publisher.hpp"
+#include "report_json.hpp"
 #include "site_context.hpp"
 
 #include <gridscope/plugin.hpp>
 #include <gridscope/services/storage.h>
 #include <publish/settings_text.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <iostream>
 
@@ -63,21 +62,14 @@ int32_t run_publish_tool(const gs_host *host, const gs_config *options) noexcept
         if (!query) return failed("the store cannot be read (see the message above)");
         SiteContext site = site_context(host);
 
-        Publisher publisher(settings, plans, site.site, site.tz, state_dir);
+        Publisher publisher(settings, plans, site, state_dir);
         std::string error;
         if (!publisher.load(error)) std::cerr << kPrefix << error << "\n";
         auto now = std::chrono::floor<std::chrono::seconds>(
             date::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(h.now_utc_ns())));
         publish::RunReport report = publisher.run(now, *query);
 
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto &d : report.files)
-            out.push_back({{"file", d.file},
-                           {"type", publish::to_string(d.type)},
-                           {"rows", d.rows},
-                           {"bytes", d.bytes},
-                           {"status", d.status}});
-        std::cout << out.dump(2) << "\n";
+        std::cout << deliveries_json(report).dump(2) << "\n";
         if (report.dropped_periods)
             std::cerr << kPrefix << report.dropped_periods
                       << " period(s) over the backlog budget were dropped\n";

@@ -1,4 +1,5 @@
 #include "publisher.hpp"
+#include "site_files.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -50,14 +51,15 @@ publish::QueueOptions queue_options(const std::string &state_dir) {
 } // namespace
 
 Publisher::Publisher(publish::Settings settings, std::vector<publish::Plan> plans,
-                     const gs::site::Site &site, const date::time_zone *tz,
-                     const std::string &state_dir)
-    : settings_(std::move(settings)), site_(site), tz_(tz),
-      queue_(std::move(plans), tz, queue_options(state_dir)), transport_(settings_.server) {}
+                     const SiteContext &site, const std::string &state_dir)
+    : settings_(std::move(settings)), site_(site),
+      queue_(std::move(plans), site.tz, queue_options(state_dir)), transport_(settings_.server) {}
 
 publish::RunReport Publisher::run(publish::SysSeconds now, const gs_storage_query_v1 &query) {
-    StoreFiles files(query, site_, settings_, tz_);
+    StoreFiles files(query, site_.site, settings_, site_.tz);
     auto build = [&](const publish::Plan &plan, const publish::Period &period) {
+        if (plan.type == publish::PlanType::log || plan.type == publish::PlanType::config_backup)
+            return build_site_files(site_, settings_, plan, period);
         return files.build(plan, period);
     };
     auto send = [&](const publish::BuiltFile &file) {

@@ -4,6 +4,7 @@
 // once (the running site holds it).
 #pragma once
 
+#include "site_context.hpp"
 #include "store_files.hpp"
 
 #include <publish/delivery_queue.hpp>
@@ -34,8 +35,9 @@ class Publisher {
 public:
     // `plans` may be a subset of settings.plans (gridscope publish --type); the cursors of the
     // other plans stay as they are in the cursor file.
-    Publisher(publish::Settings settings, std::vector<publish::Plan> plans,
-              const gs::site::Site &site, const date::time_zone *tz, const std::string &state_dir);
+    // `site` must outlive the publisher.
+    Publisher(publish::Settings settings, std::vector<publish::Plan> plans, const SiteContext &site,
+              const std::string &state_dir);
 
     // Loads the cursor file; false with a message when it was damaged (the queue then starts
     // afresh from each plan's last complete period).
@@ -48,11 +50,15 @@ public:
         return queue_.next_wakeup(now);
     }
     uint64_t dropped_total() const { return queue_.dropped_total(); }
+    const publish::DeliveryQueue &queue() const { return queue_; }
+    void retry_now() { queue_.retry_now(); }
+    // The page's "test connection": login (and folder) without a file.
+    publish::UploadResult check() { return transport_.check(); }
+    std::string destination() const { return transport_.destination(); }
 
 private:
     publish::Settings settings_;
-    const gs::site::Site &site_;
-    const date::time_zone *tz_;
+    const SiteContext &site_;
     publish::DeliveryQueue queue_;
     publish::Transport transport_;
 };

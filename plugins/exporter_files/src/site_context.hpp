@@ -13,6 +13,8 @@ struct SiteContext {
     gs::site::Site site;
     const date::time_zone *tz = nullptr;
     std::string data_dir;
+    std::string site_file;       // the site file's path (the configuration backup)
+    std::string custom_profiles; // JSON array: the site's profiles not installed with gridscope
 };
 
 // Throws gs::Error when a service is missing or the time zone is unknown.

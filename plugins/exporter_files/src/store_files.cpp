@@ -127,7 +127,9 @@ std::vector<publish::Series> StoreFiles::last_values(const std::vector<StoredSer
     for (const auto &s : chosen) {
         PointsOut points;
         if (s.last_utc_ns <= at) {
-            check(query_.latest(query_.context, s.id, &add_point, &points), "latest");
+            // A series declared but without a reading yet (a site just started) has none.
+            const gs_status st = query_.latest(query_.context, s.id, &add_point, &points);
+            if (st != GS_ERR_NOT_FOUND) check(st, "latest");
         } else {
             // Recent readings raw; if none in the last hour, the older ones through the
             // store's downsampling (a few points, the newest last).
@@ -237,6 +239,12 @@ std::vector<publish::BuiltFile> StoreFiles::build(const publish::Plan &plan,
                               : is_load_curve_data(s.info.data);
             if (wanted) chosen.push_back(s);
         }
+        // A device (or a site) that collects no series of this kind gets no file, rather than
+        // a file with no columns.
+        const bool from_series = plan.type == publish::PlanType::index ||
+                                 plan.type == publish::PlanType::measurement ||
+                                 plan.type == publish::PlanType::load_curve;
+        if (from_series && chosen.empty()) continue;
         switch (plan.type) {
         case publish::PlanType::index:
             files.push_back(publish::build_index_file(context, last_values(chosen, to)));
@@ -254,6 +262,9 @@ std::vector<publish::BuiltFile> StoreFiles::build(const publish::Plan &plan,
         case publish::PlanType::status:
             files.push_back(publish::build_status_file(context, statuses(device, to)));
             break;
+        case publish::PlanType::log:
+        case publish::PlanType::config_backup:
+            break; // the site's own files (site_files.hpp), not the store's
         }
     }
     return files;

@@ -119,6 +119,10 @@ const std::vector<Api::Route> &Api::routes() {
         {"DELETE", "/photoview/pages/{id}", kPermConfiguration, &Api::photoview_delete},
         {"PUT", "/photoview/pages/{id}/image", kPermConfiguration, &Api::photoview_image_put,
          10 * kMegabyte, true},
+        {"GET", "/datalogger", kPermConfiguration, &Api::datalogger_status},
+        {"POST", "/datalogger/send-now", kPermConfiguration, &Api::datalogger_send_now},
+        {"POST", "/datalogger/test-connection", kPermConfiguration,
+         &Api::datalogger_test_connection},
     };
     return table;
 }

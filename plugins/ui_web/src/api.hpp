@@ -10,6 +10,7 @@
 #include "alarm_engine.hpp"
 #include "auth.hpp"
 #include "consumption_api.hpp"
+#include "datalogger.hpp"
 #include "favourites.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
@@ -77,6 +78,8 @@ struct ApiActions {
     AlarmEngine alarms;
     // The Photoview pages (GET /api/v1/photoview...); see photoview_store.hpp.
     std::shared_ptr<PhotoviewStore> photoview;
+    // The Datalogger page (GET /api/v1/datalogger...); see datalogger.hpp.
+    Datalogger datalogger;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -187,6 +190,10 @@ private:
     HttpResponse alarms_unshelve(Context &);
     HttpResponse shelve_or_unshelve(Context &, bool shelve);
     HttpResponse alarms_out_of_service(Context &);
+    // datalogger_api.cpp
+    HttpResponse datalogger_status(Context &);
+    HttpResponse datalogger_send_now(Context &);
+    HttpResponse datalogger_test_connection(Context &);
     std::string who(const Context &ctx) const; // the acting profile, kept with what it did
     // photoview_api.cpp
     PhotoviewStore *photoview_store();

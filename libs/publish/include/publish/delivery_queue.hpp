@@ -54,6 +54,17 @@ struct RunReport {
     std::optional<SysSeconds> retry_at;  // set while a backoff is running
 };
 
+// One plan's delivery, as the Datalogger page shows it. last_* are of this process's life
+// (delivered_until, the cursor, survives restarts).
+struct PlanState {
+    std::optional<SysSeconds> delivered_until; // the end of the last confirmed period
+    std::optional<SysSeconds> last_success;    // when a period of it was last confirmed
+    std::optional<SysSeconds> last_failure;    // when a file of it last failed
+    std::string last_error;                    // that failure's message
+    SysSeconds next_run; // now when periods are pending (or the backoff's end)
+    size_t pending = 0;  // periods ended and not yet confirmed
+};
+
 // Builds the files of one plan's period (none when there is nothing to send: the period still
 // counts as delivered). Called on the caller's thread, inside run().
 using BuildFiles = std::function<std::vector<BuiltFile>(const Plan &plan, const Period &period)>;
@@ -74,6 +85,11 @@ public:
     SysSeconds next_wakeup(SysSeconds now) const;
 
     std::optional<SysSeconds> cursor(size_t plan) const; // the last confirmed period end
+    PlanState state(size_t plan, SysSeconds now) const;
+    const std::vector<Plan> &plans() const { return plans_; }
+    std::optional<SysSeconds> retry_at() const { return retry_at_; }
+    // Ends a running backoff: the next run() tries at once ("send now").
+    void retry_now() { retry_at_.reset(); }
     uint64_t dropped_total() const { return dropped_total_; }
     unsigned failures() const { return failures_; }
     static std::string plan_key(const Plan &plan);
@@ -89,6 +105,8 @@ private:
     unsigned failures_ = 0;
     std::optional<SysSeconds> retry_at_;
     std::mt19937_64 random_;
+    std::map<std::string, SysSeconds> last_success_, last_failure_; // by plan key
+    std::map<std::string, std::string> last_error_;
 };
 
 } // namespace gs::publish

@@ -72,7 +72,7 @@ BuiltFile build_index_file(const FileContext &context, const std::vector<Series>
 BuiltFile build_measurement_file(const FileContext &context, const std::vector<Series> &series);
 // The average of each series (active and reactive power) per history period: one row per slot
 // of `history` within the file's period, stamped with the slot's end, slots aligned on the
-// period start.
+// period start. A slot where no series has a reading has no row (a missing row means no data).
 BuiltFile build_load_curve_file(const FileContext &context, const std::vector<Series> &power,
                                 std::chrono::seconds history);
 // One row per event in [start, end), oldest first.
@@ -80,9 +80,14 @@ BuiltFile build_alarms_file(const FileContext &context, const std::vector<EventR
 // One row per device, stamped with the period end.
 BuiltFile build_status_file(const FileContext &context, const std::vector<DeviceStatus> &devices);
 
+// The log lines of the period, as they are (one file, `.log`): `lines` holds the lines of the
+// gridscope log files that may cover it; those whose time stamp ("2026-12-03T10:10:00.123Z ...")
+// is in [start, end) are kept, in order. Lines without a time stamp follow the line before.
+BuiltFile build_log_file(const FileContext &context, const std::string &lines);
+
 // The name for a file: the time is the period end in UTC (unique, also across the autumn
 // change). The device part keeps letters, digits, '-', '.' and '_'; other bytes become '-'.
 std::string file_name(const std::string &server, PlanType type, const std::string &device,
-                      SysSeconds period_end);
+                      SysSeconds period_end, const char *extension = ".csv");
 
 } // namespace gs::publish

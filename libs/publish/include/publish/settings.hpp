@@ -24,7 +24,17 @@ namespace gs::publish {
 enum class Protocol : uint8_t { ftp = 1, ftps, ftps_implicit, http, https };
 enum class HttpMethod : uint8_t { post = 1, put };
 enum class HttpAuth : uint8_t { basic = 1, ntlm };
-enum class PlanType : uint8_t { index = 1, measurement, alarms, load_curve, status };
+// log: the gridscope log lines of the period (manual §8.7 "upload log files"); config_backup:
+// the site file (secrets removed) and the custom profiles (manual §3.4). Both with files: all.
+enum class PlanType : uint8_t {
+    index = 1,
+    measurement,
+    alarms,
+    load_curve,
+    status,
+    log,
+    config_backup
+};
 enum class FileGrouping : uint8_t { all = 1, per_device };
 
 struct Identification {

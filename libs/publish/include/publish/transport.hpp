@@ -51,6 +51,9 @@ public:
     Transport &operator=(const Transport &) = delete;
 
     UploadResult upload(const std::string &name, const std::string &content);
+    // Connects and logs in without sending a file (FTP: enters the destination folder, creating
+    // it; HTTP: HEAD of the destination, only 401/403 refuse): the page's "test connection".
+    UploadResult check();
 
     // Where files go, for messages: "ftp://127.0.0.1:2121/in/" (never the password).
     std::string destination() const;
