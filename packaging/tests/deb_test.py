@@ -13,27 +13,16 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import stat
 import subprocess
 import sys
 import tempfile
 import time
 
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok:   " if cond else "FAIL: ") + what)
-    if not cond:
-        FAILURES.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# The checks and process helpers of the Python tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plugins", "ui_web",
+                                "tests"))
+from gs_server import check, finish, free_port, stop_process  # noqa: E402
 
 
 def run(cmd, **kw):
@@ -68,13 +57,7 @@ def serve_demo(root, folder):
             except OSError:
                 time.sleep(0.2)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc, timeout=30)
         log.close()
     if not answers:
         print(open(os.path.join(folder, "run.log"), errors="replace").read()[-3000:])
@@ -102,7 +85,7 @@ def main():
         deb = os.path.join(folder, "out", name)
         check(os.path.isfile(deb), f"the package is {name}: " + str(os.listdir(os.path.join(folder, "out"))))
         if not os.path.isfile(deb):
-            return finish()
+            return finish("deb_test")
 
         fields = {}
         for line in run(["dpkg-deb", "-f", deb]).stdout.splitlines():
@@ -202,15 +185,7 @@ def main():
         check(answers.get("/api/v1/health", (0,))[0] == 200, "... and its API")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return finish()
-
-
-def finish():
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("deb_test: all checks passed")
-    return 0
+    return finish("deb_test")
 
 
 if __name__ == "__main__":

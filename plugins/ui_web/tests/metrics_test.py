@@ -11,14 +11,13 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import check, finish, free_port  # noqa: E402
+from gs_server import check, finish, free_port, stop_process  # noqa: E402
 
 TOKEN = "metrics-token-0123456789abcdef"
 
@@ -136,8 +135,10 @@ def main():
                 status, ctype, body = get(http_port, "/metrics")
                 if status == 200:
                     fam = parse_exposition(body)
+                    # (a scrape is counted once answered: the next one shows it)
                     if (value(fam, "gridscope_poll_requests_total", plugin="driver_modbus") or 0) > 0 and \
-                            (value(fam, "gridscope_samples_stored_total") or 0) > 0:
+                            (value(fam, "gridscope_samples_stored_total") or 0) > 0 and \
+                            value(fam, "gridscope_http_requests_total", method="GET", code="200"):
                         first = (ctype, fam)
                         break
             except OSError:
@@ -193,13 +194,7 @@ def main():
         check(status == 200 and '"/metrics"' in body, "GET /api/v1/openapi.json lists /metrics")
     finally:
         for p in reversed(procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            stop_process(p)
         shutil.rmtree(folder, ignore_errors=True)
     return finish("metrics_test")
 
