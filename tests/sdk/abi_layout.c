@@ -3,6 +3,7 @@
 #include <gridscope/plugin.h>
 #include <gridscope/services/alarms.h>
 #include <gridscope/services/control.h>
+#include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
@@ -41,7 +42,15 @@ PIN_OFFSET(gs_driver_vtable, connection_options, 88);
 PIN_OFFSET(gs_driver_vtable, source_fields, 104);
 /* 1.3 ended at 120; 1.4 appended the scan options. */
 PIN_OFFSET(gs_driver_vtable, scan_options, 120);
-PIN_SIZE(gs_driver_vtable, 136);
+/* 1.4 ended at 136; 1.5 appended the poll counters. */
+PIN_OFFSET(gs_driver_vtable, poll_counters, 136);
+PIN_SIZE(gs_driver_vtable, 144);
+PIN_SIZE(gs_poll_counters, 32);
+PIN_OFFSET(gs_poll_counters, link, 8);
+PIN_OFFSET(gs_poll_counters, requests, 16);
+PIN_OFFSET(gs_poll_counters, errors, 24);
+PIN_SIZE(gs_metrics_service_v1, 24);
+PIN_OFFSET(gs_metrics_service_v1, poll_counters, 16);
 PIN_SIZE(gs_cli_option, 56);
 PIN_OFFSET(gs_cli_option, integer, 24);
 PIN_OFFSET(gs_cli_option, description, 48);
@@ -83,11 +92,19 @@ PIN_OFFSET(gs_storage_query_v1, set_event_state, 64);
 PIN_OFFSET(gs_storage_query_v1, history, 72);
 /* then `import_spool` (the folder `gridscope import` writes to). */
 PIN_OFFSET(gs_storage_query_v1, import_spool, 80);
-PIN_SIZE(gs_storage_query_v1, 88);
+/* 1.5 appended `counters` (values stored, journal head). */
+PIN_OFFSET(gs_storage_query_v1, counters, 88);
+PIN_SIZE(gs_storage_query_v1, 96);
+PIN_SIZE(gs_storage_counters, 24);
+PIN_OFFSET(gs_storage_counters, values_stored, 8);
+PIN_OFFSET(gs_storage_counters, journal_head, 16);
 PIN_SIZE(gs_history_bucket, 48);
 PIN_OFFSET(gs_history_bucket, start_utc_ns, 8);
 PIN_OFFSET(gs_history_bucket, avg, 40);
-PIN_SIZE(gs_storage_journal_v1, 40);
+/* journal/1 ended at 40; 1.5 appended `cursors`. */
+PIN_OFFSET(gs_storage_journal_v1, commit, 32);
+PIN_OFFSET(gs_storage_journal_v1, cursors, 40);
+PIN_SIZE(gs_storage_journal_v1, 48);
 
 int main(void) {
     return GS_ABI_MAJOR_OF(GS_ABI_VERSION) == GS_ABI_VERSION_MAJOR ? 0 : 1;

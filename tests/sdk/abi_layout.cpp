@@ -11,11 +11,16 @@ static_assert(sizeof(gs_value) == 32);
 static_assert(sizeof(gs_host) == 128);
 // 1.3 appended the connection options and source_fields (driver), the tools (descriptor) and
 // the bounds (gs_config_field).
-// 1.4 appended the scan options (driver).
-static_assert(sizeof(gs_driver_vtable) == 136 &&
+// 1.4 appended the scan options (driver); 1.5 the poll counters.
+static_assert(sizeof(gs_driver_vtable) == 144 &&
               offsetof(gs_driver_vtable, connection_options) == 88 &&
               offsetof(gs_driver_vtable, source_fields) == 104 &&
-              offsetof(gs_driver_vtable, scan_options) == 120);
+              offsetof(gs_driver_vtable, scan_options) == 120 &&
+              offsetof(gs_driver_vtable, poll_counters) == 136);
+// 1.5 appended counters (storage query) and cursors (journal).
+static_assert(sizeof(gs_storage_query_v1) == 96 && offsetof(gs_storage_query_v1, counters) == 88);
+static_assert(sizeof(gs_storage_journal_v1) == 48 &&
+              offsetof(gs_storage_journal_v1, cursors) == 40);
 // 1.4 appended site_sections (descriptor) and get_service (exporter).
 static_assert(sizeof(gs_plugin_descriptor) == 88 && offsetof(gs_plugin_descriptor, tools) == 56 &&
               offsetof(gs_plugin_descriptor, site_sections) == 72);

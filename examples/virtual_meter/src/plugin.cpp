@@ -68,12 +68,23 @@ public:
         if (thread_.joinable()) thread_.join();
     }
 
+    // [any-thread] ABI 1.5: one "link" per meter (it has no connection): readings taken, and
+    // those the bus refused.
+    std::vector<gs::PollCounters> poll_counters() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<gs::PollCounters> out;
+        for (const auto &s : sources_)
+            out.push_back({"virtual " + s.source.name, s.polls, s.refused});
+        return out;
+    }
+
 private:
     using MeterModel_ptr = std::unique_ptr<example::MeterModel>;
     struct Polled {
         gs::Source source;
         MeterModel_ptr model;
         std::chrono::steady_clock::time_point next{};
+        uint64_t polls = 0, refused = 0; // guarded by mutex_
     };
 
     gs::SampleBatch sample(Polled &s, int64_t now_ns) {
@@ -96,9 +107,11 @@ private:
             for (auto &s : sources_) {
                 if (std::chrono::steady_clock::now() >= s.next) {
                     gs::SampleBatch batch = sample(s, host().now_utc_ns());
+                    ++s.polls;
                     try {
                         host().publish(batch.view());
                     } catch (const gs::RetryLater &) {
+                        ++s.refused;
                         host().warning("bus full: a sample was dropped");
                     }
                     // Absolute deadlines: no drift.

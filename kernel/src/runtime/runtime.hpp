@@ -13,6 +13,7 @@
 #include "site/model.hpp"
 
 #include <gridscope/services/control.h>
+#include <gridscope/services/metrics.h>
 
 #include <atomic>
 #include <functional>
@@ -101,12 +102,18 @@ private:
     static gs_status run_command_thunk(void *context, const char *source, uint32_t circuit,
                                        const char *name, char *message, size_t message_size);
     const void *service_for(Instance *inst, const std::string &id);
+    // gridscope.metrics/1: every started driver's poll counters (services.cpp).
+    gs_status each_poll_counters(gs_plugin_poll_counters_fn on_link, void *payload);
+    static gs_status poll_counters_thunk(void *context, gs_plugin_poll_counters_fn on_link,
+                                         void *payload);
     Instance *driver_for(const SiteModel &site, const std::string &source);
 
     PluginRegistry &registry_;
     RuntimeOptions options_;
     std::shared_ptr<const SiteSnapshot> site_;
     gs_control_service_v1 control_service_{};
+    gs_metrics_service_v1 metrics_service_{sizeof(gs_metrics_service_v1), 0, this,
+                                           &poll_counters_thunk};
     // Held while a command runs and while drivers start, stop or the model changes.
     std::mutex command_mutex_;
     // Guards site_, instances_ and Instance::site against plugin threads (get_service).

@@ -41,6 +41,7 @@ const void *Runtime::service_for(Instance *asker, const std::string &id) {
     if (id == GS_RUNTIME_SERVICE_V1) return &site.runtime_service;
     if (id == GS_SITE_SERVICE_V1) return &site.site_service;
     if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
+    if (id == GS_METRICS_SERVICE_V1) return &metrics_service_;
     // Asks one instance's get_service (storage, or since 1.4 exporter).
     auto ask = [&](Instance &inst, auto get_service) -> const void * {
         const void *found = nullptr;
@@ -118,6 +119,41 @@ gs_status Runtime::run_command(const std::string &source, uint32_t circuit, cons
     log_line(st == GS_OK ? GS_LOG_INFO : GS_LOG_WARNING, "kernel",
              "command " + name + " on " + source + (st == GS_OK ? ": done" : ": failed: " + why));
     return st;
+}
+
+gs_status Runtime::poll_counters_thunk(void *context, gs_plugin_poll_counters_fn on_link,
+                                       void *payload) {
+    if (!on_link) return GS_ERR_INVALID_ARG;
+    return static_cast<Runtime *>(context)->each_poll_counters(on_link, payload);
+}
+
+// Under the command lock, as run_command: drivers neither start nor stop meanwhile.
+gs_status Runtime::each_poll_counters(gs_plugin_poll_counters_fn on_link, void *payload) {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (!running_) return GS_OK;
+    for (auto &inst : instances_) {
+        const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
+        if (!vt || !inst->handle || !inst->started ||
+            !GS_HAS_FIELD(vt, gs_driver_vtable, poll_counters) || !vt->poll_counters)
+            continue;
+        struct Walk {
+            gs_plugin_poll_counters_fn fn;
+            void *payload;
+            const char *plugin;
+            gs_status stopped_by = GS_OK; // what the caller's callback returned to stop
+        } walk{on_link, payload, inst->plugin->id.c_str()};
+        auto each = [](void *p, const gs_poll_counters *c) -> gs_status {
+            auto &w = *static_cast<Walk *>(p);
+            if (!c || !c->link) return GS_OK; // a malformed entry is skipped
+            return w.stopped_by = w.fn(w.payload, w.plugin, c);
+        };
+        gs_status st = call_plugin(inst->host->who(), "poll_counters",
+                                   [&] { return vt->poll_counters(inst->handle, each, &walk); });
+        if (walk.stopped_by != GS_OK) return walk.stopped_by;
+        if (st != GS_OK)
+            log_line(GS_LOG_DEBUG, inst->host->who(), "poll_counters: " + status_text(st));
+    }
+    return GS_OK;
 }
 
 Instance *Runtime::driver_of(const std::string &source) {

@@ -4,6 +4,7 @@
 #include "storage_plugin.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace gs::storage {
 namespace {
@@ -282,6 +283,35 @@ gs_status import_spool(void *context, char *folder, size_t folder_size) {
         &StoragePlugin::status_of);
 }
 
+// --- appended in ABI 1.5: counters for monitoring ---
+
+gs_status counters(void *context, gs_storage_counters *out) {
+    return self(context).serve([&](Store &store) -> gs_status {
+        if (!out) throw missing("out");
+        Store::Counters c = store.counters();
+        gs_storage_counters full{sizeof(gs_storage_counters), 0, c.values_appended, c.journal_head};
+        // The caller's struct may be older (shorter): fill what it holds.
+        size_t n = std::min<size_t>(out->struct_size, sizeof full);
+        if (n < sizeof(uint32_t)) throw InvalidArgument("out: struct_size too small");
+        full.struct_size = static_cast<uint32_t>(n);
+        std::memcpy(out, &full, n);
+        return GS_OK;
+    });
+}
+
+gs_status cursors(void *context, gs_journal_cursor_fn on_cursor, void *payload) {
+    return self(context).serve([&](Store &store) -> gs_status {
+        if (!on_cursor) throw missing("on_cursor");
+        Store::Counters c = store.counters();
+        for (const auto &[name, position] : c.cursors) {
+            uint64_t lag = c.journal_head > position ? c.journal_head - position : 0;
+            if (gs_status st = on_cursor(payload, name.c_str(), position, lag); st != GS_OK)
+                return st;
+        }
+        return GS_OK;
+    });
+}
+
 } // namespace
 
 void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
@@ -297,9 +327,10 @@ void fill_services(StoragePlugin &plugin, gs_storage_query_v1 &query,
                                 &events,
                                 &set_event_state,
                                 &history,
-                                &import_spool};
+                                &import_spool,
+                                &counters};
     journal = gs_storage_journal_v1{
-        sizeof(gs_storage_journal_v1), 0, &plugin, &open_cursor, &read, &commit};
+        sizeof(gs_storage_journal_v1), 0, &plugin, &open_cursor, &read, &commit, &cursors};
 }
 
 } // namespace gs::storage

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -671,6 +672,63 @@ TEST_CASE("journal cursors across stop, destroy and a new instance") {
     // Opening an existing cursor keeps its position.
     REQUIRE(again.journal().open_cursor(again.journal().context, "exp") == GS_OK);
     CHECK(read_journal(again, "exp").size() == 3);
+}
+
+// ABI 1.5, for `GET /metrics`: values stored by this process, and each cursor's lag.
+TEST_CASE("counters: values stored, journal head, cursors and their lag") {
+    Site site("counters");
+    int64_t t0 = kParisMar30;
+    Instance in(site);
+    REQUIRE(in.start() == GS_OK);
+    const auto &q = in.query();
+    const auto &j = in.journal();
+    REQUIRE(GS_HAS_FIELD(&q, gs_storage_query_v1, counters));
+    REQUIRE(GS_HAS_FIELD(&j, gs_storage_journal_v1, cursors));
+    auto counters = [&] {
+        gs_storage_counters c{sizeof(gs_storage_counters), 0, 0, 0};
+        REQUIRE(q.counters(q.context, &c) == GS_OK);
+        return c;
+    };
+    std::map<std::string, std::pair<uint64_t, uint64_t>> seen; // cursor -> position, lag
+    Fn<const char *, uint64_t, uint64_t> collect = [&](const char *name, uint64_t pos,
+                                                       uint64_t lag) {
+        seen[name] = {pos, lag};
+        return GS_OK;
+    };
+    gs_journal_cursor_fn on_cursor = [](void *p, const char *name, uint64_t pos, uint64_t lag) {
+        return (*static_cast<Fn<const char *, uint64_t, uint64_t> *>(p))(name, pos, lag);
+    };
+    CHECK(counters().values_stored == 0);
+    REQUIRE(j.cursors(j.context, on_cursor, &collect) == GS_OK);
+    CHECK(seen.empty());
+
+    REQUIRE(j.open_cursor(j.context, "exp") == GS_OK);
+    for (int i = 0; i < 4; ++i)
+        REQUIRE(in.append("m1", t0 + i * kS, {{1, "IPInst", 1.0 + i}, {1, "IEaPInst", 1.0}}) ==
+                GS_OK);
+    REQUIRE(in.event("comm.lost", "m1", GS_SEVERITY_MEDIUM, GS_EVENT_STATE_ACTIVE, t0 + 5 * kS) ==
+            GS_OK);
+    gs_storage_counters c = counters();
+    CHECK(c.values_stored == 8);
+    auto entries = read_journal(in, "exp");
+    REQUIRE(entries.size() == 5);
+    CHECK(c.journal_head == entries.back().seq);
+    REQUIRE(j.cursors(j.context, on_cursor, &collect) == GS_OK);
+    REQUIRE(seen.count("exp"));
+    CHECK(seen["exp"].second == 5);
+
+    REQUIRE(j.commit(j.context, "exp", entries[2].seq) == GS_OK);
+    REQUIRE(j.cursors(j.context, on_cursor, &collect) == GS_OK);
+    CHECK(seen["exp"].first == entries[2].seq);
+    CHECK(seen["exp"].second == 2);
+
+    // An older caller's shorter struct is filled only as far as it goes.
+    gs_storage_counters short_one{offsetof(gs_storage_counters, journal_head), 0, 0, 777};
+    REQUIRE(q.counters(q.context, &short_one) == GS_OK);
+    CHECK(short_one.values_stored == 8);
+    CHECK(short_one.journal_head == 777);
+    CHECK(q.counters(q.context, nullptr) == GS_ERR_INVALID_ARG);
+    CHECK(j.cursors(j.context, nullptr, nullptr) == GS_ERR_INVALID_ARG);
 }
 
 TEST_CASE("read-only instance next to a read-write one; a second writer is refused") {

@@ -129,6 +129,15 @@ public:
     LiveTable &live() { return live_; }
     size_t stream_clients() const { return streams_.in_use(); }
 
+    // The route table as data (GET /api/v1/openapi.json and its test; openapi.hpp).
+    struct RouteInfo {
+        std::string method, path;
+        bool anonymous = false;   // no session needed
+        bool any_session = false; // any logged-in profile
+        uint32_t permission = 0;  // else: Permission bits, all required
+    };
+    static std::vector<RouteInfo> route_list();
+
     static HttpResponse error(int status, std::string code, std::string message) {
         return http_error(status, std::move(code), std::move(message));
     }
@@ -208,6 +217,7 @@ private:
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);
+    HttpResponse openapi(Context &); // openapi.cpp
 
     SiteModel site_;
     consumption::Hierarchies hierarchies_; // the site's, for the consumption maths

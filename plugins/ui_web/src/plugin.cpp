@@ -3,6 +3,7 @@
 #include "api.hpp"
 #include "auth.hpp"
 #include "live_table.hpp"
+#include "metrics.hpp"
 #include "password_tool.hpp"
 #include "server.hpp"
 #include "site_model.hpp"
@@ -12,6 +13,7 @@
 
 #include <gridscope/plugin.hpp>
 #include <gridscope/services/control.h>
+#include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 
@@ -100,6 +102,11 @@ public:
                     "1", "1000"),
         gs::field(GS_CONFIG_STRING, "webroot", nullptr,
                   "folder of the UI files (default: <share dir>/webroot)"),
+        gs::field(GS_CONFIG_BOOL, "metrics", "false",
+                  "serve GET /metrics (Prometheus text format) to 127.0.0.1, and with "
+                  "metrics_token to others"),
+        gs::field(GS_CONFIG_STRING, "metrics_token", nullptr,
+                  "bearer token that lets a client other than 127.0.0.1 read /metrics"),
     };
 
     static constexpr const gs_tool *tools[] = {&kPasswdTool};
@@ -135,6 +142,10 @@ public:
         stale_periods_ = cfg.get<int>("stale_periods");
         webroot_ = cfg.find<std::string>("webroot").value_or("");
         photoview_max_pages_ = cfg.get<size_t>("photoview_max_pages");
+        metrics_ = cfg.get<bool>("metrics");
+        server_options_.metrics_token = cfg.find<std::string>("metrics_token").value_or("");
+        if (cfg.has("metrics_token") && server_options_.metrics_token.size() < 16)
+            throw gs::InvalidArgument("metrics_token: give at least 16 characters");
         // Bounds of single keys are in the config map; what relates two keys is checked here.
         // Streams keep their thread: leave at least kThreadReserve for everything else.
         if (max_live_streams_ > server_options_.num_threads - kThreadReserve)
@@ -188,6 +199,11 @@ public:
         gs::ui::carry_sessions(retired_, *api_); // after a reload: nobody is logged out
         api_ready_.store(api_.get(), std::memory_order_release);
 
+        server_options_.http_counters = http_counters_;
+        if (metrics_)
+            server_options_.metrics = metrics_sources();
+        else
+            server_options_.metrics.reset();
         server_options_.document_root =
             webroot_.empty() ? std::string(runtime->share_dir) + "/webroot" : webroot_;
         gs::Host h = host();
@@ -244,6 +260,63 @@ public:
         return a;
     }
 
+    // What GET /metrics reads: the kernel's driver counters, the storage's, the live table's
+    // per-source counts and this server's requests. Services are asked at each scrape (a
+    // reload may replace the storage).
+    gs::ui::MetricsSources metrics_sources() {
+        gs::ui::MetricsSources m;
+        gs::Host h = host();
+        m.links = [h] {
+            std::vector<gs::ui::LinkCounters> out;
+            auto *svc = h.service<gs_metrics_service_v1>(GS_METRICS_SERVICE_V1);
+            if (!svc || !GS_HAS_FIELD(svc, gs_metrics_service_v1, poll_counters) ||
+                !svc->poll_counters)
+                return out;
+            svc->poll_counters(
+                svc->context,
+                [](void *p, const char *plugin, const gs_poll_counters *c) -> gs_status {
+                    static_cast<std::vector<gs::ui::LinkCounters> *>(p)->push_back(
+                        {plugin ? plugin : "", c->link, c->requests, c->errors});
+                    return GS_OK;
+                },
+                &out);
+            return out;
+        };
+        m.values_stored = [h]() -> std::optional<uint64_t> {
+            auto *q = h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1);
+            if (!q || !GS_HAS_FIELD(q, gs_storage_query_v1, counters) || !q->counters)
+                return std::nullopt;
+            gs_storage_counters c{sizeof(gs_storage_counters), 0, 0, 0};
+            if (q->counters(q->context, &c) != GS_OK) return std::nullopt;
+            return c.values_stored;
+        };
+        m.cursors = [h] {
+            std::vector<gs::ui::CursorLag> out;
+            auto *j = h.service<gs_storage_journal_v1>(GS_STORAGE_JOURNAL_V1);
+            if (!j || !GS_HAS_FIELD(j, gs_storage_journal_v1, cursors) || !j->cursors) return out;
+            j->cursors(
+                j->context,
+                [](void *p, const char *cursor, uint64_t, uint64_t lag) -> gs_status {
+                    static_cast<std::vector<gs::ui::CursorLag> *>(p)->push_back(
+                        {cursor ? cursor : "", lag});
+                    return GS_OK;
+                },
+                &out);
+            return out;
+        };
+        m.sources = [this, h] {
+            std::vector<gs::ui::SourceCounters> out;
+            gs::ui::Api *api = api_ready_.load(std::memory_order_acquire);
+            if (!api) return out;
+            for (const auto &s : api->live().status(h.now_mono_ns()))
+                out.push_back({s.value("source", ""), s.value("batches", uint64_t(0)),
+                               s.value("bad_values", uint64_t(0))});
+            return out;
+        };
+        m.http = http_counters_.get();
+        return m;
+    }
+
     void stop() {
         if (server_) server_->stop();
         server_.reset();
@@ -291,6 +364,9 @@ private:
     std::vector<std::string> allowed_hosts_; // empty: HostPolicy::default_names
     std::string webroot_;
     size_t photoview_max_pages_ = gs::ui::PhotoviewStore::kDefaultMaxPages;
+    bool metrics_ = false;
+    // Counted across reloads (a Prometheus counter only resets with the process).
+    std::shared_ptr<gs::ui::HttpCounters> http_counters_ = std::make_shared<gs::ui::HttpCounters>();
     std::unique_ptr<gs::ui::LiveTable> live_;
     std::unique_ptr<gs::ui::PasswordStore> passwords_;
     std::unique_ptr<gs::ui::Api> api_;

@@ -147,6 +147,7 @@ void Server::start() {
     mg_callbacks callbacks{};
     callbacks.log_message = &Server::on_log;
     callbacks.begin_request = &Server::on_begin_request;
+    callbacks.end_request = &Server::on_end_request;
     char error_text[256] = {0};
     mg_init_data init{};
     init.callbacks = &callbacks;
@@ -197,6 +198,19 @@ int Server::on_log(const mg_connection *conn, const char *message) {
     return 1;
 }
 
+// Every request CivetWeb answered, ours and its static files alike, with the status it sent.
+void Server::on_end_request(const mg_connection *conn, int status) {
+    const mg_context *ctx = mg_get_context(conn);
+    auto *self = ctx ? static_cast<Server *>(mg_get_user_data(ctx)) : nullptr;
+    const mg_request_info *ri = mg_get_request_info(conn);
+    if (!self || !self->options_.http_counters || !ri) return;
+    try {
+        self->options_.http_counters->count(ri->request_method ? ri->request_method : "", status);
+    } catch (...) {
+        // a count that cannot be kept (no memory) is dropped, never thrown into CivetWeb
+    }
+}
+
 int Server::on_begin_request(mg_connection *conn) {
     const mg_context *ctx = mg_get_context(conn);
     auto *self = ctx ? static_cast<Server *>(mg_get_user_data(ctx)) : nullptr;
@@ -234,6 +248,16 @@ int Server::admit(mg_connection *conn) {
         return checked.refusal->status;
     }
     if (is_api(checked.path)) return serve_api(conn, checked.path);
+    if (options_.metrics && checked.path == "/metrics") {
+        HttpResponse r =
+            head.method == "POST"
+                ? Api::error(405, "method_not_allowed", "use GET")
+                : metrics_response(*options_.metrics, ri->remote_addr,
+                                   header(conn, "Authorization"), options_.metrics_token);
+        if (r.status == 405) r.headers.emplace_back("Allow", "GET, HEAD");
+        send(conn, r, is_head);
+        return r.status;
+    }
     // Static files: no escapes (the UI's file names need none), nothing outside the root.
     if (checked.path != head.raw_path || leaves_root(checked.path)) {
         send(conn, Api::error(404, "not_found", "no such file"), is_head);

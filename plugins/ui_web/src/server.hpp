@@ -25,10 +25,13 @@
 
 #include "api.hpp"
 #include "host_policy.hpp"
+#include "metrics.hpp"
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 struct mg_context;
@@ -49,6 +52,11 @@ struct ServerOptions {
     // client left (and whose values do not change) notices it and frees its place.
     int64_t keepalive_ms = 5000;
     HostPolicy hosts{HostPolicy::default_names("127.0.0.1"), 8080, false};
+    // Every answered request is counted here (GET /metrics); kept by the plugin across reloads.
+    std::shared_ptr<HttpCounters> http_counters;
+    // GET /metrics when set (metrics: true), readable as metrics_allowed() says.
+    std::optional<MetricsSources> metrics;
+    std::string metrics_token;
 };
 
 class Server {
@@ -67,6 +75,7 @@ public:
 private:
     static int on_begin_request(mg_connection *conn);
     static int on_log(const mg_connection *conn, const char *message);
+    static void on_end_request(const mg_connection *conn, int status);
     // The guard of every request: runs admit(), turns an exception into a logged 500.
     int guarded(mg_connection *conn);
     // Checks the request; answers it (API, refusal) and returns the status, or 0 to let

@@ -62,6 +62,7 @@ MATRIX = [
     ("POST", "/api/v1/password", {"current": "not it", "new": "whatever long"},
      dict(anonymous=401, user=403, advanced=401, admin=401)),
     ("GET", "/api/v1/config/site", None, dict(anonymous=401, user=403, advanced=403, admin=200)),
+    ("GET", "/api/v1/openapi.json", None, dict(anonymous=200, user=200, advanced=200, admin=200)),
     # Trends: this site runs no storage (503); favourites: the User saves, higher profiles
     # replace it (then it is the Admin's), and only the Admin may delete it.
     ("GET", "/api/v1/history/series", None, dict(anonymous=401, user=503, advanced=503, admin=503)),

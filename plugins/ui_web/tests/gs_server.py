@@ -42,6 +42,18 @@ def finish(name):
     return 0
 
 
+def stop_process(proc, timeout=20):
+    """SIGTERM, then SIGKILL after `timeout` seconds; waits for the end either way."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 def gridscope_query(gridscope, srv, *extra):
     """`gridscope query` on the server's site and store (works while it runs), its JSON."""
     r = subprocess.run([gridscope, "query", "--config", srv.site, "--data-dir", srv.data_dir, *extra],
@@ -171,13 +183,7 @@ class Server:
         return self.proc.poll() is None
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self._reader.join(timeout=5)
         shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode

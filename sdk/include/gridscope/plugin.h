@@ -74,8 +74,11 @@ extern "C" {
  *      gs_driver_vtable.scan_options (the command-line settings of `discover`);
  *      gs_exporter_vtable.get_service (an exporter offers a service, the alarm engine's
  *      "gridscope.alarms/1"); gs_plugin_descriptor.site_sections (top-level sections of the
- *      site file a plugin reads itself, the alarm rules' `alarms:`). */
-#define GS_ABI_VERSION_MINOR 4
+ *      site file a plugin reads itself, the alarm rules' `alarms:`).
+ * 1.5: gs_driver_vtable.poll_counters (each link's requests and failed requests, for the
+ *      kernel's "gridscope.metrics/1" and `GET /metrics`); gs_storage_query_v1.counters and
+ *      gs_storage_journal_v1.cursors (values stored, journal cursors and their lag). */
+#define GS_ABI_VERSION_MINOR 5
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
@@ -391,6 +394,16 @@ typedef struct gs_cli_option {
     const char *description;   /* one line, with the value's form: "HOST:PORT" */
 } gs_cli_option;
 
+/* Since 1.5: the polling counters of one link of a driver (gs_driver_vtable.poll_counters). */
+typedef struct gs_poll_counters {
+    uint32_t struct_size;
+    uint32_t reserved;
+    const char *link;  /* the link's name, e.g. "tcp 127.0.0.1:1502" (borrowed for the call) */
+    uint64_t requests; /* requests sent to devices since start */
+    uint64_t errors;   /* ... of which not answered with data (timeout, exception, I/O error) */
+} gs_poll_counters;
+typedef gs_status (*gs_poll_counters_fn)(void *payload, const gs_poll_counters *counters);
+
 typedef struct gs_driver_vtable {
     uint32_t struct_size;
     gs_create_fn create;   /* required */
@@ -459,6 +472,11 @@ typedef struct gs_driver_vtable {
      * command's output names its value); `only_with` as for connection_options. */
     const gs_cli_option *scan_options;
     size_t scan_option_count;
+
+    /* Since 1.5, optional: [any-thread] calls on_link once per link the driver polls (a TCP
+     * connection, a serial port) with its counters since start; a driver without links may
+     * report one entry per source. Must not block on a device. NULL: no counters. */
+    gs_status (*poll_counters)(gs_instance *instance, gs_poll_counters_fn on_link, void *payload);
 } gs_driver_vtable;
 
 typedef struct gs_storage_vtable {

@@ -420,6 +420,13 @@ private:
     }
 };
 
+// One link's polling counters since start (a driver's poll_counters(), ABI 1.5).
+struct PollCounters {
+    std::string link; // "tcp 127.0.0.1:1502", "rtu /dev/ttyUSB0"...
+    uint64_t requests = 0;
+    uint64_t errors = 0; // requests not answered with data
+};
+
 // ---------------------------------------------------------------------------------------------
 // Base class and thunks
 
@@ -522,6 +529,7 @@ GS_DETAIL_HAS_MEMBER(read)
 GS_DETAIL_HAS_MEMBER(write)
 GS_DETAIL_HAS_MEMBER(scan)
 GS_DETAIL_HAS_MEMBER(describe)
+GS_DETAIL_HAS_MEMBER(poll_counters)
 GS_DETAIL_HAS_MEMBER(consume_samples)
 GS_DETAIL_HAS_MEMBER(consume_event)
 GS_DETAIL_HAS_MEMBER(flush)
@@ -649,6 +657,18 @@ gs_status describe(gs_instance *i, const char *source, int32_t json, gs_text_fn 
     });
 }
 
+// T::poll_counters() returns {link, requests, errors} per link (ABI 1.5).
+template <class T>
+gs_status poll_counters(gs_instance *i, gs_poll_counters_fn on_link, void *payload) noexcept {
+    return guarded<T>(host_of<T>(i), [&] {
+        for (const PollCounters &c : self<T>(i).poll_counters()) {
+            gs_poll_counters raw{sizeof(gs_poll_counters), 0, c.link.c_str(), c.requests, c.errors};
+            gs_status st = on_link(payload, &raw);
+            if (st != GS_OK) throw Error("poll_counters: the host stopped the walk", st);
+        }
+    });
+}
+
 // The thunk for an optional entry when T has the method, else NULL ("not supported"). The
 // thunk's body is instantiated only in the first case.
 #define GS_DETAIL_OPT(T, name)                                                                     \
@@ -678,7 +698,8 @@ template <class T> const void *vtable() {
                                   nullptr,
                                   0,
                                   nullptr,
-                                  0};
+                                  0,
+                                  GS_DETAIL_OPT(T, poll_counters)};
             if constexpr (has_source_fields<T>::value) {
                 v.source_fields = T::source_fields;
                 v.source_field_count = sizeof(T::source_fields) / sizeof(T::source_fields[0]);

@@ -89,6 +89,14 @@ public:
         links_.write(find(name).config, circuit, data, value);
     }
 
+    // [any-thread] Each link's read requests and failed ones since start (ABI 1.5, `/metrics`).
+    std::vector<gs::PollCounters> poll_counters() const {
+        std::vector<gs::PollCounters> out;
+        for (const auto &[link, stats] : links_.stats())
+            out.push_back({link, stats.requests, stats.failed_requests});
+        return out;
+    }
+
     std::string describe(const std::string &name, bool json) {
         const Entry &entry = find(name);
         return describe_source(entry.profile, entry.config, json, Derived::plan_note,

@@ -116,6 +116,13 @@ public:
     uint64_t cursor_position(const std::string &cursor) const;
     void remove_cursor(const std::string &cursor);
     std::vector<std::string> cursors() const;
+    // For monitoring (`GET /metrics`), cheap: read under the store lock, nothing from disk.
+    struct Counters {
+        uint64_t values_appended = 0; // by this process
+        uint64_t journal_head = 0;    // sequence number of the newest entry, 0 if none
+        std::vector<std::pair<std::string, uint64_t>> cursors; // name, position
+    };
+    Counters counters() const;
 
     // --- housekeeping ---
     // Applies retention and the journal budget (call it every few minutes). Returns what was

@@ -126,4 +126,13 @@ std::vector<std::string> Store::cursors() const {
     return out;
 }
 
+Store::Counters Store::counters() const {
+    std::lock_guard lock(impl_->mu);
+    Counters out;
+    out.values_appended = impl_->values_appended;
+    out.journal_head = impl_->next_seq - 1;
+    out.cursors.assign(impl_->cursors.begin(), impl_->cursors.end());
+    return out;
+}
+
 } // namespace gs::store

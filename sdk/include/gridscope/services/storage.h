@@ -116,6 +116,14 @@ typedef gs_status (*gs_event_record_fn)(void *payload, const gs_event_record *re
 typedef gs_status (*gs_history_bucket_fn)(void *payload, size_t series_index,
                                           const gs_history_bucket *bucket);
 
+/* Since 1.5: what gs_storage_query_v1.counters reports. */
+typedef struct gs_storage_counters {
+    uint32_t struct_size;
+    uint32_t reserved;
+    uint64_t values_stored; /* values appended by this process (polls and imports) */
+    uint64_t journal_head;  /* sequence number of the newest journal entry (0: none yet) */
+} gs_storage_counters;
+
 typedef struct gs_storage_query_v1 {
     uint32_t struct_size;
     uint32_t reserved;
@@ -177,11 +185,21 @@ typedef struct gs_storage_query_v1 {
      * GS_ERR_FAILED (the path cannot be resolved, e.g. a relative path without a data dir).
      * NULL: the storage has no import spool. */
     gs_status (*import_spool)(void *context, char *folder, size_t folder_size);
+
+    /* --- appended in ABI 1.5 (present when GS_HAS_FIELD(q, gs_storage_query_v1, counters)) --- */
+
+    /* The store's counters since this process opened it (`GET /metrics`). Fills `out`, whose
+     * struct_size the caller sets; fields beyond it are left alone. [any-thread]. Errors:
+     * GS_ERR_INVALID_ARG (NULL out), GS_ERR_STATE (not open). */
+    gs_status (*counters)(void *context, gs_storage_counters *out);
 } gs_storage_query_v1;
 
 /* One journal entry: a batch of samples or an event, with its sequence number. */
 typedef gs_status (*gs_journal_fn)(void *payload, uint64_t seq, const gs_sample_batch *batch,
                                    const gs_event *event /* exactly one is non-NULL */);
+
+typedef gs_status (*gs_journal_cursor_fn)(void *payload, const char *cursor, uint64_t position,
+                                          uint64_t lag);
 
 typedef struct gs_storage_journal_v1 {
     uint32_t struct_size;
@@ -195,6 +213,12 @@ typedef struct gs_storage_journal_v1 {
                       gs_journal_fn on_entry, void *payload);
     /* Marks everything up to seq consumed (persisted). */
     gs_status (*commit)(void *context, const char *cursor, uint64_t seq);
+
+    /* --- appended in ABI 1.5 (present when GS_HAS_FIELD(j, gs_storage_journal_v1, cursors)) --- */
+
+    /* Calls on_cursor once per cursor with its name, its position (the last entry consumed)
+     * and its lag: the journal entries (sample batches and events) after it. [any-thread] */
+    gs_status (*cursors)(void *context, gs_journal_cursor_fn on_cursor, void *payload);
 } gs_storage_journal_v1;
 
 #ifdef __cplusplus

@@ -1,0 +1,192 @@
+"""The Debian package (issue 17 item 6): `cpack -G DEB` with the build's CPack configuration,
+then the package is unpacked into a scratch root (`dpkg-deb -x`, no root needed) and checked:
+its name, control fields and dependencies, the maintainer scripts (system user, data folder),
+the conffile, the hardened unit, the files (binaries, plugins, profiles, webroot with uPlot),
+and that the installed binary, run from the scratch root, finds its plugins, profiles and
+webroot from the installed paths (it serves the web UI of the packaged demo site).
+Exit 77 (skipped) when cpack or dpkg-deb is missing.
+Usage: deb_test.py --build DIR --source DIR --version X.Y.Z
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+# The checks and process helpers of the Python tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plugins", "ui_web",
+                                "tests"))
+from gs_server import check, finish, free_port, stop_process  # noqa: E402
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kw.pop("timeout", 600), **kw)
+
+
+def serve_demo(root, folder):
+    """The packaged binary on the packaged demo site (its Modbus devices are absent: only the web
+    UI matters here), on a free port; returns the answers to a few static paths."""
+    site = os.path.join(folder, "site.yaml")
+    text = open(os.path.join(root, "etc/gridscope/site.yaml")).read()
+    with open(site, "w") as f:
+        f.write(text)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDSCOPE_")}
+    log = open(os.path.join(folder, "run.log"), "wb")
+    proc = subprocess.Popen([os.path.join(root, "usr/bin/gridscope"), "run", "--config", site, "--data-dir",
+                             os.path.join(folder, "data"), "--http-port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    answers = {}
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                for path in ["/", "/node_modules/uplot/dist/uPlot.esm.js", "/api/v1/health"]:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                    conn.request("GET", path)
+                    r = conn.getresponse()
+                    answers[path] = (r.status, r.read())
+                    conn.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        stop_process(proc, timeout=30)
+        log.close()
+    if not answers:
+        print(open(os.path.join(folder, "run.log"), errors="replace").read()[-3000:])
+    return answers
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--version", required=True)
+    args = ap.parse_args()
+    if not shutil.which("cpack") or not shutil.which("dpkg-deb") or not shutil.which("dpkg"):
+        print("skipped: cpack, dpkg or dpkg-deb is missing")
+        return 77
+    arch = run(["dpkg", "--print-architecture"]).stdout.strip()
+    folder = tempfile.mkdtemp(prefix="gs-deb-test-")
+    try:
+        r = run(["cpack", "-G", "DEB", "-B", os.path.join(folder, "out"), "--config",
+                 os.path.join(args.build, "CPackConfig.cmake")], timeout=900)
+        if r.returncode != 0:
+            print(r.stdout[-4000:], r.stderr[-4000:])
+        check(r.returncode == 0, "cpack -G DEB succeeds")
+        name = f"gridscope_{args.version}_{arch}.deb"
+        deb = os.path.join(folder, "out", name)
+        check(os.path.isfile(deb), f"the package is {name}: " + str(os.listdir(os.path.join(folder, "out"))))
+        if not os.path.isfile(deb):
+            return finish("deb_test")
+
+        fields = {}
+        for line in run(["dpkg-deb", "-f", deb]).stdout.splitlines():
+            if ":" in line and not line.startswith(" "):
+                k, v = line.split(":", 1)
+                fields[k.strip()] = v.strip()
+        check(fields.get("Package") == "gridscope", "Package: gridscope")
+        check(fields.get("Version") == args.version, "Version: " + fields.get("Version", ""))
+        check(fields.get("Architecture") == arch, "Architecture: " + fields.get("Architecture", ""))
+        depends = fields.get("Depends", "")
+        for lib in ["adduser", "libc6", "libstdc++6", "libsodium", "libcivetweb", "librocksdb", "libyaml-cpp",
+                    "libboost-filesystem"]:
+            check(lib in depends, f"Depends names {lib}")
+        print("Depends:", depends)
+
+        control = os.path.join(folder, "control")
+        run(["dpkg-deb", "-e", deb, control])
+        check(open(os.path.join(control, "conffiles")).read().split() == ["/etc/gridscope/site.yaml"],
+              "conffiles: /etc/gridscope/site.yaml")
+        for script in ["postinst", "prerm", "postrm"]:
+            path = os.path.join(control, script)
+            check(os.path.isfile(path) and os.stat(path).st_mode & stat.S_IXUSR, f"{script} is executable")
+            check(run(["sh", "-n", path]).returncode == 0, f"{script} is valid sh")
+        postinst = open(os.path.join(control, "postinst")).read()
+        check(re.search(r"adduser --system --group .*gridscope", postinst, re.S) is not None,
+              "postinst adds the gridscope system user")
+        check("chown gridscope:gridscope /var/lib/gridscope" in postinst, "postinst gives it /var/lib/gridscope")
+        check("deb-systemd-helper" in postinst and "enable gridscope.service" in postinst,
+              "postinst enables the service")
+
+        root = os.path.join(folder, "root")
+        check(run(["dpkg-deb", "-x", deb, root]).returncode == 0, "dpkg-deb -x into a scratch root")
+        listing = run(["dpkg-deb", "-c", deb]).stdout
+        for path in ["usr/bin/gridscope", "usr/bin/gridscope-sim", "usr/lib/gridscope/ui_web.so",
+                     "usr/lib/gridscope/storage_rocksdb.so", "usr/lib/gridscope/driver_modbus.so",
+                     "usr/lib/gridscope/driver_socomec_diris.so", "usr/lib/gridscope/exporter_files.so",
+                     "usr/lib/gridscope/example_virtual_meter.so",
+                     "usr/share/gridscope/profiles/socomec/diris-a40.yaml",
+                     "usr/share/gridscope/webroot/index.html",
+                     "usr/share/gridscope/webroot/node_modules/uplot/dist/uPlot.esm.js",
+                     "usr/share/gridscope/webroot/node_modules/uplot/dist/uPlot.min.css",
+                     "usr/share/gridscope/webroot/node_modules/uplot/LICENSE",
+                     "etc/gridscope/site.yaml", "lib/systemd/system/gridscope.service",
+                     "lib/systemd/system/gridscope-sim.service", "usr/share/doc/gridscope/README.md"]:
+            check(os.path.isfile(os.path.join(root, path)), "has /" + path)
+        check(os.path.isdir(os.path.join(root, "var/lib/gridscope")), "has /var/lib/gridscope")
+        check(os.access(os.path.join(root, "usr/bin/gridscope"), os.X_OK), "gridscope is executable")
+        check(not os.path.exists(os.path.join(root, "usr/share/gridscope/webroot/package.json"))
+              and not os.path.exists(os.path.join(root, "usr/share/gridscope/webroot/node_modules/uplot/package.json")),
+              "no npm metadata in the webroot")
+        check("fixture" not in listing and "test_" not in listing, "no test fixtures nor test programs")
+        check(open(os.path.join(root, "etc/gridscope/site.yaml")).read() ==
+              open(os.path.join(args.source, "examples/demo/site.yaml")).read(), "site.yaml is the demo site")
+
+        unit = open(os.path.join(root, "lib/systemd/system/gridscope.service")).read()
+        settings = {}
+        for line in unit.splitlines():
+            if "=" in line and not line.startswith("#"):
+                k, v = line.split("=", 1)
+                settings.setdefault(k, []).append(v)
+        for key, want in [("ProtectSystem", "strict"), ("NoNewPrivileges", "yes"),
+                          ("ReadWritePaths", "/var/lib/gridscope"), ("ProtectHome", "yes"), ("PrivateTmp", "yes"),
+                          ("User", "gridscope"), ("Group", "gridscope"), ("ProtectKernelTunables", "yes"),
+                          ("ProtectControlGroups", "yes"), ("RestrictSUIDSGID", "yes"), ("WantedBy", "multi-user.target")]:
+            check(want in settings.get(key, []), f"unit: {key}={want}")
+        check(settings.get("ExecStart") == ["/usr/bin/gridscope run --config /etc/gridscope/site.yaml "
+                                            "--data-dir /var/lib/gridscope"], "unit: ExecStart runs the site")
+        check(settings.get("ExecReload") == ["/bin/kill -HUP $MAINPID"], "unit: reload is SIGHUP")
+        if shutil.which("systemd-analyze"):
+            # The unit's own syntax (the binary is not at /usr/bin here: that one message is expected).
+            v = run(["systemd-analyze", "verify", os.path.join(root, "lib/systemd/system/gridscope.service")])
+            other = [l for l in (v.stdout + v.stderr).splitlines() if "is not executable" not in l and l.strip()]
+            check(not other, "systemd-analyze verify: " + "; ".join(other))
+
+        # The installed layout works: the binary finds its plugins (../lib/gridscope) and its
+        # profiles and webroot (../share/gridscope) from where the package put them.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDSCOPE_")}
+        p = run([os.path.join(root, "usr/bin/gridscope"), "plugins", "--format", "json"], env=env, timeout=120)
+        found = []
+        try:
+            doc = json.loads(p.stdout)
+            items = doc if isinstance(doc, list) else doc.get("plugins", [])
+            found = [i.get("id") for i in items
+                     if i.get("path", "").startswith(os.path.join(root, "usr/lib/gridscope/"))]
+        except ValueError:
+            print(p.stdout[-2000:], p.stderr[-2000:])
+        check({"ui_web", "storage_rocksdb", "driver_modbus"} <= set(found),
+              "the installed gridscope finds its plugins: " + ",".join(map(str, found)))
+        c = run([os.path.join(root, "usr/bin/gridscope"), "check", "--config",
+                 os.path.join(root, "etc/gridscope/site.yaml")], env=env, timeout=120)
+        check(c.returncode == 0, "gridscope check of /etc/gridscope/site.yaml finds the installed profiles: "
+              + c.stdout[-300:] + c.stderr[-300:])
+        answers = serve_demo(root, os.path.join(folder))
+        check(answers.get("/", (0,))[0] == 200 and b"<html" in answers["/"][1].lower(),
+              "the installed gridscope serves the installed webroot")
+        check(answers.get("/node_modules/uplot/dist/uPlot.esm.js", (0,))[0] == 200, "... and uPlot")
+        check(answers.get("/api/v1/health", (0,))[0] == 200, "... and its API")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return finish("deb_test")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
