@@ -25,8 +25,7 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
     auto *r = static_cast<Response *>(user);
     std::string line(data, size * n);
     static const char kName[] = "retry-after:";
-    if (line.size() > sizeof kName - 1 &&
-        strncasecmp(line.c_str(), kName, sizeof kName - 1) == 0) {
+    if (line.size() > sizeof kName - 1 && strncasecmp(line.c_str(), kName, sizeof kName - 1) == 0) {
         std::string v = line.substr(sizeof kName - 1);
         size_t a = v.find_first_not_of(" \t"), b = v.find_last_not_of(" \t\r\n");
         r->retry_after = a == std::string::npos ? "" : v.substr(a, b - a + 1);
@@ -144,10 +143,10 @@ InfluxSink::Answer InfluxSink::post(const std::string &body) {
     return a;
 }
 
-void InfluxSink::park(const std::string &body, size_t lines, uint64_t first_seq,
-                      uint64_t last_seq, const Answer &answer) {
-    std::string file = park_dir_ + "/" + std::to_string(first_seq) + "-" +
-                       std::to_string(last_seq) + ".lp";
+void InfluxSink::park(const std::string &body, size_t lines, uint64_t first_seq, uint64_t last_seq,
+                      const Answer &answer) {
+    std::string file =
+        park_dir_ + "/" + std::to_string(first_seq) + "-" + std::to_string(last_seq) + ".lp";
     std::string where;
     try {
         make_dirs(park_dir_);
@@ -163,8 +162,13 @@ void InfluxSink::park(const std::string &body, size_t lines, uint64_t first_seq,
                           " lines (journal " + std::to_string(first_seq) + ".." +
                           std::to_string(last_seq) + ", " + answer.message + "); " + where;
     host_.error(message);
-    gs_event event{sizeof(gs_event), GS_SEVERITY_MEDIUM, host_.now_utc_ns(),
-                   "exporter_influxdb.batch_parked", nullptr, 0, GS_EVENT_STATE_INSTANT,
+    gs_event event{sizeof(gs_event),
+                   GS_SEVERITY_MEDIUM,
+                   host_.now_utc_ns(),
+                   "exporter_influxdb.batch_parked",
+                   nullptr,
+                   0,
+                   GS_EVENT_STATE_INSTANT,
                    message.c_str()};
     try {
         host_.publish(event);
@@ -173,8 +177,8 @@ void InfluxSink::park(const std::string &body, size_t lines, uint64_t first_seq,
     }
 }
 
-bool InfluxSink::send(const std::string &body, size_t lines, uint64_t first_seq,
-                      uint64_t last_seq, gs::Delivery &d) {
+bool InfluxSink::send(const std::string &body, size_t lines, uint64_t first_seq, uint64_t last_seq,
+                      gs::Delivery &d) {
     if (lines == 0) return true;
     Answer a = post(body);
     if (a.status >= 200 && a.status < 300) return true;
@@ -206,8 +210,8 @@ gs::Delivery InfluxSink::deliver(const std::vector<gs::JournalEntry> &entries) {
             size_t start = 0, count = 0;
             for (size_t pos = 0; pos < one.size(); pos = one.find('\n', pos) + 1) {
                 if (++count > kMaxLinesPerRequest) {
-                    if (!send(one.substr(start, pos - start), kMaxLinesPerRequest,
-                              entries[i].seq, entries[i].seq, d))
+                    if (!send(one.substr(start, pos - start), kMaxLinesPerRequest, entries[i].seq,
+                              entries[i].seq, d))
                         return d;
                     start = pos;
                     count = 1;

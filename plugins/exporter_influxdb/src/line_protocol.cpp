@@ -26,26 +26,6 @@ template <class T> void append_num(std::string &out, T v) {
     out.append(buf, r.ptr);
 }
 
-const char *severity_name(uint32_t s) {
-    switch (s) {
-    case GS_SEVERITY_INFO: return "info";
-    case GS_SEVERITY_LOW: return "low";
-    case GS_SEVERITY_MEDIUM: return "medium";
-    case GS_SEVERITY_HIGH: return "high";
-    default: return "invalid";
-    }
-}
-
-const char *state_name(uint32_t s) {
-    switch (s) {
-    case GS_EVENT_STATE_INSTANT: return "instant";
-    case GS_EVENT_STATE_ACTIVE: return "active";
-    case GS_EVENT_STATE_FINISHED: return "finished";
-    case GS_EVENT_STATE_ACKNOWLEDGED: return "acknowledged";
-    default: return "invalid";
-    }
-}
-
 } // namespace
 
 void append_measurement(std::string &out, const std::string &name) {
@@ -66,7 +46,7 @@ size_t append_lines(const LineContext &context, const gs::JournalEntry &entry, s
     if (entry.is_event()) {
         const auto &e = *entry.event;
         out += "gridscope_events,severity=";
-        out += severity_name(e.severity);
+        out += gs::severity_name(e.severity);
         if (!context.site.empty()) {
             out += ",site=";
             append_tag(out, context.site);
@@ -76,7 +56,7 @@ size_t append_lines(const LineContext &context, const gs::JournalEntry &entry, s
             append_tag(out, e.source);
         }
         out += ",state=";
-        out += state_name(e.state);
+        out += gs::event_state_name(e.state);
         if (!e.type.empty()) {
             out += ",type=";
             append_tag(out, e.type);

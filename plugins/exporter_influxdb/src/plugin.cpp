@@ -63,8 +63,7 @@ public:
     explicit ExporterInfluxdb(gs::Host host)
         : Plugin(host), settings_(gs::influx::settings_from(config(config_fields))),
           tags_(site_tags(host)),
-          sink_(host, settings_, context(),
-                tags_.data_dir + "/exporter_influxdb/parked"),
+          sink_(host, settings_, context(), tags_.data_dir + "/exporter_influxdb/parked"),
           pump_(host, gs::PumpOptions{id, 200, std::chrono::milliseconds{250}}, sink_,
                 [this](unsigned failures) {
                     return gs::retry::retry_delay(settings_.retry, failures, random_());
@@ -75,7 +74,8 @@ public:
 
 private:
     gs::influx::LineContext context() const {
-        return gs::influx::LineContext{tags_.site, [this](const std::string &data) -> const std::string & {
+        return gs::influx::LineContext{tags_.site,
+                                       [this](const std::string &data) -> const std::string & {
                                            static const std::string none;
                                            auto it = tags_.units.find(data);
                                            return it == tags_.units.end() ? none : it->second;

@@ -23,8 +23,8 @@ long millis(const std::string &field, const std::string &text) {
         if (used == text.size() && v >= 10 && v <= 3600000) return v;
     } catch (const std::exception &) {
     }
-    throw gs::InvalidArgument("field '" + field + "': expected an integer from 10 to 3600000, found '" +
-                              text + "'");
+    throw gs::InvalidArgument("field '" + field +
+                              "': expected an integer from 10 to 3600000, found '" + text + "'");
 }
 
 } // namespace
@@ -59,7 +59,8 @@ Settings settings_from(const gs::Config &config) {
     const gs::ptree retry = config.tree().get_child("retry", gs::ptree());
     for (const auto &kv : retry) {
         if (kv.first == "initial_ms")
-            s.retry.initial = std::chrono::milliseconds{millis("retry.initial_ms", kv.second.data())};
+            s.retry.initial =
+                std::chrono::milliseconds{millis("retry.initial_ms", kv.second.data())};
         else if (kv.first == "max_ms")
             s.retry.max = std::chrono::milliseconds{millis("retry.max_ms", kv.second.data())};
         else

@@ -18,7 +18,7 @@ struct Settings {
     std::string url; // without a trailing '/'
     bool v2 = false;
     std::string database, username, password; // v1
-    std::string org, bucket, token;            // v2
+    std::string org, bucket, token;           // v2
     long timeout_ms = 10000;
     retry::RetryPolicy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}, 2};
 };

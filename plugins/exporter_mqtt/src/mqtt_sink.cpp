@@ -27,7 +27,8 @@ std::string error_text(int rc) {
 } // namespace
 
 MqttSink::MqttSink(gs::Host host, Settings settings)
-    : host_(host), settings_(std::move(settings)), status_topic_(settings_.topic_prefix + "/status") {
+    : host_(host), settings_(std::move(settings)),
+      status_topic_(settings_.topic_prefix + "/status") {
     init_library();
 }
 
@@ -75,7 +76,8 @@ void MqttSink::connect() {
     mosquitto_disconnect_callback_set(mosq_, &MqttSink::on_disconnect);
     mosquitto_publish_callback_set(mosq_, &MqttSink::on_publish);
     static const char kOffline[] = "offline";
-    int rc = mosquitto_will_set(mosq_, status_topic_.c_str(), sizeof kOffline - 1, kOffline, 1, true);
+    int rc =
+        mosquitto_will_set(mosq_, status_topic_.c_str(), sizeof kOffline - 1, kOffline, 1, true);
     if (rc == MOSQ_ERR_SUCCESS && !b.username.empty())
         rc = mosquitto_username_pw_set(mosq_, b.username.c_str(),
                                        b.password.empty() ? nullptr : b.password.c_str());
@@ -105,8 +107,9 @@ void MqttSink::connect() {
     if (!connected_) {
         int code = connack_;
         disconnect();
-        throw gs::RetryLater("broker " + b.host + ":" + std::to_string(b.port) + ": " +
-                             (code < 0 ? std::string("no CONNACK") : mosquitto_connack_string(code)));
+        throw gs::RetryLater(
+            "broker " + b.host + ":" + std::to_string(b.port) + ": " +
+            (code < 0 ? std::string("no CONNACK") : mosquitto_connack_string(code)));
     }
     static const char kOnline[] = "online";
     rc = mosquitto_publish(mosq_, nullptr, status_topic_.c_str(), sizeof kOnline - 1, kOnline, 1,
@@ -122,7 +125,8 @@ void MqttSink::connect() {
 bool MqttSink::pump_io(std::chrono::milliseconds timeout) {
     int rc = mosquitto_loop(mosq_, static_cast<int>(timeout.count()), 1);
     if (rc != MOSQ_ERR_SUCCESS || !connected_) {
-        host_.warning("lost the MQTT broker: " + error_text(rc == MOSQ_ERR_SUCCESS ? MOSQ_ERR_CONN_LOST : rc));
+        host_.warning("lost the MQTT broker: " +
+                      error_text(rc == MOSQ_ERR_SUCCESS ? MOSQ_ERR_CONN_LOST : rc));
         disconnect();
         return false;
     }
@@ -144,7 +148,8 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
     unacked_.assign(entries.size(), 0);
     auto acked_prefix = [&] {
         size_t n = 0;
-        while (n < unacked_.size() && unacked_[n] == 0) ++n;
+        while (n < unacked_.size() && unacked_[n] == 0)
+            ++n;
         return n;
     };
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -153,9 +158,9 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
         unacked_[i] = messages_.size();
         for (const Message &m : messages_) {
             int mid = 0;
-            int rc = mosquitto_publish(mosq_, &mid, m.topic.c_str(),
-                                       static_cast<int>(m.payload.size()), m.payload.data(),
-                                       settings_.qos, false);
+            int rc =
+                mosquitto_publish(mosq_, &mid, m.topic.c_str(), static_cast<int>(m.payload.size()),
+                                  m.payload.data(), settings_.qos, false);
             if (rc != MOSQ_ERR_SUCCESS) {
                 d.acknowledged = acked_prefix();
                 d.failed = true;
@@ -210,8 +215,8 @@ void MqttSink::close() {
         // A clean stop says "offline" itself (the will only fires on an unclean loss).
         static const char kOffline[] = "offline";
         int mid = 0;
-        if (mosquitto_publish(mosq_, &mid, status_topic_.c_str(), sizeof kOffline - 1, kOffline,
-                              1, true) == MOSQ_ERR_SUCCESS) {
+        if (mosquitto_publish(mosq_, &mid, status_topic_.c_str(), sizeof kOffline - 1, kOffline, 1,
+                              true) == MOSQ_ERR_SUCCESS) {
             pending_.emplace(mid, SIZE_MAX);
             auto end = std::chrono::steady_clock::now() + std::chrono::seconds{2};
             while (connected() && pending_.count(mid) && std::chrono::steady_clock::now() < end)

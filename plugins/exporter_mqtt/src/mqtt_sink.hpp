@@ -46,7 +46,7 @@ private:
     std::string status_topic_;
     struct mosquitto *mosq_ = nullptr;
     bool connected_ = false;
-    int connack_ = -1; // the broker's CONNACK code, -1 while waiting
+    int connack_ = -1;                        // the broker's CONNACK code, -1 while waiting
     std::unordered_map<int, size_t> pending_; // message id -> index of its entry
     std::vector<size_t> unacked_;             // per entry of the delivery: messages not acked
     uint64_t acked_total_ = 0;

@@ -12,11 +12,21 @@ void append_json_string(std::string &out, const std::string &s) {
     out += '"';
     for (unsigned char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20) {
                 char buf[8];
@@ -53,38 +63,7 @@ int64_t ms_of(int64_t ns) {
     return ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
 }
 
-const char *severity_name(uint32_t s) {
-    switch (s) {
-    case GS_SEVERITY_INFO: return "info";
-    case GS_SEVERITY_LOW: return "low";
-    case GS_SEVERITY_MEDIUM: return "medium";
-    case GS_SEVERITY_HIGH: return "high";
-    default: return "invalid";
-    }
-}
-
-const char *state_name(uint32_t s) {
-    switch (s) {
-    case GS_EVENT_STATE_INSTANT: return "instant";
-    case GS_EVENT_STATE_ACTIVE: return "active";
-    case GS_EVENT_STATE_FINISHED: return "finished";
-    case GS_EVENT_STATE_ACKNOWLEDGED: return "acknowledged";
-    default: return "invalid";
-    }
-}
-
 } // namespace
-
-const char *quality_name(uint32_t quality) {
-    switch (quality) {
-    case GS_QUALITY_GOOD: return "good";
-    case GS_QUALITY_TIMEOUT: return "timeout";
-    case GS_QUALITY_EXCEPTION: return "exception";
-    case GS_QUALITY_DISCONNECTED: return "disconnected";
-    case GS_QUALITY_BAD_RESPONSE: return "bad_response";
-    default: return "invalid";
-    }
-}
 
 void messages_of(const std::string &topic_prefix, const gs::JournalEntry &entry,
                  std::vector<Message> &out) {
@@ -104,9 +83,9 @@ void messages_of(const std::string &topic_prefix, const gs::JournalEntry &entry,
         p += ", \"circuit\": ";
         append_int(p, e.circuit);
         p += ", \"severity\": \"";
-        p += severity_name(e.severity);
+        p += gs::severity_name(e.severity);
         p += "\", \"state\": \"";
-        p += state_name(e.state);
+        p += gs::event_state_name(e.state);
         p += "\", \"message\": ";
         append_json_string(p, e.message);
         p += '}';
@@ -148,7 +127,7 @@ void messages_of(const std::string &topic_prefix, const gs::JournalEntry &entry,
                 first = false;
                 append_json_string(p, v.data);
                 p += ": \"";
-                p += quality_name(v.quality);
+                p += gs::quality_name(v.quality);
                 p += '"';
             }
         }

@@ -24,8 +24,4 @@ struct Message {
 void messages_of(const std::string &topic_prefix, const gs::JournalEntry &entry,
                  std::vector<Message> &out);
 
-// The name of a gs_quality in payloads: "good", "timeout", "exception", "disconnected",
-// "bad_response", "invalid".
-const char *quality_name(uint32_t quality);
-
 } // namespace gs::mqtt

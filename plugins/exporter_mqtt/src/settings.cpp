@@ -31,7 +31,8 @@ long integer_of(const std::string &field, const std::string &text, long lo, long
 bool bool_of(const std::string &field, const std::string &text) {
     if (text == "true" || text == "yes" || text == "on") return true;
     if (text == "false" || text == "no" || text == "off" || text.empty()) return false;
-    throw gs::InvalidArgument("field '" + field + "': expected true or false, found '" + text + "'");
+    throw gs::InvalidArgument("field '" + field + "': expected true or false, found '" + text +
+                              "'");
 }
 
 } // namespace
@@ -73,8 +74,8 @@ Settings settings_from(const gs::Config &config) {
             s.retry.initial = std::chrono::milliseconds{
                 integer_of("retry.initial_ms", kv.second.data(), 10, 3600000)};
         else if (kv.first == "max_ms")
-            s.retry.max =
-                std::chrono::milliseconds{integer_of("retry.max_ms", kv.second.data(), 10, 3600000)};
+            s.retry.max = std::chrono::milliseconds{
+                integer_of("retry.max_ms", kv.second.data(), 10, 3600000)};
         else
             throw gs::InvalidArgument("field 'retry." + kv.first + "': unknown key");
     }

@@ -55,7 +55,7 @@ TEST_CASE("a source name cannot add topic levels or wildcards; strings are JSON-
 TEST_CASE("events go to <prefix>/events") {
     JournalEntry e;
     e.ts_utc_ns = 1000000000;
-    e.event = JournalEntry::Event{GS_SEVERITY_HIGH, GS_EVENT_STATE_ACTIVE, 3, "comm.lost", "m1",
+    e.event = JournalEntry::Event{GS_SEVERITY_HIGH,   GS_EVENT_STATE_ACTIVE, 3, "comm.lost", "m1",
                                   "no answer\nat all"};
     std::vector<Message> out;
     messages_of("gridscope/demo", e, out);
