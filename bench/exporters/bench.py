@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Exporter benchmark (issue 17): N simulated Modbus devices x 60 values at a 1 s period
+"""Exporter benchmark (issue 17): N simulated Modbus devices x 60 values polled at a 1 s period (30 of them
+in catalog models, stored and exported)
 (gridscope-sim, driver_modbus, storage_rocksdb), published by exporter_mqtt to Debian's
 mosquitto and by exporter_influxdb to Debian's influxd 1.6, all on 127.0.0.1 (free ports,
 private folders; everything started here is stopped on exit).
