@@ -11,12 +11,13 @@ runtime=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libmodbus-dev librocksdb-dev libcivetweb-dev civetweb libsodium-dev libcurl4-openssl-dev
-  nlohmann-json3-dev libxml2-dev
+  nlohmann-json3-dev libxml2-dev libmosquitto-dev zlib1g-dev
 )
 testing=(
   doctest-dev clang clang-format libclang-rt-14-dev
   python3 python3-pymodbus python3-serial python3-serial-asyncio mbpoll
   chromium libsqlite3-dev sqlite3 wrk curl ccache python3-pyftpdlib python3-openssl openssl
+  mosquitto mosquitto-clients influxdb
 )
 
 wanted=("${runtime[@]}")

@@ -1,9 +1,9 @@
-#include "publish/retry.hpp"
+#include "retry/retry.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace gs::publish {
+namespace gs::retry {
 
 std::chrono::milliseconds retry_delay(const RetryPolicy &policy, unsigned failures,
                                       uint64_t random) {
@@ -16,4 +16,4 @@ std::chrono::milliseconds retry_delay(const RetryPolicy &policy, unsigned failur
     return std::chrono::milliseconds{std::llround(ceiling / 2 + unit * ceiling / 2)};
 }
 
-} // namespace gs::publish
+} // namespace gs::retry

@@ -1,0 +1,56 @@
+// The broker side of exporter_mqtt, on libmosquitto, driven from the pump's thread alone
+// (mosquitto_loop, no library thread): connects with the will <prefix>/status = "offline"
+// (retained), says "online" (retained), publishes an entry's messages and counts an entry
+// acknowledged once the broker acknowledged all its messages (PUBACK for qos 1, PUBCOMP for
+// qos 2, sent for qos 0). A lost connection drops the client and its in-memory queue: the pump
+// sends again from the journal cursor after a backoff.
+#pragma once
+
+#include "payload.hpp"
+#include "settings.hpp"
+
+#include <gridscope/journal.hpp>
+
+#include <mosquitto.h>
+
+#include <chrono>
+#include <unordered_map>
+
+namespace gs::mqtt {
+
+class MqttSink : public gs::JournalSink {
+public:
+    MqttSink(gs::Host host, Settings settings);
+    ~MqttSink() override;
+
+    gs::Delivery deliver(const std::vector<gs::JournalEntry> &entries) override;
+    void idle(std::chrono::milliseconds slice) override;
+    void close() override;
+
+    // Messages the broker acknowledged since start (for tests and benchmarks' logs).
+    uint64_t acknowledged_messages() const { return acked_total_; }
+
+private:
+    void connect();    // throws gs::Error when the broker cannot be reached or refuses
+    void disconnect(); // drops the client (and whatever it still queued)
+    bool connected() const { return mosq_ && connected_; }
+    // Services the connection for up to `timeout`; false when the connection is lost.
+    bool pump_io(std::chrono::milliseconds timeout);
+
+    static void on_connect(struct mosquitto *, void *self, int rc);
+    static void on_disconnect(struct mosquitto *, void *self, int rc);
+    static void on_publish(struct mosquitto *, void *self, int mid);
+
+    gs::Host host_;
+    Settings settings_;
+    std::string status_topic_;
+    struct mosquitto *mosq_ = nullptr;
+    bool connected_ = false;
+    int connack_ = -1;                        // the broker's CONNACK code, -1 while waiting
+    std::unordered_map<int, size_t> pending_; // message id -> index of its entry
+    std::vector<size_t> unacked_;             // per entry of the delivery: messages not acked
+    uint64_t acked_total_ = 0;
+    std::vector<Message> messages_; // reused buffer
+};
+
+} // namespace gs::mqtt

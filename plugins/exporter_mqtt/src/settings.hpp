@@ -1,0 +1,36 @@
+// plugins.exporter_mqtt as the plugin reads it:
+//   broker: {host: 127.0.0.1, port: 1883, username: null, password: null, tls: false,
+//            ca_file: null, client_id: null}
+//   topic_prefix: gridscope/demo
+//   qos: 1
+//   retry: {initial_ms: 1000, max_ms: 60000}     (reconnection backoff, jitter added)
+#pragma once
+
+#include <gridscope/plugin.hpp>
+
+#include <retry/retry.hpp>
+
+#include <string>
+
+namespace gs::mqtt {
+
+struct Broker {
+    std::string host = "127.0.0.1";
+    int port = 1883;
+    std::string username, password; // "" = none
+    bool tls = false;
+    std::string ca_file;   // TLS: the CA bundle; "" = the system's certificates
+    std::string client_id; // "" = a random one (the session is clean: the journal is the queue)
+};
+
+struct Settings {
+    Broker broker;
+    std::string topic_prefix;
+    int qos = 1;
+    retry::RetryPolicy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}, 2};
+};
+
+// Reads and checks the plugin's section; throws gs::InvalidArgument naming the field.
+Settings settings_from(const gs::Config &config);
+
+} // namespace gs::mqtt

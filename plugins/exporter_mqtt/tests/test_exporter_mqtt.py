@@ -1,0 +1,323 @@
+#!/usr/bin/python3
+"""exporter_mqtt against Debian's mosquitto on 127.0.0.1 (a free port, a private config with a
+password file, persistence in a private folder), with the real gridscope process, the example
+virtual meter and storage_rocksdb.
+
+  test_exporter_mqtt.py GRIDSCOPE PLUGIN_DIR
+  GS_MQTT_OUTAGE_S (default 20): how long the broker stays down (the issue says 5 minutes: 300)
+
+1. `gridscope check` accepts the issue's exact form; a wrong broker key is named.
+2. The site publishes one message per poll on <prefix>/m1/1 with {"ts", "values", "quality"};
+   <prefix>/status is retained "online"; wrong credentials deliver nothing.
+3. kill -9 of gridscope while publishing: the will sets the status "offline"; restart.
+4. The broker down GS_MQTT_OUTAGE_S seconds, then back: everything arrives afterwards.
+5. Every sample the store holds for m1 arrived (no gap; duplicates allowed), in order, with its
+   original timestamp. Then a TLS listener: the site publishes over TLS with ca_file.
+"""
+import calendar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
+OUTAGE_S = float(os.environ.get("GS_MQTT_OUTAGE_S", "20"))
+PREFIX = "gridscope/test"
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+ISSUE_FORM = """plugins:
+  exporter_mqtt:
+    broker: {host: 127.0.0.1, port: 1883, username: null, password: null, tls: false}
+    topic_prefix: gridscope/demo
+    qos: 1
+"""
+
+
+def site_text(port, user="u", password="p", extra=""):
+    return ("site: {name: MQTT test, timezone: Europe/Paris}\n"
+            "sources:\n"
+            "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
+            "     circuits: [{index: 1, models: [metered_energy, metrology]}]}\n"
+            "plugins:\n"
+            "  storage_rocksdb: {}\n"
+            "  exporter_mqtt:\n"
+            f"    broker: {{host: 127.0.0.1, port: {port}, username: {user}, "
+            f"password: {password}, tls: false{extra}}}\n"
+            f"    topic_prefix: {PREFIX}\n"
+            "    qos: 1\n"
+            "    retry: {initial_ms: 500, max_ms: 4000}\n")
+
+
+class Broker:
+    def __init__(self, work, port, tls_port=None):
+        self.work, self.port, self.tls_port = work, port, tls_port
+        self.proc = None
+
+    def start(self):
+        conf = os.path.join(self.work, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(f"user root\nper_listener_settings false\nallow_anonymous false\n"
+                    f"password_file {self.work}/passwd\n"
+                    f"persistence true\npersistence_location {self.work}/persist/\n"
+                    f"autosave_interval 1\nlog_dest file {self.work}/mosquitto.log\n"
+                    f"listener {self.port} 127.0.0.1\n")
+            if self.tls_port:
+                f.write(f"listener {self.tls_port} 127.0.0.1\ncafile {self.work}/cert.pem\n"
+                        f"certfile {self.work}/cert.pem\nkeyfile {self.work}/key.pem\n")
+        self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        end = time.time() + 10
+        while time.time() < end:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("mosquitto did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # saves the persistent sessions
+            self.proc.wait(10)
+
+
+class Subscriber:
+    """mosquitto_sub with a persistent session (qos 1, clean session off): it reconnects after
+    the broker's outage and gets what was queued for it."""
+
+    def __init__(self, port):
+        self.lines = []
+        self.proc = subprocess.Popen(
+            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u", "u", "-P", "p",
+             "-q", "1", "-c", "-i", "gs-test-sub", "-v", "-t", PREFIX + "/#"],
+            stdout=subprocess.PIPE, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def messages(self, topic):
+        out = []
+        for line in list(self.lines):
+            t, _, payload = line.partition(" ")
+            if t == topic:
+                out.append(payload)
+        return out
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait(10)
+
+
+def retained_status(port):
+    r = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u", "u", "-P",
+                        "p", "-t", PREFIX + "/status", "-C", "1", "-W", "5"],
+                       capture_output=True, text=True, timeout=15)
+    return r.stdout.strip()
+
+
+def start_site(site, data, log):
+    return subprocess.Popen([GRIDSCOPE, "run", "--config", site, "--data-dir", data,
+                             "--plugin-dir", PLUGIN_DIR], stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until(cond, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.5)
+    return cond()
+
+
+def stored_ts_ms(site, data, name):
+    """The timestamps (ms) the store holds for m1/1/<name>, read with `gridscope query`."""
+    r = subprocess.run([GRIDSCOPE, "query", "--config", site, "--data-dir", data,
+                        "--plugin-dir", PLUGIN_DIR, "--format", "json"],
+                       capture_output=True, text=True, timeout=60)
+    series = [s for s in json.loads(r.stdout)
+              if s.get("source") == "m1" and s.get("circuit") == 1 and s.get("data") == name]
+    if not series:
+        raise RuntimeError("no series m1/1/" + name + ": " + r.stdout[:300] + r.stderr[:300])
+    r = subprocess.run([GRIDSCOPE, "query", "--config", site, "--data-dir", data, "--plugin-dir",
+                        PLUGIN_DIR, "--series", str(series[0]["id"]), "--from",
+                        "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z", "--format",
+                        "json"], capture_output=True, text=True, timeout=60)
+    return [ms_of_utc(p["time"]) for p in json.loads(r.stdout)]
+
+
+def ms_of_utc(text):
+    """'2026-12-03T17:27:31.123Z' (any number of fraction digits) -> ms since the epoch."""
+    m = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z$", text)
+    whole = calendar.timegm(tuple(int(g) for g in m.groups()[:6]))
+    return whole * 1000 + int(((m.group(7) or "") + "000")[:3])
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="gs_exporter_mqtt_")
+    os.makedirs(os.path.join(work, "persist"))
+    subprocess.run(["mosquitto_passwd", "-c", "-b", os.path.join(work, "passwd"), "u", "p"],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", os.path.join(work, "key.pem"), "-out",
+                    os.path.join(work, "cert.pem"), "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    site, data = os.path.join(work, "site.yaml"), os.path.join(work, "data")
+    broker = Broker(work, free_port(), free_port())
+    sub = None
+    procs = []
+    try:
+        # 1. The issue's exact form is accepted; a wrong key is named.
+        with open(site, "w") as f:
+            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" + ISSUE_FORM)
+        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "check accepts the issue's form: " + r.stderr.strip()[:300])
+        with open(site, "w") as f:
+            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" +
+                    ISSUE_FORM.replace("tls: false", "tsl: false"))
+        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode != 0 and "broker.tsl" in r.stderr,
+              "check names a wrong broker key: " + r.stderr.strip()[:300])
+
+        broker.start()
+        sub = Subscriber(broker.port)
+        time.sleep(1)
+        data_topic = PREFIX + "/m1/1"
+
+        # 2a. Wrong credentials: refused, nothing delivered, the cursor does not move.
+        with open(site, "w") as f:
+            f.write(site_text(broker.port, password="wrong"))
+        log = open(os.path.join(work, "run0.log"), "w")
+        run = start_site(site, data, log)
+        procs.append(run)
+        # The first attempt comes with the first stored poll (slow to start under ASan).
+        refused = wait_until(lambda: "not authori" in open(os.path.join(work, "run0.log"))
+                             .read().lower(), 60)
+        time.sleep(2)
+        run.send_signal(signal.SIGTERM)
+        run.wait(30)
+        check(not sub.messages(data_topic), "wrong credentials: nothing is delivered")
+        check(refused, "the log says the broker refused the login")
+
+        # 2b. The right credentials: what was stored meanwhile arrives, then one per poll.
+        with open(site, "w") as f:
+            f.write(site_text(broker.port))
+        log = open(os.path.join(work, "run1.log"), "w")
+        run = start_site(site, data, log)
+        procs.append(run)
+        check(wait_until(lambda: len(sub.messages(data_topic)) >= 10, 30),
+              "messages arrive on " + data_topic)
+        first = json.loads(sub.messages(data_topic)[0])
+        check(sorted(first) == ["quality", "ts", "values"], "payload keys: %s" % sorted(first))
+        check(isinstance(first["ts"], int) and first["ts"] > 1.6e12, "ts in ms since the epoch")
+        check(isinstance(first["values"].get("IPSumInst"), (int, float)) and
+              isinstance(first["values"].get("IEaPInst"), (int, float)),
+              "values hold the polled data as numbers: %s" % list(first["values"])[:5])
+        check(first["quality"] == {}, "quality lists no good value")
+        check(retained_status(broker.port) == "online", "status is retained 'online'")
+
+        # 3. kill -9 while publishing: the will says offline; restart.
+        run.send_signal(signal.SIGKILL)
+        run.wait(10)
+        check(wait_until(lambda: retained_status(broker.port) == "offline", 10),
+              "after kill -9 the will sets the retained status 'offline'")
+        log = open(os.path.join(work, "run2.log"), "w")
+        run = start_site(site, data, log)
+        procs.append(run)
+        check(wait_until(lambda: retained_status(broker.port) == "online", 20),
+              "after the restart the status is 'online' again")
+        time.sleep(3)
+
+        # 4. The broker down for a while, then back.
+        broker.stop()
+        down_from = time.time()
+        time.sleep(OUTAGE_S)
+        broker.start()
+        back = time.time()
+        print(f"broker down {back - down_from:.0f} s", flush=True)
+
+        def caught_up():
+            msgs = sub.messages(data_topic)
+            return msgs and json.loads(msgs[-1])["ts"] >= (back + 2) * 1000
+
+        check(wait_until(caught_up, 60 + OUTAGE_S / 2), "the outage is caught up afterwards")
+        time.sleep(2)
+        run.send_signal(signal.SIGTERM)
+        run.wait(30)
+        check(run.returncode == 0, "gridscope stops cleanly (exit %s)" % run.returncode)
+        check(retained_status(broker.port) == "offline", "a clean stop says 'offline'")
+
+        # 5. No gap, in order, original timestamps.
+        received = [json.loads(m)["ts"] for m in sub.messages(data_topic)]
+        last = max(received)
+        stored = [t for t in stored_ts_ms(site, data, "IPSumInst") if t <= last]
+        missing = sorted(set(stored) - set(received))
+        check(len(stored) > OUTAGE_S and not missing,
+              "every stored sample up to the last received arrived: %d stored, %d received, "
+              "missing %s" % (len(stored), len(received), missing[:10]))
+        seen, out_of_order = set(), []
+        for prev, ts in zip(received, received[1:]):
+            seen.add(prev)
+            if ts <= prev and ts not in seen:
+                out_of_order.append((prev, ts))
+        check(not out_of_order, "in order (a step back only re-sends a delivered message): %s"
+              % out_of_order[:5])
+        check(set(received) <= set(stored_ts_ms(site, data, "IPSumInst")),
+              "every timestamp received is an original, stored one")
+        events = [json.loads(m) for m in sub.messages(PREFIX + "/events")]
+        check(all(sorted(e) == ["circuit", "message", "severity", "source", "state", "ts", "type"]
+                  for e in events), "event payloads have their keys (%d events)" % len(events))
+
+        # 6. TLS with a CA file.
+        with open(site, "w") as f:
+            f.write(site_text(broker.tls_port, extra=", ca_file: " + work + "/cert.pem")
+                    .replace("tls: false", "tls: true"))
+        count = len(sub.messages(data_topic))
+        log = open(os.path.join(work, "run3.log"), "w")
+        run = start_site(site, data, log)
+        procs.append(run)
+        check(wait_until(lambda: len(sub.messages(data_topic)) >= count + 5, 30),
+              "over TLS (ca_file) the messages arrive")
+        run.send_signal(signal.SIGTERM)
+        run.wait(30)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(10)
+        if sub:
+            sub.stop()
+        broker.stop()
+        if not failures:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print("kept " + work)
+    print("FAILED: %d" % len(failures) if failures else "all passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
