@@ -74,8 +74,11 @@ extern "C" {
  *      gs_driver_vtable.scan_options (the command-line settings of `discover`);
  *      gs_exporter_vtable.get_service (an exporter offers a service, the alarm engine's
  *      "gridscope.alarms/1"); gs_plugin_descriptor.site_sections (top-level sections of the
- *      site file a plugin reads itself, the alarm rules' `alarms:`). */
-#define GS_ABI_VERSION_MINOR 4
+ *      site file a plugin reads itself, the alarm rules' `alarms:`).
+ * 1.5: the kernel offers drivers "gridscope.device/1" (services/device.h): a driver declares the
+ *      profile and circuits a device identified as (`socomec/auto`), the site model takes them
+ *      and the driver gets the points its circuits' models collect. */
+#define GS_ABI_VERSION_MINOR 5
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
