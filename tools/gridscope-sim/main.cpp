@@ -47,9 +47,10 @@ std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
     YAML::Node simulate = source.node["simulate"];
     // `simulate: {profile: ID}` serves another profile's device than the source's, e.g. a DIRIS
     // B-30 behind a `socomec/auto` source, which the driver identifies at start.
-    const std::string id = get<std::string>(simulate, "profile", source.profile);
-    const kernel::Profile *found = site.find_profile(id);
-    if (!found) throw std::runtime_error(source.name + ": simulate.profile: unknown profile " + id);
+    const std::string served = get<std::string>(simulate, "profile", source.profile);
+    const kernel::Profile *found = site.find_profile(served);
+    if (!found)
+        throw std::runtime_error(source.name + ": simulate.profile: unknown profile " + served);
     const kernel::Profile &profile = *found;
     auto defaults = modbus::parse_defaults(lookup(profile.defaults));
     if (!defaults) throw std::runtime_error(profile.file + ": defaults: " + defaults.error());

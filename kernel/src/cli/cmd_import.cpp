@@ -195,8 +195,8 @@ int cmd_import(int argc, char **argv) {
             auto &kept = not_stored[cells[1] + "/" + cells[2] + " " + cells[3]];
             if (!kept.rows++) {
                 kept.first_line = line_no;
-                kept.why = not_stored_reason(site, *source, static_cast<uint32_t>(circuit),
-                                             cells[3]);
+                kept.why =
+                    not_stored_reason(site, *source, static_cast<uint32_t>(circuit), cells[3]);
             }
             continue;
         }
@@ -286,10 +286,11 @@ int cmd_import(int argc, char **argv) {
     fs::remove(base + ".result", ec);
     std::cout << "gridscope import: " << values << " values imported, " << skipped
               << " rows skipped"
-              << (by_models ? " (" + std::to_string(by_models) + " not stored by the circuits' models)"
-                            : std::string())
-              << ", " << buckets << " rollup buckets updated, " << events
-              << " counter events" << (own ? "" : " (through the running site)") << "\n"
+              << (by_models
+                      ? " (" + std::to_string(by_models) + " not stored by the circuits' models)"
+                      : std::string())
+              << ", " << buckets << " rollup buckets updated, " << events << " counter events"
+              << (own ? "" : " (through the running site)") << "\n"
               << events_text;
     if (!error.empty()) {
         std::cerr << "gridscope import: " << error << "\n";

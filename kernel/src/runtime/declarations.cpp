@@ -90,7 +90,8 @@ gs_status Runtime::declare_identified(Instance &asker, const std::string &source
     for (const ProfilePoint *p : collected_points(next, s, profile)) {
         const DataDef *def = next.catalog.find(p->data);
         points.push_back(gs_point{sizeof(gs_point), p->circuit, p->data.c_str(),
-                                  def ? def->unit.c_str() : "", host.handle(p->node, profile.file)});
+                                  def ? def->unit.c_str() : "",
+                                  host.handle(p->node, profile.file)});
     }
     std::vector<gs_point> commands;
     for (const auto &c : profile.commands)
@@ -128,10 +129,9 @@ gs_status Runtime::declare_identified(Instance &asker, const std::string &source
     declared->driver = asker.plugin->id;
     {
         std::lock_guard<std::mutex> lock(declare_mutex_);
-        identified_[source] =
-            Declared{identified, configured->configured_profile.empty()
-                                     ? configured->profile
-                                     : configured->configured_profile};
+        identified_[source] = Declared{identified, configured->configured_profile.empty()
+                                                       ? configured->profile
+                                                       : configured->configured_profile};
         queued_.push_back(declared);
         if (closing_) return GS_OK; // stopped: applied if the runtime ever runs again
         if (std::this_thread::get_id() != kernel_thread_) declarers_.push_back(declared);
@@ -158,7 +158,7 @@ void Runtime::with_identified(SiteModel &site, bool log_warnings) {
         const Source *s = site.find_source(source);
         // A source whose file profile changed since is no longer the device declared.
         std::string from = s ? (s->configured_profile.empty() ? s->profile : s->configured_profile)
-                              : std::string();
+                             : std::string();
         int32_t code = GS_OK;
         if (from != declared.from_profile ||
             !check_identified(site, source, declared.identified, code).empty())
@@ -209,9 +209,9 @@ bool Runtime::apply_declarations() {
     std::lock_guard<std::mutex> lock(declare_mutex_);
     for (auto &d : taken)
         d->done = true;
-    declarers_.erase(std::remove_if(declarers_.begin(), declarers_.end(),
-                                    [](const auto &d) { return d->done; }),
-                     declarers_.end());
+    declarers_.erase(
+        std::remove_if(declarers_.begin(), declarers_.end(), [](const auto &d) { return d->done; }),
+        declarers_.end());
     declared_.notify_all();
     return true;
 }

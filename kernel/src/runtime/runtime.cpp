@@ -159,8 +159,8 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
             if (step.plugin->id == s.driver && step.fresh) driver = step.fresh.get();
         // A new driver gets the source as configured (a `socomec/auto` one identifies the
         // device again and declares it, runtime/declarations.cpp).
-        const Profile *profile = site.find_profile(
-            s.configured_profile.empty() ? s.profile : s.configured_profile);
+        const Profile *profile =
+            site.find_profile(s.configured_profile.empty() ? s.profile : s.configured_profile);
         // Reported already, or kept: a kept driver polls these very sources.
         if (!driver || !profile || plan.bad_profiles.count(profile->id)) continue;
         size_t errors_before = diag.errors().size();

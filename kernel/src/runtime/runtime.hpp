@@ -156,10 +156,10 @@ private:
     };
     std::mutex declare_mutex_;
     std::condition_variable declared_;
-    std::map<std::string, Declared> identified_;            // by source, in force or queued
-    std::vector<std::shared_ptr<Declaration>> queued_;      // not applied yet
-    std::vector<std::shared_ptr<Declaration>> declarers_;   // their drivers wait
-    bool closing_ = false;                                  // stopped: nobody waits any more
+    std::map<std::string, Declared> identified_;          // by source, in force or queued
+    std::vector<std::shared_ptr<Declaration>> queued_;    // not applied yet
+    std::vector<std::shared_ptr<Declaration>> declarers_; // their drivers wait
+    bool closing_ = false;                                // stopped: nobody waits any more
     const std::thread::id kernel_thread_ = std::this_thread::get_id();
 };
 

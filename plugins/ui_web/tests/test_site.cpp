@@ -87,14 +87,13 @@ TEST_CASE("perimeter by hierarchy: meters first, son hierarchies under their nod
     auto &root = doc["hierarchies"][0]["root"];
     root["meter"] = "pm/1";
     root["children"][0]["hierarchies"] = json::array({"Floor 2 sockets"});
-    doc["hierarchies"].push_back(
-        {{"name", "Floor 2 sockets"},
-         {"fluid", "electricity"},
-         {"root",
-          {{"name", "Sockets board"},
-           {"loads", json::array({"dw/2"})},
-           {"hierarchies", json::array()},
-           {"children", json::array()}}}});
+    doc["hierarchies"].push_back({{"name", "Floor 2 sockets"},
+                                  {"fluid", "electricity"},
+                                  {"root",
+                                   {{"name", "Sockets board"},
+                                    {"loads", json::array({"dw/2"})},
+                                    {"hierarchies", json::array()},
+                                    {"children", json::array()}}}});
     json tree = *perimeter_tree(SiteModel::parse(doc.dump()), "hierarchy", "");
     REQUIRE(tree["nodes"].size() == 1); // the son hangs under Floor 2, not at the top
     const json &top = tree["nodes"][0];

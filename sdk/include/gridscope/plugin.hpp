@@ -434,9 +434,12 @@ inline std::optional<Source> declare_identified(const Host &host, const std::str
     if (!device || !GS_HAS_FIELD(device, gs_device_service_v1, declare_identified) ||
         !device->declare_identified)
         return std::nullopt;
-    gs_identified_source identified{sizeof(gs_identified_source), 0,
-                                    source.c_str(),              profile.c_str(),
-                                    circuits.data(),             circuits.size()};
+    gs_identified_source identified{sizeof(gs_identified_source),
+                                    0,
+                                    source.c_str(),
+                                    profile.c_str(),
+                                    circuits.data(),
+                                    circuits.size()};
     struct Answer {
         const Host *host;
         std::optional<Source> source;
@@ -451,8 +454,8 @@ inline std::optional<Source> declare_identified(const Host &host, const std::str
         return GS_OK;
     };
     char why[512] = "";
-    gs_status st = device->declare_identified(device->context, &identified, on_source, &answer,
-                                              why, sizeof why);
+    gs_status st = device->declare_identified(device->context, &identified, on_source, &answer, why,
+                                              sizeof why);
     if (st != GS_OK)
         throw Error("declaring source '" + source + "' as " + profile + ": " +
                         (*why ? why : "refused (status " + std::to_string(st) + ")"),

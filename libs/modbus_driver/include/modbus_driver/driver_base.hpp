@@ -132,7 +132,8 @@ protected:
     std::optional<SourceConfig> declare_identified(const std::string &name,
                                                    const std::string &profile,
                                                    const std::vector<uint32_t> &circuits) {
-        std::optional<gs::Source> declared = gs::declare_identified(host(), name, profile, circuits);
+        std::optional<gs::Source> declared =
+            gs::declare_identified(host(), name, profile, circuits);
         if (!declared) return std::nullopt;
         return parse_sdk_source(*declared);
     }
