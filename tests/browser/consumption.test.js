@@ -16,7 +16,10 @@ const site = new Site({
   plugins: ['storage_rocksdb: {}'],
   beforeRun: (s) => {
     // the root is metered by diris-main/1: its unmeasured part = diris − (HVAC + Lighting)
-    writeFileSync(s.siteFile, readFileSync(s.siteFile, 'utf8').replace('      loads: [diris-main/1]\n', '      meter: diris-main/1\n'));
+    // and its Lighting node is a son hierarchy, which the perimeter hangs under that node
+    writeFileSync(s.siteFile, readFileSync(s.siteFile, 'utf8').replace('      loads: [diris-main/1]\n', '      meter: diris-main/1\n')
+      .replace('        - {name: Lighting, loads: [lighting/1]}\n', '        - {name: Lighting, hierarchies: [Lighting circuits]}\n'
+        + '  - name: Lighting circuits\n    fluid: electricity\n    root: {name: Floor 1 lighting, loads: [lighting/1]}\n'));
     const csv = writeIndexCsv(s.dataDir, {
       'hvac/1': (i) => 100 + (i % 7) * 10,
       'lighting/1': (i) => 40 + (i % 5),
@@ -221,6 +224,50 @@ describe('Consumption', () => {
     const w = await drawn();
     await page.selectOption('#consumption-compare', 'none');
     await w();
+  });
+
+  test('the hierarchy tree shows the meters, and son hierarchies under their node', async () => {
+    await page.selectOption('#perimeter-view', 'hierarchy');
+    await page.waitForSelector('.perimeter .node[data-meter="true"]');
+    const tree = await page.evaluate(() => {
+      const button = (name) => [...document.querySelectorAll('.perimeter .node')].find((b) => b.querySelector('.name')?.textContent === name);
+      const firstChild = (b) => b.parentElement.querySelector(':scope > ul > li > .node');
+      const parentOf = (b) => b.parentElement.parentElement.closest('li')?.querySelector(':scope > .node .name')?.textContent;
+      const meter = document.querySelector('.perimeter .node[data-meter="true"]');
+      return {
+        top: [...document.querySelectorAll('.perimeter .tree > ul > li > .node .name')].map((n) => n.textContent),
+        meter: [meter.dataset.source, meter.dataset.circuit, meter.querySelector('.node-tag')?.textContent, parentOf(meter)],
+        rootFirst: firstChild(button('Building A')) === meter,
+        son: parentOf(button('Lighting circuits')),
+        sonTag: button('Lighting circuits').querySelector('.node-tag')?.textContent,
+        sonRoot: parentOf(button('Floor 1 lighting')),
+        sonLoad: parentOf(document.querySelector('.perimeter .node[data-source="lighting"]')),
+      };
+    });
+    assert.deepEqual(tree.top, ['Electricity'], 'a son hierarchy is not at the top');
+    assert.deepEqual(tree.meter, ['diris-main', '1', 'meter', 'Building A'], 'the root\'s meter, marked');
+    assert.ok(tree.rootFirst, 'the meter comes first among the node\'s children');
+    assert.equal(tree.son, 'Lighting', 'the son hierarchy hangs under the node that links it');
+    assert.equal(tree.sonTag, 'son hierarchy');
+    assert.equal(tree.sonRoot, 'Lighting circuits');
+    assert.equal(tree.sonLoad, 'Floor 1 lighting');
+    // choosing the son hierarchy, then a node of it
+    let wait = await drawn();
+    await page.click('.perimeter .node:has-text("Lighting circuits") .name');
+    await wait();
+    assert.equal(await page.textContent('.consumption-title'), 'Lighting circuits');
+    let parts = await page.$$eval('#consumption-legend .legend-item', (b) => b.map((x) => [x.dataset.part, x.dataset.kind]));
+    assert.deepEqual(parts, [['lighting/1', 'load']]);
+    wait = await drawn();
+    await page.click('.perimeter .node:has-text("Floor 1 lighting") .name');
+    await wait();
+    assert.equal(await page.textContent('.consumption-title'), 'Lighting circuits › Floor 1 lighting');
+    // the node it hangs from counts it as a part of its own
+    wait = await drawn();
+    await page.click('.perimeter .node:has-text("Building A") .name');
+    await wait();
+    parts = await page.$$eval('#consumption-legend .legend-item', (b) => b.map((x) => [x.dataset.part, x.dataset.kind]));
+    assert.deepEqual(parts, [['HVAC', 'node'], ['Lighting', 'node'], ['unmeasured', 'unmeasured']]);
   });
 });
 

@@ -32,18 +32,22 @@ const std::string kBin = GS_BINARY;
 struct Fixture {
     std::filesystem::path dir;
     std::string site, data, csv;
-    explicit Fixture(const std::string &name) : dir(std::filesystem::path(GS_TEST_TMP) / name) {
+    // `sources`: the site file's sources section (default: m1, whose models keep its energy
+    // and voltages).
+    explicit Fixture(const std::string &name, const std::string &sources = kSources)
+        : dir(std::filesystem::path(GS_TEST_TMP) / name) {
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
         site = (dir / "site.yaml").string();
         data = (dir / "data").string();
         csv = (dir / "history.csv").string();
-        std::ofstream(site) << "site: {name: Store test, timezone: Europe/Paris}\n"
-                               "sources:\n"
-                               "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
-                               "     circuits: [{index: 1, models: [metered_energy]}]}\n"
-                               "plugins:\n  storage_rocksdb: {}\n";
+        std::ofstream(site) << "site: {name: Store test, timezone: Europe/Paris}\n" + sources +
+                                   "plugins:\n  storage_rocksdb: {}\n";
     }
+    static constexpr const char *kSources =
+        "sources:\n"
+        "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
+        "     circuits: [{index: 1, models: [metered_energy, metrology]}]}\n";
 };
 
 // Hourly readings of an energy counter growing by 1000 Wh an hour, from `first` (a UTC epoch
@@ -238,6 +242,57 @@ TEST_CASE("import, then consumption per local day across both DST changes and a 
                           "\"good\"}") != std::string::npos);
     CHECK(points.out.find("\"time\": \"2026-03-28T01:00:00.000Z\", \"value\": 232") !=
           std::string::npos);
+}
+
+TEST_CASE("import stores only what the circuits' models keep, and says why it skipped") {
+    Fixture f("storage_import_models",
+              "models:\n"
+              "  - {id: live, name: Live voltage, history: false, data: [IV1Inst]}\n"
+              "sources:\n"
+              "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
+              "     circuits: [{index: 1, models: [metered_energy, live]}]}\n"
+              "  - {name: m2, profile: examples/virtual-meter, period_ms: 1000,\n"
+              "     circuits: [{index: 1, enabled: false}]}\n"
+              "  - {name: m3, profile: examples/virtual-meter, enabled: false}\n");
+    {
+        std::ofstream out(f.csv);
+        out << "time,source,circuit,data,value\n"
+               "2026-05-01T00:00:00Z,m1,1,IEaPInst,1000\n"  // 2: stored
+               "2026-05-01T00:00:00Z,m1,1,IV1Inst,230\n"    // 3: history: false
+               "2026-05-01T00:00:00Z,m1,1,IPSumInst,5\n"    // 4: in no model of m1/1
+               "2026-05-01T01:00:00Z,m1,1,IEaPInst,2000\n"  // 5: stored
+               "2026-05-01T01:00:00Z,m1,1,IV1Inst,231\n"    // 6: history: false
+               "2026-05-01T01:00:00Z,m1,1,IPSumInst,6\n"    // 7: in no model
+               "2026-05-01T01:00:00Z,m2,1,IEaPInst,10\n"    // 8: disabled circuit
+               "2026-05-01T01:00:00Z,m3,1,IEaPInst,10\n"    // 9: disabled source
+               "2026-05-01T02:00:00Z,m1,1,IEaPInst,3000\n"; // 10: stored
+    }
+    auto imp = run({kBin, "import", "--config", f.site, "--data-dir", f.data, "--csv", f.csv},
+                   std::nullopt, 120s);
+    INFO(imp.out, imp.err);
+    REQUIRE(imp.code == 0);
+    CHECK(imp.out.find("3 values imported, 6 rows skipped (6 not stored by the circuits' "
+                       "models), ") != std::string::npos);
+    CHECK(imp.err.find("history.csv:3: m1/1 IV1Inst: the data is only in models with history: "
+                       "false; 2 row(s) skipped") != std::string::npos);
+    CHECK(imp.err.find("history.csv:4: m1/1 IPSumInst: the data is in no model of the circuit (or "
+                       "is disabled); 2 row(s) skipped") != std::string::npos);
+    CHECK(imp.err.find("history.csv:8: m2/1 IEaPInst: the circuit is disabled (enabled: false); "
+                       "1 row(s) skipped") != std::string::npos);
+    CHECK(imp.err.find("history.csv:9: m3/1 IEaPInst: the source is disabled (enabled: false); "
+                       "1 row(s) skipped") != std::string::npos);
+
+    auto list = run({kBin, "query", "--config", f.site, "--data-dir", f.data, "--format", "json"});
+    REQUIRE(list.code == 0);
+    CHECK(list.out.find("\"source\": \"m1\", \"circuit\": 1, \"data\": \"IEaPInst\", "
+                        "\"count\": 3") != std::string::npos);
+    // Nothing else holds a value (the storage may list series the site declares, empty).
+    std::regex stored(
+        R"re("source": "([^"]+)", "circuit": ([0-9]+), "data": "([^"]+)", "count": [1-9])re");
+    std::vector<std::string> with_values;
+    for (std::sregex_iterator it(list.out.begin(), list.out.end(), stored), end; it != end; ++it)
+        with_values.push_back((*it)[1].str() + "/" + (*it)[2].str() + "/" + (*it)[3].str());
+    CHECK(with_values == std::vector<std::string>{"m1/1/IEaPInst"});
 }
 
 TEST_CASE("bucket rule: the 15-minute 2026 history imported into a fresh store") {

@@ -3,6 +3,7 @@
 #include <gridscope/plugin.h>
 #include <gridscope/services/alarms.h>
 #include <gridscope/services/control.h>
+#include <gridscope/services/device.h>
 #include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
@@ -82,6 +83,14 @@ PIN_OFFSET(gs_module, abi_version, 4);
 PIN_SIZE(gs_runtime_service_v1, 48);
 PIN_SIZE(gs_site_service_v1, 16);
 PIN_SIZE(gs_control_service_v1, 24);
+/* 1.5: the device service. */
+PIN_SIZE(gs_identified_source, 40);
+PIN_OFFSET(gs_identified_source, source, 8);
+PIN_OFFSET(gs_identified_source, profile, 16);
+PIN_OFFSET(gs_identified_source, circuits, 24);
+PIN_OFFSET(gs_identified_source, circuit_count, 32);
+PIN_SIZE(gs_device_service_v1, 24);
+PIN_OFFSET(gs_device_service_v1, declare_identified, 16);
 PIN_SIZE(gs_alarms_service_v1, 64);
 PIN_SIZE(gs_series_info, 56);
 PIN_SIZE(gs_series_point, 40);

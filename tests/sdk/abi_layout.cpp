@@ -1,5 +1,6 @@
 // plugin.h compiles alone as C++17 with -pedantic -Werror; the C++ layer too.
 #include <gridscope/plugin.h>
+#include <gridscope/services/device.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
@@ -31,6 +32,13 @@ static_assert(sizeof(gs_storage_vtable) == 72 && offsetof(gs_storage_vtable, sit
 static_assert(sizeof(gs_exporter_vtable) == 80 &&
               offsetof(gs_exporter_vtable, site_changed) == 64 &&
               offsetof(gs_exporter_vtable, get_service) == 72);
+
+// 1.5 added the device service (services/device.h).
+static_assert(sizeof(gs_identified_source) == 40 &&
+              offsetof(gs_identified_source, circuits) == 24 &&
+              sizeof(gs_device_service_v1) == 24 &&
+              offsetof(gs_device_service_v1, declare_identified) == 16);
+static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 5));
 
 int main() {
     return GS_OK;

@@ -105,7 +105,7 @@ void DeviceModel::advance_circuit(uint32_t index, Circuit &c, double hours, doub
     v["IPredActivePower"] = p_sum * 1.02;
     v["IPredReactivePower"] = q_sum * 1.02;
     v["IPredApparentPower"] = s_sum * 1.02;
-    v["LoadStatus"] = 1;
+    v["LoadStatus"] = settings_.loads == 0 || index <= settings_.loads ? 1 : 0;
     v["PFSumType"] = 2; // lagging
     // Counters integrate power: an energy difference over a period is the mean power times it.
     c.ea_import_wh += p_sum * hours;

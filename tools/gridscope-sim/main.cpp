@@ -1,6 +1,8 @@
 // gridscope-sim --site FILE: serves every Modbus TCP (or RTU over TCP) source of a site file at its
 // configured address and unit id, with realistic values and the faults each source's `simulate:`
-// asks for, so the demo and the tests need no second configuration.
+// asks for, so the demo and the tests need no second configuration. `simulate:` also takes
+// `profile` (serve that profile's device, e.g. behind a `socomec/auto` source) and `loads` (how
+// many circuits the device has enabled: the others' LoadStatus reads 0).
 #include "tcp_server.hpp"
 
 #include "config/map_reader.hpp"
@@ -42,7 +44,14 @@ template <class T> T get(const YAML::Node &map, const char *key, T fallback) {
 
 std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
                                             const kernel::Source &source, uint8_t unit) {
-    const kernel::Profile &profile = *site.find_profile(source.profile);
+    YAML::Node simulate = source.node["simulate"];
+    // `simulate: {profile: ID}` serves another profile's device than the source's, e.g. a DIRIS
+    // B-30 behind a `socomec/auto` source, which the driver identifies at start.
+    const std::string served = get<std::string>(simulate, "profile", source.profile);
+    const kernel::Profile *found = site.find_profile(served);
+    if (!found)
+        throw std::runtime_error(source.name + ": simulate.profile: unknown profile " + served);
+    const kernel::Profile &profile = *found;
     auto defaults = modbus::parse_defaults(lookup(profile.defaults));
     if (!defaults) throw std::runtime_error(profile.file + ": defaults: " + defaults.error());
     std::vector<modbus::PointSpec> points;
@@ -51,9 +60,9 @@ std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
         if (!spec) throw std::runtime_error(p.where.str() + ": " + spec.error());
         points.push_back(spec.value());
     }
-    YAML::Node simulate = source.node["simulate"];
     sim::DeviceSettings settings;
     settings.circuits = profile.circuits;
+    settings.loads = get<uint32_t>(simulate, "loads", 0);
     settings.rated_current_a = get<double>(simulate, "rated_current_a", 63.0);
     settings.seed = get<uint32_t>(simulate, "seed",
                                   static_cast<uint32_t>(std::hash<std::string>{}(source.name)));

@@ -141,6 +141,7 @@ export class Perimeter {
       const name = n.unassigned ? t('perimeter.unassigned') : n.name;
       const label = h('button.node', {
         type: 'button', 'data-source': n.source, 'data-circuit': n.circuit, 'data-type': n.type,
+        'data-meter': n.meter ? 'true' : undefined, 'data-hierarchy': n.hierarchy,
         onclick: (e) => {
           // with selectFolders, the chevron opens and closes; the name chooses
           const toggleOnly = this.selectFolders && folder && e.target.closest('.icon');
@@ -161,6 +162,8 @@ export class Perimeter {
         },
       }, folder ? icon('chevron') : h('span.leaf'), h('span.name', name),
       n.detail && n.detail !== name ? h('span.detail', n.detail) : null,
+      n.meter ? h('span.node-tag.meter', t('perimeter.meter')) : null,
+      n.top && names.length ? h('span.node-tag.son', t('perimeter.son_hierarchy')) : null,
       h('span.count', { title: t('perimeter.loads', { n: n.loads }) }, String(n.loads)));
       if (isSelected) label.classList.add('selected');
       return h('li', { role: 'treeitem', 'aria-level': String(level), 'aria-expanded': folder ? String(open) : undefined, 'aria-selected': selectable ? String(isSelected) : undefined },

@@ -2,7 +2,9 @@
 // Loads historical samples (CSV header `time,source,circuit,data,value`, times ISO 8601 with an
 // offset or Z) through the storage plugin's normal ingest path, rollups included; data older
 // than what is stored (a backfill) updates every rollup it touches. Rows naming an unknown
-// source, circuit or data are reported with their line numbers and skipped.
+// source, circuit or data are reported with their line numbers and skipped; so are rows the
+// circuit's models do not store (a data in no model of the circuit, or only in models with
+// `history: false`, or a disabled source or circuit), told once per series with their count.
 // The checked rows go to the store's import spool (the storage plugin's import spool)
 // and the process that holds the store ingests them: the running site when it runs, else the
 // storage plugin this command starts. Either way import then says what was done: values
@@ -10,6 +12,7 @@
 // ("event TIME counter.reset SOURCE/K: MESSAGE"), which are also stored as events.
 #include "cli/store_access.hpp"
 #include "cli/time_text.hpp"
+#include "site/collected.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -46,6 +50,17 @@ std::string request_name() {
     return "import-" +
            std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()) + "-" +
            std::to_string(getpid());
+}
+
+// Why a value of `data` on `circuit` of `source` is not stored (keeps_history said no).
+std::string not_stored_reason(const SiteModel &site, const Source &source, uint32_t circuit,
+                              const std::string &data) {
+    if (!source.enabled) return "the source is disabled (enabled: false)";
+    for (const auto &c : source.circuits)
+        if (c.index == circuit && !c.enabled) return "the circuit is disabled (enabled: false)";
+    if (!collects(site, source, circuit, data))
+        return "the data is in no model of the circuit (or is disabled)";
+    return "the data is only in models with history: false";
 }
 
 enum class Handoff { answered, not_picked_up, timed_out };
@@ -124,6 +139,12 @@ int cmd_import(int argc, char **argv) {
 
     std::string line;
     size_t line_no = 1, checked = 0, skipped = 0;
+    // Rows the circuits' models do not store, by series: told once each, with the count.
+    struct NotStored {
+        size_t rows = 0, first_line = 0;
+        std::string why;
+    };
+    std::map<std::string, NotStored> not_stored;
     if (!std::getline(csv, line) ||
         split_csv(line) != std::vector<std::string>{"time", "source", "circuit", "data", "value"}) {
         std::cerr << "gridscope import: " << csv_path
@@ -168,6 +189,17 @@ int cmd_import(int argc, char **argv) {
             skip("unknown data '" + cells[3] + "'");
             continue;
         }
+        // The circuit's models decide what is stored, as for polled values (site/collected).
+        if (!keeps_history(site, *source, static_cast<uint32_t>(circuit), cells[3])) {
+            ++skipped;
+            auto &kept = not_stored[cells[1] + "/" + cells[2] + " " + cells[3]];
+            if (!kept.rows++) {
+                kept.first_line = line_no;
+                kept.why =
+                    not_stored_reason(site, *source, static_cast<uint32_t>(circuit), cells[3]);
+            }
+            continue;
+        }
         double value = std::strtod(cells[4].c_str(), &end);
         if (cells[4].empty() || *end) {
             skip("bad value '" + cells[4] + "'");
@@ -186,6 +218,12 @@ int cmd_import(int argc, char **argv) {
         }
     }
     if (bar) std::cerr << "\r\033[K";
+    size_t by_models = 0;
+    for (const auto &[series, n] : not_stored) {
+        by_models += n.rows;
+        std::cerr << csv_path << ":" << n.first_line << ": " << series << ": " << n.why << "; "
+                  << n.rows << " row(s) skipped\n";
+    }
     rows.close();
     if (!rows) {
         std::cerr << "gridscope import: cannot write the import spool " << spool << "\n";
@@ -247,8 +285,12 @@ int cmd_import(int argc, char **argv) {
     answer.close();
     fs::remove(base + ".result", ec);
     std::cout << "gridscope import: " << values << " values imported, " << skipped
-              << " rows skipped, " << buckets << " rollup buckets updated, " << events
-              << " counter events" << (own ? "" : " (through the running site)") << "\n"
+              << " rows skipped"
+              << (by_models
+                      ? " (" + std::to_string(by_models) + " not stored by the circuits' models)"
+                      : std::string())
+              << ", " << buckets << " rollup buckets updated, " << events << " counter events"
+              << (own ? "" : " (through the running site)") << "\n"
               << events_text;
     if (!error.empty()) {
         std::cerr << "gridscope import: " << error << "\n";

@@ -1,6 +1,7 @@
 // gridscope run --config FILE [--data-dir DIR] [--http-port P]: runs a site until SIGTERM or
 // SIGINT. SIGHUP reloads the config: checked completely first (as `check` does), a refused one
-// changes nothing; a taken one replaces only what changed (Runtime::reload).
+// changes nothing; a taken one replaces only what changed (Runtime::reload). Between signals
+// this thread puts in force what drivers declared of the devices they identified.
 #include "cli/commands.hpp"
 #include "cli/site_gate.hpp"
 #include "runtime/log.hpp"
@@ -66,8 +67,12 @@ int cmd_run(int argc, char **argv) {
     std::cout << "gridscope: ready" << std::endl; // readiness signal for scripts and tests
 
     while (true) {
-        int sig = 0;
-        if (sigwait(&signals, &sig) != 0) continue;
+        // Between signals, the devices drivers identified meanwhile enter the model
+        // (gridscope.device/1); their drivers wait for it, so the wait is short.
+        runtime->apply_declarations();
+        const timespec tick{0, 100 * 1000 * 1000};
+        int sig = sigtimedwait(&signals, nullptr, &tick);
+        if (sig < 0) continue; // the tick (EAGAIN) or EINTR
         if (sig != SIGHUP) break;
         log_line(GS_LOG_INFO, "kernel", "reloading " + file);
         // The same checks as `check` and a first start, all before anything running changes.

@@ -7,6 +7,8 @@
 #include "plugin/loader.hpp"
 #include "runtime/site_snapshot.hpp"
 
+#include <gridscope/services/device.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -31,6 +33,10 @@ public:
     std::shared_ptr<const SiteSnapshot> site;
     std::string own_config;                         // own_config_of() when it was created
     std::atomic<bool> uses_storage_services{false}; // it was handed a storage's service
+    // gridscope.device/1 as this driver instance gets it (context: this instance); filled by
+    // the runtime on the first get_service, with `runtime` the Runtime that owns the instance.
+    gs_device_service_v1 device_service{};
+    void *runtime = nullptr;
 
     // The lifecycle calls, each through the one guard (call_plugin) and logged.
     // create: "" when made, else why not; `threw` when an exception crossed the ABI.

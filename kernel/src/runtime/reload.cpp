@@ -10,6 +10,7 @@
 namespace gs::kernel {
 
 bool Runtime::reload(SiteModel next, Diagnostics &diag) {
+    with_identified(next, false); // devices identified while running stay so
     auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
     Plan plan = stage(std::move(snapshot), running_, diag);
     if (!diag.empty()) return false; // the plan's new instances go, never started
@@ -64,7 +65,9 @@ void Runtime::switch_to(Plan plan) {
         staying.erase(step.kept);
         step.kept = nullptr;
     }
-    // 2. Producers that go stop; kept drivers go on polling.
+    // 2. Producers that go stop; kept drivers go on polling. A driver thread waiting for its
+    // declaration to be applied must not hold up its driver's stop.
+    release_declarers();
     {
         std::lock_guard<std::mutex> lock(command_mutex_);
         for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)

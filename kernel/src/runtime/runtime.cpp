@@ -157,7 +157,10 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
         Instance *driver = nullptr;
         for (auto &step : plan.steps)
             if (step.plugin->id == s.driver && step.fresh) driver = step.fresh.get();
-        const Profile *profile = site.find_profile(s.profile);
+        // A new driver gets the source as configured (a `socomec/auto` one identifies the
+        // device again and declares it, runtime/declarations.cpp).
+        const Profile *profile =
+            site.find_profile(s.configured_profile.empty() ? s.profile : s.configured_profile);
         // Reported already, or kept: a kept driver polls these very sources.
         if (!driver || !profile || plan.bad_profiles.count(profile->id)) continue;
         size_t errors_before = diag.errors().size();
@@ -324,6 +327,10 @@ bool Runtime::start_instance(Instance &inst) {
 
 void Runtime::start() {
     if (running_) return;
+    {
+        std::lock_guard<std::mutex> lock(declare_mutex_);
+        closing_ = false;
+    }
     std::lock_guard<std::mutex> lock(command_mutex_);
     for (auto &inst : instances_) {
         ConsumerOptions c = consumer_of(inst.get());
@@ -337,6 +344,11 @@ void Runtime::start() {
 
 void Runtime::stop() {
     if (!running_) return;
+    {
+        std::lock_guard<std::mutex> lock(declare_mutex_);
+        closing_ = true;
+    }
+    release_declarers(); // a driver thread waiting for the kernel thread lets its stop() end
     {
         // Producers first (drivers were started last), then the bus drains into the consumers.
         std::lock_guard<std::mutex> lock(command_mutex_);

@@ -12,16 +12,21 @@
 #include "runtime/site_snapshot.hpp"
 #include "site/model.hpp"
 
+#include "site/identified.hpp"
+
 #include <gridscope/services/control.h>
+#include <gridscope/services/device.h>
 #include <gridscope/services/metrics.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace gs::kernel {
@@ -68,6 +73,18 @@ public:
     gs_status run_command(const std::string &source, uint32_t circuit, const std::string &name,
                           std::string &why);
 
+    // gridscope.device/1 (runtime/declarations.cpp): `asker`, a driver instance, declares what
+    // the device of a source identified as. Checks it, hands the driver its new points through
+    // on_source, then has the model holding it put in force: at once on the kernel thread (or
+    // before start), else by the kernel thread's next apply_declarations(), waited for (bounded).
+    gs_status declare_identified(Instance &asker, const std::string &source,
+                                 const Identified &identified, gs_source_fn on_source,
+                                 void *payload, std::string &why);
+    // [kernel-thread] Puts the declarations made since the last call in force, as a reload of
+    // the model in force would (storages, exporters and UIs told through site_changed). `run`
+    // calls it between signals. True when there were some.
+    bool apply_declarations();
+
 private:
     // A site checked with the plugins, before anything running changes: for each plugin the
     // site runs, in start order, the running instance kept and/or a new one, created and
@@ -106,6 +123,14 @@ private:
     gs_status each_poll_counters(gs_plugin_poll_counters_fn on_link, void *payload);
     static gs_status poll_counters_thunk(void *context, gs_plugin_poll_counters_fn on_link,
                                          void *payload);
+    static gs_status declare_thunk(void *context, const gs_identified_source *identified,
+                                   gs_source_fn on_source, void *payload, char *message,
+                                   size_t message_size);
+    // The declarations in force applied to `site` (a model loaded from the file, or the one in
+    // force): each only while its source keeps the profile it was declared from.
+    void with_identified(SiteModel &site, bool log_warnings);
+    // Lets every driver thread waiting in declare_identified go (before drivers stop).
+    void release_declarers();
     Instance *driver_for(const SiteModel &site, const std::string &source);
 
     PluginRegistry &registry_;
@@ -125,6 +150,24 @@ private:
     std::set<std::string> bad_profiles_;
     std::map<std::string, std::string> start_errors_;
     std::map<std::string, gs_status> start_statuses_;
+
+    // Declarations of identified devices (gridscope.device/1), guarded by declare_mutex_.
+    struct Declared {
+        Identified identified;
+        std::string from_profile; // the source's profile when declared (the file's)
+    };
+    struct Declaration {
+        std::string source;
+        std::string driver; // the declaring plugin's id
+        bool done = false;
+    };
+    std::mutex declare_mutex_;
+    std::condition_variable declared_;
+    std::map<std::string, Declared> identified_;          // by source, in force or queued
+    std::vector<std::shared_ptr<Declaration>> queued_;    // not applied yet
+    std::vector<std::shared_ptr<Declaration>> declarers_; // their drivers wait
+    bool closing_ = false;                                // stopped: nobody waits any more
+    const std::thread::id kernel_thread_ = std::this_thread::get_id();
 };
 
 } // namespace gs::kernel

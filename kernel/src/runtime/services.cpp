@@ -42,6 +42,16 @@ const void *Runtime::service_for(Instance *asker, const std::string &id) {
     if (id == GS_SITE_SERVICE_V1) return &site.site_service;
     if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
     if (id == GS_METRICS_SERVICE_V1) return &metrics_service_;
+    if (id == GS_DEVICE_SERVICE_V1) {
+        // Drivers only: each instance's own struct, so that the kernel knows who declares.
+        if (!asker || asker->plugin->kind != GS_KIND_DRIVER) return nullptr;
+        if (!asker->device_service.struct_size) {
+            asker->runtime = this;
+            asker->device_service =
+                gs_device_service_v1{sizeof(gs_device_service_v1), 0, asker, &declare_thunk};
+        }
+        return &asker->device_service;
+    }
     // Asks one instance's get_service (storage, or since 1.4 exporter).
     auto ask = [&](Instance &inst, auto get_service) -> const void * {
         const void *found = nullptr;

@@ -90,6 +90,7 @@ struct Circuit {
     bool models_given = false; // no `models:` key: the circuit collects all its profile's data
     bool enabled = true;
     std::map<std::string, bool> data_enabled; // `data: [{name, enabled}]`: collected data set off
+    bool implied = false; // not in the site file: one of the profile's circuits, default settings
     Location where;
 };
 
@@ -102,6 +103,9 @@ struct Source {
     bool enabled = true;
     std::string location; // "Building A/Floor 1"
     std::vector<Circuit> circuits;
+    // The site file's profile when the driver declared the device as another one (a
+    // `socomec/auto` source identified at start, site/identified.hpp); "" otherwise.
+    std::string configured_profile;
     YAML::Node node; // the whole entry, handed to the driver (connection, ...)
     Location where;
 };

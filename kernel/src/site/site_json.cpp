@@ -118,13 +118,15 @@ json sources_json(const SiteModel &site) {
         json circuits = json::array();
         for (const Circuit &c : s.circuits)
             circuits.push_back(circuit_json(site, s, c));
-        out.push_back({{"name", s.name},
+        json source = {{"name", s.name},
                        {"profile", s.profile},
                        {"driver", s.driver},
                        {"period_ms", s.period_ms},
                        {"enabled", s.enabled},
                        {"location", s.location},
-                       {"circuits", std::move(circuits)}});
+                       {"circuits", std::move(circuits)}};
+        if (!s.configured_profile.empty()) source["configured_profile"] = s.configured_profile;
+        out.push_back(std::move(source));
     }
     return out;
 }

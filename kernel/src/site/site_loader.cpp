@@ -314,6 +314,7 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
             c.index = k;
             c.name = s.name + "/" + std::to_string(k);
             c.fluid = "electricity";
+            c.implied = true;
             c.where = s.where;
             s.circuits.push_back(c);
         }

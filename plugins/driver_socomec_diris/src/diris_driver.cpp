@@ -1,5 +1,6 @@
 #include "diris_driver.hpp"
 
+#include "circuits.hpp"
 #include "scanner.hpp"
 
 #include <gridscope/services/runtime.h>
@@ -147,21 +148,46 @@ bool DirisDriver::identify(const UnitReader &read, DirisEntry &a) {
         a.automatic = false;
         return true;
     }
-    std::vector<PointInput> points;
-    for (const auto &p : file->points)
-        points.push_back({p.circuit, p.data, p.attrs});
-    SourceConfig chosen;
+    // The circuits the device really has (a B-30's enabled loads), then the kernel is told.
+    std::optional<std::vector<uint32_t>> circuits;
     try {
-        chosen = parse_source(name, a.source.period_ms, a.source.attrs, file->defaults, points);
+        circuits = present_circuits(read, dev.unit, dev.timeout_ms, *file);
     } catch (const std::invalid_argument &e) {
-        host().error(name + ": profile " + m.profile->id + ": " + e.what());
+        host().error(name + ": " + e.what() + ": the source is not polled");
         a.automatic = false;
         return true;
     }
-    if (file->info.circuits > a.source.circuit_count)
-        host().warning(name + ": profile " + m.profile->id + " has " +
-                       std::to_string(file->info.circuits) + " circuits, the site declares " +
-                       std::to_string(a.source.circuit_count));
+    if (!circuits) {
+        host().warning(name + ": " + where + " did not answer the load status requests");
+        return false; // tried again, as a device that did not answer
+    }
+    SourceConfig chosen;
+    bool declared = false;
+    try {
+        if (auto config = declare_identified(name, m.profile->id, *circuits)) {
+            chosen = std::move(*config);
+            declared = true;
+        } else {
+            host().warning(name + ": the kernel takes no identified device (ABI before 1.5): "
+                                  "polling every point of the device's circuits; the site keeps "
+                                  "the placeholder's circuits");
+        }
+    } catch (const std::exception &e) {
+        host().error(name + ": " + e.what() + "; polling every point of the device's circuits");
+    }
+    if (!declared) {
+        std::vector<PointInput> points;
+        for (const auto &p : file->points)
+            if (p.circuit == 0 || std::count(circuits->begin(), circuits->end(), p.circuit))
+                points.push_back({p.circuit, p.data, p.attrs});
+        try {
+            chosen = parse_source(name, a.source.period_ms, a.source.attrs, file->defaults, points);
+        } catch (const std::invalid_argument &e) {
+            host().error(name + ": profile " + m.profile->id + ": " + e.what());
+            a.automatic = false;
+            return true;
+        }
+    }
     std::lock_guard<std::mutex> lock(resolve_mutex_); // read() and describe() look at it
     a.config = std::move(chosen);
     a.profile = m.profile->id;

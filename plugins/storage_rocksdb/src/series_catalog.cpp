@@ -54,6 +54,9 @@ namespace {
 // device's own points (circuit 0) follow their samples too.
 bool kept(const gs::site::Source &source, const gs::site::ProfilePoint &point) {
     const gs::site::Circuit *circuit = source.circuit(point.circuit);
+    // A circuit the source does not have (a device that declared fewer circuits than its
+    // profile maps, sdk services/device.h) has no series.
+    if (point.circuit != 0 && !circuit && !source.circuits.empty()) return false;
     if (point.circuit == 0 || !circuit || circuit->collected.empty()) return true;
     const auto &h = circuit->history;
     return std::find(h.begin(), h.end(), point.data) != h.end();

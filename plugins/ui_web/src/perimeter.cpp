@@ -2,6 +2,7 @@
 
 #include "text.hpp"
 
+#include <optional>
 #include <set>
 
 namespace gs::ui {
@@ -12,6 +13,9 @@ struct Node {
     std::string name, type, source, detail, model;
     uint32_t circuit = 0;
     bool unassigned = false;
+    std::string hierarchy; // hierarchy view: the hierarchy a folder belongs to
+    bool top = false;      // hierarchy view: the folder of a whole hierarchy
+    bool meter = false;    // hierarchy view: the load that feeds its node
     std::vector<Node> children;
 };
 
@@ -83,29 +87,67 @@ Node by_circuit_field(const SiteModel &site, std::string Circuit::*field) {
     return root;
 }
 
-Node hierarchy_node(const SiteModel &site, const HierarchyNode &h) {
+// The load named "SOURCE/CIRCUIT", if the site has it.
+std::optional<Node> load_named(const SiteModel &site, const std::string &ref) {
+    size_t slash = ref.rfind('/');
+    const SourceInfo *s = site.source(ref.substr(0, slash));
+    auto index = slash == std::string::npos ? std::nullopt : parse_u32(ref.substr(slash + 1));
+    const Circuit *c = s && index ? s->circuit(*index) : nullptr;
+    if (!c) return std::nullopt;
+    return load(*s, *c, model_of(site, *s));
+}
+
+Node hierarchy_folder(const SiteModel &site, const Hierarchy &h, std::set<std::string> &walking);
+
+// A node of hierarchy `hierarchy`: its meter first (flagged), its loads, its child nodes, then
+// the son hierarchies that hang under it (each a hierarchy folder). `walking`: the hierarchies
+// being walked, so that a cycle (refused by the kernel anyway) cannot recurse.
+Node hierarchy_node(const SiteModel &site, const HierarchyNode &h, const std::string &hierarchy,
+                    std::set<std::string> &walking) {
     Node n = folder(h.name);
     n.unassigned = false;
-    for (const auto &ref : h.loads) {
-        size_t slash = ref.rfind('/');
-        const SourceInfo *s = site.source(ref.substr(0, slash));
-        auto index = slash == std::string::npos ? std::nullopt : parse_u32(ref.substr(slash + 1));
-        const Circuit *c = s && index ? s->circuit(*index) : nullptr;
-        if (c) n.children.push_back(load(*s, *c, model_of(site, *s)));
-    }
+    n.hierarchy = hierarchy;
+    if (!h.meter.empty())
+        if (auto meter = load_named(site, h.meter)) {
+            meter->meter = true;
+            n.children.push_back(std::move(*meter));
+        }
+    for (const auto &ref : h.loads)
+        if (auto l = load_named(site, ref)) n.children.push_back(std::move(*l));
     for (const auto &child : h.children)
-        n.children.push_back(hierarchy_node(site, child));
+        n.children.push_back(hierarchy_node(site, child, hierarchy, walking));
+    for (const auto &name : h.hierarchies)
+        for (const auto &son : site.hierarchies)
+            if (son.name == name && !walking.count(name))
+                n.children.push_back(hierarchy_folder(site, son, walking));
     return n;
 }
 
+Node hierarchy_folder(const SiteModel &site, const Hierarchy &h, std::set<std::string> &walking) {
+    walking.insert(h.name);
+    Node top = folder(h.name);
+    top.unassigned = false;
+    top.hierarchy = h.name;
+    top.top = true;
+    top.children.push_back(hierarchy_node(site, h.root, h.name, walking));
+    walking.erase(h.name);
+    return top;
+}
+
+void collect_sons(const HierarchyNode &n, std::set<std::string> &sons) {
+    sons.insert(n.hierarchies.begin(), n.hierarchies.end());
+    for (const auto &c : n.children)
+        collect_sons(c, sons);
+}
+
+// The hierarchies at the top, each son hierarchy under the node it hangs from.
 Node by_hierarchy(const SiteModel &site) {
+    std::set<std::string> sons, walking;
+    for (const auto &h : site.hierarchies)
+        collect_sons(h.root, sons);
     Node root = folder("");
-    for (const auto &h : site.hierarchies) {
-        Node top = folder(h.name);
-        top.unassigned = false;
-        top.children.push_back(hierarchy_node(site, h.root));
-        root.children.push_back(std::move(top));
-    }
+    for (const auto &h : site.hierarchies)
+        if (!sons.count(h.name)) root.children.push_back(hierarchy_folder(site, h, walking));
     return root;
 }
 
@@ -139,6 +181,9 @@ json to_json(const Node &n, LoadSet &loads) {
     if (!n.detail.empty()) j["detail"] = n.detail;
     if (!n.model.empty()) j["model"] = n.model;
     if (n.unassigned) j["unassigned"] = true;
+    if (!n.hierarchy.empty()) j["hierarchy"] = n.hierarchy;
+    if (n.top) j["top"] = true;
+    if (n.meter) j["meter"] = true;
     loads.insert(mine.begin(), mine.end());
     return j;
 }

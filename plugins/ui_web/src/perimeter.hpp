@@ -17,7 +17,11 @@ namespace gs::ui {
 //   node = {"name", "type": "folder"|"device"|"load", "loads": n, "children": [...],
 //           "source"?, "circuit"?, "detail"?, "model"?, "unassigned"?}
 // A single-circuit device is one "device" node that carries its circuit; a multi-circuit device
-// has one "load" child per circuit.
+// has one "load" child per circuit. In the hierarchy view every folder carries "hierarchy" (the
+// hierarchy it belongs to), a whole hierarchy's folder "top": true; a node's meter is its first
+// child, a load with "meter": true; a son hierarchy hangs (as its top folder) under the node that
+// links it, not at the top level.
+//   node += {"hierarchy"?, "top"?, "meter"?}
 std::optional<json> perimeter_tree(const SiteModel &site, std::string_view view,
                                    std::string_view filter);
 

@@ -82,6 +82,44 @@ TEST_CASE("perimeter by hierarchy skips unknown loads") {
     CHECK(tree["nodes"][0]["name"] == "Electricity");
 }
 
+TEST_CASE("perimeter by hierarchy: meters first, son hierarchies under their node") {
+    json doc = json::parse(read_text(std::string(UI_WEB_TEST_DATA) + "/site.json"));
+    auto &root = doc["hierarchies"][0]["root"];
+    root["meter"] = "pm/1";
+    root["children"][0]["hierarchies"] = json::array({"Floor 2 sockets"});
+    doc["hierarchies"].push_back({{"name", "Floor 2 sockets"},
+                                  {"fluid", "electricity"},
+                                  {"root",
+                                   {{"name", "Sockets board"},
+                                    {"loads", json::array({"dw/2"})},
+                                    {"hierarchies", json::array()},
+                                    {"children", json::array()}}}});
+    json tree = *perimeter_tree(SiteModel::parse(doc.dump()), "hierarchy", "");
+    REQUIRE(tree["nodes"].size() == 1); // the son hangs under Floor 2, not at the top
+    const json &top = tree["nodes"][0];
+    CHECK(top["name"] == "Electricity");
+    CHECK(top["top"] == true);
+    CHECK(top["hierarchy"] == "Electricity");
+    const json &site = top["children"][0];
+    CHECK(site["name"] == "Site");
+    CHECK(site["hierarchy"] == "Electricity");
+    CHECK_FALSE(site.contains("top"));
+    CHECK(site["children"][0]["source"] == "pm"); // the meter, first
+    CHECK(site["children"][0]["meter"] == true);
+    CHECK(site["children"][1]["source"] == "tgbt");
+    CHECK_FALSE(site["children"][1].contains("meter"));
+    const json &floor = site["children"][2];
+    CHECK(floor["name"] == "Floor 2");
+    const json &son = floor["children"].back();
+    CHECK(son["name"] == "Floor 2 sockets");
+    CHECK(son["top"] == true);
+    CHECK(son["hierarchy"] == "Floor 2 sockets");
+    CHECK(son["children"][0]["name"] == "Sockets board");
+    CHECK(son["children"][0]["hierarchy"] == "Floor 2 sockets");
+    CHECK(son["children"][0]["children"][0]["circuit"] == 2);
+    CHECK(tree["loads"] == 4); // tgbt/1, dw/1, dw/2 and the meter pm/1
+}
+
 TEST_CASE("perimeter filter keeps matches and their ancestors, and recounts") {
     SiteModel site = test_site();
     json tree = *perimeter_tree(site, "location", "i35");

@@ -77,7 +77,10 @@ extern "C" {
  *      site file a plugin reads itself, the alarm rules' `alarms:`).
  * 1.5: gs_driver_vtable.poll_counters (each link's requests and failed requests, for the
  *      kernel's "gridscope.metrics/1" and `GET /metrics`); gs_storage_query_v1.counters and
- *      gs_storage_journal_v1.cursors (values stored, journal cursors and their lag). */
+ *      gs_storage_journal_v1.cursors (values stored, journal cursors and their lag); the kernel
+ *      offers drivers "gridscope.device/1" (services/device.h): a driver declares the profile
+ *      and circuits a device identified as (`socomec/auto`), the site model takes them and the
+ *      driver gets the points its circuits' models collect. */
 #define GS_ABI_VERSION_MINOR 5
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)

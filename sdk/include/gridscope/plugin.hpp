@@ -27,6 +27,7 @@
 #define GRIDSCOPE_PLUGIN_HPP
 
 #include <gridscope/plugin.h>
+#include <gridscope/services/device.h>
 
 #include <boost/property_tree/ptree.hpp>
 
@@ -426,6 +427,50 @@ struct PollCounters {
     uint64_t requests = 0;
     uint64_t errors = 0; // requests not answered with data
 };
+
+// Since ABI 1.5: tells the kernel what the device of `source` identified as (the profile id and
+// the circuits it really has; gridscope.device/1, services/device.h) and returns the source as
+// the kernel now describes it: the identified profile's defaults and commands and only the
+// points the circuits' models collect, to poll from then on. std::nullopt when the host offers
+// no device service (an older kernel): the driver goes on with what it knows. Throws gs::Error
+// with the kernel's reason when the declaration is refused. [plugin-thread or kernel-thread]
+inline std::optional<Source> declare_identified(const Host &host, const std::string &source,
+                                                const std::string &profile,
+                                                const std::vector<uint32_t> &circuits) {
+    const auto *device = host.service<gs_device_service_v1>(GS_DEVICE_SERVICE_V1);
+    if (!device || !GS_HAS_FIELD(device, gs_device_service_v1, declare_identified) ||
+        !device->declare_identified)
+        return std::nullopt;
+    gs_identified_source identified{sizeof(gs_identified_source),
+                                    0,
+                                    source.c_str(),
+                                    profile.c_str(),
+                                    circuits.data(),
+                                    circuits.size()};
+    struct Answer {
+        const Host *host;
+        std::optional<Source> source;
+    } answer{&host, std::nullopt};
+    auto on_source = [](void *payload, const gs_source *src) -> gs_status {
+        auto *a = static_cast<Answer *>(payload);
+        try {
+            a->source = Source::from(*a->host, *src);
+        } catch (...) {
+            return GS_ERR_FAILED;
+        }
+        return GS_OK;
+    };
+    char why[512] = "";
+    gs_status st = device->declare_identified(device->context, &identified, on_source, &answer, why,
+                                              sizeof why);
+    if (st != GS_OK)
+        throw Error("declaring source '" + source + "' as " + profile + ": " +
+                        (*why ? why : "refused (status " + std::to_string(st) + ")"),
+                    st);
+    if (!answer.source)
+        throw Error("the kernel accepted source '" + source + "' but described no source");
+    return answer.source;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Base class and thunks

@@ -18,6 +18,7 @@
 #include <gridscope/plugin.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -130,6 +131,20 @@ protected:
     }
 
     const LinkSettings &link_settings() const { return settings_; }
+
+    // Declares to the kernel what the device of source `name` identified as (ABI 1.5,
+    // gridscope.device/1): the site model takes the profile and the device's circuits, and the
+    // answer is the source's configuration to poll from then on (the identified profile's
+    // points that the circuits' models collect, its commands). nullopt when the kernel offers
+    // no device service. Throws gs::Error (the kernel refused) or gs::InvalidArgument.
+    std::optional<SourceConfig> declare_identified(const std::string &name,
+                                                   const std::string &profile,
+                                                   const std::vector<uint32_t> &circuits) {
+        std::optional<gs::Source> declared =
+            gs::declare_identified(host(), name, profile, circuits);
+        if (!declared) return std::nullopt;
+        return parse_sdk_source(*declared);
+    }
 
     // Declaration order matters: the settings before the links made from them, the sources
     // before the links that poll them (links are destroyed, and so stopped, first).

@@ -22,6 +22,8 @@
  *                 "commands": [{"name": "partial_energy_reset", "circuit": 0}, ...]}, ...],
  *   "sources": [{"name": "tgbt", "profile": "socomec/diris-a40", "driver": "driver_modbus",
  *                "period_ms": 1000, "enabled": true, "location": "Building A/Floor 1",
+ *                "configured_profile": "socomec/auto", (only once the driver declared the
+ *                                   device as `profile`, services/device.h: the file's profile)
  *                "circuits": [{"index": 1, "name": "Main", "fluid": "electricity",
  *                              "usage": "Lighting", "zone": "Floor 1",
  *                              "models": ["metrology"], "enabled": true,

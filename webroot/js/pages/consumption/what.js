@@ -14,10 +14,12 @@ export function circuitsOf(node, out = []) {
 // it holds no circuit. mode: 'load' | 'usage'.
 export function whatOf(node, view, mode) {
   if (view === 'hierarchy' && !node.source) {
-    // level 1: the hierarchy (its root); below: a node of the hierarchy named path[0]
-    const hierarchy = node.path.length ? node.path[0] : node.name;
+    // a whole hierarchy (its root; a son one hangs under a node), or a node of `hierarchy`;
+    // without the server's marks: level 1 is a hierarchy, below a node of path[0]'s
+    const hierarchy = node.hierarchy || (node.path.length ? node.path[0] : node.name);
+    const whole = node.hierarchy ? !!node.top : !node.path.length;
     if (mode === 'usage') return { hierarchy, by: 'usage', title: hierarchy };
-    return node.path.length ? { hierarchy, node: node.name, title: `${hierarchy} › ${node.name}` } : { hierarchy, title: hierarchy };
+    return whole ? { hierarchy, title: hierarchy } : { hierarchy, node: node.name, title: `${hierarchy} › ${node.name}` };
   }
   const circuits = circuitsOf(node).slice(0, MAX_CIRCUITS);
   if (!circuits.length) return null;
