@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 runtime=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
-  libmodbus-dev librocksdb-dev libcivetweb-dev civetweb libsodium-dev libcurl4-openssl-dev
+  libmodbus-dev librocksdb-dev libcivetweb-dev civetweb libsodium-dev libcurl4-openssl-dev libzip-dev
   nlohmann-json3-dev
 )
 testing=(

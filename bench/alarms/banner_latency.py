@@ -50,7 +50,8 @@ class Session:
     def __init__(self, port):
         self.port, self.cookie, self.csrf = port, "", ""
 
-    def call(self, method, path, body=None):
+    def call(self, method, path, body=None, raw=False):
+        """(status, text), or the bytes of the answer when raw."""
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Origin": f"http://127.0.0.1:{self.port}", "Cookie": self.cookie}
         if self.csrf:
@@ -61,7 +62,7 @@ class Session:
             headers["Content-Type"] = "application/json"
         c.request(method, "/api/v1" + path, data, headers)
         r = c.getresponse()
-        text = r.read().decode()
+        text = r.read() if raw else r.read().decode()
         for k, v in r.getheaders():
             if k.lower() == "set-cookie":
                 self.cookie = v.split(";")[0]
