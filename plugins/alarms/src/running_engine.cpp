@@ -256,7 +256,7 @@ gs_status query(void *, const char *query_json, gs_text_fn on_json, void *payloa
     }
     const PageRequest &r = std::get<PageRequest>(request);
     return with_engine(
-        [&](RunningEngine &e) {
+        [&](RunningEngine &e) -> gs_status {
             alarms::QueryPage page = e.query(r.query);
             nlohmann::ordered_json out;
             out["total"] = page.total;
@@ -285,7 +285,7 @@ gs_status export_files(void *, const char *query_json, gs_alarms_file_fn on_file
     r.query.offset = 0;
     r.query.limit = 0; // every row
     return with_engine(
-        [&](RunningEngine &e) {
+        [&](RunningEngine &e) -> gs_status {
             CsvFiles files;
             try {
                 files = export_csv(e.query(r.query).rows, r.language, r.timezone);
