@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <zip.h>
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>

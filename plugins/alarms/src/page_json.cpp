@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <iomanip>
+#include <sstream>
 
 namespace gs::alarm_glue {
 
@@ -69,6 +71,13 @@ bool known_category(const std::string &name) {
     return false;
 }
 
+// "2%", "0.5%": as the site file writes it.
+std::string percent_text(double v) {
+    std::ostringstream out;
+    out << std::setprecision(15) << v << '%';
+    return out.str();
+}
+
 ojson rule_json(ojson o, const alarms::Rule &rule) {
     ojson thresholds = ojson::array();
     for (const auto &l : rule.limits)
@@ -77,7 +86,7 @@ ojson rule_json(ojson o, const alarms::Rule &rule) {
                               {"criticality", alarms::name_of(l.criticality)}});
     o["thresholds"] = std::move(thresholds);
     if (rule.deadband.percent)
-        o["deadband"] = nlohmann::json(rule.deadband.value).dump() + "%";
+        o["deadband"] = percent_text(rule.deadband.value);
     else
         o["deadband"] = rule.deadband.value;
     o["on_delay_s"] = static_cast<double>(rule.on_delay) / alarms::kNsPerS;
