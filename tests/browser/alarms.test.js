@@ -55,16 +55,20 @@ async function listed(p = page) {
   })));
 }
 
-// Waits until predicate(rows) holds for the table's rows (evaluated in the page: a string
-// expression, so the page's Content-Security-Policy does not apply).
-async function waitRows(p, predicate) {
-  await p.waitForFunction(`(${predicate.toString()})([...document.querySelectorAll('#alarms-table tbody tr[data-id]')])`,
-    null, { timeout: 20000 });
+// Waits until the table shows `count` rows (when given), all of `criticality` (when given),
+// one of them in `status` (when given).
+async function waitRows(p, want) {
+  await p.waitForFunction((w) => {
+    const rows = [...document.querySelectorAll('#alarms-table tbody tr[data-id]')];
+    if (!rows.length || (w.count !== undefined && rows.length !== w.count)) return false;
+    if (w.criticality && !rows.every((r) => r.dataset.criticality === w.criticality)) return false;
+    return !w.status || rows.some((r) => r.querySelector('td.status').dataset.status === w.status);
+  }, want, { timeout: 20000 });
 }
 
 test('the fired alarms are listed, newest first, with their criticality', async () => {
   await page.goto(site.url + '/#/alarms');
-  await waitRows(page, (rows) => rows.length === 2);
+  await waitRows(page, { count: 2 });
   const rows = await listed();
   assert.deepEqual(rows.map((r) => r.rule).sort(), ['hvac-freq-high', 'lighting-freq-low']);
   const high = rows.find((r) => r.rule === 'hvac-freq-high');
@@ -80,7 +84,7 @@ test('the fired alarms are listed, newest first, with their criticality', async 
 test('filtering by criticality keeps the high alarm only', async () => {
   await page.check('#alarms-criticality input[value=high]');
   await page.click('#alarms-apply');
-  await waitRows(page, (rows) => rows.length === 1 && rows[0].dataset.criticality === 'high');
+  await waitRows(page, { count: 1, criticality: 'high' });
   assert.deepEqual((await listed()).map((r) => r.rule), ['hvac-freq-high']);
   assert.match(await page.textContent('#alarms-count'), /1–1 of 1/);
 });
@@ -114,21 +118,24 @@ test('a User cannot acknowledge: no control, and the API refuses (403)', async (
 
 test('an Advanced user acknowledges it; the User\'s page shows the change live', async () => {
   const id = (await listed())[0].id;
+  // Marks the User's document: a reload or navigation would lose the mark.
+  await page.evaluate(() => { window.gsNotReloaded = true; });
+  const loadsBefore = await page.getAttribute('#alarms-page', 'data-loaded');
   advancedBrowser = await launchBrowser();
   const adv = await advancedBrowser.context.newPage();
   adv.on('pageerror', (e) => { throw e; });
   await login(adv, site.url, 'advanced', 'advanced-pass-1');
   await adv.goto(site.url + '/#/alarms');
-  await waitRows(adv, (rows) => rows.length === 2);
+  await waitRows(adv, { count: 2 });
   await adv.click(`#alarms-table tr[data-id="${id}"]`);
   await adv.fill('#alarms-ack-comment', 'load shedding started');
   await adv.click('#alarms-ack');
-  await waitRows(adv, (rows) => rows.some((r) => r.querySelector('td.status').dataset.status === 'active-acknowledged'));
+  await waitRows(adv, { status: 'active-acknowledged' });
   await screenshot(adv, 'alarms-acknowledged');
   // The User's page was not reloaded: the live stream brought the change.
-  const loadsBefore = await page.getAttribute('#alarms-page', 'data-loaded');
-  await waitRows(page, (rows) => rows.length === 1 && rows[0].querySelector('td.status').dataset.status === 'active-acknowledged');
+  await waitRows(page, { count: 1, status: 'active-acknowledged' });
   assert.notEqual(await page.getAttribute('#alarms-page', 'data-loaded'), loadsBefore);
+  assert.equal(await page.evaluate(() => window.gsNotReloaded), true);
   assert.equal(await page.textContent(`#alarms-table tr[data-id="${id}"] td:last-child`), 'advanced');
   assert.equal(await page.textContent('#alarms-details dd[data-field=acked_by]'), 'advanced');
   assert.equal(await page.textContent('#alarms-details dd[data-field=ack_comment]'), 'load shedding started');
@@ -162,7 +169,7 @@ function csvRows(text) {
 
 test('the zip export holds alarms.csv and events.csv with the rows listed', async () => {
   await page.click('#alarms-reset');
-  await waitRows(page, (rows) => rows.length === 2);
+  await waitRows(page, { count: 2 });
   const shown = await listed();
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#alarms-export')]);
   assert.match(download.suggestedFilename(), /^alarms-events-\d{4}-\d\d-\d\d\.zip$/);
