@@ -48,11 +48,11 @@ def free_port():
 
 class Session:
     def __init__(self, port):
-        self.port, self.cookie, self.csrf = port, "", ""
+        self.port, self.cookie, self.csrf, self.timeout = port, "", "", 10
 
     def call(self, method, path, body=None, raw=False):
         """(status, text), or the bytes of the answer when raw."""
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         headers = {"Origin": f"http://127.0.0.1:{self.port}", "Cookie": self.cookie}
         if self.csrf:
             headers["X-CSRF-Token"] = self.csrf

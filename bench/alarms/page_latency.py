@@ -74,6 +74,7 @@ def main():
     site, data = os.path.join(tmp, "site.yaml"), os.path.join(tmp, "data")
     with open(site, "w") as f:
         f.write(SITE_HEAD + RULES)
+    os.makedirs(os.path.join(data, "alarms"))
     t0 = time.time()
     seeded = subprocess.run([seeder, "--site", site, "--dir", os.path.join(data, "alarms"),
                              "--records", "90000", "--events", "10000", "--sources", str(SOURCES)],
@@ -108,8 +109,9 @@ def main():
             total = json.loads(s.call("GET", path)[1])["total"]
             med, p95, size = timed(s, path, args.repeat)
             print(f"| {name} | {total:,} | {med:.1f} | {p95:.1f} | {size:,} |")
-        med, p95, size = timed(s, "/alarms/export?type=all", max(3, args.repeat // 10))
-        print(f"| export, every row (zip: alarms.csv + events.csv) | 100,000 | {med:.0f} | {p95:.0f} | {size:,} |")
+        s.timeout = 300  # every row: seconds, not milliseconds
+        med, p95, size = timed(s, "/alarms/export?type=all", 3)
+        print(f"| export, every row (zip: alarms.csv + events.csv), 3 runs | 100,000 | {med:.0f} | {p95:.0f} | {size:,} |")
     finally:
         gs.terminate()
         gs.wait(timeout=60)
