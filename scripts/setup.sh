@@ -11,7 +11,7 @@ runtime=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libmodbus-dev librocksdb-dev libcivetweb-dev civetweb libsodium-dev libcurl4-openssl-dev
-  nlohmann-json3-dev libxml2-dev libmosquitto-dev zlib1g-dev
+  nlohmann-json3-dev libxml2-dev libmosquitto-dev zlib1g-dev libzip-dev
 )
 testing=(
   doctest-dev clang clang-format libclang-rt-14-dev

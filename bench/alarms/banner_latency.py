@@ -48,10 +48,11 @@ def free_port():
 
 class Session:
     def __init__(self, port):
-        self.port, self.cookie, self.csrf = port, "", ""
+        self.port, self.cookie, self.csrf, self.timeout = port, "", "", 10
 
-    def call(self, method, path, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def call(self, method, path, body=None, raw=False):
+        """(status, text), or the bytes of the answer when raw."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         headers = {"Origin": f"http://127.0.0.1:{self.port}", "Cookie": self.cookie}
         if self.csrf:
             headers["X-CSRF-Token"] = self.csrf
@@ -61,7 +62,7 @@ class Session:
             headers["Content-Type"] = "application/json"
         c.request(method, "/api/v1" + path, data, headers)
         r = c.getresponse()
-        text = r.read().decode()
+        text = r.read() if raw else r.read().decode()
         for k, v in r.getheaders():
             if k.lower() == "set-cookie":
                 self.cookie = v.split(";")[0]

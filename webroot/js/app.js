@@ -8,7 +8,7 @@ import { icon } from './icons.js';
 // section: where the home page lists it (manual §7.1); permission: from GET /api/v1/session.
 export const PAGES = [
   { id: 'monitor', icon: 'monitor', section: 'monitor', permission: 'monitoring', load: () => import('./pages/monitor.js') },
-  { id: 'alarms', icon: 'alarm', section: 'monitor', permission: 'monitoring', load: () => import('./pages/placeholder.js') },
+  { id: 'alarms', icon: 'alarm', section: 'monitor', permission: 'monitoring', load: () => import('./pages/alarms.js') },
   { id: 'photoview', icon: 'photo', section: 'monitor', permission: 'monitoring', load: () => import('./pages/photoview.js') },
   { id: 'consumption', icon: 'consumption', section: 'analysis', permission: 'analysis', load: () => import('./pages/consumption.js') },
   { id: 'trends', icon: 'trends', section: 'analysis', permission: 'analysis', load: () => import('./pages/trends.js') },

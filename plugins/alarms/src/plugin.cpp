@@ -112,13 +112,19 @@ public:
     static constexpr gs_config_field config_fields[] = {
         gs::bounded(gs::field(GS_CONFIG_DURATION_MS, "tick_ms", "1000",
                               "how often delays, stale data and shelving expiry are evaluated"),
-                    "50", "10000")};
+                    "50", "10000"),
+        gs::bounded(gs::field(GS_CONFIG_INT, "history_max", "100000",
+                              "finished alarm records (and ended voltage events) kept for the "
+                              "Alarms and events page and its export; the oldest go first"),
+                    "100", "1000000")};
     static constexpr const gs_tool *tools[] = {&kAlarmsTool};
     static constexpr const char *site_sections[] = {"alarms"};
 
     // Reads and checks the rules: `gridscope check` and a reload report their errors here.
     explicit AlarmsPlugin(gs::Host host) : Plugin(host) {
-        tick_ms_ = config(config_fields).get<int64_t>("tick_ms");
+        auto settings = config(config_fields);
+        tick_ms_ = settings.get<int64_t>("tick_ms");
+        history_max_ = static_cast<std::size_t>(settings.get<int64_t>("history_max"));
         const auto *runtime = host.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1);
         const auto *site = host.service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
         if (!runtime || !site || !runtime->site_file || !runtime->data_dir)
@@ -132,7 +138,8 @@ public:
         const gs::Host h = host();
         engine_ = std::make_unique<RunningEngine>(
             rules_, gs::alarm_glue::state_dir_of(data_dir_), [h] { return h.now_utc_ns(); },
-            [this](const std::vector<alarms::Change> &changes) { publish(changes); }, tick_ms_);
+            [this](const std::vector<alarms::Change> &changes) { publish(changes); }, tick_ms_,
+            history_max_);
         RunningEngine::make_current(engine_.get());
         host().info("alarm engine: " + std::to_string(rules_.rules.size()) + " rules, state in " +
                     gs::alarm_glue::state_dir_of(data_dir_));
@@ -184,6 +191,7 @@ private:
     }
 
     int64_t tick_ms_ = 1000;
+    std::size_t history_max_ = 100000;
     std::string data_dir_;
     gs::alarm_glue::SiteRules rules_;
     std::unique_ptr<RunningEngine> engine_;

@@ -1,17 +1,32 @@
 #include "running_engine.hpp"
 
+#include "csv_export.hpp"
+#include "page_json.hpp"
 #include "record_json.hpp"
 
 #include <gridscope/plugin.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <shared_mutex>
 
 namespace gs::alarm_glue {
 
+namespace {
+
+alarms::EngineOptions options(const std::string &state_dir, std::size_t history_max) {
+    alarms::EngineOptions o;
+    o.state_dir = state_dir;
+    o.history_max = history_max;
+    o.activation_log_max = std::max(o.activation_log_max, history_max);
+    return o;
+}
+
+} // namespace
+
 RunningEngine::RunningEngine(SiteRules rules, const std::string &state_dir, Clock clock,
-                             Publisher publish, int64_t tick_ms)
-    : engine_(std::move(rules.rules), std::move(rules.circuits), alarms::EngineOptions{state_dir}),
+                             Publisher publish, int64_t tick_ms, std::size_t history_max)
+    : engine_(std::move(rules.rules), std::move(rules.circuits), options(state_dir, history_max)),
       clock_(std::move(clock)), publish_(std::move(publish)) {
     timer_ = std::thread([this, tick_ms] { timer_loop(tick_ms); });
 }
@@ -105,6 +120,24 @@ std::string RunningEngine::set_out_of_service(const std::string &rule, bool out,
 std::size_t RunningEngine::unacked_count() {
     std::lock_guard<std::mutex> lock(mu_);
     return engine_.unacked_count();
+}
+
+alarms::QueryPage RunningEngine::query(const alarms::Query &q) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return engine_.query(q);
+}
+
+nlohmann::ordered_json RunningEngine::kpis(int64_t from, int64_t to) {
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t now = clock_();
+    if (to == alarms::kNoTime) to = now;
+    if (from == alarms::kNoTime) from = to - 24 * 3600 * alarms::kNsPerS;
+    alarms::Query standing;
+    standing.events = false;
+    standing.statuses = {alarms::Status::active};
+    standing.limit = 1;
+    return kpis_json(engine_.kpis(from, to, now), engine_.query(standing).total,
+                     engine_.unacked_count());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +246,60 @@ uint64_t revision(void *) {
     return r;
 }
 
+gs_status query(void *, const char *query_json, gs_text_fn on_json, void *payload, char *message,
+                size_t size) {
+    if (!on_json) return GS_ERR_INVALID_ARG;
+    auto request = page_request(query_json ? query_json : "");
+    if (auto *why = std::get_if<std::string>(&request)) {
+        copy_message(*why, message, size);
+        return GS_ERR_INVALID_ARG;
+    }
+    const PageRequest &r = std::get<PageRequest>(request);
+    return with_engine(
+        [&](RunningEngine &e) -> gs_status {
+            alarms::QueryPage page = e.query(r.query);
+            nlohmann::ordered_json out;
+            out["total"] = page.total;
+            nlohmann::ordered_json items = nlohmann::ordered_json::array();
+            for (const alarms::Row &row : page.rows) {
+                const auto *a = std::get_if<alarms::AlarmRecord>(&row);
+                items.push_back(row_json(row, a ? e.rule(a->rule) : nullptr, r.language));
+            }
+            out["items"] = std::move(items);
+            if (r.kpis) out["kpis"] = e.kpis(r.query.from, r.query.to);
+            std::string text = out.dump();
+            return on_json(payload, text.c_str());
+        },
+        message, size);
+}
+
+gs_status export_files(void *, const char *query_json, gs_alarms_file_fn on_file, void *payload,
+                       char *message, size_t size) {
+    if (!on_file) return GS_ERR_INVALID_ARG;
+    auto request = page_request(query_json ? query_json : "");
+    if (auto *why = std::get_if<std::string>(&request)) {
+        copy_message(*why, message, size);
+        return GS_ERR_INVALID_ARG;
+    }
+    PageRequest r = std::get<PageRequest>(std::move(request));
+    r.query.offset = 0;
+    r.query.limit = 0; // every row
+    return with_engine(
+        [&](RunningEngine &e) -> gs_status {
+            CsvFiles files;
+            try {
+                files = export_csv(e.query(r.query).rows, r.language, r.timezone);
+            } catch (const std::runtime_error &ex) { // an unknown time zone
+                copy_message(ex.what(), message, size);
+                return GS_ERR_INVALID_ARG;
+            }
+            gs_status st = on_file(payload, "alarms.csv", files.alarms.data(), files.alarms.size());
+            if (st != GS_OK) return st;
+            return on_file(payload, "events.csv", files.events.data(), files.events.size());
+        },
+        message, size);
+}
+
 const gs_alarms_service_v1 kService = {sizeof(gs_alarms_service_v1),
                                        0,
                                        nullptr,
@@ -221,7 +308,9 @@ const gs_alarms_service_v1 kService = {sizeof(gs_alarms_service_v1),
                                        &shelve,
                                        &set_out_of_service,
                                        &unacked_count,
-                                       &revision};
+                                       &revision,
+                                       &query,
+                                       &export_files};
 
 } // namespace
 

@@ -6,6 +6,8 @@
 #include "alarms/engine.hpp"
 #include "site_rules.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <gridscope/services/alarms.h>
 
 #include <atomic>
@@ -23,7 +25,7 @@ public:
 
     // Opens the state folder (throws std::runtime_error when it is in use or not writable).
     RunningEngine(SiteRules rules, const std::string &state_dir, Clock clock, Publisher publish,
-                  int64_t tick_ms);
+                  int64_t tick_ms, std::size_t history_max);
     // Stops the timer, writes a snapshot (a clean stop resumes delays exactly).
     ~RunningEngine();
     RunningEngine(const RunningEngine &) = delete;
@@ -40,6 +42,12 @@ public:
     gs_status shelve(uint64_t id, int64_t duration_s, const std::string &who, std::string &why);
     std::string set_out_of_service(const std::string &rule, bool out, const std::string &who);
     std::size_t unacked_count();
+    // The Alarms and events page: one page, and the KPIs of [from, to) (open ends: the last
+    // 24 h) with the alarms standing now.
+    alarms::QueryPage query(const alarms::Query &q);
+    nlohmann::ordered_json kpis(int64_t from, int64_t to);
+    // The rules never change during an engine's life: a pointer stays valid while it runs.
+    const alarms::Rule *rule(const std::string &name) const { return engine_.rule(name); }
     uint64_t revision() const { return revision_.load(); }
 
     // The static service struct; its functions reach the engine made current by start().

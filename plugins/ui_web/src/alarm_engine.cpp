@@ -1,6 +1,7 @@
 #include "alarm_engine.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 
 namespace gs::ui {
@@ -14,6 +15,17 @@ gs_status keep_text(void *payload, const char *text) {
 
 AlarmAnswer message_answer(gs_status st, const char *message) {
     return {st, message};
+}
+
+gs_status keep_file(void *payload, const char *name, const char *data, size_t size) {
+    static_cast<std::vector<AlarmEngine::File> *>(payload)->push_back(
+        {name ? name : "", std::string(data ? data : "", data ? size : 0)});
+    return GS_OK;
+}
+
+// An engine built before `query` was appended to the service lacks it.
+bool has_query(const gs_alarms_service_v1 *s) {
+    return s->struct_size > offsetof(gs_alarms_service_v1, query) && s->query && s->export_csv;
 }
 
 } // namespace
@@ -70,6 +82,26 @@ AlarmEngine alarm_engine_over(std::function<const gs_alarms_service_v1 *()> look
     e.revision = [service]() -> uint64_t {
         const auto *s = service();
         return s ? s->revision(s->context) : 0;
+    };
+    e.query = [service](const std::string &query_json) {
+        const auto *s = service();
+        if (!s) return AlarmAnswer{GS_ERR_STATE, ""};
+        if (!has_query(s)) return AlarmAnswer{GS_ERR_UNSUPPORTED, "the alarm engine has no query"};
+        AlarmAnswer a;
+        char message[512] = "";
+        a.status =
+            s->query(s->context, query_json.c_str(), &keep_text, &a.text, message, sizeof message);
+        if (a.status != GS_OK) a.text = message;
+        return a;
+    };
+    e.export_files = [service](const std::string &query_json, std::vector<AlarmEngine::File> &out) {
+        const auto *s = service();
+        if (!s) return AlarmAnswer{GS_ERR_STATE, ""};
+        if (!has_query(s)) return AlarmAnswer{GS_ERR_UNSUPPORTED, "the alarm engine has no export"};
+        char message[512] = "";
+        gs_status st = s->export_csv(s->context, query_json.c_str(), &keep_file, &out, message,
+                                     sizeof message);
+        return message_answer(st, message);
     };
     return e;
 }

@@ -30,6 +30,15 @@ struct AlarmEngine {
         out_of_service;
     std::function<int64_t()> unacked_count; // the banner's count; -1 when not running
     std::function<uint64_t()> revision;     // changes at every change of the records
+    // The Alarms and events page (services/alarms.h `query`): text is the page's JSON, or why
+    // the query was refused (GS_ERR_INVALID_ARG). GS_ERR_UNSUPPORTED: an engine without it.
+    std::function<AlarmAnswer(const std::string &query_json)> query;
+    // The export (`export_csv`): the files, name -> bytes, in the order given.
+    struct File {
+        std::string name, data;
+    };
+    std::function<AlarmAnswer(const std::string &query_json, std::vector<File> &files)>
+        export_files;
 
     explicit operator bool() const { return static_cast<bool>(list); }
 };

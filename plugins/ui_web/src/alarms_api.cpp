@@ -1,9 +1,12 @@
 // The alarm endpoints (docs/api.md, "Alarms"), over the alarms plugin's engine (ApiActions::alarms,
-// alarm_engine.hpp): GET /alarms, POST /alarms/ack, /alarms/shelve, /alarms/unshelve,
+// alarm_engine.hpp): GET /alarms (the original list, or the Alarms page's paged rows),
+// GET /alarms/export (zip), POST /alarms/ack, /alarms/shelve, /alarms/unshelve,
 // /alarms/out-of-service, and the banner's count. Routed, authenticated and CSRF-checked by
 // api.cpp like the others; who may do what is here (auth.hpp's permissions).
+#include "alarms_page.hpp"
 #include "api.hpp"
 #include "request_body.hpp"
+#include "zip_archive.hpp"
 
 #include "time_text/time_text.hpp"
 
@@ -23,6 +26,7 @@ HttpResponse engine_refusal(const AlarmAnswer &a) {
                           a.text.empty() ? "this site runs no alarm engine" : a.text);
     if (a.status == GS_ERR_NOT_FOUND) return http_error(404, "unknown_alarm", a.text);
     if (a.status == GS_ERR_INVALID_ARG) return http_error(400, "refused", a.text);
+    if (a.status == GS_ERR_UNSUPPORTED) return http_error(501, "not_supported", a.text);
     return http_error(500, "alarm_engine_failed",
                       "the alarm engine failed (status " + std::to_string(a.status) + ")" +
                           (a.text.empty() ? "" : ": " + a.text));
@@ -43,6 +47,7 @@ std::string Api::who(const Context &ctx) const {
 
 HttpResponse Api::alarms_list(Context &ctx) {
     if (!actions_.alarms) return engine_refusal({GS_ERR_STATE, ""});
+    if (is_page_request(ctx.query)) return alarms_page(ctx);
     std::string state = "all";
     if (auto s = ctx.query.find("state"); s != ctx.query.end()) state = s->second;
     if (state != "all" && state != "active" && state != "unacked")
@@ -63,6 +68,37 @@ HttpResponse Api::alarms_list(Context &ctx) {
     AlarmAnswer a = actions_.alarms.list(state, bounds[0], bounds[1], with_details);
     if (a.status != GS_OK) return engine_refusal(a);
     return json_answer("{\"alarms\":" + a.text + "}");
+}
+
+HttpResponse Api::alarms_page(Context &ctx) {
+    auto q =
+        page_query(ctx.query, true, ctx.session ? ctx.session->language : "en", site_.timezone);
+    if (auto *why = std::get_if<std::string>(&q)) return error(400, "invalid_parameter", *why);
+    AlarmAnswer a = actions_.alarms.query(std::get<PageQuery>(q).json);
+    if (a.status == GS_ERR_INVALID_ARG) return error(400, "invalid_parameter", a.text);
+    if (a.status != GS_OK) return engine_refusal(a);
+    return json_answer(std::move(a.text));
+}
+
+HttpResponse Api::alarms_export(Context &ctx) {
+    if (!actions_.alarms) return engine_refusal({GS_ERR_STATE, ""});
+    auto q =
+        page_query(ctx.query, false, ctx.session ? ctx.session->language : "en", site_.timezone);
+    if (auto *why = std::get_if<std::string>(&q)) return error(400, "invalid_parameter", *why);
+    std::vector<AlarmEngine::File> files;
+    AlarmAnswer a = actions_.alarms.export_files(std::get<PageQuery>(q).json, files);
+    if (a.status == GS_ERR_INVALID_ARG) return error(400, "invalid_parameter", a.text);
+    if (a.status != GS_OK) return engine_refusal(a);
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (auto &f : files)
+        entries.emplace_back(std::move(f.name), std::move(f.data));
+    HttpResponse r;
+    r.content_type = "application/zip";
+    r.body = zip_archive(entries); // a libzip failure is the router's 500
+    std::string day = time_text::format_utc(clock_.utc_ns()).substr(0, 10);
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"alarms-events-" + day + ".zip\"");
+    return r;
 }
 
 HttpResponse Api::alarms_ack(Context &ctx) {

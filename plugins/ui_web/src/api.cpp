@@ -105,6 +105,7 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/consumption", kPermAnalysis, &Api::consumption},
         {"GET", "/alarms/summary", kPermMonitoring, &Api::alarms_summary},
         {"GET", "/alarms", kPermMonitoring, &Api::alarms_list},
+        {"GET", "/alarms/export", kPermMonitoring, &Api::alarms_export},
         {"POST", "/alarms/ack", kPermAlarmAcknowledge, &Api::alarms_ack},
         {"POST", "/alarms/shelve", kPermAlarmAcknowledge, &Api::alarms_shelve},
         {"POST", "/alarms/unshelve", kPermAlarmAcknowledge, &Api::alarms_unshelve},

@@ -194,6 +194,8 @@ private:
     HttpResponse alarms_summary(Context &);
     // alarms_api.cpp
     HttpResponse alarms_list(Context &);
+    HttpResponse alarms_page(Context &);
+    HttpResponse alarms_export(Context &);
     HttpResponse alarms_ack(Context &);
     HttpResponse alarms_shelve(Context &);
     HttpResponse alarms_unshelve(Context &);

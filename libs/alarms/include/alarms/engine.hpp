@@ -11,6 +11,7 @@
 
 #include "alarms/journal.hpp"
 #include "alarms/kpi.hpp"
+#include "alarms/query.hpp"
 #include "alarms/record.hpp"
 #include "alarms/rule.hpp"
 
@@ -123,6 +124,11 @@ public:
 
     std::vector<AlarmRecord> records(const RecordFilter &filter = {}) const;
     std::optional<AlarmRecord> record(uint64_t id) const;
+    // One page of alarm records and voltage events (the Alarms and events page, query.hpp):
+    // only the page's rows are copied, so a page stays cheap among 100,000 stored rows.
+    QueryPage query(const Query &q) const;
+    // The rule named so (a record's thresholds and delays), nullptr for none.
+    const Rule *rule(const std::string &name) const;
     // The banner's count: active or returned records not yet acknowledged, annunciated.
     std::size_t unacked_count() const;
     std::vector<VoltageEvent> voltage_events() const; // running, then finished (newest last)

@@ -32,6 +32,10 @@ extern "C" {
 
 #define GS_ALARMS_SERVICE_V1 "gridscope.alarms/1"
 
+/* One file of an export: its name and bytes, borrowed for the call. */
+typedef gs_status (*gs_alarms_file_fn)(void *payload, const char *name, const char *data,
+                                       size_t size);
+
 /* Open ends of a period. */
 #define GS_ALARMS_NO_TIME INT64_MIN
 
@@ -71,6 +75,31 @@ typedef struct gs_alarms_service_v1 {
     /* Increases by one at every change of the engine's records (raised, cleared, acknowledged,
      * shelved...): a reader compares it with the value it saw last. */
     uint64_t (*revision)(void *context);
+
+    /* --- appended (present when struct_size > offsetof(gs_alarms_service_v1, query)) --- */
+
+    /* The Alarms and events page: one page of alarm records and EN 50160-style voltage events
+     * together, newest first. query_json (every key optional):
+     *   {"type": "all"|"alarm"|"event", "sources": [names], "categories": [rule kinds such as
+     *    "limit", "comm_lost", or event kinds "dip", "swell", "interruption"],
+     *    "statuses": ["active", "cleared", "unacked", "acked", "shelved", "out_of_service"] (any
+     *    of), "criticalities": ["low", "medium", "high", "critical"], "from": ns, "to": ns,
+     *    "offset": 0, "limit": 50 (1..1000), "kpis": false, "language": "en"}
+     * hands on_json {"total": rows selected, "items": [the page's rows], "kpis": {...} (when
+     * asked, over [from, to) or the last 24 h)}. An alarm row is a record with its details
+     * (above) then "type": "alarm", "category" and its rule's "thresholds", "deadband",
+     * "on_delay_s", "off_delay_s"; an event row is {"id", "type": "event", "rule", "source",
+     * "circuit", "category", "criticality", "state", "raised" (start), "cleared" (end),
+     * "duration_s", "nominal_v", "extreme_v", "extreme_pct", "depth_pct", "phases", "method"}.
+     * GS_ERR_INVALID_ARG for a bad query, its reason copied into message. */
+    gs_status (*query)(void *context, const char *query_json, gs_text_fn on_json, void *payload,
+                       char *message, size_t message_size);
+
+    /* Every row of the same selection ("offset" and "limit" ignored) as CSV files, UTF-8, times
+     * ISO 8601 with the offset of query_json's "timezone" (an IANA name; UTC when absent):
+     * on_file is called with "alarms.csv" then "events.csv". */
+    gs_status (*export_csv)(void *context, const char *query_json, gs_alarms_file_fn on_file,
+                            void *payload, char *message, size_t message_size);
 } gs_alarms_service_v1;
 
 #ifdef __cplusplus

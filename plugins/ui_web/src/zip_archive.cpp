@@ -1,0 +1,60 @@
+#include "zip_archive.hpp"
+
+#include <zip.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace gs::ui {
+
+namespace {
+
+[[noreturn]] void fail(const std::string &what, zip_error_t *error) {
+    std::string text = what + ": " + zip_error_strerror(error);
+    throw std::runtime_error(text);
+}
+
+struct SourceFree {
+    void operator()(zip_source_t *s) const { zip_source_free(s); }
+};
+using Source = std::unique_ptr<zip_source_t, SourceFree>;
+
+} // namespace
+
+std::string zip_archive(const std::vector<std::pair<std::string, std::string>> &files) {
+    zip_error_t error;
+    zip_error_init(&error);
+    // The archive is written into this buffer source, which stays ours after zip_close.
+    Source buffer(zip_source_buffer_create(nullptr, 0, 0, &error));
+    if (!buffer) fail("zip buffer", &error);
+    zip_t *archive = zip_open_from_source(buffer.get(), ZIP_TRUNCATE, &error);
+    if (!archive) fail("zip open", &error);
+    zip_source_keep(buffer.get());
+    for (const auto &[name, data] : files) {
+        // libzip reads the bytes at zip_close: `files` outlives it.
+        zip_source_t *content = zip_source_buffer(archive, data.data(), data.size(), 0);
+        if (!content || zip_file_add(archive, name.c_str(), content, ZIP_FL_ENC_UTF_8) < 0) {
+            if (content) zip_source_free(content);
+            std::string why = "zip add " + name + ": " + zip_strerror(archive);
+            zip_discard(archive);
+            throw std::runtime_error(why);
+        }
+    }
+    if (zip_close(archive) < 0) {
+        std::string why = std::string("zip close: ") + zip_strerror(archive);
+        zip_discard(archive);
+        throw std::runtime_error(why);
+    }
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_source_stat(buffer.get(), &st) < 0 || zip_source_open(buffer.get()) < 0)
+        fail("zip read", zip_source_error(buffer.get()));
+    std::string out(st.size, '\0');
+    zip_int64_t n = zip_source_read(buffer.get(), out.data(), out.size());
+    zip_source_close(buffer.get());
+    if (n < 0 || static_cast<zip_uint64_t>(n) != st.size)
+        fail("zip read", zip_source_error(buffer.get()));
+    return out;
+}
+
+} // namespace gs::ui
