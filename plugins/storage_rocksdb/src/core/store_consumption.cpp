@@ -102,13 +102,17 @@ ConsumptionTable Store::consumption(const std::vector<SeriesId> &ids, Consumptio
     int64_t from_bucket_ns = table.bucket_starts_utc_ns.front();
     int64_t to_bucket_ns = table.bucket_ends_utc_ns.back();
     std::vector<double> share(nb + 1);
+    // The series' unsaved buckets are taken before the iterator that reads the stored ones is
+    // made (as each read did with its own): a checkpoint in between cannot hide a bucket.
+    std::vector<SeriesLookup> looks(ids.size());
+    {
+        std::lock_guard lock(impl_->mu);
+        for (size_t s = 0; s < ids.size(); ++s)
+            looks[s] = lookup(*impl_, ids[s], level);
+    }
     std::unique_ptr<rocksdb::Iterator> it = rollup_iterator(*impl_); // one for every series
     for (size_t s = 0; s < ids.size(); ++s) {
-        SeriesLookup look;
-        {
-            std::lock_guard lock(impl_->mu);
-            look = lookup(*impl_, ids[s], level);
-        }
+        const SeriesLookup &look = looks[s];
         std::vector<RollupStats> stats = read_rollup_stats(
             *impl_, ids[s], level, look, from_bucket_ns, to_bucket_ns, nullptr, {it.get()});
         for (const RollupStats &r : stats) {

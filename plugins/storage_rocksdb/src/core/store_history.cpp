@@ -129,25 +129,27 @@ std::vector<HistorySeries> Store::history(const std::vector<SeriesId> &ids, int6
     std::vector<SeriesId> raw_ids;
     std::vector<size_t> raw_slots;
     int64_t width_ns = ceil_div_ns(to_ns - from_ns, static_cast<int64_t>(max_points));
-    std::unique_ptr<rocksdb::Iterator> it; // one for every series read from rollups
+    // The series' unsaved buckets are taken before the iterator that reads the stored ones is
+    // made (as each read did with its own): a checkpoint in between cannot hide a bucket.
+    struct Planned {
+        std::optional<std::pair<RollupLevel, int64_t>> level;
+        SeriesLookup lookup;
+    };
+    std::vector<Planned> plan(ids.size());
+    {
+        std::lock_guard lock(impl_->mu);
+        for (size_t i = 0; i < ids.size(); ++i) {
+            plan[i].level = level_for(width_ns, impl_->runtime(ids[i]).info.history_period_s);
+            if (plan[i].level) plan[i].lookup = lookup(*impl_, ids[i], plan[i].level->first);
+        }
+    }
+    std::unique_ptr<rocksdb::Iterator> it = rollup_iterator(*impl_); // one for every series
     for (size_t i = 0; i < ids.size(); ++i) {
         out[i].series = ids[i];
-        int32_t period_s;
-        {
-            std::lock_guard lock(impl_->mu);
-            period_s = impl_->runtime(ids[i]).info.history_period_s;
-        }
-        if (auto level = level_for(width_ns, period_s)) {
-            SeriesLookup s;
-            {
-                std::lock_guard lock(impl_->mu);
-                s = lookup(*impl_, ids[i], level->first);
-            }
-            if (!it) it = rollup_iterator(*impl_);
-            if (from_rollups(*impl_, level->first, level->second, s, from_ns, to_ns, max_points,
-                             *it, out[i]))
-                continue;
-        }
+        if (const auto &level = plan[i].level;
+            level && from_rollups(*impl_, level->first, level->second, plan[i].lookup, from_ns,
+                                  to_ns, max_points, *it, out[i]))
+            continue;
         raw_ids.push_back(ids[i]);
         raw_slots.push_back(i);
     }
