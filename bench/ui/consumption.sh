@@ -9,22 +9,9 @@
 #   3. consumption.mjs: chromium opens the Consumption page N times (the first hierarchy, its
 #      root: 10 nodes and the unmeasured part) over 2026 (by month) and over March 2026 (by day):
 #      the first chart.
-set -eu
-build=$(cd "${1:?usage: $0 <build-dir> [runs] [data-dir]}" && pwd)
-runs=${2:-10}
-keep=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-"$repo/scripts/webroot-deps.sh"
-work=$(mktemp -d /tmp/gs-bench-consumption.XXXXXX)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
-    rm -rf "$work"
-}
-site="$work/site"
-if [ -n "$keep" ]; then mkdir -p "$keep"; site=$(cd "$keep" && pwd); fi
-trap cleanup EXIT INT TERM
+. "$here/page_bench.sh"
+site=${keep:-$work/site}
 
 if [ -f "$site/data/imported" ]; then
     echo "== reusing the hierarchy and its year of data in $site"
@@ -37,7 +24,6 @@ fi
 sed 's/^  storage_rocksdb: {}$/  storage_rocksdb: {}\n  ui_web: {}/' "$site/site.yaml" > "$work/site.yaml"
 grep -q 'ui_web' "$work/site.yaml" || { echo "site.yaml: no plugins section to extend" >&2; exit 1; }
 
-. "$here/site.sh"
 start_site "$build" "$work/site.yaml" "$site/data" "$work"
 
 echo "== chromium: Consumption page first chart, 200-load hierarchy; $(nproc) cores"

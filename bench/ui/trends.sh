@@ -8,22 +8,9 @@
 #   3. a favourite "bench" with the 10 series, saved through the API;
 #   4. trends.mjs: chromium loads the Trends page on that favourite over the year, N times:
 #      first chart paint, and a zoom round trip (drag over 1 % of the chart -> finer data drawn).
-set -eu
-build=$(cd "${1:?usage: $0 <build-dir> [runs] [data-dir]}" && pwd)
-runs=${2:-10}
-keep=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-"$repo/scripts/webroot-deps.sh"
-work=$(mktemp -d /tmp/gs-bench-trends.XXXXXX)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
-    rm -rf "$work"
-}
-data="$work/data"
-if [ -n "$keep" ]; then mkdir -p "$keep"; data=$(cd "$keep" && pwd); fi
-trap cleanup EXIT INT TERM
+. "$here/page_bench.sh"
+data=${keep:-$work/data}
 
 n=10
 series=
@@ -58,7 +45,6 @@ else
 fi
 from_ms=$((now_ms - 365 * 86400000))
 
-. "$here/site.sh"
 start_site "$build" "$work/site.yaml" "$data" "$work"
 login_user "$work"
 favourite=$(echo "[$loads]" | sed 's/,]/]/' | python3 -c '

@@ -24,7 +24,8 @@
     ask('/live?' + new URLSearchParams({ source: source }));
   }
   // On a Trends address: its modules and the chart library are fetched now, not import by
-  // import after the session; with a favourite in the address, the favourites list too.
+  // import after the session; with a favourite in the address, the favourites list and then
+  // the favourite's series list too.
   if (/^#\/trends(\?|$)/.test(location.hash)) {
     ['/js/pages/trends.js', '/js/perimeter.js', '/js/history.js', '/js/format.js',
       '/js/pages/trends/selection.js', '/js/pages/trends/chart.js', '/js/pages/trends/zoom.js',
@@ -35,7 +36,26 @@
       link.href = href;
       document.head.appendChild(link);
     });
-    if (/[?&]favourite=/.test(location.hash)) ask('/trends/favourites');
+    var favourite = new URLSearchParams(location.hash.replace(/^#\/trends\??/, '')).get('favourite');
+    if (favourite) {
+      ask('/trends/favourites');
+      // As soon as the favourites are in: the stored series of that favourite's sources (the
+      // page's next request, trends/selection.js: same sources, same order, same address).
+      pending['/trends/favourites'] = pending['/trends/favourites'].then(function (res) {
+        if (res.ok) {
+          res.clone().json().then(function (body) {
+            var fav = (body.favourites || []).filter(function (f) { return f.name === favourite; })[0];
+            var loads = fav && fav.selection && Array.isArray(fav.selection.loads) ? fav.selection.loads : [];
+            var sources = [];
+            loads.forEach(function (l) {
+              if (l && typeof l.source === 'string' && sources.indexOf(l.source) < 0) sources.push(l.source);
+            });
+            if (sources.length) ask('/history/series?' + new URLSearchParams({ source: sources.join(',') }));
+          }).catch(function () { /* the page asks itself */ });
+        }
+        return res;
+      });
+    }
   }
   window.gsPrefetch = function (path) {
     var p = pending[path];

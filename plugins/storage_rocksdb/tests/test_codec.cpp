@@ -296,6 +296,80 @@ TEST_CASE("rollup chunks round trip") {
                                                      buckets.size());
 }
 
+TEST_CASE("rollup chunks: a filtered decode keeps the buckets of its range and the fields asked") {
+    std::mt19937_64 rng(11);
+    std::vector<RollupStats> buckets;
+    int64_t start = 1767225600;
+    for (int b = 0; b < 400; ++b) {
+        RollupStats s;
+        start += b % 37 == 9 ? 7200 : 3600; // gaps
+        s.start_s = start;
+        int n = b % 11 == 4 ? 0 : b % 7 == 1 ? 1 : 1 + static_cast<int>(rng() % 30);
+        for (int i = 0; i < n; ++i) {
+            // decimals mostly (same tags, deltas coded), raw doubles now and then
+            double v = b % 23 == 5 ? std::cos(i * 0.7 + b) * 1e3
+                                   : static_cast<double>(100000 + rng() % 5000) * 0.1;
+            s.add_good(v, (start + i * 60) * 1'000'000'000LL);
+        }
+        if (b % 19 == 3) s.bad_count = 2;
+        if (b % 2 == 0) s.delta = static_cast<double>(rng() % 800) * 0.25;
+        if (n && b % 5 == 0)
+            s.note_first((start + 60) * 1'000'000'000LL, start * 1'000'000'000LL, 1.5);
+        buckets.push_back(s);
+    }
+    std::string chunk;
+    encode_rollup_chunk(buckets.data(), buckets.size(), 3600, chunk);
+    std::vector<RollupStats> all;
+    decode_rollup_chunk(chunk, all);
+    REQUIRE(all.size() == buckets.size());
+    for (int trial = 0; trial < 20; ++trial) {
+        int64_t from = all[rng() % all.size()].start_s + static_cast<int64_t>(rng() % 3) - 1;
+        int64_t to = from + static_cast<int64_t>(rng() % (100 * 3600));
+        for (bool values_only : {false, true}) {
+            RollupStats before;
+            std::vector<RollupStats> got;
+            decode_rollup_chunk(chunk, got, {from, to, values_only, &before});
+            std::vector<const RollupStats *> want;
+            const RollupStats *latest = nullptr;
+            for (const RollupStats &b : all) {
+                if (b.start_s >= from && b.start_s < to) want.push_back(&b);
+                if (b.start_s < from && b.count && (!latest || b.last_ts_ns >= latest->last_ts_ns))
+                    latest = &b;
+            }
+            REQUIRE(got.size() == want.size());
+            for (size_t i = 0; i < got.size(); ++i) {
+                const RollupStats &a = *want[i], &b = got[i];
+                CHECK(a.start_s == b.start_s);
+                CHECK(a.count == b.count);
+                CHECK(a.bad_count == b.bad_count);
+                CHECK(bits(a.min) == bits(b.min));
+                CHECK(bits(a.max) == bits(b.max));
+                CHECK(bits(a.sum) == bits(b.sum));
+                if (values_only) { // the other fields are left at their defaults
+                    CHECK(b.delta == 0);
+                    CHECK(!b.has_first());
+                    CHECK(b.min_ts_ns == 0);
+                } else {
+                    CHECK(bits(a.last) == bits(b.last));
+                    CHECK(bits(a.delta) == bits(b.delta));
+                    CHECK(a.last_ts_ns == b.last_ts_ns);
+                    CHECK(a.min_ts_ns == b.min_ts_ns);
+                    CHECK(a.has_first() == b.has_first());
+                    CHECK(a.first_ts_ns == b.first_ts_ns);
+                    CHECK(bits(a.first_delta) == bits(b.first_delta));
+                }
+            }
+            if (values_only || !latest) {
+                CHECK(before.count == 0);
+            } else {
+                CHECK(before.start_s == latest->start_s);
+                CHECK(bits(before.last) == bits(latest->last));
+                CHECK(before.last_ts_ns == latest->last_ts_ns);
+            }
+        }
+    }
+}
+
 TEST_CASE("record codec: integers in units of a power of ten (10 W, kWh as Wh) stay exact") {
     std::vector<Poll> polls;
     std::mt19937_64 rng(3);

@@ -236,67 +236,113 @@ void encode_rollup_chunk(const RollupStats *buckets, size_t n, int64_t bucket_wi
 }
 
 void decode_rollup_chunk(std::string_view data, std::vector<RollupStats> &out) {
+    decode_rollup_chunk(data, out, RollupFilter{});
+}
+
+namespace {
+
+// A coded number stepped over: its tag when it carries one, then 8 raw bytes or a varint.
+void skip_coded(ByteReader &in, bool same) {
+    if (same) {
+        in.skip_varint();
+        return;
+    }
+    if (in.u8() == Coded::kRawNumberTag)
+        in.skip(8);
+    else
+        in.skip_varint();
+}
+
+} // namespace
+
+void decode_rollup_chunk(std::string_view data, std::vector<RollupStats> &out,
+                         const RollupFilter &filter) {
     ByteReader in(data);
     uint64_t n = in.varint();
     if (n > data.size()) throw CorruptData("bad rollup chunk size");
     int shift = in.u8();
     if (shift > 40) throw CorruptData("bad rollup time unit");
+    // Fields 0-3 (min, max, last, sum) are coded against the previous bucket's: the ones read
+    // keep their reference; `last` (2) and `delta` (4) are skipped for values_only.
+    auto wanted = [&](int f) { return !filter.values_only || f == 0 || f == 1 || f == 3; };
     Coded prev[kFields];
     int64_t start = 0, gap = 0;
     for (uint64_t b = 0; b < n; ++b) {
-        RollupStats s;
         gap += in.svarint();
         start += gap;
-        s.start_s = start;
         uint8_t flags = in.u8();
         bool same = flags & kSameTags;
         bool single = (flags & kSingle) && (flags & kHasGood);
+        bool in_range = start >= filter.from_s && start < filter.to_s;
+        // A bucket before the range is decoded whole only as a candidate for `before`.
+        bool whole = !filter.values_only &&
+                     (in_range || (filter.before && start < filter.from_s && (flags & kHasGood)));
+        bool keep = in_range || whole;
+        RollupStats s;
+        s.start_s = start;
         if (flags & kHasGood) s.count = single ? 1 : static_cast<uint32_t>(in.varint());
         if (flags & kHasBad) s.bad_count = static_cast<uint32_t>(in.varint());
-        Coded cur[kFields];
         double *fields[kFields] = {&s.min, &s.max, &s.last, &s.sum, &s.delta};
         for (int f = 0; f < kFields; ++f) {
             bool present = f == 0  ? (flags & kHasGood) != 0
                            : f < 4 ? (flags & kHasGood) != 0 && !single
                                    : (flags & kHasDelta) != 0;
-            if (!present) {
-                cur[f] = prev[f];
+            if (!present) continue; // prev[f] stays the reference
+            if (!wanted(f) && !whole) {
+                skip_coded(in, same);
                 continue;
             }
             if (same) {
-                cur[f] = prev[f];
-                cur[f].k = static_cast<int64_t>(static_cast<uint64_t>(prev[f].k) +
-                                                static_cast<uint64_t>(in.svarint()));
+                prev[f].k = static_cast<int64_t>(static_cast<uint64_t>(prev[f].k) +
+                                                 static_cast<uint64_t>(in.svarint()));
             } else {
-                cur[f].tag = in.u8();
-                if (cur[f].tag == Coded::kRawNumberTag)
-                    cur[f].raw = in.f64();
+                prev[f].tag = in.u8();
+                if (prev[f].tag == Coded::kRawNumberTag)
+                    prev[f].raw = in.f64();
                 else
-                    cur[f].k = in.svarint();
+                    prev[f].k = in.svarint();
             }
-            *fields[f] = uncode(cur[f]);
+            if (keep) *fields[f] = uncode(prev[f]);
         }
         if (single) {
             s.max = s.last = s.sum = s.min;
-            s.min_ts_ns = s.max_ts_ns = s.last_ts_ns = offset_ns(in, start, shift);
+            if (whole)
+                s.min_ts_ns = s.max_ts_ns = s.last_ts_ns = offset_ns(in, start, shift);
+            else
+                in.skip_varint();
         } else if (flags & kHasGood) {
-            s.min_ts_ns = offset_ns(in, start, shift);
-            s.max_ts_ns = offset_ns(in, start, shift);
-            s.last_ts_ns = offset_ns(in, start, shift);
+            if (whole) {
+                s.min_ts_ns = offset_ns(in, start, shift);
+                s.max_ts_ns = offset_ns(in, start, shift);
+                s.last_ts_ns = offset_ns(in, start, shift);
+            } else {
+                in.skip_varint();
+                in.skip_varint();
+                in.skip_varint();
+            }
         }
         if (flags & kHasFirst) {
-            s.first_ts_ns = start * kNsPerS + get_exact_ns(in);
-            s.first_prev_ts_ns = s.first_ts_ns - get_exact_ns(in);
-            Coded d;
-            d.tag = in.u8();
-            if (d.tag == Coded::kRawNumberTag)
-                d.raw = in.f64();
-            else
-                d.k = in.svarint();
-            s.first_delta = uncode(d);
+            if (whole) {
+                s.first_ts_ns = start * kNsPerS + get_exact_ns(in);
+                s.first_prev_ts_ns = s.first_ts_ns - get_exact_ns(in);
+                Coded d;
+                d.tag = in.u8();
+                if (d.tag == Coded::kRawNumberTag)
+                    d.raw = in.f64();
+                else
+                    d.k = in.svarint();
+                s.first_delta = uncode(d);
+            } else {
+                in.skip_varint();
+                in.skip_varint();
+                skip_coded(in, false);
+            }
         }
-        std::copy(std::begin(cur), std::end(cur), std::begin(prev));
-        out.push_back(s);
+        if (in_range) {
+            out.push_back(s);
+        } else if (whole && (!filter.before->count || s.last_ts_ns >= filter.before->last_ts_ns)) {
+            *filter.before = s;
+        }
     }
 }
 

@@ -47,6 +47,23 @@ void encode_rollup_chunk(const RollupStats *buckets, size_t n, int64_t bucket_wi
                          std::string &out);
 void decode_rollup_chunk(std::string_view data, std::vector<RollupStats> &out); // appends
 
+// What a reader takes from a chunk. Buckets outside [from_s, to_s) and the fields a reader
+// does not need are stepped over, not converted (the whole chunk is still parsed: buckets are
+// coded against each other).
+struct RollupFilter {
+    int64_t from_s = std::numeric_limits<int64_t>::min();
+    int64_t to_s = std::numeric_limits<int64_t>::max();
+    // Only start, count, bad_count, min, max and sum (the History API's needs); the other
+    // fields keep their defaults.
+    bool values_only = false;
+    // When set (and not values_only): the good bucket before from_s with the latest last reading is
+    // kept here (all fields), if later than the one it holds (a counter's last reading before a
+    // range).
+    RollupStats *before = nullptr;
+};
+void decode_rollup_chunk(std::string_view data, std::vector<RollupStats> &out,
+                         const RollupFilter &filter); // appends
+
 RollupBucket to_bucket(const RollupStats &s, int64_t end_s);
 
 } // namespace gs::store

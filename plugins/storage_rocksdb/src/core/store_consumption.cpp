@@ -41,12 +41,14 @@ Span step_span(const Calendar &calendar, ConsumptionStep step, int64_t ts_s) {
 // The first bucket of `level` starting at or after from_ns that holds a first reading, looked
 // for in growing steps up to the series' newest value.
 std::optional<RollupStats> first_reading_from(const Store::Impl &m, SeriesId id, RollupLevel level,
-                                              const SeriesLookup &look, int64_t from_ns) {
+                                              const SeriesLookup &look, int64_t from_ns,
+                                              rocksdb::Iterator &it) {
     if (look.info.count == 0) return std::nullopt;
     int64_t life_end_ns = look.info.last_ts_utc_ns + 1;
     int64_t span_ns = 2 * keys::nominal_width_s(level, look.info.history_period_s) * kNsPerS;
     for (int64_t lo = from_ns; lo < life_end_ns; lo += span_ns, span_ns *= 2)
-        for (const RollupStats &r : read_rollup_stats(m, id, level, look, lo, lo + span_ns))
+        for (const RollupStats &r :
+             read_rollup_stats(m, id, level, look, lo, lo + span_ns, nullptr, {&it}))
             if (r.start_s * kNsPerS >= from_ns && r.has_first()) return r;
     return std::nullopt;
 }
@@ -100,14 +102,19 @@ ConsumptionTable Store::consumption(const std::vector<SeriesId> &ids, Consumptio
     int64_t from_bucket_ns = table.bucket_starts_utc_ns.front();
     int64_t to_bucket_ns = table.bucket_ends_utc_ns.back();
     std::vector<double> share(nb + 1);
+    // The series' unsaved buckets are taken before the iterator that reads the stored ones is
+    // made (as each read did with its own): a checkpoint in between cannot hide a bucket.
+    std::vector<SeriesLookup> looks(ids.size());
+    {
+        std::lock_guard lock(impl_->mu);
+        for (size_t s = 0; s < ids.size(); ++s)
+            looks[s] = lookup(*impl_, ids[s], level);
+    }
+    std::unique_ptr<rocksdb::Iterator> it = rollup_iterator(*impl_); // one for every series
     for (size_t s = 0; s < ids.size(); ++s) {
-        SeriesLookup look;
-        {
-            std::lock_guard lock(impl_->mu);
-            look = lookup(*impl_, ids[s], level);
-        }
-        std::vector<RollupStats> stats =
-            read_rollup_stats(*impl_, ids[s], level, look, from_bucket_ns, to_bucket_ns);
+        const SeriesLookup &look = looks[s];
+        std::vector<RollupStats> stats = read_rollup_stats(
+            *impl_, ids[s], level, look, from_bucket_ns, to_bucket_ns, nullptr, {it.get()});
         for (const RollupStats &r : stats) {
             int64_t key = step == ConsumptionStep::week ? cal.week(r.start_s).start_s : r.start_s;
             auto it = index_of_start.find(key);
@@ -115,7 +122,7 @@ ConsumptionTable Store::consumption(const std::vector<SeriesId> &ids, Consumptio
         }
         // A(b) at every boundary, from the first bucket at or after it holding a first reading.
         std::optional<RollupStats> after =
-            first_reading_from(*impl_, ids[s], level, look, to_bucket_ns);
+            first_reading_from(*impl_, ids[s], level, look, to_bucket_ns, *it);
         size_t j = 0;
         double unit = look.info.counter_step;
         for (size_t b = 0; b <= nb; ++b) {

@@ -69,14 +69,17 @@ std::optional<std::pair<RollupLevel, int64_t>> level_for(int64_t width_ns, int32
 // Serves `out` from whole buckets of `level`; false when the range holds at most
 // `max_points` values (raw values then serve).
 bool from_rollups(const Store::Impl &m, RollupLevel level, int64_t level_ns, const SeriesLookup &s,
-                  int64_t from_ns, int64_t to_ns, size_t max_points, HistorySeries &out) {
+                  int64_t from_ns, int64_t to_ns, size_t max_points, rocksdb::Iterator &it,
+                  HistorySeries &out) {
     int64_t from = floor_div(from_ns, level_ns) * level_ns;
     int64_t to = -floor_div(-to_ns, level_ns) * level_ns;
     int64_t cells = (to - from) / level_ns;
     int64_t width = ceil_div_ns(cells, static_cast<int64_t>(max_points)) * level_ns;
     Grid grid(from, width);
     uint64_t values = 0, outside = 0; // outside: in the edge buckets, maybe outside the range
-    for (const RollupStats &b : read_rollup_stats(m, s.info.id, level, s, from, to)) {
+    // min, max, sum and count are all a history bucket needs
+    for (const RollupStats &b :
+         read_rollup_stats(m, s.info.id, level, s, from, to, nullptr, {&it, true})) {
         if (!b.count) continue;
         grid.add(b.start_s * kNsPerS, b.min, b.max, b.sum, b.count);
         values += b.count;
@@ -126,23 +129,27 @@ std::vector<HistorySeries> Store::history(const std::vector<SeriesId> &ids, int6
     std::vector<SeriesId> raw_ids;
     std::vector<size_t> raw_slots;
     int64_t width_ns = ceil_div_ns(to_ns - from_ns, static_cast<int64_t>(max_points));
+    // The series' unsaved buckets are taken before the iterator that reads the stored ones is
+    // made (as each read did with its own): a checkpoint in between cannot hide a bucket.
+    struct Planned {
+        std::optional<std::pair<RollupLevel, int64_t>> level;
+        SeriesLookup lookup;
+    };
+    std::vector<Planned> plan(ids.size());
+    {
+        std::lock_guard lock(impl_->mu);
+        for (size_t i = 0; i < ids.size(); ++i) {
+            plan[i].level = level_for(width_ns, impl_->runtime(ids[i]).info.history_period_s);
+            if (plan[i].level) plan[i].lookup = lookup(*impl_, ids[i], plan[i].level->first);
+        }
+    }
+    std::unique_ptr<rocksdb::Iterator> it = rollup_iterator(*impl_); // one for every series
     for (size_t i = 0; i < ids.size(); ++i) {
         out[i].series = ids[i];
-        int32_t period_s;
-        {
-            std::lock_guard lock(impl_->mu);
-            period_s = impl_->runtime(ids[i]).info.history_period_s;
-        }
-        if (auto level = level_for(width_ns, period_s)) {
-            SeriesLookup s;
-            {
-                std::lock_guard lock(impl_->mu);
-                s = lookup(*impl_, ids[i], level->first);
-            }
-            if (from_rollups(*impl_, level->first, level->second, s, from_ns, to_ns, max_points,
-                             out[i]))
-                continue;
-        }
+        if (const auto &level = plan[i].level;
+            level && from_rollups(*impl_, level->first, level->second, plan[i].lookup, from_ns,
+                                  to_ns, max_points, *it, out[i]))
+            continue;
         raw_ids.push_back(ids[i]);
         raw_slots.push_back(i);
     }

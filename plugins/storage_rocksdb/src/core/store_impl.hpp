@@ -124,10 +124,20 @@ struct SeriesLookup {
 // Caller holds `mu`.
 SeriesLookup lookup(const Store::Impl &m, SeriesId id,
                     std::optional<RollupLevel> level = std::nullopt);
+// How a query reads rollups: one iterator for all its series (an iterator costs more to
+// create than a seek), and only the fields it needs.
+struct RollupRead {
+    rocksdb::Iterator *it = nullptr; // over Cf::rollup (rollup_iterator); null: one of its own
+    // Only start, count, bad_count, min, max and sum are read (history): the other fields,
+    // and the counter state of derived buckets, are left out.
+    bool values_only = false;
+};
+std::unique_ptr<rocksdb::Iterator> rollup_iterator(const Store::Impl &m);
 // Stored, unsaved and derived buckets (see store_query.cpp). No lock needed.
 std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, RollupLevel level,
                                            const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
-                                           std::vector<RollupStats> *derived = nullptr);
+                                           std::vector<RollupStats> *derived = nullptr,
+                                           const RollupRead &how = {});
 
 // Corrects the counter deltas around a good reading older than the series' newest one
 // (store_backfill.cpp). Caller holds `mu`; the batch's own record is not written yet.

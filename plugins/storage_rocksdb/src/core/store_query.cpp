@@ -75,9 +75,14 @@ void derive_from_raw(const Store::Impl &m, const SeriesLookup &s, int64_t width,
 // chunks, plus buckets not saved yet; buckets sharing a start (late values) are merged.
 // Period and hour buckets that are not stored (levels of sparse series, see put_checkpoint)
 // are derived from the raw records, and also appended to *derived when given.
+std::unique_ptr<rocksdb::Iterator> rollup_iterator(const Store::Impl &m) {
+    return std::unique_ptr<rocksdb::Iterator>(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
+}
+
 std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, RollupLevel level,
                                            const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
-                                           std::vector<RollupStats> *derived) {
+                                           std::vector<RollupStats> *derived,
+                                           const RollupRead &how) {
     std::vector<RollupStats> all, fragments;
     int64_t first =
         bucket_span(m.calendar, level, s.info.history_period_s, ns_to_s_floor(from_ns)).start_s;
@@ -91,15 +96,25 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
     int64_t lived = s.info.count && lived_to > lived_from ? lived_to - lived_from : 0;
     all.reserve(static_cast<size_t>(std::min<int64_t>(lived / nominal + 2, 1 << 20)) +
                 s.unsaved.size());
-    std::unique_ptr<rocksdb::Iterator> it(m.db->db->NewIterator({}, m.cf(Cf::rollup)));
+    std::unique_ptr<rocksdb::Iterator> own;
+    rocksdb::Iterator *it = how.it;
+    if (!it) it = (own = rollup_iterator(m)).get();
+    int64_t width = derivable_width_s(level, s.info.history_period_s, m.window_s);
+    bool counter_chain =
+        width && s.info.count && s.info.kind == SeriesKind::counter && !how.values_only;
+    // Chunks are decoded for [first, to_s) only; a counter's derived buckets start from its
+    // last reading before the range (`before`).
+    RollupStats before_first;
+    RollupFilter stored{first, to_s, how.values_only, counter_chain ? &before_first : nullptr};
+    RollupFilter late{first, to_s, how.values_only, nullptr};
     int64_t last_partition = keys::partition_of(level, to_s - 1);
     for (int64_t p = keys::partition_of(level, first); p <= last_partition; ++p) {
         std::string prefix = keys::rollup_prefix(level, p, id);
         for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
             if (keys::parse_rollup_start({it->key().data(), it->key().size()}) >= to_s) break;
+            bool fragment = keys::is_fragment({it->key().data(), it->key().size()});
             decode_rollup_chunk({it->value().data(), it->value().size()},
-                                keys::is_fragment({it->key().data(), it->key().size()}) ? fragments
-                                                                                        : all);
+                                fragment ? fragments : all, fragment ? late : stored);
         }
     }
     check(it->status(), "reading rollups");
@@ -113,8 +128,7 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
     };
     sort_by_start(all);
 
-    if (int64_t width = derivable_width_s(level, s.info.history_period_s, m.window_s);
-        width && s.info.count) {
+    if (width && s.info.count) {
         // Gaps between stored buckets, inside the series' life, come from raw records; late
         // fragments only count where buckets are stored (raw records already hold them).
         int64_t life_from = floor_div(ns_to_s_floor(s.info.first_ts_utc_ns), width) * width;
@@ -123,30 +137,37 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
         size_t covered = all.size();
         std::vector<RollupStats> found;
         CounterState counter;
-        if (s.info.kind == SeriesKind::counter) {
-            // The last stored reading before the range (its raw record may be gone already).
-            std::vector<RollupStats> before;
+        // The latest reading known so far (the raw record of a stored one may be gone already).
+        auto note_reading = [&](const RollupStats &b) {
+            if (b.count && (!counter.has_last || b.last_ts_ns >= counter.last_ts_ns))
+                counter = {true, b.last, b.last_ts_ns};
+        };
+        if (counter_chain) {
+            // The last stored reading before the range: in its first partition, else in the
+            // two partitions before.
+            RollupFilter earlier{first, first, false, &before_first}; // no bucket kept
+            std::vector<RollupStats> none;
             int64_t p0 = keys::partition_of(level, first);
-            for (int64_t p = p0 - 1; p >= p0 - 2 && before.empty(); --p) {
+            for (int64_t p = p0 - 1; p >= p0 - 2 && !before_first.count; --p) {
                 std::string prefix = keys::rollup_prefix(level, p, id);
                 for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
                     if (!keys::is_fragment({it->key().data(), it->key().size()}))
-                        decode_rollup_chunk({it->value().data(), it->value().size()}, before);
+                        decode_rollup_chunk({it->value().data(), it->value().size()}, none,
+                                            earlier);
             }
-            for (const RollupStats &b : before)
-                if (b.count && (!counter.has_last || b.last_ts_ns >= counter.last_ts_ns))
-                    counter = {true, b.last, b.last_ts_ns};
+            check(it->status(), "reading rollups");
+            note_reading(before_first);
         }
         for (size_t i = 0; i <= covered && gap < end; ++i) {
             int64_t next = i < covered ? all[i].start_s : end;
             if (next < gap) {
-                if (all[i].count) counter = {true, all[i].last, all[i].last_ts_ns};
+                note_reading(all[i]);
                 continue;
             }
             if (next > gap) derive_from_raw(m, s, width, gap, std::min(next, end), counter, found);
             if (i < covered) {
                 gap = all[i].start_s + width;
-                if (all[i].count) counter = {true, all[i].last, all[i].last_ts_ns};
+                note_reading(all[i]);
             }
         }
         if (derived) derived->insert(derived->end(), found.begin(), found.end());

@@ -84,6 +84,18 @@ public:
         throw CorruptData("varint too long");
     }
     int64_t svarint() { return unzigzag(varint()); }
+    // Steps over a varint (or n bytes) without computing it: decoders that skip fields.
+    void skip_varint() {
+        for (int i = 0; i < 10; ++i) {
+            need(1);
+            if (!(static_cast<uint8_t>(*p_++) & 0x80)) return;
+        }
+        throw CorruptData("varint too long");
+    }
+    void skip(uint64_t n) {
+        need(n);
+        p_ += n;
+    }
     uint8_t u8() {
         need(1);
         return static_cast<uint8_t>(*p_++);
