@@ -91,7 +91,9 @@ PIN_OFFSET(gs_identified_source, circuits, 24);
 PIN_OFFSET(gs_identified_source, circuit_count, 32);
 PIN_SIZE(gs_device_service_v1, 24);
 PIN_OFFSET(gs_device_service_v1, declare_identified, 16);
-PIN_SIZE(gs_alarms_service_v1, 64);
+/* 1.4 ended at 64; 1.5 appended query and export_csv (the Alarms page). */
+PIN_OFFSET(gs_alarms_service_v1, query, 64);
+PIN_SIZE(gs_alarms_service_v1, 80);
 PIN_SIZE(gs_series_info, 56);
 PIN_SIZE(gs_series_point, 40);
 PIN_SIZE(gs_event_record, 80);

@@ -80,7 +80,8 @@ extern "C" {
  *      gs_storage_journal_v1.cursors (values stored, journal cursors and their lag); the kernel
  *      offers drivers "gridscope.device/1" (services/device.h): a driver declares the profile
  *      and circuits a device identified as (`socomec/auto`), the site model takes them and the
- *      driver gets the points its circuits' models collect. */
+ *      driver gets the points its circuits' models collect; gs_alarms_service_v1 gained query
+ *      and export_csv (the Alarms page). */
 #define GS_ABI_VERSION_MINOR 5
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
