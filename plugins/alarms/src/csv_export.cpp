@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -114,7 +115,9 @@ private:
     // RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.
     Csv &cell(std::string_view field) {
         separate();
-        if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+        // A loop rather than find_first_of, which calls memchr for every character.
+        if (std::none_of(field.begin(), field.end(),
+                         [](char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; })) {
             out_ += field;
             return *this;
         }
