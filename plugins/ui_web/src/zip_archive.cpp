@@ -30,21 +30,28 @@ std::string zip_archive(const std::vector<std::pair<std::string, std::string>> &
     zip_t *archive = zip_open_from_source(buffer.get(), ZIP_TRUNCATE, &error);
     if (!archive) fail("zip open", &error);
     zip_source_keep(buffer.get());
+    // Drops the unfinished archive (and the sources it owns) and throws libzip's reason.
+    auto give_up = [&](const std::string &what) {
+        std::string why = what + ": " + zip_strerror(archive);
+        zip_discard(archive);
+        throw std::runtime_error(why);
+    };
     for (const auto &[name, data] : files) {
         // libzip reads the bytes at zip_close: `files` outlives it.
         zip_source_t *content = zip_source_buffer(archive, data.data(), data.size(), 0);
-        if (!content || zip_file_add(archive, name.c_str(), content, ZIP_FL_ENC_UTF_8) < 0) {
+        zip_int64_t index =
+            content ? zip_file_add(archive, name.c_str(), content, ZIP_FL_ENC_UTF_8) : -1;
+        if (index < 0) {
             if (content) zip_source_free(content);
-            std::string why = "zip add " + name + ": " + zip_strerror(archive);
-            zip_discard(archive);
-            throw std::runtime_error(why);
+            give_up("zip add " + name);
         }
+        // Deflate's fastest level: zlib's default (6) spent most of the time of a 100,000-row
+        // export for an archive only a third smaller (docs/performance.md).
+        if (zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), ZIP_CM_DEFLATE, 1) <
+            0)
+            give_up("zip compression " + name);
     }
-    if (zip_close(archive) < 0) {
-        std::string why = std::string("zip close: ") + zip_strerror(archive);
-        zip_discard(archive);
-        throw std::runtime_error(why);
-    }
+    if (zip_close(archive) < 0) give_up("zip close");
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_source_stat(buffer.get(), &st) < 0 || zip_source_open(buffer.get()) < 0)
