@@ -1,12 +1,14 @@
 // The Photoview editor (Admin, manual §8.6): a toolbox whose Measure, Text, Devices and Link
 // are dragged onto the image (or clicked: placed in the middle), elements moved and resized with
 // the pointer, edited in a form, deleted, undone; the background uploaded; links to pages that
-// no longer exist listed. Nothing is stored until Save (PUT /photoview/pages/{id}).
+// no longer exist listed; measure tables show live values. Nothing is stored until Save (PUT
+// /photoview/pages/{id}). Returns the function that stops its live feed.
 import { api } from '../../api.js';
 import { h, clear } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { drawStage } from './stage.js';
 import { elementForm } from './form.js';
+import { feedStage } from './values.js';
 
 const KINDS = ['measure', 'text', 'device', 'link'];
 const SIZES = { measure: [0.16, 0.12], text: [0.14, 0.05], device: [0.06, 0.08], link: [0.12, 0.05] };
@@ -50,7 +52,9 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
     h('div.pv-edit-body', toolbox, holder, formHolder)));
 
   let stage = null;
+  let stopFeed = null;
   function redraw() {
+    stopFeed?.();
     stage = drawStage({ ...page, image: state.image, elements: state.elements }, {
       catalog, openDevice() {}, openPage() {},
       pageExists: (id) => pages.some((p) => p.id === id), pageName: (id) => pages.find((p) => p.id === id)?.name || '',
@@ -73,6 +77,8 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
       el.addEventListener('keydown', (e) => { if (e.key === 'Delete') { select(id); removeSelected(); } });
     }
     clear(holder).append(stage.el);
+    // The measure tables show live values while being placed, as in the viewer.
+    stopFeed = feedStage(stage, (live) => frame.classList.toggle('pv-offline', live !== 'live'));
     const missing = state.elements.filter((e) => e.kind === 'link' && !pages.some((p) => p.id === e.page));
     broken.hidden = !missing.length;
     clear(broken).append(missing.length ? t('photoview.broken_links', { n: missing.length }) : '');
@@ -184,5 +190,5 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
   }
 
   redraw();
-  return null;
+  return () => { stopFeed?.(); stopFeed = null; };
 }
