@@ -52,9 +52,28 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
     h('div.pv-edit-body', toolbox, holder, formHolder)));
 
   let stage = null;
-  let stopFeed = null;
+  // One live feed (values.js) for the stages redrawn: restarted only when the devices shown
+  // change, so redraws open no new streams; a new stage gets the last values and colours at once.
+  let feed = null; // {key, stop}
+  let last = { live: null, worst: null };
+  const shown = {
+    sources: [],
+    update(live) { last.live = live; stage.update(live); },
+    setAlarms(worst) { last.worst = worst; stage.setAlarms(worst); },
+  };
+  function follow() {
+    const key = stage.sources.join('\n');
+    if (feed?.key === key) {
+      if (last.live) stage.update(last.live);
+      if (last.worst) stage.setAlarms(last.worst);
+      return;
+    }
+    feed?.stop();
+    shown.sources = stage.sources;
+    last = { live: null, worst: null };
+    feed = { key, stop: feedStage(shown, (state) => frame.classList.toggle('pv-offline', state !== 'live')) };
+  }
   function redraw() {
-    stopFeed?.();
     stage = drawStage({ ...page, image: state.image, elements: state.elements }, {
       catalog, openDevice() {}, openPage() {},
       pageExists: (id) => pages.some((p) => p.id === id), pageName: (id) => pages.find((p) => p.id === id)?.name || '',
@@ -77,8 +96,7 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
       el.addEventListener('keydown', (e) => { if (e.key === 'Delete') { select(id); removeSelected(); } });
     }
     clear(holder).append(stage.el);
-    // The measure tables show live values while being placed, as in the viewer.
-    stopFeed = feedStage(stage, (live) => frame.classList.toggle('pv-offline', live !== 'live'));
+    follow(); // the measure tables show live values while being placed, as in the viewer
     const missing = state.elements.filter((e) => e.kind === 'link' && !pages.some((p) => p.id === e.page));
     broken.hidden = !missing.length;
     clear(broken).append(missing.length ? t('photoview.broken_links', { n: missing.length }) : '');
@@ -190,5 +208,5 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
   }
 
   redraw();
-  return () => { stopFeed?.(); stopFeed = null; };
+  return () => { feed?.stop(); feed = null; };
 }
