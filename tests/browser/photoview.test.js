@@ -1,5 +1,6 @@
 // Photoview (issue 18) in a real browser: the Admin builds a page in the editor (background
-// upload, toolbox, move, undo, save), an SVG with a script is refused, text stays text, the
+// upload, toolbox, a measure form listing only the device's data, live values while editing,
+// move, undo, save), an SVG with a script is refused, text stays text, the
 // same page at 1280 and 1920 px puts every element at its fractions of the image (± 1 px),
 // values update live, a click on a device opens its Monitor, a link to a deleted page is
 // reported, and a User can view but not edit.
@@ -100,12 +101,25 @@ describe('photoview', () => {
     assert.equal(await page.$('.pv-stage img:not(.pv-background)'), null);
 
     // A measure table of the DIRIS, a clickable zone on the HVAC, a link to Floor 1.
+    // The measure form lists only the data the chosen device has for the chosen circuit.
     await dropTool('measure', 0.2, 0.25);
-    await page.selectOption('.pv-form select[name=source]', 'diris-main');
+    const listed = async (source) => {
+      await page.selectOption('.pv-form select[name=source]', source);
+      await page.waitForSelector('.pv-form .pv-data[aria-busy=false]');
+      return page.$$eval('.pv-form .pv-data input', (els) => els.map((e) => e.value));
+    };
+    const atys = await listed('ats');
+    assert.ok(atys.includes('AtysSwitchPosition') && !atys.includes('IPSumInst'), atys.join());
+    const diris = await listed('diris-main');
+    assert.ok(diris.includes('IPSumInst') && diris.includes('IV1Inst') && !diris.includes('AtysSwitchPosition'), diris.join());
+    assert.deepEqual(await page.$$eval('.pv-form select[name=circuit] option', (els) => els.map((e) => e.value)), ['1']);
     await page.check('.pv-form input[value=IPSumInst]');
     await page.check('.pv-form input[value=IV1Inst]');
     await page.fill('.pv-form input[name=title]', 'Main <b>board</b>');
     await page.click('.pv-form button[type=submit]');
+    // Its table shows live values in the editor already, as in the viewer.
+    await page.waitForFunction(() => [...document.querySelectorAll('.pv-editing .pv-measure td.pv-value')]
+      .every((e) => /\d/.test(e.textContent)), null, { timeout: 10000 });
     await dropTool('device', 0.55, 0.6);
     await page.selectOption('.pv-form select[name=source]', 'hvac');
     await page.selectOption('.pv-form select[name=style]', 'zone');

@@ -58,18 +58,25 @@ bool equals_nocase(std::string_view a, std::string_view b) {
 
 } // namespace
 
-json monitor_description(const SiteModel &site, const SourceInfo &source, uint32_t circuit) {
-    const DeviceProfile *profile = site.profile_of(source);
-    // The device's data for this circuit, in profile order; a circuit's own point wins over a
-    // device-wide one of the same name.
+std::vector<const ProfilePoint *> circuit_points(const SiteModel &site, const SourceInfo &source,
+                                                 uint32_t circuit) {
     std::vector<const ProfilePoint *> points;
     std::set<std::string> have;
-    if (profile) {
+    if (const DeviceProfile *profile = site.profile_of(source)) {
         for (const auto &p : profile->data)
             if (p.circuit == circuit && have.insert(p.data).second) points.push_back(&p);
         for (const auto &p : profile->data)
             if (p.circuit == 0 && have.insert(p.data).second) points.push_back(&p);
     }
+    return points;
+}
+
+json monitor_description(const SiteModel &site, const SourceInfo &source, uint32_t circuit) {
+    const DeviceProfile *profile = site.profile_of(source);
+    const std::vector<const ProfilePoint *> points = circuit_points(site, source, circuit);
+    std::set<std::string> have;
+    for (const auto *p : points)
+        have.insert(p->data);
     auto present = [&](const Names &names) {
         Names out;
         for (const auto &n : names)

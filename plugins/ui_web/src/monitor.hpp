@@ -5,7 +5,15 @@
 
 #include "site_model.hpp"
 
+#include <vector>
+
 namespace gs::ui {
+
+// The data `circuit` of `source` has, in profile order: the profile's points of the circuit,
+// then the device's own (circuit 0) not already listed (a circuit's point wins over a
+// device-wide one of the same name). None when the site does not know the source's profile.
+std::vector<const ProfilePoint *> circuit_points(const SiteModel &site, const SourceInfo &source,
+                                                 uint32_t circuit);
 
 // The Monitor description of circuit `circuit` of `source` (device-wide data, circuit 0, is
 // included):

@@ -144,6 +144,9 @@ HttpResponse Api::photoview_image_get(Context &ctx) {
     // Opened on its own, an SVG still runs nothing: no script, no plugin, a unique origin.
     r.headers.emplace_back("Content-Security-Policy",
                            "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    // A new upload gets a new file name (PhotoviewStore::set_image), so a URL never changes
+    // content: the browser keeps the image instead of downloading it on every view.
+    r.headers.emplace_back("Cache-Control", "private, max-age=31536000, immutable");
     r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + ctx.path_id + "\"");
     return r;
 }

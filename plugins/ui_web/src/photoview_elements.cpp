@@ -1,5 +1,6 @@
 #include "photoview_elements.hpp"
 
+#include "monitor.hpp"
 #include "text.hpp"
 
 #include <cmath>
@@ -90,11 +91,22 @@ std::optional<Refusal> measure(const json &e, const SiteModel &site, json &out) 
     auto data = e.find("data");
     if (data == e.end() || !data->is_array() || data->empty() || data->size() > kMaxData)
         return "data: expected a list of 1 to " + std::to_string(kMaxData) + " data names";
+    // What the device has for this circuit, as its Monitor shows it; unknown when the site
+    // does not carry the source's profile (then only the catalog is checked).
+    const bool known = site.profile_of(*source) != nullptr;
+    std::set<std::string> has;
+    if (known)
+        for (const ProfilePoint *p : circuit_points(site, *source, circuit))
+            has.insert(p->data);
     json names = json::array();
     for (const auto &d : *data) {
         if (!d.is_string() || !site.data(d.get<std::string>()))
             return "data: " + (d.is_string() ? "'" + d.get<std::string>() + "'" : d.dump()) +
                    " is not a data of the site's catalog";
+        if (known && !has.count(d.get<std::string>()))
+            return "data: '" + source->name + "'" +
+                   (circuit ? " circuit " + std::to_string(circuit) : std::string()) +
+                   " has no data '" + d.get<std::string>() + "'";
         names.push_back(d);
     }
     out["data"] = names;

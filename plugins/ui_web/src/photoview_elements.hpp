@@ -2,7 +2,8 @@
 // the site and reduced to their known keys before they are stored:
 //   every kind: "id" (1 to 64 of A-Z a-z 0-9 _ -; given when absent), "kind", "x", "y", "w",
 //               "h" (fractions of the image: 0 <= x, x + w <= 1, w > 0; the same for y, h)
-//   measure: "source", "circuit" (0: the device), "data" (1 to 32 data names), "title"
+//   measure: "source", "circuit" (0: the device), "data" (1 to 32 data names of the catalog
+//            that the device has for that circuit, when the site knows its profile), "title"
 //   text:    "text", "color", "background" (#rgb, #rrggbb, #rrggbbaa or "" for none)
 //   device:  "source", "style" ("symbol" or "zone")
 //   link:    "page" (a page id; one that no longer exists is reported by the editor)

@@ -6,6 +6,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
@@ -41,7 +42,10 @@ void send(mg_connection *conn, const HttpResponse &r, bool head = false) {
     if (mg_response_header_start(conn, r.status) != 0) return; // an answer is already out
     mg_response_header_add(conn, "Content-Type", r.content_type.c_str(), -1);
     mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-    mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+    // Nothing is cached unless the answer says otherwise (images under never-reused URLs).
+    bool own_cache = std::any_of(r.headers.begin(), r.headers.end(),
+                                 [](const auto &h) { return h.first == "Cache-Control"; });
+    if (!own_cache) mg_response_header_add(conn, "Cache-Control", "no-store", -1);
     mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
     if (r.close) mg_response_header_add(conn, "Connection", "close", -1);
     for (const auto &[name, value] : r.headers)

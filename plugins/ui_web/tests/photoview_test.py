@@ -2,7 +2,8 @@
 """Photoview API (issue 18) against the real `gridscope run` on an ephemeral 127.0.0.1 port:
 roles, CSRF, bad input, SVG refusals (tricky ones too), the 10 MB image limit through the real
 server, the page limit (21 by default, then photoview_max_pages), the headers images are served
-with, and the pages kept across a restart in <data dir>/photoview. Every wait is bounded.
+with (cached as immutable: a re-upload gets a new URL), data a device does not have refused,
+and the pages kept across a restart in <data dir>/photoview. Every wait is bounded.
 
   photoview_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
 """
@@ -113,6 +114,11 @@ def main():
         ]:
             status, body, _ = call(admin, method, path, body, raw=raw, ctype=ctype)
             check(status == want, f"{what}: {status} (expected {want}) {body}")
+        # A data of the catalog (the ATyS's) that the DIRIS does not have: refused, naming both.
+        status, body, _ = call(admin, "PUT", f"/api/v1/photoview/pages/{pid}",
+                               {"name": "S", "elements": [{**elements[0], "data": ["IPSumInst", "AtysSwitchPosition"]}]})
+        check(status == 400 and body["message"] == "elements[0]: data: 'diris-main' circuit 1 has no data 'AtysSwitchPosition'",
+              f"data the device does not have: {status} {body}")
         check(call(user, "GET", "/api/v1/photoview")[1]["pages"][0] == saved, "refused changes stored nothing")
 
         # SVG: the refusals, then a clean one accepted and served harmless.
@@ -126,6 +132,15 @@ def main():
         csp = r.getheader("Content-Security-Policy") or ""
         check("sandbox" in csp and "default-src 'none'" in csp and "script" not in csp, f"image CSP: {csp}")
         check(r.getheader("X-Content-Type-Options") == "nosniff", "image nosniff")
+        # A URL never changes content, so the image is cached for good (one Cache-Control only).
+        check(r.getheader("Cache-Control") == "private, max-age=31536000, immutable", f"image Cache-Control: {r.getheader('Cache-Control')}")
+        # The same bytes uploaded again: a new URL; the old one is gone (and errors are not cached).
+        status, again, _ = call(admin, "PUT", f"/api/v1/photoview/pages/{pid}/image", raw=svg('<rect width="10" height="10"/>'), ctype="image/svg+xml")
+        check(status == 200 and again["image"]["url"] != page["image"]["url"], f"re-upload gives a new URL: {page['image']} {again['image']}")
+        status, _, r = call(user, "GET", page["image"]["url"])
+        check(status == 404 and r.getheader("Cache-Control") == "no-store", f"old image URL: {status} {r.getheader('Cache-Control')}")
+        status, _, r = call(user, "GET", again["image"]["url"])
+        check(status == 200 and r.getheader("Cache-Control") == "private, max-age=31536000, immutable", f"new image URL: {status}")
 
         # 10 MB through the real server: exactly 10 MB accepted, one byte more refused.
         status, page, _ = call(admin, "PUT", f"/api/v1/photoview/pages/{pid}/image", raw=png(1920, 1080, TEN_MB), ctype="image/png")

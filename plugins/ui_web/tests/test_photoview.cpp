@@ -186,6 +186,15 @@ TEST_CASE("photoview elements: every kind checked against the site, ids given") 
                               "source": "tgbt", "style": "big"}])");
     refused("unknown data", R"([{"kind": "measure", "x": 0, "y": 0, "w": 0.1, "h": 0.1,
                                  "source": "tgbt", "data": ["Nope"]}])");
+    // A data of the catalog that the device does not have for that circuit.
+    auto not_on = checked_elements(json::parse(R"([{"kind": "measure", "x": 0, "y": 0, "w": 0.1,
+        "h": 0.1, "source": "dw", "circuit": 2, "data": ["II1Inst", "IPSumInst"]}])"),
+                                   site);
+    REQUIRE(std::holds_alternative<std::string>(not_on));
+    CHECK(std::get<std::string>(not_on) ==
+          "elements[0]: data: 'dw' circuit 2 has no data 'IPSumInst'");
+    refused("device data on the device", R"([{"kind": "measure", "x": 0, "y": 0, "w": 0.1, "h": 0.1,
+                                   "source": "dw", "circuit": 0, "data": ["II1Inst"]}])");
     refused("no data", R"([{"kind": "measure", "x": 0, "y": 0, "w": 0.1, "h": 0.1,
                             "source": "tgbt", "data": []}])");
     refused("unknown circuit", R"([{"kind": "measure", "x": 0, "y": 0, "w": 0.1, "h": 0.1,
@@ -358,6 +367,8 @@ TEST_CASE("photoview API: images stored, served harmless, SVG with script refuse
     CHECK(served.body == kGoodSvg);
     CHECK(header_of(served, "Content-Security-Policy") ==
           "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    // Its URL never changes content (a re-upload gets a new one, below): cached for good.
+    CHECK(header_of(served, "Cache-Control") == "private, max-age=31536000, immutable");
 
     HttpResponse script = f.call("PUT", "/api/v1/photoview/pages/1/image", admin,
                                  svg_with("<script>alert(1)</script>"), "image/svg+xml");
@@ -377,6 +388,16 @@ TEST_CASE("photoview API: images stored, served harmless, SVG with script refuse
     CHECK(url2 != url);
     CHECK(f.call("GET", url, user).status == 404);
     CHECK(f.call("GET", url2, user).content_type == "image/png");
+    HttpResponse gone = f.call("GET", url, user);
+    CHECK(header_of(gone, "Cache-Control") == ""); // an error is not kept (the server: no-store)
+    // The same bytes again: a new URL still, so no browser keeps showing an old picture.
+    HttpResponse again =
+        f.call("PUT", "/api/v1/photoview/pages/1/image", admin, png(1920, 1080), "image/png");
+    REQUIRE(again.status == 200);
+    std::string url3 = json::parse(again.body)["image"]["url"];
+    CHECK(url3 != url2);
+    CHECK(url3 != url);
+    CHECK(f.call("GET", url2, user).status == 404);
     CHECK(f.call("GET", "/api/v1/photoview/images/..%2Fpages.json", user).status == 404);
     CHECK(f.call("GET", "/api/v1/photoview/images/pages.json", user).status == 404);
 
@@ -394,7 +415,7 @@ TEST_CASE("photoview API: images stored, served harmless, SVG with script refuse
 
     // Deleting the page removes its image.
     REQUIRE(f.call("DELETE", "/api/v1/photoview/pages/1", admin).status == 200);
-    std::ifstream left(f.dir + "/photoview/images/1-3.png");
+    std::ifstream left(f.dir + "/photoview/images/1-4.png");
     CHECK(!left);
 }
 

@@ -1,12 +1,14 @@
 // The Photoview editor (Admin, manual §8.6): a toolbox whose Measure, Text, Devices and Link
 // are dragged onto the image (or clicked: placed in the middle), elements moved and resized with
 // the pointer, edited in a form, deleted, undone; the background uploaded; links to pages that
-// no longer exist listed. Nothing is stored until Save (PUT /photoview/pages/{id}).
+// no longer exist listed; measure tables show live values. Nothing is stored until Save (PUT
+// /photoview/pages/{id}). Returns the function that stops its live feed.
 import { api } from '../../api.js';
 import { h, clear } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { drawStage } from './stage.js';
 import { elementForm } from './form.js';
+import { feedStage } from './values.js';
 
 const KINDS = ['measure', 'text', 'device', 'link'];
 const SIZES = { measure: [0.16, 0.12], text: [0.14, 0.05], device: [0.06, 0.08], link: [0.12, 0.05] };
@@ -50,6 +52,27 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
     h('div.pv-edit-body', toolbox, holder, formHolder)));
 
   let stage = null;
+  // One live feed (values.js) for the stages redrawn: restarted only when the devices shown
+  // change, so redraws open no new streams; a new stage gets the last values and colours at once.
+  let feed = null; // {key, stop}
+  let last = { live: null, worst: null };
+  const shown = {
+    sources: [],
+    update(live) { last.live = live; stage.update(live); },
+    setAlarms(worst) { last.worst = worst; stage.setAlarms(worst); },
+  };
+  function follow() {
+    const key = stage.sources.join('\n');
+    if (feed?.key === key) {
+      if (last.live) stage.update(last.live);
+      if (last.worst) stage.setAlarms(last.worst);
+      return;
+    }
+    feed?.stop();
+    shown.sources = stage.sources;
+    last = { live: null, worst: null };
+    feed = { key, stop: feedStage(shown, (state) => frame.classList.toggle('pv-offline', state !== 'live')) };
+  }
   function redraw() {
     stage = drawStage({ ...page, image: state.image, elements: state.elements }, {
       catalog, openDevice() {}, openPage() {},
@@ -73,6 +96,7 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
       el.addEventListener('keydown', (e) => { if (e.key === 'Delete') { select(id); removeSelected(); } });
     }
     clear(holder).append(stage.el);
+    follow(); // the measure tables show live values while being placed, as in the viewer
     const missing = state.elements.filter((e) => e.kind === 'link' && !pages.some((p) => p.id === e.page));
     broken.hidden = !missing.length;
     clear(broken).append(missing.length ? t('photoview.broken_links', { n: missing.length }) : '');
@@ -184,5 +208,5 @@ export function openEditor(frame, { page, pages, catalog, calls, message, done }
   }
 
   redraw();
-  return null;
+  return () => { feed?.stop(); feed = null; };
 }

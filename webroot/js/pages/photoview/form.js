@@ -1,6 +1,8 @@
-// The form of one Photoview element (manual §8.6.1): Measure (device, ticked data, title), Text
+// The form of one Photoview element (manual §8.6.1): Measure (device, circuit, ticked data among
+// those the device has, title), Text
 // (text, colours), Devices (per device or per location, symbol or zone), Link (a page).
 // onDone gets the elements made: one, or one per device of a location.
+import { api } from '../../api.js';
 import { h } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { dataName } from './values.js';
@@ -16,16 +18,48 @@ export function elementForm(item, { site, catalog, pages, onDone, onCancel }) {
   switch (item.kind) {
     case 'measure': {
       const source = sourceSelect(item.source);
+      const circuit = h('select', { name: 'circuit' });
       const title = h('input', { name: 'title', value: item.title || '', maxlength: 200 });
       const ticked = new Set(item.data || []);
-      const boxes = [...catalog.values()].filter((c) => c.enabled !== false).map((c) =>
-        h('label.pv-check', h('input', { type: 'checkbox', value: c.name, checked: ticked.has(c.name) }), dataName(c.name, c)));
-      body = [field(t('photoview.device'), source), field(t('photoview.title'), title), h('fieldset.pv-data', h('legend', t('photoview.data')), boxes)];
+      const list = h('fieldset.pv-data', { 'aria-busy': 'true' }, h('legend', t('photoview.data')));
+      let boxes = [];
+      const fillCircuits = () => {
+        const s = sources.find((x) => x.name === source.value);
+        const circuits = s?.circuits || [];
+        // The device as a whole (circuit 0) is offered when it has no circuits or the element had it.
+        const whole = !circuits.length || (item.circuit === 0 && item.source === source.value);
+        circuit.replaceChildren(...(whole ? [h('option', { value: '0' }, t('photoview.whole_device'))] : []),
+          ...circuits.map((c) => h('option', { value: String(c.index) }, c.name ? `${c.index} – ${c.name}` : String(c.index))));
+        if (item.source === source.value && item.circuit !== undefined) circuit.value = String(item.circuit);
+      };
+      // Only the data the chosen device has for that circuit (as its Monitor lists them).
+      let asked = 0;
+      const fillData = async () => {
+        const mine = ++asked;
+        list.setAttribute('aria-busy', 'true');
+        let names = [];
+        try {
+          names = (await api.get('/monitor', { source: source.value, circuit: circuit.value })).data.map((d) => d.name);
+        } catch { /* an unknown device: nothing to tick */ }
+        if (mine !== asked) return;
+        for (const b of boxes) { // keep the user's ticks across a change of device or circuit
+          const box = b.querySelector('input');
+          if (box.checked) ticked.add(box.value); else ticked.delete(box.value);
+        }
+        boxes = [...new Set(names)].filter((n) => catalog.has(n) && catalog.get(n).enabled !== false).map((n) =>
+          h('label.pv-check', h('input', { type: 'checkbox', value: n, checked: ticked.has(n) }), dataName(n, catalog.get(n))));
+        list.replaceChildren(h('legend', t('photoview.data')), ...boxes);
+        list.setAttribute('aria-busy', 'false');
+      };
+      source.addEventListener('change', () => { fillCircuits(); fillData(); });
+      circuit.addEventListener('change', fillData);
+      fillCircuits();
+      fillData();
+      body = [field(t('photoview.device'), source), field(t('photoview.circuit'), circuit), field(t('photoview.title'), title), list];
       collect = () => {
         const data = boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
         if (!data.length) return null;
-        const s = sources.find((x) => x.name === source.value);
-        return [{ ...item, source: source.value, circuit: item.source === source.value ? item.circuit ?? 0 : (s?.circuits[0]?.index ?? 0), data, title: title.value }];
+        return [{ ...item, source: source.value, circuit: Number(circuit.value), data, title: title.value }];
       };
       break;
     }
