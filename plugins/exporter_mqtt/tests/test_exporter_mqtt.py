@@ -149,11 +149,12 @@ def retained_configs(port):
     out = {}
     for line in r.stdout.splitlines():
         topic, _, payload = line.partition(" ")
-        out[topic] = json.loads(payload)
+        if payload not in ("", "(null)"):  # mosquitto_sub prints "(null)" for a removal
+            out[topic] = json.loads(payload)
     return out
 
 
-def expected_config(name, unit, device_class, circuit_name="Circuit 1"):
+def expected_config(name, unit, device_class, circuit_name="m1/1"):
     config = {"name": circuit_name + " " + name[1], "unique_id": "gridscope_gridscope_test_m1_1_"
               + name[0], "state_topic": PREFIX + "/m1/1",
               "value_template": "{{ value_json['values'][\"%s\"] }}" % name[0],
