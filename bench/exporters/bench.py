@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Exporter benchmark (issue 17): N simulated Modbus devices x 60 values polled at a 1 s period (30 of them
-in catalog models, stored and exported)
-(gridscope-sim, driver_modbus, storage_rocksdb), published by exporter_mqtt to Debian's
+"""Exporter benchmark (issue 17): N simulated Modbus devices x 60 values polled at a 1 s period,
+all 60 in one site model (bench_all, built from the profile's points), so all are stored, journaled
+and exported (gridscope-sim, driver_modbus, storage_rocksdb), published by exporter_mqtt to Debian's
 mosquitto and by exporter_influxdb to Debian's influxd 1.6, all on 127.0.0.1 (free ports,
 private folders; everything started here is stopped on exit).
 
@@ -19,6 +19,7 @@ Prints a Markdown table and the load average.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -174,12 +175,15 @@ def main():
                     "--devices", str(a.devices), "--ports", ports, "--profile", "bench/meter60",
                     "--out", site], check=True)
     broker, influx = Mosquitto(work), Influxd(work)
-    # Every circuit in the catalog's models, so that the storage keeps (and journals) its data.
-    text = open(site).read().replace(", name: m", ", models: [metered_energy, metrology, quality, "
-                                     "load_curve], name: m")
+    # Every circuit in a model holding all the profile's points, so that the storage keeps (and
+    # journals) the 60 values of each poll.
+    with open(os.path.join(PROFILES, "bench/meter60.yaml")) as f:
+        points = re.findall(r"data: ([A-Za-z0-9_]+)", f.read())
+    text = open(site).read().replace(", name: m", ", models: [bench_all], name: m")
     with open(site, "w") as f:
         f.write(text)
     with open(site, "a") as f:
+        f.write("models:\n  - {id: bench_all, name: Benchmark, data: [%s]}\n" % ", ".join(points))
         f.write("plugins:\n  storage_rocksdb: {}\n  exporter_mqtt:\n"
                 f"    broker: {{host: 127.0.0.1, port: {broker.port}}}\n"
                 "    topic_prefix: bench\n    qos: 1\n"

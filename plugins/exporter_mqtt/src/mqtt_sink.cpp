@@ -28,7 +28,9 @@ std::string error_text(int rc) {
 
 MqttSink::MqttSink(gs::Host host, Settings settings)
     : host_(host), settings_(std::move(settings)),
-      status_topic_(settings_.topic_prefix + "/status") {
+      status_topic_(settings_.topic_prefix + "/status"),
+      ha_status_topic_(settings_.homeassistant.enabled ? settings_.homeassistant.prefix + "/status"
+                                                       : std::string()) {
     init_library();
 }
 
@@ -55,6 +57,49 @@ void MqttSink::on_publish(struct mosquitto *, void *self, int mid) {
     ++s->acked_total_;
 }
 
+void MqttSink::on_message(struct mosquitto *, void *self, const struct mosquitto_message *m) {
+    auto *s = static_cast<MqttSink *>(self);
+    static const char kOnline[] = "online";
+    if (s->ha_status_topic_ == m->topic && m->payloadlen == sizeof kOnline - 1 &&
+        std::memcmp(m->payload, kOnline, sizeof kOnline - 1) == 0) {
+        std::lock_guard<std::mutex> lock(s->discovery_mutex_);
+        s->discovery_due_ = true; // Home Assistant (re)started: announce again
+    }
+}
+
+void MqttSink::set_discovery(std::vector<Message> messages) {
+    std::lock_guard<std::mutex> lock(discovery_mutex_);
+    discovery_ = std::move(messages);
+    discovery_due_ = true;
+}
+
+bool MqttSink::publish_discovery() {
+    std::vector<Message> messages;
+    {
+        std::lock_guard<std::mutex> lock(discovery_mutex_);
+        if (!discovery_due_) return true;
+        messages = discovery_;
+        discovery_due_ = false;
+    }
+    std::set<std::string> now;
+    for (const Message &m : messages)
+        now.insert(m.topic);
+    for (const std::string &gone : announced_)
+        if (!now.count(gone)) messages.push_back(Message{gone, {}}); // removes the entity
+    for (const Message &m : messages) {
+        int rc = mosquitto_publish(mosq_, nullptr, m.topic.c_str(),
+                                   static_cast<int>(m.payload.size()), m.payload.data(), 1, true);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            host_.warning("publishing the discovery on " + m.topic + ": " + error_text(rc));
+            std::lock_guard<std::mutex> lock(discovery_mutex_);
+            discovery_due_ = true;
+            return false;
+        }
+    }
+    announced_ = std::move(now);
+    return true;
+}
+
 void MqttSink::disconnect() {
     if (!mosq_) return;
     mosquitto_disconnect(mosq_);
@@ -75,6 +120,7 @@ void MqttSink::connect() {
     mosquitto_connect_callback_set(mosq_, &MqttSink::on_connect);
     mosquitto_disconnect_callback_set(mosq_, &MqttSink::on_disconnect);
     mosquitto_publish_callback_set(mosq_, &MqttSink::on_publish);
+    mosquitto_message_callback_set(mosq_, &MqttSink::on_message);
     static const char kOffline[] = "offline";
     int rc =
         mosquitto_will_set(mosq_, status_topic_.c_str(), sizeof kOffline - 1, kOffline, 1, true);
@@ -118,6 +164,21 @@ void MqttSink::connect() {
         disconnect();
         throw gs::RetryLater("publishing the status: " + error_text(rc));
     }
+    if (!ha_status_topic_.empty()) {
+        {
+            std::lock_guard<std::mutex> lock(discovery_mutex_);
+            discovery_due_ = true; // on every connection: the broker may have lost its retained
+        }
+        rc = mosquitto_subscribe(mosq_, nullptr, ha_status_topic_.c_str(), 1);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            disconnect();
+            throw gs::RetryLater("subscribing to " + ha_status_topic_ + ": " + error_text(rc));
+        }
+        if (!publish_discovery()) {
+            disconnect();
+            throw gs::RetryLater("publishing the Home Assistant discovery failed");
+        }
+    }
     host_.info("connected to the MQTT broker " + b.host + ":" + std::to_string(b.port) +
                (b.tls ? " (TLS)" : ""));
 }
@@ -143,6 +204,12 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
             d.error = e.what();
             return d;
         }
+    }
+    if (!publish_discovery()) {
+        disconnect();
+        d.failed = true;
+        d.error = "publishing the Home Assistant discovery failed";
+        return d;
     }
     pending_.clear();
     unacked_.assign(entries.size(), 0);
@@ -204,9 +271,13 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
 }
 
 void MqttSink::idle(std::chrono::milliseconds slice) {
-    if (connected())
+    if (connected()) {
+        if (!publish_discovery()) {
+            disconnect();
+            return;
+        }
         pump_io(slice); // keep-alive, and notices a lost connection
-    else
+    } else
         std::this_thread::sleep_for(slice);
 }
 

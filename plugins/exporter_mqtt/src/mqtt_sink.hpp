@@ -4,6 +4,10 @@
 // acknowledged once the broker acknowledged all its messages (PUBACK for qos 1, PUBCOMP for
 // qos 2, sent for qos 0). A lost connection drops the client and its in-memory queue: the pump
 // sends again from the journal cursor after a backoff.
+// Home Assistant discovery (discovery.hpp): the config messages set with set_discovery() go out
+// retained on every connection, again when the set changes (a topic that left the set gets an
+// empty retained message, which removes the entity) and when Home Assistant's
+// <ha prefix>/status says "online" (its restart).
 #pragma once
 
 #include "payload.hpp"
@@ -14,6 +18,8 @@
 #include <mosquitto.h>
 
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <unordered_map>
 
 namespace gs::mqtt {
@@ -26,6 +32,9 @@ public:
     gs::Delivery deliver(const std::vector<gs::JournalEntry> &entries) override;
     void idle(std::chrono::milliseconds slice) override;
     void close() override;
+
+    // Replaces the discovery messages (any thread); sent from the delivery thread.
+    void set_discovery(std::vector<Message> messages);
 
     // Messages the broker acknowledged since start (for tests and benchmarks' logs).
     uint64_t acknowledged_messages() const { return acked_total_; }
@@ -40,6 +49,9 @@ private:
     static void on_connect(struct mosquitto *, void *self, int rc);
     static void on_disconnect(struct mosquitto *, void *self, int rc);
     static void on_publish(struct mosquitto *, void *self, int mid);
+    static void on_message(struct mosquitto *, void *self, const struct mosquitto_message *m);
+    // Publishes the discovery messages when due; false when the publication failed.
+    bool publish_discovery();
 
     gs::Host host_;
     Settings settings_;
@@ -51,6 +63,12 @@ private:
     std::vector<size_t> unacked_;             // per entry of the delivery: messages not acked
     uint64_t acked_total_ = 0;
     std::vector<Message> messages_; // reused buffer
+
+    std::string ha_status_topic_;     // "" = discovery off
+    std::mutex discovery_mutex_;      // guards discovery_ and discovery_due_
+    std::vector<Message> discovery_;  // the current config messages
+    bool discovery_due_ = false;      // to publish on the next chance
+    std::set<std::string> announced_; // config topics published on this broker
 };
 
 } // namespace gs::mqtt

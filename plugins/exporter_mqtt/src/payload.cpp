@@ -52,18 +52,18 @@ void append_int(std::string &out, int64_t v) {
     out.append(buf, r.ptr);
 }
 
+int64_t ms_of(int64_t ns) {
+    return ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
+}
+
+} // namespace
+
 std::string topic_level(const std::string &name) {
     std::string out = name;
     for (char &c : out)
         if (c == '/' || c == '+' || c == '#') c = '_';
     return out.empty() ? "_" : out;
 }
-
-int64_t ms_of(int64_t ns) {
-    return ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
-}
-
-} // namespace
 
 void messages_of(const std::string &topic_prefix, const gs::JournalEntry &entry,
                  std::vector<Message> &out) {

@@ -20,6 +20,9 @@ struct Message {
     std::string payload;
 };
 
+// A name as one topic level: '/', '+' and '#' become '_'; "" becomes "_".
+std::string topic_level(const std::string &name);
+
 // Appends the messages of `entry` to `out`.
 void messages_of(const std::string &topic_prefix, const gs::JournalEntry &entry,
                  std::vector<Message> &out);

@@ -1,11 +1,14 @@
 // exporter_mqtt: every sample and event of the site to an MQTT broker (issue 17), from the
 // storage's journal with the plugin's own cursor (gs::JournalPump): at least once, in order,
 // with the original timestamps; a broker outage is caught up afterwards. docs in README.md.
+#include "discovery.hpp"
 #include "mqtt_sink.hpp"
 #include "settings.hpp"
 
 #include <gridscope/journal.hpp>
 #include <gridscope/plugin.hpp>
+#include <gridscope/services/site.h>
+#include <gridscope/site.hpp>
 
 #include <random>
 
@@ -26,7 +29,10 @@ public:
         gs::bounded(gs::field(GS_CONFIG_INT, "qos", "1", "MQTT QoS of the data messages"), "0",
                     "2"),
         gs::field(GS_CONFIG_SECTION, "retry", nullptr,
-                  "{initial_ms: 1000, max_ms: 60000}: reconnection backoff (with jitter)")};
+                  "{initial_ms: 1000, max_ms: 60000}: reconnection backoff (with jitter)"),
+        gs::field(GS_CONFIG_SECTION, "homeassistant", nullptr,
+                  "{enabled: false, prefix: homeassistant}: Home Assistant discovery of the "
+                  "energy counters")};
 
     explicit ExporterMqtt(gs::Host host)
         : Plugin(host), settings_(gs::mqtt::settings_from(config(config_fields))),
@@ -34,12 +40,26 @@ public:
           pump_(host, gs::PumpOptions{id, 500, std::chrono::milliseconds{250}}, sink_,
                 [this](unsigned failures) {
                     return gs::retry::retry_delay(settings_.retry, failures, random_());
-                }) {}
+                }) {
+        announce_counters();
+    }
 
     void start() { pump_.start(); }
     void stop() { pump_.stop(); }
+    // A reload changed the site (not this section): the discovery follows its counters.
+    void site_changed() { announce_counters(); }
 
 private:
+    void announce_counters() {
+        if (!settings_.homeassistant.enabled) return;
+        const auto *site = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
+        if (!site || !site->site_json)
+            throw gs::Error("the kernel offers no site service", GS_ERR_STATE);
+        sink_.set_discovery(gs::mqtt::discovery_messages(settings_.homeassistant.prefix,
+                                                         settings_.topic_prefix,
+                                                         gs::site::parse(site->site_json)));
+    }
+
     gs::mqtt::Settings settings_;
     std::mt19937_64 random_{std::random_device{}()};
     gs::mqtt::MqttSink sink_;

@@ -8,11 +8,13 @@ bool is_null(const std::string &text) {
     return text.empty() || text == "null" || text == "~" || text == "Null" || text == "NULL";
 }
 
-std::string text_of(const gs::ptree &section, const std::string &key) {
+std::string text_of(const gs::ptree &section, const std::string &key,
+                    const std::string &section_name = "broker") {
     auto child = section.get_child_optional(gs::ptree::path_type(key, '\0'));
     if (!child) return {};
     if (!child->empty())
-        throw gs::InvalidArgument("field 'broker." + key + "': expected a value, found a section");
+        throw gs::InvalidArgument("field '" + section_name + "." + key +
+                                  "': expected a value, found a section");
     return is_null(child->data()) ? std::string() : child->data();
 }
 
@@ -79,6 +81,20 @@ Settings settings_from(const gs::Config &config) {
         else
             throw gs::InvalidArgument("field 'retry." + kv.first + "': unknown key");
     }
+
+    const gs::ptree ha = tree.get_child("homeassistant", gs::ptree());
+    for (const auto &kv : ha)
+        if (kv.first != "enabled" && kv.first != "prefix")
+            throw gs::InvalidArgument("field 'homeassistant." + kv.first + "': unknown key");
+    s.homeassistant.enabled =
+        bool_of("homeassistant.enabled", text_of(ha, "enabled", "homeassistant"));
+    if (std::string prefix = text_of(ha, "prefix", "homeassistant"); !prefix.empty())
+        s.homeassistant.prefix = prefix;
+    const std::string &hp = s.homeassistant.prefix;
+    if (hp.find_first_of("+#") != std::string::npos || hp.back() == '/' || hp.front() == '/')
+        throw gs::InvalidArgument("field 'homeassistant.prefix': expected topic levels without "
+                                  "'+', '#' or a leading or trailing '/', found '" +
+                                  hp + "'");
     return s;
 }
 

@@ -4,6 +4,7 @@
 //   topic_prefix: gridscope/demo
 //   qos: 1
 //   retry: {initial_ms: 1000, max_ms: 60000}     (reconnection backoff, jitter added)
+//   homeassistant: {enabled: false, prefix: homeassistant}   (discovery.hpp)
 #pragma once
 
 #include <gridscope/plugin.hpp>
@@ -23,10 +24,16 @@ struct Broker {
     std::string client_id; // "" = a random one (the session is clean: the journal is the queue)
 };
 
+struct HomeAssistant {
+    bool enabled = false;
+    std::string prefix = "homeassistant"; // Home Assistant's discovery prefix
+};
+
 struct Settings {
     Broker broker;
     std::string topic_prefix;
     int qos = 1;
+    HomeAssistant homeassistant;
     retry::RetryPolicy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}, 2};
 };
 

@@ -13,6 +13,9 @@ virtual meter and storage_rocksdb.
 4. The broker down GS_MQTT_OUTAGE_S seconds, then back: everything arrives afterwards.
 5. Every sample the store holds for m1 arrived (no gap; duplicates allowed), in order, with its
    original timestamp. Then a TLS listener: the site publishes over TLS with ca_file.
+Home Assistant discovery (homeassistant: {enabled: true, ...}): the retained config messages of
+m1's counters, field by field; sent again on homeassistant/status "online" and on a reload
+(SIGHUP) that renames the circuit; removed by a reload that drops the counters' model.
 """
 import calendar
 import json
@@ -53,11 +56,11 @@ ISSUE_FORM = """plugins:
 """
 
 
-def site_text(port, user="u", password="p", extra=""):
+def site_text(port, user="u", password="p", extra="", circuit="models: [metered_energy, metrology]"):
     return ("site: {name: MQTT test, timezone: Europe/Paris}\n"
             "sources:\n"
             "  - {name: m1, profile: examples/virtual-meter, period_ms: 1000,\n"
-            "     circuits: [{index: 1, models: [metered_energy, metrology]}]}\n"
+            f"     circuits: [{{index: 1, {circuit}}}]}}\n"
             "plugins:\n"
             "  storage_rocksdb: {}\n"
             "  exporter_mqtt:\n"
@@ -65,7 +68,8 @@ def site_text(port, user="u", password="p", extra=""):
             f"password: {password}, tls: false{extra}}}\n"
             f"    topic_prefix: {PREFIX}\n"
             "    qos: 1\n"
-            "    retry: {initial_ms: 500, max_ms: 4000}\n")
+            "    retry: {initial_ms: 500, max_ms: 4000}\n"
+            "    homeassistant: {enabled: true, prefix: homeassistant}\n")
 
 
 class Broker:
@@ -135,6 +139,83 @@ def retained_status(port):
                         "p", "-t", PREFIX + "/status", "-C", "1", "-W", "5"],
                        capture_output=True, text=True, timeout=15)
     return r.stdout.strip()
+
+
+def retained_configs(port):
+    """The retained Home Assistant discovery messages: {topic: parsed JSON}."""
+    r = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u", "u", "-P",
+                        "p", "-t", "homeassistant/#", "-v", "-W", "3"],
+                       capture_output=True, text=True, timeout=15)
+    out = {}
+    for line in r.stdout.splitlines():
+        topic, _, payload = line.partition(" ")
+        if payload not in ("", "(null)"):  # mosquitto_sub prints "(null)" for a removal
+            out[topic] = json.loads(payload)
+    return out
+
+
+def expected_config(name, unit, device_class, circuit_name="m1/1"):
+    config = {"name": circuit_name + " " + name[1], "unique_id": "gridscope_gridscope_test_m1_1_"
+              + name[0], "state_topic": PREFIX + "/m1/1",
+              "value_template": "{{ value_json['values'][\"%s\"] }}" % name[0],
+              "state_class": "total_increasing", "unit_of_measurement": unit,
+              "availability_topic": PREFIX + "/status", "payload_available": "online",
+              "payload_not_available": "offline",
+              "device": {"identifiers": ["gridscope_gridscope_test_m1"], "name": "m1",
+                         "manufacturer": "gridscope", "model": "Virtual 3-phase meter"}}
+    if device_class:
+        config["device_class"] = device_class
+    return config
+
+
+def check_discovery(port, site, run):
+    """The retained configs of m1's counters; sent again on Home Assistant's "online"; a reload
+    renames them, another removes them (the file is left as it was)."""
+    topic = "homeassistant/sensor/m1/1_%s/config"
+    energy = ("IEaPInst", "Total positive active energy (imported)")
+    configs = retained_configs(port)
+    check(sorted(configs) == sorted(topic % d for d in ("IEaPInst", "IErPInst", "IEsInst")),
+          "a retained config per stored counter of m1: %s" % sorted(configs))
+    check(configs.get(topic % "IEaPInst") == expected_config(energy, "Wh", "energy"),
+          "the energy counter's config: %s" % configs.get(topic % "IEaPInst"))
+    reactive = configs.get(topic % "IErPInst", {})
+    check(reactive.get("device_class") == "reactive_energy" and
+          reactive.get("unit_of_measurement") == "varh" and
+          reactive.get("state_class") == "total_increasing", "reactive energy: %s" % reactive)
+    apparent = configs.get(topic % "IEsInst", {})
+    check("device_class" not in apparent and apparent.get("unit_of_measurement") == "VAh",
+          "apparent energy has no device class: %s" % apparent)
+
+    # Home Assistant restarts: its birth message brings the configs again (live, not retained).
+    live = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u", "u",
+                             "-P", "p", "-t", "homeassistant/sensor/#", "-R", "-C", "3", "-W",
+                             "15"], stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
+    subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-u", "u", "-P", "p",
+                    "-t", "homeassistant/status", "-m", "online"], check=True, timeout=15)
+    out, _ = live.communicate(timeout=30)
+    check(len(out.splitlines()) == 3, "homeassistant/status 'online' re-sends the 3 configs")
+
+    with open(site) as f:
+        original = f.read()
+    try:
+        # A reload that names the circuit: the configs follow.
+        with open(site, "w") as f:
+            f.write(original.replace("{index: 1, ", "{index: 1, name: Main, "))
+        run.send_signal(signal.SIGHUP)
+        check(wait_until(lambda: retained_configs(port).get(topic % "IEaPInst") ==
+                         expected_config(energy, "Wh", "energy", "Main"), 30),
+              "a reload naming the circuit re-publishes the configs")
+        # A reload without the counters' model: their configs are removed.
+        with open(site, "w") as f:
+            f.write(original.replace("metered_energy, ", ""))
+        run.send_signal(signal.SIGHUP)
+        check(wait_until(lambda: not retained_configs(port), 30),
+              "a reload without counters removes their retained configs")
+    finally:
+        with open(site, "w") as f:
+            f.write(original)
+        run.send_signal(signal.SIGHUP)
 
 
 def start_site(site, data, log):
@@ -238,6 +319,7 @@ def main():
               "values hold the polled data as numbers: %s" % list(first["values"])[:5])
         check(first["quality"] == {}, "quality lists no good value")
         check(retained_status(broker.port) == "online", "status is retained 'online'")
+        check_discovery(broker.port, site, run)
 
         # 3. kill -9 while publishing: the will says offline; restart.
         run.send_signal(signal.SIGKILL)
