@@ -29,7 +29,7 @@ inline gs::ui::HttpRequest api_request(const std::string &method, const std::str
     r.path = target.substr(0, q);
     r.query = q == std::string::npos ? "" : target.substr(q + 1);
     r.body = body;
-    r.content_type = method == "POST" ? "application/json" : "";
+    r.content_type = method == "POST" || !body.empty() ? "application/json" : "";
     r.cookie = cookie;
     r.csrf_token = csrf;
     r.host = "127.0.0.1:8080";

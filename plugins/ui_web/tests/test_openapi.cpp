@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "openapi.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -43,7 +44,7 @@ struct Server {
     HttpResponse call(const std::string &method, const std::string &path,
                       const std::string &cookie = "", const std::string &csrf = "") {
         return api->handle(
-            api_request(method, "/api/v1" + path, method == "POST" ? "{}" : "", cookie, csrf));
+            api_request(method, "/api/v1" + path, method == "GET" ? "" : "{}", cookie, csrf));
     }
     std::pair<std::string, std::string> login(const std::string &profile,
                                               const std::string &password) {
@@ -163,7 +164,9 @@ TEST_CASE("openapi: the roles it states are the ones the router enforces") {
     json doc = openapi_document("0");
     for (const auto &r : Api::route_list()) {
         if (r.path == "/logout" || r.path == "/login") continue; // would end or replace sessions
-        std::string method = r.method == "GET" ? "get" : "post";
+        std::string method = r.method;
+        std::transform(method.begin(), method.end(), method.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         const json &profiles = doc["paths"][r.path][method]["x-gridscope-profiles"];
         CAPTURE(r.path);
         if (profiles == json::array({"anonymous"})) {
