@@ -283,11 +283,27 @@ def main():
         sent = body["files"] if code == 200 else []
         check(code == 200 and sent and all(f["status"] == "sent" for f in sent),
               "send now sends: %s" % body)
-        got = files_in(os.path.join(ftp_root, "in"))
-        # The plugin's own thread may have sent some before: everything is on the server.
+        inbox = os.path.join(ftp_root, "in")
+
+        def logs_in(names):
+            return [n for n in names if re.match(r"box-01_log_all_\d{14}\.log$", n)]
+
+        def alarm_text(names):
+            return "".join(read(os.path.join(inbox, n)) for n in names if "_alarms_all_" in n)
+
+        # "Send now" sends the periods that have ended; those of the first site's log lines and
+        # events may end up to one plan period (30 s) later: the plugin's own thread sends them.
+        def all_arrived():
+            names = files_in(inbox)
+            alarms = alarm_text(names)
+            return (any("[exporter_files]" in read(os.path.join(inbox, n))
+                        for n in logs_in(names))
+                    and "exporter_files.login" in alarms and "exporter_files.dropped" in alarms)
+        wait_until(all_arrived, 90)
+        got = files_in(inbox)
         check(any(re.match(r"box-01_index_all_\d{14}\.csv$", n) for n in got), "index files")
-        logs = [n for n in got if re.match(r"box-01_log_all_\d{14}\.log$", n)]
-        check(logs and any("[exporter_files]" in read(os.path.join(ftp_root, "in", n))
+        logs = logs_in(got)
+        check(logs and any("[exporter_files]" in read(os.path.join(inbox, n))
                            for n in logs), "log files with gridscope's log lines: %s" % logs)
         backup = [n for n in got if re.match(r"box-01_config_backup_site_\d{14}\.yaml$", n)]
         check(len(backup) == 1, "one configuration backup of the site file: %s" % backup)
@@ -310,8 +326,7 @@ def main():
               and body["destination"].startswith("ftp://127.0.0.1:%d/in" % ftp.port),
               "test connection: ok: %s" % body)
         check(not [n for n in got if n.endswith(".tmp")], "no temporary name left")
-        alarms = "".join(read(os.path.join(ftp_root, "in", n)) for n in got
-                         if "_alarms_all_" in n)
+        alarms = alarm_text(got)
         check("exporter_files.login" in alarms and "exporter_files.dropped" in alarms,
               "the login and budget events were stored and published in alarm files")
         code, status, _, _ = s.admin("GET", "/datalogger")
