@@ -204,6 +204,10 @@ describe('photoview', () => {
   });
 
   test('the Monitor perimeter has the Photoview view', async () => {
+    // With a device selected the pane starts closed unless pinned (pinned by default from
+    // 1280 px, where a scroll bar can leave the page narrower): open it as a user would.
+    await page.waitForSelector('#perimeter-view', { state: 'attached' });
+    if (!(await page.isVisible('#perimeter-view'))) await page.click('button.perimeter-open');
     await page.selectOption('#perimeter-view', 'photoview');
     await page.waitForSelector('.tree .node[data-source=hvac]');
     assert.match(await page.textContent('.tree'), /Site plan/);

@@ -128,8 +128,11 @@ function buildShell() {
   alarmStream?.close();
   alarmStream = new EventSource('/api/v1/live/stream?alarms=1');
   alarmStream.addEventListener('alarms', (e) => {
-    const { count } = JSON.parse(e.data);
-    if (count >= 0) showCount(count);
+    const data = JSON.parse(e.data);
+    if (data.count >= 0) showCount(data.count);
+    // Pages follow the engine through this one stream (window event `gs:alarms`): a stream of
+    // their own per page view would hold a server slot until the server next writes to it.
+    window.dispatchEvent(new CustomEvent('gs:alarms', { detail: data }));
   });
   return { main };
 }

@@ -1,8 +1,8 @@
 // Alarms and events (manual §7.3): the period and filters, the rows the server selects one page
 // at a time (alarm records and EN 50160-style voltage events together), the details of the row
 // opened, acknowledgement and shelving for the profiles allowed, the alarm KPIs, and the zip
-// export. The page follows the engine live: the stream's `alarms` event (GET /live/stream?
-// alarms=1) says the records changed, and the page shown is read again.
+// export. The page follows the engine live: the shell's alarm stream (GET /live/stream?alarms=1,
+// relayed as the window event `gs:alarms`) says the records changed, and the page is read again.
 import { h } from '../dom.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
@@ -91,8 +91,8 @@ export async function render(main, { can }) {
     if (again) { again = false; load(); }
   }
 
-  const stream = new EventSource('/api/v1/live/stream?alarms=1');
-  stream.addEventListener('alarms', () => load());
+  const onAlarms = () => load(); // the shell's alarm stream (app.js, `gs:alarms`)
+  window.addEventListener('gs:alarms', onAlarms);
   await load();
-  return () => { seq += 1; stream.close(); };
+  return () => { seq += 1; window.removeEventListener('gs:alarms', onAlarms); };
 }

@@ -42,7 +42,6 @@ export function feedStage(stage, onState) {
     } catch { /* no alarm engine on this site: no colours */ }
   };
   refreshAlarms();
-  const alarmStream = new EventSource('/api/v1/live/stream?alarms=1');
-  alarmStream.addEventListener('alarms', refreshAlarms);
-  return () => { feed?.stop(); alarmStream.close(); };
+  window.addEventListener('gs:alarms', refreshAlarms); // the shell's alarm stream (app.js)
+  return () => { feed?.stop(); window.removeEventListener('gs:alarms', refreshAlarms); };
 }
