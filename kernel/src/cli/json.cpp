@@ -1,6 +1,6 @@
 #include "cli/json.hpp"
 
-#include <gridscope/plugin.h>
+#include <gridscope/names.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -47,20 +47,7 @@ std::string json_number(double value) {
 }
 
 const char *quality_text(uint32_t quality) {
-    switch (quality) {
-    case GS_QUALITY_GOOD:
-        return "good";
-    case GS_QUALITY_TIMEOUT:
-        return "timeout";
-    case GS_QUALITY_EXCEPTION:
-        return "exception";
-    case GS_QUALITY_DISCONNECTED:
-        return "disconnected";
-    case GS_QUALITY_BAD_RESPONSE:
-        return "bad_response";
-    default:
-        return "invalid";
-    }
+    return gs::quality_name(quality);
 }
 
 } // namespace gs::kernel
