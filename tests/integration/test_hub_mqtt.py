@@ -108,14 +108,14 @@ def series_id(site, data_dir, source, data):
     return None
 
 
-def points(site, data_dir, source, data):
-    """[(time text, value)] of source/1/data over all time, from the store."""
+def points(site, data_dir, source, data, quality="good"):
+    """[(time text, value)] of source/1/data over all time with that quality, from the store."""
     sid = series_id(site, data_dir, source, data)
     if sid is None:
         return []
     out = query(site, data_dir, "--series", str(sid), "--from", "2000-01-01T00:00:00Z",
                 "--to", "2100-01-01T00:00:00Z")
-    return [(p["time"], p.get("value")) for p in out]
+    return [(p["time"], p.get("value")) for p in out if p.get("quality") == quality]
 
 
 def consumption(site, data_dir, circuit, day_from, day_to):
@@ -264,6 +264,9 @@ def main():
         hub_points = points(hub_site_file, hub.data_dir, "box-01.m1", "IEaPInst")
         check(ok and len(box_points) >= 5, f"the hub caught up with box-01 "
               f"({len(hub_points)} of {len(box_points)} samples)")
+        lost = points(hub_site_file, hub.data_dir, "box-01.m1", "IEaPInst", "disconnected")
+        check(len(lost) == 1 and ms(lost[0][0]) > ms(box_points[-1][0]),
+              f"the hub's store holds box-01.m1's loss after its last value: {lost}")
         check(set(box_points) <= set(hub_points) and hub_points == sorted(set(hub_points)),
               "every counter sample of the box is stored at the hub, same time and value")
         c_box = consumption(box_file, box_data, "m1/1", day_from, day_to)
