@@ -5,72 +5,74 @@
 namespace gs::hub {
 namespace {
 
-// A YAML null (`username: null`, `~`) reads as not set.
-bool is_null(const std::string &text) {
-    return text.empty() || text == "null" || text == "~" || text == "Null" || text == "NULL";
-}
+// The nested sections' keys, checked (types, bounds, unknown keys) by the SDK's gs::Config as
+// the kernel checks the plugin's own section.
+constexpr gs_config_field kBrokerFields[] = {
+    gs::field(GS_CONFIG_STRING, "host", "127.0.0.1", "the broker's address"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "port", "1883", "the broker's port"), "1", "65535"),
+    gs::field(GS_CONFIG_STRING, "username", nullptr, "null: none"),
+    gs::field(GS_CONFIG_STRING, "password", nullptr, "null: none"),
+    gs::field(GS_CONFIG_BOOL, "tls", "false", "TLS to the broker"),
+    gs::field(GS_CONFIG_STRING, "ca_file", nullptr, "TLS: the CA bundle"),
+    gs::field(GS_CONFIG_STRING, "client_id", nullptr, "set: a persistent session")};
+constexpr gs_config_field kBoxFields[] = {
+    gs::field(GS_CONFIG_SECTION, "broker", nullptr, "how to reach the box's broker"),
+    gs::field(GS_CONFIG_STRING, "topic_prefix", nullptr, "the box's exporter_mqtt topic_prefix",
+              true),
+    gs::bounded(gs::field(GS_CONFIG_INT, "qos", "1", "of the subscription"), "0", "2")};
+constexpr gs_config_field kRetryFields[] = {
+    gs::bounded(gs::field(GS_CONFIG_INT, "initial_ms", "1000", "first delay"), "10", "3600000"),
+    gs::bounded(gs::field(GS_CONFIG_INT, "max_ms", "60000", "longest delay"), "10", "3600000")};
 
-void refuse_unknown(const gs::ptree &tree, const std::string &path,
-                    std::initializer_list<const char *> known) {
-    for (const auto &kv : tree) {
-        bool ok = false;
-        for (const char *k : known)
-            ok = ok || kv.first == k;
-        if (!ok) throw gs::InvalidArgument("field '" + path + kv.first + "': unknown key");
-    }
-}
-
-std::string text_of(const gs::ptree &tree, const std::string &key, const std::string &path) {
-    auto child = tree.get_child_optional(gs::ptree::path_type(key, '\0'));
-    if (!child) return {};
-    if (!child->empty())
-        throw gs::InvalidArgument("field '" + path + key + "': expected a value, found a section");
-    return is_null(child->data()) ? std::string() : child->data();
-}
-
-long integer_of(const std::string &field, const std::string &text, long lo, long hi) {
+// Runs `read` with errors naming the key below `path` ("field 'port'" -> "field 'boxes.b.port'").
+template <class F> auto below(const std::string &path, F read) {
     try {
-        size_t used = 0;
-        long v = std::stol(text, &used);
-        if (used == text.size() && v >= lo && v <= hi) return v;
-    } catch (const std::exception &) {
+        return read();
+    } catch (const gs::InvalidArgument &e) {
+        static const std::string kField = "field '";
+        std::string what = e.what();
+        if (what.rfind(kField, 0) == 0) what.insert(kField.size(), path);
+        throw gs::InvalidArgument(what);
     }
-    throw gs::InvalidArgument("field '" + field + "': expected an integer from " +
-                              std::to_string(lo) + " to " + std::to_string(hi) + ", found '" +
-                              text + "'");
 }
 
-bool bool_of(const std::string &field, const std::string &text) {
-    if (text == "true" || text == "yes" || text == "on") return true;
-    if (text == "false" || text == "no" || text == "off" || text.empty()) return false;
-    throw gs::InvalidArgument("field '" + field + "': expected true or false, found '" + text +
-                              "'");
+// A YAML null (`username: null`, `~`) reads as not set.
+std::string text_or_empty(const gs::Config &c, const char *key) {
+    std::string v = c.find<std::string>(key).value_or("");
+    return v == "null" || v == "~" || v == "Null" || v == "NULL" ? std::string() : v;
 }
 
-void check_prefix(const std::string &field, const std::string &prefix) {
-    if (prefix.empty() || prefix.find_first_of("+#") != std::string::npos || prefix.back() == '/' ||
-        prefix.front() == '/')
-        throw gs::InvalidArgument("field '" + field +
-                                  "': expected topic levels without '+', '#' or a leading or "
-                                  "trailing '/', found '" +
-                                  prefix + "'");
-}
-
-Broker broker_of(const gs::ptree &tree, const std::string &path) {
-    refuse_unknown(tree, path,
-                   {"host", "port", "username", "password", "tls", "ca_file", "client_id"});
+Broker broker_of(const gs::ptree &tree) {
+    gs::Config c(tree, kBrokerFields);
+    c.refuse_unknown_keys();
     Broker b;
-    if (std::string host = text_of(tree, "host", path); !host.empty()) b.host = host;
-    if (std::string port = text_of(tree, "port", path); !port.empty())
-        b.port = static_cast<int>(integer_of(path + "port", port, 1, 65535));
-    b.username = text_of(tree, "username", path);
-    b.password = text_of(tree, "password", path);
+    b.host = c.get<std::string>("host");
+    b.port = c.get<int>("port");
+    b.username = text_or_empty(c, "username");
+    b.password = text_or_empty(c, "password");
     if (!b.password.empty() && b.username.empty())
-        throw gs::InvalidArgument("field '" + path + "password': set without " + path + "username");
-    b.tls = bool_of(path + "tls", text_of(tree, "tls", path));
-    b.ca_file = text_of(tree, "ca_file", path);
-    b.client_id = text_of(tree, "client_id", path);
+        throw gs::InvalidArgument("field 'password': set without a username");
+    b.tls = c.get<bool>("tls");
+    b.ca_file = text_or_empty(c, "ca_file");
+    b.client_id = text_or_empty(c, "client_id");
     return b;
+}
+
+Box box_of(const std::string &name, const gs::ptree &tree) {
+    gs::Config c(tree, kBoxFields);
+    c.refuse_unknown_keys();
+    Box box;
+    box.name = name;
+    box.broker = below("broker.", [&] { return broker_of(tree.get_child("broker", {})); });
+    box.topic_prefix = c.get<std::string>("topic_prefix");
+    const std::string &p = box.topic_prefix;
+    if (p.empty() || p.find_first_of("+#") != std::string::npos || p.back() == '/' ||
+        p.front() == '/')
+        throw gs::InvalidArgument("field 'topic_prefix': expected topic levels without '+', '#' "
+                                  "or a leading or trailing '/', found '" +
+                                  p + "'");
+    box.qos = c.get<int>("qos");
+    return box;
 }
 
 } // namespace
@@ -87,30 +89,23 @@ Settings settings_from(const gs::ptree &section) {
         if (name.empty() || name.find('/') != std::string::npos)
             throw gs::InvalidArgument("field 'boxes." + name +
                                       "': a box name is one location level (no '/')");
-        refuse_unknown(entry, path, {"broker", "topic_prefix", "qos"});
-        Box box;
-        box.name = name;
-        box.broker = broker_of(entry.get_child("broker", gs::ptree()), path + "broker.");
-        box.topic_prefix = text_of(entry, "topic_prefix", path);
-        check_prefix(path + "topic_prefix", box.topic_prefix);
+        Box box = below(path, [&] { return box_of(name, entry); });
         if (!prefixes
                  .insert(box.broker.host + ":" + std::to_string(box.broker.port) + " " +
                          box.topic_prefix)
                  .second)
             throw gs::InvalidArgument("field '" + path + "topic_prefix': another box has '" +
                                       box.topic_prefix + "' on the same broker");
-        if (std::string qos = text_of(entry, "qos", path); !qos.empty())
-            box.qos = static_cast<int>(integer_of(path + "qos", qos, 0, 2));
         s.boxes.emplace(name, std::move(box));
     }
-    const gs::ptree retry = section.get_child("retry", gs::ptree());
-    refuse_unknown(retry, "retry.", {"initial_ms", "max_ms"});
-    if (std::string v = text_of(retry, "initial_ms", "retry."); !v.empty())
-        s.retry.initial = std::chrono::milliseconds{integer_of("retry.initial_ms", v, 10, 3600000)};
-    if (std::string v = text_of(retry, "max_ms", "retry."); !v.empty())
-        s.retry.max = std::chrono::milliseconds{integer_of("retry.max_ms", v, 10, 3600000)};
-    if (s.retry.max < s.retry.initial)
-        throw gs::InvalidArgument("field 'retry.max_ms': less than retry.initial_ms");
+    gs::Config retry(section.get_child("retry", gs::ptree()), kRetryFields);
+    below("retry.", [&] {
+        retry.refuse_unknown_keys();
+        s.retry.initial = std::chrono::milliseconds{retry.get<int64_t>("initial_ms")};
+        s.retry.max = std::chrono::milliseconds{retry.get<int64_t>("max_ms")};
+        if (s.retry.max < s.retry.initial)
+            throw gs::InvalidArgument("field 'max_ms': less than retry.initial_ms");
+    });
     return s;
 }
 
