@@ -8,7 +8,9 @@
 
 #include <gridscope/plugin.hpp>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace {
@@ -60,6 +62,7 @@ public:
 
     void start() {
         stopping_ = false;
+        std::lock_guard<std::mutex> lock(clients_mutex_);
         for (const std::string &name : hub_.boxes())
             clients_.push_back(std::make_unique<gs::hub::BoxClient>(
                 host(), settings_.boxes.at(name), settings_.retry, hub_));
@@ -68,9 +71,13 @@ public:
     }
     void stop() {
         stopping_ = true;
-        for (auto &c : clients_)
+        std::vector<std::unique_ptr<gs::hub::BoxClient>> clients;
+        {
+            std::lock_guard<std::mutex> lock(clients_mutex_);
+            clients.swap(clients_);
+        }
+        for (auto &c : clients)
             c->stop();
-        clients_.clear();
     }
 
     // [any-thread] ABI 1.5: one "link" per box: messages received, and those refused
@@ -81,8 +88,11 @@ public:
             const auto &box = settings_.boxes.at(name);
             auto c = hub_.counters(name);
             uint64_t failures = 0;
-            for (const auto &client : clients_)
-                if (client->name() == name) failures = client->connection_failures();
+            {
+                std::lock_guard<std::mutex> lock(clients_mutex_);
+                for (const auto &client : clients_)
+                    if (client->name() == name) failures = client->connection_failures();
+            }
             out.push_back({"mqtt " + box.broker.host + ":" + std::to_string(box.broker.port) + " " +
                                box.topic_prefix,
                            c.messages, c.rejected + failures});
@@ -94,6 +104,7 @@ private:
     gs::hub::Settings settings_;
     std::atomic<bool> stopping_{false};
     gs::hub::Hub hub_;
+    std::mutex clients_mutex_; // poll_counters() reads clients_ from any thread
     std::vector<std::unique_ptr<gs::hub::BoxClient>> clients_;
 };
 
