@@ -12,8 +12,8 @@ mosquitto on 127.0.0.1 (a free port, a private config), with storage_rocksdb and
 2. The hub's store holds box-02's values at their original timestamps, and its counter's
    consumption is the counter's difference.
 3. box-01 killed (-9): its will `offline` makes box-01.m1 offline at the hub (quality
-   disconnected, stale); box-02's `offline` status likewise, and its
-   `online` brings it back.
+   disconnected, stale); box-02's `offline` status likewise, and its `online` brings it back;
+   the broker stopped makes box-02 offline, and once it is back the hub reconnects by itself.
 4. box-01 restarted with its meter disabled: its exporter sends what it had not sent; the hub's
    store then holds every IEaPInst sample of the box's store, with the same timestamps and
    values, and the consumption of box-01.m1/1 over the day equals the box's m1/1.
@@ -245,6 +245,19 @@ def main():
         ok = wait_until(lambda: (value(live("box-02.meter"), "IEaPInst") or {}).get("q")
                         == "good", 20)
         check(ok, "box-02 online again: good values")
+
+        # The broker down, then back on the same port: the hub sees its boxes offline, then
+        # reconnects by itself (backoff 0.5 to 4 s) and takes their data again.
+        broker.stop()
+        ok = wait_until(lambda: (value(live("box-02.meter"), "IEaPInst") or {}).get("q")
+                        == "disconnected", 20)
+        check(ok, "the broker lost: box-02.meter offline at the hub")
+        broker.start()
+        def reconnected():
+            broker.publish("gridscope/box-02/meter/1", json.dumps(
+                {"ts": int(time.time() * 1000), "values": {"IEaPInst": 2700}, "quality": {}}))
+            return (value(live("box-02.meter"), "IEaPInst") or {}).get("v") == 2700
+        check(wait_until(reconnected, 30), "the hub reconnected to the broker: box-02 good again")
 
         # 4. box-01 back with its meter disabled: its exporter sends what it had not sent.
         with open(box_file, "w") as f:
