@@ -1,0 +1,305 @@
+#!/usr/bin/python3
+"""A hub (issue 17 item 3): a gridscope whose driver_mqtt receives other boxes through Debian's
+mosquitto on 127.0.0.1 (a free port, a private config), with storage_rocksdb and ui_web.
+
+  test_hub_mqtt.py GRIDSCOPE
+
+- box-01 is a real gridscope (the example virtual meter m1, storage_rocksdb, exporter_mqtt on
+  gridscope/box-01); box-02 is messages published with mosquitto_pub in exporter_mqtt's exact
+  format (fixed, past timestamps).
+1. The hub's /perimeter puts each box at the top of the location tree; /monitor describes the
+   received sources; /live shows their values with the box's timestamps.
+2. The hub's store holds box-02's values at their original timestamps, and its counter's
+   consumption is the counter's difference.
+3. box-01 killed (-9): its will `offline` makes box-01.m1 offline at the hub (quality
+   disconnected, stale); box-02's `offline` status likewise, and its `online` brings it back;
+   the broker stopped makes box-02 offline, and once it is back the hub reconnects by itself.
+4. box-01 restarted with its meter disabled: its exporter sends what it had not sent; the hub's
+   store then holds every IEaPInst sample of the box's store, with the same timestamps and
+   values, and the consumption of box-01.m1/1 over the day equals the box's m1/1.
+"""
+import calendar
+import json
+import re
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "plugins/ui_web/tests"))
+from gs_server import Server, check, finish, stop_process  # noqa: E402
+from mqtt_broker import Broker  # noqa: E402
+
+GRIDSCOPE = sys.argv[1]
+CIRCUIT = "circuits: [{index: 1, name: Main, models: [metered_energy, metrology]}]"
+
+
+def box_site(port, enabled=True):
+    return ("site: {name: Box 01, timezone: Europe/Paris}\n"
+            "sources:\n"
+            f"  - {{name: m1, profile: examples/virtual-meter, period_ms: 1000, "
+            f"enabled: {'true' if enabled else 'false'},\n"
+            f"     location: Building A, {CIRCUIT}}}\n"
+            "plugins:\n"
+            "  storage_rocksdb: {}\n"
+            "  exporter_mqtt:\n"
+            f"    broker: {{host: 127.0.0.1, port: {port}, username: null, password: null, "
+            "tls: false}\n"
+            "    topic_prefix: gridscope/box-01\n"
+            "    qos: 1\n"
+            "    retry: {initial_ms: 500, max_ms: 4000}\n")
+
+
+def hub_site(port):
+    return ("site: {name: Hub, timezone: Europe/Paris}\n"
+            "sources:\n"
+            "  - {name: box-01.m1, profile: examples/virtual-meter, driver: driver_mqtt,\n"
+            "     box: box-01, remote_source: m1, period_ms: 1000, location: box-01/Building A,\n"
+            f"     {CIRCUIT}}}\n"
+            "  - {name: box-02.meter, profile: examples/virtual-meter, driver: driver_mqtt,\n"
+            "     box: box-02, remote_source: meter, period_ms: 1000, location: box-02,\n"
+            f"     {CIRCUIT}}}\n"
+            "plugins:\n"
+            "  storage_rocksdb: {}\n"
+            "  driver_mqtt:\n"
+            "    boxes:\n"
+            f"      box-01: {{broker: {{host: 127.0.0.1, port: {port}}}, "
+            "topic_prefix: gridscope/box-01, qos: 1}\n"
+            f"      box-02: {{broker: {{host: 127.0.0.1, port: {port}}}, "
+            "topic_prefix: gridscope/box-02}\n"
+            "    retry: {initial_ms: 500, max_ms: 4000}\n"
+            "  ui_web: {bind_address: 127.0.0.1}\n")
+
+
+def ms(text):
+    """'2026-12-03T17:27:31.123Z' (any number of fraction digits) -> ms since the epoch."""
+    m = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z$", text)
+    whole = calendar.timegm(tuple(int(g) for g in m.groups()[:6]))
+    return whole * 1000 + int(((m.group(7) or "") + "000")[:3])
+
+
+def wait_until(cond, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.3)
+    return cond()
+
+
+def query(site, data_dir, *args):
+    r = subprocess.run([GRIDSCOPE, "query", "--config", site, "--data-dir", data_dir,
+                        "--format", "json", *args], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("gridscope query " + " ".join(args) + ": " + r.stderr)
+    return json.loads(r.stdout)
+
+
+def series_id(site, data_dir, source, data):
+    for s in query(site, data_dir):
+        if s.get("source") == source and s.get("circuit") == 1 and s.get("data") == data:
+            return s["id"]
+    return None
+
+
+def points(site, data_dir, source, data, quality="good"):
+    """[(time text, value)] of source/1/data over all time with that quality, from the store."""
+    sid = series_id(site, data_dir, source, data)
+    if sid is None:
+        return []
+    out = query(site, data_dir, "--series", str(sid), "--from", "2000-01-01T00:00:00Z",
+                "--to", "2100-01-01T00:00:00Z")
+    return [(p["time"], p.get("value")) for p in out if p.get("quality") == quality]
+
+
+def consumption(site, data_dir, circuit, day_from, day_to):
+    return query(site, data_dir, "--consumption", "--circuit", circuit, "--bucket", "hour",
+                 "--from", day_from, "--to", day_to)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="gs_hub_mqtt_")
+    broker = Broker(work).start()
+    port = broker.port
+    hub_file = os.path.join(work, "hub.yaml")
+    with open(hub_file, "w") as f:
+        f.write(hub_site(port))
+    box_file = os.path.join(work, "box.yaml")
+    box_data = os.path.join(work, "box-data")
+    box_log = open(os.path.join(work, "box.log"), "wb")
+    hub = box = None
+    try:
+        r = subprocess.run([GRIDSCOPE, "check", "--config", hub_file], capture_output=True,
+                           text=True, timeout=60)
+        check(r.returncode == 0, "gridscope check accepts the hub's site: " + r.stderr.strip())
+        bad = hub_file + ".bad.yaml"
+        with open(bad, "w") as f:
+            f.write(hub_site(port).replace("box: box-02,", "box: box-03,"))
+        r = subprocess.run([GRIDSCOPE, "check", "--config", bad], capture_output=True,
+                           text=True, timeout=60)
+        check(r.returncode != 0 and "no box 'box-03'" in r.stderr,
+              "a source naming an unknown box is refused: " + r.stderr.strip()[-160:])
+
+        hub = Server(GRIDSCOPE, hub_file)
+        cookie, _ = hub.login("user")
+
+        def api(path):
+            status, body, _ = hub.request("GET", "/api/v1" + path, cookie=cookie)
+            return body if status == 200 else None
+
+        # box-02: the exact payloads of exporter_mqtt, published by hand, with past timestamps.
+        t0 = (int(time.time()) - 600) * 1000
+        broker.publish("gridscope/box-02/status", "online", retain=True)
+        energies = [1000, 1500, 2500]
+        for i, e in enumerate(energies):
+            broker.publish("gridscope/box-02/meter/1", json.dumps(
+                {"ts": t0 + i * 1000, "values": {"IV1Inst": 230 + i, "IEaPInst": e,
+                                                 "II1Inst": None},
+                 "quality": {"II1Inst": "timeout"}}))
+
+        with open(box_file, "w") as f:
+            f.write(box_site(port))
+        box = subprocess.Popen([GRIDSCOPE, "run", "--config", box_file, "--data-dir", box_data],
+                               stdout=box_log, stderr=subprocess.STDOUT)
+
+        def live(source):
+            return api("/live?source=" + urllib.parse.quote(source))
+
+        def value(snapshot, data):
+            for v in (snapshot or {}).get("values", []):
+                if v["d"] == data:
+                    return v
+            return None
+
+        ok = wait_until(lambda: (value(live("box-01.m1"), "IEaPInst") or {}).get("q") == "good",
+                        60)
+        check(ok, "box-01.m1 shows good values at the hub")
+        snap = live("box-01.m1")
+        v = value(snap, "IV1Inst")
+        check(v is not None and v["v"] is not None and abs(v["t"] - time.time() * 1000) < 30000,
+              f"box-01.m1 IV1Inst has a value and the box's recent timestamp: {v}")
+
+        ok = wait_until(lambda: (value(live("box-02.meter"), "IEaPInst") or {}).get("v") == 2500,
+                        30)
+        snap = live("box-02.meter")
+        e, u, i1 = (value(snap, d) for d in ("IEaPInst", "IV1Inst", "II1Inst"))
+        check(ok and e["t"] == t0 + 2000 and u["v"] == 232,
+              f"box-02.meter shows the published values at their original timestamps: {e} {u}")
+        check(i1 is not None and i1["q"] == "timeout",
+              f"a value the box marked timeout is not good at the hub: {i1}")
+
+        per = api("/perimeter?view=location")
+        tops = [n["name"] for n in (per or {}).get("nodes", [])]
+        check(tops == ["box-01", "box-02"], f"each box is a top level of the perimeter: {tops}")
+        box01 = next((n for n in per["nodes"] if n["name"] == "box-01"), {})
+        child = (box01.get("children") or [{}])[0]
+        check(child.get("name") == "Building A" and
+              any(d.get("source") == "box-01.m1" for d in child.get("children", [])),
+              "box-01 holds the box's own location, then its device")
+        mon = api("/monitor?source=box-01.m1")
+        check(mon is not None and any(d["name"] == "IEaPInst" for d in mon["data"]) and
+              mon["profile"]["id"] == "examples/virtual-meter",
+              "the Monitor describes a received source")
+
+        # 2. The hub's store: original timestamps, and the counter's consumption.
+        hub_site_file = hub.site
+        got = wait_until(lambda: len(points(hub_site_file, hub.data_dir, "box-02.meter",
+                                            "IEaPInst")) == 3, 30)
+        stored = points(hub_site_file, hub.data_dir, "box-02.meter", "IEaPInst")
+        check(got, f"the hub's store holds box-02's three counter samples: {stored}")
+        check([ms(t) for t, _ in stored] == [t0, t0 + 1000, t0 + 2000] and
+              [v for _, v in stored] == energies,
+              "stored at the original timestamps with the values sent")
+        day_from = time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime(time.time() - 86400))
+        day_to = time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime(time.time() + 86400))
+        c = consumption(hub_site_file, hub.data_dir, "box-02.meter/1", day_from, day_to)
+        total = sum(b.get("value", 0) or 0 for b in c) if isinstance(c, list) else None
+        check(total == 1500, f"the received counter's consumption is its difference: {total}")
+
+        # 3. Offline: box-01 killed (its will), box-02's status.
+        time.sleep(3)
+        box.send_signal(signal.SIGKILL)
+        box.wait(10)
+        ok = wait_until(lambda: (value(live("box-01.m1"), "IEaPInst") or {}).get("q")
+                        == "disconnected", 30)
+        snap = live("box-01.m1")
+        check(ok and snap["stale"], f"box-01 killed: its will makes box-01.m1 offline: "
+              f"{value(snap, 'IEaPInst')}")
+        check(wait_until(lambda: "box box-01" in hub.out.decode(errors="replace"), 5),
+              "the hub logs the box's loss")
+        check((value(live("box-02.meter"), "IEaPInst") or {}).get("q") == "good",
+              "box-02 is not affected")
+        broker.publish("gridscope/box-02/status", "offline", retain=True)
+        ok = wait_until(lambda: (value(live("box-02.meter"), "IEaPInst") or {}).get("q")
+                        == "disconnected", 20)
+        check(ok, "box-02's status offline makes box-02.meter offline")
+        broker.publish("gridscope/box-02/status", "online", retain=True)
+        broker.publish("gridscope/box-02/meter/1", json.dumps(
+            {"ts": int(time.time() * 1000), "values": {"IEaPInst": 2600}, "quality": {}}))
+        ok = wait_until(lambda: (value(live("box-02.meter"), "IEaPInst") or {}).get("q")
+                        == "good", 20)
+        check(ok, "box-02 online again: good values")
+
+        # The broker down, then back on the same port: the hub sees its boxes offline, then
+        # reconnects by itself (backoff 0.5 to 4 s) and takes their data again.
+        broker.stop()
+        ok = wait_until(lambda: (value(live("box-02.meter"), "IEaPInst") or {}).get("q")
+                        == "disconnected", 20)
+        check(ok, "the broker lost: box-02.meter offline at the hub")
+        broker.start()
+        def reconnected():
+            broker.publish("gridscope/box-02/meter/1", json.dumps(
+                {"ts": int(time.time() * 1000), "values": {"IEaPInst": 2700}, "quality": {}}))
+            return (value(live("box-02.meter"), "IEaPInst") or {}).get("v") == 2700
+        check(wait_until(reconnected, 30), "the hub reconnected to the broker: box-02 good again")
+
+        # 4. box-01 back with its meter disabled: its exporter sends what it had not sent.
+        with open(box_file, "w") as f:
+            f.write(box_site(port, enabled=False))
+        box = subprocess.Popen([GRIDSCOPE, "run", "--config", box_file, "--data-dir", box_data],
+                               stdout=box_log, stderr=subprocess.STDOUT)
+        box_points = None
+        def caught_up():
+            nonlocal box_points
+            if box_points is None:
+                return False
+            return points(hub_site_file, hub.data_dir, "box-01.m1", "IEaPInst")[-1:] == \
+                box_points[-1:]
+        time.sleep(2)
+        box_points = points(box_file, box_data, "m1", "IEaPInst")
+        ok = wait_until(caught_up, 60)
+        hub_points = points(hub_site_file, hub.data_dir, "box-01.m1", "IEaPInst")
+        check(ok and len(box_points) >= 5, f"the hub caught up with box-01 "
+              f"({len(hub_points)} of {len(box_points)} samples)")
+        lost = points(hub_site_file, hub.data_dir, "box-01.m1", "IEaPInst", "disconnected")
+        check(len(lost) == 1 and ms(lost[0][0]) > ms(box_points[-1][0]),
+              f"the hub's store holds box-01.m1's loss after its last value: {lost}")
+        check(set(box_points) <= set(hub_points) and hub_points == sorted(set(hub_points)),
+              "every counter sample of the box is stored at the hub, same time and value")
+        c_box = consumption(box_file, box_data, "m1/1", day_from, day_to)
+        c_hub = consumption(hub_site_file, hub.data_dir, "box-01.m1/1", day_from, day_to)
+        vb = [b.get("value") for b in c_box]
+        vh = [b.get("value") for b in c_hub]
+        check(vb == vh and any(v for v in vb),
+              f"the consumption of box-01.m1/1 at the hub equals the box's: {vb} / {vh}")
+    finally:
+        if box:
+            stop_process(box)
+        if hub:
+            code = hub.stop()
+            check(code == 0, f"the hub stops cleanly (exit {code})")
+        broker.stop()
+        box_log.close()
+        if not os.environ.get("GS_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+    return finish("hub_mqtt")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
