@@ -74,6 +74,7 @@ void Client::disconnect() {
 
 void Client::connect(const Will &will) {
     disconnect();
+    sent_connect_ = false;
     const Broker &b = broker_;
     mosq_ = mosquitto_new(b.client_id.empty() ? nullptr : b.client_id.c_str(), true, this);
     if (!mosq_) throw gs::Error("mosquitto_new failed", GS_ERR_NO_MEMORY);
@@ -109,6 +110,7 @@ void Client::connect(const Will &will) {
         disconnect();
         throw gs::RetryLater("broker " + endpoint() + ": " + error_text(rc));
     }
+    sent_connect_ = true; // mosquitto_connect() connected the socket and sent CONNECT
     auto end = std::chrono::steady_clock::now() + kConnectTimeout;
     while (connack_ < 0 && std::chrono::steady_clock::now() < end)
         if (mosquitto_loop(mosq_, 100, 1) != MOSQ_ERR_SUCCESS) break;

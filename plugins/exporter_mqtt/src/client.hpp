@@ -40,6 +40,9 @@ public:
     void connect(const Will &will);
     void disconnect(); // drops the client (and whatever it still queued)
     bool connected() const { return mosq_ && connected_; }
+    // Whether the last connect() sent its CONNECT packet (with the will): false when the
+    // broker could not be reached at all.
+    bool sent_connect() const { return sent_connect_; }
     // Services the connection for up to `timeout`; false (logged, disconnected) when it is lost.
     bool pump(std::chrono::milliseconds timeout);
 
@@ -64,6 +67,7 @@ private:
     struct mosquitto *mosq_ = nullptr;
     bool connected_ = false;
     int connack_ = -1; // the broker's CONNACK code, -1 while waiting
+    bool sent_connect_ = false;
 };
 
 // libmosquitto's text for a code (errno's for MOSQ_ERR_ERRNO).

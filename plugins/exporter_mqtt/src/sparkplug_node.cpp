@@ -35,17 +35,22 @@ uint64_t EdgeNode::next_seq() {
 }
 
 Message EdgeNode::next_will(uint64_t now_ms) {
-    bd_seq_ = (bd_seq_ + 1) % 256;
+    if (will_sent_) bd_seq_ = (bd_seq_ + 1) % 256;
+    will_sent_ = false;
+    return death(now_ms);
+}
+
+void EdgeNode::connect_sent(uint64_t now_ms) {
+    will_sent_ = true;
     session_start_ms_ = now_ms;
     births_due_ = true;
     born_.clear();
-    return death(now_ms);
 }
 
 Message EdgeNode::death(uint64_t now_ms) const {
     spb::Payload p; // no seq in an NDEATH
     p.timestamp = now_ms;
-    p.metrics.push_back(bd_seq_metric(bd_seq_ < 0 ? 0 : bd_seq_, now_ms));
+    p.metrics.push_back(bd_seq_metric(bd_seq_, now_ms));
     return Message{topic("NDEATH"), spb::encode(p)};
 }
 
@@ -53,7 +58,7 @@ void EdgeNode::births(uint64_t now_ms, std::vector<Message> &out) {
     spb::Payload node;
     node.timestamp = now_ms;
     node.seq = seq_ = 0;
-    node.metrics.push_back(bd_seq_metric(bd_seq_ < 0 ? 0 : bd_seq_, now_ms));
+    node.metrics.push_back(bd_seq_metric(bd_seq_, now_ms));
     spb::Metric rebirth;
     rebirth.name = kRebirth;
     rebirth.timestamp = now_ms;

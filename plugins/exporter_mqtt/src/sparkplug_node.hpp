@@ -3,8 +3,10 @@
 //   - The site is the edge node spBv1.0/<group_id>/.../<edge_node_id>; each source is a device
 //     (its name as one topic level, as the JSON topics have it); each stored data of a circuit is
 //     a Double metric "<circuit>/<data>" with an alias unique in the node.
-//   - next_will(): the NDEATH for the next MQTT CONNECT, bdSeq 0 for the first connection of the
-//     process, then one more per connection (255 -> 0). It starts a session: births are due.
+//   - next_will(): the NDEATH for the next MQTT CONNECT: bdSeq 0 for the first CONNECT of the
+//     process, then one more per CONNECT sent (255 -> 0; an attempt that never reached the
+//     broker sent none and keeps its bdSeq). connect_sent() says the CONNECT went out; it
+//     starts a session: births are due.
 //   - births(): NBIRTH (seq 0; bdSeq of the will, Node Control/Rebirth = false, neither with an
 //     alias) then a DBIRTH per device with every metric (name, alias, datatype, the last value
 //     sent or null).
@@ -33,9 +35,11 @@ class EdgeNode {
 public:
     EdgeNode(std::string group_id, std::string edge_node_id);
 
-    // The NDEATH to register as the will of the next connection (bdSeq moves on); the births
-    // are due. now_ms: the payload's timestamp.
+    // The NDEATH to register as the will of the next connection (bdSeq moves on when the last
+    // one was sent). now_ms: the payload's timestamp.
     Message next_will(uint64_t now_ms);
+    // The CONNECT with that will was sent: a new session begins (births due).
+    void connect_sent(uint64_t now_ms);
     // The NDEATH an intentional disconnect publishes (the current bdSeq).
     Message death(uint64_t now_ms) const;
     // NBIRTH then the DBIRTHs.
@@ -77,7 +81,8 @@ private:
     uint64_t next_seq();
 
     std::string group_id_, edge_node_id_, ncmd_topic_;
-    int bd_seq_ = -1; // none yet: the first will carries 0
+    int bd_seq_ = 0;
+    bool will_sent_ = false; // the current bdSeq went out in a CONNECT
     uint8_t seq_ = 0;  // the seq of the last message
     uint64_t session_start_ms_ = 0;
     bool births_due_ = true;

@@ -61,7 +61,13 @@ void SparkplugSink::connect() {
     disconnect();
     const uint64_t now = now_ms();
     Message will = node_.next_will(now);
-    client_.connect(Will{will.topic, will.payload, 1, false});
+    try {
+        client_.connect(Will{will.topic, will.payload, 1, false});
+    } catch (const gs::Error &) {
+        if (client_.sent_connect()) node_.connect_sent(now); // refused: the bdSeq was used
+        throw;
+    }
+    node_.connect_sent(now);
     int rc = client_.subscribe(node_.ncmd_topic(), 1);
     if (rc != MOSQ_ERR_SUCCESS) {
         disconnect();

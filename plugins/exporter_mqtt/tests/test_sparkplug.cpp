@@ -94,6 +94,7 @@ TEST_CASE("sparkplug node: will, births, data, seq and bdSeq per the specificati
     CHECK(out.empty()); // nothing born yet: no DDEATH
 
     Message will = node.next_will(5000);
+    node.connect_sent(5000);
     CHECK(will.topic == "spBv1.0/Plant/NDEATH/box1");
     spb::Payload death = decoded(will);
     CHECK_FALSE(death.seq); // an NDEATH has no seq
@@ -181,8 +182,9 @@ TEST_CASE("sparkplug node: will, births, data, seq and bdSeq per the specificati
     node.data(samples("m1", 9000, {{1, "IPSumInst", 7, GS_QUALITY_GOOD}}), 9000, out);
     REQUIRE(out.size() == 4); // NBIRTH, 2 DBIRTH, DDATA
     CHECK(decoded(out[0]).seq == 0u);
-    CHECK(std::get<uint64_t>(named(decoded(out[0]), "bdSeq")->value) == 0u); // same session
-    const spb::Metric *last = named(decoded(out[1]), "1/IPSumInst");
+    spb::Payload reborn = decoded(out[0]), device = decoded(out[1]);
+    CHECK(std::get<uint64_t>(named(reborn, "bdSeq")->value) == 0u); // same session
+    const spb::Metric *last = named(device, "1/IPSumInst");
     REQUIRE(last);
     CHECK(std::get<double>(last->value) == 299.0);
     CHECK(last->timestamp == 7299u);
@@ -194,6 +196,7 @@ TEST_CASE("sparkplug node: a new metric or device brings the births; a device th
     std::vector<Message> out;
     node.set_site(site_of({{"m1", {"A"}}, {"m2", {"A"}}}), 0, out);
     node.next_will(100);
+    node.connect_sent(100);
     node.births(100, out);
     out.clear();
     node.data(samples("m1", 200, {{1, "A", 1, GS_QUALITY_GOOD}}), 200, out);
@@ -203,7 +206,8 @@ TEST_CASE("sparkplug node: a new metric or device brings the births; a device th
     node.data(samples("m1", 300, {{2, "B", 1, GS_QUALITY_GOOD}}), 300, out);
     REQUIRE(out.size() == 4);
     CHECK(out[0].topic == "spBv1.0/G/NBIRTH/E");
-    REQUIRE(named(decoded(out[1]), "2/B"));
+    spb::Payload device = decoded(out[1]);
+    CHECK(named(device, "2/B"));
     CHECK(out[3].topic == "spBv1.0/G/DDATA/E/m1");
 
     out.clear();
@@ -213,12 +217,18 @@ TEST_CASE("sparkplug node: a new metric or device brings the births; a device th
     CHECK(decoded(out[0]).seq == 4u);
     CHECK(node.births_due());
 
-    // bdSeq: one more per connection, 255 -> 0.
+    // bdSeq: one more per CONNECT sent, 255 -> 0; an attempt that sent none keeps it.
+    auto bd_of = [](const Message &will) {
+        return std::get<uint64_t>(decoded(will).metrics[0].value);
+    };
+    CHECK(bd_of(node.next_will(500)) == 1u);
+    CHECK(bd_of(node.next_will(500)) == 1u); // the broker was not reached
     uint64_t bd = 0;
-    for (int i = 0; i < 256; ++i)
-        bd = std::get<uint64_t>(decoded(node.next_will(500)).metrics[0].value);
-    CHECK(bd == 0u); // the 257th connection: 256 % 256
-    CHECK(std::get<uint64_t>(decoded(node.next_will(500)).metrics[0].value) == 1u);
+    for (int i = 0; i < 256; ++i) {
+        node.connect_sent(500);
+        bd = bd_of(node.next_will(500));
+    }
+    CHECK(bd == 1u); // 256 CONNECTs later: 257 % 256
 }
 
 TEST_CASE("sparkplug node: Rebirth Requests") {
