@@ -42,8 +42,9 @@ public:
 
     explicit ExporterMqtt(gs::Host host)
         : Plugin(host), settings_(gs::mqtt::settings_from(config(config_fields))),
-          json_(settings_.sparkplug.enabled() ? nullptr
-                                              : std::make_unique<gs::mqtt::MqttSink>(host, settings_)),
+          json_(settings_.sparkplug.enabled()
+                    ? nullptr
+                    : std::make_unique<gs::mqtt::MqttSink>(host, settings_)),
           sparkplug_(settings_.sparkplug.enabled()
                          ? std::make_unique<gs::mqtt::SparkplugSink>(host, settings_)
                          : nullptr),
@@ -77,8 +78,8 @@ private:
 
     gs::mqtt::Settings settings_;
     std::mt19937_64 random_{std::random_device{}()};
-    std::unique_ptr<gs::mqtt::MqttSink> json_;             // JSON payloads (the default)
-    std::unique_ptr<gs::mqtt::SparkplugSink> sparkplug_;   // or Sparkplug B
+    std::unique_ptr<gs::mqtt::MqttSink> json_;           // JSON payloads (the default)
+    std::unique_ptr<gs::mqtt::SparkplugSink> sparkplug_; // or Sparkplug B
     gs::JournalPump pump_;
 };
 

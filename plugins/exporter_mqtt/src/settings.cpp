@@ -85,7 +85,8 @@ Settings settings_from(const gs::Config &config) {
     s.topic_prefix = tree.get<std::string>("topic_prefix", "");
     if (s.topic_prefix.empty()) {
         if (!has_sparkplug) // the Sparkplug topics do not use it
-            throw gs::InvalidArgument("field 'topic_prefix': is required (unless sparkplug is set)");
+            throw gs::InvalidArgument(
+                "field 'topic_prefix': is required (unless sparkplug is set)");
     } else if (s.topic_prefix.find_first_of("+#") != std::string::npos ||
                s.topic_prefix.back() == '/' || s.topic_prefix.front() == '/')
         throw gs::InvalidArgument("field 'topic_prefix': expected topic levels without '+', '#' "

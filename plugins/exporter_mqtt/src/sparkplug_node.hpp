@@ -83,7 +83,7 @@ private:
     std::string group_id_, edge_node_id_, ncmd_topic_;
     int bd_seq_ = 0;
     bool will_sent_ = false; // the current bdSeq went out in a CONNECT
-    uint8_t seq_ = 0;  // the seq of the last message
+    uint8_t seq_ = 0;        // the seq of the last message
     uint64_t session_start_ms_ = 0;
     bool births_due_ = true;
     uint64_t next_alias_ = 1;

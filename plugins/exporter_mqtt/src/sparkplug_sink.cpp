@@ -77,8 +77,8 @@ void SparkplugSink::connect() {
     if (!publish_updates()) throw gs::RetryLater("publishing the Sparkplug births failed");
     host_.info("connected to the MQTT broker " + client_.endpoint() +
                (settings_.broker.tls ? " (TLS)" : "") + " as Sparkplug edge node " +
-               settings_.sparkplug.group_id + "/" + settings_.sparkplug.edge_node_id +
-               " (bdSeq " + std::to_string(node_.bd_seq()) + ")");
+               settings_.sparkplug.group_id + "/" + settings_.sparkplug.edge_node_id + " (bdSeq " +
+               std::to_string(node_.bd_seq()) + ")");
 }
 
 bool SparkplugSink::publish(const std::vector<Message> &messages) {

@@ -70,15 +70,14 @@ int main(int argc, char **argv) {
             out["seq"] = optional_json(p->seq);
             out["metrics"] = json::array();
             for (const spb::Metric &m : p->metrics)
-                out["metrics"].push_back(
-                    {{"name", m.name.empty() ? json(nullptr) : json(m.name)},
-                     {"alias", optional_json(m.alias)},
-                     {"timestamp", optional_json(m.timestamp)},
-                     {"datatype", optional_json(m.datatype)},
-                     {"historical", m.historical},
-                     {"is_null", m.is_null},
-                     {"quality", optional_json(m.quality)},
-                     {"value", value_json(m)}});
+                out["metrics"].push_back({{"name", m.name.empty() ? json(nullptr) : json(m.name)},
+                                          {"alias", optional_json(m.alias)},
+                                          {"timestamp", optional_json(m.timestamp)},
+                                          {"datatype", optional_json(m.datatype)},
+                                          {"historical", m.historical},
+                                          {"is_null", m.is_null},
+                                          {"quality", optional_json(m.quality)},
+                                          {"value", value_json(m)}});
         }
         std::cout << out.dump() << "\n";
     }

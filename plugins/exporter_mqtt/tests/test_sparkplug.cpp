@@ -140,9 +140,10 @@ TEST_CASE("sparkplug node: will, births, data, seq and bdSeq per the specificati
 
     // DDATA: aliases only, original timestamps, seq on; a bad value is null with Quality 0.
     out.clear();
-    node.data(samples("m1", 6000, {{1, "IPSumInst", 42.5, GS_QUALITY_GOOD},
-                                   {1, "IEaPInst", 0, GS_QUALITY_TIMEOUT}}),
-              6100, out);
+    node.data(
+        samples("m1", 6000,
+                {{1, "IPSumInst", 42.5, GS_QUALITY_GOOD}, {1, "IEaPInst", 0, GS_QUALITY_TIMEOUT}}),
+        6100, out);
     REQUIRE(out.size() == 1);
     CHECK(out[0].topic == "spBv1.0/Plant/DDATA/box1/m1");
     spb::Payload ddata = decoded(out[0]);
@@ -241,7 +242,8 @@ TEST_CASE("sparkplug node: Rebirth Requests") {
         p.metrics.push_back(m);
         return spb::encode(p);
     };
-    std::string yes = request(true), no = request(false), other = request(true, "Node Control/Reboot");
+    std::string yes = request(true), no = request(false),
+                other = request(true, "Node Control/Reboot");
     CHECK(EdgeNode::is_rebirth_request(yes.data(), yes.size()));
     CHECK_FALSE(EdgeNode::is_rebirth_request(no.data(), no.size()));
     CHECK_FALSE(EdgeNode::is_rebirth_request(other.data(), other.size()));
