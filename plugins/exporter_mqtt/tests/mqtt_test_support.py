@@ -5,10 +5,37 @@ import calendar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import time
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def clean_up(work, procs, stoppable):
+    """Kills the processes a test started, stops its subscribers and brokers (None skipped),
+    removes its folder when every check passed (else keeps it and says so); the exit status."""
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+    for s in stoppable:
+        if s:
+            s.stop()
+    if not failures:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print("kept " + work)
+    print("FAILED: %d" % len(failures) if failures else "all passed")
+    return 1 if failures else 0
 
 
 def free_port():

@@ -19,7 +19,6 @@ m1's counters, field by field; sent again on homeassistant/status "online" and o
 """
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,18 +27,11 @@ import threading
 import time
 
 import mqtt_test_support as support
-from mqtt_test_support import Broker, free_port, wait_until
+from mqtt_test_support import Broker, check, free_port, wait_until
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
 OUTAGE_S = float(os.environ.get("GS_MQTT_OUTAGE_S", "20"))
 PREFIX = "gridscope/test"
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 ISSUE_FORM = """plugins:
@@ -324,19 +316,8 @@ def main():
         check(run.returncode == 0, "gridscope with TLS stops cleanly (exit %s): %s"
               % (run.returncode, tail if run.returncode else ""))
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(10)
-        if sub:
-            sub.stop()
-        broker.stop()
-        if not failures:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("kept " + work)
-    print("FAILED: %d" % len(failures) if failures else "all passed")
-    return 1 if failures else 0
+        status = support.clean_up(work, procs, [sub, broker])
+    return status
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ payloads are decoded with sparkplug_decode (the plugin's own protobuf-c code).
 """
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,17 +27,10 @@ import threading
 import time
 
 import mqtt_test_support as support
-from mqtt_test_support import Broker, free_port, wait_until
+from mqtt_test_support import Broker, check, free_port, wait_until
 
 GRIDSCOPE, PLUGIN_DIR, DECODE = sys.argv[1:4]
 GROUP, EDGE = "Plant", "box1"
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 ISSUE_FORM = """plugins:
@@ -259,19 +251,8 @@ def main():
         check(not wrong and set(received) <= set(stored),
               "original timestamps and the stored values: %s" % wrong[:3])
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(10)
-        if sub:
-            sub.stop()
-        broker.stop()
-        if not failures:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("kept " + work)
-    print("FAILED: %d" % len(failures) if failures else "all passed")
-    return 1 if failures else 0
+        status = support.clean_up(work, procs, [sub, broker])
+    return status
 
 
 if __name__ == "__main__":
