@@ -5,8 +5,9 @@ payloads are decoded with sparkplug_decode (the plugin's own protobuf-c code).
 
   test_sparkplug_broker.py GRIDSCOPE PLUGIN_DIR SPARKPLUG_DECODE
 
-1. `gridscope check`: the issue's form with a sparkplug section is accepted; a group_id with '/'
-   and Home Assistant discovery with Sparkplug are refused, naming the field.
+1. `gridscope check`: the issue's form with a sparkplug section is accepted (also without
+   topic_prefix, which JSON needs); a group_id with '/' and Home Assistant discovery with
+   Sparkplug are refused, naming the field.
 2. NBIRTH (seq 0, bdSeq 0 = the first connection, Node Control/Rebirth false without an alias),
    a DBIRTH per source (names, datatype Double, unique aliases), then DDATA (aliases only) with
    seq one more per message, wrapping 255 -> 0.
@@ -128,6 +129,12 @@ def main():
         head = "site: {name: Form, timezone: UTC}\nsources: []\n"
         r = run_check(site, head + ISSUE_FORM + "    sparkplug: {group_id: G, edge_node_id: E}\n")
         check(r.returncode == 0, "check accepts the issue's form with sparkplug: " + r.stderr[:300])
+        no_prefix = ISSUE_FORM.replace("    topic_prefix: gridscope/demo\n", "")
+        r = run_check(site, head + no_prefix + "    sparkplug: {group_id: G, edge_node_id: E}\n")
+        check(r.returncode == 0, "with sparkplug, topic_prefix may be left out: " + r.stderr[:300])
+        r = run_check(site, head + no_prefix)
+        check(r.returncode != 0 and "topic_prefix" in r.stderr,
+              "without sparkplug, topic_prefix is required: " + r.stderr.strip()[-200:])
         r = run_check(site, head + ISSUE_FORM + "    sparkplug: {group_id: a/b, edge_node_id: E}\n")
         check(r.returncode != 0 and "sparkplug.group_id" in r.stderr,
               "a group_id with '/' is refused: " + r.stderr.strip()[-200:])
