@@ -63,6 +63,7 @@ class Subscriber:
 
     def __init__(self, port):
         self.lines = []
+        self.done = []  # self.lines[:len(self.done)], decoded
         self.proc = subprocess.Popen(
             ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-u", "u", "-P", "p", "-q", "1",
              "-c", "-i", "gs-spb-sub", "-F", "%t %x", "-t", "spBv1.0/#"],
@@ -74,13 +75,16 @@ class Subscriber:
             self.lines.append(line.rstrip("\n"))
 
     def decoded(self):
-        lines = list(self.lines)
-        r = subprocess.run([DECODE], input="\n".join(lines) + "\n", capture_output=True,
-                           text=True, timeout=60)
-        out = [json.loads(line) for line in r.stdout.splitlines()]
-        for m in out:
-            m["type"] = m["topic"].split("/")[2]
-        return out
+        """Every message so far, decoded (the new lines only: the test asks often)."""
+        lines = self.lines[len(self.done):]
+        if lines:
+            r = subprocess.run([DECODE], input="\n".join(lines) + "\n", capture_output=True,
+                               text=True, timeout=60)
+            out = [json.loads(line) for line in r.stdout.splitlines()]
+            for m in out:
+                m["type"] = m["topic"].split("/")[2]
+            self.done.extend(out)
+        return list(self.done)
 
     def stop(self):
         self.proc.kill()
