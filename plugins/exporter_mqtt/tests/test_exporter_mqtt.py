@@ -26,8 +26,9 @@ import tempfile
 import threading
 import time
 
-import mqtt_test_support as support
-from mqtt_test_support import Broker, check, free_port, wait_until
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import mqtt_test_support as support  # noqa: E402
+from mqtt_test_support import Broker, check, free_port, wait_until  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
 OUTAGE_S = float(os.environ.get("GS_MQTT_OUTAGE_S", "20"))
