@@ -12,6 +12,7 @@ runtime=(
   libboost-dev libboost-filesystem-dev libyaml-cpp-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libmodbus-dev librocksdb-dev libcivetweb-dev civetweb libsodium-dev libcurl4-openssl-dev
   nlohmann-json3-dev libxml2-dev libmosquitto-dev zlib1g-dev libzip-dev
+  libprotobuf-c-dev protobuf-c-compiler
 )
 testing=(
   doctest-dev clang clang-format libclang-rt-14-dev

@@ -6,7 +6,10 @@ mosquitto and by exporter_influxdb to Debian's influxd 1.6, all on 127.0.0.1 (fr
 private folders; everything started here is stopped on exit).
 
   bench/exporters/bench.py [--build DIR] [--devices 1000] [--warmup 15] [--window 40]
-                           [--outage 60] [--work DIR]
+                           [--outage 60] [--work DIR] [--sparkplug]
+
+--sparkplug: exporter_mqtt publishes Sparkplug B (sparkplug: {group_id: bench, edge_node_id:
+site}) instead of JSON; the subscriber reads the first metric's timestamp of each DDATA.
 
 1. Steady state: the CPU (user + system) of each exporter's delivery thread (named after its
    cursor: exporter_mqtt, exporter_influx) over the window, divided by the values produced.
@@ -154,6 +157,64 @@ class Subscriber:
                 self.latest = max(self.latest, ts)
 
 
+def varint(buf, i):
+    """A protobuf varint at buf[i:]: (value, next index)."""
+    value = shift = 0
+    while True:
+        b = buf[i]
+        value |= (b & 0x7F) << shift
+        i += 1
+        if b < 0x80:
+            return value, i
+        shift += 7
+
+
+def fields(buf):
+    """(field number, wire type, value) of a protobuf message: varints and length-delimited."""
+    i = 0
+    while i < len(buf):
+        key, i = varint(buf, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = varint(buf, i)
+        elif wire == 2:
+            size, i = varint(buf, i)
+            value, i = buf[i:i + size], i + size
+        elif wire == 1:
+            value, i = buf[i:i + 8], i + 8
+        elif wire == 5:
+            value, i = buf[i:i + 4], i + 4
+        else:
+            raise ValueError("wire type %d" % wire)
+        yield number, wire, value
+
+
+class SparkplugSubscriber(Subscriber):
+    """The newest metric timestamp seen in the DDATA of spBv1.0/bench (Sparkplug B: Payload.metrics
+    = field 2, Metric.timestamp = field 3)."""
+
+    def __init__(self, port):
+        self.latest = 0
+        self.count = 0
+        self.values_per_poll = 0
+        self.proc = start(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t",
+                           "spBv1.0/bench/DDATA/#", "-q", "0", "-F", "%x"],
+                          stdout=subprocess.PIPE, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.count += 1
+            payload = bytes.fromhex(line.strip())
+            metrics = [v for n, w, v in fields(payload) if n == 2]
+            if not self.values_per_poll:
+                self.values_per_poll = len(metrics)
+            for n, w, v in fields(metrics[0]):
+                if n == 3:
+                    self.latest = max(self.latest, v)
+                    break
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -162,6 +223,8 @@ def main():
     ap.add_argument("--window", type=float, default=40)
     ap.add_argument("--outage", type=float, default=60)
     ap.add_argument("--work")
+    ap.add_argument("--sparkplug", action="store_true",
+                    help="exporter_mqtt publishes Sparkplug B payloads")
     a = ap.parse_args()
     work = a.work or tempfile.mkdtemp(prefix="gs-exporters-bench-")
     os.makedirs(work, exist_ok=True)
@@ -185,8 +248,9 @@ def main():
     with open(site, "a") as f:
         f.write("models:\n  - {id: bench_all, name: Benchmark, data: [%s]}\n" % ", ".join(points))
         f.write("plugins:\n  storage_rocksdb: {}\n  exporter_mqtt:\n"
-                f"    broker: {{host: 127.0.0.1, port: {broker.port}}}\n"
-                "    topic_prefix: bench\n    qos: 1\n"
+                f"    broker: {{host: 127.0.0.1, port: {broker.port}}}\n" +
+                ("    sparkplug: {group_id: bench, edge_node_id: site}\n" if a.sparkplug
+                 else "    topic_prefix: bench\n    qos: 1\n") +
                 "    retry: {initial_ms: 500, max_ms: 2000}\n"
                 "  exporter_influxdb:\n"
                 f"    url: http://127.0.0.1:{influx.http}\n    api: v1\n"
@@ -195,7 +259,7 @@ def main():
         broker.start()
         influx.start()
         influx.query("CREATE DATABASE gridscope")
-        sub = Subscriber(broker.port)
+        sub = SparkplugSubscriber(broker.port) if a.sparkplug else Subscriber(broker.port)
         s = start([sim, "--site", site, "--profiles", PROFILES], stdout=subprocess.PIPE,
                   stderr=subprocess.DEVNULL, text=True)
         for line in s.stdout:
@@ -219,6 +283,7 @@ def main():
         per_poll = sub.values_per_poll or 60
         values = a.devices * per_poll * (t1 - t0)
         lag = [time.time() * 1000 - sub.latest, time.time() * 1000 - influx.latest_ms()]
+        print(f"exporter_mqtt payloads: {'Sparkplug B' if a.sparkplug else 'JSON'}")
         print(f"devices {a.devices} x {per_poll} values stored / s, window {t1 - t0:.0f} s, load average "
               f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
         print("| exporter | thread CPU, % of a core | CPU per value | lag at the end |")

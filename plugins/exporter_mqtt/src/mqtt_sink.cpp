@@ -1,6 +1,5 @@
 #include "mqtt_sink.hpp"
 
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -9,61 +8,35 @@
 namespace gs::mqtt {
 namespace {
 
-constexpr std::chrono::seconds kConnectTimeout{10};
 // A delivery that sees no acknowledgement for this long counts the connection as dead.
 constexpr std::chrono::seconds kAckTimeout{30};
-constexpr int kKeepaliveS = 30;
-
-void init_library() {
-    static std::once_flag once; // never cleaned up: other plugins of the process may use it
-    std::call_once(once, [] { mosquitto_lib_init(); });
-}
-
-std::string error_text(int rc) {
-    if (rc == MOSQ_ERR_ERRNO) return std::string("system error: ") + strerror(errno);
-    return mosquitto_strerror(rc);
-}
 
 } // namespace
 
 MqttSink::MqttSink(gs::Host host, Settings settings)
     : host_(host), settings_(std::move(settings)),
-      status_topic_(settings_.topic_prefix + "/status"),
+      status_topic_(settings_.topic_prefix + "/status"), client_(host, settings_.broker, *this),
       ha_status_topic_(settings_.homeassistant.enabled ? settings_.homeassistant.prefix + "/status"
-                                                       : std::string()) {
-    init_library();
-}
+                                                       : std::string()) {}
 
 MqttSink::~MqttSink() {
     disconnect();
 }
 
-void MqttSink::on_connect(struct mosquitto *, void *self, int rc) {
-    auto *s = static_cast<MqttSink *>(self);
-    s->connack_ = rc;
-    s->connected_ = rc == 0;
+void MqttSink::on_publish(int mid) {
+    auto it = pending_.find(mid);
+    if (it == pending_.end()) return; // the status message
+    if (it->second < unacked_.size() && unacked_[it->second] > 0) --unacked_[it->second];
+    pending_.erase(it);
+    ++acked_total_;
 }
 
-void MqttSink::on_disconnect(struct mosquitto *, void *self, int) {
-    static_cast<MqttSink *>(self)->connected_ = false;
-}
-
-void MqttSink::on_publish(struct mosquitto *, void *self, int mid) {
-    auto *s = static_cast<MqttSink *>(self);
-    auto it = s->pending_.find(mid);
-    if (it == s->pending_.end()) return; // the status message
-    if (it->second < s->unacked_.size() && s->unacked_[it->second] > 0) --s->unacked_[it->second];
-    s->pending_.erase(it);
-    ++s->acked_total_;
-}
-
-void MqttSink::on_message(struct mosquitto *, void *self, const struct mosquitto_message *m) {
-    auto *s = static_cast<MqttSink *>(self);
+void MqttSink::on_message(const struct mosquitto_message &m) {
     static const char kOnline[] = "online";
-    if (s->ha_status_topic_ == m->topic && m->payloadlen == sizeof kOnline - 1 &&
-        std::memcmp(m->payload, kOnline, sizeof kOnline - 1) == 0) {
-        std::lock_guard<std::mutex> lock(s->discovery_mutex_);
-        s->discovery_due_ = true; // Home Assistant (re)started: announce again
+    if (ha_status_topic_ == m.topic && m.payloadlen == sizeof kOnline - 1 &&
+        std::memcmp(m.payload, kOnline, sizeof kOnline - 1) == 0) {
+        std::lock_guard<std::mutex> lock(discovery_mutex_);
+        discovery_due_ = true; // Home Assistant (re)started: announce again
     }
 }
 
@@ -87,8 +60,7 @@ bool MqttSink::publish_discovery() {
     for (const std::string &gone : announced_)
         if (!now.count(gone)) messages.push_back(Message{gone, {}}); // removes the entity
     for (const Message &m : messages) {
-        int rc = mosquitto_publish(mosq_, nullptr, m.topic.c_str(),
-                                   static_cast<int>(m.payload.size()), m.payload.data(), 1, true);
+        int rc = client_.publish(m.topic, m.payload, 1, true, nullptr);
         if (rc != MOSQ_ERR_SUCCESS) {
             host_.warning("publishing the discovery on " + m.topic + ": " + error_text(rc));
             std::lock_guard<std::mutex> lock(discovery_mutex_);
@@ -101,65 +73,14 @@ bool MqttSink::publish_discovery() {
 }
 
 void MqttSink::disconnect() {
-    if (!mosq_) return;
-    mosquitto_disconnect(mosq_);
-    mosquitto_destroy(mosq_);
-    mosq_ = nullptr;
-    connected_ = false;
+    client_.disconnect();
     pending_.clear();
 }
 
 void MqttSink::connect() {
     disconnect();
-    const Broker &b = settings_.broker;
-    mosq_ = mosquitto_new(b.client_id.empty() ? nullptr : b.client_id.c_str(), true, this);
-    if (!mosq_) throw gs::Error("mosquitto_new failed", GS_ERR_NO_MEMORY);
-    mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-    mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
-    mosquitto_max_inflight_messages_set(mosq_, 100);
-    mosquitto_connect_callback_set(mosq_, &MqttSink::on_connect);
-    mosquitto_disconnect_callback_set(mosq_, &MqttSink::on_disconnect);
-    mosquitto_publish_callback_set(mosq_, &MqttSink::on_publish);
-    mosquitto_message_callback_set(mosq_, &MqttSink::on_message);
-    static const char kOffline[] = "offline";
-    int rc =
-        mosquitto_will_set(mosq_, status_topic_.c_str(), sizeof kOffline - 1, kOffline, 1, true);
-    if (rc == MOSQ_ERR_SUCCESS && !b.username.empty())
-        rc = mosquitto_username_pw_set(mosq_, b.username.c_str(),
-                                       b.password.empty() ? nullptr : b.password.c_str());
-    if (rc == MOSQ_ERR_SUCCESS && b.tls) {
-        if (b.ca_file.empty()) {
-            rc = mosquitto_int_option(mosq_, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-            if (rc == MOSQ_ERR_SUCCESS)
-                rc = mosquitto_tls_set(mosq_, nullptr, "/etc/ssl/certs", nullptr, nullptr, nullptr);
-        } else {
-            rc = mosquitto_tls_set(mosq_, b.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
-        }
-    }
-    if (rc != MOSQ_ERR_SUCCESS) {
-        disconnect();
-        throw gs::Error("MQTT client setup: " + error_text(rc), GS_ERR_INVALID_ARG);
-    }
-    connack_ = -1;
-    rc = mosquitto_connect(mosq_, b.host.c_str(), b.port, kKeepaliveS);
-    if (rc != MOSQ_ERR_SUCCESS) {
-        disconnect();
-        throw gs::RetryLater("broker " + b.host + ":" + std::to_string(b.port) + ": " +
-                             error_text(rc));
-    }
-    auto end = std::chrono::steady_clock::now() + kConnectTimeout;
-    while (connack_ < 0 && std::chrono::steady_clock::now() < end)
-        if (mosquitto_loop(mosq_, 100, 1) != MOSQ_ERR_SUCCESS) break;
-    if (!connected_) {
-        int code = connack_;
-        disconnect();
-        throw gs::RetryLater(
-            "broker " + b.host + ":" + std::to_string(b.port) + ": " +
-            (code < 0 ? std::string("no CONNACK") : mosquitto_connack_string(code)));
-    }
-    static const char kOnline[] = "online";
-    rc = mosquitto_publish(mosq_, nullptr, status_topic_.c_str(), sizeof kOnline - 1, kOnline, 1,
-                           true);
+    client_.connect(Will{status_topic_, "offline", 1, true});
+    int rc = client_.publish(status_topic_, "online", 1, true, nullptr);
     if (rc != MOSQ_ERR_SUCCESS) {
         disconnect();
         throw gs::RetryLater("publishing the status: " + error_text(rc));
@@ -169,7 +90,7 @@ void MqttSink::connect() {
             std::lock_guard<std::mutex> lock(discovery_mutex_);
             discovery_due_ = true; // on every connection: the broker may have lost its retained
         }
-        rc = mosquitto_subscribe(mosq_, nullptr, ha_status_topic_.c_str(), 1);
+        rc = client_.subscribe(ha_status_topic_, 1);
         if (rc != MOSQ_ERR_SUCCESS) {
             disconnect();
             throw gs::RetryLater("subscribing to " + ha_status_topic_ + ": " + error_text(rc));
@@ -179,19 +100,14 @@ void MqttSink::connect() {
             throw gs::RetryLater("publishing the Home Assistant discovery failed");
         }
     }
-    host_.info("connected to the MQTT broker " + b.host + ":" + std::to_string(b.port) +
-               (b.tls ? " (TLS)" : ""));
+    host_.info("connected to the MQTT broker " + client_.endpoint() +
+               (settings_.broker.tls ? " (TLS)" : ""));
 }
 
 bool MqttSink::pump_io(std::chrono::milliseconds timeout) {
-    int rc = mosquitto_loop(mosq_, static_cast<int>(timeout.count()), 1);
-    if (rc != MOSQ_ERR_SUCCESS || !connected_) {
-        host_.warning("lost the MQTT broker: " +
-                      error_text(rc == MOSQ_ERR_SUCCESS ? MOSQ_ERR_CONN_LOST : rc));
-        disconnect();
-        return false;
-    }
-    return true;
+    if (client_.pump(timeout)) return true;
+    pending_.clear();
+    return false;
 }
 
 gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
@@ -225,9 +141,7 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
         unacked_[i] = messages_.size();
         for (const Message &m : messages_) {
             int mid = 0;
-            int rc =
-                mosquitto_publish(mosq_, &mid, m.topic.c_str(), static_cast<int>(m.payload.size()),
-                                  m.payload.data(), settings_.qos, false);
+            int rc = client_.publish(m.topic, m.payload, settings_.qos, false, &mid);
             if (rc != MOSQ_ERR_SUCCESS) {
                 d.acknowledged = acked_prefix();
                 d.failed = true;
@@ -284,10 +198,8 @@ void MqttSink::idle(std::chrono::milliseconds slice) {
 void MqttSink::close() {
     if (connected()) {
         // A clean stop says "offline" itself (the will only fires on an unclean loss).
-        static const char kOffline[] = "offline";
         int mid = 0;
-        if (mosquitto_publish(mosq_, &mid, status_topic_.c_str(), sizeof kOffline - 1, kOffline, 1,
-                              true) == MOSQ_ERR_SUCCESS) {
+        if (client_.publish(status_topic_, "offline", 1, true, &mid) == MOSQ_ERR_SUCCESS) {
             pending_.emplace(mid, SIZE_MAX);
             auto end = std::chrono::steady_clock::now() + std::chrono::seconds{2};
             while (connected() && pending_.count(mid) && std::chrono::steady_clock::now() < end)

@@ -10,12 +10,11 @@
 // <ha prefix>/status says "online" (its restart).
 #pragma once
 
+#include "client.hpp"
 #include "payload.hpp"
 #include "settings.hpp"
 
 #include <gridscope/journal.hpp>
-
-#include <mosquitto.h>
 
 #include <chrono>
 #include <mutex>
@@ -24,7 +23,7 @@
 
 namespace gs::mqtt {
 
-class MqttSink : public gs::JournalSink {
+class MqttSink : public gs::JournalSink, private ClientEvents {
 public:
     MqttSink(gs::Host host, Settings settings);
     ~MqttSink() override;
@@ -42,23 +41,19 @@ public:
 private:
     void connect();    // throws gs::Error when the broker cannot be reached or refuses
     void disconnect(); // drops the client (and whatever it still queued)
-    bool connected() const { return mosq_ && connected_; }
+    bool connected() const { return client_.connected(); }
     // Services the connection for up to `timeout`; false when the connection is lost.
     bool pump_io(std::chrono::milliseconds timeout);
 
-    static void on_connect(struct mosquitto *, void *self, int rc);
-    static void on_disconnect(struct mosquitto *, void *self, int rc);
-    static void on_publish(struct mosquitto *, void *self, int mid);
-    static void on_message(struct mosquitto *, void *self, const struct mosquitto_message *m);
+    void on_publish(int mid) override;
+    void on_message(const struct mosquitto_message &m) override;
     // Publishes the discovery messages when due; false when the publication failed.
     bool publish_discovery();
 
     gs::Host host_;
     Settings settings_;
     std::string status_topic_;
-    struct mosquitto *mosq_ = nullptr;
-    bool connected_ = false;
-    int connack_ = -1;                        // the broker's CONNACK code, -1 while waiting
+    Client client_;
     std::unordered_map<int, size_t> pending_; // message id -> index of its entry
     std::vector<size_t> unacked_;             // per entry of the delivery: messages not acked
     uint64_t acked_total_ = 0;

@@ -52,11 +52,11 @@ void append_int(std::string &out, int64_t v) {
     out.append(buf, r.ptr);
 }
 
+} // namespace
+
 int64_t ms_of(int64_t ns) {
     return ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000);
 }
-
-} // namespace
 
 std::string topic_level(const std::string &name) {
     std::string out = name;

@@ -20,6 +20,9 @@ struct Message {
     std::string payload;
 };
 
+// Nanoseconds to milliseconds since the epoch, rounded down (also before 1970).
+int64_t ms_of(int64_t ns);
+
 // A name as one topic level: '/', '+' and '#' become '_'; "" becomes "_".
 std::string topic_level(const std::string &name);
 

@@ -62,9 +62,33 @@ Settings settings_from(const gs::Config &config) {
     s.broker.ca_file = text_of(broker, "ca_file");
     s.broker.client_id = text_of(broker, "client_id");
 
-    s.topic_prefix = config.get<std::string>("topic_prefix");
-    if (s.topic_prefix.empty() || s.topic_prefix.find_first_of("+#") != std::string::npos ||
-        s.topic_prefix.back() == '/' || s.topic_prefix.front() == '/')
+    const bool has_sparkplug = tree.get_child_optional("sparkplug").has_value();
+    if (has_sparkplug) {
+        const gs::ptree sp = tree.get_child("sparkplug");
+        for (const auto &kv : sp)
+            if (kv.first != "group_id" && kv.first != "edge_node_id")
+                throw gs::InvalidArgument("field 'sparkplug." + kv.first + "': unknown key");
+        s.sparkplug.group_id = text_of(sp, "group_id", "sparkplug");
+        s.sparkplug.edge_node_id = text_of(sp, "edge_node_id", "sparkplug");
+        // Sparkplug 3.0 (section 4.1.1): each is one topic level, no '/', '+' or '#'.
+        auto check_id = [](const std::string &key, const std::string &id) {
+            if (id.empty()) throw gs::InvalidArgument("field 'sparkplug." + key + "': is required");
+            if (id.find_first_of("/+#") != std::string::npos)
+                throw gs::InvalidArgument("field 'sparkplug." + key +
+                                          "': expected one topic level without '/', '+' or "
+                                          "'#', found '" +
+                                          id + "'");
+        };
+        check_id("group_id", s.sparkplug.group_id);
+        check_id("edge_node_id", s.sparkplug.edge_node_id);
+    }
+    s.topic_prefix = tree.get<std::string>("topic_prefix", "");
+    if (s.topic_prefix.empty()) {
+        if (!has_sparkplug) // the Sparkplug topics do not use it
+            throw gs::InvalidArgument(
+                "field 'topic_prefix': is required (unless sparkplug is set)");
+    } else if (s.topic_prefix.find_first_of("+#") != std::string::npos ||
+               s.topic_prefix.back() == '/' || s.topic_prefix.front() == '/')
         throw gs::InvalidArgument("field 'topic_prefix': expected topic levels without '+', '#' "
                                   "or a leading or trailing '/', found '" +
                                   s.topic_prefix + "'");
@@ -95,6 +119,9 @@ Settings settings_from(const gs::Config &config) {
         throw gs::InvalidArgument("field 'homeassistant.prefix': expected topic levels without "
                                   "'+', '#' or a leading or trailing '/', found '" +
                                   hp + "'");
+    if (has_sparkplug && s.homeassistant.enabled)
+        throw gs::InvalidArgument("field 'homeassistant.enabled': Home Assistant discovery reads "
+                                  "the JSON payloads, not Sparkplug B (sparkplug is set)");
     return s;
 }
 

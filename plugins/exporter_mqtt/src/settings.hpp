@@ -5,6 +5,8 @@
 //   qos: 1
 //   retry: {initial_ms: 1000, max_ms: 60000}     (reconnection backoff, jitter added)
 //   homeassistant: {enabled: false, prefix: homeassistant}   (discovery.hpp)
+//   sparkplug: {group_id: G, edge_node_id: E}   (Sparkplug B payloads instead of JSON: the
+//              section's presence turns them on; topic_prefix is then not used)
 #pragma once
 
 #include <gridscope/plugin.hpp>
@@ -29,11 +31,17 @@ struct HomeAssistant {
     std::string prefix = "homeassistant"; // Home Assistant's discovery prefix
 };
 
+struct Sparkplug {
+    std::string group_id, edge_node_id; // both set: Sparkplug B mode
+    bool enabled() const { return !group_id.empty(); }
+};
+
 struct Settings {
     Broker broker;
     std::string topic_prefix;
     int qos = 1;
     HomeAssistant homeassistant;
+    Sparkplug sparkplug;
     retry::RetryPolicy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}, 2};
 };
 
