@@ -256,14 +256,13 @@ std::vector<publish::BuiltFile> StoreFiles::build(const publish::Plan &plan,
         for (const auto &source : site_.sources)
             devices.push_back(source.name);
     const int64_t from = to_ns(period.start), to = to_ns(period.end);
-    // The values of every file of the period come from one store query (a file's series are
-    // picked from them below); the series keep the order list() gives.
+    // The series of each file come from one store query (the store reads a source's records
+    // once for all its series); one query per file keeps the memory to one file's readings.
     const bool from_series = plan.type == publish::PlanType::index ||
                              plan.type == publish::PlanType::measurement ||
                              plan.type == publish::PlanType::load_curve;
-    std::vector<publish::Series> values;
-    if (from_series) {
-        std::vector<StoredSeries> wanted;
+    std::vector<StoredSeries> wanted;
+    if (from_series)
         for (auto &s : list()) {
             bool kind = plan.type == publish::PlanType::index ? s.counter
                         : plan.type == publish::PlanType::measurement
@@ -271,21 +270,22 @@ std::vector<publish::BuiltFile> StoreFiles::build(const publish::Plan &plan,
                             : is_load_curve_data(s.info.data);
             if (kind) wanted.push_back(std::move(s));
         }
-        values = plan.type == publish::PlanType::index ? last_values(wanted, to)
-                                                       : read(wanted, from, to);
-    }
     std::vector<publish::DeviceStatus> all_statuses;
     if (plan.type == publish::PlanType::status) all_statuses = statuses("", to);
     std::vector<publish::BuiltFile> files;
     for (const auto &device : devices) {
         publish::FileContext context{settings_.identification, plan.type, period, device, tz_,
                                      settings_.format};
-        std::vector<publish::Series> chosen;
-        for (const auto &v : values)
-            if (device.empty() || v.info.device == device) chosen.push_back(v);
+        std::vector<StoredSeries> mine;
+        for (const auto &s : wanted)
+            if (device.empty() || s.info.device == device) mine.push_back(s);
         // A device (or a site) that collects no series of this kind gets no file, rather than
         // a file with no columns.
-        if (from_series && chosen.empty()) continue;
+        if (from_series && mine.empty()) continue;
+        std::vector<publish::Series> chosen;
+        if (from_series)
+            chosen = plan.type == publish::PlanType::index ? last_values(mine, to)
+                                                           : read(mine, from, to);
         switch (plan.type) {
         case publish::PlanType::index:
             files.push_back(publish::build_index_file(context, chosen));
@@ -301,10 +301,10 @@ std::vector<publish::BuiltFile> StoreFiles::build(const publish::Plan &plan,
             files.push_back(publish::build_alarms_file(context, events(device, from, to)));
             break;
         case publish::PlanType::status: {
-            std::vector<publish::DeviceStatus> mine;
+            std::vector<publish::DeviceStatus> listed;
             for (const auto &st : all_statuses)
-                if (device.empty() || st.device == device) mine.push_back(st);
-            files.push_back(publish::build_status_file(context, mine));
+                if (device.empty() || st.device == device) listed.push_back(st);
+            files.push_back(publish::build_status_file(context, listed));
             break;
         }
         case publish::PlanType::log:

@@ -90,7 +90,7 @@ function settingsPart(onSaved) {
     try {
       doc = await configDoc.load();
     } catch (e) {
-      clear(message).append(h('p.error', { role: 'alert' }, configDoc.refusalText(e.status ? { status: e.status, message: e.message } : e)));
+      clear(message).append(h('p.error', { role: 'alert' }, e.message));
       return;
     }
     const section = doc.site?.plugins?.exporter_files || {};
@@ -120,6 +120,7 @@ function settingsPart(onSaved) {
         // The tab of the first field in error comes to the front.
         const first = errors.map((e) => form.querySelector(`[data-path="${CSS.escape(e.path)}"]`)).find(Boolean);
         if (first) select(panels.planning.contains(first) ? 'planning' : 'system');
+        clear(message);
         configDoc.showErrors(form, errors, message);
         message.prepend(h('p.error', { id: 'datalogger-save-refused', role: 'alert' }, t('datalogger.not_saved')));
       } else {

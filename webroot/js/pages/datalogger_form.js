@@ -163,7 +163,10 @@ export function readForm(root, section) {
     srv.passive = value('server.passive') === 'passive';
   }
   section.server = srv;
-  section.format = { ...(section.format || {}), separator: value('format.separator'), decimal: value('format.decimal') };
+  const separator = value('format.separator');
+  const decimal = value('format.decimal');
+  // The defaults (";" and ",") are not written into a section that did not have them.
+  if (section.format || separator !== ';' || decimal !== ',') section.format = { ...(section.format || {}), separator, decimal };
   section.plans = readPlans(byPath(root, `${P}.plans`).querySelector('tbody'), []);
   return section;
 }
