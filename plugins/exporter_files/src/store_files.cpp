@@ -147,28 +147,18 @@ std::vector<publish::Series> StoreFiles::read(const std::vector<StoredSeries> &c
     return out;
 }
 
-// Each counter's last good reading at or before `at`, however old: the readings of the last
-// 5 minutes of all of them in one query (a counter polled more often than that has its last one
-// there), then the rest of the last hour for those without one in one more; for a counter with
-// none there, its newest reading when that is not after `at` (the store keeps it at hand), else
-// the older ones through the store's downsampling (a few points, the newest last).
+// Each counter's last good reading at or before `at`, however old: the last hour's readings of
+// all of them in one query; for a counter with none there, its newest reading when that is not
+// after `at` (the store keeps it at hand), else the older ones through the store's downsampling
+// (a few points, the newest last).
 std::vector<publish::Series> StoreFiles::last_values(const std::vector<StoredSeries> &chosen,
                                                      int64_t at) const {
-    const int64_t minute = int64_t(60) * 1000000000, hour = 60 * minute;
-    std::vector<publish::Series> out = read(chosen, at - 5 * minute, at + 1);
-    std::vector<StoredSeries> missing;
-    std::vector<size_t> slots;
-    for (size_t i = 0; i < chosen.size(); ++i)
-        if (out[i].points.empty()) {
-            missing.push_back(chosen[i]);
-            slots.push_back(i);
-        }
-    std::vector<publish::Series> earlier = read(missing, at - hour, at - 5 * minute);
-    for (size_t m = 0; m < missing.size(); ++m) {
-        auto &points = out[slots[m]].points;
-        points = std::move(earlier[m].points);
+    const int64_t hour = int64_t(3600) * 1000000000;
+    std::vector<publish::Series> out = read(chosen, at - hour, at + 1);
+    for (size_t i = 0; i < chosen.size(); ++i) {
+        auto &points = out[i].points;
         if (points.empty()) {
-            const StoredSeries &s = missing[m];
+            const StoredSeries &s = chosen[i];
             PointsOut older;
             if (s.last_utc_ns <= at) {
                 // A series declared but without a reading yet (a site just started) has none.
@@ -180,10 +170,8 @@ std::vector<publish::Series> StoreFiles::last_values(const std::vector<StoredSer
             }
             points = std::move(older.points);
         }
+        if (points.size() > 1) points.erase(points.begin(), points.end() - 1);
     }
-    for (auto &series : out)
-        if (series.points.size() > 1)
-            series.points.erase(series.points.begin(), series.points.end() - 1);
     return out;
 }
 
