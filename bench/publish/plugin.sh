@@ -9,7 +9,12 @@
 #
 #   bench/publish/plugin.sh [--build DIR] [--devices N] [--work DIR]
 #                           [--plans "index:600:all measurement:3600:per_device"]
+#                           [--compare OTHER_BUILD]
 #
+# --compare: the same store and cursors are published again by OTHER_BUILD's gridscope (another
+# version of the plugin) into a second folder of the server; the files both sent must be the
+# same byte for byte (a run ends a few seconds after the other: a period that ended in between
+# is sent by one only, and is reported).
 # Everything listens on 127.0.0.1 (a free port picked by the server), and the server started here
 # is stopped on exit. Needs a build (gridscope, the plugins, history_fill) and python3-pyftpdlib.
 set -euo pipefail
@@ -20,13 +25,15 @@ BUILD=$ROOT/build
 DEVICES=200
 PLANS="index:600:all measurement:3600:per_device"
 WORK=""
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+COMPARE=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) BUILD=$2; shift 2 ;;
     --devices) DEVICES=$2; shift 2 ;;
     --plans) PLANS=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
+    --compare) COMPARE=$(cd "$2" && pwd); shift 2 ;;
     *) usage ;;
     esac
 done
@@ -88,6 +95,8 @@ mkdir -p "$data/exporter_files"
     each_plan cursor_plan
 } > "$data/exporter_files/cursor"
 
+if [ -n "$COMPARE" ]; then cp -a "$data" "$WORK/data-compare"; fi
+
 echo "devices $DEVICES, plans: $PLANS, server 127.0.0.1:$PORT, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 server_before=$(server_cpu)
 /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$BUILD/bin/gridscope" publish --config "$site" \
@@ -109,3 +118,26 @@ bytes_on_server=$(find "$WORK/root" -type f -name '*.csv' -printf '%s\n' | awk '
 leftovers=$(find "$WORK/root" -type f -name '*.tmp' | wc -l)
 echo "on the server: $on_server files, $bytes_on_server bytes, $leftovers temporary files left;" \
     "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ -n "$COMPARE" ]; then
+    echo "== the same store published by $COMPARE into /in-compare"
+    sed 's|directory: /in}|directory: /in-compare}|' "$site" > "$WORK/site-compare.yaml"
+    other_plugins=$(dirname "$(find "$COMPARE" -name 'exporter_files.so' -print -quit)")
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time-compare" "$COMPARE/bin/gridscope" publish \
+        --config "$WORK/site-compare.yaml" --data-dir "$WORK/data-compare" \
+        --plugin-dir "$other_plugins" --now --format json > "$WORK/out-compare.json" \
+        2> "$WORK/publish-compare.err" || { cat "$WORK/publish-compare.err" >&2; exit 1; }
+    read -r wall user sys rss < "$WORK/time-compare"
+    echo "   $COMPARE: wall $wall s, CPU $(awk "BEGIN {print $user + $sys}") s (user $user, sys $sys), peak RSS $((rss / 1024)) MiB"
+    /usr/bin/python3 - "$WORK/root/in" "$WORK/root/in-compare" <<'PY'
+import filecmp, os, sys
+a, b = sys.argv[1:3]
+na, nb = set(os.listdir(a)), set(os.listdir(b))
+both = sorted(na & nb)
+_, differ, errors = filecmp.cmpfiles(a, b, both, shallow=False)
+print(f"   files sent by both: {len(both)}, different: {len(differ)}, unreadable: {len(errors)}; "
+      f"only in /in: {len(na - nb)} {sorted(na - nb)[:4]}, only in /in-compare: {len(nb - na)} "
+      f"{sorted(nb - na)[:4]}")
+sys.exit(1 if differ or errors or not both else 0)
+PY
+fi

@@ -22,6 +22,14 @@ struct ConfigError {
     std::string str() const;
 };
 
+// The errors of a text in ConfigError::str()'s form, one per line
+// ("[file:line:column: ]field 'F': message"), when every line has that form and every F starts
+// with `field_prefix` (a plugin's "plugins.<id>."): how a plugin's create() hands back the
+// problems of its section so they are reported at their keys. Empty when the text has another
+// form. A line without a location gets `fallback`.
+std::vector<ConfigError> field_errors_of(const std::string &text, const std::string &field_prefix,
+                                         const Location &fallback);
+
 // Collects every problem of a load, so an admin sees them all at once.
 class Diagnostics {
 public:

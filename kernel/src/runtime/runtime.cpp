@@ -86,6 +86,12 @@ Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
         return nullptr;
     }
     if (!why.empty()) {
+        // Errors the plugin wrote in the kernel's form, at keys of its own section, are
+        // reported at those keys (the configuration API shows them at their fields).
+        auto at_keys = field_errors_of(why, "plugins." + plugin->id + ".", where);
+        for (auto &e : at_keys)
+            diag.error(std::move(e.where), std::move(e.field), std::move(e.message));
+        if (!at_keys.empty()) return nullptr;
         diag.error(where, "plugins." + plugin->id,
                    "plugin '" + plugin->id + "' could not be created: " + why);
         return nullptr;

@@ -2,7 +2,9 @@
 // services/storage.h) and the site model: index files from the counters' last readings,
 // measurement files from the other series' raw readings, load curves from the total active and
 // reactive power per history period, alarm files from the stored events, status files from
-// each source's last reading.
+// each source's last reading. A file's values come from one store query for all its series
+// (the storage's history call, which reads a source's raw records once for all its series),
+// not one query per series.
 #pragma once
 
 #include <gridscope/services/storage.h>

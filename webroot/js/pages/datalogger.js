@@ -2,11 +2,15 @@
 // "System" part shows the identification and the server (the password is never sent to the
 // browser: only whether one is set); the "Planning" part lists each plan with its schedule,
 // what was delivered, the last success and failure, the next run and the periods waiting.
-// Actions: send now (all plans or one type) and test the connection. The settings themselves
-// are edited in the site file (plugins.exporter_files, docs/datalogger.md).
+// Actions: send now (all plans or one type) and test the connection. The "System" and
+// "Planning" tabs edit the settings (datalogger_form.js): saving sends the whole site document
+// (config_doc.js, PUT /api/v1/config), which the site applies as a reload; the server's field
+// errors show at their fields and nothing is saved then.
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
+import * as configDoc from '../config_doc.js';
+import { systemForm, plansForm, readForm, formPath } from './datalogger_form.js';
 
 const REFRESH_MS = 10000;
 
@@ -59,7 +63,83 @@ function planningPart(s, onSend) {
     h('table', { class: 'datalogger-table' }, h('thead', h('tr', head)), h('tbody', body)));
 }
 
+// The settings: the two tabs' forms over plugins.exporter_files of the site document, one Save
+// for both (one PUT of the whole document: nothing half-saved).
+function settingsPart(onSaved) {
+  const message = h('div', { id: 'datalogger-save-result', role: 'status', 'aria-live': 'polite' });
+  const panels = { system: h('div.dl-panel', { id: 'datalogger-tab-system', role: 'tabpanel' }),
+    planning: h('div.dl-panel', { id: 'datalogger-tab-planning', role: 'tabpanel' }) };
+  const tabs = h('div.tabs', { role: 'tablist', 'aria-label': t('page.datalogger') });
+  const form = h('form', { id: 'datalogger-form', novalidate: true }, tabs, panels.system, panels.planning);
+  let doc = null; // {version, site} as loaded or last saved
+  let dirty = false;
+  const select = (name) => {
+    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.dataset.tab === name));
+    for (const [k, panel] of Object.entries(panels)) panel.hidden = k !== name;
+  };
+  for (const name of ['system', 'planning'])
+    tabs.append(h('button.tab', { type: 'button', role: 'tab', id: 'datalogger-tab-' + name + '-button', dataset: { tab: name },
+      'aria-controls': 'datalogger-tab-' + name, onclick: () => select(name) }, t('datalogger.' + name)));
+  const save = h('button.btn.primary', { type: 'submit', id: 'datalogger-save' }, t('datalogger.save'));
+  const cancel = h('button.btn', { type: 'button', id: 'datalogger-cancel', onclick: () => load() }, t('datalogger.cancel'));
+  form.append(h('div.datalogger-actions', save, ' ', cancel), message);
+  form.addEventListener('input', () => { dirty = true; });
+  form.addEventListener('change', () => { dirty = true; });
+
+  async function load(note) {
+    try {
+      doc = await configDoc.load();
+    } catch (e) {
+      clear(message).append(h('p.error', { role: 'alert' }, e.message));
+      return;
+    }
+    const section = doc.site?.plugins?.exporter_files || {};
+    clear(panels.system).append(systemForm(section));
+    clear(panels.planning).append(plansForm(section));
+    configDoc.clearErrors(form);
+    dirty = false;
+    clear(message).append(note || '');
+  }
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!doc) return;
+    const site = structuredClone(doc.site);
+    site.plugins = site.plugins || {};
+    site.plugins.exporter_files = readForm(form, site.plugins.exporter_files || {});
+    save.disabled = true;
+    configDoc.clearErrors(form);
+    clear(message).append(h('p.muted', t('datalogger.saving')));
+    try {
+      await configDoc.save(site, doc.version);
+      await load(h('p', { id: 'datalogger-saved' }, t('datalogger.saved')));
+      onSaved();
+    } catch (r) {
+      if (r?.kind === 'invalid') {
+        const errors = r.errors.map((e) => ({ ...e, path: formPath(e.path) }));
+        // The tab of the first field in error comes to the front.
+        const first = errors.map((e) => form.querySelector(`[data-path="${CSS.escape(e.path)}"]`)).find(Boolean);
+        if (first) select(panels.planning.contains(first) ? 'planning' : 'system');
+        clear(message);
+        configDoc.showErrors(form, errors, message);
+        message.prepend(h('p.error', { id: 'datalogger-save-refused', role: 'alert' }, t('datalogger.not_saved')));
+      } else {
+        clear(message).append(h('p.error', { role: 'alert' }, configDoc.refusalText(r)));
+      }
+    } finally {
+      save.disabled = false;
+    }
+  });
+  select('system');
+  load();
+  return { el: h('section.card', { id: 'datalogger-settings' }, h('h2', t('datalogger.settings')), form), dirty: () => dirty };
+}
+
 export function render(main) {
+  if (!document.querySelector('link[data-datalogger]')) {
+    document.head.append(h('link', { rel: 'stylesheet', href: 'css/config.css', 'data-datalogger': '' }),
+      h('link', { rel: 'stylesheet', href: 'css/datalogger.css', 'data-datalogger': '' }));
+  }
   const status = h('div', { id: 'datalogger-status' });
   const result = h('div', { id: 'datalogger-result', role: 'status', 'aria-live': 'polite' });
   let busy = false;
@@ -102,14 +182,17 @@ export function render(main) {
   }
 
   const sendAll = h('button.btn.primary', { type: 'button', id: 'datalogger-send-now', onclick: () => sendNow('') }, t('datalogger.send_now'));
+  // The service tests the settings in force: with unsaved edits, the answer says so.
   const test = h('button.btn', { type: 'button', id: 'datalogger-test', onclick: () => act(test, async () => {
     const c = await api.post('/datalogger/test-connection');
-    return h(c.ok ? 'p' : 'p.error', { id: 'datalogger-test-result' },
-      c.ok ? t('datalogger.test_ok', { destination: c.destination }) : t('datalogger.test_failed', { kind: c.failure, message: c.message }));
+    return h('div', h(c.ok ? 'p' : 'p.error', { id: 'datalogger-test-result' },
+      c.ok ? t('datalogger.test_ok', { destination: c.destination }) : t('datalogger.test_failed', { kind: c.failure, message: c.message })),
+    settings.dirty() ? h('p.muted', t('datalogger.test_saved_only')) : null);
   }) }, t('datalogger.test'));
+  const settings = settingsPart(() => load());
 
   main.append(h('div.content', h('h1', t('page.datalogger')), h('p.muted', t('page.datalogger.about')),
-    h('div.datalogger-actions', sendAll, ' ', test), result, status));
+    h('div.datalogger-actions', sendAll, ' ', test), result, status, settings.el));
   load();
   timer = setInterval(() => { if (!busy) load(); }, REFRESH_MS);
   return () => clearInterval(timer);
