@@ -36,7 +36,7 @@ async function run(cold) {
   await page.goto(target);
   const paint = await drawnAfter('');
   const series = await page.evaluate(async () => {
-    const { currentCharts } = await import(window.gsStatic + 'js/pages/trends/chart.js');
+    const { currentCharts } = await import((window.gsStatic || '/') + 'js/pages/trends/chart.js');
     const u = currentCharts()[0];
     return { curves: (u.series.length - 1) / 2, points: u.data[0].length, span_days: (u.data[0][u.data[0].length - 1] - u.data[0][0]) / 86400000 };
   });
