@@ -16,6 +16,22 @@ export CTEST_OUTPUT_ON_FAILURE=1
 status=0
 summary=()
 
+# run_suite BUILD_DIR TIMEOUT [EXCLUDED_LABEL]: ctest, with the tests labelled "waits" (servers,
+# outages, timers: a few seconds of CPU in a minute or two) in a second ctest beside the others,
+# so that they do not hold the -j slots of the tests that compute. Fails if either fails.
+run_suite() {
+  local dir=$1 timeout=$2 excluded=${3:-} rc=0 waits
+  local exclude=(-LE "waits${excluded:+|$excluded}") only=(-L waits)
+  [ -n "$excluded" ] && only+=(-LE "$excluded")
+  ctest --test-dir "$dir" "${only[@]}" -j 4 --timeout "$timeout" > "$dir.waits.log" 2>&1 &
+  waits=$!
+  ctest --test-dir "$dir" "${exclude[@]}" -j "$jobs" --timeout "$timeout" || rc=1
+  wait "$waits" || rc=1
+  echo "-- the tests labelled waits (run beside the others):"
+  cat "$dir.waits.log"
+  return $rc
+}
+
 # CPU seconds (user + system) of this shell's finished children so far.
 children_cpu() {
   times | tail -1 | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.0f", s }'
@@ -68,7 +84,7 @@ background_t0=$SECONDS
 background_cpu0=$(children_cpu)
 
 phase_begin "tests"
-ctest --test-dir "$root/build" -j "$jobs" --timeout 600 || status=1
+run_suite "$root/build" 600 || status=1
 tests_cpu=$(($(children_cpu) - phase_cpu0))
 phase_end "(the background builds ran beside them)"
 
@@ -92,7 +108,7 @@ else
   # it (it can only add false leak reports, never hide one).
   export LSAN_OPTIONS=use_tls=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  ctest --test-dir "$root/build-asan" -j "$jobs" --timeout 900 -LE no-sanitizer || status=1
+  run_suite "$root/build-asan" 900 no-sanitizer || status=1
   phase_end
 fi
 
