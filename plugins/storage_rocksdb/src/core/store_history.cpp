@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <unordered_map>
 
 namespace gs::store {
 namespace {
@@ -175,34 +173,11 @@ bool stream_raw(const Store::Impl &m, const std::vector<SeriesId> &ids,
                 std::vector<HistorySeries> &out) {
     int64_t width_ns = ceil_div_ns(to_ns - from_ns, static_cast<int64_t>(max_points));
     std::vector<RawSeries> series(ids.size(), RawSeries(from_ns, width_ns, max_points));
-    std::map<uint32_t, std::unordered_map<SeriesId, std::vector<size_t>>> by_source;
-    for (size_t r = 0; r < ids.size(); ++r)
-        by_source[sources[r]][ids[r]].push_back(r);
-    bool ordered = true;
-    for (auto &[source, wanted] : by_source) {
-        // Layout index -> the reads of that series; only those series are decoded.
-        std::vector<std::pair<size_t, const std::vector<size_t> *>> positions;
-        std::vector<uint32_t> only;
-        for (const auto &entry : wanted)
-            only.push_back(entry.first);
-        scan_source(
-            m.db->db.get(), m.cf(Cf::raw), m.window_s, source, from_ns, to_ns,
-            [&](const DecodedRecord &rec) {
-                if (rec.layout_changed || positions.empty()) {
-                    positions.clear();
-                    for (size_t i = 0; i < rec.ids->size(); ++i)
-                        if (auto it = wanted.find((*rec.ids)[i]); it != wanted.end())
-                            positions.emplace_back(i, &it->second);
-                }
-                for (auto [i, reads] : positions)
-                    for (size_t r : *reads)
-                        if (!series[r].add(rec.ts_ns, rec.values[i], rec.qualities[i]))
-                            return ordered = false;
-                return true;
-            },
-            &only);
-        if (!ordered) return false;
-    }
+    if (!scan_series(m, ids, sources, from_ns, to_ns,
+                     [&](size_t r, int64_t ts_ns, double value, uint8_t quality) {
+                         return series[r].add(ts_ns, value, quality);
+                     }))
+        return false;
     for (size_t r = 0; r < ids.size(); ++r)
         series[r].finish(from_ns, to_ns, width_ns, out[slots[r]]);
     return true;
