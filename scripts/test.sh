@@ -4,9 +4,9 @@
 # scripts/check-builds.sh proves the demo build needs no test-only package and each plugin
 # builds alone. Builds use ccache when it is installed (scripts/build.sh).
 #
-# The build checks and the ASan+UBSan build run in the background at the lowest CPU and I/O
-# priority while the normal tests run: many tests wait on servers, outages and timers, and the
-# compiler takes the idle CPU instead (the tests keep theirs: nice 19 weighs 1.5 % of a normal
+# The build checks and the ASan+UBSan build run in the background at the lowest CPU priority
+# (and the lowest best-effort I/O priority) while the normal tests run: many tests wait on
+# servers, outages and timers, and the compiler takes the idle CPU instead (the tests keep theirs: nice 19 weighs 1.5 % of a normal
 # process). Their output is printed when they end. Each phase prints its wall time and the CPU
 # time of its commands, and a summary comes last (docs/performance.md, "CI time").
 set -euo pipefail
@@ -32,21 +32,26 @@ run_suite() {
   return $rc
 }
 
-# CPU seconds (user + system) of this shell's finished children so far.
+# cpu_now: the CPU seconds (user + system) of this shell's finished children so far. `times`
+# must run in this shell (in a $(...) subshell it would count that subshell's children).
+times_file=$(mktemp)
 children_cpu() {
-  times | tail -1 | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.0f", s }'
+  times > "$times_file"
+  cpu_now=$(tail -1 "$times_file" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.0f", s }')
 }
 phase_begin() {
   phase=$1
   phase_t0=$SECONDS
-  phase_cpu0=$(children_cpu)
+  children_cpu
+  phase_cpu0=$cpu_now
   echo "== $phase"
 }
 # phase_end [note]: the phase's wall time, and the CPU time of what it ran in the foreground.
 phase_end() {
   local line
+  children_cpu
   line=$(printf '%-34s %5d s wall %6d s CPU  %s' "$phase" $((SECONDS - phase_t0)) \
-    $(($(children_cpu) - phase_cpu0)) "${1:-}")
+    $((cpu_now - phase_cpu0)) "${1:-}")
   echo "   $line"
   summary+=("$line")
 }
@@ -67,7 +72,7 @@ san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=
 background_log="$root/build-asan.background.log"
 (
   renice -n 19 -p $BASHPID > /dev/null || true
-  if command -v ionice > /dev/null; then ionice -c 3 -p $BASHPID || true; fi
+  if command -v ionice > /dev/null; then ionice -c 2 -n 7 -p $BASHPID || true; fi
   start=$SECONDS
   echo "== build checks (background)"
   "$root/scripts/check-builds.sh" || { echo "BUILD CHECKS FAILED"; exit 1; }
@@ -81,11 +86,13 @@ background_log="$root/build-asan.background.log"
 ) > "$background_log" 2>&1 &
 background=$!
 background_t0=$SECONDS
-background_cpu0=$(children_cpu)
+children_cpu
+background_cpu0=$cpu_now
 
 phase_begin "tests"
 run_suite "$root/build" 600 || status=1
-tests_cpu=$(($(children_cpu) - phase_cpu0))
+children_cpu
+tests_cpu=$((cpu_now - phase_cpu0))
 phase_end "(the background builds ran beside them)"
 
 phase_begin "wait for the background builds"
@@ -93,8 +100,9 @@ background_status=0
 wait "$background" || background_status=$?
 cat "$background_log"
 phase_end
+children_cpu
 line=$(printf '%-34s %5d s wall %6d s CPU' "background: checks + ASan build" \
-  $((SECONDS - background_t0)) $(($(children_cpu) - background_cpu0 - tests_cpu)))
+  $((SECONDS - background_t0)) $((cpu_now - background_cpu0 - tests_cpu)))
 echo "   $line"
 summary+=("$line")
 if [ $background_status -ne 0 ]; then
