@@ -28,7 +28,7 @@ async function run() {
     null, { polling: 'raf', timeout: 30000 }).then((h) => h.jsonValue());
   const measure = await page.evaluate(() => performance.getEntriesByName('gs-consumption-draw').pop().duration);
   const chart = await page.evaluate(async () => {
-    const u = (await import('/js/pages/consumption/chart.js')).currentChart();
+    const u = (await import((window.gsStatic || '/') + 'js/pages/consumption/chart.js')).currentChart();
     return { bars: u.data[0].length, parts: u.series.length - 1, bucket: document.querySelector('.consumption-charts').dataset.bucket };
   });
   return { paint, measure, chart };

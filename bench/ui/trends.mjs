@@ -6,7 +6,13 @@
 //     `gs-trends-draw` measure ends in a requestAnimationFrame after uPlot drew);
 //   zoom_ms: mouse-up of a drag over 1 % of the chart -> the frame after the finer data is drawn
 //     (the history request, its JSON, the new chart);
-//   history_ms: the request -> drawn part of each (the page's own measure).
+//   history_ms: the request -> drawn part of each (the page's own measure);
+//   before_history_request_ms: navigation start -> the page asks for the history (the page
+//     load, its modules, the session, favourites and series list), with the static files'
+//     count and how many were revalidated (a request answered 304) or taken from the cache.
+// Each run loads the page twice: with the browser's cache as a second visit leaves it (warm,
+// the figures above) and after clearing it (cold: a first visit; *_cold). One warm-up load
+// before the runs is not counted (it puts the Trends modules in the cache).
 import { loadavg } from 'node:os';
 import { openLoggedIn } from './chromium.mjs';
 
@@ -14,6 +20,7 @@ const [base, favourite, from, to, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg || 10);
 const browser = await openLoggedIn(base);
 const { page } = browser;
+const cdp = await page.context().newCDPSession(page);
 page.on('pageerror', (e) => { console.error('page error:', e.message); process.exitCode = 1; });
 
 const target = `${base}/#/trends?${new URLSearchParams({ favourite, from, to })}`;
@@ -23,16 +30,33 @@ const drawnAfter = (token, timeout = 20000) => page.waitForFunction((t) => {
 }, token, { polling: 'raf', timeout }).then((h) => h.jsonValue());
 const lastMeasure = () => page.evaluate(() => performance.getEntriesByName('gs-trends-draw').pop().duration);
 
-async function run() {
+async function run(cold) {
   await page.goto('about:blank');
+  if (cold) await cdp.send('Network.clearBrowserCache');
   await page.goto(target);
   const paint = await drawnAfter('');
   const series = await page.evaluate(async () => {
-    const { currentCharts } = await import('/js/pages/trends/chart.js');
+    const { currentCharts } = await import((window.gsStatic || '/') + 'js/pages/trends/chart.js');
     const u = currentCharts()[0];
     return { curves: (u.series.length - 1) / 2, points: u.data[0].length, span_days: (u.data[0][u.data[0].length - 1] - u.data[0][0]) / 86400000 };
   });
   const first = await lastMeasure();
+  // Where the time before the history request went (Resource Timing, ms from navigation start).
+  const timeline = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource');
+    const api = res.filter((r) => r.name.includes('/api/'));
+    const files = res.filter((r) => !r.name.includes('/api/'));
+    const history = api.find((r) => r.name.includes('/api/v1/history?'));
+    return {
+      html_done: nav.responseEnd, dom_content_loaded: nav.domContentLoadedEventEnd,
+      files: files.length, files_revalidated: files.filter((r) => r.responseStatus === 304 || (r.transferSize > 0 && r.encodedBodySize === 0)).length,
+      files_from_cache: files.filter((r) => r.transferSize === 0).length,
+      last_file_done: Math.max(...files.map((r) => r.responseEnd)),
+      api_before_history: api.filter((r) => r.startTime < (history ? history.startTime : Infinity)).map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]),
+      history_start: history ? history.startTime : null,
+    };
+  });
   const box = await page.locator('.trends-chart .u-over').boundingBox();
   // A drag over 1 % of the chart; tried again if the page was still busy and missed it.
   let done = null;
@@ -48,11 +72,16 @@ async function run() {
   }
   if (done === null) throw new Error('the zoom was never drawn');
   const up = await page.evaluate(() => window.gsUp);
-  return { paint, first, zoom: done - up, zoomHistory: await lastMeasure(), series };
+  return { paint, first, zoom: done - up, zoomHistory: await lastMeasure(), series, timeline };
 }
 
 const samples = [];
-for (let i = 0; i < runs; i++) samples.push(await run());
+const coldSamples = [];
+await run(false); // warm-up
+for (let i = 0; i < runs; i++) {
+  samples.push(await run(false));
+  coldSamples.push(await run(true));
+}
 await browser.close();
 const stats = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -62,6 +91,16 @@ console.log(JSON.stringify({
   runs, chart: samples[0].series,
   first_paint_ms: stats(samples.map((s) => s.paint)),
   first_history_to_drawn_ms: stats(samples.map((s) => s.first)),
+  before_history_request_ms: stats(samples.map((s) => s.timeline.history_start)),
+  static_files_done_ms: stats(samples.map((s) => s.timeline.last_file_done)),
+  static_files: samples[samples.length - 1].timeline.files,
+  static_files_revalidated: samples[samples.length - 1].timeline.files_revalidated,
+  static_files_from_cache: samples[samples.length - 1].timeline.files_from_cache,
+  last_run_timeline: samples[samples.length - 1].timeline,
+  first_paint_cold_ms: stats(coldSamples.map((s) => s.paint)),
+  before_history_request_cold_ms: stats(coldSamples.map((s) => s.timeline.history_start)),
+  static_files_cold: coldSamples[coldSamples.length - 1].timeline.files,
+  static_files_from_cache_cold: coldSamples[coldSamples.length - 1].timeline.files_from_cache,
   zoom_round_trip_ms: stats(samples.map((s) => s.zoom)),
   zoom_history_to_drawn_ms: stats(samples.map((s) => s.zoomHistory)),
   load_average: loadavg().map((x) => x.toFixed(1)).join(' '),

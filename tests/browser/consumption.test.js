@@ -73,7 +73,7 @@ const column = (rows, name) => rows[0].findIndex((c) => c.startsWith(name));
 async function clickBar(i) {
   const wait = await drawn();
   const at = await page.evaluate(async (idx) => {
-    const { currentChart } = await import('/js/pages/consumption/chart.js');
+    const { currentChart } = await import(window.gsStatic + 'js/pages/consumption/chart.js');
     const u = currentChart();
     const box = u.over.getBoundingClientRect();
     return { x: box.left + u.valToPos(idx, 'x'), y: box.top + box.height - 5 };
@@ -195,7 +195,7 @@ describe('Consumption', () => {
     await period('2026-03-29', '2026-03-29');
     const before = await table();
     assert.ok(column(before, 'HVAC') > 0);
-    const series = () => page.evaluate(async () => (await import('/js/pages/consumption/chart.js')).currentChart().series.length);
+    const series = () => page.evaluate(async () => (await import(window.gsStatic + 'js/pages/consumption/chart.js')).currentChart().series.length);
     const n = await series();
     await page.click('#consumption-legend [data-part="HVAC"]');
     assert.equal(await page.getAttribute('#consumption-legend [data-part="HVAC"]', 'aria-pressed'), 'false');

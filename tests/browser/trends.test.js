@@ -39,7 +39,7 @@ after(async () => {
 
 // The uPlot instances on screen, as plain facts.
 const charts = () => page.evaluate(async () => {
-  const { currentCharts } = await import('/js/pages/trends/chart.js');
+  const { currentCharts } = await import(window.gsStatic + 'js/pages/trends/chart.js');
   return currentCharts().map((u) => ({
     units: u.root.parentElement.dataset.units,
     axes: u.axes.map((a) => ({ scale: a.scale, side: a.side })),

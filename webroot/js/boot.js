@@ -7,13 +7,19 @@
   'use strict';
   var pending = {};
   var at = Date.now();
+  // Where the UI's files are: "/v/<version>/" when index.html came from the server (each file
+  // kept by the browser for good, plugins/ui_web/src/static_files.hpp), "/" otherwise. Modules
+  // must be asked for under the same address as app.js imports them (one instance of each).
+  var script = document.currentScript;
+  var base = script ? new URL('..', script.src).pathname : '/';
+  window.gsStatic = base;
   function ask(path) {
     pending[path] = fetch('/api/v1' + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   }
   ask('/session');
   // The strings of the language the last session used; on a first visit app.js chooses one.
   var lang = localStorage.getItem('gs.lang');
-  if (lang && /^[a-z]{2}$/.test(lang)) pending['/i18n/' + lang + '.json'] = fetch('/i18n/' + lang + '.json');
+  if (lang && /^[a-z]{2}$/.test(lang)) pending['/i18n/' + lang + '.json'] = fetch(base + 'i18n/' + lang + '.json');
   var m = /^#\/monitor\?(.*)$/.exec(location.hash);
   var source = m && new URLSearchParams(m[1]).get('source');
   if (source) {
@@ -27,13 +33,13 @@
   // import after the session; with a favourite in the address, the favourites list and then
   // the favourite's series list too.
   if (/^#\/trends(\?|$)/.test(location.hash)) {
-    ['/js/pages/trends.js', '/js/perimeter.js', '/js/history.js', '/js/format.js',
-      '/js/pages/trends/selection.js', '/js/pages/trends/chart.js', '/js/pages/trends/zoom.js',
-      '/js/pages/trends/table.js', '/js/pages/trends/csv.js', '/js/pages/trends/favourites.js',
-      '/node_modules/uplot/dist/uPlot.esm.js'].forEach(function (href) {
+    ['js/pages/trends.js', 'js/perimeter.js', 'js/history.js', 'js/format.js',
+      'js/pages/trends/selection.js', 'js/pages/trends/chart.js', 'js/pages/trends/zoom.js',
+      'js/pages/trends/table.js', 'js/pages/trends/csv.js', 'js/pages/trends/favourites.js',
+      'node_modules/uplot/dist/uPlot.esm.js'].forEach(function (href) {
       var link = document.createElement('link');
       link.rel = 'modulepreload';
-      link.href = href;
+      link.href = base + href;
       document.head.appendChild(link);
     });
     var favourite = new URLSearchParams(location.hash.replace(/^#\/trends\??/, '')).get('favourite');

@@ -2,8 +2,11 @@
 //   store_bench [--days N] [--circuits N] [--circuit-interval-s S] [--trend-interval-s S]
 //               [--dir PATH] [--no-sqlite] [--keep] [--query-only] [--runs N]
 //               [--data sim|synthetic] [--sqlite-rows-per-txn N]
+//               [--query trend|history|consumption]
 // --keep leaves the data in --dir; --query-only reopens the store kept there (same --days)
-// and only times the queries, --runs times each (min and median printed).
+// and only times the queries, --runs times each (min and median printed, of the wall time and
+// of the thread's CPU time: on a shared machine the CPU time is the figure that compares code
+// versions); --query times that one query only (for a profiler).
 // Data: a "trend" meter (3 circuits x V/I/P/E, 10 of its series queried) polled every
 // trend-interval-s, and circuits/50 meters of 50 circuits (200 values per poll) polled every
 // circuit-interval-s, over `days` days. Prints a Markdown table.
@@ -54,6 +57,7 @@ struct Config {
     int runs = 5;
     bool sim_data = true;               // --data sim | synthetic
     size_t sqlite_rows_per_txn = 10000; // --sqlite-rows-per-txn (at least 1000)
+    std::string query;                  // --query: time this query only ("": all)
 };
 
 struct Figures {
@@ -64,6 +68,8 @@ struct Figures {
     uint64_t raw_disk_bytes = 0;
     double trend_ms = 0, consumption_ms = 0, history_ms = 0; // medians
     double trend_min_ms = 0, consumption_min_ms = 0, history_min_ms = 0;
+    double trend_cpu_ms = 0, consumption_cpu_ms = 0, history_cpu_ms = 0; // CPU, medians
+    double trend_cpu_min_ms = 0, consumption_cpu_min_ms = 0, history_cpu_min_ms = 0;
     size_t trend_points = 0, history_buckets = 0;
     double history_check = 0; // sum of every bucket's min + max + avg (compares both sides)
     uint64_t trend_hash = 0;  // of every point's time and value (compares code versions)
@@ -98,17 +104,29 @@ double now_s() {
         .count();
 }
 
-// Runs `fn` `runs` times; sets the minimum and the median in ms.
-void time_ms(const std::function<void()> &fn, int runs, double &min_ms, double &median_ms) {
-    std::vector<double> t;
+double thread_cpu_s() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// Runs `fn` `runs` times; sets the minimum and the median in ms, of the wall time and (when
+// given) of this thread's CPU time.
+void time_ms(const std::function<void()> &fn, int runs, double &min_ms, double &median_ms,
+             double *cpu_min_ms = nullptr, double *cpu_median_ms = nullptr) {
+    std::vector<double> t, cpu;
     for (int i = 0; i < std::max(1, runs); ++i) {
-        double t0 = now_s();
+        double t0 = now_s(), c0 = thread_cpu_s();
         fn();
+        cpu.push_back((thread_cpu_s() - c0) * 1000);
         t.push_back((now_s() - t0) * 1000);
     }
     std::sort(t.begin(), t.end());
+    std::sort(cpu.begin(), cpu.end());
     min_ms = t.front();
     median_ms = t[t.size() / 2];
+    if (cpu_min_ms) *cpu_min_ms = cpu.front();
+    if (cpu_median_ms) *cpu_median_ms = cpu[cpu.size() / 2];
 }
 
 double load_average() {
@@ -146,12 +164,6 @@ void generate_with(const Config &c, const std::function<void(const Batch &)> &si
     }
 }
 
-double thread_cpu_s() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
 // Generation time is not ingest time: `ingest_s` and `generator_cpu_s` (this thread's CPU
 // outside the sink) let the caller leave it out.
 void generate(const Config &c, const std::function<void(const Batch &)> &sink,
@@ -182,41 +194,47 @@ void run_queries(const Config &c, Store &store, Figures &f) {
         if (s.source != "trend" && s.kind == SeriesKind::counter) energy_ids.push_back(s.id);
     }
     int64_t from = kStart * kNs, to = (kStart + c.days * 86400) * kNs;
-    time_ms(
-        [&] {
-            f.trend_points = 0;
-            f.trend_hash = 0;
-            for (SeriesId id : trend_ids)
-                for (const Point &p : store.downsample(id, from, to, 2000)) {
-                    uint64_t bits;
-                    std::memcpy(&bits, &p.value, sizeof bits);
-                    f.trend_hash =
-                        (f.trend_hash ^ static_cast<uint64_t>(p.ts_utc_ns)) * 0x100000001b3ULL ^
-                        bits;
-                    ++f.trend_points;
-                }
-        },
-        c.runs, f.trend_min_ms, f.trend_ms);
+    auto timed = [&](const char *name) { return c.query.empty() || c.query == name; };
+    if (timed("trend"))
+        time_ms(
+            [&] {
+                f.trend_points = 0;
+                f.trend_hash = 0;
+                for (SeriesId id : trend_ids)
+                    for (const Point &p : store.downsample(id, from, to, 2000)) {
+                        uint64_t bits;
+                        std::memcpy(&bits, &p.value, sizeof bits);
+                        f.trend_hash =
+                            (f.trend_hash ^ static_cast<uint64_t>(p.ts_utc_ns)) * 0x100000001b3ULL ^
+                            bits;
+                        ++f.trend_points;
+                    }
+            },
+            c.runs, f.trend_min_ms, f.trend_ms, &f.trend_cpu_min_ms, &f.trend_cpu_ms);
     // The History API's query: the 10 series together, 2000 buckets of min, max and average.
-    time_ms(
-        [&] {
-            f.history_buckets = 0;
-            f.history_check = 0;
-            for (const HistorySeries &h : store.history(trend_ids, from, to, 2000))
-                for (const HistoryBucket &b : h.buckets) {
-                    ++f.history_buckets;
-                    f.history_check += b.min + b.max + b.avg;
-                }
-        },
-        c.runs, f.history_min_ms, f.history_ms);
-    time_ms(
-        [&] {
-            ConsumptionTable t = store.consumption(energy_ids, ConsumptionStep::month, from, to);
-            f.consumption_total = 0;
-            for (double v : t.values)
-                f.consumption_total += v;
-        },
-        c.runs, f.consumption_min_ms, f.consumption_ms);
+    if (timed("history"))
+        time_ms(
+            [&] {
+                f.history_buckets = 0;
+                f.history_check = 0;
+                for (const HistorySeries &h : store.history(trend_ids, from, to, 2000))
+                    for (const HistoryBucket &b : h.buckets) {
+                        ++f.history_buckets;
+                        f.history_check += b.min + b.max + b.avg;
+                    }
+            },
+            c.runs, f.history_min_ms, f.history_ms, &f.history_cpu_min_ms, &f.history_cpu_ms);
+    if (timed("consumption"))
+        time_ms(
+            [&] {
+                ConsumptionTable t =
+                    store.consumption(energy_ids, ConsumptionStep::month, from, to);
+                f.consumption_total = 0;
+                for (double v : t.values)
+                    f.consumption_total += v;
+            },
+            c.runs, f.consumption_min_ms, f.consumption_ms, &f.consumption_cpu_min_ms,
+            &f.consumption_cpu_ms);
 }
 
 Figures run_store(const Config &c, const fs::path &dir) {
@@ -520,14 +538,20 @@ int main(int argc, char **argv) {
             c.sim_data = d == "sim";
         } else if (a == "--runs")
             c.runs = std::stoi(next());
-        else if (a == "--sqlite-rows-per-txn")
+        else if (a == "--query") {
+            c.query = next();
+            if (c.query != "trend" && c.query != "history" && c.query != "consumption") {
+                std::fprintf(stderr, "--query is trend, history or consumption\n");
+                return 2;
+            }
+        } else if (a == "--sqlite-rows-per-txn")
             c.sqlite_rows_per_txn = std::max<size_t>(1000, std::stoul(next()));
         else {
             std::fprintf(stderr,
                          "usage: store_bench [--days N] [--circuits N] [--circuit-interval-s S] "
                          "[--trend-interval-s S] [--dir PATH] [--no-sqlite] [--keep] "
                          "[--query-only] [--runs N] [--data sim|synthetic] "
-                         "[--sqlite-rows-per-txn N]\n");
+                         "[--sqlite-rows-per-txn N] [--query trend|history|consumption]\n");
             return 2;
         }
     }
@@ -539,14 +563,18 @@ int main(int argc, char **argv) {
         o.hour_retention_s = 0;
         auto store = Store::open((fs::path(c.dir) / "rocksdb").string(), o);
         Figures f;
+        double load_before = load_average();
         run_queries(c, *store, f);
         std::printf(
-            "query only (%s, %d runs, load average %.2f): trend %.2f ms min, %.2f ms "
-            "median (%zu points, hash %016llx); history %.2f ms min, %.2f ms median (%zu "
-            "buckets, check %.6g); monthly consumption %.2f ms min, %.2f ms median (sum %.0f)\n",
-            c.dir.c_str(), c.runs, load_average(), f.trend_min_ms, f.trend_ms, f.trend_points,
+            "query only (%s, %d runs, load average %.2f before, %.2f after): trend %.2f ms min, "
+            "%.2f ms median, CPU %.2f / %.2f ms (%zu points, hash %016llx); history %.2f ms min, "
+            "%.2f ms median, CPU %.2f / %.2f ms (%zu buckets, check %.6g); monthly consumption "
+            "%.2f ms min, %.2f ms median, CPU %.2f / %.2f ms (sum %.0f)\n",
+            c.dir.c_str(), c.runs, load_before, load_average(), f.trend_min_ms, f.trend_ms,
+            f.trend_cpu_min_ms, f.trend_cpu_ms, f.trend_points,
             static_cast<unsigned long long>(f.trend_hash), f.history_min_ms, f.history_ms,
-            f.history_buckets, f.history_check, f.consumption_min_ms, f.consumption_ms,
+            f.history_cpu_min_ms, f.history_cpu_ms, f.history_buckets, f.history_check,
+            f.consumption_min_ms, f.consumption_ms, f.consumption_cpu_min_ms, f.consumption_cpu_ms,
             f.consumption_total);
         return 0;
     }

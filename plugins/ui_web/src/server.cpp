@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "request_guard.hpp"
+#include "static_files.hpp"
 
 #include <civetweb.h>
 
@@ -21,13 +22,17 @@ constexpr int kLogError = 4; // gs_log_level
 constexpr int kLogWarning = 3;
 constexpr int kLogInfo = 2;
 
-const char *kStaticHeaders =
-    "X-Content-Type-Options: nosniff\r\n"
-    "X-Frame-Options: DENY\r\n"
-    "Referrer-Policy: no-referrer\r\n"
-    "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-    "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+// The headers of every static file: CivetWeb's (additional_header) and ours (static_files.hpp).
+const std::pair<const char *, const char *> kStaticHeaders[] = {
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+     "form-action 'self'"},
+};
+// Files under the current version never change (static_files.hpp).
+const char *kImmutable = "public, max-age=31536000, immutable";
 
 std::string header(mg_connection *conn, const char *name) {
     const char *v = mg_get_header(conn, name);
@@ -101,8 +106,10 @@ void Server::start() {
     char *root = realpath(options_.document_root.c_str(), nullptr);
     root_real_ = root ? root : options_.document_root;
     free(root);
-    std::string headers = std::string(kStaticHeaders) +
-                          (tls ? "\r\nStrict-Transport-Security: max-age=31536000" : "");
+    std::string headers = "X-Content-Type-Options: nosniff";
+    for (auto [name, value] : kStaticHeaders)
+        headers += std::string("\r\n") + name + ": " + value;
+    if (tls) headers += "\r\nStrict-Transport-Security: max-age=31536000";
     std::vector<const char *> opts = {
         "listening_ports",
         ports.c_str(),
@@ -263,11 +270,45 @@ int Server::admit(mg_connection *conn) {
         return r.status;
     }
     // Static files: no escapes (the UI's file names need none), nothing outside the root.
-    if (checked.path != head.raw_path || leaves_root(checked.path)) {
+    std::optional<VersionedPath> versioned = split_versioned(checked.path);
+    const std::string &file = versioned ? versioned->path : checked.path;
+    if (checked.path != head.raw_path || leaves_root(file) ||
+        (versioned && hidden_static_path(file))) {
         send(conn, Api::error(404, "not_found", "no such file"), is_head);
         return 404;
     }
+    if (head.method != "GET" && !is_head) return 0; // CivetWeb answers as before
+    if (versioned)
+        return serve_static(
+            conn, file, versioned->version == version(false) ? kImmutable : "no-cache", is_head);
+    if (file == "/" || file == "/index.html")
+        return serve_static(conn, "/index.html", "no-cache", is_head);
     return 0; // CivetWeb serves it
+}
+
+std::string Server::version(bool refresh) {
+    std::lock_guard<std::mutex> lock(version_mutex_);
+    if (refresh || version_.empty()) version_ = webroot_version(root_real_);
+    return version_;
+}
+
+// A file of the root (static_files.hpp) with the static files' headers; index.html names every
+// file under the current version, checked again on each load (a file edited or installed since
+// gets a new URL).
+int Server::serve_static(mg_connection *conn, const std::string &path,
+                         const std::string &cache_control, bool head) {
+    std::optional<HttpResponse> r = static_file(root_real_, path, cache_control);
+    if (!r) {
+        send(conn, Api::error(404, "not_found", "no such file"), head);
+        return 404;
+    }
+    if (path == "/index.html") r->body = with_versioned_urls(r->body, "/v/" + version(true));
+    for (auto [name, value] : kStaticHeaders)
+        r->headers.emplace_back(name, value);
+    if (!options_.tls_certificate.empty())
+        r->headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+    send(conn, *r, head);
+    return r->status;
 }
 
 bool Server::leaves_root(const std::string &path) const {

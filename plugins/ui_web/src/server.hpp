@@ -78,6 +78,10 @@ private:
     static void on_end_request(const mg_connection *conn, int status);
     // The guard of every request: runs admit(), turns an exception into a logged 500.
     int guarded(mg_connection *conn);
+    // The version of the web root's files (static_files.hpp); `refresh`: walk the folder again.
+    std::string version(bool refresh);
+    int serve_static(mg_connection *conn, const std::string &path, const std::string &cache_control,
+                     bool head);
     // Checks the request; answers it (API, refusal) and returns the status, or 0 to let
     // CivetWeb serve a static file.
     int admit(mg_connection *conn);
@@ -93,6 +97,8 @@ private:
     Log log_;
     mg_context *ctx_ = nullptr;
     std::string root_real_; // the web root with its symbolic links resolved
+    std::mutex version_mutex_;
+    std::string version_; // of the web root's files, as index.html last named it
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

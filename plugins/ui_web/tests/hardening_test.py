@@ -17,6 +17,7 @@ Bounded: every socket has a timeout, the server is stopped whatever happens.
 """
 import argparse
 import os
+import re
 import shutil
 import socket
 import sys
@@ -50,6 +51,9 @@ def make_webroot(real_webroot, folder):
     with open(os.path.join(root, "inside", "ok.txt"), "w") as f:
         f.write("inside\n")
     os.symlink(os.path.join(root, "inside", "ok.txt"), os.path.join(root, "alias.txt"))
+    for hidden in (".hidden", "package.json"):  # never served (hide_files_patterns)
+        with open(os.path.join(root, hidden), "w") as f:
+            f.write("SECRET-HIDDEN-FILE\n")
     return root
 
 
@@ -120,6 +124,37 @@ def test_http_surface(srv):
         check(status in (403, 404) and not leaked, f"finding 9: symlink {path} -> {status}")
     status, body, _ = srv.request("GET", "/alias.txt")
     check(status == 200, f"finding 9: a symlink inside the web root is served -> {status}")
+    test_versioned_files(srv)
+
+
+def test_versioned_files(srv):
+    """index.html names the files under /v/<version>/ (cached for good); the same limits apply."""
+    status, body, r = srv.request("GET", "/")
+    text = body.decode() if isinstance(body, bytes) else ""
+    m = re.search(r'src="/v/([0-9a-f]{16})/js/boot\.js"', text)
+    check(status == 200 and m is not None and r.getheader("Cache-Control") == "no-cache"
+          and "frame-ancestors 'none'" in (r.getheader("Content-Security-Policy") or ""),
+          f"index.html names versioned files, no-cache, with the CSP: {status} {r.getheader('Cache-Control')} {text[:200]}")
+    version = m.group(1) if m else "0" * 16
+    status, body, r = srv.request("GET", f"/v/{version}/inside/ok.txt")
+    check(status == 200 and body == b"inside\n"
+          and r.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+          and r.getheader("X-Content-Type-Options") == "nosniff" and r.getheader("Content-Security-Policy"),
+          f"a file under the current version is immutable: {status} {r.getheader('Cache-Control')}")
+    status, body, r = srv.request("HEAD", f"/v/{version}/inside/ok.txt")
+    check(status == 200 and body is None and r.getheader("Content-Length") == "7", f"HEAD of a versioned file: {status}")
+    status, body, r = srv.request("GET", "/v/0123456789abcdef/inside/ok.txt")
+    check(status == 200 and r.getheader("Cache-Control") == "no-cache",
+          f"another version: the current file, not kept: {status} {r.getheader('Cache-Control')}")
+    for path in ("/leak.txt", "/leakdir/secret.txt", "/leakdir/", "/missing.js", "/inside", "/.hidden",
+                 "/package.json", "/inside/../../outside/secret.txt", "/inside/%2e%2e/leak.txt"):
+        for prefix in ("", f"/v/{version}"):
+            if path == "/inside" and not prefix:
+                continue  # CivetWeb redirects a folder to its "/": not a file, nothing served
+            status, body, _ = srv.request("GET", prefix + path)
+            leaked = isinstance(body, bytes) and b"SECRET" in body
+            check(status in (400, 403, 404) and not leaked, f"{prefix}{path} refused -> {status}")
+    check(srv.alive(), "gridscope still runs after the versioned requests")
 
 
 def test_hosts(srv):

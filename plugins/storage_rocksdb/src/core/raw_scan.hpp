@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 namespace gs::store {
@@ -64,6 +66,45 @@ inline void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64
         w += window_s;
     }
     check(it->status(), "reading raw data");
+}
+
+// The values of several series over [from_ns, to_ns): series ids[r] is in the records of
+// sources[r]; one pass per source, decoding only the series asked for. fn(r, ts_ns, value,
+// quality) gets every value of ids[r] (a series asked twice: both r), in the records' key order
+// (not strictly time order: late batches); it may return false to stop, and so does this.
+template <typename Fn>
+inline bool scan_series(const Store::Impl &m, const std::vector<SeriesId> &ids,
+                        const std::vector<uint32_t> &sources, int64_t from_ns, int64_t to_ns,
+                        Fn &&fn) {
+    std::map<uint32_t, std::unordered_map<SeriesId, std::vector<size_t>>> by_source;
+    for (size_t r = 0; r < ids.size(); ++r)
+        by_source[sources[r]][ids[r]].push_back(r);
+    bool going = true;
+    for (auto &[source, wanted] : by_source) {
+        // Layout index -> the reads of that series, refreshed when the layout changes.
+        std::vector<std::pair<size_t, const std::vector<size_t> *>> positions;
+        std::vector<uint32_t> only;
+        for (const auto &entry : wanted)
+            only.push_back(entry.first);
+        scan_source(
+            m.db->db.get(), m.cf(Cf::raw), m.window_s, source, from_ns, to_ns,
+            [&](const DecodedRecord &rec) {
+                if (rec.layout_changed || positions.empty()) {
+                    positions.clear();
+                    for (size_t i = 0; i < rec.ids->size(); ++i)
+                        if (auto it = wanted.find((*rec.ids)[i]); it != wanted.end())
+                            positions.emplace_back(i, &it->second);
+                }
+                for (auto [i, reads] : positions)
+                    for (size_t r : *reads)
+                        if (!fn(r, rec.ts_ns, rec.values[i], rec.qualities[i]))
+                            return going = false;
+                return true;
+            },
+            &only);
+        if (!going) return false;
+    }
+    return true;
 }
 
 // Position of one series in the records of a source, refreshed when the layout changes.

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 namespace gs::store {
 
@@ -220,34 +219,21 @@ std::vector<Point> Store::range(SeriesId id, int64_t from_ns, int64_t to_ns) con
 
 std::vector<std::vector<Point>> Store::range(const std::vector<SeriesId> &ids, int64_t from_ns,
                                              int64_t to_ns) const {
-    std::map<uint32_t, std::unordered_map<SeriesId, std::vector<size_t>>> by_source;
+    std::vector<uint32_t> sources(ids.size());
     {
         std::lock_guard lock(impl_->mu);
         for (size_t i = 0; i < ids.size(); ++i)
-            by_source[lookup(*impl_, ids[i]).source][ids[i]].push_back(i);
+            sources[i] = lookup(*impl_, ids[i]).source;
     }
     std::vector<std::vector<Point>> out(ids.size());
-    for (auto &[source, wanted] : by_source) {
-        // Layout index -> the output slots of its series; only those series are decoded.
-        std::vector<std::pair<size_t, const std::vector<size_t> *>> positions;
-        std::vector<uint32_t> only;
-        for (const auto &entry : wanted)
-            only.push_back(entry.first);
-        scan_source(
-            impl_->db->db.get(), impl_->cf(Cf::raw), impl_->window_s, source, from_ns, to_ns,
-            [&](const DecodedRecord &rec) {
-                if (rec.layout_changed || positions.empty()) {
-                    positions.clear();
-                    for (size_t i = 0; i < rec.ids->size(); ++i)
-                        if (auto it = wanted.find((*rec.ids)[i]); it != wanted.end())
-                            positions.emplace_back(i, &it->second);
-                }
-                for (auto [i, slots] : positions)
-                    for (size_t slot : *slots)
-                        out[slot].push_back({rec.ts_ns, rec.values[i], rec.qualities[i]});
-            },
-            &only);
-    }
+    scan_series(*impl_, ids, sources, from_ns, to_ns,
+                [&](size_t r, int64_t ts_ns, double value, uint8_t quality) {
+                    Point &p = out[r].emplace_back(); // field by field: see RawSeries::add
+                    p.ts_utc_ns = ts_ns;
+                    p.value = value;
+                    p.quality = quality;
+                    return true;
+                });
     auto by_ts = [](const Point &a, const Point &b) { return a.ts_utc_ns < b.ts_utc_ns; };
     for (auto &points : out)
         if (!std::is_sorted(points.begin(), points.end(), by_ts))

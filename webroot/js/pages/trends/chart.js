@@ -6,7 +6,7 @@
 import { h, clear } from '../../dom.js';
 import { seriesLabel } from './selection.js';
 
-const UPLOT = '/node_modules/uplot/dist/';
+const UPLOT = new URL('../../../node_modules/uplot/dist/', import.meta.url).pathname; // same version as this file
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 let uPlot = null;
 let drawn = [];
