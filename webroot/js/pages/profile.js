@@ -3,7 +3,7 @@
 // session of the profile ends). Errors are shown at the field they concern.
 import { h, clear } from '../dom.js';
 import { t, tOr } from '../i18n.js';
-import { api } from '../api.js';
+import { api, setCsrf } from '../api.js';
 import { onLoggedIn } from '../app.js';
 
 // A labelled input with its own error line (aria-describedby), and a way to set the error.
@@ -57,7 +57,7 @@ function passwordPart() {
       form.reset();
       result.className = '';
       result.textContent = t('profile_page.changed');
-      await onLoggedIn(s); // this browser's new session (the others ended)
+      setCsrf(s.csrf_token); // this browser's new session (the cookie came with it; the others ended)
     } catch (err) {
       // Each refusal at the field it concerns; the server's words for a weak password.
       if (err.code === 'invalid_credentials') current.set(t('profile_page.error.wrong_current'));
