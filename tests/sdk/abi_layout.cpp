@@ -14,8 +14,7 @@ static_assert(sizeof(gs_host) == 128);
 // 1.3 appended the connection options and source_fields (driver), the tools (descriptor) and
 // the bounds (gs_config_field).
 // 1.4 appended the scan options (driver); 1.5 the poll counters; 1.6 diagnostics and bus_trace.
-static_assert(sizeof(gs_driver_vtable) == 160 &&
-              offsetof(gs_driver_vtable, diagnostics) == 144 &&
+static_assert(sizeof(gs_driver_vtable) == 160 && offsetof(gs_driver_vtable, diagnostics) == 144 &&
               offsetof(gs_driver_vtable, bus_trace) == 152 &&
               offsetof(gs_driver_vtable, connection_options) == 88 &&
               offsetof(gs_driver_vtable, source_fields) == 104 &&

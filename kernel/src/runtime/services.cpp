@@ -262,8 +262,8 @@ std::string Runtime::plugins_json() {
             if (auto it = site_->model.plugins.find(p->id); it != site_->model.plugins.end())
                 section = &it->second;
         for (const auto &f : p->config_fields) {
-            if (f.type != GS_CONFIG_INT && f.type != GS_CONFIG_DOUBLE &&
-                f.type != GS_CONFIG_BOOL && f.type != GS_CONFIG_DURATION_MS)
+            if (f.type != GS_CONFIG_INT && f.type != GS_CONFIG_DOUBLE && f.type != GS_CONFIG_BOOL &&
+                f.type != GS_CONFIG_DURATION_MS)
                 continue;
             const YAML::Node given =
                 section && section->node.IsMap() ? section->node[f.key] : YAML::Node();

@@ -584,8 +584,8 @@ LinkStats Link::stats() const {
     std::lock_guard lock(impl_->mutex);
     LinkStats stats = impl_->stats;
     if (impl_->running)
-        stats.running = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
-                                                                              impl_->started);
+        stats.running =
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - impl_->started);
     return stats;
 }
 

@@ -76,7 +76,8 @@ TEST_CASE("each device counts its requests by outcome, its response time and las
     link->start();
     REQUIRE(eventually([&] {
         auto all = link->device_stats();
-        return find(all, "live")->counts.requests >= 5 && find(all, "absent")->counts.timeouts >= 2 &&
+        return find(all, "live")->counts.requests >= 5 &&
+               find(all, "absent")->counts.timeouts >= 2 &&
                find(all, "refused")->counts.exceptions >= 1;
     }));
     link->stop();
@@ -141,7 +142,8 @@ TEST_CASE("the frame trace keeps the last frames only, cut at the longest ADU") 
     std::vector<uint8_t> big(FrameTrace::kMaxFrame + 40, 0xAB);
     for (size_t i = 0; i < FrameTrace::kCapacity + 10; ++i) {
         const uint8_t n = static_cast<uint8_t>(i);
-        trace.record(FrameDirection::sent, 1, &n, 1, "a note longer than the slot keeps, which is cut");
+        trace.record(FrameDirection::sent, 1, &n, 1,
+                     "a note longer than the slot keeps, which is cut");
     }
     trace.record(FrameDirection::received, 2, big.data(), big.size());
     const auto frames = trace.frames();

@@ -31,10 +31,10 @@ std::string diagnostics_json(const Links &links) {
         link["busy_us"] = stats.counts.response_us;
         link["running_us"] = running_us;
         // The share of the time the link was busy with a request (waiting for answers included).
-        link["utilisation"] =
-            running_us ? std::min(1.0, static_cast<double>(stats.counts.response_us) /
-                                           static_cast<double>(running_us))
-                       : 0.0;
+        link["utilisation"] = running_us
+                                  ? std::min(1.0, static_cast<double>(stats.counts.response_us) /
+                                                      static_cast<double>(running_us))
+                                  : 0.0;
         doc["links"].push_back(std::move(link));
     }
     for (const auto &[key, devices] : links.device_stats())

@@ -84,22 +84,20 @@ json global_part(const DiagnosticsSource &source, const json &plugins, const jso
     json out = {{"gridscope", plugins.is_object() ? plugins.value("gridscope", "") : ""},
                 {"abi", plugins.is_object() ? plugins.value("abi", "") : ""},
                 {"site", site.is_object() ? site.value("name", "") : ""},
-                {"plugins", plugins.is_object() && plugins.contains("plugins")
-                                ? plugins["plugins"]
-                                : json::array()},
+                {"plugins", plugins.is_object() && plugins.contains("plugins") ? plugins["plugins"]
+                                                                               : json::array()},
                 {"process", nullptr}};
     if (auto p = process_stats())
-        out["process"] = {{"uptime_s", p->uptime_s},
-                          {"cpu_user_s", p->cpu_user_s},
-                          {"cpu_system_s", p->cpu_system_s},
-                          // over the whole uptime; the page shows the recent share too
-                          {"cpu_percent", p->uptime_s > 0 ? 100.0 *
-                                                                (p->cpu_user_s + p->cpu_system_s) /
-                                                                p->uptime_s
-                                                          : 0.0},
-                          {"rss_bytes", p->rss_bytes},
-                          {"virtual_bytes", p->virtual_bytes},
-                          {"threads", p->threads}};
+        out["process"] = {
+            {"uptime_s", p->uptime_s},
+            {"cpu_user_s", p->cpu_user_s},
+            {"cpu_system_s", p->cpu_system_s},
+            // over the whole uptime; the page shows the recent share too
+            {"cpu_percent",
+             p->uptime_s > 0 ? 100.0 * (p->cpu_user_s + p->cpu_system_s) / p->uptime_s : 0.0},
+            {"rss_bytes", p->rss_bytes},
+            {"virtual_bytes", p->virtual_bytes},
+            {"threads", p->threads}};
     out["storage"] = storage_part(source, plugins);
     return out;
 }

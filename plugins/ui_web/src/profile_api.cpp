@@ -18,8 +18,8 @@ HttpResponse Api::session_language(Context &ctx) {
     // A session's fields are read by other threads without a lock: this browser gets a new
     // session with the language, as a password change does.
     sessions_.remove(ctx.session->id);
-    auto s = sessions_.create(ctx.session->profile, lang, ctx.session->password_stamp,
-                              clock_.mono_ns());
+    auto s =
+        sessions_.create(ctx.session->profile, lang, ctx.session->password_stamp, clock_.mono_ns());
     HttpResponse r;
     r.body = session_json(*s).dump();
     r.headers.emplace_back("Set-Cookie", cookie_for(*s, ctx.request.tls));

@@ -54,16 +54,19 @@ TEST_CASE("the log tail takes the newest lines across days, oldest first, at mos
 TEST_CASE("the document merges each live row with its driver's counters") {
     DiagnosticsSource src;
     src.plugins = [] {
-        return std::optional<std::string>(json{
-            {"gridscope", "0.1.0"},
-            {"abi", "1.6"},
-            {"plugins",
-             {{{"id", "storage_rocksdb"},
-               {"kind", "storage"},
-               {"state", "running"},
-               {"settings", {{"retention_raw_days", "90"}, {"retention_day_days", "0"}, {"sync_writes", "true"}}}},
-              {{"id", "driver_modbus"}, {"kind", "driver"}, {"state", "running"}}}}}
-                                               .dump());
+        return std::optional<std::string>(
+            json{{"gridscope", "0.1.0"},
+                 {"abi", "1.6"},
+                 {"plugins",
+                  {{{"id", "storage_rocksdb"},
+                    {"kind", "storage"},
+                    {"state", "running"},
+                    {"settings",
+                     {{"retention_raw_days", "90"},
+                      {"retention_day_days", "0"},
+                      {"sync_writes", "true"}}}},
+                   {{"id", "driver_modbus"}, {"kind", "driver"}, {"state", "running"}}}}}
+                .dump());
     };
     src.drivers = [] {
         return std::vector<std::pair<std::string, std::string>>{
@@ -92,8 +95,8 @@ TEST_CASE("the document merges each live row with its driver's counters") {
     const json &sources = doc["devices"]["sources"];
     REQUIRE(sources.size() == 2);
     CHECK(sources[0]["source"] == "tgbt");
-    CHECK(sources[0]["batches"] == 3);     // the live row
-    CHECK(sources[0]["timeouts"] == 1);    // the driver's counters
+    CHECK(sources[0]["batches"] == 3);  // the live row
+    CHECK(sources[0]["timeouts"] == 1); // the driver's counters
     CHECK(sources[0]["plugin"] == "driver_modbus");
     CHECK(sources[1]["state"] == "unknown"); // no driver reports it
     REQUIRE(doc["devices"]["links"].size() == 1);
@@ -118,8 +121,8 @@ TEST_CASE("diagnostics routes: Admin only, a link is required, an unknown link i
         if (link != "tcp 127.0.0.1:1502") return std::nullopt;
         return std::string(R"({"link": "tcp 127.0.0.1:1502", "capacity": 64, "frames": []})");
     };
-    Api api(std::move(site), live, passwords, {}, ApiClock{[] { return int64_t(1); }, [] { return int64_t(2); }},
-            actions);
+    Api api(std::move(site), live, passwords, {},
+            ApiClock{[] { return int64_t(1); }, [] { return int64_t(2); }}, actions);
     auto login = [&](const char *profile, const char *pw) {
         HttpResponse r = api.handle(api_request(
             "POST", "/api/v1/login", json{{"profile", profile}, {"password", pw}}.dump(), ""));
@@ -129,7 +132,8 @@ TEST_CASE("diagnostics routes: Admin only, a link is required, an unknown link i
         return std::string();
     };
     const std::string admin = login("admin", "admin-pw");
-    for (const auto &[profile, pw] : {std::pair{"user", ""}, std::pair{"advanced", "advanced-pw"}}) {
+    for (const auto &[profile, pw] :
+         {std::pair{"user", ""}, std::pair{"advanced", "advanced-pw"}}) {
         const std::string cookie = login(profile, pw);
         for (const char *target : {"/api/v1/diagnostics/report", "/api/v1/diagnostics/export",
                                    "/api/v1/diagnostics/bus?link=tcp%20127.0.0.1%3A1502"}) {
@@ -140,10 +144,12 @@ TEST_CASE("diagnostics routes: Admin only, a link is required, an unknown link i
     }
     CHECK(asked.empty()); // a refused profile never reaches the drivers
     CHECK(api.handle(api_request("GET", "/api/v1/diagnostics/bus", "", admin)).status == 400);
-    HttpResponse r = api.handle(api_request("GET", "/api/v1/diagnostics/bus?link=tcp%20x%3A1", "", admin));
+    HttpResponse r =
+        api.handle(api_request("GET", "/api/v1/diagnostics/bus?link=tcp%20x%3A1", "", admin));
     CHECK(r.status == 404);
     CHECK(json::parse(r.body)["error"] == "unknown_link");
-    r = api.handle(api_request("GET", "/api/v1/diagnostics/bus?link=tcp%20127.0.0.1%3A1502", "", admin));
+    r = api.handle(
+        api_request("GET", "/api/v1/diagnostics/bus?link=tcp%20127.0.0.1%3A1502", "", admin));
     CHECK(r.status == 200);
     CHECK(json::parse(r.body)["capacity"] == 64);
     r = api.handle(api_request("GET", "/api/v1/diagnostics/export", "", admin));

@@ -30,9 +30,9 @@ struct TracedFrame {
 
 class FrameTrace {
 public:
-    static constexpr size_t kCapacity = 64;    // frames kept per link
-    static constexpr size_t kMaxFrame = 260;   // the longest Modbus ADU (TCP: 7 + 253)
-    static constexpr size_t kNoteLength = 47;  // longer notes are cut
+    static constexpr size_t kCapacity = 64;   // frames kept per link
+    static constexpr size_t kMaxFrame = 260;  // the longest Modbus ADU (TCP: 7 + 253)
+    static constexpr size_t kNoteLength = 47; // longer notes are cut
 
     // Records from now until `now + how_long` (a later arm extends it).
     void arm(std::chrono::steady_clock::duration how_long);

@@ -1,7 +1,7 @@
 /*
  * Service "gridscope.metrics/1" (ABI 1.5): the kernel's view of what its drivers count, for
- * monitoring (`GET /metrics` of the web UI) and, since 1.6, the Diagnostics page. Provided by the kernel through
- * gs_host.get_service(host, GS_METRICS_SERVICE_V1). [any-thread]
+ * monitoring (`GET /metrics` of the web UI) and, since 1.6, the Diagnostics page. Provided by the
+ * kernel through gs_host.get_service(host, GS_METRICS_SERVICE_V1). [any-thread]
  */
 #ifndef GRIDSCOPE_SERVICES_METRICS_H
 #define GRIDSCOPE_SERVICES_METRICS_H
