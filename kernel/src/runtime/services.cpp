@@ -232,9 +232,9 @@ gs_status Runtime::bus_trace(const std::string &link, gs_plugin_text_fn on_json,
         gs_status st = call_plugin(inst->host->who(), "bus_trace", [&] {
             return vt->bus_trace(inst->handle, link.c_str(), &TextWalk::each, &walk);
         });
-        inst->host->take_error(""); // a driver without this link said so: not an error here
         if (walk.stopped_by != GS_OK) return walk.stopped_by;
         if (st == GS_OK) return GS_OK;
+        inst->host->take_error(""); // a driver without this link said so: not an error here
     }
     return GS_ERR_NOT_FOUND;
 }
