@@ -133,6 +133,14 @@ gs_status Runtime::run_command(const std::string &source, uint32_t circuit, cons
     return st;
 }
 
+namespace {
+// The vtable of `inst` when it is a started driver, else null.
+const gs_driver_vtable *started_driver(const Instance *inst) {
+    const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
+    return vt && inst->handle && inst->started ? vt : nullptr;
+}
+} // namespace
+
 gs_status Runtime::poll_counters_thunk(void *context, gs_plugin_poll_counters_fn on_link,
                                        void *payload) {
     if (!on_link) return GS_ERR_INVALID_ARG;
@@ -144,9 +152,8 @@ gs_status Runtime::each_poll_counters(gs_plugin_poll_counters_fn on_link, void *
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (!running_) return GS_OK;
     for (auto &inst : instances_) {
-        const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
-        if (!vt || !inst->handle || !inst->started ||
-            !GS_HAS_FIELD(vt, gs_driver_vtable, poll_counters) || !vt->poll_counters)
+        const gs_driver_vtable *vt = started_driver(inst.get());
+        if (!vt || !GS_HAS_FIELD(vt, gs_driver_vtable, poll_counters) || !vt->poll_counters)
             continue;
         struct Walk {
             gs_plugin_poll_counters_fn fn;
@@ -205,10 +212,8 @@ gs_status Runtime::each_diagnostics(gs_plugin_text_fn on_json, void *payload) {
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (!running_) return GS_OK;
     for (auto &inst : instances_) {
-        const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
-        if (!vt || !inst->handle || !inst->started ||
-            !GS_HAS_FIELD(vt, gs_driver_vtable, diagnostics) || !vt->diagnostics)
-            continue;
+        const gs_driver_vtable *vt = started_driver(inst.get());
+        if (!vt || !GS_HAS_FIELD(vt, gs_driver_vtable, diagnostics) || !vt->diagnostics) continue;
         TextWalk walk{on_json, payload, inst->plugin->id.c_str()};
         gs_status st = call_plugin(inst->host->who(), "diagnostics", [&] {
             return vt->diagnostics(inst->handle, &TextWalk::each, &walk);
@@ -224,10 +229,8 @@ gs_status Runtime::bus_trace(const std::string &link, gs_plugin_text_fn on_json,
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (!running_) return GS_ERR_NOT_FOUND;
     for (auto &inst : instances_) {
-        const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
-        if (!vt || !inst->handle || !inst->started ||
-            !GS_HAS_FIELD(vt, gs_driver_vtable, bus_trace) || !vt->bus_trace)
-            continue;
+        const gs_driver_vtable *vt = started_driver(inst.get());
+        if (!vt || !GS_HAS_FIELD(vt, gs_driver_vtable, bus_trace) || !vt->bus_trace) continue;
         TextWalk walk{on_json, payload, inst->plugin->id.c_str()};
         gs_status st = call_plugin(inst->host->who(), "bus_trace", [&] {
             return vt->bus_trace(inst->handle, link.c_str(), &TextWalk::each, &walk);
