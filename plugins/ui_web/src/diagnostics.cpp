@@ -117,7 +117,8 @@ json devices_part(const DiagnosticsSource &source, const json &live) {
             }
             for (auto &s : doc.value("sources", json::array())) {
                 s["plugin"] = plugin;
-                counted[s.value("source", "")] = std::move(s);
+                const std::string name = s.value("source", ""); // before s is moved from
+                counted[name] = std::move(s);
             }
         }
     json sources = json::array();
