@@ -92,7 +92,14 @@ test('the export link gives the diagnostics zip', async () => {
   assert.deepEqual(res, { status: 200, type: 'application/zip', magic: 'PK' });
 });
 
+// Logs off through the banner (a logged-in browser is sent from #/login to the home page).
+async function logOff() {
+  await page.click('[data-nav=logoff]');
+  await page.waitForSelector('#login-profile');
+}
+
 test('a User has no Diagnostics page, and the API refuses it', async () => {
+  await logOff();
   await login(page, site.url, 'user');
   assert.equal(await page.$('.tile[data-page=diagnostics]'), null);
   assert.ok(await page.$('.tile[data-page=profile]'));
@@ -103,6 +110,7 @@ test('a User has no Diagnostics page, and the API refuses it', async () => {
   await page.goto(site.url + '/#/profile');
   await page.waitForSelector('#profile-no-password');
   assert.equal(await page.$('#profile-password-form'), null);
+  await logOff();
   await login(page, site.url, 'admin', OLD_PW);
 });
 
@@ -132,8 +140,7 @@ test('the Profile page changes the password, with errors at their fields', async
   // still logged in (a new session), then log off and in with the new password
   const session = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
   assert.equal(session, 200);
-  await page.click('[data-nav=logoff]');
-  await page.waitForSelector('#login-profile');
+  await logOff();
   await page.selectOption('#login-profile', 'admin');
   await page.fill('#login-password', OLD_PW);
   await page.click('form.login-card button[type=submit]');

@@ -10,7 +10,7 @@ import { api } from '../api.js';
 const REFRESH_MS = 5000;
 const BUS_REFRESH_MS = 2000;
 
-const dash = (v) => (v === null || v === undefined || v === '' ? '—' : v);
+const dash = (v) => (v === null || v === undefined || v === '' ? '—' : String(v)); // h() takes a bare 0 for props
 const whenNs = (ns) => (ns ? new Date(ns / 1e6).toLocaleString() : '—');
 const whenMs = (ms) => (ms ? new Date(ms).toLocaleString() : '—');
 const percent = (x) => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)} %`);
