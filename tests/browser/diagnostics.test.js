@@ -102,7 +102,7 @@ test('a User has no Diagnostics page, and the API refuses it', async () => {
   await logOff();
   await login(page, site.url, 'user');
   assert.equal(await page.$('.tile[data-page=diagnostics]'), null);
-  assert.ok(await page.$('.tile[data-page=profile]'));
+  assert.ok(await page.$('a[data-nav=profile]')); // the Profile page, from the banner
   await page.goto(site.url + '/#/diagnostics');
   await page.waitForSelector('section.forbidden');
   const status = await page.evaluate(async () => (await fetch('/api/v1/diagnostics/report')).status);

@@ -15,9 +15,10 @@ export const PAGES = [
   { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/placeholder.js') },
   { id: 'datalogger', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/datalogger.js') },
   // Diagnosis and Customise (manual §8, §4): the Diagnostics page (Admin), the Profile page
-  // (any logged-in profile: permission null).
+  // (any logged-in profile: permission null; reached from the profile's name in the banner,
+  // no home tile).
   { id: 'diagnostics', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/diagnostics.js') },
-  { id: 'profile', icon: 'config', section: 'config', permission: null, load: () => import('./pages/profile.js') },
+  { id: 'profile', icon: 'config', section: null, permission: null, load: () => import('./pages/profile.js') },
 ];
 
 const root = document.getElementById('app');
