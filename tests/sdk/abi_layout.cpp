@@ -45,7 +45,7 @@ static_assert(sizeof(gs_identified_source) == 40 &&
               offsetof(gs_identified_source, circuits) == 24 &&
               sizeof(gs_device_service_v1) == 24 &&
               offsetof(gs_device_service_v1, declare_identified) == 16);
-static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 5));
+static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 6));
 
 int main() {
     return GS_OK;
