@@ -72,7 +72,7 @@ describe('login and profiles', () => {
     assert.match(await page.textContent('#login-error'), /Wrong password/);
 
     await login(page, site.url, 'admin', 'admin password 1');
-    assert.deepEqual(await tiles(), ['monitor', 'alarms', 'photoview', 'consumption', 'trends', 'config', 'datalogger']);
+    assert.deepEqual(await tiles(), ['monitor', 'alarms', 'photoview', 'consumption', 'trends', 'config', 'datalogger', 'diagnostics']);
     await page.click('[data-nav=config]');
     // The Configuration page opens on its first tab (pages/config.js).
     await page.waitForSelector('#config-tab-sources[aria-selected="true"]');

@@ -46,13 +46,20 @@ PIN_OFFSET(gs_driver_vtable, source_fields, 104);
 PIN_OFFSET(gs_driver_vtable, scan_options, 120);
 /* 1.4 ended at 136; 1.5 appended the poll counters. */
 PIN_OFFSET(gs_driver_vtable, poll_counters, 136);
-PIN_SIZE(gs_driver_vtable, 144);
+/* 1.5 ended at 144; 1.6 appended diagnostics and bus_trace. */
+PIN_OFFSET(gs_driver_vtable, diagnostics, 144);
+PIN_OFFSET(gs_driver_vtable, bus_trace, 152);
+PIN_SIZE(gs_driver_vtable, 160);
 PIN_SIZE(gs_poll_counters, 32);
 PIN_OFFSET(gs_poll_counters, link, 8);
 PIN_OFFSET(gs_poll_counters, requests, 16);
 PIN_OFFSET(gs_poll_counters, errors, 24);
-PIN_SIZE(gs_metrics_service_v1, 24);
+/* 1.5 ended at 24; 1.6 appended diagnostics, bus_trace and plugins. */
 PIN_OFFSET(gs_metrics_service_v1, poll_counters, 16);
+PIN_OFFSET(gs_metrics_service_v1, diagnostics, 24);
+PIN_OFFSET(gs_metrics_service_v1, bus_trace, 32);
+PIN_OFFSET(gs_metrics_service_v1, plugins, 40);
+PIN_SIZE(gs_metrics_service_v1, 48);
 PIN_SIZE(gs_cli_option, 56);
 PIN_OFFSET(gs_cli_option, integer, 24);
 PIN_OFFSET(gs_cli_option, description, 48);

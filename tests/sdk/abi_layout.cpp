@@ -2,6 +2,7 @@
 #include <gridscope/plugin.h>
 #include <gridscope/services/config.h>
 #include <gridscope/services/device.h>
+#include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
@@ -13,8 +14,9 @@ static_assert(sizeof(gs_value) == 32);
 static_assert(sizeof(gs_host) == 128);
 // 1.3 appended the connection options and source_fields (driver), the tools (descriptor) and
 // the bounds (gs_config_field).
-// 1.4 appended the scan options (driver); 1.5 the poll counters.
-static_assert(sizeof(gs_driver_vtable) == 144 &&
+// 1.4 appended the scan options (driver); 1.5 the poll counters; 1.6 diagnostics and bus_trace.
+static_assert(sizeof(gs_driver_vtable) == 160 && offsetof(gs_driver_vtable, diagnostics) == 144 &&
+              offsetof(gs_driver_vtable, bus_trace) == 152 &&
               offsetof(gs_driver_vtable, connection_options) == 88 &&
               offsetof(gs_driver_vtable, source_fields) == 104 &&
               offsetof(gs_driver_vtable, scan_options) == 120 &&
@@ -33,6 +35,11 @@ static_assert(sizeof(gs_storage_vtable) == 72 && offsetof(gs_storage_vtable, sit
 static_assert(sizeof(gs_exporter_vtable) == 80 &&
               offsetof(gs_exporter_vtable, site_changed) == 64 &&
               offsetof(gs_exporter_vtable, get_service) == 72);
+
+// 1.6 appended diagnostics, bus_trace and plugins to the metrics service.
+static_assert(sizeof(gs_metrics_service_v1) == 48 &&
+              offsetof(gs_metrics_service_v1, diagnostics) == 24 &&
+              offsetof(gs_metrics_service_v1, plugins) == 40);
 
 // 1.5 added the device service (services/device.h).
 static_assert(sizeof(gs_identified_source) == 40 &&

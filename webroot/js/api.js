@@ -26,7 +26,8 @@ async function call(method, path, body) {
   try { data = await res.json(); } catch { /* empty or not JSON */ }
   if (!res.ok) {
     const err = new ApiError(res.status, data);
-    if (res.status === 401 && !path.startsWith('/login')) window.dispatchEvent(new CustomEvent('gs:unauthenticated', { detail: err }));
+    // A wrong password (the login, the Profile page's current password) is no ended session.
+    if (res.status === 401 && err.code !== 'invalid_credentials') window.dispatchEvent(new CustomEvent('gs:unauthenticated', { detail: err }));
     throw err;
   }
   return data;

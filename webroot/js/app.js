@@ -14,6 +14,11 @@ export const PAGES = [
   { id: 'trends', icon: 'trends', section: 'analysis', permission: 'analysis', load: () => import('./pages/trends.js') },
   { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/config.js') },
   { id: 'datalogger', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/datalogger.js') },
+  // Diagnosis and Customise (manual §8, §4): the Diagnostics page (Admin), the Profile page
+  // (any logged-in profile: permission null; reached from the profile's name in the banner,
+  // no home tile).
+  { id: 'diagnostics', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/diagnostics.js') },
+  { id: 'profile', icon: 'config', section: null, permission: null, load: () => import('./pages/profile.js') },
 ];
 
 const root = document.getElementById('app');
@@ -23,7 +28,7 @@ let alarmTimer = 0;
 let alarmStream = null; // the banner's count, pushed live (GET /live/stream?alarms=1)
 let shell = null;
 
-export const can = (permission) => !!session?.permissions.includes(permission);
+export const can = (permission) => (permission === null ? !!session : !!session?.permissions.includes(permission));
 
 export function navigate(page, params) {
   const q = params ? '?' + new URLSearchParams(params) : '';
@@ -105,7 +110,7 @@ function buildShell() {
     h('nav.top', { 'aria-label': t('nav.main') },
       can('configuration') ? h('a.navbtn', { href: '#/config', 'data-nav': 'config' }, icon('config'), h('span', t('page.config'))) : null,
       h('a.navbtn', { href: '#/alarms', 'data-nav': 'alarms', title: t('nav.alarm_shortcut') }, icon('alarm'), h('span', t('page.alarms')), alarmCount),
-      h('span.profile', t('profile.' + session.profile)),
+      h('a.profile', { href: '#/profile', 'data-nav': 'profile', title: t('page.profile') }, t('profile.' + session.profile)),
       h('button.navbtn', { type: 'button', onclick: logOff, 'data-nav': 'logoff' }, icon('logoff'), h('span', t('nav.logoff')))));
   const toggle = h('button.banner-toggle', { type: 'button', 'aria-label': t('nav.toggle_banner'), title: t('nav.toggle_banner'),
     onclick: () => document.body.classList.toggle('banner-hidden') }, icon('banner'));

@@ -136,6 +136,15 @@ private:
     gs_status each_poll_counters(gs_plugin_poll_counters_fn on_link, void *payload);
     static gs_status poll_counters_thunk(void *context, gs_plugin_poll_counters_fn on_link,
                                          void *payload);
+    // gridscope.metrics/1 since ABI 1.6 (services.cpp): the drivers' diagnostics documents,
+    // a link's bus view, the plugins loaded and their state.
+    gs_status each_diagnostics(gs_plugin_text_fn on_json, void *payload);
+    gs_status bus_trace(const std::string &link, gs_plugin_text_fn on_json, void *payload);
+    std::string plugins_json();
+    static gs_status diagnostics_thunk(void *context, gs_plugin_text_fn on_json, void *payload);
+    static gs_status bus_trace_thunk(void *context, const char *link, gs_plugin_text_fn on_json,
+                                     void *payload);
+    static gs_status plugins_thunk(void *context, gs_plugin_text_fn on_json, void *payload);
     static gs_status declare_thunk(void *context, const gs_identified_source *identified,
                                    gs_source_fn on_source, void *payload, char *message,
                                    size_t message_size);
@@ -152,8 +161,13 @@ private:
     std::shared_ptr<const SiteSnapshot> site_;
     gs_control_service_v1 control_service_{};
     std::atomic<const gs_config_service_v1 *> config_service_{nullptr};
-    gs_metrics_service_v1 metrics_service_{sizeof(gs_metrics_service_v1), 0, this,
-                                           &poll_counters_thunk};
+    gs_metrics_service_v1 metrics_service_{sizeof(gs_metrics_service_v1),
+                                           0,
+                                           this,
+                                           &poll_counters_thunk,
+                                           &diagnostics_thunk,
+                                           &bus_trace_thunk,
+                                           &plugins_thunk};
     // Held while a command runs and while drivers start, stop or the model changes.
     std::mutex command_mutex_;
     // Guards site_, instances_ and Instance::site against plugin threads (get_service).

@@ -4,6 +4,8 @@
 #include "runtime/plugin_calls.hpp"
 #include "runtime/runtime.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstring>
 
@@ -132,6 +134,14 @@ gs_status Runtime::run_command(const std::string &source, uint32_t circuit, cons
     return st;
 }
 
+namespace {
+// The vtable of `inst` when it is a started driver, else null.
+const gs_driver_vtable *started_driver(const Instance *inst) {
+    const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
+    return vt && inst->handle && inst->started ? vt : nullptr;
+}
+} // namespace
+
 gs_status Runtime::poll_counters_thunk(void *context, gs_plugin_poll_counters_fn on_link,
                                        void *payload) {
     if (!on_link) return GS_ERR_INVALID_ARG;
@@ -143,9 +153,8 @@ gs_status Runtime::each_poll_counters(gs_plugin_poll_counters_fn on_link, void *
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (!running_) return GS_OK;
     for (auto &inst : instances_) {
-        const gs_driver_vtable *vt = inst ? inst->plugin->driver() : nullptr;
-        if (!vt || !inst->handle || !inst->started ||
-            !GS_HAS_FIELD(vt, gs_driver_vtable, poll_counters) || !vt->poll_counters)
+        const gs_driver_vtable *vt = started_driver(inst.get());
+        if (!vt || !GS_HAS_FIELD(vt, gs_driver_vtable, poll_counters) || !vt->poll_counters)
             continue;
         struct Walk {
             gs_plugin_poll_counters_fn fn;
@@ -165,6 +174,121 @@ gs_status Runtime::each_poll_counters(gs_plugin_poll_counters_fn on_link, void *
             log_line(GS_LOG_DEBUG, inst->host->who(), "poll_counters: " + status_text(st));
     }
     return GS_OK;
+}
+
+gs_status Runtime::diagnostics_thunk(void *context, gs_plugin_text_fn on_json, void *payload) {
+    if (!on_json) return GS_ERR_INVALID_ARG;
+    return static_cast<Runtime *>(context)->each_diagnostics(on_json, payload);
+}
+
+gs_status Runtime::bus_trace_thunk(void *context, const char *link, gs_plugin_text_fn on_json,
+                                   void *payload) {
+    if (!on_json || !link) return GS_ERR_INVALID_ARG;
+    return static_cast<Runtime *>(context)->bus_trace(link, on_json, payload);
+}
+
+gs_status Runtime::plugins_thunk(void *context, gs_plugin_text_fn on_json, void *payload) {
+    if (!on_json) return GS_ERR_INVALID_ARG;
+    const std::string text = static_cast<Runtime *>(context)->plugins_json();
+    return on_json(payload, nullptr, text.c_str());
+}
+
+namespace {
+// Hands a plugin's text on to a gs_plugin_text_fn, remembering what the callback returned.
+struct TextWalk {
+    gs_plugin_text_fn fn;
+    void *payload;
+    const char *plugin;
+    gs_status stopped_by = GS_OK;
+    static gs_status each(void *p, const char *text) {
+        auto &w = *static_cast<TextWalk *>(p);
+        if (!text) return GS_OK;
+        return w.stopped_by = w.fn(w.payload, w.plugin, text);
+    }
+};
+} // namespace
+
+// Under the command lock, as each_poll_counters.
+gs_status Runtime::each_diagnostics(gs_plugin_text_fn on_json, void *payload) {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (!running_) return GS_OK;
+    for (auto &inst : instances_) {
+        const gs_driver_vtable *vt = started_driver(inst.get());
+        if (!vt || !GS_HAS_FIELD(vt, gs_driver_vtable, diagnostics) || !vt->diagnostics) continue;
+        TextWalk walk{on_json, payload, inst->plugin->id.c_str()};
+        gs_status st = call_plugin(inst->host->who(), "diagnostics", [&] {
+            return vt->diagnostics(inst->handle, &TextWalk::each, &walk);
+        });
+        if (walk.stopped_by != GS_OK) return walk.stopped_by;
+        if (st != GS_OK)
+            log_line(GS_LOG_DEBUG, inst->host->who(), "diagnostics: " + status_text(st));
+    }
+    return GS_OK;
+}
+
+gs_status Runtime::bus_trace(const std::string &link, gs_plugin_text_fn on_json, void *payload) {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (!running_) return GS_ERR_NOT_FOUND;
+    for (auto &inst : instances_) {
+        const gs_driver_vtable *vt = started_driver(inst.get());
+        if (!vt || !GS_HAS_FIELD(vt, gs_driver_vtable, bus_trace) || !vt->bus_trace) continue;
+        TextWalk walk{on_json, payload, inst->plugin->id.c_str()};
+        gs_status st = call_plugin(inst->host->who(), "bus_trace", [&] {
+            return vt->bus_trace(inst->handle, link.c_str(), &TextWalk::each, &walk);
+        });
+        if (walk.stopped_by != GS_OK) return walk.stopped_by;
+        if (st == GS_OK) return GS_OK;
+        inst->host->take_error(""); // a driver without this link said so: not an error here
+    }
+    return GS_ERR_NOT_FOUND;
+}
+
+std::string Runtime::plugins_json() {
+    const auto abi = [](uint32_t v) {
+        return std::to_string(GS_ABI_MAJOR_OF(v)) + "." + std::to_string(GS_ABI_MINOR_OF(v));
+    };
+    nlohmann::json list = nlohmann::json::array();
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    for (const auto &p : registry_.all()) {
+        std::string state = "loaded", error;
+        for (const auto &inst : instances_)
+            if (inst && inst->plugin->id == p->id)
+                state = inst->started ? "running" : running_ ? "failed" : "stopped";
+        if (auto it = start_errors_.find(p->id); it != start_errors_.end()) {
+            state = "failed";
+            error = it->second;
+        }
+        // The numbers and switches of its section, defaults filled in: never a string, so no
+        // password or token is ever shown.
+        nlohmann::json settings = nlohmann::json::object();
+        const PluginSection *section = nullptr;
+        if (site_)
+            if (auto it = site_->model.plugins.find(p->id); it != site_->model.plugins.end())
+                section = &it->second;
+        for (const auto &f : p->config_fields) {
+            if (f.type != GS_CONFIG_INT && f.type != GS_CONFIG_DOUBLE && f.type != GS_CONFIG_BOOL &&
+                f.type != GS_CONFIG_DURATION_MS)
+                continue;
+            const YAML::Node given =
+                section && section->node.IsMap() ? section->node[f.key] : YAML::Node();
+            if (given && given.IsScalar())
+                settings[f.key] = given.Scalar();
+            else if (f.has_default)
+                settings[f.key] = f.default_value;
+        }
+        list.push_back({{"id", p->id},
+                        {"kind", kind_name(p->kind)},
+                        {"version", p->version},
+                        {"abi", abi(p->module_abi)},
+                        {"module", p->module_name},
+                        {"state", state},
+                        {"error", error},
+                        {"settings", std::move(settings)}});
+    }
+    return nlohmann::json{{"gridscope", GRIDSCOPE_VERSION},
+                          {"abi", abi(GS_ABI_VERSION)},
+                          {"plugins", std::move(list)}}
+        .dump();
 }
 
 Instance *Runtime::driver_of(const std::string &source) {

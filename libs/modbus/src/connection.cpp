@@ -171,8 +171,21 @@ Outcome Connection::transact(uint8_t unit, const PduRequest &request, uint32_t t
         return error == ETIMEDOUT ? Outcome{Quality::timeout(), {}, "send timed out"}
                                   : socket_failure(error);
     const auto deadline = StreamSocket::Clock::now() + std::chrono::milliseconds(timeout_ms);
-    return rtu_framing() ? receive_rtu(unit, request, deadline)
-                         : receive_tcp(transaction, unit, request, deadline);
+    if (!trace_)
+        return rtu_framing() ? receive_rtu(unit, request, deadline)
+                             : receive_tcp(transaction, unit, request, deadline);
+    answer_.clear();
+    Outcome outcome = rtu_framing() ? receive_rtu(unit, request, deadline)
+                                    : receive_tcp(transaction, unit, request, deadline);
+    trace_exchange(unit, frame.value(), outcome);
+    return outcome;
+}
+
+void Connection::trace_exchange(uint8_t unit, const std::vector<uint8_t> &sent,
+                                const Outcome &outcome) {
+    trace_->record(FrameDirection::sent, unit, sent.data(), sent.size());
+    const std::string note = to_string(outcome.quality);
+    trace_->record(FrameDirection::received, unit, answer_.data(), answer_.size(), note.c_str());
 }
 
 namespace {
@@ -221,6 +234,7 @@ Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduReq
                 // Not an MBAP header: the stream is out of step. Judge these bytes, drop them.
                 const Response response = decode_tcp_response(transaction, unit, request, data,
                                                               std::min(received_.size(), kMaxAdu));
+                keep_answer(data, std::min(received_.size(), kMaxAdu));
                 needs_flush_ = true;
                 received_.clear();
                 return Outcome{Quality::invalid(),
@@ -236,6 +250,7 @@ Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduReq
                 continue;
             }
             Response response = decode_tcp_response(transaction, unit, request, data, size);
+            keep_answer(data, size);
             received_.erase(received_.begin(), received_.begin() + static_cast<long>(size));
             if (response.verdict == Verdict::invalid) needs_flush_ = true;
             return outcome_of(std::move(response));
@@ -247,6 +262,7 @@ Outcome Connection::receive_tcp(uint16_t transaction, uint8_t unit, const PduReq
         const ssize_t n = socket_.receive(received_.data() + used, kMaxAdu, deadline);
         const int error = errno;
         received_.resize(used + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+        if (n <= 0) keep_answer(received_.data(), std::min(received_.size(), kMaxAdu));
         if (n <= 0)
             return receive_failed(n, error, received_.size(),
                                   std::to_string(received_.size()) + " bytes of an answer");
@@ -259,6 +275,7 @@ Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
     size_t got = 0, need = 3;
     while (got < need) {
         const ssize_t n = socket_.receive(answer + got, need - got, deadline);
+        if (n <= 0) keep_answer(answer, got);
         if (n <= 0)
             return receive_failed(n, errno, got,
                                   std::to_string(got) + " of " +
@@ -266,6 +283,7 @@ Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
         got += static_cast<size_t>(n);
         const size_t size = rtu_response_size(answer, got);
         if (size == kRtuSizeUnknown) {
+            keep_answer(answer, got);
             needs_flush_ = true;
             return Outcome{Quality::invalid(),
                            {},
@@ -274,6 +292,7 @@ Outcome Connection::receive_rtu(uint8_t unit, const PduRequest &request,
         }
         if (size != 0) need = size;
     }
+    keep_answer(answer, got);
     Response response = decode_rtu_response(unit, request, answer, got);
     if (response.verdict == Verdict::invalid) needs_flush_ = true;
     return outcome_of(std::move(response));
@@ -313,16 +332,31 @@ Outcome Connection::read(uint8_t unit, const ReadRequest &request, uint32_t time
                                                      outcome.values.data());
         break;
     }
-    if (received == -1) return failure(errno);
-    if (received != request.count) {
+    if (received == -1) {
+        outcome = failure(errno);
+    } else if (received != request.count) {
         needs_flush_ = true;
-        return Outcome{Quality::invalid(),
-                       {},
-                       "expected " + std::to_string(request.count) + " values, got " +
-                           std::to_string(received)};
+        outcome = Outcome{Quality::invalid(),
+                          {},
+                          "expected " + std::to_string(request.count) + " values, got " +
+                              std::to_string(received)};
+    } else {
+        outcome.quality = Quality::good();
     }
-    outcome.quality = Quality::good();
+    if (trace_) trace_serial(unit, request, outcome);
     return outcome;
+}
+
+// libmodbus sends exactly the RTU frame encode_rtu_request makes; the answer's bytes stay
+// inside libmodbus, so the bus view shows its outcome only.
+void Connection::trace_serial(uint8_t unit, const ReadRequest &request, const Outcome &outcome) {
+    PduRequest pdu;
+    pdu.function = static_cast<uint8_t>(request.function);
+    pdu.address = request.address;
+    pdu.quantity = request.count;
+    auto frame = encode_rtu_request(unit, pdu);
+    answer_.clear();
+    if (frame) trace_exchange(unit, frame.value(), outcome);
 }
 
 Outcome Connection::write(uint8_t unit, Function function, uint16_t address,

@@ -38,6 +38,7 @@ struct DeviceRuntime {
     unsigned failures = 0;   // consecutive failed cycles
     bool offline = false;
     std::optional<bool> reported_connected;
+    DeviceStats stats; // written under Link::Impl::mutex
 };
 
 struct PendingWrite {
@@ -67,6 +68,19 @@ std::future<WriteOutcome> refused(WriteRefusal why, std::string detail) {
 }
 
 } // namespace
+
+void RequestCounts::add(QualityKind kind, std::chrono::microseconds took) {
+    ++requests;
+    response_us += static_cast<uint64_t>(std::max<int64_t>(took.count(), 0));
+    if (kind == QualityKind::timeout)
+        ++timeouts;
+    else if (kind == QualityKind::exception)
+        ++exceptions;
+    else if (kind == QualityKind::invalid)
+        ++invalid;
+    else if (kind == QualityKind::disconnected)
+        ++disconnected;
+}
 
 size_t JitterHistogram::bucket(int64_t us) {
     if (us < static_cast<int64_t>(kSubBuckets)) return us < 0 ? 0 : static_cast<size_t>(us);
@@ -106,6 +120,8 @@ struct Link::Impl {
     std::vector<DeviceRuntime> joining; // added devices, taken in by the link thread
     LinkStats stats;
     double jitter_sum_us = 0;
+    Clock::time_point started{};
+    FrameTrace trace;
 
     void run();
     bool open_link();
@@ -246,6 +262,8 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
         stats.mean_start_jitter_us = jitter_sum_us / static_cast<double>(stats.cycles);
     }
     const int64_t ts_utc_ns = utc_now_ns();
+    // The bus view costs one relaxed load per cycle while nobody looks at it.
+    connection.set_trace(trace.armed_at(start) ? &trace : nullptr);
     const auto &points = device.planner.points();
     // The plan changes only on this thread (on_exception, below, after the loop), so it is
     // read here without a copy; other threads read it under the mutex.
@@ -255,8 +273,9 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
     std::vector<PointResult> results;
     results.reserve(points.size());
     std::optional<Outcome> abort; // once set, the rest of the cycle is not sent
-    bool answered = false;
+    bool answered = false, had_data = false;
     uint64_t sent = 0, failed = 0;
+    RequestCounts counts;
     for (size_t i = 0; i < requests.size(); ++i) {
         const auto &request = requests[i];
         if (abort) {
@@ -265,8 +284,12 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
         }
         if (i > 0 && config.guard_interval.count() > 0)
             std::this_thread::sleep_for(config.guard_interval);
+        const auto sent_at = Clock::now();
         Outcome outcome = connection.read(device.config.unit, request, device.config.timeout_ms);
         const auto kind = outcome.quality.kind;
+        counts.add(kind,
+                   std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at));
+        had_data = had_data || kind == QualityKind::good;
         ++sent;
         if (kind != QualityKind::good) ++failed;
         if (kind == QualityKind::good) {
@@ -287,6 +310,15 @@ void Link::Impl::run_cycle(DeviceRuntime &device) {
             device.planner.on_exception(request, code);
         stats.requests += sent;
         stats.failed_requests += failed;
+        for (RequestCounts *total : {&stats.counts, &device.stats.counts}) {
+            total->requests += counts.requests;
+            total->timeouts += counts.timeouts;
+            total->exceptions += counts.exceptions;
+            total->invalid += counts.invalid;
+            total->disconnected += counts.disconnected;
+            total->response_us += counts.response_us;
+        }
+        if (had_data) device.stats.last_good_utc_ns = ts_utc_ns;
         append(results, failed_point_results(device.planner.failed_points()));
     }
     if (callbacks.on_result)
@@ -361,6 +393,10 @@ void Link::Impl::schedule_next(DeviceRuntime &device, bool count_overruns) {
 void Link::Impl::report_state(DeviceRuntime &device, bool connected, const std::string &reason) {
     if (device.reported_connected == connected) return;
     device.reported_connected = connected;
+    {
+        std::lock_guard lock(mutex);
+        device.stats.connected = connected ? 1 : 0;
+    }
     if (callbacks.on_link_state) callbacks.on_link_state(device.config.id, connected, reason);
 }
 
@@ -412,6 +448,7 @@ void Link::start() {
     // absolute (due += period), so nothing drifts and a late answer or a dead device delays
     // only the starts that fall inside it, never the later deadlines.
     const auto now = Clock::now();
+    impl_->started = now;
     const auto count = static_cast<int64_t>(impl_->devices.size());
     for (size_t i = 0; i < impl_->devices.size(); ++i) {
         auto &device = impl_->devices[i];
@@ -545,7 +582,25 @@ Status Link::add_device(DeviceConfig device) {
 
 LinkStats Link::stats() const {
     std::lock_guard lock(impl_->mutex);
-    return impl_->stats;
+    LinkStats stats = impl_->stats;
+    if (impl_->running)
+        stats.running =
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - impl_->started);
+    return stats;
+}
+
+std::vector<DeviceStats> Link::device_stats() const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<DeviceStats> out;
+    for (const auto &device : impl_->devices) {
+        out.push_back(device.stats);
+        out.back().id = device.config.id;
+    }
+    return out;
+}
+
+FrameTrace &Link::trace() {
+    return impl_->trace;
 }
 
 std::string Link::describe_plans() const {

@@ -135,6 +135,25 @@ std::vector<std::pair<std::string, LinkStats>> Links::stats() const {
     return out;
 }
 
+std::vector<std::pair<std::string, std::vector<DeviceStats>>> Links::device_stats() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::pair<std::string, std::vector<DeviceStats>>> out;
+    for (size_t i = 0; i < links_.size(); ++i)
+        out.emplace_back(keys_[i], links_[i]->device_stats());
+    return out;
+}
+
+bool Links::trace(const std::string &link_key, std::chrono::steady_clock::duration how_long,
+                  std::vector<TracedFrame> &frames) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto key = std::find(keys_.begin(), keys_.end(), link_key);
+    if (key == keys_.end()) return false;
+    FrameTrace &trace = links_[static_cast<size_t>(key - keys_.begin())]->trace();
+    trace.arm(how_long);
+    frames = trace.frames();
+    return true;
+}
+
 // [link thread] Never a stale value as fresh: a point without an answer goes out with its
 // quality and no value (add_result).
 void Links::publish(const std::string &device, int64_t ts,

@@ -115,6 +115,12 @@ const std::vector<Api::Route> &Api::routes() {
         {"POST", "/alarms/unshelve", kPermAlarmAcknowledge, &Api::alarms_unshelve},
         {"POST", "/alarms/out-of-service", kPermAlarmOutOfService, &Api::alarms_out_of_service},
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
+        // The Diagnostics page (diagnostics_api.cpp): Admin only.
+        {"GET", "/diagnostics/report", kPermConfiguration, &Api::diagnostics_report},
+        {"GET", "/diagnostics/bus", kPermConfiguration, &Api::diagnostics_bus},
+        {"GET", "/diagnostics/export", kPermConfiguration, &Api::diagnostics_export},
+        // The Profile page (profile_api.cpp): any logged-in profile.
+        {"POST", "/session/language", kAnySession, &Api::session_language},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
         {"GET", "/config/site", kPermConfiguration, &Api::config_site},
         {"GET", "/config", kPermConfiguration, &Api::config_get},

@@ -11,6 +11,7 @@
 #include "auth.hpp"
 #include "consumption_api.hpp"
 #include "datalogger.hpp"
+#include "diagnostics.hpp"
 #include "favourites.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
@@ -83,6 +84,8 @@ struct ApiActions {
     Datalogger datalogger;
     // The site file as a document (GET/PUT /api/v1/config...); see site_config.hpp.
     SiteConfig config;
+    // The Diagnostics page (GET /api/v1/diagnostics/report...); see diagnostics.hpp.
+    DiagnosticsSource diagnostics;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -220,6 +223,13 @@ private:
     // GET /perimeter?view=photoview: the pages, each with the devices it shows.
     HttpResponse photoview_perimeter(Context &, const std::string &filter);
     HttpResponse diagnostics(Context &);
+    // diagnostics_api.cpp: the Diagnostics page (Admin)
+    nlohmann::json diagnostics_now();
+    HttpResponse diagnostics_report(Context &);
+    HttpResponse diagnostics_bus(Context &);
+    HttpResponse diagnostics_export(Context &);
+    // profile_api.cpp: the Profile page
+    HttpResponse session_language(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);
     // config_api.cpp

@@ -257,6 +257,7 @@ public:
             [site_file, data_dir] {
                 return gs::site_files::make_backup({site_file, data_dir});
             });
+        a.diagnostics = diagnostics_source();
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
             gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),
@@ -326,6 +327,50 @@ public:
         };
         m.http = http_counters_.get();
         return m;
+    }
+
+    // What the Diagnostics page reads: the kernel's gridscope.metrics/1 (ABI 1.6: plugins,
+    // drivers' counters, bus views) and, as /metrics, the storage's counters.
+    gs::ui::DiagnosticsSource diagnostics_source() {
+        gs::ui::DiagnosticsSource d;
+        gs::Host h = host();
+        auto metrics = [h]() -> const gs_metrics_service_v1 * {
+            auto *svc = h.service<gs_metrics_service_v1>(GS_METRICS_SERVICE_V1);
+            return svc && GS_HAS_FIELD(svc, gs_metrics_service_v1, plugins) ? svc : nullptr;
+        };
+        using Texts = std::vector<std::pair<std::string, std::string>>;
+        auto keep = [](void *p, const char *plugin, const char *text) -> gs_status {
+            static_cast<Texts *>(p)->emplace_back(plugin ? plugin : "", text ? text : "");
+            return GS_OK;
+        };
+        d.plugins = [metrics, keep]() -> std::optional<std::string> {
+            Texts out;
+            const auto *svc = metrics();
+            if (!svc || !svc->plugins || svc->plugins(svc->context, keep, &out) != GS_OK ||
+                out.empty())
+                return std::nullopt;
+            return out.front().second;
+        };
+        d.drivers = [metrics, keep] {
+            Texts out;
+            if (const auto *svc = metrics(); svc && svc->diagnostics)
+                svc->diagnostics(svc->context, keep, &out);
+            return out;
+        };
+        d.bus_trace = [metrics, keep](const std::string &link) -> std::optional<std::string> {
+            Texts out;
+            const auto *svc = metrics();
+            if (!svc || !svc->bus_trace ||
+                svc->bus_trace(svc->context, link.c_str(), keep, &out) != GS_OK || out.empty())
+                return std::nullopt;
+            return out.front().second;
+        };
+        d.counters = metrics_sources();
+        if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1)) {
+            d.data_dir = runtime->data_dir ? runtime->data_dir : "";
+            d.site_file = runtime->site_file ? runtime->site_file : "";
+        }
+        return d;
     }
 
     void stop() {

@@ -151,6 +151,15 @@ TEST_CASE("every endpoint as anonymous, User, Advanced User and Admin") {
          "/api/v1/config/site",
          "",
          {{"anonymous", 401}, {"user", 403}, {"advanced", 403}, {"admin", 200}}},
+        // The Diagnostics page: Admin only (bus and export: test_diagnostics.cpp).
+        {"GET",
+         "/api/v1/diagnostics/report",
+         "",
+         {{"anonymous", 401}, {"user", 403}, {"advanced", 403}, {"admin", 200}}},
+        {"POST",
+         "/api/v1/session/language",
+         R"({"language": "xx"})",
+         {{"anonymous", 401}, {"user", 400}, {"advanced", 400}, {"admin", 400}}},
     };
     for (const auto &c : cases)
         for (const auto &[profile, expected] : c.expect) {

@@ -84,7 +84,10 @@ extern "C" {
  *      and export_csv (the Alarms page).
  * 1.6: the kernel offers "gridscope.config/1" (services/config.h): the site file as a JSON
  *      document a plugin reads, checks and replaces (secrets write-only, a version against
- *      concurrent saves), put in force as a reload (the web UI's configuration pages). */
+ *      concurrent saves), put in force as a reload (the web UI's configuration pages);
+ *      gs_driver_vtable.diagnostics and bus_trace (each source's and link's counters, the last
+ *      frames of a link, for the Diagnostics page); gs_metrics_service_v1 gained diagnostics,
+ *      bus_trace and plugins (services/metrics.h). */
 #define GS_ABI_VERSION_MINOR 6
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
@@ -484,6 +487,28 @@ typedef struct gs_driver_vtable {
      * connection, a serial port) with its counters since start; a driver without links may
      * report one entry per source. Must not block on a device. NULL: no counters. */
     gs_status (*poll_counters)(gs_instance *instance, gs_poll_counters_fn on_link, void *payload);
+
+    /* Since 1.6, optional: [any-thread] calls on_json once with the driver's counters since
+     * start as one JSON document (borrowed for the call); must not block on a device:
+     *   {"links": [{"link", "requests", "timeouts", "exceptions", "invalid", "disconnected",
+     *               "busy_us", "running_us", "utilisation"}],
+     *    "sources": [{"source", "link", "state": "online"|"offline"|"unknown",
+     *                 "last_good_utc_ns" (null: never), "requests", "timeouts", "exceptions",
+     *                 "invalid", "disconnected", "mean_response_us" (null: no request)}]}
+     * `link` as in poll_counters; busy_us is the time spent on requests (send to outcome),
+     * utilisation busy_us / running_us. Members may be added; readers ignore unknown ones.
+     * NULL: no diagnostics. */
+    gs_status (*diagnostics)(gs_instance *instance, gs_text_fn on_json, void *payload);
+
+    /* Since 1.6, optional: [any-thread] the bus view of link `link` (a name poll_counters
+     * gives): calls on_json once with the last frames sent and received, oldest first:
+     *   {"link", "capacity", "frames": [{"ts_utc_ns", "direction": "sent"|"received", "unit",
+     *                                    "hex": "01 03 00 00 00 02 C4 0B", "note"}]}
+     * A call also arms the link's recording for a while (a minute with the SDK's Modbus
+     * drivers): a link nobody looks at records nothing. GS_ERR_NOT_FOUND when the driver has no
+     * such link. NULL: no bus view. */
+    gs_status (*bus_trace)(gs_instance *instance, const char *link, gs_text_fn on_json,
+                           void *payload);
 } gs_driver_vtable;
 
 typedef struct gs_storage_vtable {

@@ -575,6 +575,8 @@ GS_DETAIL_HAS_MEMBER(write)
 GS_DETAIL_HAS_MEMBER(scan)
 GS_DETAIL_HAS_MEMBER(describe)
 GS_DETAIL_HAS_MEMBER(poll_counters)
+GS_DETAIL_HAS_MEMBER(diagnostics)
+GS_DETAIL_HAS_MEMBER(bus_trace)
 GS_DETAIL_HAS_MEMBER(consume_samples)
 GS_DETAIL_HAS_MEMBER(consume_event)
 GS_DETAIL_HAS_MEMBER(flush)
@@ -714,6 +716,26 @@ gs_status poll_counters(gs_instance *i, gs_poll_counters_fn on_link, void *paylo
     });
 }
 
+// T::diagnostics() returns the JSON document (ABI 1.6).
+template <class T>
+gs_status diagnostics(gs_instance *i, gs_text_fn on_json, void *payload) noexcept {
+    return guarded<T>(host_of<T>(i), [&] {
+        std::string text = self<T>(i).diagnostics();
+        gs_status st = on_json(payload, text.c_str());
+        if (st != GS_OK) throw Error("diagnostics: the host refused the text", st);
+    });
+}
+// T::bus_trace(link) returns the JSON document; throws Error(GS_ERR_NOT_FOUND) for no such
+// link (ABI 1.6).
+template <class T>
+gs_status bus_trace(gs_instance *i, const char *link, gs_text_fn on_json, void *payload) noexcept {
+    return guarded<T>(host_of<T>(i), [&] {
+        std::string text = self<T>(i).bus_trace(std::string(link ? link : ""));
+        gs_status st = on_json(payload, text.c_str());
+        if (st != GS_OK) throw Error("bus_trace: the host refused the text", st);
+    });
+}
+
 // The thunk for an optional entry when T has the method, else NULL ("not supported"). The
 // thunk's body is instantiated only in the first case.
 #define GS_DETAIL_OPT(T, name)                                                                     \
@@ -744,7 +766,9 @@ template <class T> const void *vtable() {
                                   0,
                                   nullptr,
                                   0,
-                                  GS_DETAIL_OPT(T, poll_counters)};
+                                  GS_DETAIL_OPT(T, poll_counters),
+                                  GS_DETAIL_OPT(T, diagnostics),
+                                  GS_DETAIL_OPT(T, bus_trace)};
             if constexpr (has_source_fields<T>::value) {
                 v.source_fields = T::source_fields;
                 v.source_field_count = sizeof(T::source_fields) / sizeof(T::source_fields[0]);

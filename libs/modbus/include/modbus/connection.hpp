@@ -9,6 +9,7 @@
 #pragma once
 
 #include "modbus/frame.hpp"
+#include "modbus/frame_trace.hpp"
 #include "modbus/planner.hpp"
 #include "modbus/quality.hpp"
 #include "modbus/result.hpp"
@@ -74,6 +75,10 @@ public:
     void close();
     bool connected() const { return context_ != nullptr || socket_.is_open(); }
     const Endpoint &endpoint() const { return endpoint_; }
+    // Frames sent and received go to `trace` (the bus view) until set to null; the serial
+    // transport records the request it sends and only the outcome of the answer (libmodbus does
+    // not show the bytes it received).
+    void set_trace(FrameTrace *trace) { trace_ = trace; }
 
     // One request, bounded by timeout_ms. A disconnected outcome closes the connection.
     Outcome read(uint8_t unit, const ReadRequest &request, uint32_t timeout_ms);
@@ -93,6 +98,12 @@ private:
                         StreamSocket::Clock::time_point deadline);
     Outcome socket_failure(int error);
     Outcome receive_failed(ssize_t n, int error, size_t got, const std::string &what);
+    // With a trace: the frame sent, then the bytes kept by keep_answer() with the outcome.
+    void trace_exchange(uint8_t unit, const std::vector<uint8_t> &sent, const Outcome &outcome);
+    void trace_serial(uint8_t unit, const ReadRequest &request, const Outcome &outcome);
+    void keep_answer(const uint8_t *data, size_t size) {
+        if (trace_) answer_.assign(data, data + size);
+    }
     // On socket_: RTU frames (RTU over TCP), else MBAP (Modbus TCP).
     bool rtu_framing() const { return std::holds_alternative<RtuTcpEndpoint>(endpoint_); }
 
@@ -102,6 +113,8 @@ private:
     uint16_t transaction_ = 0;      // Modbus TCP transaction id of the last request
     std::vector<uint8_t> received_; // Modbus TCP: bytes received, not yet consumed
     bool needs_flush_ = false;      // a late answer may still arrive after a timeout or bad frame
+    FrameTrace *trace_ = nullptr;   // the bus view, while someone looks at it
+    std::vector<uint8_t> answer_;   // with a trace: the answer's bytes (or what came of it)
 };
 
 } // namespace gs::modbus

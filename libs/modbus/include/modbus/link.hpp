@@ -35,6 +35,7 @@
 
 #include "modbus/backoff.hpp"
 #include "modbus/connection.hpp"
+#include "modbus/frame_trace.hpp"
 #include "modbus/planner.hpp"
 #include "modbus/quality.hpp"
 #include "modbus/result.hpp"
@@ -101,12 +102,33 @@ struct JitterHistogram {
     static int64_t lower_bound_us(size_t bucket); // the smallest jitter counted in `bucket`
 };
 
+// What one device's requests came to since the link started (the Diagnostics page).
+struct RequestCounts {
+    uint64_t requests = 0;     // read requests sent in cycles
+    uint64_t timeouts = 0;     // ... not answered in time
+    uint64_t exceptions = 0;   // ... answered with a Modbus exception
+    uint64_t invalid = 0;      // ... answered with a frame that does not decode (CRC, length...)
+    uint64_t disconnected = 0; // ... lost with the connection
+    uint64_t response_us = 0;  // time from send to outcome, summed over the requests
+    void add(QualityKind kind, std::chrono::microseconds took);
+};
+
+struct DeviceStats {
+    std::string id;
+    RequestCounts counts;
+    int64_t last_good_utc_ns = 0; // start of the last cycle with data from the device; 0: none
+    int connected = -1;           // the state last reported: 1 answers, 0 lost, -1 not known yet
+};
+
 struct LinkStats {
     uint64_t cycles = 0;          // device cycles run
     uint64_t overruns = 0;        // periods skipped because a cycle could not start in time
     uint64_t connects = 0;        // successful (re)connections
     uint64_t requests = 0;        // read requests sent in cycles
     uint64_t failed_requests = 0; // ... of which not answered with data (timeout, exception...)
+    RequestCounts counts;         // the requests by outcome, with their time (busy time)
+    std::chrono::microseconds running{0}; // since start(): counts.response_us / running is the
+                                          // link's utilisation
     JitterHistogram start_jitter;
     std::chrono::microseconds last_start_jitter{0}; // actual start - deadline
     std::chrono::microseconds max_start_jitter{0};
@@ -157,6 +179,10 @@ public:
     Status add_device(DeviceConfig device);
 
     LinkStats stats() const;
+    // Each device's counters, in the link's order.
+    std::vector<DeviceStats> device_stats() const;
+    // The bus view: frames are recorded while the trace is armed (FrameTrace::arm).
+    FrameTrace &trace();
     // The current plans (with splits learnt so far), as describe_plan() lines per device.
     std::string describe_plans() const;
 

@@ -12,6 +12,7 @@
 // driver whose poll callback or threads use its own members stops them in its own destructor.
 #pragma once
 
+#include "modbus_driver/diagnostics_json.hpp"
 #include "modbus_driver/driver_glue.hpp"
 #include "modbus_driver/links.hpp"
 
@@ -96,6 +97,20 @@ public:
         for (const auto &[link, stats] : links_.stats())
             out.push_back({link, stats.requests, stats.failed_requests});
         return out;
+    }
+
+    // [any-thread] Each link's and each source's counters as JSON (ABI 1.6, the Diagnostics
+    // page).
+    std::string diagnostics() const { return diagnostics_json(links_); }
+
+    // [any-thread] The last frames of link `link` as JSON (ABI 1.6, the bus view); arms the
+    // link's trace for a minute, so a page that reads it every few seconds keeps it on. Throws
+    // gs::Error GS_ERR_NOT_FOUND when this driver polls no such link.
+    std::string bus_trace(const std::string &link) {
+        std::vector<TracedFrame> frames;
+        if (!links_.trace(link, std::chrono::minutes(1), frames))
+            throw gs::Error("no link '" + link + "'", GS_ERR_NOT_FOUND);
+        return bus_trace_json(link, frames);
     }
 
     std::string describe(const std::string &name, bool json) {

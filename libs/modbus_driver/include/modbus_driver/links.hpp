@@ -7,6 +7,7 @@
 
 #include <gridscope/plugin.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -56,6 +57,12 @@ public:
 
     // Each link's key and counters since start.
     std::vector<std::pair<std::string, LinkStats>> stats() const;
+    // Each link's key and its devices' counters since start.
+    std::vector<std::pair<std::string, std::vector<DeviceStats>>> device_stats() const;
+    // The bus view of link `link_key`: arms its trace for `how_long` (so that the next reads
+    // show the frames from now on) and returns the frames kept. False: no such link.
+    bool trace(const std::string &link_key, std::chrono::steady_clock::duration how_long,
+               std::vector<TracedFrame> &frames);
 
 private:
     void publish(const std::string &device, int64_t ts, const std::vector<PointResult> &results);
