@@ -12,6 +12,7 @@
 #include <site_files/backup.hpp>
 #include <site_files/zip_archive.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -47,6 +48,7 @@ std::string site_text(int mqtt_port) {
            "plugins:\n"
            "  ui_web: {}\n"
            "  exporter_mqtt:\n"
+           "    topic_prefix: gridscope/test\n"
            "    broker: {host: 127.0.0.1, port: " +
            std::to_string(mqtt_port) + ", username: u, password: \"broker-secret\"}\n";
 }
@@ -237,6 +239,13 @@ TEST_CASE("config API: roles, CSRF, bad input, conflicts, saves, comments, secre
         s["site"]["name"] = "Config API " + std::to_string(i);
         version =
             call(site.admin, "PUT", "/config", {{"version", version}, {"site", s}}, 200)["version"];
+        // The web UI restarts its server on the new site: the next request waits for it.
+        REQUIRE(eventually(
+            [&] {
+                return site_now(site.admin).find("\"Config API " + std::to_string(i) + "\"") !=
+                       std::string::npos;
+            },
+            20s));
     }
     for (int i = 1; i <= 10; ++i) {
         INFO("site.yaml.", i);

@@ -81,6 +81,7 @@ TEST_CASE("site document: a changed item is rewritten, the comments of the rest 
           "host: 10.0.0.5   # behind the gateway", "# Publishing.", "password: \"s3cret:x\""})
         CHECK(text.find(kept) != std::string::npos);
     CHECK(text.find("# The lighting.") != std::string::npos); // right above the item: its own
+    CHECK(text.find("enabled: false\n\n# Publishing.") != std::string::npos); // the blank line
     CHECK(yaml_to_json(YAML::Load(text), false)["sources"][1]["unit"] == 7);
     CHECK(yaml_to_json(YAML::Load(text), true) == doc);
 

@@ -2,6 +2,7 @@
 
 #include <site_files/secret_keys.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <regex>
@@ -94,7 +95,7 @@ std::string emitted(const json &j) {
 // The stored entry a new list item stands for: the one with the same `name`, else the one at
 // the same position (when it has no other name).
 YAML::Node stored_item(const YAML::Node &list, const json &item, size_t index) {
-    if (!list.IsSequence()) return YAML::Node(YAML::NodeType::Undefined);
+    if (!list.IsDefined() || !list.IsSequence()) return YAML::Node(YAML::NodeType::Undefined);
     if (item.is_object() && item.contains("name") && item["name"].is_string()) {
         for (const auto &old : list)
             if (old.IsMap() && old["name"] && old["name"].IsScalar() &&
@@ -113,7 +114,10 @@ void restore_secrets(json &next, const YAML::Node &old, const std::string &path,
         std::vector<std::string> drop;
         for (auto &[key, value] : next.items()) {
             const std::string here = path.empty() ? key : path + "." + key;
-            YAML::Node stored = old.IsMap() ? old[key] : YAML::Node(YAML::NodeType::Undefined);
+            // (A missing key of a const node is a zombie that throws when asked its type.)
+            YAML::Node stored = old.IsDefined() && old.IsMap() && old[key]
+                                    ? old[key]
+                                    : YAML::Node(YAML::NodeType::Undefined);
             if (value.is_null() && site_files::is_secret_key(key)) {
                 if (stored.IsDefined() && !stored.IsNull())
                     value = yaml_to_json(stored, false);
@@ -162,6 +166,21 @@ size_t attached_start(const std::vector<std::string> &lines, size_t line, size_t
     while (line > floor && is_comment(lines[line - 1]))
         --line;
     return line;
+}
+
+bool is_blank(const std::string &line) {
+    return line.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// The blank lines that end the span [from, to): kept after a part written anew.
+std::string trailing_blanks(const std::vector<std::string> &lines, size_t from, size_t to) {
+    size_t at = std::min(to, lines.size());
+    while (at > from && is_blank(lines[at - 1]))
+        --at;
+    std::string out;
+    for (size_t i = at; i < std::min(to, lines.size()); ++i)
+        out += "\n";
+    return out;
 }
 
 std::string join(const std::vector<std::string> &lines, size_t from, size_t to) {
@@ -282,9 +301,11 @@ std::string spliced_text(const json &next, const std::vector<std::string> &lines
         if (!e->items_spliceable || !value.is_array() || value.empty()) {
             out += join(lines, e->start, e->key_line); // the key's own comments stay
             out += emitted(json::object({{key, value}}));
+            out += trailing_blanks(lines, e->key_line, e->end);
             continue;
         }
         out += join(lines, e->start, e->items_start);
+        const std::string blanks = trailing_blanks(lines, e->items_start, e->end);
         std::vector<json> stored;
         for (const auto &item : e->value)
             stored.push_back(yaml_to_json(item, false));
@@ -296,7 +317,10 @@ std::string spliced_text(const json &next, const std::vector<std::string> &lines
                 if (!used[s] && stored[s] == value[k]) found = s;
             if (found < stored.size()) {
                 used[found] = true;
-                out += join(lines, e->items[found].first, e->items[found].second);
+                // The blank lines that ended the list stay at its end.
+                size_t end = e->items[found].second;
+                if (found + 1 == stored.size()) end -= blanks.size();
+                out += join(lines, e->items[found].first, end);
                 continue;
             }
             // A changed item keeps the comment lines above it: the stored item of its name.
@@ -310,6 +334,7 @@ std::string spliced_text(const json &next, const std::vector<std::string> &lines
                     }
             out += indented(emitted(json::array({item})), e->dash_column);
         }
+        out += blanks;
     }
     return out;
 }

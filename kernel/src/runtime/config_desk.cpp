@@ -39,7 +39,7 @@ json errors_json(const Diagnostics &diag, const std::string &candidate, const st
     json out = json::array();
     for (const auto &e : diag.errors()) {
         std::string message = replaced(e.message, candidate, file);
-        if (!e.where.file.empty() && e.where.file != candidate)
+        if (!e.where.file.empty() && e.where.file != candidate && e.where.file != file)
             message = e.where.str() + ": " + message; // a profile file, not the document
         out.push_back(note_json(e.field, message));
     }
@@ -235,30 +235,47 @@ namespace {
 // relative to it) and read by the kernel's loader: the model, or the errors.
 struct Candidate {
     std::string path, text;
+    std::string old; // the site file's text when the request was taken
     std::vector<DocumentNote> notes;
     ~Candidate() {
         if (!path.empty()) ::unlink(path.c_str());
     }
 };
 
-} // namespace
-
-gs_status ConfigDesk::validate(const std::string &request, std::string &reply) {
+// Reads the request and writes its site as `<file>.checking`; with `version_checked`, refuses a
+// version that is not the file's. GS_OK, or the status to answer with `reply`.
+gs_status prepare(const std::string &request, const std::string &file, bool version_checked,
+                  Candidate &c, std::string &reply) {
     json site;
     std::string version, why, error;
     if (!site_of(request, site, version, why)) {
         reply = refused("", why);
         return GS_ERR_INVALID_ARG;
     }
-    auto old = site_files::read_whole_file(file_, error);
-    Candidate c;
-    c.text = json_to_site_text(site, old.value_or(""), c.notes);
-    c.path = file_ + ".checking";
-    if (!site_files::write_file_synced(c.path, c.text, error)) {
-        c.path.clear();
+    auto old = site_files::read_whole_file(file, error);
+    if (!old && version_checked) {
+        reply = json{{"error", error.empty() ? file + " does not exist" : error}}.dump();
+        return GS_ERR_IO;
+    }
+    c.old = old.value_or("");
+    if (version_checked && version != site_text_version(c.old)) {
+        reply = json{{"error", "conflict"}}.dump();
+        return GS_ERR_STATE;
+    }
+    c.text = json_to_site_text(site, c.old, c.notes);
+    if (!site_files::write_file_synced(file + ".checking", c.text, error)) {
         reply = json{{"error", error}}.dump();
         return GS_ERR_IO;
     }
+    c.path = file + ".checking";
+    return GS_OK;
+}
+
+} // namespace
+
+gs_status ConfigDesk::validate(const std::string &request, std::string &reply) {
+    Candidate c;
+    if (gs_status st = prepare(request, file_, false, c, reply); st != GS_OK) return st;
     Diagnostics diag;
     std::vector<std::string> more;
     try {
@@ -276,35 +293,14 @@ gs_status ConfigDesk::validate(const std::string &request, std::string &reply) {
 
 gs_status ConfigDesk::save(const std::string &request, std::string &reply,
                            const std::function<void(gs_status, const std::string &)> &answered) {
-    json site;
-    std::string version, why, error;
-    if (!site_of(request, site, version, why)) {
-        reply = refused("", why);
-        return GS_ERR_INVALID_ARG;
-    }
-    auto old = site_files::read_whole_file(file_, error);
-    if (!old) {
-        reply = json{{"error", error.empty() ? file_ + " does not exist" : error}}.dump();
-        return GS_ERR_IO;
-    }
-    if (version != site_text_version(*old)) {
-        reply = json{{"error", "conflict"}}.dump();
-        return GS_ERR_STATE;
-    }
     Candidate c;
-    c.text = json_to_site_text(site, *old, c.notes);
-    c.path = file_ + ".checking";
-    if (!site_files::write_file_synced(c.path, c.text, error)) {
-        c.path.clear();
-        reply = json{{"error", error}}.dump();
-        return GS_ERR_IO;
-    }
+    if (gs_status st = prepare(request, file_, true, c, reply); st != GS_OK) return st;
     Diagnostics diag;
     bool write_failed = false;
     auto commit = [&](Diagnostics &d) {
         // Everything is checked: the file is replaced, the old one kept, then put in force.
         std::string why_not;
-        if (!site_files::keep_site_versions(file_, *old, why_not) ||
+        if (!site_files::keep_site_versions(file_, c.old, why_not) ||
             std::rename(c.path.c_str(), file_.c_str()) != 0) {
             d.error({file_, 0, 0}, "",
                     why_not.empty() ? "cannot replace " + file_

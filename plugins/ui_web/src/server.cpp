@@ -188,6 +188,11 @@ void Server::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
+    {
+        // The requests under way finish first (bounded: a slow one is cut as before).
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait_for(lock, std::chrono::seconds(10), [this] { return answering_ == 0; });
+    }
     mg_stop(ctx_); // joins the worker threads: the live streams see stopping_ and return
     ctx_ = nullptr;
     mg_exit_library();
@@ -388,13 +393,30 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
         } else {
             r = std::get<HttpResponse>(opened);
         }
-    } else {
-        r = api_.handle(req);
+        if (chunked) r.close = true;
+        send(conn, r, is_head);
+        return r.status;
     }
+    // A request under way is answered before stop() lets CivetWeb go (it drops what is written
+    // once stopping): a configuration save is answered just before the site change that
+    // restarts this server (docs/api.md, "PUT /config").
+    Answering answering(*this);
+    r = api_.handle(req);
     if (chunked) r.close = true;
     if (r.status >= 500) log_(kLogWarning, req.method + " " + req.path + ": " + r.body);
     send(conn, r, is_head);
     return r.status;
+}
+
+Server::Answering::Answering(Server &server) : server_(server) {
+    std::lock_guard<std::mutex> lock(server_.mutex_);
+    ++server_.answering_;
+}
+
+Server::Answering::~Answering() {
+    std::lock_guard<std::mutex> lock(server_.mutex_);
+    --server_.answering_;
+    server_.wake_.notify_all();
 }
 
 // Server-sent events: one "live" event per tick with the snapshots of the subscribed sources

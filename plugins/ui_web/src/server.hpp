@@ -102,6 +102,18 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    int answering_ = 0; // API requests (not live streams) being answered
+    // Counts one API request being answered, for stop().
+    class Answering {
+    public:
+        explicit Answering(Server &server);
+        ~Answering();
+        Answering(const Answering &) = delete;
+        Answering &operator=(const Answering &) = delete;
+
+    private:
+        Server &server_;
+    };
 };
 
 } // namespace gs::ui
