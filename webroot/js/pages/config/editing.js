@@ -1,0 +1,96 @@
+// What the Models, Custom data, Hierarchies and Alarm rules tabs share: the site document
+// (config_doc.js: GET/PUT /api/v1/config) held with its version, one save path that applies a
+// change to a copy and either takes the new version or shows the server's refusals, and the
+// running site (GET /config/site: predefined models, the whole catalog, every circuit).
+import { h, clear } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { api } from '../../api.js';
+import * as configDoc from '../../config_doc.js';
+
+const copy = (v) => structuredClone(v);
+
+// The tabs' own styles, beside css/config.css (the shell's).
+if (!document.querySelector('link[data-config-edit]')) document.head.append(h('link', { rel: 'stylesheet', href: 'css/config-edit.css', 'data-config-edit': '' }));
+
+// The document being edited. `change(fn)` runs fn on a copy of the site and PUTs it: on 200
+// the copy becomes the document; on 400 the server's errors are returned (nothing kept, the
+// file untouched); on 409 the document is read again and the caller is told.
+export class SiteDoc {
+  static async open() {
+    const doc = new SiteDoc();
+    await doc.reload();
+    return doc;
+  }
+
+  async reload() {
+    const { version, site } = await configDoc.load();
+    this.version = version;
+    this.site = site || {};
+  }
+
+  draft() { return copy(this.site); }
+
+  // -> {ok: true} | {ok: false, errors: [{path, message}], conflict: bool}
+  async change(fn) {
+    const next = this.draft();
+    fn(next);
+    return this.put(next);
+  }
+
+  async put(next) {
+    try {
+      const { version } = await configDoc.save(next, this.version);
+      this.version = version;
+      this.site = next;
+      return { ok: true };
+    } catch (e) {
+      if (e?.kind === 'invalid') return { ok: false, errors: e.errors || [] };
+      if (e?.kind === 'conflict') await this.reload();
+      return { ok: false, conflict: e?.kind === 'conflict', errors: [{ path: '', message: configDoc.refusalText(e) }] };
+    }
+  }
+
+  async validate(next) { return configDoc.validate(next); }
+}
+
+// The running site's document (catalog with the profiles' custom data, predefined models,
+// profiles with their points, every source with its implied circuits).
+export const runningSite = () => api.get('/config/site');
+
+// Server errors beside the fields (data-path="models[2].name"), the rest in a summary.
+export const showErrors = configDoc.showErrors;
+
+// A labelled field: label text, the input, its path in the site document for server errors.
+export function field(label, input, path) {
+  if (path) input.dataset.path = path;
+  return h('div.cfgx-field', h('label', { for: input.id }, label), input);
+}
+
+export function checkbox(id, label, checked, path) {
+  const box = h('input', { type: 'checkbox', id, checked: !!checked });
+  if (path) box.dataset.path = path;
+  return h('div.cfgx-check', box, h('label', { for: id }, label));
+}
+
+// The YAML's scalars may come back as strings: a number if it reads as one, else undefined.
+export function num(v) {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+// A boolean from the document (true, "true").
+export const bool = (v, dflt) => (v === undefined || v === null ? dflt : v === true || v === 'true');
+
+// A list from the document (absent: []).
+export const list = (v) => (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]);
+
+// A status line for a tab: saved, or the errors.
+export function status() {
+  const el = h('div.cfgx-status', { role: 'status', 'aria-live': 'polite' });
+  return {
+    el,
+    saved() { clear(el).append(h('p.cfgx-saved', t('cfgx.saved'))); },
+    clear() { clear(el); },
+  };
+}
