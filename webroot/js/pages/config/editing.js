@@ -90,7 +90,7 @@ export function status() {
   const el = h('div.cfgx-status', { role: 'status', 'aria-live': 'polite' });
   return {
     el,
-    saved() { clear(el).append(h('p.cfgx-saved', t('cfgx.saved'))); },
+    saved() { clear(el).append(h('p.cfgx-saved', t('config.saved'))); },
     clear() { clear(el); },
   };
 }
