@@ -81,9 +81,16 @@ async function eventually(what, fn, timeoutMs = 20000) {
   }
 }
 
+// The centre of an element on the screen; the drawing is redrawn as checks come back, so an
+// element found may be replaced before it is measured: look again.
 async function center(selector) {
-  const box = await (await page.waitForSelector(selector)).boundingBox();
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.waitForSelector(selector);
+  for (let i = 0; i < 50; i++) {
+    const box = await page.locator(selector).first().boundingBox().catch(() => null);
+    if (box) return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.waitForTimeout(50);
+  }
+  throw new Error('no box for ' + selector);
 }
 
 // Drags a palette brick and lets it go over the drawing at (dx, dy) from its top-left corner.
@@ -107,7 +114,7 @@ async function link(from, to) {
   await page.mouse.down();
   await page.mouse.move(end.x, end.y, { steps: 8 });
   await page.mouse.up();
-  await page.waitForSelector(`#hier-canvas path.hier-link[data-from-name="${from}"][data-to-name="${to}"]`);
+  await page.waitForSelector(`#hier-canvas path.hier-link[data-from-name="${from}"][data-to-name="${to}"]`, { state: 'attached' });
 }
 
 // The checks listed under the drawing once the server's validation of the last change is in.

@@ -51,9 +51,9 @@ export function render(container, ctx = {}) {
       const at = hierarchies().length;
       const form = h('form.card.cfgx-form.hier-new', { id: 'hier-new', novalidate: true },
         h('h3', t('cfgx.hier.create')),
-        h('div.cfgx-grid', field(t('cfgx.hier.name'), name, `hierarchies[${at}].name`), field(t('cfgx.hier.fluid'), fluid, `hierarchies[${at}].fluid`)),
-        general,
-        h('div.cfgx-buttons', h('button.btn.primary', { type: 'submit', id: 'hier-new-create' }, t('cfgx.hier.create_button'))));
+        h('div.cfgx-grid', field(t('cfgx.hier.name'), name, `hierarchies[${at}].name`), field(t('cfgx.hier.fluid'), fluid, `hierarchies[${at}].fluid`),
+          h('div.cfgx-buttons', h('button.btn.primary', { type: 'submit', id: 'hier-new-create' }, t('cfgx.hier.create_button')))),
+        general);
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
         const n = name.value.trim();

@@ -70,7 +70,7 @@ export class Canvas {
     this.svg.setAttribute('width', b.w);
     this.svg.setAttribute('height', b.h);
     clear(this.svg).append(
-      svg('defs', svg('marker', { id: 'hier-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse' },
+      svg('defs', null, svg('marker', { id: 'hier-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse' },
         svg('path', { d: 'M0 0L10 5L0 10z', class: 'hier-arrowhead' }))),
       ...this.graph.links.map((l) => this.link(l)),
       ...[...this.graph.elements.values()].flatMap((e) => this.brick(e)));
@@ -80,17 +80,21 @@ export class Canvas {
     const a = this.graph.elements.get(l.from);
     const b = this.graph.elements.get(l.to);
     const x1 = a.x + W / 2, y1 = a.y + H;
-    const x2 = b.x + W / 2, y2 = b.y;
+    // Into the target's top when it lies below, else into its nearer side.
+    const below = b.y >= y1 + 10;
+    const x2 = below ? b.x + W / 2 : b.x > a.x ? b.x : b.x + W;
+    const y2 = below ? b.y : b.y + H / 2;
     const my = (y1 + y2) / 2;
+    const d = below ? `M${x1} ${y1}C${x1} ${my} ${x2} ${my} ${x2} ${y2}` : `M${x1} ${y1}C${x1} ${y2} ${x1} ${y2} ${x2} ${y2}`;
     const meter = a.kind === 'load' && b.kind === 'node';
     const selected = this.selection?.link === l;
     const path = svg('path', {
-      d: `M${x1} ${y1}C${x1} ${my} ${x2} ${my} ${x2} ${y2}`, class: `hier-link${meter ? ' meter' : ''}${selected ? ' selected' : ''}`,
+      d, class: `hier-link${meter ? ' meter' : ''}${selected ? ' selected' : ''}`,
       'marker-end': 'url(#hier-arrow)', dataset: { from: a.id, to: b.id, fromName: a.name, toName: b.name },
     });
     const hit = svg('path', { d: path.getAttribute('d'), class: 'hier-link-hit', onpointerdown: (e) => { e.stopPropagation(); this.select({ link: l }); } },
-      svg('title', meter ? t('cfgx.hier.meter_link', { load: a.name, node: b.name }) : `${a.name} → ${b.name}`));
-    return svg('g', path, hit);
+      svg('title', null, meter ? t('cfgx.hier.meter_link', { load: a.name, node: b.name }) : `${a.name} → ${b.name}`));
+    return svg('g', null, path, hit);
   }
 
   brick(e) {
@@ -102,15 +106,15 @@ export class Canvas {
     const g = svg('g', { class: `hier-brick ${e.kind}${level ? ' ' + level : ''}${selected ? ' selected' : ''}`, transform: `translate(${e.x} ${e.y})`,
       dataset: { id: e.id, kind: e.kind, name: e.name, check: level }, tabindex: 0 },
     svg('rect', { width: W, height: H, rx: e.kind === 'node' ? 10 : 4 }),
-    svg('text', { x: 10, y: 16, class: 'hier-kind' }, kindLabel),
-    svg('text', { x: 10, y: 34, class: 'hier-name' }, clip(e.name || t('cfgx.hier.unnamed'), 22)),
-    detail ? svg('text', { x: 10, y: 46, class: 'hier-detail' }, clip(detail, 26)) : null,
-    issues.length ? svg('title', issues.map((i) => i.message).join('\n')) : null,
+    svg('text', { x: 10, y: 17, class: 'hier-kind' }, kindLabel),
+    svg('text', { x: 10, y: 35, class: 'hier-name' }, clip(e.name || t('cfgx.hier.unnamed'), 22)),
+    detail ? svg('text', { x: 10, y: 50, class: 'hier-detail' }, clip(detail, 26)) : null,
+    issues.length ? svg('title', null, issues.map((i) => i.message).join('\n')) : null,
     issues.length ? svg('text', { x: W - 18, y: 18, class: 'hier-mark' }, level === 'error' ? '!' : '?') : null);
     g.addEventListener('pointerdown', (ev) => this.startMove(ev, e));
     g.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') this.select({ el: e }); });
     const handle = svg('circle', { class: 'hier-handle', cx: e.x + W / 2, cy: e.y + H + 2, r: 7, dataset: { handle: e.id } },
-      svg('title', t('cfgx.hier.handle')));
+      svg('title', null, t('cfgx.hier.handle')));
     handle.addEventListener('pointerdown', (ev) => this.startLink(ev, e));
     const out = [g];
     if (e.kind !== 'hier') out.push(handle); // a son hierarchy feeds nothing here
@@ -126,7 +130,7 @@ export class Canvas {
       svg('rect', { x, y, width: 112, height: H - 12, rx: 18 }),
       svg('text', { x: x + 10, y: y + 16 }, t('cfgx.hier.unmeasured')),
       svg('text', { x: x + 10, y: y + 31, class: 'hier-detail' }, issues.length ? t('cfgx.hier.imbalanced', { n: issues.length }) : t('cfgx.hier.unmeasured_auto')),
-      issues.length ? svg('title', issues.map((i) => i.message).join('\n')) : null);
+      issues.length ? svg('title', null, issues.map((i) => i.message).join('\n')) : null);
   }
 
   // Moving a brick; a press without moving selects it.

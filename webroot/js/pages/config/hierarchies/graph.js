@@ -6,7 +6,7 @@
 // son hierarchy). No DOM here.
 
 export const W = 170; // a brick's size in the drawing's units
-export const H = 50;
+export const H = 58;
 const GAP_X = 30;
 const GAP_Y = 70;
 
