@@ -31,7 +31,9 @@ export function period(s) {
 const flag = (v) => (v ? t('cfgx.yes') : t('cfgx.no'));
 
 function show(root, doc, running) {
-  const catalog = running.catalog || [];
+  // The running catalog, and the site's custom data the running site may not have taken yet.
+  const known = new Set((running.catalog || []).map((d) => d.name));
+  const catalog = [...(running.catalog || []), ...list(doc.site.data).filter((d) => !known.has(d.name)).map((d) => ({ ...d, custom: true }))];
   const predefined = (running.models || []).filter((m) => !m.custom);
   const line = status();
   const panel = h('div.cfgx-panel');
