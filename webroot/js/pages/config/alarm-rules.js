@@ -3,22 +3,11 @@
 // delete. A save is applied as a reload: the alarm engine takes the new rules at once.
 import { h, clear } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { SiteDoc, runningSite, showErrors, status, list } from './editing.js';
+import { mountTab, listEditing, status, list } from './editing.js';
 import { ruleForm, LIMITS } from './alarm-rules/form.js';
 
 export function render(container) {
-  const root = h('section.cfgx', { id: 'cfg-alarm-rules' });
-  container.append(root);
-  let alive = true;
-  (async () => {
-    try {
-      const [doc, running] = await Promise.all([SiteDoc.open(), runningSite()]);
-      if (alive) show(root, doc, running);
-    } catch (e) {
-      if (alive) root.append(h('p.error', { role: 'alert' }, t('cfgx.load_failed', { message: e.message })));
-    }
-  })();
-  return () => { alive = false; };
+  return mountTab(container, 'cfg-alarm-rules', show);
 }
 
 // "high 50.5 (critical)" for each limit the rule has.
@@ -57,47 +46,20 @@ function show(root, doc, running) {
           h('td', t('cfgx.rules.crit.' + (r.criticality || 'medium'))),
           h('td.cfgx-actions',
             h('button.btn', { type: 'button', 'data-action': 'edit', onclick: () => edit(i) }, t('cfgx.modify')),
-            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i) }, t('cfgx.delete')))))))
+            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i, r.name) }, t('cfgx.delete')))))))
         : h('p.muted', t('cfgx.rules.none')),
-      h('p', h('button.btn.primary', { type: 'button', id: 'rule-add', onclick: () => edit(-1) }, t('cfgx.rules.add'))),
+      h('p', h('button.btn.primary', { type: 'button', id: 'rule-add', onclick: () => edit(-1, blank) }, t('cfgx.rules.add'))),
       panel);
   };
 
-  const edit = (index) => {
-    const rule = index >= 0 ? rules()[index] : { name: '', kind: 'limit', criticality: 'medium' };
-    const at = index >= 0 ? index : rules().length;
-    const form = ruleForm({
-      rule, path: `alarms[${at}]`, catalog: running.catalog || [], running,
+  const { edit, remove } = listEditing({
+    doc, key: 'alarms', panel, line, redraw: () => redraw(), confirmKey: 'cfgx.rules.confirm_delete',
+    makeForm: ({ item, path, onSave, onCancel }) => ruleForm({
+      rule: item, path, catalog: running.catalog || [], running, onSave, onCancel,
       hierarchies: list(doc.site.hierarchies).map((x) => x.name),
-      onCancel: () => clear(panel),
-      onSave: async (next) => {
-        const result = await doc.change((site) => {
-          site.alarms = list(site.alarms);
-          if (index >= 0) site.alarms[index] = next;
-          else site.alarms.push(next);
-        });
-        if (!result.ok) return showErrors(form, result.errors, form.querySelector('.cfgx-general'));
-        clear(panel);
-        redraw();
-        line.saved();
-        return 0;
-      },
-    });
-    clear(panel).append(form);
-    form.querySelector('#rule-name')?.focus();
-  };
-
-  const remove = async (index) => {
-    const r = rules()[index];
-    if (!confirm(t('cfgx.rules.confirm_delete', { name: r.name }))) return;
-    const result = await doc.change((site) => {
-      site.alarms.splice(index, 1);
-      if (!site.alarms.length) delete site.alarms; // an empty section: no alarm engine to run
-    });
-    redraw();
-    if (result.ok) line.saved();
-    else showErrors(root, result.errors, line.el);
-  };
+    }),
+  });
+  const blank = { name: '', kind: 'limit', criticality: 'medium' };
 
   redraw();
 }

@@ -4,23 +4,12 @@
 // deleted here; each with its Modbus properties where a profile maps it.
 import { h, clear } from '../../dom.js';
 import { t, tOr } from '../../i18n.js';
-import { SiteDoc, runningSite, showErrors, status, list, bool } from './editing.js';
+import { mountTab, listEditing, status, list, bool } from './editing.js';
 import { dataForm } from './custom-data/form.js';
 import { modbusTable } from './custom-data/modbus.js';
 
 export function render(container) {
-  const root = h('section.cfgx', { id: 'cfg-custom-data' });
-  container.append(root);
-  let alive = true;
-  (async () => {
-    try {
-      const [doc, running] = await Promise.all([SiteDoc.open(), runningSite()]);
-      if (alive) show(root, doc, running);
-    } catch (e) {
-      if (alive) root.append(h('p.error', { role: 'alert' }, t('cfgx.load_failed', { message: e.message })));
-    }
-  })();
-  return () => { alive = false; };
+  return mountTab(container, 'cfg-custom-data', show);
 }
 
 function show(root, doc, running) {
@@ -55,9 +44,9 @@ function show(root, doc, running) {
           h('td', d.unit || '—'), h('td', d.description || ''),
           h('td.cfgx-actions',
             h('button.btn', { type: 'button', 'data-action': 'edit', onclick: () => edit(i) }, t('cfgx.modify')),
-            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i) }, t('cfgx.delete')))))))
+            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i, d.name) }, t('cfgx.delete')))))))
         : h('p.muted', t('cfgx.data.none')),
-      h('p', h('button.btn.primary', { type: 'button', id: 'cfg-data-add', onclick: () => edit(-1) }, t('cfgx.data.add'))),
+      h('p', h('button.btn.primary', { type: 'button', id: 'cfg-data-add', onclick: () => edit(-1, blank) }, t('cfgx.data.add'))),
       panel,
       h('details.cfgx-standard', h('summary', t('cfgx.data.standard', { n: standard.length })), search,
         h('table.data.cfgx-table', { id: 'cfg-data-standard' },
@@ -65,38 +54,14 @@ function show(root, doc, running) {
           body)));
   };
 
-  const edit = (index) => {
-    const data = index >= 0 ? custom()[index] : { name: '', type: 'measure', group: 'custom', unit: '', description: '' };
-    const at = index >= 0 ? index : custom().length;
-    const form = dataForm({
-      data, catalog: running.catalog || [], path: `data[${at}]`,
-      modbus: index >= 0 ? modbusTable(running.profiles || [], data.name) : null,
-      onCancel: () => clear(panel),
-      onSave: async (next) => {
-        const result = await doc.change((site) => {
-          site.data = list(site.data);
-          if (index >= 0) site.data[index] = next;
-          else site.data.push(next);
-        });
-        if (!result.ok) return showErrors(form, result.errors, form.querySelector('.cfgx-general'));
-        clear(panel);
-        redraw();
-        line.saved();
-        return 0;
-      },
-    });
-    clear(panel).append(form);
-    form.querySelector('select, input')?.focus();
-  };
-
-  const remove = async (index) => {
-    const d = custom()[index];
-    if (!confirm(t('cfgx.data.confirm_delete', { name: d.name }))) return;
-    const result = await doc.change((site) => { site.data.splice(index, 1); });
-    redraw();
-    if (result.ok) line.saved();
-    else showErrors(root, result.errors, line.el);
-  };
+  const { edit, remove } = listEditing({
+    doc, key: 'data', panel, line, redraw: () => redraw(), confirmKey: 'cfgx.data.confirm_delete',
+    makeForm: ({ item, path, isNew, onSave, onCancel }) => dataForm({
+      data: item, catalog: running.catalog || [], path, onSave, onCancel,
+      modbus: isNew ? null : modbusTable(running.profiles || [], item.name),
+    }),
+  });
+  const blank = { name: '', type: 'measure', group: 'custom', unit: '', description: '' };
 
   redraw();
 }

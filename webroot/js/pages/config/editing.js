@@ -94,3 +94,63 @@ export function status() {
     clear() { clear(el); },
   };
 }
+
+// A tab of these editors: the document and the running site read, then show(root, doc, running)
+// (which may return a cleanup); a failure to read them is said in the tab.
+export function mountTab(container, id, show) {
+  const root = h('section.cfgx', { id });
+  container.append(root);
+  let alive = true;
+  let cleanup = null;
+  (async () => {
+    try {
+      const [doc, running] = await Promise.all([SiteDoc.open(), runningSite()]);
+      if (alive) cleanup = show(root, doc, running) || null;
+    } catch (e) {
+      if (alive) root.append(h('p.error', { role: 'alert' }, t('cfgx.load_failed', { message: e.message })));
+    }
+  })();
+  return () => { alive = false; cleanup?.(); };
+}
+
+// Adding, modifying and deleting the items of one list of the site document (`models`, `data`,
+// `alarms`): the form of an item opens in `panel`; its save puts the whole document once and
+// shows the server's errors in the form, or redraws the tab. makeForm({item, path, isNew,
+// onSave(next, mapErrors), onCancel}) returns the form element.
+export function listEditing({ doc, key, panel, line, redraw, makeForm, confirmKey }) {
+  const items = () => list(doc.site[key]);
+  const edit = (index, blank) => {
+    const isNew = index < 0;
+    const at = isNew ? items().length : index;
+    const form = makeForm({
+      item: isNew ? blank : items()[index], path: `${key}[${at}]`, at, isNew,
+      onCancel: () => clear(panel),
+      onSave: async (next, mapErrors = (errors) => errors) => {
+        const result = await doc.change((site) => {
+          site[key] = list(site[key]);
+          if (isNew) site[key].push(next);
+          else site[key][index] = next;
+        });
+        if (!result.ok) return showErrors(form, mapErrors(result.errors), form.querySelector('.cfgx-general'));
+        clear(panel);
+        redraw();
+        line.saved();
+        return 0;
+      },
+    });
+    clear(panel).append(form);
+    form.querySelector('input:not([disabled]), select:not([disabled])')?.focus();
+  };
+  const remove = async (index, name) => {
+    if (!confirm(t(confirmKey, { name }))) return;
+    const result = await doc.change((site) => {
+      site[key].splice(index, 1);
+      if (!site[key].length) delete site[key]; // no empty section left behind
+    });
+    clear(panel);
+    redraw();
+    if (result.ok) line.saved();
+    else showErrors(line.el, result.errors, line.el);
+  };
+  return { items, edit, remove };
+}

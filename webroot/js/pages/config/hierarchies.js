@@ -3,26 +3,19 @@
 // its principal node), then build it in the editor (hierarchies/editor.js) by drag and drop.
 import { h, clear } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { SiteDoc, runningSite, field, showErrors, list, status } from './editing.js';
+import { mountTab, field, showErrors, list, status } from './editing.js';
 import { hierarchyEditor } from './hierarchies/editor.js';
 
 const MAX_HIERARCHIES = 10; // manual §8.5.1
 
 export function render(container, ctx = {}) {
-  const root = h('section.cfgx', { id: 'cfg-hierarchies' });
-  container.append(root);
-  let alive = true;
   let editor = null;
-  (async () => {
-    try {
-      const [doc, running] = await Promise.all([SiteDoc.open(), runningSite()]);
-      if (alive) show(doc, running);
-    } catch (e) {
-      if (alive) root.append(h('p.error', { role: 'alert' }, t('cfgx.load_failed', { message: e.message })));
-    }
-  })();
+  return mountTab(container, 'cfg-hierarchies', (root, doc, running) => {
+    show(root, doc, running);
+    return () => editor?.destroy();
+  });
 
-  function show(doc, running) {
+  function show(root, doc, running) {
     const line = status();
     const slot = h('div.hier-slot');
     const fluids = [...new Set(['electricity', ...(running.sources || []).flatMap((s) => (s.circuits || []).map((c) => c.fluid))])];
@@ -91,6 +84,4 @@ export function render(container, ctx = {}) {
 
     redraw(ctx.params?.h && hierarchies().some((x) => x.name === ctx.params.h) ? ctx.params.h : hierarchies()[0]?.name);
   }
-
-  return () => { alive = false; editor?.destroy(); };
 }

@@ -3,22 +3,11 @@
 // history_period_s, history, datalogger, data), created, modified and deleted here.
 import { h, clear } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { SiteDoc, runningSite, showErrors, status, bool, num, list } from './editing.js';
+import { mountTab, listEditing, status, bool, num, list } from './editing.js';
 import { modelForm } from './models/form.js';
 
 export function render(container) {
-  const root = h('section.cfgx', { id: 'cfg-models' });
-  container.append(root);
-  let alive = true;
-  (async () => {
-    try {
-      const [doc, running] = await Promise.all([SiteDoc.open(), runningSite()]);
-      if (alive) show(root, doc, running);
-    } catch (e) {
-      if (alive) root.append(h('p.error', { role: 'alert' }, t('cfgx.load_failed', { message: e.message })));
-    }
-  })();
-  return () => { alive = false; };
+  return mountTab(container, 'cfg-models', show);
 }
 
 // "1 h 2 min 3 s" from seconds.
@@ -50,7 +39,7 @@ function show(root, doc, running) {
       h('h3', t('cfgx.models.custom')),
       custom().length ? table('cfg-models-custom', custom().map((m, i) => ({ m, index: i })))
         : h('p.muted', t('cfgx.models.none')),
-      h('p', h('button.btn.primary', { type: 'button', id: 'cfg-model-add', onclick: () => edit(-1) }, t('cfgx.models.add'))),
+      h('p', h('button.btn.primary', { type: 'button', id: 'cfg-model-add', onclick: () => edit(-1, blank) }, t('cfgx.models.add'))),
       panel);
   };
 
@@ -68,46 +57,22 @@ function show(root, doc, running) {
         ? [h('span.cfgx-lock', t('cfgx.readonly')),
           h('button.btn', { type: 'button', 'data-action': 'view', onclick: () => view(m) }, t('cfgx.view'))]
         : [h('button.btn', { type: 'button', 'data-action': 'edit', onclick: () => edit(index) }, t('cfgx.modify')),
-          h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(index) }, t('cfgx.delete'))])))));
+          h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(index, m.name || m.id) }, t('cfgx.delete'))])))));
 
   // A predefined model: its data, nothing to change.
   const view = (m) => {
     clear(panel).append(modelForm({ model: m, catalog, readonly: true, onCancel: () => clear(panel) }));
   };
 
-  const edit = (index) => {
-    const model = index >= 0 ? custom()[index] : { id: '', name: '', history_period_s: 600, history: true, datalogger: false, data: [] };
-    const at = index >= 0 ? index : custom().length;
-    const form = modelForm({
-      model, catalog, path: `models[${at}]`, isNew: index < 0,
-      taken: new Set([...predefined, ...custom()].map((m) => m.id).filter((id) => index < 0 || id !== model.id)),
-      onCancel: () => clear(panel),
-      onSave: async (next) => {
-        const result = await doc.change((site) => {
-          site.models = list(site.models);
-          if (index >= 0) site.models[index] = next;
-          else site.models.push(next);
-        });
-        if (!result.ok) return showErrors(form, byIndex(result.errors, next.id, at), form.querySelector('.cfgx-general'));
-        clear(panel);
-        redraw();
-        line.saved();
-        return 0;
-      },
-    });
-    clear(panel).append(form);
-    form.querySelector('input:not([disabled])')?.focus();
-  };
-
-  const remove = async (index) => {
-    const m = custom()[index];
-    if (!confirm(t('cfgx.models.confirm_delete', { name: m.name || m.id }))) return;
-    const result = await doc.change((site) => { site.models.splice(index, 1); });
-    clear(panel);
-    redraw();
-    if (result.ok) line.saved();
-    else showErrors(root, result.errors, line.el);
-  };
+  const { edit, remove } = listEditing({
+    doc, key: 'models', panel, line, redraw: () => redraw(), confirmKey: 'cfgx.models.confirm_delete',
+    makeForm: ({ item, path, at, isNew, onSave, onCancel }) => modelForm({
+      model: item, catalog, path, isNew, onCancel,
+      taken: new Set([...predefined, ...custom()].map((m) => m.id).filter((id) => isNew || id !== item.id)),
+      onSave: (next) => onSave(next, (errors) => byIndex(errors, next.id, at)),
+    }),
+  });
+  const blank = { id: '', name: '', history_period_s: 600, history: true, datalogger: false, data: [] };
 
   // The loader's cross-checks name a model by id ("models.<id>.data"): the form's paths are indexes.
   const byIndex = (errors, id, at) => errors.map((e) => {
