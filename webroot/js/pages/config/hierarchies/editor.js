@@ -8,7 +8,7 @@ import { h, clear } from '../../../dom.js';
 import { t } from '../../../i18n.js';
 import { api } from '../../../api.js';
 import { field, showErrors, list } from '../editing.js';
-import { fromYaml, toYaml, elementOfError } from './graph.js';
+import { fromYaml, toYaml, elementOfError, layout } from './graph.js';
 import { Canvas } from './canvas.js';
 import { palette } from './palette.js';
 import { loadPositions, savePositions } from './positions.js';
@@ -222,7 +222,7 @@ export function hierarchyEditor({ doc, running, index, onSaved, onDeleted, setDi
     field(t('cfgx.hier.tolerance'), tolerance, 'h.balance_tolerance'),
     h('div.cfgx-buttons', saveButton,
       h('button.btn', { type: 'button', id: 'hier-revert', onclick: () => { graph = fromYaml(original); canvas.setGraph(graph); dirty = false; setDirty?.(false); check(); } }, t('cfgx.hier.revert')),
-      h('button.btn', { type: 'button', id: 'hier-layout', onclick: async () => { const { layout } = await import('./graph.js'); layout(graph); canvas.draw(); changed(false); } }, t('cfgx.hier.layout')),
+      h('button.btn', { type: 'button', id: 'hier-layout', onclick: () => { layout(graph); canvas.draw(); changed(false); } }, t('cfgx.hier.layout')),
       h('button.btn', { type: 'button', id: 'hier-delete', onclick: remove }, t('cfgx.hier.delete'))));
   const el = h('div.hier-editor', { dataset: { hierarchy: original.name } },
     header, general, message,
