@@ -70,11 +70,12 @@ function gridscopeCheck() {
   return spawnSync(join(build, 'bin/gridscope'), ['check', '--config', site.siteFile], { encoding: 'utf8', timeout: 60000 });
 }
 
-// Polls fn until it returns a truthy value (bounded).
+// Polls fn until it returns a truthy value (bounded). The web server restarts just after a save
+// (docs/api.md, PUT /config): a refused request is tried again.
 async function eventually(what, fn, timeoutMs = 20000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = await fn();
+    const v = await fn().catch(() => null);
     if (v) return v;
     if (Date.now() > end) throw new Error('timed out waiting for ' + what);
     await new Promise((r) => setTimeout(r, 250));
