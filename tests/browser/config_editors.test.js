@@ -58,10 +58,20 @@ const apiGet = (path) => page.evaluate(async (p) => {
   return { status: r.status, body: await r.json().catch(() => null) };
 }, path);
 
+// A fresh load of a tab; the web server restarts just after a save, so a refused load is
+// tried again.
 async function openTab(tab, ready) {
-  await page.goto('about:blank');
-  await page.goto(`${site.url}/#/config?tab=${tab}`);
-  await page.waitForSelector(ready);
+  for (let i = 1; ; i++) {
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${site.url}/#/config?tab=${tab}`);
+      await page.waitForSelector(ready, { timeout: 5000 });
+      return;
+    } catch (e) {
+      if (i >= 4) throw e;
+      await page.waitForTimeout(500);
+    }
+  }
 }
 
 const siteText = () => readFileSync(site.siteFile, 'utf8');

@@ -95,6 +95,20 @@ export function status() {
   };
 }
 
+// The web server restarts just after a save (docs/api.md, PUT /config): a request refused by
+// the network (not by the server) is tried again, a few times.
+async function retried(fn, tries = 4) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const network = e instanceof TypeError || e?.kind === 'other' && e?.code === 'network';
+      if (!network || i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
+  }
+}
+
 // A tab of these editors: the document and the running site read, then show(root, doc, running)
 // (which may return a cleanup); a failure to read them is said in the tab.
 export function mountTab(container, id, show) {
@@ -104,7 +118,7 @@ export function mountTab(container, id, show) {
   let cleanup = null;
   (async () => {
     try {
-      const [doc, running] = await Promise.all([SiteDoc.open(), runningSite()]);
+      const [doc, running] = await retried(() => Promise.all([SiteDoc.open(), runningSite()]));
       if (alive) cleanup = show(root, doc, running) || null;
     } catch (e) {
       if (alive) root.append(h('p.error', { role: 'alert' }, t('cfgx.load_failed', { message: e.message })));
