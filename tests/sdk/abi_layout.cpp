@@ -1,5 +1,6 @@
 // plugin.h compiles alone as C++17 with -pedantic -Werror; the C++ layer too.
 #include <gridscope/plugin.h>
+#include <gridscope/services/config.h>
 #include <gridscope/services/device.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
@@ -38,7 +39,11 @@ static_assert(sizeof(gs_identified_source) == 40 &&
               offsetof(gs_identified_source, circuits) == 24 &&
               sizeof(gs_device_service_v1) == 24 &&
               offsetof(gs_device_service_v1, declare_identified) == 16);
-static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 5));
+// 1.6 added the config service (services/config.h).
+static_assert(sizeof(gs_config_service_v1) == 48 && offsetof(gs_config_service_v1, get) == 16 &&
+              offsetof(gs_config_service_v1, save) == 32 &&
+              offsetof(gs_config_service_v1, restore) == 40);
+static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 6));
 
 int main() {
     return GS_OK;

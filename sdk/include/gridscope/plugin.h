@@ -81,8 +81,11 @@ extern "C" {
  *      offers drivers "gridscope.device/1" (services/device.h): a driver declares the profile
  *      and circuits a device identified as (`socomec/auto`), the site model takes them and the
  *      driver gets the points its circuits' models collect; gs_alarms_service_v1 gained query
- *      and export_csv (the Alarms page). */
-#define GS_ABI_VERSION_MINOR 5
+ *      and export_csv (the Alarms page).
+ * 1.6: the kernel offers "gridscope.config/1" (services/config.h): the site file as a JSON
+ *      document a plugin reads, checks and replaces (secrets write-only, a version against
+ *      concurrent saves), put in force as a reload (the web UI's configuration pages). */
+#define GS_ABI_VERSION_MINOR 6
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
