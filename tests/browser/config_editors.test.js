@@ -68,8 +68,8 @@ async function openTab(tab, ready) {
       await page.waitForSelector(ready, { timeout: 5000 });
       return;
     } catch (e) {
-      if (i >= 4) throw e;
-      await page.waitForTimeout(500);
+      if (i >= 20) throw e;
+      await page.waitForTimeout(1000);
     }
   }
 }
@@ -128,10 +128,10 @@ async function link(from, to) {
   await page.waitForSelector(`#hier-canvas path.hier-link[data-from-name="${from}"][data-to-name="${to}"]`, { state: 'attached' });
 }
 
-// The checks listed under the drawing once the server's validation of the last change is in.
+// The checks listed under the drawing once the server's validation of the last change is in
+// (the server may be restarting after the hierarchy's creation: the editor tries again).
 async function checksSettled() {
-  await page.waitForTimeout(700); // the editor validates 400 ms after the last change
-  await page.waitForFunction(() => document.querySelectorAll('#hier-checks li').length > 0);
+  await page.waitForFunction(() => document.querySelector('#hier-checks:not([data-pending])')?.children.length > 0, null, { timeout: 30000 });
   return page.$$eval('#hier-checks li', (els) => els.map((e) => ({ level: e.className, text: e.textContent })));
 }
 
@@ -194,8 +194,7 @@ describe('configuration editors', () => {
 
     await page.click('#hier-save');
     await page.waitForSelector('.cfgx-saved');
-    const text = siteText();
-    assert.match(text, /meter: diris-main\/1/);
+    assert.match(siteText(), /meter: diris-main\/1/);
     const check = gridscopeCheck();
     assert.equal(check.status, 0, check.stderr + check.stdout);
 

@@ -96,8 +96,8 @@ export function status() {
 }
 
 // The web server restarts just after a save (docs/api.md, PUT /config): a request refused by
-// the network (not by the server) is tried again, a few times.
-async function retried(fn, tries = 4) {
+// the network (not by the server) is tried again, for about 15 s.
+export async function retried(fn, tries = 8) {
   for (let i = 1; ; i++) {
     try {
       return await fn();

@@ -30,7 +30,7 @@ export function render(container, ctx = {}) {
       for (const b of root.querySelectorAll('.hier-tab')) b.setAttribute('aria-selected', String(b.dataset.name === name));
       if (index < 0) { clear(slot); return; }
       editor = hierarchyEditor({
-        doc, running, index, setDirty: ctx.setDirty,
+        doc, running, index, setDirty: ctx.setDirty, onEdit: () => line.clear(),
         onSaved: (saved) => { redraw(saved); line.saved(); },
         onDeleted: () => { editor?.destroy(); editor = null; redraw(null); line.saved(); },
       });

@@ -7,7 +7,7 @@
 import { h, clear } from '../../../dom.js';
 import { t } from '../../../i18n.js';
 import { api } from '../../../api.js';
-import { field, showErrors, list } from '../editing.js';
+import { field, showErrors, list, retried } from '../editing.js';
 import { fromYaml, toYaml, elementOfError, layout } from './graph.js';
 import { Canvas } from './canvas.js';
 import { palette } from './palette.js';
@@ -16,7 +16,7 @@ import { renameHierarchy } from './rename.js';
 
 const VALIDATE_MS = 400;
 
-export function hierarchyEditor({ doc, running, index, onSaved, onDeleted, setDirty }) {
+export function hierarchyEditor({ doc, running, index, onSaved, onDeleted, onEdit, setDirty }) {
   const original = doc.site.hierarchies[index];
   const prefix = `hierarchies[${index}]`;
   let graph = fromYaml(original);
@@ -66,9 +66,11 @@ export function hierarchyEditor({ doc, running, index, onSaved, onDeleted, setDi
     if (!structural) return;
     dirty = true;
     setDirty?.(true);
+    onEdit?.();
     message.textContent = '';
     pal.refresh();
     clearTimeout(timer);
+    checkList.dataset.pending = 'true'; // until the server's checks of this change are shown
     timer = setTimeout(check, VALIDATE_MS);
   }
 
@@ -130,11 +132,13 @@ export function hierarchyEditor({ doc, running, index, onSaved, onDeleted, setDi
     const { site, built } = draft();
     let result = { errors: [], warnings: [] };
     try {
-      result = await doc.validate(site);
+      result = await retried(() => doc.validate(site));
     } catch (e) {
       result = { errors: e?.kind === 'invalid' ? e.errors : [{ path: '', message: e?.message || String(e) }], warnings: [] };
     }
-    if (token === checking) place(built, result.errors, result.warnings);
+    if (token !== checking) return;
+    place(built, result.errors, result.warnings);
+    delete checkList.dataset.pending;
   }
 
   async function loadImbalances() {
