@@ -21,6 +21,7 @@ alarms:
   - {name: hvac-freq, data: IFreqInst, sources: [hvac], high: 1000, criticality: low}
 `;
 const ADMIN = 'admin password 1';
+const SAVED = { timeout: 45000 }; // a PUT waits for a reload under way (docs/api.md: up to 30 s)
 const site = new Site({
   plugins: ['storage_rocksdb: {}'],
   beforeRun: (s) => {
@@ -80,9 +81,9 @@ function gridscopeCheck() {
   return spawnSync(join(build, 'bin/gridscope'), ['check', '--config', site.siteFile], { encoding: 'utf8', timeout: 60000 });
 }
 
-// Polls fn until it returns a truthy value (bounded). The web server restarts just after a save
+// Polls fn until it returns a truthy value (bounded: a save's reload takes seconds at load). The web server restarts just after a save
 // (docs/api.md, PUT /config): a refused request is tried again.
-async function eventually(what, fn, timeoutMs = 20000) {
+async function eventually(what, fn, timeoutMs = 60000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => null);
@@ -141,7 +142,7 @@ describe('configuration editors', () => {
     await page.fill('#hier-new-name', 'Floors');
     await page.selectOption('#hier-new-fluid', 'electricity');
     await page.click('#hier-new-create');
-    await page.waitForSelector('.hier-editor[data-hierarchy="Floors"] ' + brick('Floors'));
+    await page.waitForSelector('.hier-editor[data-hierarchy="Floors"] ' + brick('Floors'), SAVED);
     assert.match(siteText(), /name: Floors/);
 
     // The main board feeds the principal node: a meter link, and its unmeasured point appears.
@@ -193,7 +194,7 @@ describe('configuration editors', () => {
     await screenshot(page, 'config-hierarchy-editor');
 
     await page.click('#hier-save');
-    await page.waitForSelector('.cfgx-saved');
+    await page.waitForSelector('.cfgx-saved', SAVED);
     assert.match(siteText(), /meter: diris-main\/1/);
     const check = gridscopeCheck();
     assert.equal(check.status, 0, check.stderr + check.stdout);
@@ -247,7 +248,7 @@ describe('configuration editors', () => {
     await page.fill('#cfg-data-description', 'Temperature inside the cabinet');
     await page.fill('#cfg-data-unit', '°C');
     await page.click('#cfg-data-save');
-    await page.waitForSelector('#cfg-data-custom tr[data-name=CabinetTemperature]');
+    await page.waitForSelector('#cfg-data-custom tr[data-name=CabinetTemperature]', SAVED);
 
     await openTab('models', '#cfg-model-add');
     await page.click('#cfg-model-add');
@@ -262,7 +263,7 @@ describe('configuration editors', () => {
     await page.fill('#cfg-model-data-search', 'IV1Inst');
     await page.check('#cfg-model-form input[value=IV1Inst]');
     await page.click('#cfg-model-save');
-    await page.waitForSelector('#cfg-models-custom tr[data-id=cabinet]');
+    await page.waitForSelector('#cfg-models-custom tr[data-id=cabinet]', SAVED);
 
     const catalog = await eventually('the custom data in the catalog', async () =>
       (await apiGet('/catalog')).body?.catalog?.find((d) => d.name === 'CabinetTemperature'));
@@ -281,7 +282,7 @@ describe('configuration editors', () => {
     await page.fill('#cfg-model-minutes', '0');
     let before = siteText();
     await page.click('#cfg-model-save');
-    const periodError = await page.waitForSelector('#cfg-model-form .cfgx-period + .field-error');
+    const periodError = await page.waitForSelector('#cfg-model-form .cfgx-period + .field-error', SAVED);
     assert.match(await periodError.textContent(), /at least 1 second/);
     assert.equal(siteText(), before);
 
@@ -291,7 +292,7 @@ describe('configuration editors', () => {
     await page.fill('#rule-deadband', 'lots');
     before = siteText();
     await page.click('#rule-save');
-    const error = await page.waitForSelector('#rule-deadband + .field-error');
+    const error = await page.waitForSelector('#rule-deadband + .field-error', SAVED);
     assert.match(await error.textContent(), /deadband/);
     assert.equal(await page.getAttribute('#rule-deadband', 'aria-invalid'), 'true');
     assert.equal(siteText(), before);
@@ -307,14 +308,14 @@ describe('configuration editors', () => {
     await page.fill('#rule-deadband', '2%');
     await page.fill('#rule-on-delay-s', '0');
     await page.click('#rule-save');
-    await page.waitForSelector('.cfgx-saved');
+    await page.waitForSelector('.cfgx-saved', SAVED);
     assert.match(await page.textContent('#cfg-rules tr[data-name=hvac-freq] td.thresholds'), /10 \(High\)/);
     assert.equal(gridscopeCheck().status, 0);
 
     const row = await eventually('the alarm raised with the new threshold', async () => {
       const r = await apiGet('/alarms?type=alarm&source=hvac&limit=10');
       return r.body?.items?.find((x) => x.rule === 'hvac-freq' && x.state === 'active');
-    }, 30000);
+    });
     assert.deepEqual(row.thresholds, [{ level: 'high', value: 10, criticality: 'high' }]);
     assert.equal(row.deadband, '2%');
     assert.equal(row.criticality, 'high');

@@ -70,6 +70,7 @@ export function hierarchyEditor({ doc, running, index, onSaved, onDeleted, onEdi
     message.textContent = '';
     pal.refresh();
     clearTimeout(timer);
+    checking++; // a validation still under way is of an older drawing: its answer is dropped
     checkList.dataset.pending = 'true'; // until the server's checks of this change are shown
     timer = setTimeout(check, VALIDATE_MS);
   }
