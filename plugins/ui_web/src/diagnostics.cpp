@@ -1,6 +1,6 @@
 #include "diagnostics.hpp"
 
-#include "zip_archive.hpp"
+#include <site_files/zip_archive.hpp>
 
 #include <publish/config_backup.hpp>
 
@@ -246,7 +246,7 @@ std::string diagnostics_zip(const DiagnosticsSource &source, json document, size
     document["export"] = std::move(exported);
     files.insert(files.begin(), {"diagnostics.json", document.dump(2)});
     files.emplace_back("logs.txt", std::move(logs));
-    return zip_archive(files);
+    return site_files::zip_archive(files);
 }
 
 } // namespace gs::ui
