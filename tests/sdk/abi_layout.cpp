@@ -1,6 +1,7 @@
 // plugin.h compiles alone as C++17 with -pedantic -Werror; the C++ layer too.
 #include <gridscope/plugin.h>
 #include <gridscope/services/device.h>
+#include <gridscope/services/discovery.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
@@ -38,7 +39,13 @@ static_assert(sizeof(gs_identified_source) == 40 &&
               offsetof(gs_identified_source, circuits) == 24 &&
               sizeof(gs_device_service_v1) == 24 &&
               offsetof(gs_device_service_v1, declare_identified) == 16);
-static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 5));
+// 1.6 added the discovery service (services/discovery.h).
+static_assert(sizeof(gs_discovery_status) == 64 && offsetof(gs_discovery_status, done) == 24 &&
+              offsetof(gs_discovery_status, ended_utc_ns) == 56 &&
+              sizeof(gs_discovery_service_v1) == 48 &&
+              offsetof(gs_discovery_service_v1, drivers) == 16 &&
+              offsetof(gs_discovery_service_v1, cancel) == 40);
+static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 6));
 
 int main() {
     return GS_OK;

@@ -246,6 +246,8 @@ public:
             [h] { return h.service<gs_alarms_service_v1>(GS_ALARMS_SERVICE_V1); });
         a.datalogger = gs::ui::datalogger_over(
             [h] { return h.service<gs_datalogger_service_v1>(GS_DATALOGGER_SERVICE_V1); });
+        a.discovery = gs::ui::discovery_over(
+            [h] { return h.service<gs_discovery_service_v1>(GS_DISCOVERY_SERVICE_V1); });
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
             gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),

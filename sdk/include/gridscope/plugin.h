@@ -81,8 +81,12 @@ extern "C" {
  *      offers drivers "gridscope.device/1" (services/device.h): a driver declares the profile
  *      and circuits a device identified as (`socomec/auto`), the site model takes them and the
  *      driver gets the points its circuits' models collect; gs_alarms_service_v1 gained query
- *      and export_csv (the Alarms page). */
-#define GS_ABI_VERSION_MINOR 5
+ *      and export_csv (the Alarms page).
+ * 1.6: the kernel offers "gridscope.discovery/1" (services/discovery.h): a driver's scan run
+ *      while the site runs, with its progress and the devices found (the web UI's Auto
+ *      discovery); gs_driver_vtable.scan is then called on a kernel worker thread, on an
+ *      instance made for the scan alone. */
+#define GS_ABI_VERSION_MINOR 6
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)
 #define GS_ABI_MAJOR_OF(v) (((uint32_t)(v)) >> 16)
@@ -443,8 +447,11 @@ typedef struct gs_driver_vtable {
                        const char *data, double value);
 
     /* [kernel-thread] Looks for devices as `params` say (address range, unit ids, timeout);
-     * calls on_found for each one and reports progress as "discovery.progress" events.
-     * Optional. */
+     * calls on_found for each one and reports progress as "discovery.progress" events (a
+     * message holding "unit D/T" gives the probes done and planned, for a progress bar).
+     * The kernel calls it on an instance made for the scan (created, never started); since
+     * 1.6 possibly on a kernel worker thread while the site runs (gridscope.discovery/1).
+     * on_found returning anything but GS_OK asks the scan to stop. Optional. */
     gs_status (*scan)(gs_instance *instance, const gs_config *params, gs_found_fn on_found,
                       void *payload);
 
