@@ -36,6 +36,7 @@ test('the dynamic key families are complete', () => {
     ...['user', 'advanced', 'admin'].map((p) => 'profile.' + p),
     ...['monitor', 'alarms', 'photoview', 'consumption', 'trends', 'config'].flatMap((p) => ['page.' + p, `page.${p}.about`]),
     ...['network', 'load', 'device'].map((s) => 'monitor.section.' + s),
+    ...['sources', 'circuits', 'data', 'models', 'custom-data', 'hierarchies', 'alarm-rules'].map((id) => 'config.tab.' + id),
     ...['network-summary', 'network-quality', 'load-summary', 'load-currents-voltages', 'load-power', 'load-energy', 'load-quality', 'load-inputs', 'atys-status', 'data-table'].map((v) => 'monitor.view.' + v),
     ...['good', 'timeout', 'exception', 'disconnected', 'bad_response', 'none', 'invalid'].map((q) => 'quality.' + q),
     ...['location', 'usage', 'fluid', 'hierarchy'].map((v) => 'perimeter.view.' + v),

@@ -74,7 +74,8 @@ describe('login and profiles', () => {
     await login(page, site.url, 'admin', 'admin password 1');
     assert.deepEqual(await tiles(), ['monitor', 'alarms', 'photoview', 'consumption', 'trends', 'config', 'datalogger']);
     await page.click('[data-nav=config]');
-    await page.waitForSelector('.placeholder');
+    // The Configuration page opens on its first tab (pages/config.js).
+    await page.waitForSelector('#config-tab-sources[aria-selected="true"]');
     await screenshot(page, 'config-admin');
 
     // A new password ends the running admin session at once.

@@ -35,4 +35,5 @@ async function call(method, path, body) {
 export const api = {
   get: (path, query) => call('GET', query ? `${path}?${new URLSearchParams(query)}` : path),
   post: (path, body = {}) => call('POST', path, body),
+  put: (path, body) => call('PUT', path, body),
 };

@@ -12,7 +12,7 @@ export const PAGES = [
   { id: 'photoview', icon: 'photo', section: 'monitor', permission: 'monitoring', load: () => import('./pages/photoview.js') },
   { id: 'consumption', icon: 'consumption', section: 'analysis', permission: 'analysis', load: () => import('./pages/consumption.js') },
   { id: 'trends', icon: 'trends', section: 'analysis', permission: 'analysis', load: () => import('./pages/trends.js') },
-  { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/placeholder.js') },
+  { id: 'config', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/config.js') },
   { id: 'datalogger', icon: 'config', section: 'config', permission: 'configuration', load: () => import('./pages/datalogger.js') },
 ];
 

@@ -1,0 +1,4 @@
+// Configuration tab "alarm-rules": a placeholder until its editor lands (issue 15).
+import { notYet } from './not-yet.js';
+
+export const render = (container) => notYet(container, 'alarm-rules');
