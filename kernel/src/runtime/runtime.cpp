@@ -55,8 +55,10 @@ Runtime::~Runtime() {
 HostHooks Runtime::hooks(Instance *inst, std::function<gs_status(const gs_event &)> events) {
     HostHooks h;
     h.publish_samples = [this](const gs_sample_batch &b) { return bus_.publish(b); };
-    h.publish_event =
-        events ? std::move(events) : [this](const gs_event &e) { return bus_.publish(e); };
+    if (events)
+        h.publish_event = std::move(events);
+    else
+        h.publish_event = [this](const gs_event &e) { return bus_.publish(e); };
     h.get_service = [this, inst](const std::string &id) { return service_for(inst, id); };
     return h;
 }

@@ -15,7 +15,6 @@ namespace gs::ui {
 
 namespace {
 
-using nlohmann::json;
 
 const char *state_name(uint32_t state) {
     switch (state) {

@@ -97,8 +97,7 @@ export async function render(container, ctx) {
     tr.dataset.path = base;
     tr.classList.add('editing');
     const f = inputs(c, base, false);
-    const save = () => change((site) => write(circuitEntry(site.sources[c.si], c.index)[0], f, false), tr)
-      .then((ok) => { if (ok) { editing = null; draw(); } });
+    const save = () => change((site) => write(circuitEntry(site.sources[c.si], c.index)[0], f, false), tr);
     return [
       h('td.device', source.name), h('td', String(c.index)), h('td', f.name), h('td', f.fluid), h('td', f.usage), h('td', f.models),
       h('td', c.enabled ? t('devices.status.enabled') : t('devices.status.disabled')),
@@ -150,7 +149,10 @@ export async function render(container, ctx) {
     const site = structuredClone(state.site);
     mutate(site);
     const ok = await saveSite(ctx, state, site, form, note);
-    if (ok) draw();
+    if (ok) {
+      editing = null;
+      draw();
+    }
     return ok;
   }
 

@@ -69,7 +69,7 @@ export async function render(container, ctx) {
       target.name = renamed;
       if (zone.value.trim()) target.location = zone.value.trim(); else delete target.location;
       readConnection(conn, target);
-    }, tr).then((ok) => { if (ok) editing = -1; draw(); });
+    }, tr);
     return [
       h('td', name),
       h('td', profileName(s.profile)),
@@ -88,12 +88,16 @@ export async function render(container, ctx) {
     if (on) delete source.enabled; else source.enabled = false;
   }
 
-  // One change of the document, saved at once; field errors under `form` (the list by default).
+  // One change of the document, saved at once; field errors under `form` (the list by default)
+  // stay shown when refused: nothing is redrawn then.
   async function change(mutate, form = list.el) {
     const site = structuredClone(state.site);
     mutate(site);
     const ok = await saveSite(ctx, state, site, form, note);
-    if (ok) draw();
+    if (ok) {
+      editing = -1;
+      draw();
+    }
     return ok;
   }
 

@@ -83,9 +83,8 @@ export async function saveSite(ctx, state, site, form, note) {
   note.textContent = '';
   note.className = 'config-note';
   try {
-    const saved = await ctx.doc.save(site, state.version);
-    Object.assign(state, await loadAll(ctx.doc));
-    state.version = saved.version || state.version;
+    await ctx.doc.save(site, state.version);
+    Object.assign(state, await loadAll(ctx.doc)); // the document as saved, and its new version
     note.textContent = t('config.saved');
     note.classList.add('ok');
     ctx.setDirty(false);
