@@ -173,6 +173,16 @@ describe('Circuits and Data tabs', () => {
   });
 });
 
+// GET /discovery/scan once no scan runs (bounded).
+async function scanEnded() {
+  const end = Date.now() + 15000;
+  for (;;) {
+    const r = await apiCall('GET', '/discovery/scan');
+    if (r.body.scan.state !== 'running' || Date.now() > end) return r;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
 describe('Auto discovery', () => {
   test('finds the simulated devices behind a gateway and adds the one selected', async () => {
     await openTab('sources');
@@ -194,7 +204,8 @@ describe('Auto discovery', () => {
     await page.waitForSelector('#sources-table tr[data-key="diris-a40-5"]');
     // Scanned again, it is shown as a source already and not offered.
     await page.click('#discovery-start');
-    await page.waitForFunction(() => document.querySelector('#discovery-progress').dataset.state === 'done', null, { timeout: 20000 });
+    await scanEnded();
+    await page.waitForFunction(() => document.querySelector('#discovery-progress').dataset.state === 'done' && !document.querySelector('#discovery-start').disabled, null, { timeout: 20000 });
     assert.equal(await page.$eval('#discovery-table tr[data-unit="5"] input', (b) => b.disabled), true);
   });
 
@@ -235,6 +246,7 @@ describe('Auto discovery', () => {
       r = await apiCall('POST', '/discovery/scan', body);
       assert.deepEqual([r.status, r.body?.error], [status, code], JSON.stringify(body));
     }
+    await scanEnded(); // the page's scan, if any
     r = await apiCall('POST', '/discovery/scan/cancel', {});
     assert.deepEqual([r.status, r.body.error], [409, 'not_running']);
     // Seven silent units at 300 ms: about 2 s of scan, during which a second start is refused.
@@ -249,12 +261,7 @@ describe('Auto discovery', () => {
     assert.equal(r.body.scan.total, 7);
     r = await apiCall('POST', '/discovery/scan/cancel', {});
     assert.equal(r.status, 200);
-    const end = Date.now() + 15000;
-    do {
-      r = await apiCall('GET', '/discovery/scan');
-      if (r.body.scan.state !== 'running') break;
-      await new Promise((ok) => setTimeout(ok, 200));
-    } while (Date.now() < end);
+    r = await scanEnded();
     assert.ok(['cancelled', 'done'].includes(r.body.scan.state), r.body.scan.state);
     assert.deepEqual(r.body.devices, []);
     assert.deepEqual(errors, []);

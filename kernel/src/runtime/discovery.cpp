@@ -114,7 +114,7 @@ gs_status Runtime::scan(const std::string &driver, const YAML::Node &params,
         snapshot = site_;
     }
     // The driver's progress goes to the caller (a progress bar), not to the bus and storage.
-    auto events = [this, &callbacks](const gs_event &e) {
+    auto events = [this, &callbacks](const gs_event &e) -> gs_status {
         if (e.type && std::string(e.type) == "discovery.progress") {
             if (callbacks.progress) callbacks.progress(e.message ? e.message : "");
             return GS_OK;

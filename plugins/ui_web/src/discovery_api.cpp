@@ -15,7 +15,6 @@ namespace gs::ui {
 
 namespace {
 
-
 const char *state_name(uint32_t state) {
     switch (state) {
     case GS_DISCOVERY_RUNNING:
@@ -105,7 +104,7 @@ Discovery discovery_over(std::function<const gs_discovery_service_v1 *()> lookup
             s->drivers(
                 s->context,
                 [](void *payload, const char *plugin, const gs_cli_option *const *options,
-                   size_t count) {
+                   size_t count) -> gs_status {
                     json settings = json::array();
                     for (size_t i = 0; i < count; ++i) {
                         const gs_cli_option *o = options[i];
@@ -153,7 +152,7 @@ Discovery discovery_over(std::function<const gs_discovery_service_v1 *()> lookup
         a.state = {{"scan", json::object()}, {"devices", json::array()}};
         a.status = s->status(
             s->context,
-            [](void *payload, const gs_discovery_status *st) {
+            [](void *payload, const gs_discovery_status *st) -> gs_status {
                 (*static_cast<json *>(payload))["scan"] = {
                     {"state", state_name(st->state)},
                     {"driver", st->driver ? st->driver : ""},
@@ -165,7 +164,8 @@ Discovery discovery_over(std::function<const gs_discovery_service_v1 *()> lookup
                     {"ended", iso_utc(st->ended_utc_ns)}};
                 return GS_OK;
             },
-            [](void *payload, const char *const *keys, const char *const *values, size_t count) {
+            [](void *payload, const char *const *keys, const char *const *values,
+               size_t count) -> gs_status {
                 (*static_cast<json *>(payload))["devices"].push_back(
                     device_json(keys, values, count));
                 return GS_OK;

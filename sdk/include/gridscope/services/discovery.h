@@ -70,8 +70,7 @@ typedef struct gs_discovery_service_v1 {
      * driver's or the kernel's words in `message`), GS_ERR_NOT_FOUND (no such driver, or it
      * cannot scan), GS_ERR_RETRY_LATER (a scan runs already), GS_ERR_STATE (the site stops). */
     gs_status (*start)(void *context, const char *driver, const char *const *keys,
-                       const char *const *values, size_t count, char *message,
-                       size_t message_size);
+                       const char *const *values, size_t count, char *message, size_t message_size);
 
     /* Calls on_status once with the scan's state, then on_device for each device found, in
      * scan order. Either callback returning anything but GS_OK stops the walk. */

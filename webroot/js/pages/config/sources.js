@@ -129,7 +129,7 @@ export async function render(container, ctx) {
 
   // Creating one device (manual §8.3.3, §8.4.2).
   function createForm() {
-    const profiles = [...(state.model.profiles || [])].filter((p) => p.id !== 'socomec/auto').sort((a, b) => a.name.localeCompare(b.name));
+    const profiles = [...(state.model.profiles || [])].sort((a, b) => a.name.localeCompare(b.name));
     const named = profiles.filter((p) => !isGeneric(p));
     const generic = profiles.filter(isGeneric);
     const reference = h('select', { id: 'source-new-reference' },
