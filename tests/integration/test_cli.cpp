@@ -28,7 +28,7 @@ TEST_CASE("gridscope plugins --format json lists the example driver with its ABI
     auto r = run({kBin, "plugins", "--format", "json"});
     CHECK(r.code == 0);
     CHECK(r.out.find("\"id\": \"example_virtual_meter\", \"kind\": \"driver\", \"version\": "
-                     "\"1.0.0\", \"abi\": \"1.5\"") != std::string::npos);
+                     "\"1.0.0\", \"abi\": \"1.6\"") != std::string::npos);
 }
 
 TEST_CASE("gridscope plugins shows each key's bounds and allowed values") {

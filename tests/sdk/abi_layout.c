@@ -2,6 +2,7 @@
  * of any size or offset below is an ABI break and must bump the major version. (LP64) */
 #include <gridscope/plugin.h>
 #include <gridscope/services/alarms.h>
+#include <gridscope/services/config.h>
 #include <gridscope/services/control.h>
 #include <gridscope/services/device.h>
 #include <gridscope/services/discovery.h>
@@ -107,6 +108,12 @@ PIN_OFFSET(gs_discovery_service_v1, drivers, 16);
 PIN_OFFSET(gs_discovery_service_v1, start, 24);
 PIN_OFFSET(gs_discovery_service_v1, status, 32);
 PIN_OFFSET(gs_discovery_service_v1, cancel, 40);
+/* 1.6: the config service. */
+PIN_SIZE(gs_config_service_v1, 48);
+PIN_OFFSET(gs_config_service_v1, get, 16);
+PIN_OFFSET(gs_config_service_v1, validate, 24);
+PIN_OFFSET(gs_config_service_v1, save, 32);
+PIN_OFFSET(gs_config_service_v1, restore, 40);
 /* 1.4 ended at 64; 1.5 appended query and export_csv (the Alarms page). */
 PIN_OFFSET(gs_alarms_service_v1, query, 64);
 PIN_SIZE(gs_alarms_service_v1, 80);

@@ -1,5 +1,6 @@
 // plugin.h compiles alone as C++17 with -pedantic -Werror; the C++ layer too.
 #include <gridscope/plugin.h>
+#include <gridscope/services/config.h>
 #include <gridscope/services/device.h>
 #include <gridscope/services/discovery.h>
 #include <gridscope/services/runtime.h>
@@ -45,6 +46,10 @@ static_assert(sizeof(gs_discovery_status) == 64 && offsetof(gs_discovery_status,
               sizeof(gs_discovery_service_v1) == 48 &&
               offsetof(gs_discovery_service_v1, drivers) == 16 &&
               offsetof(gs_discovery_service_v1, cancel) == 40);
+// 1.6 added the config service (services/config.h).
+static_assert(sizeof(gs_config_service_v1) == 48 && offsetof(gs_config_service_v1, get) == 16 &&
+              offsetof(gs_config_service_v1, save) == 32 &&
+              offsetof(gs_config_service_v1, restore) == 40);
 static_assert(GS_ABI_VERSION == GS_ABI_MAKE_VERSION(1, 6));
 
 int main() {

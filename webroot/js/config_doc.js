@@ -28,6 +28,28 @@ export async function validate(site) {
   }
 }
 
+// The configuration backup (a zip: site file, own profiles, Photoview, favourites) to download.
+export const backupUrl = '/api/v1/config/backup';
+
+// Restores a backup file (a File or Blob): resolves {version}; rejects like save() (kind
+// 'invalid' with the archive's errors: nothing was replaced).
+export async function restore(file, csrf) {
+  let res;
+  try {
+    res = await fetch('/api/v1/config/restore', {
+      method: 'POST', credentials: 'same-origin', body: file,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/zip', 'X-CSRF-Token': csrf },
+    });
+  } catch (e) {
+    throw refusal(e);
+  }
+  let data = null;
+  try { data = await res.json(); } catch { /* not JSON */ }
+  if (res.ok) return data;
+  if (res.status === 400 && data?.error === 'invalid_backup') throw { kind: 'invalid', errors: data.errors || [] };
+  throw refusal(new ApiError(res.status, data));
+}
+
 function refusal(e) {
   if (!(e instanceof ApiError)) return { kind: 'other', status: 0, code: 'network', message: e.message };
   if (e.status === 400 && e.code === 'invalid_config') return { kind: 'invalid', errors: e.body.errors || [] };

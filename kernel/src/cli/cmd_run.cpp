@@ -4,6 +4,7 @@
 // this thread puts in force what drivers declared of the devices they identified.
 #include "cli/commands.hpp"
 #include "cli/site_gate.hpp"
+#include "runtime/config_desk.hpp"
 #include "runtime/log.hpp"
 #include "runtime/runtime.hpp"
 
@@ -53,12 +54,15 @@ int cmd_run(int argc, char **argv) {
                   << failure.diagnostics().errors().size() << " error(s)\n";
         return 1;
     }
+    // gridscope.config/1: the web UI's configuration pages save the site file through it.
+    ConfigDesk desk(*runtime, file, common.load_options());
     runtime->start();
     // A site whose storage did not start would lose every sample: refuse to run it.
     for (const auto &[id, why] : runtime->start_errors()) {
         auto plugin = registry.find(id);
         if (plugin && plugin->kind == GS_KIND_STORAGE) {
             std::cerr << "gridscope: storage '" << id << "' did not start: " << why << "\n";
+            desk.close();
             runtime->stop();
             return 1;
         }
@@ -70,6 +74,7 @@ int cmd_run(int argc, char **argv) {
         // Between signals, the devices drivers identified meanwhile enter the model
         // (gridscope.device/1); their drivers wait for it, so the wait is short.
         runtime->apply_declarations();
+        desk.serve(); // the configuration saved or checked from a plugin meanwhile
         const timespec tick{0, 100 * 1000 * 1000};
         int sig = sigtimedwait(&signals, nullptr, &tick);
         if (sig < 0) continue; // the tick (EAGAIN) or EINTR
@@ -98,6 +103,7 @@ int cmd_run(int argc, char **argv) {
         std::cout << "gridscope: reloaded" << std::endl;
     }
     log_line(GS_LOG_INFO, "kernel", "stopping");
+    desk.close(); // a UI that stops waits for its request threads
     runtime->stop();
     runtime.reset();
     log_line(GS_LOG_INFO, "kernel", "stopped");

@@ -26,5 +26,6 @@ int cmd_plan(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 } // namespace gs::kernel

@@ -29,6 +29,10 @@ Commands:
            [--consumption --circuit SOURCE/K... --bucket hour|day|week|month --from T --to T]
                                                              stored series, points, consumption
   import   --config FILE [--data-dir DIR] --csv FILE         load history (time,source,circuit,data,value)
+  config   export|import --config FILE [--data-dir DIR] --file ZIP
+                                                             back up the configuration (site file,
+                                                             own profiles, Photoview, favourites)
+                                                             or restore it (checked first)
   version                                                    print versions
 Commands of the installed plugins:
 )";
@@ -50,9 +54,9 @@ int main(int argc, char **argv) {
     }
     std::string command = argv[1];
     static const std::map<std::string, int (*)(int, char **)> commands{
-        {"run", cmd_run},     {"check", cmd_check},  {"plugins", cmd_plugins},
-        {"read", cmd_read},   {"plan", cmd_plan},    {"discover", cmd_discover},
-        {"query", cmd_query}, {"import", cmd_import}};
+        {"run", cmd_run},     {"check", cmd_check},   {"plugins", cmd_plugins},
+        {"read", cmd_read},   {"plan", cmd_plan},     {"discover", cmd_discover},
+        {"query", cmd_query}, {"import", cmd_import}, {"config", cmd_config}};
     if (command == "version") {
         std::cout << "gridscope " << GRIDSCOPE_VERSION << " (plugin ABI " << GS_ABI_VERSION_MAJOR
                   << "." << GS_ABI_VERSION_MINOR << ")\n";

@@ -148,7 +148,8 @@ gs_status Runtime::declare_identified(Instance &asker, const std::string &source
     return GS_OK;
 }
 
-void Runtime::with_identified(SiteModel &site, bool log_warnings) {
+void Runtime::with_identified(SiteModel &site, bool log_warnings,
+                              std::vector<std::string> *warnings_out) {
     std::map<std::string, Declared> identified;
     {
         std::lock_guard<std::mutex> lock(declare_mutex_);
@@ -168,6 +169,8 @@ void Runtime::with_identified(SiteModel &site, bool log_warnings) {
         if (log_warnings)
             for (const auto &w : warnings)
                 log_line(GS_LOG_WARNING, "kernel", w);
+        if (warnings_out)
+            warnings_out->insert(warnings_out->end(), warnings.begin(), warnings.end());
     }
 }
 

@@ -10,12 +10,29 @@
 namespace gs::kernel {
 
 bool Runtime::reload(SiteModel next, Diagnostics &diag) {
+    return reload(std::move(next), diag, {});
+}
+
+bool Runtime::reload(SiteModel next, Diagnostics &diag,
+                     const std::function<bool(Diagnostics &)> &commit) {
     with_identified(next, false); // devices identified while running stay so
     auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
     Plan plan = stage(std::move(snapshot), running_, diag);
     if (!diag.empty()) return false; // the plan's new instances go, never started
+    if (commit && !commit(diag)) return false;
     switch_to(std::move(plan));
     return true;
+}
+
+bool Runtime::check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings) {
+    with_identified(next, false, &warnings);
+    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
+    Plan plan = stage(std::move(snapshot), running_, diag);
+    return diag.empty(); // the plan's new instances go, never started
+}
+
+void Runtime::offer_config_service(const gs_config_service_v1 *service) {
+    config_service_.store(service);
 }
 
 bool Runtime::tell_site_changed(Instance &inst, const std::shared_ptr<const SiteSnapshot> &site) {

@@ -15,6 +15,7 @@
 
 #include "site/identified.hpp"
 
+#include <gridscope/services/config.h>
 #include <gridscope/services/control.h>
 #include <gridscope/services/device.h>
 #include <gridscope/services/metrics.h>
@@ -51,10 +52,22 @@ public:
     // through site_changed when the model they read changed. False when refused.
     // [kernel-thread] After start().
     bool reload(SiteModel next, Diagnostics &diag);
+    // reload() with one more step: `commit` runs once everything is checked, before anything
+    // running changes (gridscope.config/1 writes the site file there); false, with why in
+    // `diag`, refuses the reload. [kernel-thread]
+    bool reload(SiteModel next, Diagnostics &diag,
+                const std::function<bool(Diagnostics &)> &commit);
+    // Every check reload() makes, changing nothing; `warnings` gets what the devices identified
+    // meanwhile change of `next` (the circuits a declaration leaves out). [kernel-thread]
+    bool check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings);
+    // gridscope.config/1 as plugins get it from now on (`run` offers its ConfigDesk's); null:
+    // not offered (tools, check). The struct outlives the runtime's instances.
+    void offer_config_service(const gs_config_service_v1 *service);
 
     // The model in force. [kernel-thread]: a reload replaces it.
     const SiteModel &site() const { return site_->model; }
     Bus &bus() { return bus_; }
+    const RuntimeOptions &options() const { return options_; }
     // A service by id, as plugins see it (for tools).
     const void *service(const std::string &id);
     // The plugins that failed to start, by id, with why.
@@ -134,7 +147,8 @@ private:
                                    size_t message_size);
     // The declarations in force applied to `site` (a model loaded from the file, or the one in
     // force): each only while its source keeps the profile it was declared from.
-    void with_identified(SiteModel &site, bool log_warnings);
+    void with_identified(SiteModel &site, bool log_warnings,
+                         std::vector<std::string> *warnings = nullptr);
     // Lets every driver thread waiting in declare_identified go (before drivers stop).
     void release_declarers();
     Instance *driver_for(const SiteModel &site, const std::string &source);
@@ -143,6 +157,7 @@ private:
     RuntimeOptions options_;
     std::shared_ptr<const SiteSnapshot> site_;
     gs_control_service_v1 control_service_{};
+    std::atomic<const gs_config_service_v1 *> config_service_{nullptr};
     gs_metrics_service_v1 metrics_service_{sizeof(gs_metrics_service_v1), 0, this,
                                            &poll_counters_thunk};
     // Held while a command runs and while drivers start, stop or the model changes.

@@ -1,5 +1,7 @@
 #include "publish/config_backup.hpp"
 
+#include <site_files/secret_keys.hpp>
+
 #include <regex>
 
 namespace gs::publish {
@@ -7,9 +9,15 @@ namespace gs::publish {
 std::string without_secrets(const std::string &yaml, size_t &removed) {
     // key (plain or quoted) containing a secret word, ':', then a value: quoted, or plain up to
     // a comment, the line's end, or ", " / "}" / "]" ending a flow map's entry.
-    static const std::regex secret(
-        R"re((^|[\s{,\-])("?[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api_key|apikey|private_key)[A-Za-z0-9_.-]*"?[ \t]*:[ \t]+)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'{}\[\]][^#\n]*?)(?=[ \t]*(?:,[ \t]|,$|[}\]]|#|$)))re",
-        std::regex::icase | std::regex::multiline);
+    static const std::regex secret = [] {
+        std::string words;
+        for (const auto &w : site_files::secret_words())
+            words += (words.empty() ? "" : "|") + w;
+        return std::regex(
+            R"re((^|[\s{,\-])("?[A-Za-z0-9_.-]*(?:)re" + words +
+                R"re()[A-Za-z0-9_.-]*"?[ \t]*:[ \t]+)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'{}\[\]][^#\n]*?)(?=[ \t]*(?:,[ \t]|,$|[}\]]|#|$)))re",
+            std::regex::icase | std::regex::multiline);
+    }();
     std::string out;
     removed = 0;
     auto begin = std::sregex_iterator(yaml.begin(), yaml.end(), secret);

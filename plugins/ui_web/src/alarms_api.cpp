@@ -6,7 +6,7 @@
 #include "alarms_page.hpp"
 #include "api.hpp"
 #include "request_body.hpp"
-#include "zip_archive.hpp"
+#include <site_files/zip_archive.hpp>
 
 #include "time_text/time_text.hpp"
 
@@ -94,7 +94,7 @@ HttpResponse Api::alarms_export(Context &ctx) {
         entries.emplace_back(std::move(f.name), std::move(f.data));
     HttpResponse r;
     r.content_type = "application/zip";
-    r.body = zip_archive(entries); // a libzip failure is the router's 500
+    r.body = site_files::zip_archive(entries); // a libzip failure is the router's 500
     std::string day = time_text::format_utc(clock_.utc_ns()).substr(0, 10);
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"alarms-events-" + day + ".zip\"");

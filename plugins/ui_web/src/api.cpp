@@ -59,6 +59,10 @@ bool path_matches(std::string_view pattern, std::string_view sub, std::string *i
 }
 
 constexpr size_t kMegabyte = 1024 * 1024;
+// A site document: the kernel reads site files up to 16 MiB (kMaxConfigFileBytes).
+constexpr size_t kConfigFileBytes = 16 * kMegabyte;
+// A configuration backup: Photoview's 21 pages of up to 10 MiB each, with room.
+constexpr size_t kBackupBytes = 256 * kMegabyte;
 
 // Every circuit of the site as a load name "SOURCE/K" (consumption without hierarchies).
 std::vector<std::string> site_loads(const SiteModel &site) {
@@ -113,6 +117,11 @@ const std::vector<Api::Route> &Api::routes() {
         {"GET", "/diagnostics", kPermDiagnostics, &Api::diagnostics},
         {"POST", "/energy/partial-reset", kPermPartialEnergyReset, &Api::partial_reset},
         {"GET", "/config/site", kPermConfiguration, &Api::config_site},
+        {"GET", "/config", kPermConfiguration, &Api::config_get},
+        {"PUT", "/config", kPermConfiguration, &Api::config_put, kConfigFileBytes},
+        {"POST", "/config/validate", kPermConfiguration, &Api::config_validate, kConfigFileBytes},
+        {"GET", "/config/backup", kPermConfiguration, &Api::config_backup},
+        {"POST", "/config/restore", kPermConfiguration, &Api::config_restore, kBackupBytes, true},
         {"GET", "/photoview", kPermMonitoring, &Api::photoview_list},
         {"GET", "/photoview/images/{id}", kPermMonitoring, &Api::photoview_image_get},
         {"POST", "/photoview/pages", kPermConfiguration, &Api::photoview_create},

@@ -18,6 +18,7 @@
 #include "http.hpp"
 #include "live_table.hpp"
 #include "photoview_store.hpp"
+#include "site_config.hpp"
 #include "site_model.hpp"
 #include "stored_series.hpp"
 #include "stream_slots.hpp"
@@ -83,6 +84,8 @@ struct ApiActions {
     Datalogger datalogger;
     // Auto discovery (GET/POST /api/v1/discovery/scan); see discovery.hpp.
     Discovery discovery;
+    // The site file as a document (GET/PUT /api/v1/config...); see site_config.hpp.
+    SiteConfig config;
 };
 
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
@@ -226,6 +229,13 @@ private:
     HttpResponse diagnostics(Context &);
     HttpResponse partial_reset(Context &);
     HttpResponse config_site(Context &);
+    // config_api.cpp
+    HttpResponse config_get(Context &);
+    HttpResponse config_put(Context &);
+    HttpResponse config_validate(Context &);
+    HttpResponse config_backup(Context &);
+    HttpResponse config_restore(Context &);
+    static HttpResponse invalid(const AlarmAnswer &a, const char *code);
     HttpResponse openapi(Context &); // openapi.cpp
 
     SiteModel site_;

@@ -17,6 +17,9 @@ const ErrorDoc kInvalidField{400, "invalid_field"};
 const std::vector<ErrorDoc> kAlarmEngine = {{503, "no_alarm_engine"}, {404, "unknown_alarm"},
                                             {400, "refused"},         {500, "alarm_engine_failed"},
                                             kMalformedJson,           kInvalidField};
+// The kernel's configuration service (config_api.cpp).
+const std::vector<ErrorDoc> kConfigService = {
+    {503, "no_config_service"}, {503, "busy"}, {500, "config_failed"}};
 } // namespace
 
 const std::vector<RouteDoc> &route_docs() {
@@ -243,6 +246,39 @@ const std::vector<RouteDoc> &route_docs() {
          {},
          {{409, "not_running"}, {503, "no_discovery"}, {500, "discovery_failed"}},
          true},
+        {"GET",
+         "/config",
+         "The site file as a JSON document with its version (secrets as null)",
+         {},
+         kConfigService},
+        {"PUT",
+         "/config",
+         "Replaces the site file (checked, kept versions .1 to .10, put in force as a reload)",
+         {},
+         {kMalformedJson,
+          kInvalidField,
+          {400, "invalid_config"},
+          {409, "conflict"},
+          kConfigService[0],
+          kConfigService[1],
+          kConfigService[2]},
+         true},
+        {"POST",
+         "/config/validate",
+         "Checks a site document as a save would, changing nothing: errors and warnings",
+         {},
+         {kMalformedJson, kInvalidField, kConfigService[0], kConfigService[1], kConfigService[2]},
+         true},
+        {"GET",
+         "/config/backup",
+         "The configuration backup: one zip of the site file, own profiles, Photoview, favourites",
+         {},
+         {{500, "backup_failed"}, kConfigService[0]}},
+        {"POST",
+         "/config/restore",
+         "Restores a configuration backup (zip body), checked whole before anything is replaced",
+         {},
+         {{400, "invalid_backup"}, kConfigService[0], kConfigService[1], kConfigService[2]}},
     };
     return docs;
 }

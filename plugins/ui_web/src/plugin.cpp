@@ -16,6 +16,7 @@
 #include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
+#include <site_files/backup.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -248,6 +249,16 @@ public:
             [h] { return h.service<gs_datalogger_service_v1>(GS_DATALOGGER_SERVICE_V1); });
         a.discovery = gs::ui::discovery_over(
             [h] { return h.service<gs_discovery_service_v1>(GS_DISCOVERY_SERVICE_V1); });
+        std::string site_file, data_dir;
+        if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1)) {
+            site_file = runtime->site_file ? runtime->site_file : "";
+            data_dir = runtime->data_dir ? runtime->data_dir : "";
+        }
+        a.config = gs::ui::site_config_over(
+            [h] { return h.service<gs_config_service_v1>(GS_CONFIG_SERVICE_V1); },
+            [site_file, data_dir] {
+                return gs::site_files::make_backup({site_file, data_dir});
+            });
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
             gs_event ev{sizeof(gs_event),       GS_SEVERITY_INFO, h.now_utc_ns(),

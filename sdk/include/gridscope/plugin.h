@@ -85,7 +85,10 @@ extern "C" {
  * 1.6: the kernel offers "gridscope.discovery/1" (services/discovery.h): a driver's scan run
  *      while the site runs, with its progress and the devices found (the web UI's Auto
  *      discovery); gs_driver_vtable.scan is then called on a kernel worker thread, on an
- *      instance made for the scan alone. */
+ *      instance made for the scan alone;
+ *      the kernel offers "gridscope.config/1" (services/config.h): the site file as a JSON
+ *      document a plugin reads, checks and replaces (secrets write-only, a version against
+ *      concurrent saves), put in force as a reload (the web UI's configuration pages). */
 #define GS_ABI_VERSION_MINOR 6
 #define GS_ABI_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)))
 #define GS_ABI_VERSION GS_ABI_MAKE_VERSION(GS_ABI_VERSION_MAJOR, GS_ABI_VERSION_MINOR)

@@ -1,15 +1,12 @@
-// Small files that must survive a crash or a power cut whole: written to a temporary name in the
-// same folder, flushed to disk (fsync), renamed over the old one, and the folder flushed. A
-// reader sees the old content or the new one, never a mix.
+// The Datalogger's small files (cursors, state) are replaced atomically with the helpers of
+// gs_site_files (site_files/atomic_file.hpp), shared with the kernel.
 #pragma once
 
-#include <optional>
-#include <string>
+#include <site_files/atomic_file.hpp>
 
 namespace gs::publish {
 
-bool write_file_atomically(const std::string &path, const std::string &content, std::string &error);
-// The whole file; nullopt with `error` empty when it does not exist, or with the reason.
-std::optional<std::string> read_whole_file(const std::string &path, std::string &error);
+using site_files::read_whole_file;
+using site_files::write_file_atomically;
 
 } // namespace gs::publish

@@ -8,8 +8,9 @@
 namespace gs::publish {
 
 // `yaml` with the value of every key whose name holds password, passwd, secret, token,
-// api_key, apikey or private_key (any case; block or flow style) replaced by "<removed>".
-// Comments and layout are kept; an empty value stays empty. `removed` counts the values.
+// api_key, apikey or private_key (site_files::secret_words(), any case; block or flow style)
+// replaced by "<removed>". Comments and layout are kept; an empty value stays empty. `removed`
+// counts the values.
 std::string without_secrets(const std::string &yaml, size_t &removed);
 
 } // namespace gs::publish

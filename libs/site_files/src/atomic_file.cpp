@@ -1,4 +1,4 @@
-#include "publish/atomic_file.hpp"
+#include "site_files/atomic_file.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace gs::publish {
+namespace gs::site_files {
 namespace {
 
 std::string reason(const char *what, const std::string &path) {
@@ -26,27 +26,21 @@ bool write_all(int fd, const std::string &content) {
 
 } // namespace
 
-bool write_file_atomically(const std::string &path, const std::string &content,
-                           std::string &error) {
-    const std::string temp = path + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+bool write_file_synced(const std::string &path, const std::string &content, std::string &error) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        error = reason("cannot create", temp);
+        error = reason("cannot create", path);
         return false;
     }
     const bool written = write_all(fd, content) && ::fsync(fd) == 0;
-    if (!written) error = reason("cannot write", temp);
+    if (!written) error = reason("cannot write", path);
     ::close(fd);
-    if (!written) {
-        ::unlink(temp.c_str());
-        return false;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        error = reason("cannot rename to", path);
-        ::unlink(temp.c_str());
-        return false;
-    }
-    // The rename itself is durable only once the folder is flushed.
+    if (!written) ::unlink(path.c_str());
+    return written;
+}
+
+void sync_folder_of(const std::string &path) {
+    // A rename is durable only once the folder is flushed.
     const auto slash = path.find_last_of('/');
     const std::string folder = slash == std::string::npos ? "."
                                : slash == 0               ? "/"
@@ -56,6 +50,18 @@ bool write_file_atomically(const std::string &path, const std::string &content,
         ::fsync(dir);
         ::close(dir);
     }
+}
+
+bool write_file_atomically(const std::string &path, const std::string &content,
+                           std::string &error) {
+    const std::string temp = path + ".tmp";
+    if (!write_file_synced(temp, content, error)) return false;
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        error = reason("cannot rename to", path);
+        ::unlink(temp.c_str());
+        return false;
+    }
+    sync_folder_of(path);
     return true;
 }
 
@@ -83,4 +89,4 @@ std::optional<std::string> read_whole_file(const std::string &path, std::string 
     return content;
 }
 
-} // namespace gs::publish
+} // namespace gs::site_files

@@ -1,11 +1,11 @@
-#include "zip_archive.hpp"
+#include "site_files/zip_archive.hpp"
 
 #include <zip.h>
 
 #include <memory>
 #include <stdexcept>
 
-namespace gs::ui {
+namespace gs::site_files {
 
 namespace {
 
@@ -64,4 +64,53 @@ std::string zip_archive(const std::vector<std::pair<std::string, std::string>> &
     return out;
 }
 
-} // namespace gs::ui
+std::vector<std::pair<std::string, std::string>> unzip_archive(const std::string &bytes,
+                                                               size_t max_files, size_t max_bytes) {
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t *src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+    if (!src) fail("zip buffer", &error);
+    zip_t *archive = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+    if (!archive) {
+        zip_source_free(src);
+        fail("not a zip archive", &error);
+    }
+    struct Discard {
+        void operator()(zip_t *z) const { zip_discard(z); }
+    };
+    std::unique_ptr<zip_t, Discard> owned(archive);
+    zip_int64_t count = zip_get_num_entries(archive, 0);
+    if (count < 0 || static_cast<zip_uint64_t>(count) > max_files)
+        throw std::runtime_error("the archive holds more than " + std::to_string(max_files) +
+                                 " files");
+    struct FileClose {
+        void operator()(zip_file_t *f) const { zip_fclose(f); }
+    };
+    std::vector<std::pair<std::string, std::string>> files;
+    size_t total = 0;
+    for (zip_int64_t i = 0; i < count; ++i) {
+        const char *name = zip_get_name(archive, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
+        if (!name) throw std::runtime_error("an entry of the archive has no name");
+        std::string entry = name;
+        if (!entry.empty() && entry.back() == '/') continue; // a folder
+        std::unique_ptr<zip_file_t, FileClose> file(
+            zip_fopen_index(archive, static_cast<zip_uint64_t>(i), 0));
+        if (!file) throw std::runtime_error("cannot read " + entry + ": " + zip_strerror(archive));
+        std::string content;
+        char buf[65536];
+        for (;;) {
+            zip_int64_t n = zip_fread(file.get(), buf, sizeof buf);
+            if (n < 0) throw std::runtime_error("cannot read " + entry + " (damaged archive)");
+            if (n == 0) break;
+            total += static_cast<size_t>(n);
+            if (total > max_bytes)
+                throw std::runtime_error("the archive holds more than " +
+                                         std::to_string(max_bytes >> 20) + " MiB");
+            content.append(buf, static_cast<size_t>(n));
+        }
+        files.emplace_back(std::move(entry), std::move(content));
+    }
+    return files;
+}
+
+} // namespace gs::site_files
