@@ -71,7 +71,15 @@ async function openTab(tab) {
   await page.waitForSelector(`#config-${tab} .devices-table`);
 }
 
-const saved = (id) => page.waitForFunction((n) => document.querySelector(`#${n}`)?.classList.contains('ok'), id, { timeout: 15000 });
+// The tab's note says the save was taken (else the test fails with what the note says).
+async function saved(id) {
+  try {
+    await page.waitForFunction((n) => document.querySelector(`#${n}`)?.classList.contains('ok'), id, { timeout: 25000 });
+  } catch (e) {
+    const summary = await page.$$eval('.config-error-summary, .field-error', (els) => els.map((x) => x.textContent).join(' | '));
+    throw new Error(`not saved: "${await page.textContent('#' + id)}" ${summary}\n${site.log.slice(-1500)}`);
+  }
+}
 
 describe('Sources tab', () => {
   test('a Modbus source created one by one gives values in Monitor within 10 s, without a restart', async () => {

@@ -2,7 +2,7 @@
 // site model the kernel made of it (GET /config/site: profiles, models, catalog), the circuits
 // a source really has (the file's entries and those its profile implies), the data a circuit
 // collects, and one save of the whole document with the server's field errors shown.
-import { api } from '../../../api.js';
+import { api, ApiError } from '../../../api.js';
 import { h } from '../../../dom.js';
 import { t } from '../../../i18n.js';
 
@@ -83,18 +83,65 @@ export async function saveSite(ctx, state, site, form, note) {
   note.textContent = '';
   note.className = 'config-note';
   try {
-    await ctx.doc.save(site, state.version);
-    Object.assign(state, await loadAll(ctx.doc)); // the document as saved, and its new version
+    try {
+      await ctx.doc.save(site, state.version);
+    } catch (r) {
+      // A save put in force restarts the web server, which may cut the answer: then the
+      // document decides (saved if it is now ours under a new version).
+      if (r?.kind !== 'other' || r.status !== 0 || !(await landed(ctx, state.version, site))) throw r;
+    }
+    // The document as saved and its new version, once the web server restarted on it.
+    Object.assign(state, await untilAnswered(() => loadAll(ctx.doc)));
     note.textContent = t('config.saved');
     note.classList.add('ok');
     ctx.setDirty(false);
     return true;
   } catch (r) {
-    if (r?.kind === 'invalid') ctx.doc.showErrors(form, r.errors, note.parentElement);
+    if (r?.kind === 'invalid') ctx.doc.showErrors(form, r.errors.map((e) => refined(form, e)), note.parentElement);
     else note.textContent = ctx.doc.refusalText(r);
     note.classList.add('bad');
     return false;
   }
+}
+
+// fn() again while the server does not answer (a save put in force restarts it), 15 s at most.
+async function untilAnswered(fn) {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ApiError || i >= 60) throw e;
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+  }
+}
+
+// A driver's check of a source key may name the key in its message only ("source 'x': field
+// 'unit': ..." at path sources[3]): the error goes to that key's field when the form has it.
+function refined(form, e) {
+  const key = /field '([\w.]+)'/.exec(e.message || '')?.[1];
+  const path = key && e.path && !e.path.endsWith('.' + key) ? `${e.path}.${key}` : null;
+  return path && form.querySelector(`[data-path="${CSS.escape(path)}"]`) ? { ...e, path } : e;
+}
+
+const same = (a, b) => {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => same(a[k], b[k]));
+};
+
+// Whether `site` is the document once its version is no longer `version` (bounded: 15 s for
+// the server to answer again).
+async function landed(ctx, version, site) {
+  for (let i = 0; i < 60; i++) {
+    await new Promise((ok) => setTimeout(ok, 250));
+    try {
+      const now = await ctx.doc.load();
+      if (now.version !== version) return same(now.site, site);
+    } catch { /* the server is not back yet */ }
+  }
+  return false;
 }
 
 // A text input, select or check box bound to `path` (the server's error path) with a label.
