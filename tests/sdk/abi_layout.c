@@ -5,6 +5,7 @@
 #include <gridscope/services/config.h>
 #include <gridscope/services/control.h>
 #include <gridscope/services/device.h>
+#include <gridscope/services/discovery.h>
 #include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
@@ -99,6 +100,21 @@ PIN_OFFSET(gs_identified_source, circuits, 24);
 PIN_OFFSET(gs_identified_source, circuit_count, 32);
 PIN_SIZE(gs_device_service_v1, 24);
 PIN_OFFSET(gs_device_service_v1, declare_identified, 16);
+/* 1.6: the discovery service. */
+PIN_SIZE(gs_discovery_status, 64);
+PIN_OFFSET(gs_discovery_status, driver, 8);
+PIN_OFFSET(gs_discovery_status, message, 16);
+PIN_OFFSET(gs_discovery_status, done, 24);
+PIN_OFFSET(gs_discovery_status, total, 32);
+PIN_OFFSET(gs_discovery_status, found, 40);
+PIN_OFFSET(gs_discovery_status, started_utc_ns, 48);
+PIN_OFFSET(gs_discovery_status, ended_utc_ns, 56);
+PIN_SIZE(gs_discovery_service_v1, 48);
+PIN_OFFSET(gs_discovery_service_v1, context, 8);
+PIN_OFFSET(gs_discovery_service_v1, drivers, 16);
+PIN_OFFSET(gs_discovery_service_v1, start, 24);
+PIN_OFFSET(gs_discovery_service_v1, status, 32);
+PIN_OFFSET(gs_discovery_service_v1, cancel, 40);
 /* 1.6: the config service. */
 PIN_SIZE(gs_config_service_v1, 48);
 PIN_OFFSET(gs_config_service_v1, get, 16);

@@ -3,6 +3,7 @@
 #include <gridscope/services/config.h>
 #include <gridscope/services/device.h>
 #include <gridscope/services/metrics.h>
+#include <gridscope/services/discovery.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
@@ -46,6 +47,12 @@ static_assert(sizeof(gs_identified_source) == 40 &&
               offsetof(gs_identified_source, circuits) == 24 &&
               sizeof(gs_device_service_v1) == 24 &&
               offsetof(gs_device_service_v1, declare_identified) == 16);
+// 1.6 added the discovery service (services/discovery.h).
+static_assert(sizeof(gs_discovery_status) == 64 && offsetof(gs_discovery_status, done) == 24 &&
+              offsetof(gs_discovery_status, ended_utc_ns) == 56 &&
+              sizeof(gs_discovery_service_v1) == 48 &&
+              offsetof(gs_discovery_service_v1, drivers) == 16 &&
+              offsetof(gs_discovery_service_v1, cancel) == 40);
 // 1.6 added the config service (services/config.h).
 static_assert(sizeof(gs_config_service_v1) == 48 && offsetof(gs_config_service_v1, get) == 16 &&
               offsetof(gs_config_service_v1, save) == 32 &&

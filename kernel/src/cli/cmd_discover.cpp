@@ -3,11 +3,11 @@
 // --driver), drawing a progress bar on the terminal from the drivers' progress events. The
 // scan's settings are the options the drivers declare (gs_driver_vtable.scan_options, e.g.
 // driver_socomec_diris: --tcp HOST:PORT [--units 1-247] [--timeout-ms T]): the kernel knows no
-// scan key.
+// scan key. The scan itself is Runtime::scan, which the web UI's discovery service runs too.
 #include "cli/json.hpp"
 #include "cli/one_source.hpp"
 #include "cli/plugin_tools.hpp"
-#include "runtime/plugin_calls.hpp"
+#include "runtime/discovery.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -19,16 +19,7 @@ namespace gs::kernel {
 
 namespace {
 
-using Found = std::vector<std::vector<std::pair<std::string, std::string>>>;
-
-gs_status on_found(void *payload, const char *const *keys, const char *const *values,
-                   size_t count) {
-    std::vector<std::pair<std::string, std::string>> device;
-    for (size_t i = 0; i < count; ++i)
-        device.emplace_back(keys[i] ? keys[i] : "", values[i] ? values[i] : "");
-    static_cast<Found *>(payload)->push_back(std::move(device));
-    return GS_OK;
-}
+using Found = std::vector<FoundDevice>;
 
 bool is_number(const std::string &s) {
     return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
@@ -124,34 +115,23 @@ int cmd_discover(int argc, char **argv) {
         return 1;
     }
     site.file = "(command line)";
-    for (const auto &d : drivers)
-        site.plugins[d->id] = PluginSection{d->id, YAML::Node(YAML::NodeType::Map), {}};
+    // The same scan the web UI's Auto discovery runs (runtime/discovery.hpp).
     one.runtime = std::make_unique<Runtime>(std::move(site), one.registry, RuntimeOptions{});
-    one.runtime->set_event_tap([&](const gs_event &e) {
-        if (!bar || !e.type || std::string(e.type) != "discovery.progress") return;
-        std::cerr << "\r\033[K" << (e.message ? e.message : "") << std::flush;
-    });
-    Diagnostics diag;
-    one.runtime->build(diag);
-    if (!diag.empty()) {
-        std::cerr << diag.str();
-        return 1;
-    }
     Found found;
+    ScanCallbacks callbacks;
+    callbacks.progress = [&](const std::string &message) {
+        if (bar) std::cerr << "\r\033[K" << message << std::flush;
+    };
+    callbacks.found = [&](const FoundDevice &device) {
+        found.push_back(device);
+        return true;
+    };
     for (const auto &d : drivers) {
-        Instance *inst = one.runtime->instance_of(d->id);
-        const gs_driver_vtable *vt = d->driver();
-        if (!inst || !vt->scan) {
-            std::cerr << "gridscope discover: driver '" << d->id << "' cannot scan\n";
-            return 1;
-        }
-        gs_status st = call_plugin(inst->host->who(), "scan", [&] {
-            return vt->scan(inst->handle, inst->host->handle(params[d->id], "(command line)"),
-                            &on_found, &found);
-        });
+        std::string why;
+        gs_status st = one.runtime->scan(d->id, params[d->id], callbacks, why);
         if (bar) std::cerr << "\r\033[K";
         if (st != GS_OK) {
-            std::cerr << "gridscope discover: " << inst->host->take_error("scan failed") << "\n";
+            std::cerr << "gridscope discover: " << why << "\n";
             return 1;
         }
     }

@@ -41,29 +41,32 @@ Runtime::Runtime(SiteModel site, PluginRegistry &registry, RuntimeOptions option
     : registry_(registry), options_(std::move(options)) {
     site_ = std::make_shared<const SiteSnapshot>(std::move(site), options_);
     control_service_ = make_control_service();
+    discovery_ = std::make_unique<DiscoveryJobs>(*this, registry_);
 }
 
 Runtime::~Runtime() {
+    discovery_->stop(); // its scan may use the bus and the model
     stop();
     // Destroy in reverse start order.
     while (!instances_.empty())
         instances_.pop_back();
 }
 
-HostHooks Runtime::hooks(Instance *inst) {
+HostHooks Runtime::hooks(Instance *inst, std::function<gs_status(const gs_event &)> events) {
     HostHooks h;
     h.publish_samples = [this](const gs_sample_batch &b) { return bus_.publish(b); };
-    h.publish_event = [this](const gs_event &e) {
-        if (event_tap_) event_tap_(e);
-        return bus_.publish(e);
-    };
+    if (events)
+        h.publish_event = std::move(events);
+    else
+        h.publish_event = [this](const gs_event &e) { return bus_.publish(e); };
     h.get_service = [this, inst](const std::string &id) { return service_for(inst, id); };
     return h;
 }
 
 std::unique_ptr<Instance>
 Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
-                         const std::shared_ptr<const SiteSnapshot> &snapshot, Diagnostics &diag) {
+                         const std::shared_ptr<const SiteSnapshot> &snapshot, Diagnostics &diag,
+                         std::function<gs_status(const gs_event &)> events) {
     const SiteModel &site = snapshot->model;
     size_t errors_before = diag.errors().size();
     ConfigNode section{checked_plugin_section(*plugin, site, diag), site.file};
@@ -72,7 +75,8 @@ Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
     auto inst = std::make_unique<Instance>(plugin, nullptr);
     inst->site = snapshot;
     inst->own_config = own_config_of(*plugin, site);
-    inst->host = std::make_unique<HostContext>(plugin->id, section, hooks(inst.get()));
+    inst->host =
+        std::make_unique<HostContext>(plugin->id, section, hooks(inst.get(), std::move(events)));
     bool threw = false;
     std::string why = inst->create(threw);
     Location where = it == site.plugins.end() ? Location{site.file, 0, 0} : it->second.where;
@@ -333,6 +337,7 @@ bool Runtime::start_instance(Instance &inst) {
 
 void Runtime::start() {
     if (running_) return;
+    discovery_->open();
     {
         std::lock_guard<std::mutex> lock(declare_mutex_);
         closing_ = false;
@@ -350,6 +355,7 @@ void Runtime::start() {
 
 void Runtime::stop() {
     if (!running_) return;
+    discovery_->stop(); // a scan in progress ends first (its driver's own bound)
     {
         std::lock_guard<std::mutex> lock(declare_mutex_);
         closing_ = true;

@@ -8,6 +8,7 @@
 #include "config/diagnostics.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/bus.hpp"
+#include "runtime/discovery.hpp"
 #include "runtime/instance.hpp"
 #include "runtime/site_snapshot.hpp"
 #include "site/model.hpp"
@@ -67,9 +68,6 @@ public:
     const SiteModel &site() const { return site_->model; }
     Bus &bus() { return bus_; }
     const RuntimeOptions &options() const { return options_; }
-    // Sees every event as it is published (before the bus), e.g. for a CLI progress bar.
-    // Set before build().
-    void set_event_tap(std::function<void(const gs_event &)> tap) { event_tap_ = std::move(tap); }
     // A service by id, as plugins see it (for tools).
     const void *service(const std::string &id);
     // The plugins that failed to start, by id, with why.
@@ -98,6 +96,12 @@ public:
     // calls it between signals. True when there were some.
     bool apply_declarations();
 
+    // Runs `driver`'s scan with `params` (runtime/discovery.cpp) on an instance made for it
+    // (never started, knowing the model in force), its "discovery.progress" events to
+    // callbacks.progress, each device to callbacks.found. `why` says what failed. [any-thread]
+    gs_status scan(const std::string &driver, const YAML::Node &params,
+                   const ScanCallbacks &callbacks, std::string &why);
+
 private:
     // A site checked with the plugins, before anything running changes: for each plugin the
     // site runs, in start order, the running instance kept and/or a new one, created and
@@ -117,9 +121,11 @@ private:
     Plan stage(std::shared_ptr<const SiteSnapshot> site, bool keep_running, Diagnostics &diag);
     std::vector<std::shared_ptr<const LoadedPlugin>> wanted_plugins(const SiteModel &site,
                                                                     Diagnostics &diag);
-    std::unique_ptr<Instance> create_instance(std::shared_ptr<const LoadedPlugin> plugin,
-                                              const std::shared_ptr<const SiteSnapshot> &site,
-                                              Diagnostics &diag);
+    // `events`, when given, takes the instance's events instead of the bus (a scan's).
+    std::unique_ptr<Instance>
+    create_instance(std::shared_ptr<const LoadedPlugin> plugin,
+                    const std::shared_ptr<const SiteSnapshot> &site, Diagnostics &diag,
+                    std::function<gs_status(const gs_event &)> events = {});
     void validate_profiles(const SiteModel &site, std::set<std::string> &bad_profiles,
                            Diagnostics &diag);
     void add_sources(Plan &plan, Diagnostics &diag);
@@ -127,7 +133,7 @@ private:
     void switch_to(Plan plan);
     bool tell_site_changed(Instance &inst, const std::shared_ptr<const SiteSnapshot> &site);
     bool start_instance(Instance &inst); // and records why it failed (start_errors)
-    HostHooks hooks(Instance *inst);
+    HostHooks hooks(Instance *inst, std::function<gs_status(const gs_event &)> events = {});
     gs_control_service_v1 make_control_service();
     static gs_status run_command_thunk(void *context, const char *source, uint32_t circuit,
                                        const char *name, char *message, size_t message_size);
@@ -175,7 +181,6 @@ private:
     Bus bus_;
     std::vector<std::unique_ptr<Instance>> instances_; // in start order
     bool running_ = false;
-    std::function<void(const gs_event &)> event_tap_;
     std::set<std::string> bad_profiles_;
     std::map<std::string, std::string> start_errors_;
     std::map<std::string, gs_status> start_statuses_;
@@ -197,6 +202,9 @@ private:
     std::vector<std::shared_ptr<Declaration>> declarers_; // their drivers wait
     bool closing_ = false;                                // stopped: nobody waits any more
     const std::thread::id kernel_thread_ = std::this_thread::get_id();
+
+    // gridscope.discovery/1; stopped (its scan waited for) before the instances stop.
+    std::unique_ptr<DiscoveryJobs> discovery_;
 };
 
 } // namespace gs::kernel

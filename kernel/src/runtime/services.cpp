@@ -44,6 +44,7 @@ const void *Runtime::service_for(Instance *asker, const std::string &id) {
     if (id == GS_SITE_SERVICE_V1) return &site.site_service;
     if (id == GS_CONTROL_SERVICE_V1) return &control_service_;
     if (id == GS_METRICS_SERVICE_V1) return &metrics_service_;
+    if (id == GS_DISCOVERY_SERVICE_V1) return discovery_->service();
     if (id == GS_CONFIG_SERVICE_V1) return config_service_.load(); // run only (config_desk.hpp)
     if (id == GS_DEVICE_SERVICE_V1) {
         // Drivers only: each instance's own struct, so that the kernel knows who declares.

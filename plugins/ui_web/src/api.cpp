@@ -139,6 +139,9 @@ const std::vector<Api::Route> &Api::routes() {
         {"POST", "/datalogger/send-now", kPermConfiguration, &Api::datalogger_send_now},
         {"POST", "/datalogger/test-connection", kPermConfiguration,
          &Api::datalogger_test_connection},
+        {"GET", "/discovery/scan", kPermConfiguration, &Api::discovery_get},
+        {"POST", "/discovery/scan", kPermConfiguration, &Api::discovery_start},
+        {"POST", "/discovery/scan/cancel", kPermConfiguration, &Api::discovery_cancel},
         {"GET", "/openapi.json", kAnonymous, &Api::openapi},
     };
     return table; // every route is described in api_doc.cpp: test_openapi.cpp fails otherwise

@@ -12,6 +12,7 @@
 #include "consumption_api.hpp"
 #include "datalogger.hpp"
 #include "diagnostics.hpp"
+#include "discovery.hpp"
 #include "favourites.hpp"
 #include "history.hpp"
 #include "host_policy.hpp"
@@ -82,6 +83,8 @@ struct ApiActions {
     std::shared_ptr<PhotoviewStore> photoview;
     // The Datalogger page (GET /api/v1/datalogger...); see datalogger.hpp.
     Datalogger datalogger;
+    // Auto discovery (GET/POST /api/v1/discovery/scan); see discovery.hpp.
+    Discovery discovery;
     // The site file as a document (GET/PUT /api/v1/config...); see site_config.hpp.
     SiteConfig config;
     // The Diagnostics page (GET /api/v1/diagnostics/report...); see diagnostics.hpp.
@@ -212,6 +215,10 @@ private:
     HttpResponse datalogger_send_now(Context &);
     HttpResponse datalogger_test_connection(Context &);
     std::string who(const Context &ctx) const; // the acting profile, kept with what it did
+    // discovery_api.cpp
+    HttpResponse discovery_get(Context &);
+    HttpResponse discovery_start(Context &);
+    HttpResponse discovery_cancel(Context &);
     // photoview_api.cpp
     PhotoviewStore *photoview_store();
     HttpResponse photoview_list(Context &);

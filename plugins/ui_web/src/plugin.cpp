@@ -247,6 +247,8 @@ public:
             [h] { return h.service<gs_alarms_service_v1>(GS_ALARMS_SERVICE_V1); });
         a.datalogger = gs::ui::datalogger_over(
             [h] { return h.service<gs_datalogger_service_v1>(GS_DATALOGGER_SERVICE_V1); });
+        a.discovery = gs::ui::discovery_over(
+            [h] { return h.service<gs_discovery_service_v1>(GS_DISCOVERY_SERVICE_V1); });
         std::string site_file, data_dir;
         if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1)) {
             site_file = runtime->site_file ? runtime->site_file : "";

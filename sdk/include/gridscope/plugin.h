@@ -82,7 +82,11 @@ extern "C" {
  *      and circuits a device identified as (`socomec/auto`), the site model takes them and the
  *      driver gets the points its circuits' models collect; gs_alarms_service_v1 gained query
  *      and export_csv (the Alarms page).
- * 1.6: the kernel offers "gridscope.config/1" (services/config.h): the site file as a JSON
+ * 1.6: the kernel offers "gridscope.discovery/1" (services/discovery.h): a driver's scan run
+ *      while the site runs, with its progress and the devices found (the web UI's Auto
+ *      discovery); gs_driver_vtable.scan is then called on a kernel worker thread, on an
+ *      instance made for the scan alone;
+ *      the kernel offers "gridscope.config/1" (services/config.h): the site file as a JSON
  *      document a plugin reads, checks and replaces (secrets write-only, a version against
  *      concurrent saves), put in force as a reload (the web UI's configuration pages);
  *      gs_driver_vtable.diagnostics and bus_trace (each source's and link's counters, the last
@@ -449,8 +453,11 @@ typedef struct gs_driver_vtable {
                        const char *data, double value);
 
     /* [kernel-thread] Looks for devices as `params` say (address range, unit ids, timeout);
-     * calls on_found for each one and reports progress as "discovery.progress" events.
-     * Optional. */
+     * calls on_found for each one and reports progress as "discovery.progress" events (a
+     * message holding "unit D/T" gives the probes done and planned, for a progress bar).
+     * The kernel calls it on an instance made for the scan (created, never started); since
+     * 1.6 possibly on a kernel worker thread while the site runs (gridscope.discovery/1).
+     * on_found returning anything but GS_OK asks the scan to stop. Optional. */
     gs_status (*scan)(gs_instance *instance, const gs_config *params, gs_found_fn on_found,
                       void *payload);
 
