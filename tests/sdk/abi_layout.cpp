@@ -2,8 +2,8 @@
 #include <gridscope/plugin.h>
 #include <gridscope/services/config.h>
 #include <gridscope/services/device.h>
-#include <gridscope/services/metrics.h>
 #include <gridscope/services/discovery.h>
+#include <gridscope/services/metrics.h>
 #include <gridscope/services/runtime.h>
 #include <gridscope/services/site.h>
 #include <gridscope/services/storage.h>
