@@ -15,6 +15,9 @@ namespace {
 constexpr int64_t kMaxAbsTimeNs = int64_t{1} << 62;
 
 // Buckets of a fixed-width grid, fed in time order (out-of-order input is merged too).
+// The most elements a read reserves ahead; more grow as they come.
+constexpr size_t kReserveBound = 1 << 14;
+
 class Grid {
 public:
     Grid(int64_t origin_ns, int64_t width_ns) : origin_(origin_ns), width_(width_ns) {}
@@ -122,7 +125,9 @@ public:
         last_ts_ = ts_ns;
         if (quality != quality::good || !std::isfinite(value)) return true;
         if (++values_ <= max_points_) {
-            if (points_.empty()) points_.reserve(max_points_);
+            // Reserved up to a bound: a caller asking for every raw value (max_points beyond
+            // any range's count, e.g. UINT32_MAX) must not allocate for max_points.
+            if (points_.empty()) points_.reserve(std::min<size_t>(max_points_, kReserveBound));
             // Field by field: a Point built whole on the stack and copied stalled on
             // store forwarding (10 % of the query's time in perf).
             Point &p = points_.emplace_back();
@@ -132,7 +137,7 @@ public:
             return true;
         }
         if (!points_.empty()) { // one value too many: the kept ones go into buckets first
-            grid_.reserve(max_points_ + 1);
+            grid_.reserve(std::min<size_t>(max_points_ + 1, kReserveBound));
             for (const Point &p : points_)
                 grid_.add(p.ts_utc_ns, p.value, p.value, p.value, 1);
             points_ = {};
