@@ -209,6 +209,9 @@ describe('photoview', () => {
     await page.waitForSelector('#perimeter-view', { state: 'attached' });
     if (!(await page.isVisible('#perimeter-view'))) await page.click('button.perimeter-open');
     await page.selectOption('#perimeter-view', 'photoview');
+    // The location tree also shows hvac: wait for the photoview tree itself (bounded).
+    await page.waitForFunction(() => (document.querySelector('.tree')?.textContent || '').includes('Site plan'),
+      null, { timeout: 10000 }).catch(() => {});
     await page.waitForSelector('.tree .node[data-source=hvac]');
     assert.match(await page.textContent('.tree'), /Site plan/);
     await page.selectOption('#perimeter-view', 'location');
