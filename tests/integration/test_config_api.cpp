@@ -173,6 +173,13 @@ TEST_CASE("config API: roles, CSRF, bad input, conflicts, saves, comments, secre
     }
     CHECK(paths.count("sources[1].period_ms") == 1);
     CHECK(paths.count("sources[0].profile") == 1);
+    // A driver's check of a source key is reported at the key ("unit" is no key of the
+    // virtual meter's driver): the form shows it at its field.
+    json driver_bad = doc["site"];
+    driver_bad["sources"][0]["unit"] = 999;
+    refused = call(site.admin, "PUT", "/config", {{"version", v0}, {"site", driver_bad}}, 400);
+    REQUIRE(refused["errors"].size() >= 1);
+    CHECK(refused["errors"][0]["path"] == "sources[0].unit");
     // A plugin's own check (exporter_mqtt's broker keys) has its path too.
     json plugin_bad = doc["site"];
     plugin_bad["plugins"]["exporter_mqtt"]["broker"]["colour"] = "red";

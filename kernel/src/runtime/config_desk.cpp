@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <regex>
 #include <unistd.h>
 
 namespace gs::kernel {
@@ -33,6 +34,16 @@ std::string replaced(std::string text, const std::string &what, const std::strin
     return text;
 }
 
+// A driver's error on one key of a source entry comes at the entry's path with the key in the
+// message ("source 'm1': field 'unit': ...", the form `gridscope check` prints): the document's
+// path is the key's ("sources[3].unit"), so a form shows it at its field.
+std::string document_path(const std::string &field, const std::string &message) {
+    static const std::regex keyed(R"(^(?:[a-z]+ '[^']*': )?field '([A-Za-z0-9_]+)': )");
+    std::smatch m;
+    if (field.empty() || !std::regex_search(message, m, keyed)) return field;
+    return field + "." + m[1].str();
+}
+
 // The loader's and plugins' errors by the document's paths; the candidate file is named as the
 // site file in messages.
 json errors_json(const Diagnostics &diag, const std::string &candidate, const std::string &file) {
@@ -41,7 +52,7 @@ json errors_json(const Diagnostics &diag, const std::string &candidate, const st
         std::string message = replaced(e.message, candidate, file);
         if (!e.where.file.empty() && e.where.file != candidate && e.where.file != file)
             message = e.where.str() + ": " + message; // a profile file, not the document
-        out.push_back(note_json(e.field, message));
+        out.push_back(note_json(document_path(e.field, e.message), message));
     }
     return out;
 }
