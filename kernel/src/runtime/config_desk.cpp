@@ -20,8 +20,11 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // A request waits this long at most for the kernel thread to take it (a reload under way);
-// once taken it is answered whatever the time.
-constexpr auto kTakeWait = std::chrono::seconds(30);
+// once taken it is answered whatever the time. Shorter than the 10 s for which the web UI's
+// server, stopping in that very reload (site_changed), waits for the requests it is answering:
+// a request waiting here gives up first, so the server stops and the reload goes on (with 30 s,
+// quick successive saves stalled the web UI for tens of seconds).
+constexpr auto kTakeWait = std::chrono::seconds(8);
 
 json note_json(const std::string &path, const std::string &message) {
     return json{{"path", path}, {"message", message}};
@@ -151,7 +154,9 @@ gs_status ConfigDesk::call(Kind kind, std::string input, gs_text_fn on_json, voi
     auto request = std::make_shared<Request>();
     request->kind = kind;
     request->input = std::move(input);
-    if (std::this_thread::get_id() == kernel_thread_) {
+    // A get only reads the site file (replaced by a rename, never rewritten in place): it needs
+    // no kernel thread, so a page reading the document while a reload runs is not held.
+    if (std::this_thread::get_id() == kernel_thread_ || kind == Kind::get) {
         run(*request);
     } else {
         std::unique_lock<std::mutex> lock(mutex_);
