@@ -115,6 +115,12 @@ ConfigDesk::~ConfigDesk() {
 }
 
 void ConfigDesk::close() {
+    {
+        // Closed once: the destructor's call may come after the runtime is gone (cmd_run
+        // closes the desk, then resets the runtime, then leaves the desk's scope).
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) return;
+    }
     runtime_.offer_config_service(nullptr);
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;
