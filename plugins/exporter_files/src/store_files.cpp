@@ -1,5 +1,7 @@
 #include "store_files.hpp"
 
+#include <gridscope/names.hpp>
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -26,32 +28,6 @@ void check(gs_status st, const char *what) {
 // The data written by the load curve files: total active and reactive power.
 bool is_load_curve_data(const std::string &data) {
     return data == "IPSumInst" || data == "IQSumInst";
-}
-
-const char *severity_name(uint32_t s) {
-    switch (s) {
-    case GS_SEVERITY_LOW:
-        return "low";
-    case GS_SEVERITY_MEDIUM:
-        return "medium";
-    case GS_SEVERITY_HIGH:
-        return "high";
-    default:
-        return "info";
-    }
-}
-
-const char *state_name(uint32_t s) {
-    switch (s) {
-    case GS_EVENT_STATE_ACTIVE:
-        return "active";
-    case GS_EVENT_STATE_FINISHED:
-        return "finished";
-    case GS_EVENT_STATE_ACKNOWLEDGED:
-        return "acknowledged";
-    default:
-        return "instant";
-    }
 }
 
 struct PointsOut {
@@ -191,8 +167,8 @@ std::vector<publish::EventRecord> StoreFiles::events(const std::string &device, 
         rec.device = e.source ? e.source : "";
         rec.circuit = e.circuit == 0 ? "" : std::to_string(e.circuit);
         rec.type = e.type ? e.type : "";
-        rec.severity = severity_name(e.severity);
-        rec.state = state_name(e.state);
+        rec.severity = gs::severity_name(e.severity);
+        rec.state = gs::event_state_name(e.state);
         rec.message = e.message ? e.message : "";
         static_cast<std::vector<publish::EventRecord> *>(payload)->push_back(std::move(rec));
         return GS_OK;
