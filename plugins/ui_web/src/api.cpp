@@ -88,8 +88,9 @@ Api::Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions o
       hierarchies_(consumption::Hierarchies::from_site_json(site_.document)),
       loads_(site_loads(site_)), live_(live), passwords_(passwords), options_(options),
       clock_(std::move(clock)), actions_(std::move(actions)),
-      state_(carried ? std::move(carried)
-                     : std::make_shared<ApiState>(options, int64_t(site_.idle_timeout_s) * kSecond)),
+      state_(carried
+                 ? std::move(carried)
+                 : std::make_shared<ApiState>(options, int64_t(site_.idle_timeout_s) * kSecond)),
       sessions_(state_->sessions), streams_(state_->streams), by_client_(state_->by_client),
       by_profile_(state_->by_profile), started_mono_ns_(clock_.mono_ns()) {
     // The new site's idle timeout, for every session (kept ones too).

@@ -180,10 +180,10 @@ public:
             static_cast<size_t>(max_live_streams_per_session_);
         api_options_.hosts = server_options_.hosts;
         if (auto *r = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1)) {
-            favourites_ =
-                std::make_shared<gs::ui::Favourites>(std::string(r->data_dir) + "/trends-favourites.json");
-            photoview_ = std::make_shared<gs::ui::PhotoviewStore>(std::string(r->data_dir) + "/photoview",
-                                                                  photoview_max_pages_);
+            favourites_ = std::make_shared<gs::ui::Favourites>(std::string(r->data_dir) +
+                                                               "/trends-favourites.json");
+            photoview_ = std::make_shared<gs::ui::PhotoviewStore>(
+                std::string(r->data_dir) + "/photoview", photoview_max_pages_);
         }
 
         auto first = next_generation(nullptr);
@@ -224,9 +224,9 @@ public:
         const gs_host *raw = host().raw();
         gs::ui::ApiClock clock{[raw] { return raw->now_mono_ns(raw); },
                                [raw] { return raw->now_utc_ns(raw); }};
-        next->api = std::make_unique<gs::ui::Api>(std::move(model), *next->live, *passwords_,
-                                                  api_options_, clock, actions(),
-                                                  previous ? previous->state() : nullptr);
+        next->api =
+            std::make_unique<gs::ui::Api>(std::move(model), *next->live, *passwords_, api_options_,
+                                          clock, actions(), previous ? previous->state() : nullptr);
         return next;
     }
 
@@ -394,7 +394,7 @@ public:
     // model takes over the old one's sessions (site_reload.hpp). Nothing here waits for an HTTP
     // request, so a PUT /config answered while its own reload runs cannot hold this up.
     void site_changed() {
-        if (!server_) return; // not started: start() reads the model
+        if (!server_) return;  // not started: start() reads the model
         passwords_->refresh(); // as a restart would (the file may have been edited meanwhile)
         if (auto w = passwords_->take_warning(); !w.empty()) host().warning(w);
         auto next = next_generation(current_.get()->api.get());

@@ -445,6 +445,9 @@ Server::Answering::~Answering() {
 void Server::serve_stream(mg_connection *conn, const ApiGeneration &generation,
                           const Api::Stream &stream) {
     Api &api = *generation.api;
+    // The stream's end closes the connection at once (without this CivetWeb would wait for a
+    // next request for keep_alive_timeout_ms, and the browser would reconnect that much later).
+    mg_disable_connection_keep_alive(conn);
     mg_response_header_start(conn, 200);
     mg_response_header_add(conn, "Content-Type", "text/event-stream", -1);
     mg_response_header_add(conn, "Cache-Control", "no-store", -1);
@@ -462,7 +465,7 @@ void Server::serve_stream(mg_connection *conn, const ApiGeneration &generation,
         if (!api.alive(stream)) {
             static const char kEnd[] = "event: session-ended\ndata: {}\n\n";
             mg_write(conn, kEnd, sizeof kEnd - 1);
-            break;
+            return;
         }
         int64_t now = api.now_mono_ns();
         message.assign("event: live\ndata: [");

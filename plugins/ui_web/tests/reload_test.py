@@ -82,7 +82,8 @@ class Stream:
 
     def _run(self):
         while not self._stop.is_set():
-            conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=3)
+            # Longer than the server's 5-s keepalive: a read never times out on an open stream.
+            conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=8)
             try:
                 conn.request("GET", "/api/v1/live/stream?source=" + self.source,
                              headers={"Cookie": self.cookie})
@@ -94,10 +95,7 @@ class Stream:
                 self.opened += 1
                 last = b""
                 while not self._stop.is_set():
-                    try:
-                        line = r.fp.readline()
-                    except TimeoutError:
-                        continue  # quiet values: the keepalive comes every 5 s
+                    line = r.fp.readline()
                     if not line:  # the server ended the stream
                         if last == b"retry: 100\n":
                             self.clean_ends += 1
