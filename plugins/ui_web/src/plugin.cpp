@@ -20,8 +20,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace {
@@ -53,6 +56,15 @@ constexpr gs_tool kPasswdTool = {sizeof(gs_tool),
                                  &run_passwd,
                                  nullptr,
                                  0};
+
+// Instances of ui_web made in this process. Before a reload that will tell the running instance
+// the new model (site_changed), or replace it, the kernel makes a standby instance while it
+// checks the new site (kernel/src/runtime/runtime.cpp, stage()), before a save is answered: a
+// count that moved during a save means that a new model is coming to this instance.
+std::atomic<uint64_t> g_instances_made{0};
+
+// How long the answer of a save may wait for its model to be in force here (in_force_here).
+constexpr std::chrono::seconds kInForceWait{5};
 
 class UiWeb : public gs::Plugin {
 public:
@@ -113,6 +125,7 @@ public:
     static constexpr const gs_tool *tools[] = {&kPasswdTool};
 
     explicit UiWeb(gs::Host host) : Plugin(host) {
+        g_instances_made.fetch_add(1);
         gs::Config cfg = config(config_fields);
         const gs::ptree &tree = cfg.tree();
         server_options_.bind_address = cfg.get<std::string>("bind_address");
@@ -268,6 +281,8 @@ public:
             [site_file, data_dir] {
                 return gs::site_files::make_backup({site_file, data_dir});
             });
+        a.config.save = in_force_here(std::move(a.config.save));
+        a.config.restore = in_force_here(std::move(a.config.restore));
         a.diagnostics = diagnostics_source();
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
@@ -281,6 +296,29 @@ public:
             }
         };
         return a;
+    }
+
+    // [http-thread] `call` (a save or a restore), whose answer waits until this instance serves
+    // the model the call put in force: the kernel answers before the reload goes on
+    // (services/config.h), and a page's next request must see the new model (a source just
+    // added shown in Monitor). Without a standby made meanwhile the model here does not change
+    // and nothing is awaited. Bounded; a stop (a reload that replaces this instance) ends the
+    // wait at once, before the server's stop waits for this answer.
+    std::function<gs::ui::AlarmAnswer(const std::string &)>
+    in_force_here(std::function<gs::ui::AlarmAnswer(const std::string &)> call) {
+        if (!call) return call;
+        return [this, call = std::move(call)](const std::string &input) {
+            uint64_t made = g_instances_made.load();
+            uint64_t serial = current_.serial();
+            gs::ui::AlarmAnswer answer = call(input);
+            if (answer.status == GS_OK && g_instances_made.load() != made &&
+                !current_.wait_newer(serial, kInForceWait))
+                host().warning("a configuration was saved, but its model was not in force here "
+                               "after " +
+                               std::to_string(kInForceWait.count()) +
+                               " s: the answer goes out without it");
+            return answer;
+        };
     }
 
     // What GET /metrics reads: the kernel's driver counters, the storage's, the live table's
@@ -385,6 +423,7 @@ public:
     }
 
     void stop() {
+        current_.close(); // a save's answer waiting for its model goes out now (in_force_here)
         if (server_) server_->stop(); // every request done: nothing holds a generation but us
         server_.reset();
     }

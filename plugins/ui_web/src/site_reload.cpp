@@ -26,9 +26,30 @@ std::shared_ptr<ApiGeneration> CurrentApi::replace(std::shared_ptr<ApiGeneration
     {
         std::lock_guard<std::mutex> lock(mutex_);
         previous = std::exchange(current_, std::move(next));
+        ++serial_;
     }
+    replaced_.notify_all();
     if (previous) previous->retired.store(true);
     return previous;
+}
+
+uint64_t CurrentApi::serial() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return serial_;
+}
+
+bool CurrentApi::wait_newer(uint64_t serial, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    replaced_.wait_for(lock, timeout, [&] { return serial_ > serial || closed_; });
+    return serial_ > serial;
+}
+
+void CurrentApi::close() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+    }
+    replaced_.notify_all();
 }
 
 } // namespace gs::ui

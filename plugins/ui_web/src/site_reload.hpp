@@ -11,6 +11,8 @@
 #include "site_model.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -35,10 +37,20 @@ public:
     std::shared_ptr<ApiGeneration> get() const;
     // Puts `next` in force and marks the previous one (returned) retired.
     std::shared_ptr<ApiGeneration> replace(std::shared_ptr<ApiGeneration> next);
+    // Grows by one at each replace().
+    uint64_t serial() const;
+    // Waits until a generation newer than `serial` is in force (true), or close() was called or
+    // `timeout` passed (false).
+    bool wait_newer(uint64_t serial, std::chrono::milliseconds timeout);
+    // Ends every wait_newer, now and later (the plugin stops).
+    void close();
 
 private:
     mutable std::mutex mutex_;
+    std::condition_variable replaced_;
     std::shared_ptr<ApiGeneration> current_;
+    uint64_t serial_ = 0;
+    bool closed_ = false;
 };
 
 } // namespace gs::ui

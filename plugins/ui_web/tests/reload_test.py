@@ -4,7 +4,8 @@
 and a kept-alive connection) and followed by a live stream, while several PUT /api/v1/config
 saves and a SIGHUP reload the site. Checks: not one request refused or failed, the live stream of
 the old model ends cleanly (a short "retry:" so the browser reconnects at once) and reconnects,
-the server was started once, the sessions carry over and the new model is served afterwards.
+the server was started once, the sessions carry over and the new model is served as soon as a
+save is answered.
 Bounded: every wait has a deadline; the server is stopped whatever happens.
 
   reload_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
@@ -165,6 +166,9 @@ def main():
             if status != 200:
                 break
             version = answer["version"]
+            # Read after write: the answer of a save comes once its model is in force here.
+            status, monitor = request(srv, "GET", f"/api/v1/monitor?source=extra-{i}&circuit=1", user)
+            check(status == 200, f"save {i}'s source is served at once: {status} {monitor}")
             time.sleep(0.3)
 
         # A hand edit and SIGHUP.
