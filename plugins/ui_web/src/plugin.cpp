@@ -192,12 +192,10 @@ public:
         api_options_.max_live_streams_per_session =
             static_cast<size_t>(max_live_streams_per_session_);
         api_options_.hosts = server_options_.hosts;
-        if (auto *r = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1)) {
-            favourites_ = std::make_shared<gs::ui::Favourites>(std::string(r->data_dir) +
-                                                               "/trends-favourites.json");
-            photoview_ = std::make_shared<gs::ui::PhotoviewStore>(
-                std::string(r->data_dir) + "/photoview", photoview_max_pages_);
-        }
+        favourites_ = std::make_shared<gs::ui::Favourites>(std::string(runtime->data_dir) +
+                                                           "/trends-favourites.json");
+        photoview_ = std::make_shared<gs::ui::PhotoviewStore>(
+            std::string(runtime->data_dir) + "/photoview", photoview_max_pages_);
 
         auto first = next_generation(nullptr);
         api_ready_.store(first->api.get(), std::memory_order_release);
