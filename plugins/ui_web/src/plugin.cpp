@@ -310,7 +310,7 @@ public:
             uint64_t serial = current_.serial();
             gs::ui::AlarmAnswer answer = call(input);
             if (answer.status == GS_OK && g_instances_made.load() != made &&
-                !current_.wait_newer(serial, kInForceWait))
+                !current_.wait_newer(serial, kInForceWait) && !current_.closed())
                 host().warning("a configuration was saved, but its model was not in force here "
                                "after " +
                                std::to_string(kInForceWait.count()) +

@@ -44,6 +44,11 @@ bool CurrentApi::wait_newer(uint64_t serial, std::chrono::milliseconds timeout) 
     return serial_ > serial;
 }
 
+bool CurrentApi::closed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_;
+}
+
 void CurrentApi::close() {
     {
         std::lock_guard<std::mutex> lock(mutex_);

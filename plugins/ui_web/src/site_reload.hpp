@@ -44,6 +44,7 @@ public:
     bool wait_newer(uint64_t serial, std::chrono::milliseconds timeout);
     // Ends every wait_newer, now and later (the plugin stops).
     void close();
+    bool closed() const;
 
 private:
     mutable std::mutex mutex_;

@@ -123,6 +123,13 @@ def request(srv, method, path, cookie, csrf=None, body=None):
     return status, answer
 
 
+def health(srv):
+    try:
+        return request(srv, "GET", "/api/v1/health", None)[0]
+    except OSError:
+        return 0
+
+
 def eventually(what, seconds=15):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -211,6 +218,22 @@ def main():
     check(out.count("kept running, with the new site model") >= 2,
           "ui_web was kept by the reloads (site_changed)")
     check(srv.alive(), "the process is alive")
+
+    # A save of ui_web's own section replaces the instance (its server restarts: requests are
+    # not hammered here). Its answer, given while its own reload stops the server that answers
+    # it, comes at once: nothing waits for the thread that asked.
+    status, doc = request(srv, "GET", "/api/v1/config", admin)
+    site = copy.deepcopy(doc["site"])
+    site["plugins"]["ui_web"]["push_interval_ms"] = 300
+    t0 = time.time()
+    status, answer = request(srv, "PUT", "/api/v1/config", admin, csrf, {"version": doc["version"], "site": site})
+    took = time.time() - t0
+    check(status == 200 and took < 4, f"a save that replaces ui_web is answered at once: {status} in {took:.2f} s")
+    check(eventually(lambda: srv.out.decode(errors="replace").count("serving http on") == 2),
+          "... and the new instance serves")
+    check(eventually(lambda: health(srv) == 200), "... and answers")
+    check("was not in force here" not in srv.out.decode(errors="replace"),
+          "no save's answer waited out its bound")
     srv.stop()
     return finish("ui_web_reload")
 
