@@ -234,7 +234,9 @@ def main():
     check(eventually(lambda: health(srv) == 200), "... and answers")
     check("was not in force here" not in srv.out.decode(errors="replace"),
           "no save's answer waited out its bound")
-    srv.stop()
+    code = srv.stop()
+    out = srv.out.decode(errors="replace")
+    check(code == 0 and "Sanitizer" not in out, f"gridscope stopped cleanly: exit {code}\n" + (out[-8000:] if code else ""))
     return finish("ui_web_reload")
 
 
