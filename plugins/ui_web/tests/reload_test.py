@@ -15,6 +15,7 @@ import copy
 import http.client
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -236,7 +237,13 @@ def main():
           "no save's answer waited out its bound")
     code = srv.stop()
     out = srv.out.decode(errors="replace")
-    check(code == 0 and "Sanitizer" not in out, f"gridscope stopped cleanly: exit {code}\n" + (out[-8000:] if code else ""))
+    # Under ASan, LeakSanitizer's own tracer sometimes crashes at exit on this VM ("Tracer caught
+    # signal 11 ... LeakSanitizer has encountered a fatal error", exit 1, about 1 run in 10, after
+    # "[kernel] stopped"): that is no finding about the program. A report is.
+    tracer_failed = "LeakSanitizer has encountered a fatal error" in out and "[kernel] stopped" in out
+    reports = re.findall(r"ERROR: \w+Sanitizer|runtime error:", out)
+    check((code == 0 or tracer_failed) and not reports,
+          f"gridscope stopped cleanly: exit {code}, reports {reports}\n" + (out[-8000:] if code else ""))
     return finish("ui_web_reload")
 
 
