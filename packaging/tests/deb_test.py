@@ -64,6 +64,79 @@ def serve_demo(root, folder):
     return answers
 
 
+def rw_paths(settings):
+    """The unit's ReadWritePaths, one path each (a line may name several)."""
+    return [p for value in settings.get("ReadWritePaths", []) for p in value.split()]
+
+
+def save_in_sandbox(root, folder, writable):
+    """The installed binary on the installed site (/etc/gridscope/site.yaml, data in
+    /var/lib/gridscope of the scratch root), with the unit's file system rules emulated in a
+    private mount namespace (`unshare -rm`, no root needed): ProtectSystem=strict makes the whole
+    root read-only, then each of `writable` (ReadWritePaths) is writable again. An Admin saves
+    the site through PUT /api/v1/config as the Configuration pages do; returns (status of the
+    save, the site file's text after it, its text before) or None when the sandbox cannot be
+    made here."""
+    site = os.path.join(root, "etc/gridscope/site.yaml")
+    data = os.path.join(root, "var/lib/gridscope")
+    gridscope = os.path.join(root, "usr/bin/gridscope")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDSCOPE_")}
+    if run(["unshare", "-rm", "true"]).returncode != 0:
+        return None
+    p = run([gridscope, "passwd", "--config", site, "--data-dir", data, "--profile", "admin"],
+            input="packaged admin 1\npackaged admin 1\n", env=env, timeout=120)
+    check(p.returncode == 0, "gridscope passwd in the scratch root: " + p.stderr[-300:])
+    before = open(site).read()
+    port = free_port()
+    mounts = [f'mount --bind "{root}" "{root}"', f'mount -o remount,bind,ro "{root}"']
+    for path in writable:
+        inside = os.path.join(root, path.lstrip("/"))
+        mounts += [f'mount --bind "{inside}" "{inside}"', f'mount -o remount,bind,rw "{inside}"']
+    script = "set -e; " + "; ".join(mounts) + f'; exec "{gridscope}" run --config "{site}" --data-dir "{data}" ' \
+        f"--http-port {port}"
+    log = open(os.path.join(folder, "sandbox.log"), "ab")
+    proc = subprocess.Popen(["unshare", "-rm", "sh", "-c", script], stdout=log, stderr=subprocess.STDOUT, env=env)
+    status = 0
+    try:
+        def call(method, path, body=None, cookie=None, csrf=None):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            if cookie:
+                headers["Cookie"] = cookie
+            if csrf:
+                headers["X-CSRF-Token"] = csrf
+            conn.request(method, "/api/v1" + path, body=None if body is None else json.dumps(body), headers=headers)
+            r = conn.getresponse()
+            answer = r.read()
+            conn.close()
+            return r, json.loads(answer) if answer.startswith(b"{") else None
+
+        deadline = time.time() + 60
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                call("GET", "/health")
+                break
+            except OSError:
+                time.sleep(0.2)
+        r, session = call("POST", "/login", {"profile": "admin", "password": "packaged admin 1"})
+        cookie = r.getheader("Set-Cookie", "").split(";")[0]
+        _, doc = call("GET", "/config", cookie=cookie)
+        doc["site"]["site"]["name"] = "Saved under the unit's rules"
+        r, answer = call("PUT", "/config", {"version": doc["version"], "site": doc["site"]}, cookie,
+                         session["csrf_token"])
+        status = r.status
+        print("PUT /config with ReadWritePaths", writable, "->", status, answer)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print("the sandboxed server failed:", e)
+    finally:
+        stop_process(proc, timeout=30)
+        log.close()
+    if not status:
+        print(open(os.path.join(folder, "sandbox.log"), errors="replace").read()[-3000:])
+    after = open(site).read()
+    return status, after, before
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -151,6 +224,10 @@ def main():
                           ("User", "gridscope"), ("Group", "gridscope"), ("ProtectKernelTunables", "yes"),
                           ("ProtectControlGroups", "yes"), ("RestrictSUIDSGID", "yes"), ("WantedBy", "multi-user.target")]:
             check(want in settings.get(key, []), f"unit: {key}={want}")
+        check("/etc/gridscope" in rw_paths(settings), "unit: ReadWritePaths has /etc/gridscope (browser saves)")
+        check(re.search(r"chown gridscope:gridscope /etc/gridscope\n", postinst) is not None,
+              "postinst gives the service the site's folder")
+        check("chown root:gridscope /etc/gridscope/site.yaml" in postinst, "... and keeps the site file private")
         check(settings.get("ExecStart") == ["/usr/bin/gridscope run --config /etc/gridscope/site.yaml "
                                             "--data-dir /var/lib/gridscope"], "unit: ExecStart runs the site")
         check(settings.get("ExecReload") == ["/bin/kill -HUP $MAINPID"], "unit: reload is SIGHUP")
@@ -183,6 +260,22 @@ def main():
               "the installed gridscope serves the installed webroot")
         check(answers.get("/node_modules/uplot/dist/uPlot.esm.js", (0,))[0] == 200, "... and uPlot")
         check(answers.get("/api/v1/health", (0,))[0] == 200, "... and its API")
+
+        # A save from the browser under the unit's file system rules: refused (500, file
+        # untouched) with the data folder alone writable, as the unit was before; taken with the
+        # unit's ReadWritePaths (the file rewritten, the old one kept as site.yaml.1).
+        etc = os.path.join(root, "etc/gridscope")
+        refused = save_in_sandbox(root, folder, ["/var/lib/gridscope"])
+        if refused is None:
+            print("skipped: no user and mount namespaces here (unshare -rm)")
+        else:
+            check(refused[0] == 500 and refused[1] == refused[2] and not os.path.exists(etc + "/site.yaml.1"),
+                  f"without /etc/gridscope writable a save fails with 500, the file untouched: {refused[0]}")
+            saved = save_in_sandbox(root, folder, rw_paths(settings))
+            check(saved[0] == 200 and "Saved under the unit's rules" in saved[1],
+                  f"with the unit's ReadWritePaths a save is taken: {saved[0]}")
+            check(os.path.isfile(etc + "/site.yaml.1") and open(etc + "/site.yaml.1").read() == saved[2],
+                  "... and the old site file is kept as site.yaml.1")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return finish("deb_test")

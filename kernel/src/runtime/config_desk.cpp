@@ -21,9 +21,10 @@ using json = nlohmann::ordered_json;
 
 // A request waits this long at most for the kernel thread to take it (a reload under way);
 // once taken it is answered whatever the time. Shorter than the 10 s for which the web UI's
-// server, stopping in that very reload (site_changed), waits for the requests it is answering:
-// a request waiting here gives up first, so the server stops and the reload goes on (with 30 s,
-// quick successive saves stalled the web UI for tens of seconds).
+// server, stopped in that very reload when its own section changed, waits for the requests it
+// is answering: a request waiting here gives up first, so the server stops and the reload goes
+// on (with 30 s, quick successive saves stalled the web UI for tens of seconds). A web UI only
+// told the new model (site_changed) keeps its server and waits for no request.
 constexpr auto kTakeWait = std::chrono::seconds(8);
 
 json note_json(const std::string &path, const std::string &message) {

@@ -75,18 +75,27 @@ std::vector<std::string> site_loads(const SiteModel &site) {
 
 } // namespace
 
+ApiState::ApiState(const ApiOptions &options, int64_t idle_timeout_ns)
+    : sessions(idle_timeout_ns, options.session_max_age_s * kSecond, options.max_user_sessions,
+               options.max_privileged_sessions),
+      streams(options.max_live_streams, options.max_live_streams_per_session),
+      by_client(options.login_free_failures, kSecond, 300 * kSecond),
+      by_profile(options.login_free_failures * 4, kSecond, 60 * kSecond) {}
+
 Api::Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
-         ApiClock clock, ApiActions actions)
+         ApiClock clock, ApiActions actions, std::shared_ptr<ApiState> carried)
     : site_(std::move(site)),
       hierarchies_(consumption::Hierarchies::from_site_json(site_.document)),
       loads_(site_loads(site_)), live_(live), passwords_(passwords), options_(options),
       clock_(std::move(clock)), actions_(std::move(actions)),
-      sessions_(int64_t(site_.idle_timeout_s) * kSecond, options.session_max_age_s * kSecond,
-                options.max_user_sessions, options.max_privileged_sessions),
-      streams_(options.max_live_streams, options.max_live_streams_per_session),
-      by_client_(options.login_free_failures, kSecond, 300 * kSecond),
-      by_profile_(options.login_free_failures * 4, kSecond, 60 * kSecond),
-      started_mono_ns_(clock_.mono_ns()) {}
+      state_(carried
+                 ? std::move(carried)
+                 : std::make_shared<ApiState>(options, int64_t(site_.idle_timeout_s) * kSecond)),
+      sessions_(state_->sessions), streams_(state_->streams), by_client_(state_->by_client),
+      by_profile_(state_->by_profile), started_mono_ns_(clock_.mono_ns()) {
+    // The new site's idle timeout, for every session (kept ones too).
+    sessions_.set_idle_timeout_ns(int64_t(site_.idle_timeout_s) * kSecond);
+}
 
 const std::vector<Api::Route> &Api::routes() {
     static const std::vector<Route> table = {
@@ -212,7 +221,7 @@ HttpResponse Api::route(const HttpRequest &request) {
     Context ctx{request, nullptr, std::move(*query)};
     ctx.path_id = std::move(path_id);
 
-    bool changes_state = request.method != "GET" && request.method != "HEAD";
+    bool changes_state = Api::changes_state(request.method);
     if (changes_state) {
         if (request.body.size() > std::max(options_.max_body_bytes, route->max_body))
             return error(413, "body_too_large", "the request body is too large");

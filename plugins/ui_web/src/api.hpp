@@ -91,6 +91,18 @@ struct ApiActions {
     DiagnosticsSource diagnostics;
 };
 
+// What outlives one site model's Api. A reload builds a new Api on the new model and hands it
+// its predecessor's state (site_reload.hpp): the same logins (a login or logout answered by the
+// old Api while the new one already serves is seen by both), the same count of open live
+// streams (those still open on the old model count until they end), the same login throttling.
+struct ApiState {
+    ApiState(const ApiOptions &options, int64_t idle_timeout_ns);
+    SessionStore sessions;
+    StreamSlots streams;
+    LoginThrottle by_client;  // per client address
+    LoginThrottle by_profile; // per profile, against guessing from many addresses
+};
+
 // An event as the UI keeps it (alarms shortcut, later the Alarms and events page).
 struct EventRecord {
     uint32_t severity = 0;
@@ -102,8 +114,9 @@ struct EventRecord {
 
 class Api {
 public:
+    // `carried`: the state of the Api this one replaces (a reload), else a new one is made.
     Api(SiteModel site, LiveTable &live, PasswordStore &passwords, ApiOptions options,
-        ApiClock clock, ApiActions actions = {});
+        ApiClock clock, ApiActions actions = {}, std::shared_ptr<ApiState> carried = nullptr);
 
     // Never throws: an exception of a handler becomes 500 internal_error (and is logged by the
     // server, which sees the status).
@@ -135,6 +148,7 @@ public:
     const SiteModel &site() const { return site_; }
     int64_t now_mono_ns() const { return clock_.mono_ns(); }
     SessionStore &sessions() { return sessions_; }
+    const std::shared_ptr<ApiState> &state() const { return state_; }
     LiveTable &live() { return live_; }
     size_t stream_clients() const { return streams_.in_use(); }
 
@@ -146,6 +160,11 @@ public:
         uint32_t permission = 0;  // else: Permission bits, all required
     };
     static std::vector<RouteInfo> route_list();
+    // Every method but GET and HEAD: checked for body size, media type, Origin and, with a
+    // session, the X-CSRF-Token header (and documented so in openapi.json).
+    static bool changes_state(const std::string &method) {
+        return method != "GET" && method != "HEAD";
+    }
 
     static HttpResponse error(int status, std::string code, std::string message) {
         return http_error(status, std::move(code), std::move(message));
@@ -256,10 +275,11 @@ private:
     ApiOptions options_;
     ApiClock clock_;
     ApiActions actions_;
-    SessionStore sessions_;
-    StreamSlots streams_;
-    LoginThrottle by_client_;  // per client address
-    LoginThrottle by_profile_; // per profile, against guessing from many addresses
+    std::shared_ptr<ApiState> state_; // the members below are its parts
+    SessionStore &sessions_;
+    StreamSlots &streams_;
+    LoginThrottle &by_client_;
+    LoginThrottle &by_profile_;
     int64_t started_mono_ns_;
 
     std::mutex events_mutex_;                   // guards active_ and recent_

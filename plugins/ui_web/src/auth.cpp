@@ -108,7 +108,7 @@ std::string SessionStore::key_of(std::string_view id) {
 }
 
 bool SessionStore::alive(const Session &s, int64_t now) const {
-    return now - s.last_seen_mono_ns.load(std::memory_order_relaxed) <= idle_timeout_ns_ &&
+    return now - s.last_seen_mono_ns.load(std::memory_order_relaxed) <= idle_timeout_ns() &&
            now - s.created_mono_ns <= max_age_ns_;
 }
 
@@ -172,18 +172,6 @@ std::shared_ptr<Session> SessionStore::find(std::string_view id, int64_t now, bo
 void SessionStore::remove(std::string_view id) {
     std::unique_lock lock(mutex_);
     if (auto it = sessions_.find(key_of(id)); it != sessions_.end()) erase_locked(it);
-}
-
-void SessionStore::adopt(SessionStore &from) {
-    if (&from == this) return;
-    std::scoped_lock lock(mutex_, from.mutex_);
-    for (auto &[key, session] : from.sessions_) {
-        Profile profile = session->profile;
-        if (sessions_.emplace(key, std::move(session)).second)
-            ++count_[static_cast<size_t>(profile)];
-    }
-    from.sessions_.clear();
-    std::fill(std::begin(from.count_), std::end(from.count_), 0);
 }
 
 size_t SessionStore::size() const {

@@ -69,9 +69,9 @@ public:
     bool alive(const Session &s, int64_t now_mono_ns) const;
     void remove(std::string_view id);
     size_t size() const;
-    int64_t idle_timeout_ns() const { return idle_timeout_ns_; }
-    // Takes every session of `from` (a reload's new Api keeps the logins; site_reload.cpp).
-    void adopt(SessionStore &from);
+    int64_t idle_timeout_ns() const { return idle_timeout_ns_.load(std::memory_order_relaxed); }
+    // The site's idle timeout changes with a reload; the store (and its sessions) stays.
+    void set_idle_timeout_ns(int64_t ns) { idle_timeout_ns_.store(ns, std::memory_order_relaxed); }
 
 private:
     static std::string key_of(std::string_view id); // a hash: lookups do not compare raw ids
@@ -81,7 +81,8 @@ private:
     Table::iterator erase_locked(Table::iterator it); // keeps count_ right
     size_t budget(Profile p) const;
 
-    int64_t idle_timeout_ns_, max_age_ns_;
+    std::atomic<int64_t> idle_timeout_ns_;
+    int64_t max_age_ns_;
     size_t max_user_sessions_, max_privileged_sessions_;
     mutable std::shared_mutex mutex_;
     Table sessions_;

@@ -48,7 +48,7 @@ std::map<int, std::vector<std::string>> errors_of(const RouteDoc &doc, bool anon
         add(401, "password_changed");
         if (!any_session) add(403, "forbidden");
     }
-    if (std::string(doc.method) == "POST") {
+    if (Api::changes_state(doc.method)) { // what the router checks first (api.cpp, route())
         add(413, "body_too_large");
         add(415, "unsupported_media_type");
         add(403, "bad_origin");
@@ -84,7 +84,7 @@ json operation(const RouteDoc &doc, bool anonymous, bool any_session, uint32_t p
         op["requestBody"] = {
             {"required", true},
             {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
-    if (std::string(doc.method) == "POST" && !anonymous)
+    if (Api::changes_state(doc.method) && !anonymous)
         op["parameters"].push_back({{"name", "X-CSRF-Token"},
                                     {"in", "header"},
                                     {"required", true},

@@ -20,8 +20,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace {
@@ -53,6 +56,15 @@ constexpr gs_tool kPasswdTool = {sizeof(gs_tool),
                                  &run_passwd,
                                  nullptr,
                                  0};
+
+// Instances of ui_web made in this process. Before a reload that will tell the running instance
+// the new model (site_changed), or replace it, the kernel makes a standby instance while it
+// checks the new site (kernel/src/runtime/runtime.cpp, stage()), before a save is answered: a
+// count that moved during a save means that a new model is coming to this instance.
+std::atomic<uint64_t> g_instances_made{0};
+
+// How long the answer of a save may wait for its model to be in force here (in_force_here).
+constexpr std::chrono::seconds kInForceWait{5};
 
 class UiWeb : public gs::Plugin {
 public:
@@ -113,6 +125,7 @@ public:
     static constexpr const gs_tool *tools[] = {&kPasswdTool};
 
     explicit UiWeb(gs::Host host) : Plugin(host) {
+        g_instances_made.fetch_add(1);
         gs::Config cfg = config(config_fields);
         const gs::ptree &tree = cfg.tree();
         server_options_.bind_address = cfg.get<std::string>("bind_address");
@@ -161,19 +174,8 @@ public:
 
     void start() {
         auto *runtime = host().service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1);
-        auto *site = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
         if (!runtime || !GS_HAS_FIELD(runtime, gs_runtime_service_v1, share_dir))
             throw gs::Error("the kernel does not provide " GS_RUNTIME_SERVICE_V1);
-        if (!site || !GS_HAS_FIELD(site, gs_site_service_v1, site_json) || !site->site_json)
-            throw gs::Error("the kernel does not provide " GS_SITE_SERVICE_V1);
-        gs::ui::SiteModel model;
-        try {
-            model = gs::ui::SiteModel::parse(site->site_json);
-        } catch (const std::exception &e) {
-            throw gs::Error(e.what());
-        }
-
-        live_ = std::make_unique<gs::ui::LiveTable>(gs::ui::live_specs(model), stale_periods_);
         passwords_ =
             std::make_unique<gs::ui::PasswordStore>(std::string(runtime->data_dir) + "/passwords");
         passwords_->refresh();
@@ -184,21 +186,20 @@ public:
             allowed_hosts_.empty() ? gs::ui::HostPolicy::default_names(server_options_.bind_address)
                                    : allowed_hosts_,
             server_options_.port, !server_options_.tls_certificate.empty());
-
-        gs::ui::ApiOptions api_options;
-        api_options.max_body_bytes = server_options_.max_body_bytes;
-        api_options.version = version;
-        api_options.max_live_streams = static_cast<size_t>(max_live_streams_);
-        api_options.max_live_streams_per_session =
+        api_options_.max_body_bytes = server_options_.max_body_bytes;
+        api_options_.version = version;
+        api_options_.max_live_streams = static_cast<size_t>(max_live_streams_);
+        api_options_.max_live_streams_per_session =
             static_cast<size_t>(max_live_streams_per_session_);
-        api_options.hosts = server_options_.hosts;
-        const gs_host *raw = host().raw();
-        gs::ui::ApiClock clock{[raw] { return raw->now_mono_ns(raw); },
-                               [raw] { return raw->now_utc_ns(raw); }};
-        api_ = std::make_unique<gs::ui::Api>(std::move(model), *live_, *passwords_, api_options,
-                                             clock, actions());
-        gs::ui::carry_sessions(retired_, *api_); // after a reload: nobody is logged out
-        api_ready_.store(api_.get(), std::memory_order_release);
+        api_options_.hosts = server_options_.hosts;
+        favourites_ = std::make_shared<gs::ui::Favourites>(std::string(runtime->data_dir) +
+                                                           "/trends-favourites.json");
+        photoview_ = std::make_shared<gs::ui::PhotoviewStore>(
+            std::string(runtime->data_dir) + "/photoview", photoview_max_pages_);
+
+        auto first = next_generation(nullptr);
+        api_ready_.store(first->api.get(), std::memory_order_release);
+        current_.replace(std::move(first));
 
         server_options_.http_counters = http_counters_;
         if (metrics_)
@@ -209,12 +210,35 @@ public:
             webroot_.empty() ? std::string(runtime->share_dir) + "/webroot" : webroot_;
         gs::Host h = host();
         server_ = std::make_unique<gs::ui::Server>(
-            *api_, server_options_,
+            current_, server_options_,
             [h](int level, const std::string &m) { h.log(static_cast<gs_log_level>(level), m); });
         server_->start();
         if (!passwords_->is_set(gs::ui::Profile::admin))
             host().warning("no admin password is set: admin login is refused until "
                            "`gridscope passwd --config <site file> --profile admin` sets one");
+    }
+
+    // [kernel-thread] An Api and live table on the kernel's current site model; with `previous`,
+    // the new Api takes its sessions, stream places and throttles (a reload).
+    std::shared_ptr<gs::ui::ApiGeneration> next_generation(const gs::ui::Api *previous) {
+        auto *site = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
+        if (!site || !GS_HAS_FIELD(site, gs_site_service_v1, site_json) || !site->site_json)
+            throw gs::Error("the kernel does not provide " GS_SITE_SERVICE_V1);
+        gs::ui::SiteModel model;
+        try {
+            model = gs::ui::SiteModel::parse(site->site_json);
+        } catch (const std::exception &e) {
+            throw gs::Error(e.what());
+        }
+        auto next = std::make_shared<gs::ui::ApiGeneration>();
+        next->live = std::make_unique<gs::ui::LiveTable>(gs::ui::live_specs(model), stale_periods_);
+        const gs_host *raw = host().raw();
+        gs::ui::ApiClock clock{[raw] { return raw->now_mono_ns(raw); },
+                               [raw] { return raw->now_utc_ns(raw); }};
+        next->api =
+            std::make_unique<gs::ui::Api>(std::move(model), *next->live, *passwords_, api_options_,
+                                          clock, actions(), previous ? previous->state() : nullptr);
+        return next;
     }
 
     // Commands through the kernel's control service; actions recorded as events.
@@ -235,12 +259,8 @@ public:
             [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
         a.stored_series = gs::ui::storage_series_list(
             [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
-        if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
-            a.favourites = std::make_shared<gs::ui::Favourites>(std::string(runtime->data_dir) +
-                                                                "/trends-favourites.json");
-        if (auto *runtime = h.service<gs_runtime_service_v1>(GS_RUNTIME_SERVICE_V1))
-            a.photoview = std::make_shared<gs::ui::PhotoviewStore>(
-                std::string(runtime->data_dir) + "/photoview", photoview_max_pages_);
+        a.favourites = favourites_; // one of each for every generation: they cache their files
+        a.photoview = photoview_;
         a.consumption = gs::ui::storage_consumption(
             [h] { return h.service<gs_storage_query_v1>(GS_STORAGE_QUERY_V1); });
         a.alarms = gs::ui::alarm_engine_over(
@@ -259,6 +279,8 @@ public:
             [site_file, data_dir] {
                 return gs::site_files::make_backup({site_file, data_dir});
             });
+        a.config.save = in_force_here(std::move(a.config.save));
+        a.config.restore = in_force_here(std::move(a.config.restore));
         a.diagnostics = diagnostics_source();
         a.record_action = [h](const std::string &type, const std::string &source, uint32_t circuit,
                               const std::string &message) {
@@ -272,6 +294,29 @@ public:
             }
         };
         return a;
+    }
+
+    // [http-thread] `call` (a save or a restore), whose answer waits until this instance serves
+    // the model the call put in force: the kernel answers before the reload goes on
+    // (services/config.h), and a page's next request must see the new model (a source just
+    // added shown in Monitor). Without a standby made meanwhile the model here does not change
+    // and nothing is awaited. Bounded; a stop (a reload that replaces this instance) ends the
+    // wait at once, before the server's stop waits for this answer.
+    std::function<gs::ui::AlarmAnswer(const std::string &)>
+    in_force_here(std::function<gs::ui::AlarmAnswer(const std::string &)> call) {
+        if (!call) return call;
+        return [this, call = std::move(call)](const std::string &input) {
+            uint64_t made = g_instances_made.load();
+            uint64_t serial = current_.serial();
+            gs::ui::AlarmAnswer answer = call(input);
+            if (answer.status == GS_OK && g_instances_made.load() != made &&
+                !current_.wait_newer(serial, kInForceWait) && !current_.closed())
+                host().warning("a configuration was saved, but its model was not in force here "
+                               "after " +
+                               std::to_string(kInForceWait.count()) +
+                               " s: the answer goes out without it");
+            return answer;
+        };
     }
 
     // What GET /metrics reads: the kernel's driver counters, the storage's, the live table's
@@ -318,11 +363,11 @@ public:
                 &out);
             return out;
         };
-        m.sources = [this, h] {
+        m.sources = [this, h] { // [http-thread]
             std::vector<gs::ui::SourceCounters> out;
-            gs::ui::Api *api = api_ready_.load(std::memory_order_acquire);
-            if (!api) return out;
-            for (const auto &s : api->live().status(h.now_mono_ns()))
+            std::shared_ptr<gs::ui::ApiGeneration> generation = current_.get();
+            if (!generation) return out;
+            for (const auto &s : generation->api->live().status(h.now_mono_ns()))
                 out.push_back({s.value("source", ""), s.value("batches", uint64_t(0)),
                                s.value("bad_values", uint64_t(0))});
             return out;
@@ -376,18 +421,22 @@ public:
     }
 
     void stop() {
-        if (server_) server_->stop();
+        current_.close(); // a save's answer waiting for its model goes out now (in_force_here)
+        if (server_) server_->stop(); // every request done: nothing holds a generation but us
         server_.reset();
     }
 
     // [kernel-thread] ABI 1.2: the site file was reloaded and this section did not change. The
-    // kernel holds the bus calls meanwhile; the server restarts on the new model (browsers'
-    // live streams reconnect), the sessions carry over (site_reload.hpp).
+    // kernel holds the bus calls meanwhile. The server keeps listening; a new Api on the new
+    // model takes over the old one's sessions (site_reload.hpp). Nothing here waits for an HTTP
+    // request, so a PUT /config answered while its own reload runs cannot hold this up.
     void site_changed() {
-        stop();
-        api_ready_.store(nullptr, std::memory_order_release);
-        retired_ = {std::move(live_), std::move(passwords_), std::move(api_)};
-        start();
+        if (!server_) return;  // not started: start() reads the model
+        passwords_->refresh(); // as a restart would (the file may have been edited meanwhile)
+        if (auto w = passwords_->take_warning(); !w.empty()) host().warning(w);
+        auto next = next_generation(current_.get()->api.get());
+        api_ready_.store(next->api.get(), std::memory_order_release); // the bus is held
+        server_->replace_api(std::move(next));
     }
 
     // [bus-thread] Into the live table; nothing here waits on an HTTP client.
@@ -425,12 +474,16 @@ private:
     bool metrics_ = false;
     // Counted across reloads (a Prometheus counter only resets with the process).
     std::shared_ptr<gs::ui::HttpCounters> http_counters_ = std::make_shared<gs::ui::HttpCounters>();
-    std::unique_ptr<gs::ui::LiveTable> live_;
+    gs::ui::ApiOptions api_options_;
+    // Kept across reloads: one of each for the plugin's life (every generation uses them).
     std::unique_ptr<gs::ui::PasswordStore> passwords_;
-    std::unique_ptr<gs::ui::Api> api_;
+    std::shared_ptr<gs::ui::Favourites> favourites_;
+    std::shared_ptr<gs::ui::PhotoviewStore> photoview_;
+    // The generation in force (declared after what it refers to: destroyed before it). The bus
+    // thread reads its Api through api_ready_: it is only replaced while the bus is held.
+    gs::ui::CurrentApi current_;
     std::atomic<gs::ui::Api *> api_ready_{nullptr};
-    std::unique_ptr<gs::ui::Server> server_;
-    gs::ui::RetiredApi retired_; // the previous model's, between site_changed and start
+    std::unique_ptr<gs::ui::Server> server_;  // after current_: stopped before it goes
     std::vector<gs::ui::LiveSample> scratch_; // reused by the one bus thread
 };
 

@@ -86,8 +86,8 @@ bool is_api(std::string_view path) {
 
 } // namespace
 
-Server::Server(Api &api, ServerOptions options, Log log)
-    : api_(api), options_(std::move(options)), log_(std::move(log)) {}
+Server::Server(CurrentApi &apis, ServerOptions options, Log log)
+    : apis_(apis), options_(std::move(options)), log_(std::move(log)) {}
 
 Server::~Server() {
     stop();
@@ -198,9 +198,17 @@ void Server::stop() {
     mg_exit_library();
 }
 
-bool Server::wait_stop(int64_t ms) {
+void Server::replace_api(std::shared_ptr<ApiGeneration> next) {
+    apis_.replace(std::move(next)); // the previous one is freed by whoever holds it last
+    // The old live streams see `retired` (set before this lock is taken: no wake-up is lost).
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+}
+
+bool Server::wait_end(int64_t ms, const ApiGeneration &generation) {
     std::unique_lock<std::mutex> lock(mutex_);
-    return wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });
+    return wake_.wait_for(lock, std::chrono::milliseconds(ms),
+                          [&] { return stopping_ || generation.retired.load(); });
 }
 
 int Server::on_log(const mg_connection *conn, const char *message) {
@@ -330,6 +338,13 @@ bool Server::leaves_root(const std::string &path) const {
 }
 
 int Server::serve_api(mg_connection *conn, const std::string &path) {
+    // The Api in force now answers this request, even if a reload replaces it meanwhile.
+    const std::shared_ptr<ApiGeneration> generation = apis_.get();
+    if (!generation) {
+        send(conn, Api::error(503, "starting", "the site is starting"));
+        return 503;
+    }
+    Api &api = *generation->api;
     const mg_request_info *ri = mg_get_request_info(conn);
     HttpRequest req;
     req.method = ri->request_method ? ri->request_method : "";
@@ -352,7 +367,7 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
     // their end from a pause.
     bool chunked = !header(conn, "Transfer-Encoding").empty();
     long long announced = ri->content_length; // -1 when absent
-    size_t limit = std::max(options_.max_body_bytes, api_.body_limit(req.method, req.path));
+    size_t limit = std::max(options_.max_body_bytes, api.body_limit(req.method, req.path));
     if (announced > static_cast<long long>(limit)) {
         send(conn, closing(Api::error(413, "body_too_large", "the request body is too large")));
         return 413;
@@ -383,10 +398,10 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
 
     HttpResponse r;
     if (req.path == "/api/v1/live/stream") {
-        auto opened = api_.open_stream(req);
+        auto opened = api.open_stream(req);
         if (auto *stream = std::get_if<Api::Stream>(&opened)) {
             if (!is_head) {
-                serve_stream(conn, *stream);
+                serve_stream(conn, *generation, *stream);
                 return 200;
             }
             r.content_type = "text/event-stream";
@@ -398,10 +413,11 @@ int Server::serve_api(mg_connection *conn, const std::string &path) {
         return r.status;
     }
     // A request under way is answered before stop() lets CivetWeb go (it drops what is written
-    // once stopping): a configuration save is answered just before the site change that
-    // restarts this server (docs/api.md, "PUT /config").
+    // once stopping): a configuration save that changes this plugin's own section is answered
+    // just before the reload stops this server (docs/api.md, "PUT /config"). A reload that
+    // keeps the server waits for nothing here: it only swaps the Api (replace_api).
     Answering answering(*this);
-    r = api_.handle(req);
+    r = api.handle(req);
     if (chunked) r.close = true;
     if (r.status >= 500) log_(kLogWarning, req.method + " " + req.path + ": " + r.body);
     send(conn, r, is_head);
@@ -423,7 +439,15 @@ Server::Answering::~Answering() {
 // that changed since the last push (the first tick sends them all), and with alarms=1 an
 // "alarms" event when the banner's count changed. The snapshot strings are
 // shared by every client, so a push costs a pointer comparison per source and one write.
-void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
+// When a reload replaces the generation, the stream ends after a short "retry:" so that the
+// browser's EventSource reconnects at once, to the new site model (the new stream sets the
+// usual 2 s again).
+void Server::serve_stream(mg_connection *conn, const ApiGeneration &generation,
+                          const Api::Stream &stream) {
+    Api &api = *generation.api;
+    // The stream's end closes the connection at once (without this CivetWeb would wait for a
+    // next request for keep_alive_timeout_ms, and the browser would reconnect that much later).
+    mg_disable_connection_keep_alive(conn);
     mg_response_header_start(conn, 200);
     mg_response_header_add(conn, "Content-Type", "text/event-stream", -1);
     mg_response_header_add(conn, "Cache-Control", "no-store", -1);
@@ -437,17 +461,17 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
     std::string message = "retry: 2000\n\n";
     auto last_write = std::chrono::steady_clock::now();
     bool open = mg_write(conn, message.data(), message.size()) > 0;
-    while (open && !wait_stop(0)) {
-        if (!api_.alive(stream)) {
+    while (open && !wait_end(0, generation)) {
+        if (!api.alive(stream)) {
             static const char kEnd[] = "event: session-ended\ndata: {}\n\n";
             mg_write(conn, kEnd, sizeof kEnd - 1);
-            break;
+            return;
         }
-        int64_t now = api_.now_mono_ns();
+        int64_t now = api.now_mono_ns();
         message.assign("event: live\ndata: [");
         bool any = false;
         for (size_t i = 0; i < stream.sources.size(); ++i) {
-            auto snap = api_.live().snapshot(stream.sources[i], now);
+            auto snap = api.live().snapshot(stream.sources[i], now);
             if (!snap || snap == sent[i]) continue;
             if (any) message.push_back(',');
             message.append(*snap);
@@ -457,8 +481,8 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
         message.append("]\n\n");
         if (!any) message.clear();
         if (stream.alarms) { // the banner's count, when the engine's records changed
-            uint64_t revision = api_.alarm_revision();
-            int64_t count = api_.alarm_count();
+            uint64_t revision = api.alarm_revision();
+            int64_t count = api.alarm_count();
             if (count != sent_count || revision != sent_revision) {
                 message += "event: alarms\ndata: {\"count\":" + std::to_string(count) +
                            ",\"revision\":" + std::to_string(revision) + "}\n\n";
@@ -475,7 +499,11 @@ void Server::serve_stream(mg_connection *conn, const Api::Stream &stream) {
             open = mg_write(conn, ": keepalive\n\n", 13) > 0; // also detects a gone client
             last_write = t;
         }
-        if (wait_stop(options_.push_interval_ms)) break;
+        if (wait_end(options_.push_interval_ms, generation)) break;
+    }
+    if (open && generation.retired.load()) {
+        static const char kReconnect[] = "retry: 100\n\n";
+        mg_write(conn, kReconnect, sizeof kReconnect - 1);
     }
 }
 

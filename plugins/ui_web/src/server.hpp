@@ -1,6 +1,9 @@
 // The CivetWeb side of ui_web: serves webroot/ as static files and hands /api/v1 to Api.
 // CivetWeb stays inside this file: nothing of it is visible to the kernel or other plugins.
 //
+// The server outlives reloads: each request is answered by the Api in force when it began
+// (CurrentApi, site_reload.hpp); a reload swaps it and ends the live streams of the old one.
+//
 // One entry point: CivetWeb's begin_request callback sees every request first. It runs the
 // request guard (methods, Host, framing, encoding: request_guard.hpp), answers /api itself and
 // lets CivetWeb serve the static files that pass. Nothing thrown inside leaves it: an
@@ -26,6 +29,7 @@
 #include "api.hpp"
 #include "host_policy.hpp"
 #include "metrics.hpp"
+#include "site_reload.hpp"
 
 #include <condition_variable>
 #include <functional>
@@ -62,7 +66,8 @@ struct ServerOptions {
 class Server {
 public:
     using Log = std::function<void(int level, const std::string &message)>; // gs_log_level
-    Server(Api &api, ServerOptions options, Log log);
+    // `apis` is read at each request; it must outlive the server.
+    Server(CurrentApi &apis, ServerOptions options, Log log);
     ~Server();
     Server(const Server &) = delete;
     Server &operator=(const Server &) = delete;
@@ -71,6 +76,9 @@ public:
     void start();
     // [kernel-thread] Ends the live streams and waits for every CivetWeb thread.
     void stop();
+    // [kernel-thread] Puts `next` in force: requests from now on are answered by it, those under
+    // way finish on the previous one, whose live streams end at once (browsers reconnect).
+    void replace_api(std::shared_ptr<ApiGeneration> next);
 
 private:
     static int on_begin_request(mg_connection *conn);
@@ -88,11 +96,12 @@ private:
     // A static path that resolves (symbolic links followed) outside the web root.
     bool leaves_root(const std::string &path) const;
     int serve_api(mg_connection *conn, const std::string &path);
-    void serve_stream(mg_connection *conn, const Api::Stream &stream);
-    // Waits up to `ms`; true when the server is stopping.
-    bool wait_stop(int64_t ms);
+    void serve_stream(mg_connection *conn, const ApiGeneration &generation,
+                      const Api::Stream &stream);
+    // Waits up to `ms`; true when the server is stopping or `generation` was replaced.
+    bool wait_end(int64_t ms, const ApiGeneration &generation);
 
-    Api &api_;
+    CurrentApi &apis_;
     ServerOptions options_;
     Log log_;
     mg_context *ctx_ = nullptr;

@@ -608,3 +608,53 @@ TEST_CASE("the web and `gridscope passwd` share one password rule") {
               .find("10") != std::string::npos); // 9 characters (18 bytes)
     CHECK(change("ten chars!").status == 200);
 }
+
+TEST_CASE("a reload's new Api shares the old one's logins, stream places and throttles") {
+    ApiOptions caps;
+    caps.max_live_streams = 2;
+    caps.max_live_streams_per_session = 2;
+    Fixture f(true, true, caps);
+    auto kept = f.login("admin", "admin-pw");
+    auto open = [&](Api &api, const std::string &cookie) {
+        HttpRequest r;
+        r.method = "GET";
+        r.path = "/api/v1/live/stream";
+        r.query = "source=tgbt";
+        r.cookie = cookie;
+        return api.open_stream(r);
+    };
+    auto old_stream = std::get<Api::Stream>(open(*f.api, kept.cookie));
+    for (int i = 0; i < 5; ++i) // a client's failures, throttled from the next one
+        f.call("POST", "/api/v1/login", R"({"profile": "admin", "password": "bad"})");
+
+    // The reload: a new Api on the (same) site takes the old one's state, as site_changed does.
+    SiteModel site = test_site();
+    site.idle_timeout_s = 60;
+    Api next(std::move(site), *f.live, *f.passwords, caps,
+             ApiClock{[&f] { return f.mono; }, [] { return 1'700'000'000 * kS; }}, {},
+             f.api->state());
+    auto on_next = [&](const std::string &method, const std::string &target,
+                       const std::string &body, const std::string &cookie,
+                       const std::string &csrf) {
+        return next.handle(api_request(method, target, body, cookie, csrf));
+    };
+    CHECK(on_next("GET", "/api/v1/session", "", kept.cookie, "").status == 200);
+    // The old model's stream still counts: one more place only.
+    auto new_stream = open(next, kept.cookie);
+    CHECK(std::holds_alternative<Api::Stream>(new_stream));
+    auto refused = open(next, kept.cookie);
+    REQUIRE(std::holds_alternative<HttpResponse>(refused));
+    CHECK(std::get<HttpResponse>(refused).status == 429);
+    // A login answered by the old Api after the swap (a request under way) is known to the
+    // new one; a logout answered by the old one ends the session on the new one too.
+    auto late = f.login("user");
+    CHECK(on_next("GET", "/api/v1/session", "", late.cookie, "").status == 200);
+    CHECK(f.call("POST", "/api/v1/logout", "{}", late.cookie, late.csrf).status == 200);
+    CHECK(on_next("GET", "/api/v1/session", "", late.cookie, "").status == 401);
+    // The throttle is not reset by a reload.
+    CHECK(on_next("POST", "/api/v1/login", R"({"profile": "admin", "password": "bad"})", "", "")
+              .status == 429);
+    // The new site's idle timeout holds for the kept sessions.
+    f.mono += 61 * kS;
+    CHECK(on_next("GET", "/api/v1/session", "", kept.cookie, "").status == 401);
+}

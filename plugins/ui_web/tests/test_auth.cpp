@@ -115,28 +115,6 @@ TEST_CASE("User logins never end a privileged session (issue 10, finding 5)") {
     CHECK(store.size() == 1000 + 1 + 4);
 }
 
-TEST_CASE("adopted sessions count against the budget of the store that takes them (reload)") {
-    REQUIRE(crypto_init());
-    SessionStore before(900 * kS, 3600 * kS, 3, 2);
-    auto admin = before.create(Profile::admin, "en", "stamp", 0);
-    auto user = before.create(Profile::user, "en", "", 0);
-    SessionStore after(900 * kS, 3600 * kS, 3, 2);
-    after.adopt(before);
-    CHECK(before.size() == 0);
-    CHECK(after.find(admin->id, 1, false) == admin);
-    // Ending an adopted session, then filling the budgets, keeps every count right: the User
-    // budget holds 3, the Admin budget 2, and the Admin adopted is the one a new Admin evicts.
-    after.remove(user->id);
-    for (int i = 0; i < 5; ++i)
-        after.create(Profile::user, "en", "", 10 + i);
-    CHECK(after.size() == 3 + 1);
-    after.create(Profile::admin, "en", "stamp", 20);
-    CHECK(after.find(admin->id, 21, false) == admin); // budget 2: still room
-    after.create(Profile::admin, "en", "stamp", 30);
-    CHECK(after.find(admin->id, 31, false) == nullptr); // the adopted one was least recent
-    CHECK(after.size() == 3 + 2);
-}
-
 TEST_CASE("CSRF tokens compare in constant time and exactly") {
     REQUIRE(crypto_init());
     SessionStore store(900 * kS, 3600 * kS, 10, 10);

@@ -191,3 +191,46 @@ TEST_CASE("openapi: the roles it states are the ones the router enforces") {
         }
     }
 }
+
+TEST_CASE("openapi: every state-changing route states the CSRF header the router requires") {
+    Server s;
+    auto [cookie, csrf] = s.login("admin", "admin-pw");
+    json doc = openapi_document("0");
+    size_t checked = 0;
+    for (const auto &r : Api::route_list()) {
+        std::string method = r.method;
+        std::transform(method.begin(), method.end(), method.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const json &op = doc["paths"][r.path][method];
+        CAPTURE(r.method);
+        CAPTURE(r.path);
+        bool documented = false;
+        for (const auto &p : op.value("parameters", json::array()))
+            if (p["name"] == "X-CSRF-Token" && p["in"] == "header" && p["required"] == true)
+                documented = true;
+        const json refusals = op["responses"].value("403", json::object());
+        const json codes = refusals.value("x-gridscope-errors", json::array());
+        bool csrf_refusal = std::find(codes.begin(), codes.end(), "csrf") != codes.end();
+        if (!Api::changes_state(r.method) || r.anonymous) {
+            CHECK_FALSE(documented);
+            CHECK_FALSE(csrf_refusal);
+            continue;
+        }
+        CHECK(documented);
+        CHECK(csrf_refusal);
+        // And the router does refuse it without the token (an Admin session passes every
+        // permission check first).
+        HttpResponse refused = s.call(r.method, r.path, cookie, "");
+        CHECK(refused.status == 403);
+        CHECK(json::parse(refused.body, nullptr, false).value("error", "") == "csrf");
+        ++checked;
+    }
+    // POST, PUT and DELETE routes are all among them.
+    CHECK(checked > 20);
+    for (const char *method : {"put", "delete"}) {
+        bool seen = false;
+        for (const auto &[path, item] : doc["paths"].items())
+            seen = seen || item.contains(method);
+        CHECK_MESSAGE(seen, method);
+    }
+}
