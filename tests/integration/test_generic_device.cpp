@@ -58,9 +58,8 @@ std::string write(const std::filesystem::path &file, const std::string &text) {
 // The series id of SOURCE/CIRCUIT/DATA in `gridscope query --format json`, "" if not stored.
 std::string series_id(const std::string &list, const std::string &source, int circuit,
                       const std::string &data) {
-    std::regex one("\\{\"id\": \"?([^\",]+)\"?, \"source\": \"" + source +
-                   "\", \"circuit\": " + std::to_string(circuit) + ", \"data\": \"" + data +
-                   "\", \"count\": [1-9]");
+    std::regex one("\\{\"id\": \"?([^\",]+)\"?, \"source\": \"" + source + "\", \"circuit\": " +
+                   std::to_string(circuit) + ", \"data\": \"" + data + "\", \"count\": [1-9]");
     std::smatch m;
     return std::regex_search(list, m, one) ? m[1].str() : "";
 }
@@ -94,9 +93,9 @@ TEST_CASE("a generic device's own points are polled and stored, scaled by their 
         REQUIRE(gs.wait_for_stdout("gridscope: ready", 20s));
         CHECK(gs::test::eventually(
             [&] {
-                list = run({kBin, "query", "--config", site, "--data-dir", data, "--format",
-                            "json"})
-                           .out;
+                list =
+                    run({kBin, "query", "--config", site, "--data-dir", data, "--format", "json"})
+                        .out;
                 return !series_id(list, "boiler", 2, "TankPressure").empty() &&
                        !series_id(list, "boiler", 1, "IV1Inst").empty();
             },
@@ -107,8 +106,8 @@ TEST_CASE("a generic device's own points are polled and stored, scaled by their 
     auto values = [&](int circuit, const std::string &name) {
         std::string id = series_id(list, "boiler", circuit, name);
         REQUIRE(!id.empty());
-        auto r = run({kBin, "query", "--config", site, "--data-dir", data, "--series", id,
-                      "--from", "2020-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z"});
+        auto r = run({kBin, "query", "--config", site, "--data-dir", data, "--series", id, "--from",
+                      "2020-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z"});
         INFO(r.out, r.err);
         REQUIRE(r.code == 0);
         return r.out;

@@ -31,7 +31,6 @@ const std::string kData = "data:\n"
                           "  - {name: TankPressure, type: measure, group: custom, unit: bar}\n";
 
 bool has(const std::string &errors, const std::string &line) {
-    INFO(errors);
     return errors.find(line) != std::string::npos;
 }
 
@@ -39,21 +38,21 @@ bool has(const std::string &errors, const std::string &line) {
 
 TEST_CASE("a generic device takes the site's circuits and points, polled after its profile's") {
     TempSite t = generic_site("points_good");
-    SiteModel site =
-        load_site(t.site(kData + "sources:\n"
-                                 "  - name: boiler\n"
-                                 "    profile: acme/generic\n"
-                                 "    circuits:\n"
-                                 "      - {index: 1, name: Feed}\n"
-                                 "      - {index: 3, name: Tank}\n"
-                                 "    points:\n"
-                                 "      - {data: TankPressure, circuit: 3, address: 10, type: u16}\n"
-                                 "      - {data: IV1Inst, address: 11, type: u16, frame: f}\n"
-                                 "  - name: m1\n"
-                                 "    profile: acme/meter\n"
-                                 "    points:\n"
-                                 "      - {data: TankPressure, circuit: 2, address: 1}\n"),
-                  t.options());
+    SiteModel site = load_site(
+        t.site(kData + "sources:\n"
+                       "  - name: boiler\n"
+                       "    profile: acme/generic\n"
+                       "    circuits:\n"
+                       "      - {index: 1, name: Feed}\n"
+                       "      - {index: 3, name: Tank}\n"
+                       "    points:\n"
+                       "      - {data: TankPressure, circuit: 3, address: 10, type: u16}\n"
+                       "      - {data: IV1Inst, address: 11, type: u16, frame: f}\n"
+                       "  - name: m1\n"
+                       "    profile: acme/meter\n"
+                       "    points:\n"
+                       "      - {data: TankPressure, circuit: 2, address: 1}\n"),
+        t.options());
     const Source &boiler = site.sources[0];
     CHECK(boiler.circuit_count() == 3);
     REQUIRE(boiler.circuits.size() == 3); // circuit 2 implied, with default settings
@@ -62,7 +61,7 @@ TEST_CASE("a generic device takes the site's circuits and points, polled after i
     REQUIRE(boiler.points.size() == 2);
     CHECK(boiler.points[0].path == "sources[0].points[0]");
     CHECK(boiler.points[1].circuit == 1); // the profile points' default
-    CHECK(boiler.points[0].where.line == 9);
+    CHECK(boiler.points[0].where.line == 10);
     CHECK(boiler.points[0].where.file == site.file);
     auto polled = collected_points(site, boiler, *site.find_profile("acme/generic"));
     REQUIRE(polled.size() == 2);
@@ -89,8 +88,7 @@ TEST_CASE("a generic device takes the site's circuits and points, polled after i
     CHECK(own->data[0].circuit == 3);
     CHECK(doc.profile("acme/generic")->data.empty()); // the shared profile is untouched
     CHECK(doc.profile("acme/meter@m1")->data.size() == 3);
-    CHECK(site_to_json(site).find("\"configured_profile\": \"acme/generic\"") !=
-          std::string::npos);
+    CHECK(site_to_json(site).find("\"configured_profile\": \"acme/generic\"") != std::string::npos);
     REQUIRE(b->circuits.size() == 3);
 }
 
@@ -120,18 +118,18 @@ TEST_CASE("each bad field of a source's point is refused with file, line, column
                              "      - {data: TankPressure, circuit: 1, address: 4, type: u16}\n"
                              "      - {data: TankPressure, circuit: two, address: 5}\n"
                              "      - just a text\n");
+    INFO(e);
     CHECK(has(e, "site.yaml:8:16: field 'sources[0].points[0].data': 'Nope' is neither a catalog "
                  "data nor a custom data (declare it under data:)"));
-    CHECK(has(e, "site.yaml:9:43: field 'sources[0].points[1].circuit': circuit 3 but source "
+    CHECK(has(e, "site.yaml:9:39: field 'sources[0].points[1].circuit': circuit 3 but source "
                  "'boiler' has 2 (add it under circuits:)"));
-    CHECK(has(e, "site.yaml:10:9: field 'sources[0].points[2].data': required"));
-    CHECK(has(e, "site.yaml:11:47: field 'sources[0].points[3].name': is a command key"));
-    CHECK(has(e, "site.yaml:11:60: field 'sources[0].points[3].value': is a command key"));
+    CHECK(has(e, "site.yaml:10:9: field 'sources[0].points[2].data': is required"));
+    CHECK(has(e, "site.yaml:11:48: field 'sources[0].points[3].name': is a command key"));
+    CHECK(has(e, "site.yaml:11:62: field 'sources[0].points[3].value': is a command key"));
     CHECK(has(e, "site.yaml:12:9: field 'sources[0].points[4]': 'TankPressure' of circuit 1 is "
                  "already mapped at "));
-    CHECK(has(e, "site.yaml:13:43: field 'sources[0].points[5].circuit': expected"));
+    CHECK(has(e, "site.yaml:13:39: field 'sources[0].points[5].circuit': expected"));
     CHECK(has(e, "site.yaml:14:9: field 'sources[0].points[6]': expected a map"));
-    CHECK(has(e, "site.yaml:6:5: field 'sources[0].points': ") == false); // the list itself is fine
 }
 
 TEST_CASE("a source's point may not map again what its profile maps") {
@@ -141,6 +139,7 @@ TEST_CASE("a source's point may not map again what its profile maps") {
                                  "    profile: acme/meter\n"
                                  "    points:\n"
                                  "      - {data: IEaPInst, circuit: 2, address: 1}\n");
+    INFO(e);
     CHECK(has(e, "site.yaml:5:9: field 'sources[0].points[0]': 'IEaPInst' of circuit 2 is already "
                  "mapped by profile 'acme/meter' at "));
     CHECK(has(e, "profiles/acme/meter.yaml:7:7"));
@@ -153,7 +152,8 @@ TEST_CASE("points is a list, and only a generic device takes more circuits than 
                                  "    profile: acme/meter\n"
                                  "    circuits: [{index: 3}]\n"
                                  "    points: {data: IV1Inst}\n");
-    CHECK(has(e, "site.yaml:4:17: field 'sources[0].circuits': circuit 3 but profile 'acme/meter' "
+    INFO(e);
+    CHECK(has(e, "site.yaml:4:16: field 'sources[0].circuits': circuit 3 but profile 'acme/meter' "
                  "has 2 (only a generic Modbus device takes more circuits)"));
     CHECK(has(e, "site.yaml:5:13: field 'sources[0].points': expected a list"));
 }

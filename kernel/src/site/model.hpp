@@ -107,7 +107,7 @@ struct Source {
     std::string driver; // from the profile unless overridden
     int64_t period_ms = 1000;
     bool enabled = true;
-    std::string location; // "Building A/Floor 1"
+    std::string location;          // "Building A/Floor 1"
     std::vector<Circuit> circuits; // declared and implied, once loaded
     // The source's own points (`points:`), polled with its profile's: the Modbus properties of
     // data the profile does not map (manual §8.3.8), e.g. a generic Modbus device's.

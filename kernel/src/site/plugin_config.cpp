@@ -3,8 +3,8 @@
 namespace gs::kernel {
 
 const std::set<std::string> &kernel_source_keys() {
-    static const std::set<std::string> keys{"name",     "profile",  "driver", "period_ms",
-                                            "enabled",  "location", "circuits", "points"};
+    static const std::set<std::string> keys{"name",    "profile",  "driver",   "period_ms",
+                                            "enabled", "location", "circuits", "points"};
     return keys;
 }
 

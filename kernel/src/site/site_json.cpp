@@ -68,10 +68,12 @@ json models_json(const SiteModel &site) {
 // is shown with a profile of its own (services/site.h): every reader of the document then
 // finds its points and circuits where it finds any device's.
 bool has_own_profile(const Source &s, const Profile &p) {
-    return !s.points.empty() || s.circuit_count() != p.circuits;
+    return !s.points.empty() || (p.generic() && s.circuit_count() > p.circuits);
 }
 
-std::string own_profile_id(const Source &s) { return s.profile + "@" + s.name; }
+std::string own_profile_id(const Source &s) {
+    return s.profile + "@" + s.name;
+}
 
 json profile_json(const Profile &p, const Source *own) {
     json points = json::array(), commands = json::array();

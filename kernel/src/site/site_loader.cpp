@@ -285,9 +285,10 @@ void check_source_points(const Source &s, const Profile &profile, uint32_t circu
                          const SiteModel &site, Diagnostics &diag) {
     for (const auto &point : s.points) {
         if (!point.data.empty() && !site.catalog.find(point.data))
-            diag.error(key_location(point, "data"), point.path + ".data",
-                       "'" + point.data +
-                           "' is neither a catalog data nor a custom data (declare it under data:)");
+            diag.error(
+                key_location(point, "data"), point.path + ".data",
+                "'" + point.data +
+                    "' is neither a catalog data nor a custom data (declare it under data:)");
         if (point.circuit > circuits)
             diag.error(key_location(point, "circuit"), point.path + ".circuit",
                        "circuit " + std::to_string(point.circuit) + " but source '" + s.name +

@@ -85,12 +85,13 @@ export function modbusEditor(site, running, name) {
       source.value = String(r.si);
       source.addEventListener('change', () => { r.si = Number(source.value); draw(); });
       const fields = {
-        circuit: input(r, 'circuit', { type: 'number', min: 0, step: 1, class: 'num' }),
+        circuit: input(r, 'circuit', { type: 'number', min: 0, step: 1 }),
         coefficient: input(r, 'coefficient', { type: 'text', inputmode: 'decimal', placeholder: '1' }),
         frame: input(r, 'frame', { type: 'text', maxlength: 64 }),
         address: input(r, 'address', { type: 'text', inputmode: 'numeric', required: true }),
         type: choice(r, 'type', TYPES.map((x) => [x, x]), t('cfgx.data.modbus.type')),
-        function: choice(r, 'function', FUNCTIONS.map(([code, fn]) => [code, `${code} (${fn})`]), t('cfgx.data.modbus.function')),
+        // '' leaves the function to the profile's defaults (generic/modbus: 3).
+        function: choice(r, 'function', [['', t('cfgx.data.modbus.default')], ...FUNCTIONS.map(([code, fn]) => [code, `${code} (${fn})`])], t('cfgx.data.modbus.function')),
       };
       for (const [k, el] of Object.entries(fields)) el.dataset.path = `${base}.${k}`;
       const remove = h('button.btn', { type: 'button', 'data-action': 'remove-point', onclick: () => { rows.splice(i, 1); draw(); } }, t('cfgx.delete'));
@@ -101,7 +102,7 @@ export function modbusEditor(site, running, name) {
   }
 
   const add = h('button.btn', { type: 'button', id: 'cfg-data-add-point', disabled: !offered.length, onclick: () => {
-    rows.push({ si: offered[0].si, point: { circuit: '1', coefficient: '1', address: '', type: 'u16', function: '3' } });
+    rows.push({ si: offered[0].si, point: { circuit: '1', coefficient: '1', address: '', type: 'u16', function: '' } });
     draw();
     body.querySelector('tr:last-child input[data-key=address]')?.focus();
   } }, '+ ' + t('cfgx.data.add_point'));
