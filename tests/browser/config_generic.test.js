@@ -80,7 +80,7 @@ async function open(hash, ready) {
     try {
       await page.goto(`${site.url}/${hash}`);
     } catch (e) {
-      if (!/ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/.test(e.message) || i >= 40) throw e;
+      if (!/ERR_CONNECTION_REFUSED|ERR_SOCKET_NOT_CONNECTED|ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE/.test(e.message) || i >= 40) throw e;
       await page.waitForTimeout(250);
       continue;
     }

@@ -70,8 +70,11 @@ std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
     settings.seed = get<uint32_t>(simulate, "seed",
                                   static_cast<uint32_t>(std::hash<std::string>{}(source.name)));
     settings.transfer_every_s = get<int64_t>(simulate, "transfer_every_s", 0);
-    if (simulate.IsMap() && simulate["values"].IsMap())
-        for (const auto &kv : simulate["values"])
+    // IsDefined first, as in get(): a missing key's node throws on anything else.
+    const YAML::Node &sim_map = simulate;
+    if (sim_map.IsDefined() && sim_map.IsMap() && sim_map["values"].IsDefined() &&
+        sim_map["values"].IsMap())
+        for (const auto &kv : sim_map["values"])
             settings.fixed[kv.first.Scalar()] = kv.second.as<double>();
     sim::Faults faults;
     faults.kind = get<std::string>(simulate, "fault", "none");
