@@ -18,7 +18,7 @@ void check_source_points(const SiteModel &site, const PluginRegistry &registry,
                          std::set<std::string> &bad_sources, Diagnostics &diag) {
     for (const Source &s : site.sources) {
         const Profile *profile = site.find_profile(s.profile);
-        if (s.points.empty() || !s.enabled || !profile) continue;
+        if (s.points.empty() || !profile) continue; // disabled ones too, as profiles are
         auto driver = registry.find(s.driver);
         if (!driver || !driver->driver()) continue; // reported as a missing driver
         HostContext host("check:" + s.driver, ConfigNode{});
