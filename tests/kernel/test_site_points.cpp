@@ -87,6 +87,9 @@ TEST_CASE("a generic device takes the site's circuits and points, polled after i
     CHECK(own->data[0].data == "TankPressure");
     CHECK(own->data[0].circuit == 3);
     CHECK(doc.profile("acme/generic")->data.empty()); // the shared profile is untouched
+    CHECK(own->models.empty());                       // no product to match at discovery
+    CHECK(own->identification.is_null());
+    CHECK(doc.profile("acme/meter")->models == std::vector<std::string>{"ACME meter"});
     CHECK(doc.profile("acme/meter@m1")->data.size() == 3);
     CHECK(site_to_json(site).find("\"configured_profile\": \"acme/generic\"") != std::string::npos);
     REQUIRE(b->circuits.size() == 3);

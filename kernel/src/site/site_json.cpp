@@ -90,13 +90,14 @@ json profile_json(const Profile &p, const Source *own) {
     json out = {{"id", own ? own_profile_id(*own) : p.id},
                 {"name", p.name},
                 {"maker", p.maker},
-                {"model", p.model},
+                // A source's own profile names no product: discovery never matches a device to it.
+                {"model", own ? "" : p.model},
                 {"family", p.family},
                 {"driver", p.driver},
                 {"circuits", own ? own->circuit_count() : p.circuits},
-                {"models", p.models},
+                {"models", own ? std::vector<std::string>{} : p.models},
                 {"defaults", yaml_json(p.defaults)},
-                {"identification", yaml_json(p.identification)},
+                {"identification", own ? json() : yaml_json(p.identification)},
                 {"data", std::move(points)},
                 {"commands", std::move(commands)}};
     if (own) out["source"] = own->name;

@@ -23,7 +23,8 @@
  *               (a source with points of its own, `sources[].points`, or a GENERIC device with
  *                more circuits than its profile has, gets a profile of its own, id
  *                "<profile>@<source>": the file profile's points then the source's, its circuit
- *                count, and "source": "<source>"; docs/configuration.md)
+ *                count, "source": "<source>", and no model, models nor identification, so
+ *                that discovery never matches a device to it; docs/configuration.md)
  *   "sources": [{"name": "tgbt", "profile": "socomec/diris-a40", "driver": "driver_modbus",
  *                "period_ms": 1000, "enabled": true, "location": "Building A/Floor 1",
  *                "configured_profile": "socomec/auto", (only once the driver declared the
