@@ -4,7 +4,7 @@
 // circuit, coefficient, frame name, address, type, function) are set in the Custom data tab; a
 // bad address shows the server's error beside the field and leaves the file untouched; once
 // saved, Monitor shows the value gridscope-sim serves at that register, scaled, within 10 s and
-// without a restart.
+// without a restart; deleting the data deletes its mappings.
 //
 // The web server still restarts after each save (~2 s, until ui_web keeps it across a reload):
 // the page's own requests wait for it (config/devices/model.js, config/editing.js), and this
@@ -175,5 +175,13 @@ test('a generic Modbus device, a circuit added and a custom data mapped show the
   await page.click('#cfg-data-custom tr[data-name=TankPressure] button[data-action=edit]');
   assert.equal(await page.inputValue('#cfg-data-points tbody tr input[data-key=address]'), '10');
   assert.equal(await page.inputValue('#cfg-data-points tbody tr input[data-key=coefficient]'), '0.01');
+
+  // Deleting the data takes its mappings with it: the save passes, no point is left behind.
+  page.once('dialog', (d) => d.accept());
+  await page.click('#cfg-data-custom tr[data-name=TankPressure] button[data-action=delete]');
+  await page.waitForSelector('#cfg-data-custom tr[data-name=TankPressure]', { state: 'detached', ...SAVED });
+  await page.waitForSelector('.cfgx-saved', SAVED);
+  assert.doesNotMatch(siteText(), /TankPressure/);
+  assert.match(siteText(), /name: boiler/);
   assert.deepEqual(errors, []);
 });

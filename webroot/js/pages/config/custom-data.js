@@ -45,7 +45,8 @@ function show(root, doc, running) {
           h('td', d.unit || '—'), h('td', d.description || ''),
           h('td.cfgx-actions',
             h('button.btn', { type: 'button', 'data-action': 'edit', onclick: () => edit(i) }, t('cfgx.modify')),
-            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i, d.name) }, t('cfgx.delete')))))))
+            // The data's Modbus mappings on the sources go with it.
+            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i, d.name, (site) => modbusEditor(site, running, d.name).apply(site, null)) }, t('cfgx.delete')))))))
         : h('p.muted', t('cfgx.data.none')),
       h('p', h('button.btn.primary', { type: 'button', id: 'cfg-data-add', onclick: () => edit(-1, blank) }, t('cfgx.data.add'))),
       panel,

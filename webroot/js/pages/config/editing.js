@@ -157,11 +157,13 @@ export function listEditing({ doc, key, panel, line, redraw, makeForm, confirmKe
     clear(panel).append(form);
     form.querySelector('input:not([disabled]), select:not([disabled])')?.focus();
   };
-  const remove = async (index, name) => {
+  // `also(site)`, when given, changes more of the same draft (what referred to the item).
+  const remove = async (index, name, also = null) => {
     if (!confirm(t(confirmKey, { name }))) return;
     const result = await doc.change((site) => {
       site[key].splice(index, 1);
       if (!site[key].length) delete site[key]; // no empty section left behind
+      also?.(site);
     });
     clear(panel);
     redraw();

@@ -31,7 +31,8 @@ function profileTable(profiles, name) {
 
 // The editor. site: the document; running: GET /config/site; name: the data's name ('' when new).
 // Returns {el, apply(site, newName)}: apply writes the rows into `site` as the points of newName
-// (the points of the old name are replaced, those of other data kept in place).
+// (the points of the old name are replaced, those of other data kept in place); a null newName
+// only removes them (the data is deleted).
 export function modbusEditor(site, running, name) {
   const sources = list(site.sources);
   const driverOf = (s) => (running.sources || []).find((r) => r.name === s.name)?.driver;
@@ -117,7 +118,7 @@ export function modbusEditor(site, running, name) {
       s.points = s.points.filter((p) => p.data !== name || !name);
       if (!s.points.length) delete s.points;
     }
-    for (const r of rows) {
+    for (const r of newName === null ? [] : rows) {
       const s = next.sources[r.si];
       const point = { data: newName };
       for (const k of ['circuit', 'address', 'type', 'function', 'coefficient', 'frame']) {
