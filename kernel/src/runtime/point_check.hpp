@@ -18,10 +18,9 @@ std::string driver_point_error(const LoadedPlugin &driver, HostContext &host,
                                const gs_config *defaults, const YAML::Node &node,
                                const std::string &file);
 
-// Every source's own points checked by its profile's driver (when installed). A refusal naming a
-// field
-// ("field 'address': ...") is reported at that key (`sources[3].points[0].address`); the
-// sources with a refused point go into `bad_sources` (not handed to their driver).
+// Every source's own points checked by its profile's driver (when installed). A refusal naming
+// a field ("field 'address': ...") is reported at that key (`sources[3].points[0].address`);
+// the sources with a refused point go into `bad_sources` (not handed to their driver).
 void check_source_points(const SiteModel &site, const PluginRegistry &registry,
                          std::set<std::string> &bad_sources, Diagnostics &diag);
 
