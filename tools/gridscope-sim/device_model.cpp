@@ -156,6 +156,7 @@ void DeviceModel::advance_transfer_switch(int64_t ts_utc_ns) {
 }
 
 double DeviceModel::value(uint32_t circuit, const std::string &data) const {
+    if (auto f = settings_.fixed.find(data); f != settings_.fixed.end()) return f->second;
     if (auto d = device_.find(data); d != device_.end()) return d->second;
     auto c = circuits_.find(circuit == 0 ? 1 : circuit);
     if (c == circuits_.end()) return 0;

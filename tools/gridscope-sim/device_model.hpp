@@ -16,7 +16,8 @@ struct DeviceSettings {
     uint32_t loads = 0; // circuits enabled in the device (LoadStatus 1), the others read 0; 0: all
     double rated_current_a = 63.0;
     uint32_t seed = 1;
-    int64_t transfer_every_s = 0; // ATyS: change switch position this often (0 = never)
+    int64_t transfer_every_s = 0;        // ATyS: change switch position this often (0 = never)
+    std::map<std::string, double> fixed; // `simulate.values`: data that always read this value
 };
 
 class DeviceModel {

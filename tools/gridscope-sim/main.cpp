@@ -2,7 +2,9 @@
 // configured address and unit id, with realistic values and the faults each source's `simulate:`
 // asks for, so the demo and the tests need no second configuration. `simulate:` also takes
 // `profile` (serve that profile's device, e.g. behind a `socomec/auto` source) and `loads` (how
-// many circuits the device has enabled: the others' LoadStatus reads 0).
+// many circuits the device has enabled: the others' LoadStatus reads 0) and `values` (data that
+// always read one value, e.g. `{TankPressure: 4.2}`). A source's own `points` (a generic Modbus
+// device) are served with its profile's.
 #include "tcp_server.hpp"
 
 #include "config/map_reader.hpp"
@@ -55,11 +57,12 @@ std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
     auto defaults = modbus::parse_defaults(lookup(profile.defaults));
     if (!defaults) throw std::runtime_error(profile.file + ": defaults: " + defaults.error());
     std::vector<modbus::PointSpec> points;
-    for (const auto &p : profile.points) {
-        auto spec = modbus::parse_point(lookup(p.node), defaults.value());
-        if (!spec) throw std::runtime_error(p.where.str() + ": " + spec.error());
-        points.push_back(spec.value());
-    }
+    for (const auto *list : {&profile.points, &source.points})
+        for (const auto &p : *list) {
+            auto spec = modbus::parse_point(lookup(p.node), defaults.value());
+            if (!spec) throw std::runtime_error(p.where.str() + ": " + spec.error());
+            points.push_back(spec.value());
+        }
     sim::DeviceSettings settings;
     settings.circuits = profile.circuits;
     settings.loads = get<uint32_t>(simulate, "loads", 0);
@@ -67,6 +70,12 @@ std::shared_ptr<sim::SimDevice> make_device(const kernel::SiteModel &site,
     settings.seed = get<uint32_t>(simulate, "seed",
                                   static_cast<uint32_t>(std::hash<std::string>{}(source.name)));
     settings.transfer_every_s = get<int64_t>(simulate, "transfer_every_s", 0);
+    // IsDefined first, as in get(): a missing key's node throws on anything else.
+    const YAML::Node &sim_map = simulate;
+    if (sim_map.IsDefined() && sim_map.IsMap() && sim_map["values"].IsDefined() &&
+        sim_map["values"].IsMap())
+        for (const auto &kv : sim_map["values"])
+            settings.fixed[kv.first.Scalar()] = kv.second.as<double>();
     sim::Faults faults;
     faults.kind = get<std::string>(simulate, "fault", "none");
     faults.late_ms = get<uint32_t>(simulate, "late_ms", 0);

@@ -91,7 +91,7 @@ gs_status Runtime::declare_identified(Instance &asker, const std::string &source
         const DataDef *def = next.catalog.find(p->data);
         points.push_back(gs_point{sizeof(gs_point), p->circuit, p->data.c_str(),
                                   def ? def->unit.c_str() : "",
-                                  host.handle(p->node, profile.file)});
+                                  host.handle(p->node, p->where.file)});
     }
     std::vector<gs_point> commands;
     for (const auto &c : profile.commands)

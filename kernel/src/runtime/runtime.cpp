@@ -5,6 +5,7 @@
 #include "runtime/log.hpp"
 #include "runtime/own_config.hpp"
 #include "runtime/plugin_calls.hpp"
+#include "runtime/point_check.hpp"
 #include "site/collected.hpp"
 #include "site/plugin_config.hpp"
 
@@ -124,12 +125,9 @@ void Runtime::validate_profiles(const SiteModel &site, std::set<std::string> &ba
                                         : nullptr;
         // Points and commands carry the same driver keys: validate_point checks both.
         auto check = [&](const YAML::Node &node, const Location &where, const std::string &path) {
-            gs_status st = call_plugin(check_host.who(), "validate_point", [&] {
-                return plugin->driver()->validate_point(check_host.raw(), defaults,
-                                                        check_host.handle(node, profile.file));
-            });
-            if (st == GS_OK) return;
-            diag.error(where, path, check_host.take_error(status_text(st)));
+            std::string why = driver_point_error(*plugin, check_host, defaults, node, profile.file);
+            if (why.empty()) return;
+            diag.error(where, path, why);
             bad_profiles.insert(id);
         };
         for (size_t i = 0; i < profile.points.size(); ++i)
@@ -172,7 +170,9 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
         const Profile *profile =
             site.find_profile(s.configured_profile.empty() ? s.profile : s.configured_profile);
         // Reported already, or kept: a kept driver polls these very sources.
-        if (!driver || !profile || plan.bad_profiles.count(profile->id)) continue;
+        if (!driver || !profile || plan.bad_profiles.count(profile->id) ||
+            plan.bad_sources.count(s.name))
+            continue;
         size_t errors_before = diag.errors().size();
         YAML::Node entry = checked_source_entry(*driver->plugin, site, i, diag);
         if (diag.errors().size() != errors_before) continue;
@@ -183,14 +183,14 @@ void Runtime::add_sources(Plan &plan, Diagnostics &diag) {
             const DataDef *def = site.catalog.find(p->data);
             points.push_back(gs_point{sizeof(gs_point), p->circuit, p->data.c_str(),
                                       def ? def->unit.c_str() : "",
-                                      host.handle(p->node, profile->file)});
+                                      host.handle(p->node, p->where.file)});
         }
         std::vector<gs_point> commands;
         for (const auto &c : profile->commands)
             commands.push_back(gs_point{sizeof(gs_point), c.circuit, c.name.c_str(), "",
                                         host.handle(c.node, profile->file)});
         gs_source src{sizeof(gs_source),
-                      profile->circuits,
+                      profile->generic() ? s.circuit_count() : profile->circuits,
                       s.name.c_str(),
                       profile->id.c_str(),
                       host.handle(entry, site.file),
@@ -271,6 +271,7 @@ Runtime::Plan Runtime::stage(std::shared_ptr<const SiteSnapshot> site, bool keep
     Plan plan;
     plan.site = std::move(site);
     validate_profiles(plan.site->model, plan.bad_profiles, diag);
+    check_source_points(plan.site->model, registry_, plan.bad_sources, diag);
     auto wanted = wanted_plugins(plan.site->model, diag);
     auto unchanged = [&](const Instance &old, const LoadedPlugin &plugin) {
         return old.started && old.plugin.get() == &plugin &&

@@ -116,6 +116,7 @@ private:
         std::shared_ptr<const SiteSnapshot> site;
         std::vector<Step> steps;
         std::set<std::string> bad_profiles; // profiles whose points a driver refused
+        std::set<std::string> bad_sources;  // sources whose own points a driver refused
     };
     // The one check of a site with the plugins: used by check, run and reload alike.
     Plan stage(std::shared_ptr<const SiteSnapshot> site, bool keep_running, Diagnostics &diag);

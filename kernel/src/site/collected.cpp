@@ -70,8 +70,9 @@ bool in_datalogger(const SiteModel &site, const Source &source, uint32_t circuit
 std::vector<const ProfilePoint *> collected_points(const SiteModel &site, const Source &source,
                                                    const Profile &profile) {
     std::vector<const ProfilePoint *> out;
-    for (const auto &p : profile.points)
-        if (collects(site, source, p.circuit, p.data)) out.push_back(&p);
+    for (const auto *points : {&profile.points, &source.points})
+        for (const auto &p : *points)
+            if (collects(site, source, p.circuit, p.data)) out.push_back(&p);
     return out;
 }
 

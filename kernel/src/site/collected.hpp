@@ -26,8 +26,8 @@ bool keeps_history(const SiteModel &site, const Source &source, uint32_t circuit
 bool in_datalogger(const SiteModel &site, const Source &source, uint32_t circuit,
                    const std::string &data);
 
-// The points of `profile` the driver polls for `source`, in profile order (none when the source
-// is disabled).
+// The points the driver polls for `source`: those of `profile`, in profile order, then the
+// source's own (`points:` of the site file), in file order; none when the source is disabled.
 std::vector<const ProfilePoint *> collected_points(const SiteModel &site, const Source &source,
                                                    const Profile &profile);
 

@@ -45,12 +45,14 @@ struct Model {
     Location where;
 };
 
-// A point of a device profile. Driver-specific keys stay in `node`, checked by the driver.
+// A point of a device profile, or of a site source's own `points` (a generic Modbus device,
+// docs/configuration.md). Driver-specific keys stay in `node`, checked by the driver.
 struct ProfilePoint {
     uint32_t circuit = 0;
     std::string data;
     YAML::Node node;
-    Location where;
+    Location where;   // where.file: the profile's file or the site file
+    std::string path; // its field path: "profile.points[2]", "sources[3].points[0]"
 };
 
 // A command of a device profile (docs/profiles.md §1.5): running it writes `value` through the
@@ -78,6 +80,10 @@ struct Profile {
     std::vector<ProfileCommand> commands;
     std::string file;
     Location where;
+
+    // A generic Modbus device (family GENERIC): the site file may give a source of it more
+    // circuits than `circuits` (manual §8.4.4 "add a circuit").
+    bool generic() const;
 };
 
 struct Circuit {
@@ -101,13 +107,19 @@ struct Source {
     std::string driver; // from the profile unless overridden
     int64_t period_ms = 1000;
     bool enabled = true;
-    std::string location; // "Building A/Floor 1"
-    std::vector<Circuit> circuits;
+    std::string location;          // "Building A/Floor 1"
+    std::vector<Circuit> circuits; // declared and implied, once loaded
+    // The source's own points (`points:`), polled with its profile's: the Modbus properties of
+    // data the profile does not map (manual §8.3.8), e.g. a generic Modbus device's.
+    std::vector<ProfilePoint> points;
     // The site file's profile when the driver declared the device as another one (a
     // `socomec/auto` source identified at start, site/identified.hpp); "" otherwise.
     std::string configured_profile;
     YAML::Node node; // the whole entry, handed to the driver (connection, ...)
     Location where;
+
+    // The highest circuit index (the circuits a driver is told the device has).
+    uint32_t circuit_count() const;
 };
 
 // A hierarchy node (§8.5): a tree of nodes with loads ("source/circuit") attached. A node with a

@@ -22,7 +22,8 @@ YAML::Node checked_plugin_section(const LoadedPlugin &plugin, const SiteModel &s
 
 // Source `index` of the site with the driver's defaults filled in, checked against the driver's
 // source_fields (errors at the entry: "source 'm1': field 'key': ..."). A driver that declares none
-// checks its keys itself: the entry is returned as is.
+// checks its keys itself: the entry is returned as is. Without `points` either way: the driver
+// gets those as points (gs_source.points), not as a key of the entry.
 YAML::Node checked_source_entry(const LoadedPlugin &driver, const SiteModel &site, size_t index,
                                 Diagnostics &diag);
 

@@ -19,6 +19,42 @@ bool is_command_name(const std::string &name) {
     });
 }
 
+} // namespace
+
+Location key_location(const ProfilePoint &point, const std::string &key) {
+    const YAML::Node &node = point.node; // const: reading a missing key adds nothing
+    return node.IsMap() && node[key] ? location_of(node[key], point.where.file) : point.where;
+}
+
+std::vector<ProfilePoint> read_points(MapReader &map, Diagnostics &diag) {
+    std::vector<ProfilePoint> out;
+    size_t i = 0;
+    for (const auto &node : list_of(map, "points")) {
+        std::string path = map.field("points[" + std::to_string(i++) + "]");
+        MapReader pm(node, map.file(), path, diag);
+        if (!pm.is_map()) continue;
+        ProfilePoint point;
+        point.where = pm.where();
+        point.path = path;
+        point.node = node;
+        point.data = pm.required<std::string>("data").value_or("");
+        point.circuit = pm.get<uint32_t>("circuit", 1);
+        for (const auto &other : out)
+            if (other.data == point.data && other.circuit == point.circuit && !point.data.empty())
+                diag.error(point.where, path,
+                           "'" + point.data + "' of circuit " + std::to_string(point.circuit) +
+                               " is already mapped at " + other.where.str());
+        for (const char *key : {"name", "value"})
+            if (node[key])
+                diag.error(pm.where(key), pm.field(key), "is a command key: points have 'data'");
+        // Other keys are the driver's: it checks them (validate_point).
+        out.push_back(std::move(point));
+    }
+    return out;
+}
+
+namespace {
+
 void read_profile(const std::string &file, const std::string &id, SiteModel &site,
                   Diagnostics &diag) {
     YAML::Node root = load_yaml_file(file, diag);
@@ -64,27 +100,12 @@ void read_profile(const std::string &file, const std::string &id, SiteModel &sit
         return circuit;
     };
 
-    i = 0;
-    for (const auto &node : list_of(map, "points")) {
-        std::string path = "profile.points[" + std::to_string(i++) + "]";
-        MapReader pm(node, file, path, diag);
-        if (!pm.is_map()) continue;
-        ProfilePoint point;
-        point.where = pm.where();
-        point.node = node;
-        point.data = pm.required<std::string>("data").value_or("");
-        point.circuit = read_circuit(pm, 1);
-        for (const auto &other : p.points)
-            if (other.data == point.data && other.circuit == point.circuit && !point.data.empty())
-                diag.error(point.where, path,
-                           "'" + point.data + "' of circuit " + std::to_string(point.circuit) +
-                               " is already mapped at " + other.where.str());
-        for (const char *key : {"name", "value"})
-            if (node[key])
-                diag.error(pm.where(key), pm.field(key), "is a command key: points have 'data'");
-        // Other keys are the driver's: it checks them (validate_point).
-        p.points.push_back(std::move(point));
-    }
+    p.points = read_points(map, diag);
+    for (const auto &point : p.points)
+        if (point.circuit > p.circuits)
+            diag.error(key_location(point, "circuit"), point.path + ".circuit",
+                       "circuit " + std::to_string(point.circuit) + " but the profile has " +
+                           std::to_string(p.circuits));
 
     i = 0;
     for (const auto &node : list_of(map, "commands")) {

@@ -64,29 +64,53 @@ json models_json(const SiteModel &site) {
     return out;
 }
 
-json profiles_json(const SiteModel &site) {
-    json out = json::array();
-    for (const auto &[id, p] : site.profiles) {
-        json points = json::array(), commands = json::array();
-        for (const auto &point : p.points)
+// A source with points of its own, or a generic device with more circuits than its profile,
+// is shown with a profile of its own (services/site.h): every reader of the document then
+// finds its points and circuits where it finds any device's.
+bool has_own_profile(const Source &s, const Profile &p) {
+    return !s.points.empty() || (p.generic() && s.circuit_count() > p.circuits);
+}
+
+std::string own_profile_id(const Source &s) {
+    return s.profile + "@" + s.name;
+}
+
+json profile_json(const Profile &p, const Source *own) {
+    json points = json::array(), commands = json::array();
+    auto add = [&](const std::vector<ProfilePoint> &list) {
+        for (const auto &point : list)
             points.push_back({{"circuit", point.circuit},
                               {"data", point.data},
                               {"attrs", yaml_json(point.node)}});
-        for (const auto &command : p.commands)
-            commands.push_back({{"name", command.name}, {"circuit", command.circuit}});
-        out.push_back({{"id", p.id},
-                       {"name", p.name},
-                       {"maker", p.maker},
-                       {"model", p.model},
-                       {"family", p.family},
-                       {"driver", p.driver},
-                       {"circuits", p.circuits},
-                       {"models", p.models},
-                       {"defaults", yaml_json(p.defaults)},
-                       {"identification", yaml_json(p.identification)},
-                       {"data", std::move(points)},
-                       {"commands", std::move(commands)}});
-    }
+    };
+    add(p.points);
+    if (own) add(own->points);
+    for (const auto &command : p.commands)
+        commands.push_back({{"name", command.name}, {"circuit", command.circuit}});
+    json out = {{"id", own ? own_profile_id(*own) : p.id},
+                {"name", p.name},
+                {"maker", p.maker},
+                // A source's own profile names no product: discovery never matches a device to it.
+                {"model", own ? "" : p.model},
+                {"family", p.family},
+                {"driver", p.driver},
+                {"circuits", own ? own->circuit_count() : p.circuits},
+                {"models", own ? std::vector<std::string>{} : p.models},
+                {"defaults", yaml_json(p.defaults)},
+                {"identification", own ? json() : yaml_json(p.identification)},
+                {"data", std::move(points)},
+                {"commands", std::move(commands)}};
+    if (own) out["source"] = own->name;
+    return out;
+}
+
+json profiles_json(const SiteModel &site) {
+    json out = json::array();
+    for (const auto &[id, p] : site.profiles)
+        out.push_back(profile_json(p, nullptr));
+    for (const Source &s : site.sources)
+        if (const Profile *p = site.find_profile(s.profile); p && has_own_profile(s, *p))
+            out.push_back(profile_json(*p, &s));
     return out;
 }
 
@@ -118,14 +142,18 @@ json sources_json(const SiteModel &site) {
         json circuits = json::array();
         for (const Circuit &c : s.circuits)
             circuits.push_back(circuit_json(site, s, c));
+        const Profile *profile = site.find_profile(s.profile);
+        const bool own = profile && has_own_profile(s, *profile);
         json source = {{"name", s.name},
-                       {"profile", s.profile},
+                       {"profile", own ? own_profile_id(s) : s.profile},
                        {"driver", s.driver},
                        {"period_ms", s.period_ms},
                        {"enabled", s.enabled},
                        {"location", s.location},
                        {"circuits", std::move(circuits)}};
-        if (!s.configured_profile.empty()) source["configured_profile"] = s.configured_profile;
+        if (!s.configured_profile.empty() || own)
+            source["configured_profile"] =
+                s.configured_profile.empty() ? s.profile : s.configured_profile;
         out.push_back(std::move(source));
     }
     return out;

@@ -9,6 +9,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -20,6 +21,20 @@ namespace fs = std::filesystem;
 const DataDef *Catalog::find(const std::string &name) const {
     auto it = data.find(name);
     return it == data.end() ? nullptr : &it->second;
+}
+
+bool Profile::generic() const {
+    std::string upper = family;
+    for (char &c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper == "GENERIC";
+}
+
+uint32_t Source::circuit_count() const {
+    uint32_t count = 0;
+    for (const auto &c : circuits)
+        count = std::max(count, c.index);
+    return count;
 }
 
 const Source *SiteModel::find_source(const std::string &name) const {
@@ -81,6 +96,7 @@ void read_source(const YAML::Node &node, const std::string &file, const std::str
     size_t i = 0;
     for (const auto &c : list_of(map, "circuits"))
         read_circuit(c, file, map.field("circuits[" + std::to_string(i++) + "]"), s, diag);
+    s.points = read_points(map, diag);
     for (const auto &kv : node) // the driver checks its own keys when the source is added
         if (kv.first.IsScalar() && !kernel_source_keys().count(kv.first.Scalar()))
             map.allow(kv.first.Scalar());
@@ -264,6 +280,29 @@ private:
     std::vector<std::string> chain_;        // hierarchies being walked, father first
 };
 
+// A source's own points: known data, circuits it has, none the profile maps already.
+void check_source_points(const Source &s, const Profile &profile, uint32_t circuits,
+                         const SiteModel &site, Diagnostics &diag) {
+    for (const auto &point : s.points) {
+        if (!point.data.empty() && !site.catalog.find(point.data))
+            diag.error(
+                key_location(point, "data"), point.path + ".data",
+                "'" + point.data +
+                    "' is neither a catalog data nor a custom data (declare it under data:)");
+        if (point.circuit > circuits)
+            diag.error(key_location(point, "circuit"), point.path + ".circuit",
+                       "circuit " + std::to_string(point.circuit) + " but source '" + s.name +
+                           "' has " + std::to_string(circuits) +
+                           (profile.generic() ? " (add it under circuits:)" : ""));
+        for (const auto &mapped : profile.points)
+            if (mapped.data == point.data && mapped.circuit == point.circuit)
+                diag.error(point.where, point.path,
+                           "'" + point.data + "' of circuit " + std::to_string(point.circuit) +
+                               " is already mapped by profile '" + profile.id + "' at " +
+                               mapped.where.str());
+    }
+}
+
 // References between parts: profiles -> catalog, sources -> profiles, circuits -> models, ...
 void cross_check(SiteModel &site, Diagnostics &diag) {
     for (const auto &[id, profile] : site.profiles) {
@@ -290,13 +329,17 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
             continue;
         }
         if (s.driver.empty()) s.driver = profile->driver;
-        // Circuits not declared take the profile's count, with default names.
+        // Circuits not declared take the profile's count, with default names; a generic
+        // device's count is also its highest declared circuit.
         std::set<uint32_t> declared;
+        uint32_t count = profile->circuits;
         for (const auto &c : s.circuits) {
-            if (c.index > profile->circuits)
+            if (c.index > profile->circuits && !profile->generic())
                 diag.error(c.where, path + ".circuits",
                            "circuit " + std::to_string(c.index) + " but profile '" + profile->id +
-                               "' has " + std::to_string(profile->circuits));
+                               "' has " + std::to_string(profile->circuits) +
+                               " (only a generic Modbus device takes more circuits)");
+            count = std::max(count, c.index);
             if (!declared.insert(c.index).second)
                 diag.error(c.where, path + ".circuits",
                            "circuit " + std::to_string(c.index) + " is declared twice");
@@ -308,7 +351,8 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
                     diag.error(c.where, path + ".circuits.data",
                                "'" + name + "' is not a known data");
         }
-        for (uint32_t k = 1; k <= profile->circuits; ++k) {
+        if (!profile->generic()) count = profile->circuits;
+        for (uint32_t k = 1; k <= count; ++k) {
             if (declared.count(k)) continue;
             Circuit c;
             c.index = k;
@@ -318,6 +362,7 @@ void cross_check(SiteModel &site, Diagnostics &diag) {
             c.where = s.where;
             s.circuits.push_back(c);
         }
+        check_source_points(s, *profile, count, site, diag);
     }
     HierarchyCheck check(site, diag);
     for (size_t i = 0; i < site.hierarchies.size(); ++i)

@@ -20,10 +20,16 @@
  *                 "data": [{"circuit": 1, "data": "IEaPInst",
  *                           "attrs": {...the point's entry, scalars as strings...}}, ...],
  *                 "commands": [{"name": "partial_energy_reset", "circuit": 0}, ...]}, ...],
+ *               (a source with points of its own, `sources[].points`, or a GENERIC device with
+ *                more circuits than its profile has, gets a profile of its own, id
+ *                "<profile>@<source>": the file profile's points then the source's, its circuit
+ *                count, "source": "<source>", and no model, models nor identification, so
+ *                that discovery never matches a device to it; docs/configuration.md)
  *   "sources": [{"name": "tgbt", "profile": "socomec/diris-a40", "driver": "driver_modbus",
  *                "period_ms": 1000, "enabled": true, "location": "Building A/Floor 1",
  *                "configured_profile": "socomec/auto", (only once the driver declared the
- *                                   device as `profile`, services/device.h: the file's profile)
+ *                                   device as `profile`, services/device.h, or when `profile`
+ *                                   is the source's own: the file's profile)
  *                "circuits": [{"index": 1, "name": "Main", "fluid": "electricity",
  *                              "usage": "Lighting", "zone": "Floor 1",
  *                              "models": ["metrology"], "enabled": true,

@@ -2,8 +2,9 @@
 // source, grouped by device (one colour per device), those the profile implies included.
 // Search by name, enabled/disabled, select one / the page / all pages; edit one circuit's
 // name, fluid, usage and models, or the fluid, usage and models of a selection at once;
-// disable one or a selection; add a circuit to a generic Modbus device (up to its profile's
-// circuits). A circuit the profile implies gets its own entry in the file when first changed.
+// disable one or a selection; add a circuit to a generic Modbus device (profile family
+// GENERIC: the kernel takes as many circuits as its site entry declares). A circuit the profile
+// implies gets its own entry in the file when first changed.
 import { h, clear } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pagedList } from './devices/list.js';
@@ -135,7 +136,7 @@ export async function render(container, ctx) {
 
   const enable = (c) => change((site) => { delete circuitEntry(site.sources[c.si], c.index)[0].enabled; });
 
-  // A generic device takes one more circuit (the kernel refuses more than its profile has).
+  // A generic device takes one more circuit, after its last (docs/configuration.md).
   function addCircuit(si) {
     const next = (lastIndex(si) || 0) + 1;
     change((site) => {

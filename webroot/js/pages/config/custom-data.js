@@ -1,12 +1,13 @@
 // Admin > Configuration > Custom data (manual §8.2.2, §8.3.8 "Creating Custom data"): the
 // standard data (profiles/catalog.yaml, read-only) and the site's custom data (`data:` of the
 // site file: name, type, group, unit, description, counter, enabled), created, modified and
-// deleted here; each with its Modbus properties where a profile maps it.
+// deleted here; each with its Modbus properties: read-only where a profile maps it, edited for
+// the sources of the generic Modbus driver (their own `points`, saved with the data).
 import { h, clear } from '../../dom.js';
 import { t, tOr } from '../../i18n.js';
 import { mountTab, listEditing, status, list, bool } from './editing.js';
 import { dataForm } from './custom-data/form.js';
-import { modbusTable } from './custom-data/modbus.js';
+import { modbusEditor } from './custom-data/modbus.js';
 
 export function render(container) {
   return mountTab(container, 'cfg-custom-data', show);
@@ -44,7 +45,8 @@ function show(root, doc, running) {
           h('td', d.unit || '—'), h('td', d.description || ''),
           h('td.cfgx-actions',
             h('button.btn', { type: 'button', 'data-action': 'edit', onclick: () => edit(i) }, t('cfgx.modify')),
-            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i, d.name) }, t('cfgx.delete')))))))
+            // The data's Modbus mappings on the sources go with it.
+            h('button.btn', { type: 'button', 'data-action': 'delete', onclick: () => remove(i, d.name, (site) => modbusEditor(site, running, d.name).apply(site, null)) }, t('cfgx.delete')))))))
         : h('p.muted', t('cfgx.data.none')),
       h('p', h('button.btn.primary', { type: 'button', id: 'cfg-data-add', onclick: () => edit(-1, blank) }, t('cfgx.data.add'))),
       panel,
@@ -56,10 +58,14 @@ function show(root, doc, running) {
 
   const { edit, remove } = listEditing({
     doc, key: 'data', panel, line, redraw: () => redraw(), confirmKey: 'cfgx.data.confirm_delete',
-    makeForm: ({ item, path, isNew, onSave, onCancel }) => dataForm({
-      data: item, catalog: running.catalog || [], path, onSave, onCancel,
-      modbus: isNew ? null : modbusTable(running.profiles || [], item.name),
-    }),
+    makeForm: ({ item, path, isNew, onSave, onCancel }) => {
+      const modbus = modbusEditor(doc.site, running, isNew ? '' : item.name);
+      return dataForm({
+        data: item, catalog: running.catalog || [], path, onCancel, modbus: modbus.el,
+        // The data and its points in one save: nothing half-saved.
+        onSave: (next) => onSave(next, undefined, (site) => modbus.apply(site, next.name)),
+      });
+    },
   });
   const blank = { name: '', type: 'measure', group: 'custom', unit: '', description: '' };
 

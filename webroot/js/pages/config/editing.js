@@ -130,7 +130,8 @@ export function mountTab(container, id, show) {
 // Adding, modifying and deleting the items of one list of the site document (`models`, `data`,
 // `alarms`): the form of an item opens in `panel`; its save puts the whole document once and
 // shows the server's errors in the form, or redraws the tab. makeForm({item, path, isNew,
-// onSave(next, mapErrors), onCancel}) returns the form element.
+// onSave(next, mapErrors, also), onCancel}) returns the form element; `also(site)`, when given,
+// changes more of the same draft (e.g. a custom data's points on the sources).
 export function listEditing({ doc, key, panel, line, redraw, makeForm, confirmKey }) {
   const items = () => list(doc.site[key]);
   const edit = (index, blank) => {
@@ -139,11 +140,12 @@ export function listEditing({ doc, key, panel, line, redraw, makeForm, confirmKe
     const form = makeForm({
       item: isNew ? blank : items()[index], path: `${key}[${at}]`, at, isNew,
       onCancel: () => clear(panel),
-      onSave: async (next, mapErrors = (errors) => errors) => {
+      onSave: async (next, mapErrors = (errors) => errors, also = null) => {
         const result = await doc.change((site) => {
           site[key] = list(site[key]);
           if (isNew) site[key].push(next);
           else site[key][index] = next;
+          also?.(site);
         });
         if (!result.ok) return showErrors(form, mapErrors(result.errors), form.querySelector('.cfgx-general'));
         clear(panel);
@@ -155,11 +157,13 @@ export function listEditing({ doc, key, panel, line, redraw, makeForm, confirmKe
     clear(panel).append(form);
     form.querySelector('input:not([disabled]), select:not([disabled])')?.focus();
   };
-  const remove = async (index, name) => {
+  // `also(site)`, when given, changes more of the same draft (what referred to the item).
+  const remove = async (index, name, also = null) => {
     if (!confirm(t(confirmKey, { name }))) return;
     const result = await doc.change((site) => {
       site[key].splice(index, 1);
       if (!site[key].length) delete site[key]; // no empty section left behind
+      also?.(site);
     });
     clear(panel);
     redraw();

@@ -129,12 +129,16 @@ export async function render(container, ctx) {
 
   // Creating one device (manual §8.3.3, §8.4.2).
   function createForm() {
-    const profiles = [...(state.model.profiles || [])].sort((a, b) => a.name.localeCompare(b.name));
+    // A source's own profile (`source` set: its points and circuits) is no reference to offer.
+    const profiles = [...(state.model.profiles || [])].filter((p) => !p.source).sort((a, b) => a.name.localeCompare(b.name));
     const named = profiles.filter((p) => !isGeneric(p));
-    const generic = profiles.filter(isGeneric);
+    // The generic profiles that map a device, then the blank "Generic Modbus device" (no points:
+    // the site gives its circuits and points) at the very bottom (manual §8.4.2).
+    const mapsNothing = (p) => !(p.data || []).length;
+    const generic = [...profiles.filter((p) => isGeneric(p) && !mapsNothing(p)), ...profiles.filter((p) => isGeneric(p) && mapsNothing(p))];
     const reference = h('select', { id: 'source-new-reference' },
       named.map((p) => h('option', { value: p.id }, `${p.name} (${p.id})`)),
-      generic.length ? h('optgroup', { label: t('sources.generic') }, generic.map((p) => h('option', { value: p.id }, `${t('sources.generic')}: ${p.name}`))) : null);
+      generic.length ? h('optgroup', { label: t('sources.generic') }, generic.map((p) => h('option', { value: p.id }, mapsNothing(p) ? t('sources.generic') : `${t('sources.generic')}: ${p.name}`))) : null);
     const i = state.site.sources.length; // where the new source goes: the server's error paths
     const base = `sources[${i}]`;
     reference.dataset.path = `${base}.profile`;
