@@ -10,11 +10,18 @@ namespace {
 constexpr std::chrono::milliseconds kMaxWait{200};
 } // namespace
 
-Hub::Hub(gs::Host host, std::function<bool()> stopping)
-    : host_(host), stopping_(std::move(stopping)) {}
+Hub::Hub(gs::Host host, std::function<bool()> stopping, Described described)
+    : host_(host), stopping_(std::move(stopping)), described_(std::move(described)) {}
+
+void Hub::add_box(const std::string &box) {
+    boxes_[box];
+}
 
 void Hub::add_source(const gs::Source &source, const std::string &box, const std::string &remote) {
-    BoxState &state = boxes_[box];
+    auto found = boxes_.find(box);
+    if (found == boxes_.end())
+        throw gs::InvalidArgument("field 'box': no box '" + box + "' in plugins.driver_mqtt.boxes");
+    BoxState &state = found->second;
     const std::string level = topic_level(remote);
     if (state.by_topic.count(level))
         throw gs::InvalidArgument("field 'remote_source': box '" + box + "' source '" + remote +
@@ -28,13 +35,6 @@ void Hub::add_source(const gs::Source &source, const std::string &box, const std
             fed->all_points.emplace_back(p.circuit, p.data);
     state.by_remote[remote] = fed.get();
     state.by_topic.emplace(level, std::move(fed));
-}
-
-std::vector<std::string> Hub::boxes() const {
-    std::vector<std::string> out;
-    for (const auto &kv : boxes_)
-        out.push_back(kv.first);
-    return out;
 }
 
 Hub::Counters Hub::counters(const std::string &box) const {
@@ -61,6 +61,10 @@ void Hub::on_message(const std::string &name, std::string_view rest, std::string
             return;
         case TopicKind::events:
             on_event(name, box, payload);
+            return;
+        case TopicKind::description:
+            if (payload.empty()) return; // a retained description removed
+            if (described_) described_(name, parse_description(payload), std::string(payload));
             return;
         case TopicKind::data:
             // Data after a lost broker: the box is there (a status would have said otherwise).

@@ -3,9 +3,11 @@
 // status, the will, or the hub's broker connection lost): every source of the box then gets one
 // batch of its points with quality `disconnected` and an active `comm.lost` event; the box's
 // return (`online`, or data after a lost broker) finishes it with an instant `comm.restored`.
+// The box's description goes to the `described` callback (the Learner), parsed.
 // Each box's messages come from that box's thread only; the counters may be read from any thread.
 #pragma once
 
+#include "description.hpp"
 #include "messages.hpp"
 
 #include <gridscope/plugin.hpp>
@@ -25,12 +27,14 @@ namespace gs::hub {
 class Hub {
 public:
     // `stopping` tells a publication refused by a full bus (RETRY_LATER) to give up.
-    Hub(gs::Host host, std::function<bool()> stopping);
+    using Described =
+        std::function<void(const std::string &box, BoxDescription d, std::string payload)>;
+    Hub(gs::Host host, std::function<bool()> stopping, Described described = {});
 
-    // [kernel thread, before start] A source of the hub, fed by `box`'s source `remote`.
+    // [kernel thread, before start] A box the hub receives (every configured one, with or
+    // without sources yet), then a source of the hub, fed by `box`'s source `remote`.
+    void add_box(const std::string &box);
     void add_source(const gs::Source &source, const std::string &box, const std::string &remote);
-    // The boxes that feed at least one source.
-    std::vector<std::string> boxes() const;
 
     // [box thread] One message of `box`; `rest` is its topic below "<topic_prefix>/".
     void on_message(const std::string &box, std::string_view rest, std::string_view payload);
@@ -70,6 +74,7 @@ private:
 
     gs::Host host_;
     std::function<bool()> stopping_;
+    Described described_;
     std::map<std::string, BoxState> boxes_;
 };
 

@@ -25,8 +25,14 @@ gs::Source source_of(const std::string &name,
 struct Fixture {
     gs::testing::FakeHost fake;
     bool stopping = false;
-    Hub hub{fake.host(), [this] { return stopping; }};
+    std::vector<std::pair<std::string, BoxDescription>> described;
+    Hub hub{fake.host(), [this] { return stopping; },
+            [this](const std::string &box, BoxDescription d, std::string) {
+                described.emplace_back(box, std::move(d));
+            }};
     Fixture() {
+        for (const char *box : {"box-01", "box-02", "box-03"})
+            hub.add_box(box);
         hub.add_source(source_of("box-01.m1", {{1, "IV1Inst"}, {1, "IEaPInst"}}), "box-01", "m1");
         hub.add_source(source_of("box-01.m2", {{1, "IV1Inst"}}), "box-01", "m/2");
         hub.add_source(source_of("box-02.m1", {{1, "IV1Inst"}}), "box-02", "m1");
@@ -167,5 +173,22 @@ TEST_CASE("a full bus holds the message until it is taken, or the plugin stops")
 TEST_CASE("one box source feeds one hub source") {
     Fixture f;
     CHECK_THROWS_AS(f.hub.add_source(source_of("again", {{1, "IV1Inst"}}), "box-01", "m1"),
+                    gs::InvalidArgument);
+}
+
+TEST_CASE("a box's description goes to the learner, parsed; a bad one is refused") {
+    Fixture f;
+    f.hub.on_message("box-03", "description",
+                     R"({"format": 1, "site": "B3", "sources": [{"name": "m9", )"
+                     R"("profile": "examples/virtual-meter", "circuits": [{"index": 1}]}]})");
+    REQUIRE(f.described.size() == 1);
+    CHECK(f.described[0].first == "box-03"); // a box without any source yet is received too
+    REQUIRE(f.described[0].second.sources.size() == 1);
+    CHECK(f.described[0].second.sources[0].name == "m9");
+    f.hub.on_message("box-03", "description", R"({"format": 2, "sources": []})");
+    f.hub.on_message("box-03", "description", ""); // the retained message removed: nothing
+    CHECK(f.described.size() == 1);
+    CHECK(f.hub.counters("box-03").rejected == 1);
+    CHECK_THROWS_AS(f.hub.add_source(source_of("x", {{1, "IV1Inst"}}), "box-09", "x"),
                     gs::InvalidArgument);
 }
