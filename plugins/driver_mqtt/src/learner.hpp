@@ -17,6 +17,9 @@
 
 #include <gridscope/plugin.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
