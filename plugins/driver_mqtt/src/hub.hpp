@@ -3,7 +3,10 @@
 // status, the will, or the hub's broker connection lost): every source of the box then gets one
 // batch of its points with quality `disconnected` and an active `comm.lost` event; the box's
 // return (`online`, or data after a lost broker) finishes it with an instant `comm.restored`.
-// The box's description goes to the `described` callback (the Learner), parsed.
+// The box's description goes to the `described` callback (the Learner), parsed. Data for a
+// source the latest description lists but the hub does not run yet (it is being learned) are
+// held, not refused: the driver that the learn's reload starts replays them (take_held, replay),
+// so a new box's first polls are stored too.
 // Each box's messages come from that box's thread only; the counters may be read from any thread.
 #pragma once
 
@@ -41,6 +44,13 @@ public:
     // [box thread] The hub cannot reach the box's broker (connection refused or lost).
     void broker_lost(const std::string &box, const std::string &why);
 
+    // A box's messages held for the next driver: (topic below the prefix, payload), in order.
+    using Held = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
+    // [after the boxes' threads stopped] Moves the held messages out.
+    Held take_held();
+    // [before the boxes' threads start] Handles held messages as if they arrived now.
+    void replay(const Held &held);
+
     struct Counters {
         uint64_t messages = 0; // messages received from the box
         uint64_t rejected = 0; // malformed, or for no source of the hub
@@ -61,9 +71,13 @@ private:
         std::unordered_map<std::string, Fed *> by_remote;               // name on the box
         Offline offline = Offline::no;
         std::atomic<uint64_t> messages{0}, rejected{0};
+        std::set<std::string> described; // topic levels of the latest description's sources
+        std::vector<std::pair<std::string, std::string>> held;
     };
 
-    void on_data(BoxState &box, const Topic &topic, std::string_view payload);
+    // False when the message is for a source being learned (then held).
+    bool on_data(BoxState &box, const Topic &topic, std::string_view rest,
+                 std::string_view payload);
     void on_event(const std::string &name, BoxState &box, std::string_view payload);
     void go_offline(const std::string &name, BoxState &box, Offline why, const std::string &text);
     void go_online(const std::string &name, BoxState &box);

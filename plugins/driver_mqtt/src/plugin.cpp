@@ -11,11 +11,26 @@
 #include <gridscope/plugin.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 namespace {
+
+// The messages a stopping driver held for sources being learned, for the driver that the learn's
+// reload starts next in this process (Hub::take_held). Picked up within kHandoverLife, else
+// dropped (no driver came: the process is stopping, or the learn was refused).
+struct Handover {
+    std::mutex mutex;
+    gs::hub::Hub::Held held;
+    std::chrono::steady_clock::time_point at;
+};
+constexpr std::chrono::seconds kHandoverLife{60};
+Handover &handover() {
+    static Handover h;
+    return h;
+}
 
 class DriverMqtt : public gs::Plugin {
 public:
@@ -69,6 +84,12 @@ public:
 
     void start() {
         stopping_ = false;
+        {
+            Handover &h = handover();
+            std::lock_guard<std::mutex> lock(h.mutex);
+            if (std::chrono::steady_clock::now() - h.at < kHandoverLife) hub_.replay(h.held);
+            h.held.clear();
+        }
         learner_ = std::make_unique<gs::hub::Learner>(host(), fed_);
         learner_->start();
         std::lock_guard<std::mutex> lock(clients_mutex_);
@@ -88,6 +109,13 @@ public:
         for (auto &c : clients)
             c->stop(); // no more descriptions offered
         if (learner_) learner_->stop();
+        gs::hub::Hub::Held held = hub_.take_held();
+        if (!held.empty()) {
+            Handover &h = handover();
+            std::lock_guard<std::mutex> lock(h.mutex);
+            h.held = std::move(held);
+            h.at = std::chrono::steady_clock::now();
+        }
     }
 
     // [any-thread] ABI 1.5: one "link" per box: messages received, and those refused

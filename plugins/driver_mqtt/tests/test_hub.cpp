@@ -192,3 +192,26 @@ TEST_CASE("a box's description goes to the learner, parsed; a bad one is refused
     CHECK_THROWS_AS(f.hub.add_source(source_of("x", {{1, "IV1Inst"}}), "box-09", "x"),
                     gs::InvalidArgument);
 }
+
+TEST_CASE("data for a source being learned are held, then replayed by the next driver") {
+    Fixture f;
+    f.hub.on_message("box-03", "description",
+                     R"({"format": 1, "sources": [{"name": "m9", "profile": "p"}]})");
+    f.hub.on_message("box-03", "m9/1", R"({"ts": 7, "values": {"IV1Inst": 1}})");
+    f.hub.on_message("box-03", "other/1", R"({"ts": 7, "values": {"IV1Inst": 1}})");
+    CHECK(f.fake.samples_copy().empty());
+    CHECK(f.hub.counters("box-03").rejected == 1); // `other` is not described: refused
+    Hub::Held held = f.hub.take_held();
+    REQUIRE(held["box-03"].size() == 1);
+    // The driver the learn's reload starts has the source.
+    gs::testing::FakeHost fake;
+    Hub next{fake.host(), [] { return false; }};
+    next.add_box("box-03");
+    next.add_source(source_of("box-03.m9", {{1, "IV1Inst"}}), "box-03", "m9");
+    next.replay(held);
+    auto batches = fake.samples_copy();
+    REQUIRE(batches.size() == 1);
+    CHECK(batches[0].source == "box-03.m9");
+    CHECK(batches[0].ts_utc_ns == 7000000);
+    CHECK(f.hub.take_held().empty());
+}
