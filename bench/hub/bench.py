@@ -85,19 +85,25 @@ def time_check(gridscope, work, a):
         print(r.stderr[-2000:])
 
 
-def sources_running(srv, cookie):
-    """The hub's sources in its perimeter (by location)."""
-    status, body, _ = srv.request("GET", "/api/v1/perimeter?view=location", cookie=cookie,
-                                  timeout=60)
+def sources_running(srv):
+    """The hub's sources in its perimeter (by location). A learn reloads the hub: its web server
+    restarts meanwhile and forgets the session, so this logs in each time."""
+    try:
+        cookie, _ = srv.login("user")
+        status, body, _ = srv.request("GET", "/api/v1/perimeter?view=location", cookie=cookie,
+                                      timeout=60)
+    except (OSError, RuntimeError):
+        return 0
     if status != 200:
         return 0
     found = set()
+
     def walk(nodes):
         for n in nodes:
             if n.get("source"):
                 found.add(n["source"])
             walk(n.get("children") or [])
-    walk(json.loads(body).get("nodes", []))
+    walk(body.get("nodes", []))
     return len(found)
 
 
@@ -202,7 +208,6 @@ def main():
         t = time.time()
         hub = Server(gridscope, site)
         print(f"hub ready in {time.time() - t:.1f} s (no sources)", flush=True)
-        cookie, _ = hub.login("user")
         pub = subprocess.Popen([sys.executable, os.path.join(HERE, "boxes.py"), str(broker.port),
                                 str(a.boxes), str(a.devices), str(a.period_ms)],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -210,11 +215,12 @@ def main():
             raise RuntimeError("the boxes did not publish their descriptions")
         t = time.time()
         want = a.boxes * a.devices
-        while sources_running(hub, cookie) < want:
+        while sources_running(hub) < want:
             if time.time() - t > 600:
-                raise RuntimeError(f"the hub learned {sources_running(hub, cookie)} of {want} "
+                raise RuntimeError(f"the hub learned {sources_running(hub)} of {want} "
                                    "sources in 10 min")
             time.sleep(0.5)
+        cookie, _ = hub.login("user")
         print(f"the hub learned and runs the {want} sources {time.time() - t:.1f} s after the "
               "boxes' descriptions", flush=True)
         pub.stdin.write("go\n")
