@@ -22,7 +22,8 @@
 
 namespace gs::hub {
 
-using json = nlohmann::json;
+// Ordered: the site document keeps the order of its keys when it is saved back.
+using json = nlohmann::ordered_json;
 
 // What the hub has to take a box's source: its profiles and models (its site model).
 struct HubKnows {

@@ -57,7 +57,7 @@ private:
     // Learns a batch; false when it saved (the reload that follows replaces this driver).
     bool learn(std::map<std::string, Pending> batch);
     // The running model's sources as site-document entries (with the driver's keys).
-    nlohmann::json running_document(const std::string &site_json) const;
+    nlohmann::ordered_json running_document(const std::string &site_json) const;
     void report(const std::string &problem);
 
     gs::Host host_;
