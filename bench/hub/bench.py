@@ -5,12 +5,14 @@ ui_web), all on 127.0.0.1 (free ports, private folders; everything started here 
 exit).
 
   bench/hub/bench.py [--build DIR] [--boxes 20] [--devices 200] [--period-ms 1000]
-                     [--warmup 20] [--window 30] [--work DIR]
+                     [--warmup 20] [--window 30] [--work DIR] [--check]
 
 The boxes are bench/hub/boxes.py (Python, a minimal MQTT 3.1.1 client): one connection per box,
 each device one message per period on gridscope/box-NN/mNNN/1 in exporter_mqtt's exact payload
-(the 18 values of the virtual meter), qos 1. The hub has one source per device
-(examples/virtual-meter, driver: driver_mqtt, location box-NN), all 18 data stored.
+(the 18 values of the virtual meter), qos 1. The hub's site lists only the boxes
+(plugins.driver_mqtt.boxes): it learns one source per device (examples/virtual-meter, location
+box-NN, all 18 data stored) from each box's retained description, before the boxes send data;
+the time from the boxes' descriptions to the hub running all the sources is printed.
 Measured over the window, after the warm-up:
 - the hub's CPU (user + system, the whole process: driver, bus, storage, web) per value stored
   in the window, and its share of a core; the driver's box threads (named `hub <box>`) alone;
@@ -20,6 +22,9 @@ Measured over the window, after the warm-up:
   to the moment the value reaches a browser's live stream (/live/stream, push_interval_ms 50,
   200 sources: 10 per box), median, p99 and max; the push interval adds up to 50 ms.
 Prints a Markdown table and the load average.
+
+--check: instead, times `gridscope check` of the hub's site with its BOXES x DEVICES sources as
+the hub writes them when it learns them (the kernel's per-source check of the driver's keys).
 """
 import argparse
 import http.client
@@ -44,13 +49,15 @@ HZ = os.sysconf("SC_CLK_TCK")
 VALUES_PER_MESSAGE = 18
 
 
-def hub_site(port, boxes, devices, period_ms):
-    lines = ["site: {name: Hub bench, timezone: UTC}", "sources:"]
-    for b in range(1, boxes + 1):
+def hub_site(port, boxes, devices, period_ms, learned=False):
+    """The hub's site: the boxes only, or (learned) with the sources it learns from them."""
+    lines = ["site: {name: Hub bench, timezone: UTC}", "sources:" if learned else "sources: []"]
+    for b in range(1, boxes + 1 if learned else 1):
         for d in range(devices):
             lines.append(f"  - {{name: box-{b:02d}.m{d:03d}, profile: examples/virtual-meter, "
                          f"driver: driver_mqtt, box: box-{b:02d}, remote_source: m{d:03d}, "
-                         f"period_ms: {period_ms}, location: box-{b:02d}, circuits: [{{index: 1, "
+                         f"learned: true, period_ms: {period_ms}, location: box-{b:02d}, "
+                         "circuits: [{index: 1, fluid: electricity, "
                          "models: [metered_energy, metrology]}]}")
     lines += ["plugins:", "  storage_rocksdb: {}",
               "  ui_web: {bind_address: 127.0.0.1, push_interval_ms: 50, metrics: true}",
@@ -59,6 +66,45 @@ def hub_site(port, boxes, devices, period_ms):
         lines.append(f"      box-{b:02d}: {{broker: {{host: 127.0.0.1, port: {port}}}, "
                      f"topic_prefix: gridscope/box-{b:02d}}}")
     return "\n".join(lines) + "\n"
+
+
+def time_check(gridscope, work, a):
+    site = os.path.join(work, "hub-learned.yaml")
+    with open(site, "w") as f:
+        f.write(hub_site(1883, a.boxes, a.devices, a.period_ms, learned=True))
+    load = os.getloadavg()
+    t, r0 = time.time(), os.times()
+    r = subprocess.run([gridscope, "check", "--config", site], capture_output=True, text=True,
+                       timeout=1800)
+    wall, r1 = time.time() - t, os.times()
+    cpu = (r1.children_user - r0.children_user) + (r1.children_system - r0.children_system)
+    print(f"gridscope check of {a.boxes * a.devices} learned sources: exit {r.returncode}, "
+          f"{wall:.2f} s wall, {cpu:.2f} s CPU (load average {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f})")
+    if r.returncode != 0:
+        print(r.stderr[-2000:])
+
+
+def sources_running(srv):
+    """The hub's sources in its perimeter (by location). A learn reloads the hub: its web server
+    restarts meanwhile and forgets the session, so this logs in each time."""
+    try:
+        cookie, _ = srv.login("user")
+        status, body, _ = srv.request("GET", "/api/v1/perimeter?view=location", cookie=cookie,
+                                      timeout=60)
+    except (OSError, RuntimeError):
+        return 0
+    if status != 200:
+        return 0
+    found = set()
+
+    def walk(nodes):
+        for n in nodes:
+            if n.get("source"):
+                found.add(n["source"])
+            walk(n.get("children") or [])
+    walk(body.get("nodes", []))
+    return len(found)
 
 
 def cpu_ticks(pid, thread_prefix=None):
@@ -142,10 +188,16 @@ def main():
     ap.add_argument("--warmup", type=float, default=20)
     ap.add_argument("--window", type=float, default=30)
     ap.add_argument("--work")
+    ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
     gridscope = os.path.join(a.build, "bin/gridscope")
     work = a.work or tempfile.mkdtemp(prefix="gs_hub_bench_")
     os.makedirs(work, exist_ok=True)
+    if a.check:
+        time_check(gridscope, work, a)
+        if not a.work:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     broker = Broker(work).start()
     site = os.path.join(work, "hub.yaml")
     with open(site, "w") as f:
@@ -155,11 +207,24 @@ def main():
     try:
         t = time.time()
         hub = Server(gridscope, site)
-        print(f"hub ready in {time.time() - t:.1f} s ({a.boxes * a.devices} sources)", flush=True)
-        cookie, _ = hub.login("user")
+        print(f"hub ready in {time.time() - t:.1f} s (no sources)", flush=True)
         pub = subprocess.Popen([sys.executable, os.path.join(HERE, "boxes.py"), str(broker.port),
                                 str(a.boxes), str(a.devices), str(a.period_ms)],
-                               stdout=subprocess.PIPE, text=True)
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if pub.stdout.readline().strip() != "described":
+            raise RuntimeError("the boxes did not publish their descriptions")
+        t = time.time()
+        want = a.boxes * a.devices
+        while sources_running(hub) < want:
+            if time.time() - t > 600:
+                raise RuntimeError(f"the hub learned {sources_running(hub)} of {want} "
+                                   "sources in 10 min")
+            time.sleep(0.5)
+        cookie, _ = hub.login("user")
+        print(f"the hub learned and runs the {want} sources {time.time() - t:.1f} s after the "
+              "boxes' descriptions", flush=True)
+        pub.stdin.write("go\n")
+        pub.stdin.flush()
 
         def read_pub():
             for line in pub.stdout:

@@ -4,6 +4,9 @@ box's will `<prefix>/status` = offline, retained `online` once connected), each 
 PERIOD ms one message per device on `gridscope/box-NN/mNNN/1` in exporter_mqtt's exact payload
 (`{"ts": <ms>, "values": {...18 values of the virtual meter...}, "quality": {}}`), qos 1. `ts`
 is taken just before the message is written: the latency measured at the hub starts there.
+Each box first publishes its retained description `<prefix>/description` (exporter_mqtt's
+format: its DEVICES sources, profile examples/virtual-meter, the 18 data) and says `described`;
+the data start once a line `go` arrives on stdin (the hub learns the sources meanwhile).
 A minimal MQTT 3.1.1 client on the standard library (Debian has no paho for this python), one
 thread per box; PUBACKs are read and counted. Every second it prints the messages sent and
 acknowledged so far: `sent N acked M`.
@@ -24,6 +27,8 @@ DATA = ["IV1Inst", "IV2Inst", "IV3Inst", "IU12Inst", "IU23Inst", "IU31Inst", "II
         "IEaPInst", "IErPInst", "IEsInst"]
 sent = [0] * BOXES
 acked = [0] * BOXES
+described = [False] * BOXES
+go = threading.Event()
 
 
 def text(s):
@@ -55,7 +60,19 @@ def connect(box):
     if s.recv(4)[:1] != b"\x20":
         raise RuntimeError("no CONNACK")
     s.sendall(packet(0x31, text(prefix + "/status") + b"online"))  # retained, qos 0
+    s.sendall(packet(0x31, text(prefix + "/description") + description()))
     return s, prefix
+
+
+def description():
+    """The box's description as exporter_mqtt publishes it (retained, here qos 0)."""
+    return json.dumps({"format": 1, "site": "bench box", "sources": [
+        {"name": f"m{d:03d}", "profile": "examples/virtual-meter", "period_ms": PERIOD_MS,
+         "location": "", "circuits": [{"index": 1, "name": f"m{d:03d}/1", "fluid": "electricity",
+                                       "usage": "", "zone": "",
+                                       "models": ["metered_energy", "metrology"],
+                                       "data": DATA, "history": DATA}]}
+        for d in range(DEVICES)], "units": {}}).encode()
 
 
 def read_acks(box, s):
@@ -70,9 +87,12 @@ def read_acks(box, s):
         buf = buf[n * 4:]
 
 
-def run(box, start):
+def run(box):
     s, prefix = connect(box)
     threading.Thread(target=read_acks, args=(box, s), daemon=True).start()
+    described[box] = True
+    go.wait()
+    start = go.start
     rnd = random.Random(box)
     energy = [rnd.uniform(1e6, 1e7) for _ in range(DEVICES)]
     topics = [text(f"{prefix}/m{d:03d}/1") for d in range(DEVICES)]
@@ -94,10 +114,21 @@ def run(box, start):
         tick += PERIOD_MS / 1000
 
 
+def wait_for_go():
+    for line in sys.stdin:
+        if line.strip() == "go":
+            go.start = time.time() + 1
+            go.set()
+            return
+
+
 def main():
-    start = time.time() + 1
     for b in range(BOXES):
-        threading.Thread(target=run, args=(b, start), daemon=True).start()
+        threading.Thread(target=run, args=(b,), daemon=True).start()
+    while not all(described):
+        time.sleep(0.1)
+    print("described", flush=True)
+    threading.Thread(target=wait_for_go, daemon=True).start()
     while True:
         time.sleep(1)
         print(f"sent {sum(sent)} acked {sum(acked)}", flush=True)

@@ -1,6 +1,8 @@
 """Debian's mosquitto on a free port of 127.0.0.1 with a private config and folder, and the
-mosquitto_pub client, for the hub's test (test_hub_mqtt.py) and benchmark (bench/hub). Bounded:
-start() waits at most 10 s, stop() SIGTERM then SIGKILL."""
+mosquitto_pub client: the one broker launcher of the MQTT tests and benchmarks (the hub's
+test_hub_mqtt.py and bench/hub, exporter_mqtt's broker tests through mqtt_test_support.py).
+Bounded: start() waits at most 10 s, stop() SIGTERM (mosquitto then saves its persistent
+sessions) then SIGKILL after 10 s."""
 import os
 import signal
 import socket
@@ -15,19 +17,29 @@ def free_port():
 
 
 class Broker:
-    """Anonymous clients on 127.0.0.1:<port>, no persistence: each test starts clean."""
+    """Anonymous clients without persistence (each test starts clean), or with `secured`: the
+    password file <work>/passwd and persistence in <work>/persist/ (make them first: e.g.
+    mqtt_test_support.prepare_broker_dir). `tls_port`: a TLS listener with <work>/cert.pem and
+    key.pem. `extra`: more lines of mosquitto.conf, before the listeners."""
 
-    def __init__(self, work, port=None):
-        self.work, self.port = work, port or free_port()
+    def __init__(self, work, port=None, tls_port=None, extra="", secured=False):
+        self.work, self.port, self.tls_port = work, port or free_port(), tls_port
+        self.extra, self.secured = extra, secured
         self.proc = None
 
     def start(self):
         conf = os.path.join(self.work, "mosquitto.conf")
+        w = self.work
+        access = (f"allow_anonymous false\npassword_file {w}/passwd\npersistence true\n"
+                  f"persistence_location {w}/persist/\nautosave_interval 1\n"
+                  if self.secured else "allow_anonymous true\npersistence false\n")
         with open(conf, "w") as f:
-            f.write(f"user root\nallow_anonymous true\npersistence false\n"
-                    f"max_queued_messages 100000\n"
-                    f"log_dest file {self.work}/mosquitto.log\n"
-                    f"listener {self.port} 127.0.0.1\n")
+            f.write(f"user root\nper_listener_settings false\n{access}"
+                    f"max_queued_messages 100000\nlog_dest file {w}/mosquitto.log\n"
+                    f"{self.extra}listener {self.port} 127.0.0.1\n")
+            if self.tls_port:
+                f.write(f"listener {self.tls_port} 127.0.0.1\ncafile {w}/cert.pem\n"
+                        f"certfile {w}/cert.pem\nkeyfile {w}/key.pem\n")
         self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         end = time.time() + 10

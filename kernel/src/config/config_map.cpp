@@ -155,17 +155,32 @@ void report(const SectionCheck &check, const YAML::Node *at, const std::string &
     else
         diag.error(at ? location_of(*at, check.file) : check.where, check.path + "." + key, why);
 }
+
+// A new map node for a checked copy of a section. yaml-cpp keeps a document's nodes in one pool,
+// and assigning a node of another pool into a map merges that whole pool into the map's (a set
+// insertion of every node of the site document), then points the document at the merged pool.
+// One fresh map per section therefore cost the whole document per source entry: a site of
+// 4,000 sources took 8 minutes to check. The copies are made instead as children of one private
+// anchor per thread: once a document was merged into the anchor's pool, its later sections cost
+// nothing to merge. The anchor is replaced every kCopiesPerAnchor copies, so that it keeps the
+// pools of past documents (checked sites, reloads) alive for a bounded number of copies only.
+YAML::Node fresh_map() {
+    constexpr unsigned kCopiesPerAnchor = 1024;
+    thread_local YAML::Node anchor;
+    thread_local unsigned copies = 0;
+    if (copies++ % kCopiesPerAnchor == 0) anchor = YAML::Node(YAML::NodeType::Sequence);
+    anchor.push_back(YAML::Node(YAML::NodeType::Map));
+    YAML::Node out = anchor[anchor.size() - 1];
+    return out;
+}
+
 } // namespace
 
 YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
                             const SectionCheck &check, Diagnostics &diag) {
-    // A new top-level map over the written nodes (not a Clone, which loses the marks): the
-    // plugin's nested sections keep their file:line for its own error messages.
-    YAML::Node out(YAML::NodeType::Map);
-    if (section.IsMap())
-        for (const auto &kv : section)
-            out[kv.first.Scalar()] = kv.second;
     std::set<std::string> keys;
+    // Keys to fill with their default, and keys written empty (the same as absent).
+    std::vector<const ConfigField *> defaults, emptied;
     for (const auto &f : map) {
         keys.insert(f.key);
         YAML::Node value = section.IsMap() ? section[f.key] : YAML::Node();
@@ -173,9 +188,9 @@ YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
             if (f.required)
                 report(check, nullptr, f.key, "is required by " + check.owner, diag);
             else if (f.has_default)
-                out[f.key] = f.default_value;
-            else
-                out.remove(f.key); // written empty: the same as absent
+                defaults.push_back(&f);
+            else if (value.IsDefined())
+                emptied.push_back(&f);
             continue;
         }
         std::string why = check_value(f, value);
@@ -187,6 +202,18 @@ YAML::Node apply_config_map(const ConfigMap &map, const YAML::Node &section,
             if (!keys.count(key) && !(check.other_keys && check.other_keys->count(key)))
                 report(check, &kv.first, key, "unknown key for " + check.owner, diag);
         }
+    // Nothing to fill in: the section itself (no copy at all).
+    if (section.IsMap() && defaults.empty() && emptied.empty()) return section;
+    // A new top-level map over the written nodes (not a Clone, which loses the marks): the
+    // plugin's nested sections keep their file:line for its own error messages.
+    YAML::Node out = fresh_map();
+    if (section.IsMap())
+        for (const auto &kv : section)
+            out[kv.first.Scalar()] = kv.second;
+    for (const ConfigField *f : defaults)
+        out[f->key] = f->default_value;
+    for (const ConfigField *f : emptied)
+        out.remove(f->key);
     return out;
 }
 

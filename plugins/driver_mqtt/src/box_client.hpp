@@ -1,13 +1,13 @@
-// One box's connection on libmosquitto, driven from its own thread (mosquitto_loop, no library
-// thread): connects (credentials, TLS), subscribes to <topic_prefix>/# and hands every message
-// to the Hub. A refused or lost connection tells the Hub (the box's sources go offline) and is
-// tried again after a backoff with jitter (libs/retry).
+// One box's connection, driven from its own thread: libs/mqtt's client (credentials, TLS; a
+// persistent session when the box has a client_id) subscribed to <topic_prefix>/#, every message
+// handed to the Hub. A refused or lost connection tells the Hub (the box's sources go offline)
+// and is tried again after a backoff with jitter (libs/retry).
 #pragma once
 
 #include "hub.hpp"
 #include "settings.hpp"
 
-#include <mosquitto.h>
+#include <mqtt/client.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -18,10 +18,10 @@
 
 namespace gs::hub {
 
-class BoxClient {
+class BoxClient : private ::mqtt::Events {
 public:
     BoxClient(gs::Host host, Box box, retry::RetryPolicy retry, Hub &hub);
-    ~BoxClient();
+    ~BoxClient() override;
     BoxClient(const BoxClient &) = delete;
     BoxClient &operator=(const BoxClient &) = delete;
 
@@ -32,22 +32,16 @@ public:
 
 private:
     void run();
-    bool connect(std::string &why); // false: `why` says what failed
-    void disconnect();
+    bool connect(std::string &why);             // false: `why` says what failed
     bool wait(std::chrono::milliseconds delay); // false when stopping
-
-    static void on_connect(struct mosquitto *, void *self, int rc);
-    static void on_disconnect(struct mosquitto *, void *self, int rc);
-    static void on_message(struct mosquitto *, void *self, const struct mosquitto_message *m);
+    void on_message(const struct mosquitto_message &m) override;
 
     gs::Host host_;
     Box box_;
     retry::RetryPolicy retry_;
     Hub &hub_;
     std::string filter_; // <topic_prefix>/#
-    struct mosquitto *mosq_ = nullptr;
-    bool connected_ = false;
-    int connack_ = -1; // the broker's CONNACK code, -1 while waiting
+    ::mqtt::Client client_;
     std::atomic<uint64_t> failures_total_{0};
     std::mt19937_64 random_{std::random_device{}()};
 

@@ -8,13 +8,22 @@
 namespace gs::hub {
 namespace {
 constexpr std::chrono::milliseconds kMaxWait{200};
+// Messages held per box while its sources are learned (a few seconds of a box's polls).
+constexpr size_t kMaxHeld = 100000;
 } // namespace
 
-Hub::Hub(gs::Host host, std::function<bool()> stopping)
-    : host_(host), stopping_(std::move(stopping)) {}
+Hub::Hub(gs::Host host, std::function<bool()> stopping, Described described)
+    : host_(host), stopping_(std::move(stopping)), described_(std::move(described)) {}
+
+void Hub::add_box(const std::string &box) {
+    boxes_[box];
+}
 
 void Hub::add_source(const gs::Source &source, const std::string &box, const std::string &remote) {
-    BoxState &state = boxes_[box];
+    auto found = boxes_.find(box);
+    if (found == boxes_.end())
+        throw gs::InvalidArgument("field 'box': no box '" + box + "' in plugins.driver_mqtt.boxes");
+    BoxState &state = found->second;
     const std::string level = topic_level(remote);
     if (state.by_topic.count(level))
         throw gs::InvalidArgument("field 'remote_source': box '" + box + "' source '" + remote +
@@ -28,13 +37,6 @@ void Hub::add_source(const gs::Source &source, const std::string &box, const std
             fed->all_points.emplace_back(p.circuit, p.data);
     state.by_remote[remote] = fed.get();
     state.by_topic.emplace(level, std::move(fed));
-}
-
-std::vector<std::string> Hub::boxes() const {
-    std::vector<std::string> out;
-    for (const auto &kv : boxes_)
-        out.push_back(kv.first);
-    return out;
 }
 
 Hub::Counters Hub::counters(const std::string &box) const {
@@ -62,10 +64,19 @@ void Hub::on_message(const std::string &name, std::string_view rest, std::string
         case TopicKind::events:
             on_event(name, box, payload);
             return;
+        case TopicKind::description: {
+            if (payload.empty()) return; // a retained description removed
+            BoxDescription d = parse_description(payload);
+            box.described.clear();
+            for (const auto &s : d.sources)
+                box.described.insert(topic_level(s.name));
+            if (described_) described_(name, std::move(d), std::string(payload));
+            return;
+        }
         case TopicKind::data:
             // Data after a lost broker: the box is there (a status would have said otherwise).
             if (box.offline == Offline::broker) go_online(name, box);
-            on_data(box, topic, payload);
+            on_data(box, topic, rest, payload);
             return;
         case TopicKind::other:
             --box.messages; // another publisher's topic below the prefix (discovery...)
@@ -83,10 +94,16 @@ void Hub::reject(const std::string &name, BoxState &box, const std::string &why)
                       (n >= 10 ? " [" + std::to_string(n + 1) + " so far]" : ""));
 }
 
-void Hub::on_data(BoxState &box, const Topic &topic, std::string_view payload) {
+bool Hub::on_data(BoxState &box, const Topic &topic, std::string_view rest,
+                  std::string_view payload) {
     auto it = box.by_topic.find(topic.source);
-    if (it == box.by_topic.end())
+    if (it == box.by_topic.end()) {
+        if (box.described.count(topic.source) && box.held.size() < kMaxHeld) {
+            box.held.emplace_back(std::string(rest), std::string(payload));
+            return false;
+        }
         throw std::invalid_argument("no source of this hub is fed by '" + topic.source + "'");
+    }
     const Fed &fed = *it->second;
     auto circuit = fed.points.find(topic.circuit);
     if (circuit == fed.points.end())
@@ -97,8 +114,29 @@ void Hub::on_data(BoxState &box, const Topic &topic, std::string_view payload) {
     for (auto &v : m.values)
         if (circuit->second.count(v.data))
             batch.add(topic.circuit, std::move(v.data), v.value, v.quality);
-    if (batch.size() == 0) return; // the hub's circuits collect none of these data
+    if (batch.size() == 0) return true; // the hub's circuits collect none of these data
     publish(batch.view());
+    return true;
+}
+
+Hub::Held Hub::take_held() {
+    Held out;
+    for (auto &[name, box] : boxes_)
+        if (!box.held.empty()) out[name] = std::move(box.held);
+    for (auto &kv : boxes_)
+        kv.second.held.clear();
+    return out;
+}
+
+void Hub::replay(const Held &held) {
+    for (const auto &[name, messages] : held) {
+        auto it = boxes_.find(name);
+        if (it == boxes_.end()) continue;
+        for (const auto &[rest, payload] : messages)
+            on_message(name, rest, payload);
+        host_.info("box " + name + ": " + std::to_string(messages.size()) +
+                   " message(s) received while its sources were learned, handled");
+    }
 }
 
 void Hub::on_event(const std::string &name, BoxState &box, std::string_view payload) {

@@ -64,6 +64,10 @@ Topic topic_of(std::string_view rest) {
         t.kind = TopicKind::events;
         return t;
     }
+    if (rest == "description") {
+        t.kind = TopicKind::description;
+        return t;
+    }
     size_t slash = rest.find('/');
     if (slash == std::string_view::npos || slash == 0) return t;
     std::string_view circuit = rest.substr(slash + 1);

@@ -4,6 +4,7 @@
 //   <prefix>/events              {"ts", "type", "source", "circuit", "severity", "state",
 //                                 "message"}
 //   <prefix>/status              online | offline (retained; offline is the box's will)
+//   <prefix>/description         the box's sources (retained; description.hpp)
 // Pure functions: no MQTT, no host. Malformed input throws std::invalid_argument with the reason.
 #pragma once
 
@@ -16,7 +17,7 @@
 
 namespace gs::hub {
 
-enum class TopicKind { data, events, status, other };
+enum class TopicKind { data, events, status, description, other };
 
 struct Topic {
     TopicKind kind = TopicKind::other;

@@ -1,19 +1,36 @@
 // driver_mqtt: a gridscope hub's sources fed by other boxes through an MQTT broker (issue 17).
-// Each source of the hub names a box of the plugin's section and the source's name on that box;
-// the plugin subscribes to <topic_prefix>/# of every box and publishes the box's polls (with their
-// original timestamps), its events, and its loss (`offline`) as the hub's own. docs in README.md.
+// The plugin subscribes to <topic_prefix>/# of every box of its section and publishes the box's
+// polls (with their original timestamps), its events, and its loss (`offline`) as the hub's own.
+// The hub's sources are learned from each box's retained description (learner.hpp) or listed by
+// hand; each names its box and the source's name on that box. docs in README.md.
 #include "box_client.hpp"
 #include "hub.hpp"
+#include "learner.hpp"
 #include "settings.hpp"
 
 #include <gridscope/plugin.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 namespace {
+
+// The messages a stopping driver held for sources being learned, for the driver that the learn's
+// reload starts next in this process (Hub::take_held). Picked up within kHandoverLife, else
+// dropped (no driver came: the process is stopping, or the learn was refused).
+struct Handover {
+    std::mutex mutex;
+    gs::hub::Hub::Held held;
+    std::chrono::steady_clock::time_point at;
+};
+constexpr std::chrono::seconds kHandoverLife{60};
+Handover &handover() {
+    static Handover h;
+    return h;
+}
 
 class DriverMqtt : public gs::Plugin {
 public:
@@ -29,20 +46,27 @@ public:
                   true),
         gs::field(GS_CONFIG_SECTION, "retry", nullptr,
                   "{initial_ms: 1000, max_ms: 60000}: reconnection backoff (with jitter)")};
-    // The keys of a source entry besides the kernel's, checked by add_source (with the source's
-    // position in `gridscope check`). Not declared as the vtable's `source_fields`: the kernel's
-    // per-source check of a declared map copies YAML nodes into a new document, which costs in
-    // proportion to the whole site file (yaml-cpp merges the node pools), so a hub of 4,000
-    // sources took minutes to start; see README.md, "Not done".
-    static constexpr gs_config_field kSourceFields[] = {
+    // The keys of a source entry besides the kernel's (checked by the kernel, `gridscope
+    // plugins` lists them).
+    static constexpr gs_config_field source_fields[] = {
         gs::field(GS_CONFIG_STRING, "box", nullptr,
                   "the box (plugins.driver_mqtt.boxes) that sends this source", true),
         gs::field(GS_CONFIG_STRING, "remote_source", nullptr,
-                  "the source's name on the box (default: this source's name)")};
+                  "the source's name on the box (default: this source's name)"),
+        gs::field(GS_CONFIG_BOOL, "learned", nullptr,
+                  "true: written by the hub from the box's description, which updates or "
+                  "removes it (absent: listed by hand, never touched)")};
 
     explicit DriverMqtt(gs::Host host)
         : Plugin(host), settings_(gs::hub::settings_from(config(config_fields).tree())),
-          hub_(host, [this] { return stopping_.load(); }) {}
+          hub_(
+              host, [this] { return stopping_.load(); },
+              [this](const std::string &box, gs::hub::BoxDescription d, std::string payload) {
+                  if (learner_) learner_->offer(box, std::move(d), std::move(payload));
+              }) {
+        for (const auto &kv : settings_.boxes)
+            hub_.add_box(kv.first);
+    }
     ~DriverMqtt() override { stop(); }
 
     // The profile's points keep their own driver's keys (a box's device read by Modbus): the
@@ -50,22 +74,28 @@ public:
     static void validate_point(gs::Host &, const gs::ptree &, const gs::ptree &) {}
 
     void add_source(const gs::Source &source) {
-        gs::Config attrs(source.attrs, kSourceFields);
+        gs::Config attrs(source.attrs, source_fields);
         attrs.refuse_unknown_keys(gs::is_kernel_source_key);
         const std::string box = attrs.get<std::string>("box");
-        if (!settings_.boxes.count(box))
-            throw gs::InvalidArgument("field 'box': no box '" + box +
-                                      "' in plugins.driver_mqtt.boxes");
-        hub_.add_source(source, box,
-                        attrs.find<std::string>("remote_source").value_or(source.name));
+        const std::string remote = attrs.find<std::string>("remote_source").value_or(source.name);
+        hub_.add_source(source, box, remote);
+        fed_[source.name] = {box, remote, attrs.find<bool>("learned").value_or(false)};
     }
 
     void start() {
         stopping_ = false;
+        {
+            Handover &h = handover();
+            std::lock_guard<std::mutex> lock(h.mutex);
+            if (std::chrono::steady_clock::now() - h.at < kHandoverLife) hub_.replay(h.held);
+            h.held.clear();
+        }
+        learner_ = std::make_unique<gs::hub::Learner>(host(), fed_);
+        learner_->start();
         std::lock_guard<std::mutex> lock(clients_mutex_);
-        for (const std::string &name : hub_.boxes())
-            clients_.push_back(std::make_unique<gs::hub::BoxClient>(
-                host(), settings_.boxes.at(name), settings_.retry, hub_));
+        for (const auto &kv : settings_.boxes)
+            clients_.push_back(
+                std::make_unique<gs::hub::BoxClient>(host(), kv.second, settings_.retry, hub_));
         for (auto &c : clients_)
             c->start();
     }
@@ -77,15 +107,22 @@ public:
             clients.swap(clients_);
         }
         for (auto &c : clients)
-            c->stop();
+            c->stop(); // no more descriptions offered
+        if (learner_) learner_->stop();
+        gs::hub::Hub::Held held = hub_.take_held();
+        if (!held.empty()) {
+            Handover &h = handover();
+            std::lock_guard<std::mutex> lock(h.mutex);
+            h.held = std::move(held);
+            h.at = std::chrono::steady_clock::now();
+        }
     }
 
     // [any-thread] ABI 1.5: one "link" per box: messages received, and those refused
     // (malformed, for no source of the hub) plus failed connections.
     std::vector<gs::PollCounters> poll_counters() {
         std::vector<gs::PollCounters> out;
-        for (const std::string &name : hub_.boxes()) {
-            const auto &box = settings_.boxes.at(name);
+        for (const auto &[name, box] : settings_.boxes) {
             auto c = hub_.counters(name);
             uint64_t failures = 0;
             {
@@ -104,7 +141,9 @@ private:
     gs::hub::Settings settings_;
     std::atomic<bool> stopping_{false};
     gs::hub::Hub hub_;
-    std::mutex clients_mutex_; // poll_counters() reads clients_ from any thread
+    std::map<std::string, gs::hub::FedKeys> fed_; // the sources added, by name
+    std::unique_ptr<gs::hub::Learner> learner_;   // created by start(), offered descriptions
+    std::mutex clients_mutex_;                    // poll_counters() reads clients_ from any thread
     std::vector<std::unique_ptr<gs::hub::BoxClient>> clients_;
 };
 

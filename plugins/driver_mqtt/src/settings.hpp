@@ -12,6 +12,7 @@
 
 #include <gridscope/plugin.hpp>
 
+#include <mqtt/client.hpp>
 #include <retry/retry.hpp>
 
 #include <map>
@@ -19,16 +20,9 @@
 
 namespace gs::hub {
 
-struct Broker {
-    std::string host = "127.0.0.1";
-    int port = 1883;
-    std::string username, password; // "" = none
-    bool tls = false;
-    std::string ca_file; // TLS: the CA bundle; "" = the system's certificates
-    // "" = a random id and a clean session; set: a persistent session, so that the broker keeps
-    // the box's messages (qos >= 1) for the hub while the hub is away.
-    std::string client_id;
-};
+// client_id "" = a random id and a clean session; set: a persistent session, so that the broker
+// keeps the box's messages (qos >= 1) for the hub while the hub is away.
+using Broker = ::mqtt::Broker;
 
 struct Box {
     std::string name;

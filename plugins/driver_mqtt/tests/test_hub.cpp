@@ -25,8 +25,14 @@ gs::Source source_of(const std::string &name,
 struct Fixture {
     gs::testing::FakeHost fake;
     bool stopping = false;
-    Hub hub{fake.host(), [this] { return stopping; }};
+    std::vector<std::pair<std::string, BoxDescription>> described;
+    Hub hub{fake.host(), [this] { return stopping; },
+            [this](const std::string &box, BoxDescription d, std::string) {
+                described.emplace_back(box, std::move(d));
+            }};
     Fixture() {
+        for (const char *box : {"box-01", "box-02", "box-03"})
+            hub.add_box(box);
         hub.add_source(source_of("box-01.m1", {{1, "IV1Inst"}, {1, "IEaPInst"}}), "box-01", "m1");
         hub.add_source(source_of("box-01.m2", {{1, "IV1Inst"}}), "box-01", "m/2");
         hub.add_source(source_of("box-02.m1", {{1, "IV1Inst"}}), "box-02", "m1");
@@ -168,4 +174,44 @@ TEST_CASE("one box source feeds one hub source") {
     Fixture f;
     CHECK_THROWS_AS(f.hub.add_source(source_of("again", {{1, "IV1Inst"}}), "box-01", "m1"),
                     gs::InvalidArgument);
+}
+
+TEST_CASE("a box's description goes to the learner, parsed; a bad one is refused") {
+    Fixture f;
+    f.hub.on_message("box-03", "description",
+                     R"({"format": 1, "site": "B3", "sources": [{"name": "m9", )"
+                     R"("profile": "examples/virtual-meter", "circuits": [{"index": 1}]}]})");
+    REQUIRE(f.described.size() == 1);
+    CHECK(f.described[0].first == "box-03"); // a box without any source yet is received too
+    REQUIRE(f.described[0].second.sources.size() == 1);
+    CHECK(f.described[0].second.sources[0].name == "m9");
+    f.hub.on_message("box-03", "description", R"({"format": 2, "sources": []})");
+    f.hub.on_message("box-03", "description", ""); // the retained message removed: nothing
+    CHECK(f.described.size() == 1);
+    CHECK(f.hub.counters("box-03").rejected == 1);
+    CHECK_THROWS_AS(f.hub.add_source(source_of("x", {{1, "IV1Inst"}}), "box-09", "x"),
+                    gs::InvalidArgument);
+}
+
+TEST_CASE("data for a source being learned are held, then replayed by the next driver") {
+    Fixture f;
+    f.hub.on_message("box-03", "description",
+                     R"({"format": 1, "sources": [{"name": "m9", "profile": "p"}]})");
+    f.hub.on_message("box-03", "m9/1", R"({"ts": 7, "values": {"IV1Inst": 1}})");
+    f.hub.on_message("box-03", "other/1", R"({"ts": 7, "values": {"IV1Inst": 1}})");
+    CHECK(f.fake.samples_copy().empty());
+    CHECK(f.hub.counters("box-03").rejected == 1); // `other` is not described: refused
+    Hub::Held held = f.hub.take_held();
+    REQUIRE(held["box-03"].size() == 1);
+    // The driver the learn's reload starts has the source.
+    gs::testing::FakeHost fake;
+    Hub next{fake.host(), [] { return false; }};
+    next.add_box("box-03");
+    next.add_source(source_of("box-03.m9", {{1, "IV1Inst"}}), "box-03", "m9");
+    next.replay(held);
+    auto batches = fake.samples_copy();
+    REQUIRE(batches.size() == 1);
+    CHECK(batches[0].source == "box-03.m9");
+    CHECK(batches[0].ts_utc_ns == 7000000);
+    CHECK(f.hub.take_held().empty());
 }

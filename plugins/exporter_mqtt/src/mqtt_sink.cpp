@@ -35,36 +35,36 @@ void MqttSink::on_message(const struct mosquitto_message &m) {
     static const char kOnline[] = "online";
     if (ha_status_topic_ == m.topic && m.payloadlen == sizeof kOnline - 1 &&
         std::memcmp(m.payload, kOnline, sizeof kOnline - 1) == 0) {
-        std::lock_guard<std::mutex> lock(discovery_mutex_);
-        discovery_due_ = true; // Home Assistant (re)started: announce again
+        std::lock_guard<std::mutex> lock(retained_mutex_);
+        retained_due_ = true; // Home Assistant (re)started: announce again
     }
 }
 
-void MqttSink::set_discovery(std::vector<Message> messages) {
-    std::lock_guard<std::mutex> lock(discovery_mutex_);
-    discovery_ = std::move(messages);
-    discovery_due_ = true;
+void MqttSink::set_retained(std::vector<Message> messages) {
+    std::lock_guard<std::mutex> lock(retained_mutex_);
+    retained_ = std::move(messages);
+    retained_due_ = true;
 }
 
-bool MqttSink::publish_discovery() {
+bool MqttSink::publish_retained() {
     std::vector<Message> messages;
     {
-        std::lock_guard<std::mutex> lock(discovery_mutex_);
-        if (!discovery_due_) return true;
-        messages = discovery_;
-        discovery_due_ = false;
+        std::lock_guard<std::mutex> lock(retained_mutex_);
+        if (!retained_due_) return true;
+        messages = retained_;
+        retained_due_ = false;
     }
     std::set<std::string> now;
     for (const Message &m : messages)
         now.insert(m.topic);
     for (const std::string &gone : announced_)
-        if (!now.count(gone)) messages.push_back(Message{gone, {}}); // removes the entity
+        if (!now.count(gone)) messages.push_back(Message{gone, {}}); // removes it
     for (const Message &m : messages) {
         int rc = client_.publish(m.topic, m.payload, 1, true, nullptr);
         if (rc != MOSQ_ERR_SUCCESS) {
-            host_.warning("publishing the discovery on " + m.topic + ": " + error_text(rc));
-            std::lock_guard<std::mutex> lock(discovery_mutex_);
-            discovery_due_ = true;
+            host_.warning("publishing the retained " + m.topic + ": " + error_text(rc));
+            std::lock_guard<std::mutex> lock(retained_mutex_);
+            retained_due_ = true;
             return false;
         }
     }
@@ -85,20 +85,20 @@ void MqttSink::connect() {
         disconnect();
         throw gs::RetryLater("publishing the status: " + error_text(rc));
     }
+    {
+        std::lock_guard<std::mutex> lock(retained_mutex_);
+        retained_due_ = true; // on every connection: the broker may have lost its retained
+    }
     if (!ha_status_topic_.empty()) {
-        {
-            std::lock_guard<std::mutex> lock(discovery_mutex_);
-            discovery_due_ = true; // on every connection: the broker may have lost its retained
-        }
         rc = client_.subscribe(ha_status_topic_, 1);
         if (rc != MOSQ_ERR_SUCCESS) {
             disconnect();
             throw gs::RetryLater("subscribing to " + ha_status_topic_ + ": " + error_text(rc));
         }
-        if (!publish_discovery()) {
-            disconnect();
-            throw gs::RetryLater("publishing the Home Assistant discovery failed");
-        }
+    }
+    if (!publish_retained()) {
+        disconnect();
+        throw gs::RetryLater("publishing the retained announcements failed");
     }
     host_.info("connected to the MQTT broker " + client_.endpoint() +
                (settings_.broker.tls ? " (TLS)" : ""));
@@ -121,10 +121,10 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
             return d;
         }
     }
-    if (!publish_discovery()) {
+    if (!publish_retained()) {
         disconnect();
         d.failed = true;
-        d.error = "publishing the Home Assistant discovery failed";
+        d.error = "publishing the retained announcements failed";
         return d;
     }
     pending_.clear();
@@ -186,7 +186,7 @@ gs::Delivery MqttSink::deliver(const std::vector<gs::JournalEntry> &entries) {
 
 void MqttSink::idle(std::chrono::milliseconds slice) {
     if (connected()) {
-        if (!publish_discovery()) {
+        if (!publish_retained()) {
             disconnect();
             return;
         }

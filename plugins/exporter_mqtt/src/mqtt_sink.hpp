@@ -4,10 +4,11 @@
 // acknowledged once the broker acknowledged all its messages (PUBACK for qos 1, PUBCOMP for
 // qos 2, sent for qos 0). A lost connection drops the client and its in-memory queue: the pump
 // sends again from the journal cursor after a backoff.
-// Home Assistant discovery (discovery.hpp): the config messages set with set_discovery() go out
+// Retained announcements, set with set_retained(): the box's description for a hub
+// (description.hpp) and the Home Assistant discovery configs (discovery.hpp). They go out
 // retained on every connection, again when the set changes (a topic that left the set gets an
-// empty retained message, which removes the entity) and when Home Assistant's
-// <ha prefix>/status says "online" (its restart).
+// empty retained message, which removes a Home Assistant entity) and, with the discovery, when
+// Home Assistant's <ha prefix>/status says "online" (its restart).
 #pragma once
 
 #include "client.hpp"
@@ -32,8 +33,8 @@ public:
     void idle(std::chrono::milliseconds slice) override;
     void close() override;
 
-    // Replaces the discovery messages (any thread); sent from the delivery thread.
-    void set_discovery(std::vector<Message> messages);
+    // Replaces the retained announcements (any thread); sent from the delivery thread.
+    void set_retained(std::vector<Message> messages);
 
     // Messages the broker acknowledged since start (for tests and benchmarks' logs).
     uint64_t acknowledged_messages() const { return acked_total_; }
@@ -47,8 +48,8 @@ private:
 
     void on_publish(int mid) override;
     void on_message(const struct mosquitto_message &m) override;
-    // Publishes the discovery messages when due; false when the publication failed.
-    bool publish_discovery();
+    // Publishes the retained announcements when due; false when the publication failed.
+    bool publish_retained();
 
     gs::Host host_;
     Settings settings_;
@@ -59,11 +60,11 @@ private:
     uint64_t acked_total_ = 0;
     std::vector<Message> messages_; // reused buffer
 
-    std::string ha_status_topic_;     // "" = discovery off
-    std::mutex discovery_mutex_;      // guards discovery_ and discovery_due_
-    std::vector<Message> discovery_;  // the current config messages
-    bool discovery_due_ = false;      // to publish on the next chance
-    std::set<std::string> announced_; // config topics published on this broker
+    std::string ha_status_topic_;     // "" = Home Assistant discovery off
+    std::mutex retained_mutex_;       // guards retained_ and retained_due_
+    std::vector<Message> retained_;   // the current announcements
+    bool retained_due_ = false;       // to publish on the next chance
+    std::set<std::string> announced_; // topics announced on this broker
 };
 
 } // namespace gs::mqtt

@@ -2,6 +2,7 @@
 // storage's journal with the plugin's own cursor (gs::JournalPump): at least once, in order,
 // with the original timestamps; a broker outage is caught up afterwards. JSON payloads
 // (mqtt_sink.hpp) or, with `sparkplug:`, Sparkplug B (sparkplug_sink.hpp). docs in README.md.
+#include "description.hpp"
 #include "discovery.hpp"
 #include "mqtt_sink.hpp"
 #include "settings.hpp"
@@ -58,22 +59,29 @@ public:
 
     void start() { pump_.start(); }
     void stop() { pump_.stop(); }
-    // A reload changed the site (not this section): the discovery follows its counters, the
-    // Sparkplug births its sources and data.
+    // A reload changed the site (not this section): the description and the discovery follow
+    // it, the Sparkplug births its sources and data.
     void site_changed() { follow_site(); }
 
 private:
+    // The JSON payloads' retained announcements: the description for a hub (description.hpp),
+    // and the Home Assistant discovery when enabled.
     void follow_site() {
-        if (!sparkplug_ && !settings_.homeassistant.enabled) return;
-        const auto *site = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
-        if (!site || !site->site_json)
+        const auto *service = host().service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
+        if (!service || !service->site_json)
             throw gs::Error("the kernel offers no site service", GS_ERR_STATE);
-        if (sparkplug_)
-            sparkplug_->set_site(gs::site::parse(site->site_json));
-        else
-            json_->set_discovery(gs::mqtt::discovery_messages(settings_.homeassistant.prefix,
-                                                              settings_.topic_prefix,
-                                                              gs::site::parse(site->site_json)));
+        const gs::site::Site site = gs::site::parse(service->site_json);
+        if (sparkplug_) {
+            sparkplug_->set_site(site);
+            return;
+        }
+        std::vector<gs::mqtt::Message> retained{
+            gs::mqtt::description_message(settings_.topic_prefix, site)};
+        if (settings_.homeassistant.enabled)
+            for (auto &m : gs::mqtt::discovery_messages(settings_.homeassistant.prefix,
+                                                        settings_.topic_prefix, site))
+                retained.push_back(std::move(m));
+        json_->set_retained(std::move(retained));
     }
 
     gs::mqtt::Settings settings_;

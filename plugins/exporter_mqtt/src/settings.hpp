@@ -11,20 +11,15 @@
 
 #include <gridscope/plugin.hpp>
 
+#include <mqtt/client.hpp>
 #include <retry/retry.hpp>
 
 #include <string>
 
 namespace gs::mqtt {
 
-struct Broker {
-    std::string host = "127.0.0.1";
-    int port = 1883;
-    std::string username, password; // "" = none
-    bool tls = false;
-    std::string ca_file;   // TLS: the CA bundle; "" = the system's certificates
-    std::string client_id; // "" = a random one (the session is clean: the journal is the queue)
-};
+// The session is always clean: the journal is the queue; "" client_id = a random one.
+using Broker = ::mqtt::Broker;
 
 struct HomeAssistant {
     bool enabled = false;

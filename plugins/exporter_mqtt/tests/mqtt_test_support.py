@@ -1,15 +1,20 @@
 """Helpers shared by exporter_mqtt's broker tests: Debian's mosquitto on a free port of
-127.0.0.1 with a private config (password file u/p, persistence in a private folder), waiting,
-and the samples the store holds (read with `gridscope query`)."""
+127.0.0.1 with a private config (password file u/p, persistence in a private folder; the
+launcher is tests/integration/mqtt_broker.py), waiting, and the samples the store holds (read
+with `gridscope query`)."""
 import calendar
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../tests/integration"))
+import mqtt_broker  # noqa: E402
+from mqtt_broker import free_port  # noqa: E402,F401 (the tests import it from here)
 
 failures = []
 
@@ -38,12 +43,6 @@ def clean_up(work, procs, stoppable):
     return 1 if failures else 0
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_until(cond, seconds):
     end = time.time() + seconds
     while time.time() < end:
@@ -60,37 +59,9 @@ def prepare_broker_dir(work):
                    check=True, capture_output=True)
 
 
-class Broker:
-    def __init__(self, work, port, tls_port=None, extra=""):
-        self.work, self.port, self.tls_port, self.extra = work, port, tls_port, extra
-        self.proc = None
-
-    def start(self):
-        conf = os.path.join(self.work, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"user root\nper_listener_settings false\nallow_anonymous false\n"
-                    f"password_file {self.work}/passwd\n"
-                    f"persistence true\npersistence_location {self.work}/persist/\n"
-                    f"autosave_interval 1\nlog_dest file {self.work}/mosquitto.log\n"
-                    f"{self.extra}listener {self.port} 127.0.0.1\n")
-            if self.tls_port:
-                f.write(f"listener {self.tls_port} 127.0.0.1\ncafile {self.work}/cert.pem\n"
-                        f"certfile {self.work}/cert.pem\nkeyfile {self.work}/key.pem\n")
-        self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        end = time.time() + 10
-        while time.time() < end:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("mosquitto did not start")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # saves the persistent sessions
-            self.proc.wait(10)
+def Broker(work, port, tls_port=None, extra=""):
+    """mosquitto with the password file and persistence of prepare_broker_dir()."""
+    return mqtt_broker.Broker(work, port, tls_port=tls_port, extra=extra, secured=True)
 
 
 def start_site(gridscope, plugin_dir, site, data, log):
