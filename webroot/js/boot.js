@@ -16,6 +16,15 @@
   function ask(path) {
     pending[path] = fetch('/api/v1' + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   }
+  // fn(body) once the answer to `path` is in; the page gets that answer only after fn ran, so
+  // the requests fn makes are pending when the page gets to them. Failures: the page asks itself.
+  function then(path, fn) {
+    pending[path] = pending[path].then(function (res) {
+      if (!res.ok) return res;
+      return res.clone().json().then(fn).catch(function () { /* the page asks itself */ })
+        .then(function () { return res; });
+    });
+  }
   ask('/session');
   // The strings of the language the last session used; on a first visit app.js chooses one.
   var lang = localStorage.getItem('gs.lang');
@@ -42,26 +51,48 @@
       link.href = base + href;
       document.head.appendChild(link);
     });
-    var favourite = new URLSearchParams(location.hash.replace(/^#\/trends\??/, '')).get('favourite');
+    var trendsParams = new URLSearchParams(location.hash.replace(/^#\/trends\??/, ''));
+    var favourite = trendsParams.get('favourite');
     if (favourite) {
       ask('/trends/favourites');
       // As soon as the favourites are in: the stored series of that favourite's sources (the
       // page's next request, trends/selection.js: same sources, same order, same address).
-      pending['/trends/favourites'] = pending['/trends/favourites'].then(function (res) {
-        if (res.ok) {
-          res.clone().json().then(function (body) {
-            var fav = (body.favourites || []).filter(function (f) { return f.name === favourite; })[0];
-            var loads = fav && fav.selection && Array.isArray(fav.selection.loads) ? fav.selection.loads : [];
-            var sources = [];
-            loads.forEach(function (l) {
-              if (l && typeof l.source === 'string' && sources.indexOf(l.source) < 0) sources.push(l.source);
-            });
-            if (sources.length) ask('/history/series?' + new URLSearchParams({ source: sources.join(',') }));
-          }).catch(function () { /* the page asks itself */ });
-        }
-        return res;
+      then('/trends/favourites', function (body) {
+        var fav = (body.favourites || []).filter(function (f) { return f.name === favourite; })[0];
+        var sel = fav && fav.selection;
+        var loads = sel && Array.isArray(sel.loads) ? sel.loads.filter(function (l) { return l && typeof l.source === 'string'; }) : [];
+        var sources = [];
+        loads.forEach(function (l) { if (sources.indexOf(l.source) < 0) sources.push(l.source); });
+        if (!sources.length) return;
+        var path = '/history/series?' + new URLSearchParams({ source: sources.join(',') });
+        ask(path);
+        askTrendsHistory(path, loads, Array.isArray(sel.data) ? sel.data : [], trendsParams);
       });
     }
+  }
+
+  // With a range in the address: the favourite's history as soon as its series ids are known
+  // (the page's first draw, trends.js: the series ticked by Selection.apply, in the order of the
+  // series list, and the address its history.js builds). The number of points is the one the
+  // page asked for last time (it depends on the chart's width); when the page wants another
+  // number, it asks itself and this answer is not used.
+  function askTrendsHistory(seriesPath, loads, data, params) {
+    var from = Number(params.get('from')), to = Number(params.get('to'));
+    var points = Number(localStorage.getItem('gs.trends.points'));
+    if (!(from < to) || !(points > 0)) return;
+    then(seriesPath, function (body) {
+      var ids = (body.series || []).filter(function (s) {
+        return loads.some(function (l) {
+          return l.source === s.source && (s.circuit === 0 || s.circuit === (Number(l.circuit) || 0));
+        }) && data.some(function (d) {
+          return d && d.source === s.source && d.circuit === s.circuit && d.data === s.data;
+        });
+      }).map(function (s) { return s.id; });
+      if (ids.length) {
+        ask('/history?' + new URLSearchParams({ series: ids.join(','), from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(), points: String(points) }));
+      }
+    });
   }
   window.gsPrefetch = function (path) {
     var p = pending[path];

@@ -96,9 +96,12 @@ export async function render(main, { params }) {
     const started = performance.now();
     let answer;
     let uPlot;
+    const points = pointsFor(charts.clientWidth);
+    // boot.js asks this number at once on the next load of a Trends address
+    try { localStorage.setItem('gs.trends.points', String(points)); } catch { /* storage off */ }
     try {
       [answer, uPlot] = await Promise.all([
-        history(ticked.map((s) => s.id), range.from, range.to, pointsFor(charts.clientWidth)),
+        history(ticked.map((s) => s.id), range.from, range.to, points),
         library,
       ]);
     } catch (err) {
