@@ -54,6 +54,13 @@
     var trendsParams = new URLSearchParams(location.hash.replace(/^#\/trends\??/, ''));
     var favourite = trendsParams.get('favourite');
     if (favourite) {
+      // The series ids this favourite had on the last visit: its history is asked at once,
+      // beside the session and the favourites (when the ids changed since, the page asks
+      // for the right ones itself).
+      try {
+        var last = JSON.parse(localStorage.getItem('gs.trends.favourite-ids') || 'null');
+        if (last && last.favourite === favourite && Array.isArray(last.ids)) askTrendsHistory(last.ids, trendsParams);
+      } catch (e) { /* nothing remembered */ }
       ask('/trends/favourites');
       // As soon as the favourites are in: the stored series of that favourite's sources (the
       // page's next request, trends/selection.js: same sources, same order, same address).
@@ -66,33 +73,36 @@
         if (!sources.length) return;
         var path = '/history/series?' + new URLSearchParams({ source: sources.join(',') });
         ask(path);
-        askTrendsHistory(path, loads, Array.isArray(sel.data) ? sel.data : [], trendsParams);
+        var data = Array.isArray(sel.data) ? sel.data : [];
+        then(path, function (body) { askTrendsHistory(favouriteIds(body.series || [], loads, data), trendsParams); });
       });
     }
   }
 
-  // With a range in the address: the favourite's history as soon as its series ids are known
-  // (the page's first draw, trends.js: the series ticked by Selection.apply, in the order of the
-  // series list, and the address its history.js builds). The number of points is the one the
-  // page asked for last time (it depends on the chart's width); when the page wants another
-  // number, it asks itself and this answer is not used.
-  function askTrendsHistory(seriesPath, loads, data, params) {
+  // The ids of a favourite's data among the stored series (trends/selection.js: the series of
+  // its loads that Selection.apply ticks, in the order of the series list).
+  function favouriteIds(series, loads, data) {
+    return series.filter(function (s) {
+      return loads.some(function (l) {
+        return l.source === s.source && (s.circuit === 0 || s.circuit === (Number(l.circuit) || 0));
+      }) && data.some(function (d) {
+        return d && d.source === s.source && d.circuit === s.circuit && d.data === s.data;
+      });
+    }).map(function (s) { return s.id; });
+  }
+
+  // With a range in the address: the history of these series as the page's first draw asks
+  // for it (trends.js; the address its history.js builds). The number of points is the one
+  // the page asked for last time (it depends on the chart's width); when the page wants
+  // other series or another number, it asks itself and this answer is not used.
+  function askTrendsHistory(ids, params) {
     var from = Number(params.get('from')), to = Number(params.get('to'));
     var points = Number(localStorage.getItem('gs.trends.points'));
-    if (!(from < to) || !(points > 0)) return;
-    then(seriesPath, function (body) {
-      var ids = (body.series || []).filter(function (s) {
-        return loads.some(function (l) {
-          return l.source === s.source && (s.circuit === 0 || s.circuit === (Number(l.circuit) || 0));
-        }) && data.some(function (d) {
-          return d && d.source === s.source && d.circuit === s.circuit && d.data === s.data;
-        });
-      }).map(function (s) { return s.id; });
-      if (ids.length) {
-        ask('/history?' + new URLSearchParams({ series: ids.join(','), from: new Date(from).toISOString(),
-          to: new Date(to).toISOString(), points: String(points) }));
-      }
-    });
+    ids = ids.filter(function (id) { return Number.isInteger(id); });
+    if (!(from < to) || !(points > 0) || !ids.length) return;
+    var path = '/history?' + new URLSearchParams({ series: ids.join(','), from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(), points: String(points) });
+    if (!pending[path]) ask(path);
   }
   window.gsPrefetch = function (path) {
     var p = pending[path];
