@@ -55,6 +55,7 @@ async function run(cold) {
       last_file_done: Math.max(...files.map((r) => r.responseEnd)),
       api_before_history: api.filter((r) => r.startTime < (history ? history.startTime : Infinity)).map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]),
       history_start: history ? history.startTime : null,
+      boot_js: files.filter((r) => r.name.endsWith('/js/boot.js')).map((r) => [Math.round(r.startTime), Math.round(r.responseEnd)])[0],
       // 1 when the page drew the answer boot.js asked for; 2 when it asked again (other points)
       history_requests: api.filter((r) => r.name.includes('/api/v1/history?')).length,
       history_done: history ? history.responseEnd : null,

@@ -135,7 +135,7 @@ export async function render(main, { params }) {
   if (params.favourite) {
     const fav = await favs.find(params.favourite);
     if (fav) {
-      favouriteShown = addressRange ? params.favourite : null;
+      favouriteShown = Number(params.from) < Number(params.to) ? params.favourite : null;
       selection.apply(fav.selection);
     }
     else message.textContent = t('trends.fav_unknown');
