@@ -137,8 +137,9 @@ export async function render(main, { params }) {
     if (fav) {
       favouriteShown = Number(params.from) < Number(params.to) ? params.favourite : null;
       selection.apply(fav.selection);
+    } else {
+      message.textContent = t('trends.fav_unknown');
     }
-    else message.textContent = t('trends.fav_unknown');
   } else {
     message.textContent = t('trends.choose_device');
   }
