@@ -55,6 +55,10 @@ async function run(cold) {
       last_file_done: Math.max(...files.map((r) => r.responseEnd)),
       api_before_history: api.filter((r) => r.startTime < (history ? history.startTime : Infinity)).map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]),
       history_start: history ? history.startTime : null,
+      boot_js: files.filter((r) => r.name.endsWith('/js/boot.js')).map((r) => [Math.round(r.startTime), Math.round(r.responseEnd)])[0],
+      // 1 when the page drew the answer boot.js asked for; 2 when it asked again (other points)
+      history_requests: api.filter((r) => r.name.includes('/api/v1/history?')).length,
+      history_done: history ? history.responseEnd : null,
     };
   });
   const box = await page.locator('.trends-chart .u-over').boundingBox();
@@ -92,6 +96,8 @@ console.log(JSON.stringify({
   first_paint_ms: stats(samples.map((s) => s.paint)),
   first_history_to_drawn_ms: stats(samples.map((s) => s.first)),
   before_history_request_ms: stats(samples.map((s) => s.timeline.history_start)),
+  history_answer_in_ms: stats(samples.map((s) => s.timeline.history_done)),
+  history_requests_per_load: stats(samples.map((s) => s.timeline.history_requests)),
   static_files_done_ms: stats(samples.map((s) => s.timeline.last_file_done)),
   static_files: samples[samples.length - 1].timeline.files,
   static_files_revalidated: samples[samples.length - 1].timeline.files_revalidated,

@@ -181,6 +181,34 @@ describe('Trends', () => {
     assert.equal(await page.isChecked('label.check:has-text("P total") input'), true);
     await screenshot(page, 'trends-favourite');
 
+    // A favourite's address with a range: the first load keeps its series ids, the next one
+    // asks its history at once (boot.js), before the series list is in, and the page draws
+    // that answer without asking again.
+    const favAddress = `${site.url}/#/trends?${new URLSearchParams({ favourite: 'hvac P and V', from: yearFrom, to: now })}`;
+    const loadFavourite = async () => {
+      const events = [];
+      const onRequest = (r) => { if (r.url().includes('/api/v1/history')) events.push(['request', new URL(r.url()).pathname]); };
+      const onResponse = (r) => { if (r.url().includes('/api/v1/history')) events.push(['response', new URL(r.url()).pathname]); };
+      page.on('request', onRequest);
+      page.on('response', onResponse);
+      await page.goto('about:blank');
+      await page.goto(favAddress);
+      await page.waitForFunction(() => document.querySelector('.trends-charts')?.dataset.drawn);
+      page.off('request', onRequest);
+      page.off('response', onResponse);
+      assert.equal((await charts())[0].units, 'W,V');
+      return events;
+    };
+    await loadFavourite();
+    const events = await loadFavourite();
+    const historyAsked = events.filter(([kind, path]) => kind === 'request' && path === '/api/v1/history');
+    assert.equal(historyAsked.length, 1, `one history request: ${JSON.stringify(events)}`);
+    assert.ok(events.findIndex(([kind, path]) => kind === 'request' && path === '/api/v1/history') <
+      events.findIndex(([kind, path]) => kind === 'response' && path === '/api/v1/history/series'),
+    `the history is asked before the series list is in: ${JSON.stringify(events)}`);
+
+    await page.goto(`${site.url}/#/trends?from=${yearFrom}&to=${now}`);
+    await page.waitForSelector('.trends-favourites li[data-favourite="hvac P and V"]');
     await page.click('.trends-favourites li[data-favourite="hvac P and V"] button.iconbtn');
     await page.waitForSelector('.trends-favourites li[data-favourite="hvac P and V"]', { state: 'detached' });
     const stored = JSON.parse(readFileSync(join(site.dataDir, 'trends-favourites.json'), 'utf8'));

@@ -25,6 +25,7 @@ export async function render(main, { params }) {
   let addressRange = Number(params.from) < Number(params.to) ? { from: Number(params.from), to: Number(params.to) } : null;
   if (addressRange) zoom.reset(addressRange);
   let shown = null; // the last answer drawn: {series, range}
+  let favouriteShown = null; // the address's favourite, until its first draw
   const charts = h('div.trends-charts');
   const tablePane = h('div.trends-table-pane');
   const message = h('p.muted', { role: 'status' });
@@ -96,9 +97,16 @@ export async function render(main, { params }) {
     const started = performance.now();
     let answer;
     let uPlot;
+    const points = pointsFor(charts.clientWidth);
+    // boot.js asks this history at once on the next load of this favourite's address
+    try {
+      localStorage.setItem('gs.trends.points', String(points));
+      if (favouriteShown) localStorage.setItem('gs.trends.favourite-ids', JSON.stringify({ favourite: favouriteShown, ids: ticked.map((s) => s.id) }));
+    } catch { /* storage off */ }
+    favouriteShown = null;
     try {
       [answer, uPlot] = await Promise.all([
-        history(ticked.map((s) => s.id), range.from, range.to, pointsFor(charts.clientWidth)),
+        history(ticked.map((s) => s.id), range.from, range.to, points),
         library,
       ]);
     } catch (err) {
@@ -126,8 +134,12 @@ export async function render(main, { params }) {
 
   if (params.favourite) {
     const fav = await favs.find(params.favourite);
-    if (fav) selection.apply(fav.selection);
-    else message.textContent = t('trends.fav_unknown');
+    if (fav) {
+      favouriteShown = Number(params.from) < Number(params.to) ? params.favourite : null;
+      selection.apply(fav.selection);
+    } else {
+      message.textContent = t('trends.fav_unknown');
+    }
   } else {
     message.textContent = t('trends.choose_device');
   }

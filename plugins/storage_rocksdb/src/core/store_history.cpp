@@ -24,13 +24,27 @@ public:
 
     void reserve(size_t n) { buckets_.reserve(n); }
 
-    void add(int64_t ts_ns, double min, double max, double sum, uint32_t count) {
-        // In time order, most values fall in the last bucket: no division for them.
+    // Inline for the common case (the value falls in the last bucket: no division); the rest
+    // is out of line.
+    inline __attribute__((always_inline)) void add(int64_t ts_ns, double min, double max,
+                                                   double sum, uint32_t count) {
         if (!buckets_.empty() && ts_ns >= buckets_.back().start_utc_ns &&
             ts_ns - buckets_.back().start_utc_ns < width_) {
             merge(buckets_.back(), min, max, sum, count);
             return;
         }
+        add_elsewhere(ts_ns, min, max, sum, count);
+    }
+
+    std::vector<HistoryBucket> finish() {
+        for (HistoryBucket &b : buckets_)
+            b.avg /= b.count;
+        return std::move(buckets_);
+    }
+
+private:
+    __attribute__((noinline)) void add_elsewhere(int64_t ts_ns, double min, double max, double sum,
+                                                 uint32_t count) {
         int64_t start = origin_ + floor_div(ts_ns - origin_, width_) * width_;
         if (buckets_.empty() || buckets_.back().start_utc_ns < start) {
             buckets_.push_back({start, min, max, sum, count});
@@ -46,13 +60,6 @@ public:
         merge(*it, min, max, sum, count);
     }
 
-    std::vector<HistoryBucket> finish() {
-        for (HistoryBucket &b : buckets_)
-            b.avg /= b.count;
-        return std::move(buckets_);
-    }
-
-private:
     static void merge(HistoryBucket &b, double min, double max, double sum, uint32_t count) {
         b.min = std::min(b.min, min);
         b.max = std::max(b.max, max);
@@ -87,22 +94,26 @@ std::optional<std::pair<RollupLevel, int64_t>> level_for(int64_t width_ns, int32
 // `max_points` values (raw values then serve).
 bool from_rollups(const Store::Impl &m, RollupLevel level, int64_t level_ns, const SeriesLookup &s,
                   int64_t from_ns, int64_t to_ns, size_t max_points, rocksdb::Iterator &it,
-                  HistorySeries &out) {
+                  std::vector<RollupStats> &buffer, HistorySeries &out) {
     int64_t from = floor_div(from_ns, level_ns) * level_ns;
     int64_t to = -floor_div(-to_ns, level_ns) * level_ns;
     int64_t cells = (to - from) / level_ns;
     int64_t width = ceil_div_ns(cells, static_cast<int64_t>(max_points)) * level_ns;
     Grid grid(from, width);
+    grid.reserve(static_cast<size_t>(
+        std::min<int64_t>(cells / (width / level_ns) + 1, static_cast<int64_t>(kReserveBound))));
     uint64_t values = 0, outside = 0; // outside: in the edge buckets, maybe outside the range
     // min, max, sum and count are all a history bucket needs
-    for (const RollupStats &b :
-         read_rollup_stats(m, s.info.id, level, s, from, to, nullptr, {&it, true})) {
+    std::vector<RollupStats> stats =
+        read_rollup_stats(m, s.info.id, level, s, from, to, nullptr, {&it, true, &buffer});
+    for (const RollupStats &b : stats) {
         if (!b.count) continue;
         grid.add(b.start_s * kNsPerS, b.min, b.max, b.sum, b.count);
         values += b.count;
         int64_t start = b.start_s * kNsPerS;
         if (start < from_ns || start + level_ns > to_ns) outside += b.count;
     }
+    buffer = std::move(stats); // for the next series
     // The range itself may hold at most max_points values: the raw records then decide.
     if (values - outside <= max_points) return false;
     out.width_ns = width;
@@ -240,11 +251,12 @@ std::vector<HistorySeries> Store::history(const std::vector<SeriesId> &ids, int6
         }
     }
     std::unique_ptr<rocksdb::Iterator> it = rollup_iterator(*impl_); // one for every series
+    std::vector<RollupStats> buffer;                                 // likewise
     for (size_t i = 0; i < ids.size(); ++i) {
         out[i].series = ids[i];
         if (const auto &level = plan[i].level;
             level && from_rollups(*impl_, level->first, level->second, plan[i].lookup, from_ns,
-                                  to_ns, max_points, *it, out[i]))
+                                  to_ns, max_points, *it, buffer, out[i]))
             continue;
         raw_ids.push_back(ids[i]);
         raw_sources.push_back(plan[i].source);

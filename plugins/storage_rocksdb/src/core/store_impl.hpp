@@ -131,6 +131,9 @@ struct RollupRead {
     // Only start, count, bad_count, min, max and sum are read (history): the other fields,
     // and the counter state of derived buckets, are left out.
     bool values_only = false;
+    // When given: its storage is taken for the answer (a reader of many series gives each
+    // answer back here, so the buckets of a long range are not allocated again for each).
+    std::vector<RollupStats> *reuse = nullptr;
 };
 std::unique_ptr<rocksdb::Iterator> rollup_iterator(const Store::Impl &m);
 // Stored, unsaved and derived buckets (see store_query.cpp). No lock needed.

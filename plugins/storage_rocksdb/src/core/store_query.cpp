@@ -83,6 +83,10 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
                                            std::vector<RollupStats> *derived,
                                            const RollupRead &how) {
     std::vector<RollupStats> all, fragments;
+    if (how.reuse) {
+        all.swap(*how.reuse);
+        all.clear();
+    }
     int64_t first =
         bucket_span(m.calendar, level, s.info.history_period_s, ns_to_s_floor(from_ns)).start_s;
     int64_t to_s = ceil_s(to_ns);

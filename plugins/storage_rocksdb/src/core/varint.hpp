@@ -100,19 +100,20 @@ public:
         need(1);
         return static_cast<uint8_t>(*p_++);
     }
+    // Big-endian integers (keys) in one load each: every raw record's key is parsed on a read.
     uint32_t be32() {
         need(4);
-        uint32_t v = 0;
-        for (int i = 0; i < 4; ++i)
-            v = (v << 8) | static_cast<uint8_t>(*p_++);
-        return v;
+        uint32_t v;
+        std::memcpy(&v, p_, 4);
+        p_ += 4;
+        return __builtin_bswap32(v);
     }
     uint64_t be64() {
         need(8);
-        uint64_t v = 0;
-        for (int i = 0; i < 8; ++i)
-            v = (v << 8) | static_cast<uint8_t>(*p_++);
-        return v;
+        uint64_t v;
+        std::memcpy(&v, p_, 8);
+        p_ += 8;
+        return __builtin_bswap64(v);
     }
     int64_t be64_signed() { return static_cast<int64_t>(be64() ^ (uint64_t{1} << 63)); }
     double f64() {
