@@ -14,19 +14,22 @@ bool Runtime::reload(SiteModel next, Diagnostics &diag) {
 }
 
 bool Runtime::reload(SiteModel next, Diagnostics &diag,
-                     const std::function<bool(Diagnostics &)> &commit) {
+                     const std::function<bool(Diagnostics &)> &commit,
+                     const std::string &candidate) {
     with_identified(next, false); // devices identified while running stay so
-    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
-    Plan plan = stage(std::move(snapshot), running_, diag);
+    auto snapshot = std::make_shared<SiteSnapshot>(std::move(next), options_, candidate);
+    Plan plan = stage(snapshot, running_, diag);
     if (!diag.empty()) return false; // the plan's new instances go, never started
     if (commit && !commit(diag)) return false;
+    snapshot->in_force(); // the candidate is the site file now
     switch_to(std::move(plan));
     return true;
 }
 
-bool Runtime::check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings) {
+bool Runtime::check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings,
+                           const std::string &candidate) {
     with_identified(next, false, &warnings);
-    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
+    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_, candidate);
     Plan plan = stage(std::move(snapshot), running_, diag);
     return diag.empty(); // the plan's new instances go, never started
 }
