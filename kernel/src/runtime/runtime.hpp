@@ -56,7 +56,8 @@ public:
     // running changes (gridscope.config/1 writes the site file there); false, with why in
     // `diag`, refuses the reload. `candidate`: the file `next` was read from when it is not
     // next.file yet (what `commit` puts in its place): the plugins that read the site file
-    // themselves check that one (SiteSnapshot). [kernel-thread]
+    // themselves check that one (SiteSnapshot); the instances that then run are made once
+    // `commit` put it in place. [kernel-thread]
     bool reload(SiteModel next, Diagnostics &diag, const std::function<bool(Diagnostics &)> &commit,
                 const std::string &candidate = {});
     // Every check reload() makes, changing nothing; `warnings` gets what the devices identified

@@ -25,10 +25,10 @@ struct RuntimeOptions {
 
 struct SiteSnapshot {
     // `options` must outlive the snapshot (the runtime's own copy does). `candidate`: the file
-    // the model was read from when it is not the site file yet (a save's candidate, checked
-    // before it replaces the site file): until in_force(), gridscope.runtime/1's site_file
-    // names it, so that a plugin reading the site file itself (ABI 1.4 site_sections: the
-    // alarm rules) checks and takes the text being saved, not the one it replaces.
+    // the model was read from when it is not the site file yet (a save's text, checked before
+    // it replaces the site file): gridscope.runtime/1's site_file names it, so that a plugin
+    // reading the site file itself (ABI 1.4 site_sections: the alarm rules) checks the text
+    // being saved, not the one it replaces. Such a snapshot is for checking only (reload.cpp).
     SiteSnapshot(SiteModel site, const RuntimeOptions &options, std::string candidate = {});
     SiteSnapshot(const SiteSnapshot &) = delete;
     SiteSnapshot &operator=(const SiteSnapshot &) = delete;
@@ -43,10 +43,6 @@ struct SiteSnapshot {
     std::map<std::string, std::set<std::pair<uint32_t, std::string>>, std::less<>> not_stored;
 
     bool stored(const std::string &source, uint32_t circuit, const std::string &data) const;
-    // The candidate replaced the site file: gridscope.runtime/1's site_file names the site file
-    // from now on. [kernel-thread] Before the instances created with this snapshot start (their
-    // create() read the candidate; start() and later read the site file).
-    void in_force() { runtime_service.site_file = model.file.c_str(); }
 };
 
 } // namespace gs::kernel
