@@ -202,7 +202,9 @@ describe('configuration editors', () => {
     // Applied without a restart: the running site's hierarchy and its consumption for 2 November.
     const running = await eventually('the hierarchy in the running site', async () => {
       const r = await apiGet('/site');
-      return r.body?.hierarchies?.find((x) => x.name === 'Floors');
+      // The saved drawing (a PUT answers before its reload is in force; the first save of
+      // 'Floors' had no meter yet).
+      return r.body?.hierarchies?.find((x) => x.name === 'Floors' && x.root?.meter);
     });
     assert.equal(running.root.meter, 'diris-main/1');
     assert.deepEqual(running.root.loads, ['lighting/1']);
