@@ -2,7 +2,8 @@
 // section over virtual meters, acknowledged through the API by an Advanced user (a User gets
 // 403), still acknowledged and not raised again after a restart; `gridscope alarms` prints the
 // contract's JSON while the site runs; a bad rule is refused by `gridscope check` at its
-// file:line and key, and a SIGHUP with a bad rule leaves the running engine as it was.
+// file:line and key, and a SIGHUP with a bad rule leaves the running engine as it was; rules
+// saved through PUT /config are checked the same way and in force at once (issue 15).
 #include "../support/eventually.hpp"
 #include "../support/http_client.hpp"
 #include "../support/process.hpp"
@@ -13,6 +14,9 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
+#include <thread>
 
 using gs::test::Client;
 using gs::test::eventually;
@@ -233,4 +237,164 @@ TEST_CASE("alarms: raised, acknowledged by Advanced (User 403), kept across a re
         gs.signal(SIGTERM);
         REQUIRE(gs.wait(20s) == 0);
     }
+}
+
+namespace {
+// The records of `state` through the API, or null while the web UI restarts its server after a
+// save (curl's refused connection is not a failure here).
+json alarms_now(const Client &c, const std::string &state) {
+    auto r = run({"/usr/bin/curl", "-s", "-m", "5", "-b", c.jar, "-w", "\n%{http_code}",
+                  c.base + "/api/v1/alarms?state=" + state},
+                 std::nullopt, 10s);
+    auto cut = r.out.rfind('\n');
+    if (r.code != 0 || cut == std::string::npos || r.out.substr(cut + 1) != "200") return nullptr;
+    json doc = json::parse(r.out.substr(0, cut), nullptr, false);
+    return doc.is_object() && doc.contains("alarms") ? doc["alarms"] : json();
+}
+
+// The site document with rule 0's high threshold set to `high`.
+json with_high(json site, double high) {
+    site["alarms"][0]["high"] = high;
+    return site;
+}
+
+// A running site whose rule freq-high (high: 1000) never fires (the frequency is about 50 Hz),
+// with an Admin session for the configuration API.
+struct SavedRules {
+    std::filesystem::path dir;
+    std::string site, data;
+    std::unique_ptr<Process> gs;
+    Client admin;
+    json original; // the site document as GET /config gave it first
+
+    explicit SavedRules(const std::string &name) : dir(std::filesystem::path(GS_TEST_TMP) / name) {
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        site = (dir / "site.yaml").string();
+        data = (dir / "data").string();
+        std::string quiet = kGoodRules;
+        quiet.replace(quiet.find("high: 10"), 8, "high: 1000");
+        std::ofstream(site) << site_text(quiet);
+        auto pw = run({kBin, "passwd", "--config", site, "--data-dir", data, "--profile", "admin"},
+                      std::string("admin-pass-1\nadmin-pass-1\n"));
+        INFO(pw.err);
+        REQUIRE(pw.code == 0);
+        int port = free_port();
+        gs = std::make_unique<Process>(std::vector<std::string>{kBin, "run", "--config", site,
+                                                                "--data-dir", data, "--http-port",
+                                                                std::to_string(port)});
+        REQUIRE(gs->wait_for_stdout("gridscope: ready", 20s));
+        admin =
+            Client{"http://127.0.0.1:" + std::to_string(port), (dir / "admin.jar").string(), "", 0};
+        admin.login("admin", "admin-pass-1");
+        json doc = json::parse(admin.call("GET", "/config"));
+        REQUIRE(admin.last_status == 200);
+        original = doc["site"];
+        REQUIRE(original["alarms"][0]["high"] == 1000);
+    }
+    ~SavedRules() {
+        gs->signal(SIGTERM);
+        CHECK(gs->wait(20s) == 0);
+    }
+    std::string site_bytes() const {
+        std::ifstream in(site, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    // PUT /config once the server answers again after the previous save; the answer.
+    json put(const json &doc, int status) {
+        REQUIRE(eventually([&] { return !alarms_now(admin, "all").is_null(); }, 30s));
+        json cur = json::parse(admin.call("GET", "/config"));
+        std::string out =
+            admin.call("PUT", "/config", json{{"version", cur["version"]}, {"site", doc}}.dump());
+        INFO(out);
+        REQUIRE(admin.last_status == status);
+        return json::parse(out);
+    }
+    // Waits for `n` active alarms (bounded); the records.
+    json wait_active(std::size_t n) {
+        json active;
+        REQUIRE(eventually(
+            [&] {
+                active = alarms_now(admin, "active");
+                return active.is_array() && active.size() == n;
+            },
+            30s));
+        return active;
+    }
+};
+} // namespace
+
+// Issue 15: a save through PUT /config runs the rule checks `gridscope check` runs, on the text
+// being saved (not the file it replaces), and reports them at their keys.
+TEST_CASE("alarms: a rule check refuses a PUT /config at its key, the file untouched") {
+    SavedRules s("alarms_put_invalid");
+    const std::string before = s.site_bytes();
+    json bad = s.original;
+    bad["alarms"][0]["deadband"] = "lots";
+    bad["alarms"][0]["sources"][0] = "m9";
+    json refused = s.put(bad, 400);
+    CHECK(refused["error"] == "invalid_config");
+    std::map<std::string, std::string> errors;
+    for (const auto &e : refused["errors"])
+        errors[e["path"].get<std::string>()] = e["message"].get<std::string>();
+    INFO(refused.dump());
+    REQUIRE(errors.count("alarms[0].deadband") == 1);
+    CHECK(errors["alarms[0].deadband"].find("percentage of the limit") != std::string::npos);
+    REQUIRE(errors.count("alarms[0].sources[0]") == 1);
+    CHECK(errors["alarms[0].sources[0]"].find("no source 'm9'") != std::string::npos);
+    CHECK(s.site_bytes() == before);
+    CHECK(!std::filesystem::exists(s.site + ".1"));
+    json validated =
+        json::parse(s.admin.call("POST", "/config/validate", json{{"site", bad}}.dump()));
+    REQUIRE(s.admin.last_status == 200);
+    auto unordered = [](const json &j) { return nlohmann::json::parse(j.dump()); };
+    CHECK(unordered(validated["errors"]) == unordered(refused["errors"]));
+    // `gridscope check` refuses the same rule in a file.
+    std::string bad_text = before;
+    bad_text.replace(bad_text.find("deadband: \"2%\""), 14, "deadband: lots");
+    std::ofstream(s.dir / "bad.yaml") << bad_text;
+    CHECK(run({kBin, "check", "--config", (s.dir / "bad.yaml").string()}).code != 0);
+    // The engine still runs its rules: nothing fires at 1000.
+    std::this_thread::sleep_for(500ms); // polls every 100 ms
+    CHECK(alarms_now(s.admin, "active").empty());
+}
+
+// Issue 15: a rule saved through PUT /config is in force at once: the running engine raises
+// and clears by the new threshold; an active alarm whose rule is removed returns to normal
+// (docs/alarms.md, "What a rule change does to the alarms").
+TEST_CASE("alarms: a threshold saved through PUT /config is the running engine's at once") {
+    SavedRules s("alarms_put_threshold");
+    std::this_thread::sleep_for(500ms); // polls every 100 ms: nothing at 1000
+    CHECK(alarms_now(s.admin, "active").empty());
+
+    // A threshold of 10: raised.
+    s.put(with_high(s.original, 10), 200);
+    json active = s.wait_active(1);
+    CHECK(active[0]["rule"] == "freq-high");
+    const uint64_t id = active[0]["id"];
+    CHECK(json::parse(s.admin.call("GET", "/config"))["site"]["alarms"][0]["high"] == 10);
+
+    // Back to 1000: the same record clears (the frequency is below 1000 - 2 %).
+    s.put(with_high(s.original, 1000), 200);
+    json all;
+    REQUIRE(eventually(
+        [&] {
+            all = alarms_now(s.admin, "all");
+            return all.is_array() && all.size() == 1 && all[0]["state"] == "normal";
+        },
+        30s));
+    CHECK(all[0]["id"] == id);
+    CHECK(alarms_now(s.admin, "active").empty());
+
+    // Raised again, then its rule replaced by another: the alarm returns to normal.
+    s.put(with_high(s.original, 10), 200);
+    s.wait_active(1);
+    json other = s.original;
+    other["alarms"][0]["name"] = "freq-low";
+    other["alarms"][0].erase("high");
+    other["alarms"][0]["low"] = 1;
+    s.put(other, 200);
+    s.wait_active(0);
+    for (const auto &r : alarms_now(s.admin, "all"))
+        CHECK(r["state"] == "normal");
 }

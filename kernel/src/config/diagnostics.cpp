@@ -54,6 +54,12 @@ std::optional<Location> location_of(const std::string &text) {
 
 std::vector<ConfigError> field_errors_of(const std::string &text, const std::string &field_prefix,
                                          const Location &fallback) {
+    return field_errors_of(text, std::vector<std::string>{field_prefix}, fallback);
+}
+
+std::vector<ConfigError> field_errors_of(const std::string &text,
+                                         const std::vector<std::string> &field_prefixes,
+                                         const Location &fallback) {
     std::vector<ConfigError> out;
     size_t at = 0;
     while (at < text.size()) {
@@ -62,8 +68,12 @@ std::vector<ConfigError> field_errors_of(const std::string &text, const std::str
         const std::string line = text.substr(at, end - at);
         at = end + 1;
         if (line.empty()) continue;
-        const std::string mark = "field '" + field_prefix;
-        const size_t field_at = line.rfind(mark, 0) == 0 ? 0 : line.find(": " + mark);
+        size_t field_at = std::string::npos;
+        for (const auto &prefix : field_prefixes) {
+            const std::string mark = "field '" + prefix;
+            field_at = line.rfind(mark, 0) == 0 ? 0 : line.find(": " + mark);
+            if (field_at != std::string::npos) break;
+        }
         if (field_at == std::string::npos) return {};
         const size_t name_at = line.find('\'', field_at) + 1;
         const size_t name_end = line.find("': ", name_at);

@@ -29,6 +29,11 @@ struct ConfigError {
 // form. A line without a location gets `fallback`.
 std::vector<ConfigError> field_errors_of(const std::string &text, const std::string &field_prefix,
                                          const Location &fallback);
+// The same, each F starting with one of `field_prefixes` (a plugin's own section and the
+// top-level sections it reads itself, ABI 1.4 site_sections: "alarms").
+std::vector<ConfigError> field_errors_of(const std::string &text,
+                                         const std::vector<std::string> &field_prefixes,
+                                         const Location &fallback);
 
 // Collects every problem of a load, so an admin sees them all at once.
 class Diagnostics {

@@ -79,8 +79,39 @@ void Bus::start() {
         start_thread(*c);
 }
 
+bool Bus::drain(std::chrono::milliseconds limit) {
+    if (!started_) return true; // nobody takes anything yet
+    const auto end = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        bool idle = true;
+        {
+            // Nobody publishes during the look (publish takes this lock): idle consumers with
+            // empty queues, all at this one moment, mean the bus is drained.
+            std::lock_guard<std::mutex> publish_lock(publish_mutex_);
+            for (auto &c : consumers_) {
+                std::lock_guard<std::mutex> lock(c->mutex);
+                if (!c->paused && (c->busy || !c->queue.empty())) {
+                    idle = false;
+                    break;
+                }
+            }
+        }
+        if (idle) return true;
+        if (std::chrono::steady_clock::now() >= end) {
+            log_line(GS_LOG_WARNING, "kernel",
+                     "the bus did not drain in " + std::to_string(limit.count()) +
+                         " ms: messages are still queued");
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
 void Bus::stop() {
     if (!started_) return;
+    // Each consumer thread ends once its queue is empty: without this, one could end before
+    // another hands it what it publishes while taking its last messages.
+    drain();
     for (auto &c : consumers_) {
         std::lock_guard<std::mutex> lock(c->mutex);
         c->stopping = true;

@@ -5,6 +5,7 @@
 #include <gridscope/plugin.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -79,7 +80,15 @@ public:
     // Before or after start(); a consumer added to a started bus starts at once.
     void add_consumer(ConsumerOptions options);
     void start();
-    // Delivers what is queued, then stops the consumer threads.
+    // How long a stop waits for the consumers to take what is queued (a storage answering
+    // RETRY_LATER backs off up to 5 s per try).
+    static constexpr std::chrono::milliseconds kDrainLimit{15000};
+    // Waits (at most `limit`) until every consumer that is not paused has taken all it was
+    // given, including what consumers publish while taking it (the alarm engine's events on
+    // the last samples). False, logged, when `limit` passed first (a storage that keeps
+    // answering RETRY_LATER).
+    bool drain(std::chrono::milliseconds limit = kDrainLimit);
+    // Drains (bounded), delivers what is still queued, then stops the consumer threads.
     void stop();
 
     // For a reload that replaces a consuming instance without losing what is published

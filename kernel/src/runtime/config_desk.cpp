@@ -304,7 +304,7 @@ gs_status ConfigDesk::validate(const std::string &request, std::string &reply) {
     try {
         SiteModel model = load_site(c.path, options_);
         model.file = file_;
-        runtime_.check_reload(std::move(model), diag, more);
+        runtime_.check_reload(std::move(model), diag, more, c.path);
     } catch (const ConfigFailure &failure) {
         diag = failure.diagnostics();
     }
@@ -341,7 +341,7 @@ gs_status ConfigDesk::save(const std::string &request, std::string &reply,
     try {
         SiteModel model = load_site(c.path, options_);
         model.file = file_;
-        if (runtime_.reload(std::move(model), diag, commit)) {
+        if (runtime_.reload(std::move(model), diag, commit, c.path)) {
             log_line(GS_LOG_INFO, "kernel", "reloaded");
             return GS_OK;
         }
@@ -372,7 +372,7 @@ gs_status ConfigDesk::restore(const std::string &archive, std::string &reply,
     std::vector<std::string> more;
     std::string staged;
     check_backup(backup, file_, options_, staged, diag, [&](SiteModel model, Diagnostics &d) {
-        runtime_.check_reload(std::move(model), d, more);
+        runtime_.check_reload(std::move(model), d, more, staged);
     });
     if (!diag.empty()) {
         reply = json{{"errors", errors_json(diag, staged, file_)},

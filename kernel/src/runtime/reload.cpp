@@ -3,9 +3,12 @@
 // "Start, stop, reload"). Why keep instead of restarting everything: a restarted UI loses its
 // sessions, and every restarted driver misses a poll; keeping them costs nothing.
 #include "runtime/consumers.hpp"
+#include "runtime/log.hpp"
 #include "runtime/own_config.hpp"
 #include "runtime/plugin_calls.hpp"
 #include "runtime/runtime.hpp"
+
+#include <optional>
 
 namespace gs::kernel {
 
@@ -14,19 +17,36 @@ bool Runtime::reload(SiteModel next, Diagnostics &diag) {
 }
 
 bool Runtime::reload(SiteModel next, Diagnostics &diag,
-                     const std::function<bool(Diagnostics &)> &commit) {
+                     const std::function<bool(Diagnostics &)> &commit,
+                     const std::string &candidate) {
     with_identified(next, false); // devices identified while running stay so
-    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
-    Plan plan = stage(std::move(snapshot), running_, diag);
+    std::optional<SiteModel> in_force;
+    if (!candidate.empty()) in_force = next;
+    Plan plan = stage(std::make_shared<const SiteSnapshot>(std::move(next), options_, candidate),
+                      running_, diag);
     if (!diag.empty()) return false; // the plan's new instances go, never started
     if (commit && !commit(diag)) return false;
+    if (in_force) {
+        // The candidate is the site file now: the instances that will run are made again, so
+        // that none keeps the candidate's path (exporter_files keeps site_file from create()).
+        // The same text and model: the same checks pass.
+        plan = Plan{};
+        plan = stage(std::make_shared<const SiteSnapshot>(std::move(*in_force), options_), running_,
+                     diag);
+        if (!diag.empty()) {
+            log_line(GS_LOG_ERROR, "kernel",
+                     "the site file was replaced but is not in force: " + diag.str());
+            return false;
+        }
+    }
     switch_to(std::move(plan));
     return true;
 }
 
-bool Runtime::check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings) {
+bool Runtime::check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings,
+                           const std::string &candidate) {
     with_identified(next, false, &warnings);
-    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_);
+    auto snapshot = std::make_shared<const SiteSnapshot>(std::move(next), options_, candidate);
     Plan plan = stage(std::move(snapshot), running_, diag);
     return diag.empty(); // the plan's new instances go, never started
 }

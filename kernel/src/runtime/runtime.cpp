@@ -91,9 +91,12 @@ Runtime::create_instance(std::shared_ptr<const LoadedPlugin> plugin,
         return nullptr;
     }
     if (!why.empty()) {
-        // Errors the plugin wrote in the kernel's form, at keys of its own section, are
-        // reported at those keys (the configuration API shows them at their fields).
-        auto at_keys = field_errors_of(why, "plugins." + plugin->id + ".", where);
+        // Errors the plugin wrote in the kernel's form, at keys of its own section or of the
+        // top-level sections it reads itself (`alarms[0].deadband`), are reported at those keys
+        // (the configuration API shows them at their fields).
+        std::vector<std::string> own_keys{"plugins." + plugin->id + "."};
+        own_keys.insert(own_keys.end(), plugin->site_sections.begin(), plugin->site_sections.end());
+        auto at_keys = field_errors_of(why, own_keys, where);
         for (auto &e : at_keys)
             diag.error(std::move(e.where), std::move(e.field), std::move(e.message));
         if (!at_keys.empty()) return nullptr;
@@ -363,15 +366,24 @@ void Runtime::stop() {
     }
     release_declarers(); // a driver thread waiting for the kernel thread lets its stop() end
     {
-        // Producers first (drivers were started last), then the bus drains into the consumers.
+        // Producers first (drivers were started last).
         std::lock_guard<std::mutex> lock(command_mutex_);
         for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
             if ((*it)->plugin->kind == GS_KIND_DRIVER) (*it)->stop();
         running_ = false;
     }
-    bus_.stop();
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
+    // What the drivers published last reaches every consumer, and so does what consumers
+    // publish while taking it (the alarm engine's events on the last samples).
+    bus_.drain();
+    // Then the consumers in reverse start order (UIs, exporters, storages last), each one
+    // handed what it still has queued, taken off the bus, then stopped: an event it publishes
+    // while stopping reaches those still running, the storages above all.
+    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+        if ((*it)->plugin->kind == GS_KIND_DRIVER) continue;
+        bus_.remove((*it)->plugin->id);
         (*it)->stop();
+    }
+    bus_.stop();
 }
 
 } // namespace gs::kernel

@@ -54,12 +54,17 @@ public:
     bool reload(SiteModel next, Diagnostics &diag);
     // reload() with one more step: `commit` runs once everything is checked, before anything
     // running changes (gridscope.config/1 writes the site file there); false, with why in
-    // `diag`, refuses the reload. [kernel-thread]
-    bool reload(SiteModel next, Diagnostics &diag,
-                const std::function<bool(Diagnostics &)> &commit);
+    // `diag`, refuses the reload. `candidate`: the file `next` was read from when it is not
+    // next.file yet (what `commit` puts in its place): the plugins that read the site file
+    // themselves check that one (SiteSnapshot); the instances that then run are made once
+    // `commit` put it in place. [kernel-thread]
+    bool reload(SiteModel next, Diagnostics &diag, const std::function<bool(Diagnostics &)> &commit,
+                const std::string &candidate = {});
     // Every check reload() makes, changing nothing; `warnings` gets what the devices identified
-    // meanwhile change of `next` (the circuits a declaration leaves out). [kernel-thread]
-    bool check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings);
+    // meanwhile change of `next` (the circuits a declaration leaves out). `candidate` as for
+    // reload(). [kernel-thread]
+    bool check_reload(SiteModel next, Diagnostics &diag, std::vector<std::string> &warnings,
+                      const std::string &candidate = {});
     // gridscope.config/1 as plugins get it from now on (`run` offers its ConfigDesk's); null:
     // not offered (tools, check). The struct outlives the runtime's instances.
     void offer_config_service(const gs_config_service_v1 *service);

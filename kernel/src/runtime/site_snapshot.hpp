@@ -24,13 +24,18 @@ struct RuntimeOptions {
 };
 
 struct SiteSnapshot {
-    // `options` must outlive the snapshot (the runtime's own copy does).
-    SiteSnapshot(SiteModel site, const RuntimeOptions &options);
+    // `options` must outlive the snapshot (the runtime's own copy does). `candidate`: the file
+    // the model was read from when it is not the site file yet (a save's text, checked before
+    // it replaces the site file): gridscope.runtime/1's site_file names it, so that a plugin
+    // reading the site file itself (ABI 1.4 site_sections: the alarm rules) checks the text
+    // being saved, not the one it replaces. Such a snapshot is for checking only (reload.cpp).
+    SiteSnapshot(SiteModel site, const RuntimeOptions &options, std::string candidate = {});
     SiteSnapshot(const SiteSnapshot &) = delete;
     SiteSnapshot &operator=(const SiteSnapshot &) = delete;
 
     const SiteModel model;
-    const std::string json; // site_to_json(model)
+    const std::string json;      // site_to_json(model)
+    const std::string read_from; // "" when the model was read from model.file
     gs_site_service_v1 site_service{};
     gs_runtime_service_v1 runtime_service{};
     // Per source, the (circuit, data) its driver polls that no model with `history` keeps: the

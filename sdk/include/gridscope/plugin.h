@@ -637,7 +637,10 @@ typedef struct gs_plugin_descriptor {
      * runs the plugin (as if listed under `plugins:`); a change of the section alone replaces the
      * instance at a reload. The kernel does not read the section: the plugin reads the site
      * file (gridscope.runtime/1's site_file, or a tool's "config") and checks it in create(), so
-     * `gridscope check` and a reload report its errors with file:line. */
+     * `gridscope check` and a reload report its errors with file:line. While a save through
+     * "gridscope.config/1" is checked, the instances made to check it find there the text being
+     * saved (a candidate file beside the site file; errors at their keys, "alarms[0].deadband");
+     * the instances that then run are made once it replaced the site file. */
     const char *const *site_sections;
     size_t site_section_count;
 } gs_plugin_descriptor;

@@ -18,7 +18,8 @@ typedef struct gs_runtime_service_v1 {
     uint32_t struct_size;
     int32_t http_port;     /* the --http-port the site runs with; 0 if none given */
     const char *data_dir;  /* folder for persistent data (the store, passwords, ...) */
-    const char *site_file; /* the site file's path */
+    const char *site_file; /* the site file's path (for an instance made to check a save, the
+                              text being saved: see gs_plugin_descriptor.site_sections) */
     const char *site_name;
     const char *timezone;  /* the site's IANA time zone, e.g. "Europe/Paris" */
     const char *share_dir; /* installed read-only data: profiles/, webroot/ */
