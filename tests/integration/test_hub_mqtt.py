@@ -171,15 +171,15 @@ def main():
               "a source naming an unknown box is refused: " + r.stderr.strip()[-160:])
 
         hub = Server(GRIDSCOPE, hub_file)
-        session = {"cookie": hub.login("user")[0]}
+        session = {"cookie": hub.login("user")[0], "lost": 0}
 
         def api(path):
-            # A learned description reloads the hub: its web server restarts meanwhile, and
-            # the new one does not know the session.
+            # A learned description reloads the hub; ui_web keeps its server and its sessions.
             try:
                 status, body, _ = hub.request("GET", "/api/v1" + path,
                                               cookie=session["cookie"])
                 if status == 401:
+                    session["lost"] += 1
                     session["cookie"] = hub.login("user")[0]
                     status, body, _ = hub.request("GET", "/api/v1" + path,
                                                   cookie=session["cookie"])
@@ -360,6 +360,9 @@ def main():
         vh = [b.get("value") for b in c_hub]
         check(vb == vh and any(v for v in vb),
               f"the consumption of box-01.m1/1 at the hub equals the box's: {vb} / {vh}")
+
+        check(session["lost"] == 0,
+              f"the user's session survives every learn ({session['lost']} logins lost)")
 
         # 5. The hub restarted on its site file: the sources are there, nothing is re-learned.
         kept = os.path.join(work, "hub-learned.yaml")  # the server's folder goes with it
