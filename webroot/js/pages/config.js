@@ -16,6 +16,7 @@ export const TABS = [
   { id: 'custom-data', load: () => import('./config/custom-data.js') },
   { id: 'hierarchies', load: () => import('./config/hierarchies.js') },
   { id: 'alarm-rules', load: () => import('./config/alarm-rules.js') },
+  { id: 'backup', load: () => import('./config/backup.js') },
 ];
 
 export function render(main, { session, params, navigate, can }) {
