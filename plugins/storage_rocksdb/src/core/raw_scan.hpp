@@ -20,6 +20,41 @@ inline int64_t ceil_s(int64_t ns) {
     return -floor_div(-ns, kNsPerS);
 }
 
+// Decodes the records of (w, source) from the iterator's position (on the first of them) to
+// the last, handing those in [from_ns, to_ns) to `fn` (see scan_source). Chains that end
+// before from_s are skipped without decoding (their keyframe tells their span). Returns false
+// when `fn` did (stop).
+template <typename Fn>
+inline bool scan_chain_records(rocksdb::Iterator &it, int64_t w, uint32_t source, int64_t window_s,
+                               int64_t from_ns, int64_t to_ns, ChainState &chain,
+                               DecodedRecord &rec, Fn &&fn, const std::vector<uint32_t> *only) {
+    int64_t from_s = ns_to_s_floor(from_ns);
+    chain.reset();
+    bool skipping = false;
+    for (; it.Valid(); it.Next()) {
+        keys::RawKey k = keys::parse_raw({it.key().data(), it.key().size()});
+        if (k.window_start_s != w || k.source != source) break;
+        std::string_view value(it.value().data(), it.value().size());
+        int64_t span = keyframe_span_s(value);
+        if (span >= 0) skipping = w + (span ? span : window_s) <= from_s;
+        if (skipping) continue;
+        decode_record(chain, w * kNsPerS, value, rec, only);
+        if (rec.ts_ns < from_ns || rec.ts_ns >= to_ns) continue;
+        if constexpr (std::is_same_v<decltype(fn(rec)), bool>) {
+            if (!fn(rec)) return false; // the caller has what it needs
+        } else {
+            fn(rec);
+        }
+    }
+    return true;
+}
+
+// The first raw key window a read of [from_ns, ...) looks at: a chain may start up to
+// kMaxChainSpanS before `from`.
+inline int64_t first_scan_window(int64_t from_ns, int64_t window_s) {
+    return window_start(ns_to_s_floor(from_ns) - kMaxChainSpanS + window_s, window_s);
+}
+
 // Decodes the chains of one source over [from, to) and hands every record to `fn`. A chain
 // may start up to kMaxChainSpanS before `from`; chains that end before it are skipped without
 // decoding (their keyframe tells their span). Records come in key order (window, source, seq),
@@ -31,8 +66,7 @@ inline void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64
                         const std::vector<uint32_t> *only = nullptr) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, raw));
     int64_t to_s = ceil_s(to_ns);
-    int64_t from_s = ns_to_s_floor(from_ns);
-    int64_t w = window_start(from_s - kMaxChainSpanS + window_s, window_s);
+    int64_t w = first_scan_window(from_ns, window_s);
     ChainState chain;
     DecodedRecord rec;
     while (w < to_s) {
@@ -44,25 +78,9 @@ inline void scan_source(rocksdb::DB *db, rocksdb::ColumnFamilyHandle *raw, int64
             w = k.window_start_s;
             continue;
         }
-        if (k.source == source) {
-            chain.reset();
-            bool skipping = false;
-            for (; it->Valid(); it->Next()) {
-                k = keys::parse_raw({it->key().data(), it->key().size()});
-                if (k.window_start_s != w || k.source != source) break;
-                std::string_view value(it->value().data(), it->value().size());
-                int64_t span = keyframe_span_s(value);
-                if (span >= 0) skipping = w + (span ? span : window_s) <= from_s;
-                if (skipping) continue;
-                decode_record(chain, w * kNsPerS, value, rec, only);
-                if (rec.ts_ns < from_ns || rec.ts_ns >= to_ns) continue;
-                if constexpr (std::is_same_v<decltype(fn(rec)), bool>) {
-                    if (!fn(rec)) return; // the caller has what it needs
-                } else {
-                    fn(rec);
-                }
-            }
-        }
+        if (k.source == source &&
+            !scan_chain_records(*it, w, source, window_s, from_ns, to_ns, chain, rec, fn, only))
+            return;
         w += window_s;
     }
     check(it->status(), "reading raw data");
