@@ -87,19 +87,27 @@ inline bool scan_series_columns(const Store::Impl &m, const std::vector<SeriesId
                 }
             }
             raw_it->Seek(keys::raw(w, source, 0));
-            if (!raw_it->Valid()) break;
-            keys::RawKey k = keys::parse_raw({raw_it->key().data(), raw_it->key().size()});
-            if (k.window_start_s >= to_s) break;
-            if (k.window_start_s != w) { // jump over windows without data
-                w = k.window_start_s;
-                continue;
+            int64_t next = INT64_MAX; // the next window holding records or blocks
+            if (raw_it->Valid()) {
+                keys::RawKey k = keys::parse_raw({raw_it->key().data(), raw_it->key().size()});
+                if (k.window_start_s == w) {
+                    if (k.source == source) {
+                        positions.clear();
+                        scan_chain_records(*raw_it, w, source, window_s, from_ns, to_ns, chain, rec,
+                                           from_record, &only);
+                    }
+                    w += window_s;
+                    continue;
+                }
+                next = k.window_start_s;
             }
-            if (k.source == source) {
-                positions.clear();
-                scan_chain_records(*raw_it, w, source, window_s, from_ns, to_ns, chain, rec,
-                                   from_record, &only);
+            if (block_it->Valid()) { // on the first block after (w, source)
+                int64_t b =
+                    ByteReader({block_it->key().data(), block_it->key().size()}).be64_signed();
+                next = std::min(next, b > w ? b : w + window_s);
             }
-            w += window_s;
+            if (next >= to_s) break;
+            w = next; // jump over windows without data
         }
         if (!going) return false;
     }
