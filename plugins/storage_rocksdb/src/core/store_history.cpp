@@ -131,7 +131,8 @@ public:
         : grid_(from_ns, width_ns), max_points_(max_points) {}
 
     // false when `ts_ns` is before the previous value's time (records of a late batch).
-    bool add(int64_t ts_ns, double value, uint8_t quality) {
+    // Inline: called once per raw value (the loop over a block's column).
+    inline __attribute__((always_inline)) bool add(int64_t ts_ns, double value, uint8_t quality) {
         if (ts_ns < last_ts_) return false;
         last_ts_ = ts_ns;
         if (quality != quality::good || !std::isfinite(value)) return true;
