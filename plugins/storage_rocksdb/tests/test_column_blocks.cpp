@@ -8,22 +8,22 @@
 #include <core/store.hpp>
 #include <temp_dir.hpp>
 
+#include "history_equal.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
 
 using namespace gs::store;
+using gs::store::testing::check_same_history;
+using gs::store::testing::same_bits;
 using gs::store::testing::TempDir;
 
 namespace {
 
 constexpr int64_t kNs = 1'000'000'000;
 constexpr int64_t kJan1 = 1767225600; // 2026-01-01T00:00:00Z
-
-bool same_bits(double a, double b) {
-    return std::memcmp(&a, &b, sizeof a) == 0;
-}
 
 // Two sources, 1-minute polls with a series that comes and goes, over `days` days.
 void fill(Store &store, int64_t from_s, int64_t days) {
@@ -46,21 +46,6 @@ std::vector<SeriesId> all_series(Store &store) {
         for (auto [circuit, data] : {std::pair{1, "V"}, {1, "P"}, {2, "I"}})
             ids.push_back(*store.find_series(source, circuit, data));
     return ids;
-}
-
-void check_same(const std::vector<HistorySeries> &a, const std::vector<HistorySeries> &b) {
-    REQUIRE(a.size() == b.size());
-    for (size_t s = 0; s < a.size(); ++s) {
-        CHECK(a[s].width_ns == b[s].width_ns);
-        REQUIRE(a[s].buckets.size() == b[s].buckets.size());
-        for (size_t i = 0; i < a[s].buckets.size(); ++i) {
-            CHECK(a[s].buckets[i].start_utc_ns == b[s].buckets[i].start_utc_ns);
-            CHECK(a[s].buckets[i].count == b[s].buckets[i].count);
-            CHECK(same_bits(a[s].buckets[i].min, b[s].buckets[i].min));
-            CHECK(same_bits(a[s].buckets[i].max, b[s].buckets[i].max));
-            CHECK(same_bits(a[s].buckets[i].avg, b[s].buckets[i].avg));
-        }
-    }
 }
 
 // Raw reads of the first two days: values, and buckets of values (no rollup level is narrow
@@ -159,7 +144,7 @@ TEST_CASE("column blocks serve raw reads alone, and late data above them") {
         before = raw_reads(*store);
         store->maintain((kJan1 + 4 * 86400) * kNs);
         for (size_t i = 0; i < before.size(); ++i)
-            check_same(raw_reads(*store)[i], before[i]);
+            check_same_history(raw_reads(*store)[i], before[i]);
     }
     {
         // Without the records the blocks cover, the blocks alone give the same answers (they
@@ -181,7 +166,7 @@ TEST_CASE("column blocks serve raw reads alone, and late data above them") {
     auto store = Store::open(dir.path(), o);
     std::vector<std::vector<HistorySeries>> from_blocks = raw_reads(*store);
     for (size_t i = 0; i < before.size(); ++i)
-        check_same(from_blocks[i], before[i]);
+        check_same_history(from_blocks[i], before[i]);
     // A late poll into a window that has a block: read from the record above the block.
     SeriesId v = *store->find_series("a", 1, "V");
     Batch late;
@@ -215,12 +200,12 @@ TEST_CASE("column blocks: a store written before them opens, reads, and gets the
     {
         auto reader = Store::open_read_only(dir.path(), o);
         for (size_t i = 0; i < before.size(); ++i)
-            check_same(raw_reads(*reader)[i], before[i]);
+            check_same_history(raw_reads(*reader)[i], before[i]);
         CHECK(reader->stats().sst_bytes_by_family.size() == 7);
     }
     auto store = Store::open(dir.path(), o);
     for (size_t i = 0; i < before.size(); ++i)
-        check_same(raw_reads(*store)[i], before[i]);
+        check_same_history(raw_reads(*store)[i], before[i]);
     store->maintain((kJan1 + 3 * 86400) * kNs);
     store->compact();
     uint64_t block_bytes = 0;
@@ -228,7 +213,7 @@ TEST_CASE("column blocks: a store written before them opens, reads, and gets the
         if (family == "blocks") block_bytes = bytes;
     CHECK(block_bytes > 0);
     for (size_t i = 0; i < before.size(); ++i)
-        check_same(raw_reads(*store)[i], before[i]);
+        check_same_history(raw_reads(*store)[i], before[i]);
 }
 
 TEST_CASE("column blocks go with their raw windows (retention) and count in the budget") {

@@ -4,13 +4,15 @@
 #include <core/store.hpp>
 #include <temp_dir.hpp>
 
+#include "history_equal.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <random>
 
 using namespace gs::store;
+using gs::store::testing::check_same_history;
 using gs::store::testing::TempDir;
 
 namespace {
@@ -77,24 +79,6 @@ void check_against_reference(const HistorySeries &h, const std::vector<Reading> 
         CHECK(got.max == b.max);
         CHECK(got.count == b.count);
         CHECK(got.avg == doctest::Approx(b.sum / b.count).epsilon(1e-9));
-    }
-}
-
-// Bit for bit: raw reads from column blocks must give what the records give (sums in the same
-// order, -0.0 against 0.0 in min and max as the records order them).
-void check_same(const std::vector<HistorySeries> &a, const std::vector<HistorySeries> &b) {
-    REQUIRE(a.size() == b.size());
-    for (size_t s = 0; s < a.size(); ++s) {
-        CHECK(a[s].width_ns == b[s].width_ns);
-        REQUIRE(a[s].buckets.size() == b[s].buckets.size());
-        for (size_t i = 0; i < a[s].buckets.size(); ++i) {
-            const HistoryBucket &x = a[s].buckets[i], &y = b[s].buckets[i];
-            CHECK(x.start_utc_ns == y.start_utc_ns);
-            CHECK(x.count == y.count);
-            CHECK(std::memcmp(&x.min, &y.min, sizeof x.min) == 0);
-            CHECK(std::memcmp(&x.max, &y.max, sizeof x.max) == 0);
-            CHECK(std::memcmp(&x.avg, &y.avg, sizeof x.avg) == 0);
-        }
     }
 }
 
@@ -211,7 +195,7 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
             std::vector<HistorySeries> got = store->history(ids, query.from, query.to, query.n);
             REQUIRE(got.size() == ids.size());
             if (std::string(pass) == "records") from_records.push_back(got);
-            if (std::string(pass) == "blocks") check_same(got, from_records[q]);
+            if (std::string(pass) == "blocks") check_same_history(got, from_records[q]);
             for (size_t s = 0; s < ids.size(); ++s) {
                 INFO("query " << q << " series " << names[s]);
                 CHECK(got[s].series == ids[s]);
