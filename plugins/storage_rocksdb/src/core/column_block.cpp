@@ -1,7 +1,5 @@
 #include "column_block.hpp"
 
-#include "bit_stream.hpp"
-
 #include <algorithm>
 #include <map>
 
@@ -55,54 +53,26 @@ void encode_column(const ColumnInput &c, std::string &out) {
     out += qualities;
     DecimalScale scale = column_scale(c.values);
     put_u8(out, scale.packed());
-    std::string exceptions;
-    std::vector<int64_t> ks;
+    std::string exceptions, ks;
+    size_t exception_count = 0;
     last = 0;
+    int64_t prev_k = 0;
     for (size_t i = 0; i < c.values.size(); ++i) {
         int64_t k;
         if (fits_scale(c.values[i], scale, k)) {
-            ks.push_back(k);
+            put_svarint(
+                ks, static_cast<int64_t>(static_cast<uint64_t>(k) - static_cast<uint64_t>(prev_k)));
+            prev_k = k;
             continue;
         }
         put_varint(exceptions, i - last);
         put_f64(exceptions, c.values[i]);
         last = i;
+        ++exception_count;
     }
-    put_varint(out, c.values.size() - ks.size());
+    put_varint(out, exception_count);
     out += exceptions;
-    // The residuals of both predictors; the one that packs smaller is kept.
-    std::vector<uint64_t> residuals[2];
-    int64_t prev = 0, prev_delta = 0;
-    for (int64_t k : ks) {
-        auto delta = static_cast<int64_t>(static_cast<uint64_t>(k) - static_cast<uint64_t>(prev));
-        residuals[0].push_back(zigzag(delta));
-        residuals[1].push_back(zigzag(static_cast<int64_t>(static_cast<uint64_t>(delta) -
-                                                           static_cast<uint64_t>(prev_delta))));
-        prev = k;
-        prev_delta = delta;
-    }
-    auto width_of = [](const std::vector<uint64_t> &r, size_t from) {
-        uint64_t any = 0;
-        for (size_t i = from; i < std::min(r.size(), from + kColumnGroup); ++i)
-            any |= r[i];
-        return any ? 64 - __builtin_clzll(any) : 0;
-    };
-    size_t bits[2] = {0, 0};
-    for (int p = 0; p < 2; ++p)
-        for (size_t g = 0; g < ks.size(); g += kColumnGroup)
-            bits[p] += 7 + static_cast<size_t>(width_of(residuals[p], g)) *
-                               std::min(kColumnGroup, ks.size() - g);
-    int predictor = bits[1] < bits[0] ? 1 : 0;
-    put_u8(out, static_cast<uint8_t>(predictor));
-    BitWriter w(out);
-    const std::vector<uint64_t> &r = residuals[predictor];
-    for (size_t g = 0; g < r.size(); g += kColumnGroup) {
-        int width = width_of(r, g);
-        w.write(static_cast<uint64_t>(width), 7);
-        for (size_t i = g; i < std::min(r.size(), g + kColumnGroup); ++i)
-            w.write(r[i], width);
-    }
-    w.finish();
+    out += ks;
 }
 
 } // namespace

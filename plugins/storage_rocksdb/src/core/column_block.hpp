@@ -15,15 +15,11 @@
 //     u8 decimal scale (DecimalScale::packed)
 //     varint exceptions, (varint value index delta, f64)*    values that do not fit the scale
 //                                                          (NaN, inf, -0.0, other doubles)
-//     u8 predictor (0: delta, 1: delta of delta) of k (value = decimal_value(k, scale)) for
-//     the other values, then a bit stream (bit_stream.hpp): per group of kColumnGroup
-//     residuals, 7 bits of width w, then each zigzag residual in w bits (frame of reference:
-//     decoding is a shift and a mask per value, no branch on the code)
+//     svarint deltas of k (value = decimal_value(k, scale)) for the other values
 // Rows are in the records' key order (seq), so a reader sees the values exactly as the
 // records give them (same order: same sums, same late-batch detection).
 #pragma once
 
-#include "bit_stream.hpp"
 #include "decimal_fit.hpp"
 #include "varint.hpp"
 
@@ -33,8 +29,6 @@
 #include <vector>
 
 namespace gs::store {
-
-constexpr size_t kColumnGroup = 16; // residuals sharing one bit width
 
 // One series' values of a block, as the encoder takes them.
 struct ColumnInput {
@@ -84,7 +78,6 @@ template <typename Fn> void ColumnBlock::for_each(std::string_view column, Fn &&
         in.skip_varint();
         in.skip(1);
     }
-    const char *scale_at = in.position();
     DecimalScale scale = DecimalScale::unpack(in.u8());
     if (scale.digits > kMaxDecimalDigits) throw CorruptData("bad column scale");
     uint64_t exceptions = in.varint();
@@ -93,18 +86,15 @@ template <typename Fn> void ColumnBlock::for_each(std::string_view column, Fn &&
         in.skip_varint();
         in.skip(8);
     }
-    int predictor = in.u8();
-    if (predictor > 1) throw CorruptData("bad column predictor");
-    BitReader ks(std::string_view(in.position(), in.remaining()));
+    ByteReader ks = in; // the k deltas
     ByteReader run_in(std::string_view(runs_at, static_cast<size_t>(qualities_at - runs_at)));
-    ByteReader q_in(std::string_view(qualities_at, static_cast<size_t>(scale_at - qualities_at)));
+    ByteReader q_in(
+        std::string_view(qualities_at, static_cast<size_t>(ks.position() - qualities_at)));
 
     uint64_t next_quality = quality_changes ? q_in.varint() : UINT64_MAX;
     uint8_t quality = 0;
     uint64_t next_exception = exceptions ? exc.varint() : UINT64_MAX;
-    uint64_t k = 0, delta = 0; // unsigned: wrapping, never undefined, on damaged input
-    int width = 0;
-    size_t group_left = 0;
+    int64_t k = 0;
     uint64_t index = 0; // value index
     uint64_t row = 0;
     const uint64_t rows = ts_.size();
@@ -122,16 +112,9 @@ template <typename Fn> void ColumnBlock::for_each(std::string_view column, Fn &&
                 v = exc.f64();
                 next_exception = --exceptions ? index + exc.varint() : UINT64_MAX;
             } else {
-                if (!group_left) {
-                    width = static_cast<int>(ks.read(7));
-                    if (width > 64) throw CorruptData("bad column width");
-                    group_left = kColumnGroup;
-                }
-                --group_left;
-                auto residual = static_cast<uint64_t>(unzigzag(ks.read(width)));
-                delta = predictor ? delta + residual : residual;
-                k += delta;
-                v = decimal_value(static_cast<int64_t>(k), scale);
+                k = static_cast<int64_t>(static_cast<uint64_t>(k) +
+                                         static_cast<uint64_t>(ks.svarint()));
+                v = decimal_value(k, scale);
             }
             fn(static_cast<size_t>(row), v, quality);
         }
