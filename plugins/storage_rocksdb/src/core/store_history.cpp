@@ -2,7 +2,7 @@
 // History API). Long ranges are served from whole rollup buckets, short ones (or ranges with
 // few values) from the raw data (column blocks of closed windows, records elsewhere), where
 // each value goes straight into its bucket (no list of the range's points).
-#include "block_scan.hpp"
+#include "raw_scan.hpp"
 #include "store_impl.hpp"
 
 #include <algorithm>
@@ -190,10 +190,10 @@ bool stream_raw(const Store::Impl &m, const std::vector<SeriesId> &ids,
                 std::vector<HistorySeries> &out) {
     int64_t width_ns = ceil_div_ns(to_ns - from_ns, static_cast<int64_t>(max_points));
     std::vector<RawSeries> series(ids.size(), RawSeries(from_ns, width_ns, max_points));
-    if (!scan_series_columns(m, ids, sources, from_ns, to_ns,
-                             [&](size_t r, int64_t ts_ns, double value, uint8_t quality) {
-                                 return series[r].add(ts_ns, value, quality);
-                             }))
+    if (!scan_series(m, ids, sources, from_ns, to_ns,
+                     [&](size_t r, int64_t ts_ns, double value, uint8_t quality) {
+                         return series[r].add(ts_ns, value, quality);
+                     }))
         return false;
     for (size_t r = 0; r < ids.size(); ++r)
         series[r].finish(from_ns, to_ns, width_ns, out[slots[r]]);
