@@ -4,12 +4,15 @@
 #include <core/store.hpp>
 #include <temp_dir.hpp>
 
+#include "history_equal.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
 
 using namespace gs::store;
+using gs::store::testing::check_same_history;
 using gs::store::testing::TempDir;
 
 namespace {
@@ -81,6 +84,9 @@ void check_against_reference(const HistorySeries &h, const std::vector<Reading> 
 
 } // namespace
 
+// Run over the raw records alone (no maintenance pass yet: a store written before column
+// blocks), then with the blocks of the closed windows built (answers bit for bit the same), then
+// with late batches written after the blocks (read from the records above a block's coverage).
 TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force reference") {
     TempDir dir;
     Options o;
@@ -89,6 +95,17 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
     const char *names[] = {"V", "P", "E"};
     std::map<std::string, std::vector<Reading>> written;
     int64_t first = kJan1 * kNs, last = 0;
+    auto value_of = [&](const std::string &name, double &energy) {
+        double v = name == "V"   ? 230 + static_cast<int>(rng() % 500) / 100.0
+                   : name == "P" ? static_cast<double>(rng() % 20000) - 5000
+                                 : (energy += static_cast<double>(rng() % 50));
+        if (rng() % 300 == 0) v = NAN;
+        if (rng() % 4000 == 0) v = 1e6; // a spike
+        if (rng() % 1000 == 0) v = INFINITY;
+        if (name == "P" && rng() % 100 == 0) v = rng() % 2 ? -0.0 : 0.0;
+        return v;
+    };
+    double energy = 1000;
     {
         auto store = Store::open(dir.path(), o);
         SeriesSpec e;
@@ -99,7 +116,6 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
         e.counter_max = 1e9;
         e.counter_step = 1;
         store->declare_series(e);
-        double energy = 1000;
         int64_t ts = kJan1;
         for (int poll = 0; poll < 12000; ++poll) {
             // Mostly 60-s polls with jitter, and gaps of up to a day (no value, not zero).
@@ -109,12 +125,8 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
             b.ts_utc_ns = ts * kNs + static_cast<int64_t>(rng() % 1000) * 1'000'000;
             for (const char *name : names) {
                 if (rng() % 50 == 0) continue; // a series missing from a poll: layout change
-                double v = std::string(name) == "V"   ? 230 + static_cast<int>(rng() % 500) / 100.0
-                           : std::string(name) == "P" ? static_cast<double>(rng() % 20000) - 5000
-                                                      : (energy += static_cast<double>(rng() % 50));
+                double v = value_of(name, energy);
                 uint8_t q = rng() % 40 == 0 ? quality::timeout : quality::good;
-                if (rng() % 300 == 0) v = NAN;
-                if (rng() % 4000 == 0) v = 1e6; // a spike
                 b.values.push_back({1, name, v, q});
                 written[name].push_back({b.ts_utc_ns, v, q});
             }
@@ -128,7 +140,11 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
     for (const char *name : names)
         ids.push_back(*store->find_series("m", 1, name));
     const size_t sizes[] = {1, 2, 7, 50, 333, 2000, 10000};
-    size_t raw_values = 0, raw_buckets = 0, rollup_buckets = 0; // every path is exercised
+    struct Query {
+        int64_t from, to;
+        size_t n;
+    };
+    std::vector<Query> queries;
     for (int q = 0; q < 120; ++q) {
         int64_t span = last - first + 4 * 3600 * kNs;
         int64_t a = first - 2 * 3600 * kNs + static_cast<int64_t>(rng() % span);
@@ -138,20 +154,60 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
                                                                : rng() % (12 * 86400)) *
                              kNs +
                          1 + static_cast<int64_t>(rng() % kNs);
-        size_t n = sizes[rng() % std::size(sizes)];
-        std::vector<HistorySeries> got = store->history(ids, a, a + length, n);
-        REQUIRE(got.size() == ids.size());
-        for (size_t s = 0; s < ids.size(); ++s) {
-            INFO("query " << q << " series " << names[s]);
-            CHECK(got[s].series == ids[s]);
-            check_against_reference(got[s], written[names[s]], a, a + length, n);
-            int64_t w = got[s].width_ns;
-            (w == 0 ? raw_values : w < 600 * kNs ? raw_buckets : rollup_buckets)++;
-        }
+        queries.push_back({a, a + length, sizes[rng() % std::size(sizes)]});
     }
-    CHECK(raw_values > 10);
-    CHECK(raw_buckets > 10);
-    CHECK(rollup_buckets > 10);
+    std::vector<std::vector<HistorySeries>> from_records;
+    for (const char *pass : {"records", "blocks", "blocks and late batches"}) {
+        INFO("read from " << pass);
+        if (std::string(pass) == "blocks") {
+            store->maintain(last + 2 * 86400 * kNs); // builds the closed windows' blocks
+            store->compact();
+            uint64_t block_bytes = 0;
+            for (const auto &[family, bytes] : store->stats().sst_bytes_by_family)
+                if (family == "blocks") block_bytes = bytes;
+            CHECK(block_bytes > 0);
+        }
+        if (std::string(pass) == "blocks and late batches") {
+            // Late polls (older than the newest) into windows that have blocks, some with
+            // fewer series (layout change), qualities and odd values.
+            for (int i = 0; i < 300; ++i) {
+                Batch b;
+                b.source = "m";
+                b.ts_utc_ns =
+                    first + static_cast<int64_t>(rng() % (last - first)) / 1000 * 1000 + 7;
+                for (const char *name : names) {
+                    if (rng() % 5 == 0) continue;
+                    double v = value_of(name, energy);
+                    uint8_t q = rng() % 10 == 0 ? quality::bad_response : quality::good;
+                    b.values.push_back({1, name, v, q});
+                    written[name].push_back({b.ts_utc_ns, v, q});
+                }
+                store->append(b);
+            }
+            for (auto &[name, list] : written)
+                std::stable_sort(list.begin(), list.end(), [](const Reading &a, const Reading &b) {
+                    return a.ts_ns < b.ts_ns;
+                });
+        }
+        size_t raw_values = 0, raw_buckets = 0, rollup_buckets = 0; // every path is exercised
+        for (size_t q = 0; q < queries.size(); ++q) {
+            const Query &query = queries[q];
+            std::vector<HistorySeries> got = store->history(ids, query.from, query.to, query.n);
+            REQUIRE(got.size() == ids.size());
+            if (std::string(pass) == "records") from_records.push_back(got);
+            if (std::string(pass) == "blocks") check_same_history(got, from_records[q]);
+            for (size_t s = 0; s < ids.size(); ++s) {
+                INFO("query " << q << " series " << names[s]);
+                CHECK(got[s].series == ids[s]);
+                check_against_reference(got[s], written[names[s]], query.from, query.to, query.n);
+                int64_t w = got[s].width_ns;
+                (w == 0 ? raw_values : w < 600 * kNs ? raw_buckets : rollup_buckets)++;
+            }
+        }
+        CHECK(raw_values > 10);
+        CHECK(raw_buckets > 10);
+        CHECK(rollup_buckets > 10);
+    }
     CHECK_THROWS_AS(store->history(ids, last, first, 10), StoreError);
     CHECK_THROWS_AS(store->history(ids, first, last, 0), StoreError);
     CHECK_THROWS_AS(store->history({9999}, first, last, 10), StoreError);

@@ -6,18 +6,20 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 namespace gs::store {
 namespace {
 
-const char *const kCfNames[] = {"default", "series", "raw", "journal", "rollup", "state", "events"};
+const char *const kCfNames[] = {"default", "series", "raw",    "journal",
+                                "rollup",  "state",  "events", "blocks"};
 
 rocksdb::ColumnFamilyOptions cf_options(Cf cf, const Options &options,
                                         const std::shared_ptr<rocksdb::Cache> &cache) {
     rocksdb::ColumnFamilyOptions o;
-    bool big = cf == Cf::raw || cf == Cf::rollup || cf == Cf::journal;
+    bool big = cf == Cf::raw || cf == Cf::rollup || cf == Cf::journal || cf == Cf::blocks;
     o.write_buffer_size = cf == Cf::raw ? options.memtable_bytes
                           : big         ? options.memtable_bytes / 2
                                         : 4ull << 20;
@@ -107,8 +109,25 @@ std::unique_ptr<Db> open_db(const std::string &dir, const Options &options, bool
         if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec))
             throw StoreError(dir + " does not exist or holds no store", StoreErrc::no_store);
         db_options.max_open_files = -1; // required by secondary instances
-        status = rocksdb::DB::OpenAsSecondary(db_options, dir, out->secondary_dir, descriptors,
-                                              &out->handles, &raw_db);
+        // A store written before a column family existed lacks it: opened without, its handle
+        // stays null (readers then do without, e.g. column blocks).
+        std::vector<std::string> existing;
+        check(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
+              "opening the store read-only");
+        std::vector<rocksdb::ColumnFamilyDescriptor> present;
+        std::vector<size_t> index;
+        for (size_t i = 0; i < descriptors.size(); ++i)
+            if (std::find(existing.begin(), existing.end(), descriptors[i].name) !=
+                existing.end()) {
+                present.push_back(descriptors[i]);
+                index.push_back(i);
+            }
+        std::vector<rocksdb::ColumnFamilyHandle *> opened;
+        status = rocksdb::DB::OpenAsSecondary(db_options, dir, out->secondary_dir, present, &opened,
+                                              &raw_db);
+        out->handles.assign(descriptors.size(), nullptr);
+        for (size_t i = 0; i < opened.size(); ++i)
+            out->handles[index[i]] = opened[i];
     } else {
         std::error_code ec;
         std::filesystem::create_directories(dir, ec); // RocksDB only creates the last level

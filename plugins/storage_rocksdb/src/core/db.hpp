@@ -12,7 +12,9 @@
 
 namespace gs::store {
 
-enum class Cf { meta, series, raw, journal, rollup, state, events, count };
+// blocks: column blocks derived from closed raw windows (column_block.hpp); absent (null handle)
+// in a read-only instance of a store written before they existed.
+enum class Cf { meta, series, raw, journal, rollup, state, events, blocks, count };
 
 struct Db {
     std::unique_ptr<rocksdb::DB> db;

@@ -2,6 +2,11 @@
 // order is time order, and every time-partitioned key space is dropped by one DeleteRange.
 //
 //   raw      [window_start_s i64][source u32][seq u64]        -> record (record_codec.hpp)
+//   blocks   [window_start_s i64][source u32]                 -> column block of the raw
+//            records of that key window and source with seq <= its covered_seq
+//            (column_block.hpp; derived by maintain() once the window's chains are closed,
+//            dropped with the window; absent in stores written before them: readers fall
+//            back to the records)
 //   journal  [seq u64]                                        -> journal value (below)
 //   rollup   [level u8][partition i32][series u32][first_start_s i64][seq u64] -> chunk of
 //            consecutive buckets (written at checkpoints; late values as 1-bucket chunks)
@@ -40,6 +45,14 @@ inline RawKey parse_raw(std::string_view k) {
     out.source = r.be32();
     out.seq = r.be64();
     return out;
+}
+// The key of a column block, also the prefix of the raw records it covers.
+inline std::string block(int64_t window_start_s, uint32_t source) {
+    std::string k;
+    k.reserve(12);
+    put_be64_signed(k, window_start_s);
+    put_be32(k, source);
+    return k;
 }
 inline std::string raw_window(int64_t window_start_s) {
     std::string k;
@@ -164,5 +177,7 @@ inline constexpr std::string_view kSourcePrefix = "source:";
 inline constexpr std::string_view kCheckpointSeq = "meta:checkpoint_seq";
 inline constexpr std::string_view kRawWindow = "meta:raw_window_s";
 inline constexpr std::string_view kFormat = "meta:format";
+// Raw windows below this (i64 seconds, be64) were considered for column blocks.
+inline constexpr std::string_view kBlocksUntil = "meta:blocks_until_s";
 
 } // namespace gs::store::keys

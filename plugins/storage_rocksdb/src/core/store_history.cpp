@@ -1,7 +1,7 @@
 // Store::history: per-bucket min, max and average of several series over a range (the
 // History API). Long ranges are served from whole rollup buckets, short ones (or ranges with
-// few values) from the raw records, where the series of one source are read in one pass that
-// feeds each value straight into its bucket (no list of the range's points).
+// few values) from the raw data (column blocks of closed windows, records elsewhere), where
+// each value goes straight into its bucket (no list of the range's points).
 #include "raw_scan.hpp"
 #include "store_impl.hpp"
 
@@ -131,7 +131,8 @@ public:
         : grid_(from_ns, width_ns), max_points_(max_points) {}
 
     // false when `ts_ns` is before the previous value's time (records of a late batch).
-    bool add(int64_t ts_ns, double value, uint8_t quality) {
+    // Inline: called once per raw value (the loop over a block's column).
+    inline __attribute__((always_inline)) bool add(int64_t ts_ns, double value, uint8_t quality) {
         if (ts_ns < last_ts_) return false;
         last_ts_ = ts_ns;
         if (quality != quality::good || !std::isfinite(value)) return true;

@@ -61,6 +61,8 @@ struct Store::Impl {
     // readers merge them as always).
     FragmentedPartitions fragmented;
     uint64_t fragments_consolidated = 0;
+    // Raw windows below this were considered for column blocks (kNoBucket: not loaded yet).
+    int64_t blocks_until_s = kNoBucket;
 
     RecordEncoder encoder;
     rocksdb::WriteBatch batch;
@@ -141,6 +143,11 @@ std::vector<RollupStats> read_rollup_stats(const Store::Impl &m, SeriesId id, Ro
                                            const SeriesLookup &s, int64_t from_ns, int64_t to_ns,
                                            std::vector<RollupStats> *derived = nullptr,
                                            const RollupRead &how = {});
+
+// Writes the column blocks of the raw windows whose chains all ended by now_s, oldest first,
+// from where the last pass stopped (store_blocks.cpp). Caller holds `lock` (on m.mu); it is
+// released between windows.
+void build_column_blocks(Store::Impl &m, int64_t now_s, std::unique_lock<std::mutex> &lock);
 
 // Corrects the counter deltas around a good reading older than the series' newest one
 // (store_backfill.cpp). Caller holds `mu`; the batch's own record is not written yet.

@@ -231,7 +231,9 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
     // Raw windows, oldest first: expired ones go unless a cursor still needs them; any go
     // while raw data + journal exceed the budget.
     std::string all_begin = keys::raw_window(INT64_MIN), all_end = keys::raw_window(INT64_MAX);
+    // Column blocks count with the raw data they are derived from, and go with its windows.
     uint64_t size = approximate_size(db, m.cf(Cf::raw), all_begin, all_end) +
+                    approximate_size(db, m.cf(Cf::blocks), all_begin, all_end) +
                     approximate_size(db, m.cf(Cf::journal), keys::seq(0), keys::seq(UINT64_MAX));
     while (true) {
         lock.unlock();                    // appends go on between windows
@@ -255,8 +257,10 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
         if (needed && !over_budget) break;
         store_derived_rollups(m, window, info.end_s, now_s, level_retention);
         std::string begin = keys::raw_window(window), end = keys::raw_window(window + 1);
-        uint64_t window_size = approximate_size(db, m.cf(Cf::raw), begin, end);
+        uint64_t window_size = approximate_size(db, m.cf(Cf::raw), begin, end) +
+                               approximate_size(db, m.cf(Cf::blocks), begin, end);
         drop_range(db, m.cf(Cf::raw), begin, end);
+        drop_range(db, m.cf(Cf::blocks), begin, end);
         size -= std::min(size, window_size);
         ++report.raw_windows_dropped;
         for (SourceState &src : m.sources)
@@ -276,6 +280,9 @@ MaintenanceReport Store::maintain(int64_t now_utc_ns) {
         }
         if (moved.Count()) m.write(moved);
     }
+
+    build_column_blocks(m, now_s, lock);
+    if (m.interrupted) return report;
 
     // Journal entries every cursor has passed and the checkpoint covers are no longer needed.
     uint64_t floor = m.checkpoint_seq + 1;

@@ -285,6 +285,7 @@ StoreStats Store::stats() const {
     rocksdb::DB *d = impl_->db->db.get();
     for (size_t i = 0; i < impl_->db->handles.size(); ++i) {
         uint64_t v = 0;
+        if (!impl_->db->handles[i]) continue; // a family an old store lacks (read-only)
         d->GetIntProperty(impl_->db->handles[i], "rocksdb.live-sst-files-size", &v);
         out.live_sst_bytes += v;
         out.sst_bytes_by_family.emplace_back(impl_->db->handles[i]->GetName(), v);
