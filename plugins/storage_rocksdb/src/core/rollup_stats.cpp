@@ -34,7 +34,7 @@ int64_t offset_units(int64_t ts_ns, int64_t start_s, int shift) {
     return floor_div(ns_to_s_floor(ts_ns) - start_s, int64_t{1} << shift);
 }
 int64_t offset_ns(ByteReader &in, int64_t start_s, int shift) {
-    return (start_s + in.svarint_fast() * (int64_t{1} << shift)) * kNsPerS;
+    return (start_s + in.svarint() * (int64_t{1} << shift)) * kNsPerS;
 }
 
 } // namespace
@@ -164,7 +164,7 @@ void put_exact_ns(std::string &out, int64_t ns) {
         put_svarint(out, ns * 2 + 1);
 }
 int64_t get_exact_ns(ByteReader &in) {
-    int64_t v = in.svarint_fast();
+    int64_t v = in.svarint();
     int64_t half = floor_div(v, 2);
     return v - half * 2 ? half : half * 1'000'000;
 }
