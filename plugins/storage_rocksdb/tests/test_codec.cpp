@@ -5,6 +5,7 @@
 #include <core/record_codec.hpp>
 #include <core/rollup_stats.hpp>
 #include <core/types.hpp>
+#include <core/varint.hpp>
 
 #include <algorithm>
 #include <cfloat>
@@ -479,4 +480,55 @@ TEST_CASE("record codec: a chain written by an earlier version decodes, whole or
             }
         }
     }
+}
+
+// The one-load varint readers of the rollup decoder equal the byte-by-byte ones: every length
+// (1..10 bytes), at the end of a buffer (fewer than 8 bytes left) and truncated.
+TEST_CASE("varint: the fast readers equal the byte-by-byte ones") {
+    std::mt19937_64 rng(13);
+    std::vector<uint64_t> values;
+    for (int bits_used = 0; bits_used <= 64; ++bits_used)
+        for (int i = 0; i < 20; ++i) {
+            uint64_t v = bits_used == 64 ? rng() : rng() & ((uint64_t{1} << bits_used) - 1);
+            values.push_back(v);
+        }
+    std::string buf;
+    for (uint64_t v : values)
+        put_varint(buf, v);
+    for (size_t cut : {buf.size(), buf.size() - 1}) { // whole, then truncated in the last one
+        std::string_view data(buf.data(), cut);
+        ByteReader slow(data), fast(data), skip(data);
+        for (size_t i = 0; i + 1 < values.size(); ++i)
+            skip.skip_varints_fast(1);
+        for (size_t i = 0; i < values.size(); ++i) {
+            bool last = i + 1 == values.size();
+            if (last && cut < buf.size()) {
+                CHECK_THROWS_AS(slow.varint(), CorruptData);
+                CHECK_THROWS_AS(fast.varint_fast(), CorruptData);
+                CHECK_THROWS_AS(skip.skip_varints_fast(1), CorruptData);
+                break;
+            }
+            CHECK(slow.varint() == values[i]);
+            CHECK(fast.varint_fast() == values[i]);
+            CHECK(fast.position() == slow.position());
+        }
+        ByteReader a(data), b(data);
+        size_t i = 0;
+        while (i < values.size()) {
+            int n = static_cast<int>(std::min<size_t>(1 + i % 3, values.size() - i));
+            if (cut < buf.size() && i + n == values.size()) {
+                CHECK_THROWS_AS(b.skip_varints_fast(n), CorruptData);
+                break;
+            }
+            for (int k = 0; k < n; ++k)
+                a.skip_varint();
+            b.skip_varints_fast(n);
+            CHECK(a.position() == b.position());
+            i += n;
+        }
+    }
+    std::string zig;
+    put_svarint(zig, -123456789012345);
+    ByteReader z(zig);
+    CHECK(z.svarint_fast() == -123456789012345);
 }

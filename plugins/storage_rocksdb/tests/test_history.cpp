@@ -302,3 +302,82 @@ TEST_CASE("history: raw reads of late batches and of a series asked twice") {
         check_against_reference(h[1], written, from, to, n);
     }
 }
+
+// The one-year read path (hour rollups, one RocksDB partition per 7 days) across partition
+// boundaries: 3 partitions, a series that has no value in the middle one, chunks of several
+// checkpoints, late values in stored buckets (1-bucket fragments), open buckets of the runtime.
+TEST_CASE("history: hour rollups across three partitions, a series missing in one, late values") {
+    TempDir dir;
+    Options o;
+    o.checkpoint_every_values = 7000; // many chunks, some cut inside a partition
+    std::mt19937_64 rng(1313);
+    constexpr int64_t kWeek = 7 * 86400;
+    int64_t p0 = (kJan1 / kWeek + 1) * kWeek; // a partition start
+    int64_t start = p0 - 3 * 86400 + 1234;    // in the partition before it
+    int64_t end = p0 + kWeek + 4 * 86400;     // in the partition after the next
+    const char *names[] = {"V", "P", "E"};
+    std::map<std::string, std::vector<Reading>> written;
+    double energy = 5000;
+    auto poll = [&](Store &store, int64_t ts_ns) {
+        Batch b;
+        b.source = "m";
+        b.ts_utc_ns = ts_ns;
+        int64_t ts_s = ts_ns / kNs;
+        for (const char *name : names) {
+            std::string n = name;
+            if (n == "P" && ts_s >= p0 && ts_s < p0 + kWeek) continue; // none in the middle one
+            if (rng() % 60 == 0) continue;
+            double v = n == "V"   ? 228 + static_cast<int>(rng() % 800) / 100.0
+                       : n == "P" ? static_cast<double>(rng() % 9000) - 1000
+                                  : (energy += static_cast<double>(rng() % 30));
+            uint8_t q = rng() % 50 == 0 ? quality::timeout : quality::good;
+            if (rng() % 500 == 0) v = NAN;
+            if (rng() % 5000 == 0) v = -1e5; // a dip
+            b.values.push_back({1, name, v, q});
+            written[n].push_back({ts_ns, v, q});
+        }
+        store.append(b);
+    };
+    {
+        auto store = Store::open(dir.path(), o);
+        SeriesSpec e;
+        e.source = "m";
+        e.circuit = 1;
+        e.data = "E";
+        e.kind = SeriesKind::counter;
+        e.counter_max = 1e9;
+        e.counter_step = 1;
+        store->declare_series(e);
+        for (int64_t ts = start; ts < end;) {
+            poll(*store, ts * kNs + static_cast<int64_t>(rng() % 1000) * 1'000'000);
+            ts += rng() % 400 == 0 ? static_cast<int64_t>(rng() % 40000) : 60;
+        }
+        store->checkpoint();
+        // Late values into stored buckets of the three partitions (fragments), then more
+        // values left in the runtime's open buckets.
+        for (int i = 0; i < 200; ++i)
+            poll(*store, (start + static_cast<int64_t>(rng() % (end - start))) * kNs + 7);
+        for (const char *name : names)
+            std::stable_sort(written[name].begin(), written[name].end(),
+                             [](const Reading &a, const Reading &b) { return a.ts_ns < b.ts_ns; });
+    }
+    auto store = Store::open(dir.path(), o);
+    std::vector<SeriesId> ids;
+    for (const char *name : names)
+        ids.push_back(*store->find_series("m", 1, name));
+    size_t hour_answers = 0;
+    for (int q = 0; q < 40; ++q) {
+        // Whole range and random ranges of 4 to 24 days, most across a boundary.
+        int64_t from = q == 0 ? start : start - 86400 + static_cast<int64_t>(rng() % (8 * 86400));
+        int64_t to = q == 0 ? end : from + 4 * 86400 + static_cast<int64_t>(rng() % (20 * 86400));
+        size_t n = q == 0 ? 2000 : 20 + rng() % 300;
+        std::vector<HistorySeries> got = store->history(ids, from * kNs, to * kNs, n);
+        REQUIRE(got.size() == ids.size());
+        for (size_t s = 0; s < ids.size(); ++s) {
+            INFO("query " << q << " series " << names[s]);
+            check_against_reference(got[s], written[names[s]], from * kNs, to * kNs, n);
+            if (got[s].width_ns > 0 && got[s].width_ns % (3600 * kNs) == 0) ++hour_answers;
+        }
+    }
+    CHECK(hour_answers > 60); // the hour rollups served most answers
+}

@@ -92,6 +92,48 @@ public:
         }
         throw CorruptData("varint too long");
     }
+    // The same as varint() and skip_varint() (same values, same errors), in one 8-byte load
+    // when at least 8 bytes remain: no loop nor bound check per byte (rollup chunks, where they
+    // were half of a one-year history read).
+    inline __attribute__((always_inline)) uint64_t varint_fast() {
+        uint64_t x;
+        if (remaining() < 8) return varint();
+        std::memcpy(&x, p_, 8);
+        if (!(x & 0x80)) {
+            ++p_;
+            return x & 0x7f;
+        }
+        if (!(x & 0x8000)) {
+            p_ += 2;
+            return (x & 0x7f) | ((x >> 1) & 0x3f80);
+        }
+        uint64_t stop = ~x & 0x8080808080808080ull; // the last byte's clear top bit
+        if (!stop) return varint();                 // 9 or 10 bytes
+        int last_bit = __builtin_ctzll(stop);       // 7, 15, ..., 63
+        p_ += (last_bit >> 3) + 1;
+        x &= (~uint64_t{0} >> (63 - last_bit)) & 0x7f7f7f7f7f7f7f7full;
+        // The 7-bit groups packed together: pairs, then quads, then all eight.
+        x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
+        x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
+        return (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+    }
+    inline __attribute__((always_inline)) int64_t svarint_fast() { return unzigzag(varint_fast()); }
+    // Steps over `n` (1..8) consecutive varints.
+    inline __attribute__((always_inline)) void skip_varints_fast(int n) {
+        if (remaining() >= 8) {
+            uint64_t x;
+            std::memcpy(&x, p_, 8);
+            uint64_t stop = ~x & 0x8080808080808080ull; // one bit per varint's last byte
+            for (int i = 1; i < n && stop; ++i)
+                stop &= stop - 1;
+            if (stop) {
+                p_ += (__builtin_ctzll(stop) >> 3) + 1;
+                return;
+            }
+        }
+        for (; n > 0; --n)
+            skip_varint();
+    }
     void skip(uint64_t n) {
         need(n);
         p_ += n;
