@@ -7,6 +7,9 @@
 //   zoom_ms: mouse-up of a drag over 1 % of the chart -> the frame after the finer data is drawn
 //     (the history request, its JSON, the new chart);
 //   history_ms: the request -> drawn part of each (the page's own measure);
+//   page_steps_ms: the page's steps to its first draw (trends.js's measures): start (navigation
+//     -> the page's render()), selection (-> draw(): favourites, series list, panes), history
+//     (-> the answer in hand), chart (-> the frame after uPlot drew);
 //   before_history_request_ms: navigation start -> the page asks for the history (the page
 //     load, its modules, the session, favourites and series list), with the static files'
 //     count and how many were revalidated (a request answered 304) or taken from the cache.
@@ -41,6 +44,8 @@ async function run(cold) {
     return { curves: (u.series.length - 1) / 2, points: u.data[0].length, span_days: (u.data[0][u.data[0].length - 1] - u.data[0][0]) / 86400000 };
   });
   const first = await lastMeasure();
+  // The page's own steps of its first draw (trends.js: gs-trends-start, -selection, -history, -chart).
+  const steps = await page.evaluate(() => Object.fromEntries(['start', 'selection', 'history', 'chart'].map((k) => [k, performance.getEntriesByName('gs-trends-' + k).pop()?.duration ?? NaN])));
   // Where the time before the history request went (Resource Timing, ms from navigation start).
   const timeline = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
@@ -76,7 +81,7 @@ async function run(cold) {
   }
   if (done === null) throw new Error('the zoom was never drawn');
   const up = await page.evaluate(() => window.gsUp);
-  return { paint, first, zoom: done - up, zoomHistory: await lastMeasure(), series, timeline };
+  return { paint, first, steps, zoom: done - up, zoomHistory: await lastMeasure(), series, timeline };
 }
 
 const samples = [];
@@ -95,6 +100,8 @@ console.log(JSON.stringify({
   runs, chart: samples[0].series,
   first_paint_ms: stats(samples.map((s) => s.paint)),
   first_history_to_drawn_ms: stats(samples.map((s) => s.first)),
+  page_steps_ms: Object.fromEntries(['start', 'selection', 'history', 'chart'].map((k) => [k, stats(samples.map((s) => s.steps[k]))])),
+  page_steps_cold_ms: Object.fromEntries(['start', 'selection', 'history', 'chart'].map((k) => [k, stats(coldSamples.map((s) => s.steps[k]))])),
   before_history_request_ms: stats(samples.map((s) => s.timeline.history_start)),
   history_answer_in_ms: stats(samples.map((s) => s.timeline.history_done)),
   history_requests_per_load: stats(samples.map((s) => s.timeline.history_requests)),

@@ -7,7 +7,8 @@
 #      before the site starts (5.26 M values; then the devices' live values follow);
 #   3. a favourite "bench" with the 10 series, saved through the API;
 #   4. trends.mjs: chromium loads the Trends page on that favourite over the year, N times:
-#      first chart paint, and a zoom round trip (drag over 1 % of the chart -> finer data drawn).
+#      first chart paint, and a zoom round trip (drag over 1 % of the chart -> finer data drawn);
+#   5. with TRACE=1: trends_trace.mjs, where the main thread of 3 warm loads went (a trace).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/page_bench.sh"
 data=${keep:-$work/data}
@@ -56,3 +57,7 @@ curl -sf -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: applica
 
 echo "== chromium: Trends first chart paint and zoom round trip, $n series over a year; $(nproc) cores"
 node "$here/trends.mjs" "$url" bench "$from_ms" "$now_ms" "$runs"
+if [ "${TRACE:-0}" = 1 ]; then
+    echo "== chromium trace of warm loads: main-thread time by kind (trends_trace.mjs)"
+    node "$here/trends_trace.mjs" "$url" bench "$from_ms" "$now_ms" 3
+fi

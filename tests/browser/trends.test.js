@@ -97,6 +97,24 @@ describe('Trends', () => {
     await page.check('input[name=scale][value=zero]');
   });
 
+  test('series are aligned on one time column, with shared or different buckets', async () => {
+    const got = await page.evaluate(async () => {
+      const { alignSeries } = await import(window.gsStatic + 'js/pages/trends/chart.js');
+      const a = { points: [[10, 1, 3, 2], [20, 4, 6, 5]] };
+      const b = { points: [[10, 7, 9, 8], [20, 10, 12, 11]] };
+      const gap = { points: [[20, 13, 15, 14], [30, 16, 18, 17]] };
+      return { shared: alignSeries([a, b]), different: alignSeries([a, gap]), none: alignSeries([]) };
+    });
+    // the same buckets: each series' columns as they are (the path without a merge)
+    assert.deepEqual(got.shared, { times: [10, 20], columns: [
+      { min: [1, 4], max: [3, 6], avg: [2, 5] }, { min: [7, 10], max: [9, 12], avg: [8, 11] }] });
+    // other buckets: one merged column, nulls where a series has no bucket (a gap stays a gap)
+    assert.deepEqual(got.different, { times: [10, 20, 30], columns: [
+      { min: [1, 4, null], max: [3, 6, null], avg: [2, 5, null] },
+      { min: [null, 13, 16], max: [null, 15, 18], avg: [null, 14, 17] }] });
+    assert.deepEqual(got.none, { times: [], columns: [] });
+  });
+
   test('a drag zooms and fetches finer data; back and forward', async () => {
     await page.waitForSelector('.trends-chart .u-over');
     const box = await page.locator('.trends-chart .u-over').boundingBox();

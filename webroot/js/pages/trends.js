@@ -19,7 +19,16 @@ const MAX_POINTS = 2000;
 // (bench/ui/trends.sh). A zoom asks again for its range: finer buckets.
 const pointsFor = (width) => Math.min(MAX_POINTS, Math.max(100, Math.round((width || 1000) / 2)));
 
+// The steps of a first draw, as performance measures (bench/ui/trends.mjs prints them):
+//   gs-trends-start      navigation start -> render() (the shell, session, language, modules)
+//   gs-trends-selection  render() -> the first draw() (favourites, series list, the panes)
+//   gs-trends-history    draw() -> the history answer in hand
+//   gs-trends-chart      the answer in hand -> the frame after uPlot drew
+//   gs-trends-draw       draw() -> that frame (every draw, zooms too)
 export async function render(main, { params }) {
+  const rendered = performance.now();
+  performance.measure('gs-trends-start', { start: 0, end: rendered });
+  let firstDraw = true;
   const zoom = new ZoomHistory();
   // a range in the address (from, to: ms) is shown instead of the perimeter's first period
   let addressRange = Number(params.from) < Number(params.to) ? { from: Number(params.from), to: Number(params.to) } : null;
@@ -95,6 +104,9 @@ export async function render(main, { params }) {
     }
     message.textContent = t('trends.loading');
     const started = performance.now();
+    const first = firstDraw;
+    firstDraw = false;
+    if (first) performance.measure('gs-trends-selection', { start: rendered, end: started });
     let answer;
     let uPlot;
     const points = pointsFor(charts.clientWidth);
@@ -115,6 +127,8 @@ export async function render(main, { params }) {
       return;
     }
     if (token !== seq || !uPlot) return;
+    const answered = performance.now();
+    if (first) performance.measure('gs-trends-history', { start: started, end: answered });
     const byId = new Map(ticked.map((s) => [s.id, s]));
     const series = answer.series.map((s) => ({ ...s, description: byId.get(s.id)?.description }));
     shown = { series, range };
@@ -127,7 +141,9 @@ export async function render(main, { params }) {
     updateButtons();
     // The next frame shows the chart: bench/ui/trends.mjs and the browser tests wait for this.
     requestAnimationFrame(() => {
-      performance.measure('gs-trends-draw', { start: started, end: performance.now() });
+      const end = performance.now();
+      if (first) performance.measure('gs-trends-chart', { start: answered, end });
+      performance.measure('gs-trends-draw', { start: started, end });
       charts.dataset.drawn = String(token);
     });
   }
