@@ -18,7 +18,9 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish, gridscope_query  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server, gridscope_query  # noqa: E402
+from gs_test import check, finish  # noqa: E402
 
 LOADS = ["diris-main/1", "hvac/1", "lighting/1"]
 FIRST = 1774566000  # 2026-03-27T00:00+01:00

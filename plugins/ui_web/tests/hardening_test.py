@@ -25,7 +25,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import FAILURES, Server, check, finish  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import FAILURES, check, finish  # noqa: E402
 
 TIMEOUT_MS = 2000  # request_timeout_ms of the test server
 

@@ -17,7 +17,9 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish, gridscope_query  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server, gridscope_query  # noqa: E402
+from gs_test import check, finish  # noqa: E402
 
 
 

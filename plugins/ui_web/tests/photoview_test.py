@@ -15,8 +15,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import gs_server  # noqa: E402
-from gs_server import Server, check, finish  # noqa: E402
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish  # noqa: E402
 
 TEN_MB = 10 * 1024 * 1024
 
