@@ -7,6 +7,7 @@ Scripts find it from their own place, whoever runs them (ctest, scripts/test.sh,
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                     "<relative path to>/tests/support"))
 """
+import argparse
 import calendar
 import http.client
 import json
@@ -18,6 +19,17 @@ import socket
 import subprocess
 import threading
 import time
+
+
+def test_arguments(*required, optional=()):
+    """A test's command line: --gridscope BINARY and each option of `required` (e.g. "--site")
+    are required, those of `optional` may be left out (None)."""
+    ap = argparse.ArgumentParser()
+    for name in ("--gridscope",) + required:
+        ap.add_argument(name, required=True)
+    for name in optional:
+        ap.add_argument(name)
+    return ap.parse_args()
 
 
 # --- ports -------------------------------------------------------------------------------------
@@ -128,6 +140,37 @@ def kill_all(procs):
             p.wait(timeout=10)
 
 
+def outage(server, seconds, name):
+    """`server` (anything with stop() and start()) stopped for `seconds`, then started again:
+    the time it was back (time.time())."""
+    server.stop()
+    down_from = time.time()
+    time.sleep(seconds)
+    server.start()
+    back = time.time()
+    print(f"{name} down {back - down_from:.0f} s", flush=True)
+    return back
+
+
+class ReadyServer:
+    """A test server started as `command` that prints `READY <port>` once it listens (e.g.
+    libs/publish/tests/ftp_server.py, plugins/exporter_influxdb/tests/v2_server.py); the rest
+    of its output is read and dropped. stop() kills it."""
+
+    def __init__(self, command):
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.match(r"READY (\d+)", line)
+        if not m:
+            self.stop()
+            raise RuntimeError(" ".join(command) + " did not start: " + line)
+        self.port = int(m.group(1))
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+
+    def stop(self):
+        kill_all([self.proc])
+
+
 def ms_of_utc(text):
     """'2026-12-03T17:27:31.123Z' (any number of fraction digits) -> ms since the epoch."""
     m = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z$", text)
@@ -176,7 +219,7 @@ class Gridscope(subprocess.Popen):
             command += ["--http-port", str(http_port)]
         super().__init__(command + list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          env=env)
-        self.out = b""
+        self._out = bytearray()  # grows in place: a long run's output is not copied each time
         self._log = open(log, "ab") if log else None
         self._reader = threading.Thread(target=self._read_output, daemon=True)
         self._reader.start()
@@ -187,7 +230,7 @@ class Gridscope(subprocess.Popen):
                 chunk = os.read(self.stdout.fileno(), 65536)
                 if not chunk:
                     return
-                self.out += chunk
+                self._out += chunk
                 if self._log:
                     self._log.write(chunk)
                     self._log.flush()
@@ -195,16 +238,21 @@ class Gridscope(subprocess.Popen):
             if self._log:
                 self._log.close()
 
+    @property
+    def out(self):
+        """The output so far, as bytes."""
+        return bytes(self._out)
+
     def text(self):
         """The output so far, as text."""
-        return self.out.decode(errors="replace")
+        return self._out.decode(errors="replace")
 
     def wait_ready(self, seconds=60):
         """Waits for the kernel's "gridscope: ready" line; if it does not come within `seconds`
         or the process ends, stops it and raises RuntimeError with the end of its output."""
-        ready = wait_until(lambda: b"gridscope: ready" in self.out or self.poll() is not None,
+        ready = wait_until(lambda: b"gridscope: ready" in self._out or self.poll() is not None,
                            seconds, 0.1)
-        if not ready or b"gridscope: ready" not in self.out:
+        if not ready or b"gridscope: ready" not in self._out:
             self.stop()
             raise RuntimeError("gridscope did not start:\n" + self.text()[-3000:])
 

@@ -24,11 +24,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
-from gs_test import WebSite, check, finish, wait_until  # noqa: E402
+from gs_test import ReadyServer, WebSite, check, finish, wait_until  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR, SOURCE_DIR = map(os.path.abspath, sys.argv[1:4])
 TESTS = os.path.join(SOURCE_DIR, "libs/publish/tests")
@@ -53,24 +52,9 @@ def site_text(server, plans):
             "    plans:\n" + "".join(f"      - {p}\n" for p in plans))
 
 
-class Child:
-    """A test server (ftp_server.py / http_server.py) printing READY <port>."""
-
-    def __init__(self, script, *args):
-        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(TESTS, script), *args],
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.match(r"READY (\d+)", line)
-        if not m:
-            self.stop()
-            raise RuntimeError(script + " did not start: " + line)
-        self.port = int(m.group(1))
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()  # drain
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(10)
+def Child(script, *args):
+    """A test server of libs/publish/tests (ftp_server.py / http_server.py)."""
+    return ReadyServer(["/usr/bin/python3", os.path.join(TESTS, script), *args])
 
 
 class Site(WebSite):

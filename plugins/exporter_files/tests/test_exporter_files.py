@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
-from gs_test import Gridscope, check, finish, kill_all, wait_until  # noqa: E402
+from gs_test import Gridscope, ReadyServer, check, finish, kill_all, wait_until  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR, SOURCE_DIR = sys.argv[1:4]
 FTP_SERVER = os.path.join(SOURCE_DIR, "libs/publish/tests/ftp_server.py")
@@ -50,20 +50,10 @@ def site_text(port, password="p", plans=None):
             "    plans:\n" + plans)
 
 
-class Ftp:
-    def __init__(self, root, port=0):
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", FTP_SERVER, "--root", root, "--port", str(port), "--quiet"],
-            stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.match(r"READY (\d+)", line)
-        if not m:
-            raise RuntimeError("ftp server did not start: " + line)
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait(10)
+def Ftp(root, port=0):
+    """libs/publish/tests/ftp_server.py (user u, password p) serving `root`."""
+    return ReadyServer(["/usr/bin/python3", FTP_SERVER, "--root", root, "--port", str(port),
+                        "--quiet"])
 
 
 def gridscope(*args, **kw):

@@ -26,8 +26,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "../../../tests/support"))
 sys.path.insert(0, os.path.join(HERE, "../../../tests/integration"))
-from gs_test import (Gridscope, check, finish, kill_all, ms_of_utc, stored_points,  # noqa: E402
-                     wait_until)
+from gs_test import (Gridscope, ReadyServer, check, finish, kill_all, ms_of_utc,  # noqa: E402
+                     outage, stored_points, wait_until)
 from influxd import Influxd  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
@@ -115,12 +115,7 @@ def main():
         run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run2.log"))
         procs.append(run)
         time.sleep(4)
-        influx.stop()
-        down_from = time.time()
-        time.sleep(OUTAGE_S)
-        influx.start()
-        back = time.time()
-        print(f"influxd down {back - down_from:.0f} s", flush=True)
+        back = outage(influx, OUTAGE_S, "influxd")
 
         def caught_up():
             rows = influx.rows(q + " ORDER BY time DESC LIMIT 1", "gridscope")
@@ -162,11 +157,10 @@ def main():
 
         # 4. The v2 stand-in: 400 once (parked), 429 twice (Retry-After: 2), then 204.
         out = os.path.join(work, "v2.lp")
-        v2 = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "v2_server.py"), "--org",
-                               "acme", "--bucket", "energy", "--token", "s3cret", "--out", out,
-                               "--reject-first", "1", "--busy-first", "2"],
-                              stdout=subprocess.PIPE, text=True)
-        port = int(re.match(r"READY (\d+)", v2.stdout.readline()).group(1))
+        v2 = ReadyServer(["/usr/bin/python3", os.path.join(HERE, "v2_server.py"), "--org",
+                          "acme", "--bucket", "energy", "--token", "s3cret", "--out", out,
+                          "--reject-first", "1", "--busy-first", "2"])
+        port = v2.port
         site4, data4 = os.path.join(work, "site4.yaml"), os.path.join(work, "gs-data4")
         with open(site4, "w") as f:
             f.write(site_text(f"    url: http://127.0.0.1:{port}\n    api: v2\n    org: acme\n"
@@ -194,7 +188,9 @@ def main():
               "the parked lines were not sent again")
         del t0
     finally:
-        kill_all(procs + [v2])
+        kill_all(procs)
+        if v2:
+            v2.stop()
         influx.stop()
     return finish("exporter_influxdb servers test", work)
 

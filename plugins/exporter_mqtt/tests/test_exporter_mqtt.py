@@ -29,7 +29,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import mqtt_test_support as support  # noqa: E402
-from gs_test import Gridscope, check, free_port, wait_until  # noqa: E402
+from gs_test import Gridscope, check, free_port, outage, wait_until  # noqa: E402
 from mqtt_test_support import Broker  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
@@ -252,12 +252,7 @@ def main():
         time.sleep(3)
 
         # 4. The broker down for a while, then back.
-        broker.stop()
-        down_from = time.time()
-        time.sleep(OUTAGE_S)
-        broker.start()
-        back = time.time()
-        print(f"broker down {back - down_from:.0f} s", flush=True)
+        back = outage(broker, OUTAGE_S, "broker")
 
         def caught_up():
             msgs = sub.messages(data_topic)

@@ -7,7 +7,6 @@ Modbus exchange, and the diagnostics file: the JSON parses, the log lines are th
 1,000, the site copy has no password. Also POST /session/language (the Profile page).
 Usage: diagnostics_test.py --gridscope BIN --sim BIN
 """
-import argparse
 import datetime
 import io
 import json
@@ -23,7 +22,7 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 from gs_server import Server  # noqa: E402
-from gs_test import check, finish, free_port, stop_process, wait_until  # noqa: E402
+from gs_test import check, finish, free_port, stop_process, test_arguments, wait_until  # noqa: E402
 
 SECRET = "mqtt-Secret-Passw0rd-4242"
 ADMIN_PW = "admin secret 1"
@@ -76,10 +75,7 @@ def source_row(report, name):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--sim", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--sim")
     folder = tempfile.mkdtemp(prefix="gs-diagnostics-test-")
     modbus_port = free_port()
     sim = srv = None

@@ -5,7 +5,6 @@ tests/browser/site/site.yaml (or of the site given) with its profile folder made
 `ui_web` settings added; its folder and data folder are private and removed by stop().
 Start, readiness, HTTP and stop are tests/support/gs_test.py's WebSite (every wait bounded).
 """
-import json
 import os
 import re
 import shutil
@@ -17,15 +16,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../
 from gs_test import WebSite  # noqa: E402
 # (check, finish, free_port, stop_process and FAILURES are gs_test's: import them from there)
 from gs_test import FAILURES, check, finish, free_port, stop_process  # noqa: E402,F401
-
-
-def gridscope_query(gridscope, srv, *extra):
-    """`gridscope query` on the server's site and store (works while it runs), its JSON."""
-    r = subprocess.run([gridscope, "query", "--config", srv.site, "--data-dir", srv.data_dir, *extra],
-                       capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        raise RuntimeError("gridscope query failed: " + r.stderr)
-    return json.loads(r.stdout)
 
 
 def site_copy(site, folder, ui_web=None, plugins=None):

@@ -6,7 +6,6 @@ the drivers, the store and the server and grow between two scrapes, and who may 
 test_metrics.cpp, since this test can only connect from the loopback).
 Usage: metrics_test.py --gridscope BIN --sim BIN
 """
-import argparse
 import http.client
 import os
 import re
@@ -17,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
-from gs_test import Gridscope, check, finish, free_port, stop_process, wait_until  # noqa: E402
+from gs_test import Gridscope, check, finish, free_port, stop_process, test_arguments, wait_until  # noqa: E402
 
 TOKEN = "metrics-token-0123456789abcdef"
 
@@ -110,10 +109,7 @@ def value(families, name, **labels):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--sim", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--sim")
     folder = tempfile.mkdtemp(prefix="gs-metrics-test-")
     modbus_port, http_port = free_port(), free_port()
     procs = []

@@ -10,7 +10,6 @@ Bounded: every wait has a deadline; the server is stopped whatever happens.
 
   reload_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
 """
-import argparse
 import copy
 import http.client
 import json
@@ -24,7 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 from gs_server import Server  # noqa: E402
-from gs_test import check, finish, wait_until  # noqa: E402
+from gs_test import check, finish, test_arguments, wait_until  # noqa: E402
 
 
 class Hammer:
@@ -139,10 +138,7 @@ def eventually(what):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--site")
     srv = Server(args.gridscope, args.site)
     hammers, stream = [], None
     try:
