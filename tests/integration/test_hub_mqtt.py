@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,8 +38,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "plugins/ui_web/tests"))
 sys.path.insert(0, os.path.join(ROOT, "tests/support"))
 from gs_server import Server  # noqa: E402
-from gs_test import (Gridscope, check, finish, gridscope_query, ms_of_utc,  # noqa: E402
-                     stop_process, stored_points, wait_until)
+from gs_test import (Gridscope, check, finish, gridscope_check, gridscope_query,  # noqa: E402
+                     ms_of_utc, stop_process, stored_points, wait_until)
 from mqtt_broker import Broker  # noqa: E402
 
 GRIDSCOPE = sys.argv[1]
@@ -118,22 +117,15 @@ def main():
     box_log = os.path.join(work, "box.log")
     hub = box = None
     try:
-        r = subprocess.run([GRIDSCOPE, "check", "--config", hub_file], capture_output=True,
-                           text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, hub_file)
         check(r.returncode == 0, "gridscope check accepts the hub's site: " + r.stderr.strip())
         learned_file = hub_file + ".learned.yaml"
-        with open(learned_file, "w") as f:
-            f.write(hub_site(port).replace("remote_source: meter,", "remote_source: meter, "
-                                           "learned: maybe,"))
-        r = subprocess.run([GRIDSCOPE, "check", "--config", learned_file], capture_output=True,
-                           text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, learned_file, hub_site(port).replace(
+            "remote_source: meter,", "remote_source: meter, learned: maybe,"))
         check(r.returncode != 0 and "learned" in r.stderr and "true or false" in r.stderr,
               "the kernel checks the driver's source keys: " + r.stderr.strip()[-160:])
         bad = hub_file + ".bad.yaml"
-        with open(bad, "w") as f:
-            f.write(hub_site(port).replace("box: box-02,", "box: box-03,"))
-        r = subprocess.run([GRIDSCOPE, "check", "--config", bad], capture_output=True,
-                           text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, bad, hub_site(port).replace("box: box-02,", "box: box-03,"))
         check(r.returncode != 0 and "no box 'box-03'" in r.stderr,
               "a source naming an unknown box is refused: " + r.stderr.strip()[-160:])
 

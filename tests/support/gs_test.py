@@ -178,6 +178,18 @@ def ms_of_utc(text):
     return whole * 1000 + int(((m.group(7) or "") + "000")[:3])
 
 
+def gridscope_check(gridscope, site, text=None, plugin_dir=None):
+    """`gridscope check --config SITE` (the site file written with `text` first, when given): the
+    CompletedProcess, text mode (60 s at most)."""
+    if text is not None:
+        with open(site, "w") as f:
+            f.write(text)
+    command = [gridscope, "check", "--config", site]
+    if plugin_dir:
+        command += ["--plugin-dir", plugin_dir]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
 def gridscope_query(gridscope, site, data_dir, *args, plugin_dir=None):
     """`gridscope query` on a site and its store (works while it runs): its JSON;
     RuntimeError with its stderr when it fails."""

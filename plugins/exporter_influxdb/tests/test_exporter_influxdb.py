@@ -18,7 +18,6 @@ import glob
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,8 +25,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "../../../tests/support"))
 sys.path.insert(0, os.path.join(HERE, "../../../tests/integration"))
-from gs_test import (Gridscope, ReadyServer, check, finish, kill_all, ms_of_utc,  # noqa: E402
-                     outage, stored_points, wait_until)
+from gs_test import (Gridscope, ReadyServer, check, finish, gridscope_check,  # noqa: E402
+                     kill_all, ms_of_utc, outage, stored_points, wait_until)
 from influxd import Influxd  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
@@ -75,17 +74,12 @@ def main():
     try:
         # 1. The issue's exact form; a v2 section without its token.
         site = os.path.join(work, "form.yaml")
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" + ISSUE_FORM)
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n" +
+                            ISSUE_FORM, PLUGIN_DIR)
         check(r.returncode == 0, "check accepts the issue's form: " + r.stderr.strip()[:300])
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\nplugins:\n"
-                    "  exporter_influxdb: {url: 'http://127.0.0.1:8086', api: v2, org: o, "
-                    "bucket: b}\n")
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n"
+                            "plugins:\n  exporter_influxdb: {url: 'http://127.0.0.1:8086', api: v2, "
+                            "org: o, bucket: b}\n", PLUGIN_DIR)
         check(r.returncode != 0 and "'token'" in r.stderr,
               "api v2 without a token is refused: " + r.stderr.strip()[:300])
 

@@ -29,7 +29,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import mqtt_test_support as support  # noqa: E402
-from gs_test import Gridscope, check, free_port, outage, wait_until  # noqa: E402
+from gs_test import Gridscope, check, free_port, gridscope_check, outage, wait_until  # noqa: E402
 from mqtt_test_support import Broker  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
@@ -192,16 +192,11 @@ def main():
     procs = []
     try:
         # 1. The issue's exact form is accepted; a wrong key is named.
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" + ISSUE_FORM)
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n" +
+                            ISSUE_FORM, PLUGIN_DIR)
         check(r.returncode == 0, "check accepts the issue's form: " + r.stderr.strip()[:300])
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" +
-                    ISSUE_FORM.replace("tls: false", "tsl: false"))
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n" +
+                            ISSUE_FORM.replace("tls: false", "tsl: false"), PLUGIN_DIR)
         check(r.returncode != 0 and "broker.tsl" in r.stderr,
               "check names a wrong broker key: " + r.stderr.strip()[:300])
 

@@ -30,7 +30,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import mqtt_test_support as support  # noqa: E402
-from gs_test import Gridscope, check, free_port, wait_until  # noqa: E402
+from gs_test import Gridscope, check, free_port, gridscope_check, wait_until  # noqa: E402
 from mqtt_test_support import Broker  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR, DECODE = sys.argv[1:4]
@@ -118,10 +118,7 @@ def check_seq(session, what):
 
 
 def run_check(site, text):
-    with open(site, "w") as f:
-        f.write(text)
-    return subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                          capture_output=True, text=True, timeout=60)
+    return gridscope_check(GRIDSCOPE, site, text, PLUGIN_DIR)
 
 
 def main():
