@@ -17,14 +17,14 @@ import datetime
 import http.client
 import json
 import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/support"))
+from gs_test import Gridscope, Session, free_port  # noqa: E402
 
 SITE = """site: {name: Bench}
 sources:
@@ -38,36 +38,6 @@ alarms:
     deadband: 0
     criticality: high
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Session:
-    def __init__(self, port):
-        self.port, self.cookie, self.csrf, self.timeout = port, "", "", 10
-
-    def call(self, method, path, body=None, raw=False):
-        """(status, text), or the bytes of the answer when raw."""
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        headers = {"Origin": f"http://127.0.0.1:{self.port}", "Cookie": self.cookie}
-        if self.csrf:
-            headers["X-CSRF-Token"] = self.csrf
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        c.request(method, "/api/v1" + path, data, headers)
-        r = c.getresponse()
-        text = r.read() if raw else r.read().decode()
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie":
-                self.cookie = v.split(";")[0]
-        c.close()
-        return r.status, text
 
 
 def iso_ns(text):
@@ -90,19 +60,11 @@ def main():
                     "advanced"], input=f"{password}\n{password}\n", text=True, check=True,
                    capture_output=True)
     port = free_port()
-    gs = subprocess.Popen([binary, "run", "--config", site, "--data-dir", data, "--http-port",
-                           str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    gs = Gridscope(binary, site, data, http_port=port)
     try:
-        deadline = time.time() + 30
-        while "gridscope: ready" not in gs.stdout.readline():
-            if time.time() > deadline:
-                sys.exit("gridscope did not get ready")
-        # Its log keeps coming: read on, or a full pipe would stop it.
-        threading.Thread(target=lambda: [None for _ in gs.stdout], daemon=True).start()
+        gs.wait_ready(30)
         s = Session(port)
-        status, text = s.call("POST", "/login", {"profile": "advanced", "password": password})
-        assert status == 200, text
-        s.csrf = json.loads(text)["csrf_token"]
+        s.login("advanced", password)
 
         latencies = []
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -131,8 +93,7 @@ def main():
                     s.call("POST", "/alarms/ack", {"ids": [r["id"] for r in unacked]})
         c.close()
     finally:
-        gs.terminate()
-        gs.wait(timeout=30)
+        gs.stop(30)
     body = sorted(latencies)
     print("| samples | median ms | p95 ms | max ms |")
     print("|---|---|---|---|")

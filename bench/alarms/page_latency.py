@@ -20,11 +20,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from banner_latency import Session, free_port  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/support"))
+from gs_test import Gridscope, Session, free_port  # noqa: E402
 
 SOURCES = 10
 SITE_HEAD = "site: {name: Bench, timezone: Europe/Paris}\nsources:\n" + "".join(
@@ -82,18 +81,12 @@ def main():
     print(f"<!-- {seeded.stdout.strip()} in {time.time() - t0:.1f} s -->")
     port = free_port()
     t0 = time.time()
-    gs = subprocess.Popen([binary, "run", "--config", site, "--data-dir", data, "--http-port",
-                           str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    gs = Gridscope(binary, site, data, http_port=port)
     try:
-        deadline = time.time() + 120
-        while "gridscope: ready" not in gs.stdout.readline():
-            if time.time() > deadline:
-                sys.exit("gridscope did not get ready")
+        gs.wait_ready(120)
         ready_s = time.time() - t0
-        threading.Thread(target=lambda: [None for _ in gs.stdout], daemon=True).start()
         s = Session(port)
-        status, text = s.call("POST", "/login", {"profile": "user"})
-        assert status == 200, text
+        s.login("user")
         first = json.loads(s.call("GET", "/alarms?type=all&limit=1")[1])
         assert first["total"] == 100000, first["total"]
         newest = first["items"][0]["raised"]
@@ -113,8 +106,7 @@ def main():
         med, p95, size = timed(s, "/alarms/export?type=all", 3)
         print(f"| export, every row (zip: alarms.csv + events.csv), 3 runs | 100,000 | {med:.0f} | {p95:.0f} | {size:,} |")
     finally:
-        gs.terminate()
-        gs.wait(timeout=60)
+        gs.stop(60)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -24,54 +24,29 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests/support"))
+sys.path.insert(0, os.path.join(ROOT, "tests/integration"))
+from gs_test import Gridscope, free_ports, stop_process  # noqa: E402
+from influxd import Influxd  # noqa: E402
+from mqtt_broker import Broker  # noqa: E402
+
 PROFILES = os.path.join(ROOT, "bench/modbus/profiles")
 HZ = os.sysconf("SC_CLK_TCK")
 procs = []
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(args, **kw):
     p = subprocess.Popen(args, **kw)
     procs.append(p)
     return p
-
-
-def stop(p, sig=signal.SIGTERM):
-    if p.poll() is None:
-        p.send_signal(sig)
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(10)
-
-
-def wait_port(port, seconds=30):
-    end = time.time() + seconds
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("nothing listens on %d" % port)
 
 
 def thread_cpu(pid, name):
@@ -90,49 +65,10 @@ def thread_cpu(pid, name):
     return total
 
 
-class Mosquitto:
-    def __init__(self, work):
-        self.port = free_port()
-        self.conf = os.path.join(work, "mosquitto.conf")
-        with open(self.conf, "w") as f:
-            f.write(f"user root\nallow_anonymous true\nmax_queued_messages 0\n"
-                    f"listener {self.port} 127.0.0.1\n")
-        self.proc = None
-
-    def start(self):
-        self.proc = start(["mosquitto", "-c", self.conf], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
-        wait_port(self.port)
-
-
-class Influxd:
-    def __init__(self, work):
-        self.http, self.rpc = free_port(), free_port()
-        self.conf = os.path.join(work, "influxdb.conf")
-        with open(self.conf, "w") as f:
-            f.write(f'reporting-disabled = true\nbind-address = "127.0.0.1:{self.rpc}"\n'
-                    f'[meta]\n  dir = "{work}/influx/meta"\n'
-                    f'[data]\n  dir = "{work}/influx/data"\n  wal-dir = "{work}/influx/wal"\n'
-                    f'  query-log-enabled = false\n[monitor]\n  store-enabled = false\n'
-                    f'[http]\n  bind-address = "127.0.0.1:{self.http}"\n  log-enabled = false\n'
-                    f'[logging]\n  level = "warn"\n')
-        self.proc = None
-
-    def start(self):
-        self.proc = start(["influxd", "-config", self.conf], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
-        wait_port(self.http)
-        time.sleep(1)
-
-    def query(self, q):
-        data = urllib.parse.urlencode({"q": q, "db": "gridscope", "epoch": "ms"}).encode()
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http}/query", data,
-                                    timeout=30) as r:
-            return json.loads(r.read())
-
-    def latest_ms(self):
-        res = self.query("SELECT last(value) FROM IPSumInst")["results"][0]
-        return res["series"][0]["values"][0][0] if res.get("series") else 0
+def influx_latest_ms(influx):
+    """The newest IPSumInst timestamp (ms) in influxd's database gridscope, 0 if none."""
+    rows = influx.rows("SELECT last(value) FROM IPSumInst", "gridscope")
+    return rows[0][0] if rows else 0
 
 
 class Subscriber:
@@ -232,12 +168,13 @@ def main():
     sim = os.path.join(a.build, "bin/gridscope-sim")
     plugin_dir = os.path.join(a.build, "lib/gridscope")
     gateways = (a.devices + 99) // 100
-    ports = ",".join(str(free_port()) for _ in range(gateways))
+    ports = ",".join(str(p) for p in free_ports(gateways))
     site = os.path.join(work, "site.yaml")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench/modbus/gen_site.py"),
                     "--devices", str(a.devices), "--ports", ports, "--profile", "bench/meter60",
                     "--out", site], check=True)
-    broker, influx = Mosquitto(work), Influxd(work)
+    broker = Broker(work, max_queued=0)
+    influx = Influxd(os.path.join(work, "influx"))
     # Every circuit in a model holding all the profile's points, so that the storage keeps (and
     # journals) the 60 values of each poll.
     with open(os.path.join(PROFILES, "bench/meter60.yaml")) as f:
@@ -265,13 +202,13 @@ def main():
         for line in s.stdout:
             if "ready" in line:
                 break
-        gs = start([gridscope, "run", "--config", site, "--data-dir", os.path.join(work, "data"),
-                    "--profiles", PROFILES, "--plugin-dir", plugin_dir],
-                   stdout=open(os.path.join(work, "gs.log"), "w"), stderr=subprocess.STDOUT)
+        gs = Gridscope(gridscope, site, os.path.join(work, "data"), plugin_dir,
+                       log=os.path.join(work, "gs.log"), args=["--profiles", PROFILES])
+        procs.append(gs)
         # Starting many sources takes a while on a loaded machine: the warm-up counts from the
         # first delivered message.
         end = time.time() + 300
-        while time.time() < end and not (sub.count and influx.latest_ms()):
+        while time.time() < end and not (sub.count and influx_latest_ms(influx)):
             time.sleep(0.5)
         time.sleep(a.warmup)
         names = ["exporter_mqtt", "exporter_influx"]
@@ -282,7 +219,7 @@ def main():
         load = os.getloadavg()
         per_poll = sub.values_per_poll or 60
         values = a.devices * per_poll * (t1 - t0)
-        lag = [time.time() * 1000 - sub.latest, time.time() * 1000 - influx.latest_ms()]
+        lag = [time.time() * 1000 - sub.latest, time.time() * 1000 - influx_latest_ms(influx)]
         print(f"exporter_mqtt payloads: {'Sparkplug B' if a.sparkplug else 'JSON'}")
         print(f"devices {a.devices} x {per_poll} values stored / s, window {t1 - t0:.0f} s, load average "
               f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
@@ -294,8 +231,8 @@ def main():
         del p0
 
         # Catch-up after an outage of both servers.
-        stop(broker.proc)
-        stop(influx.proc)
+        broker.stop()
+        influx.stop()
         time.sleep(a.outage)
         c2 = [thread_cpu(gs.pid, n) for n in names]
         back = time.time()
@@ -305,7 +242,7 @@ def main():
         end = back + 30 * a.outage + 120
         while time.time() < end and None in done:
             time.sleep(0.5)
-            for i, latest in enumerate([lambda: sub.latest, influx.latest_ms]):
+            for i, latest in enumerate([lambda: sub.latest, lambda: influx_latest_ms(influx)]):
                 if done[i] is None and latest() >= (back + 1) * 1000:
                     done[i] = (time.time(), thread_cpu(gs.pid, names[i]))
         load = os.getloadavg()
@@ -328,7 +265,9 @@ def main():
                   f"{hour / 60:.0f} min |")
     finally:
         for p in reversed(procs):
-            stop(p)
+            stop_process(p)
+        broker.stop()
+        influx.stop()
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -42,7 +42,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "plugins/ui_web/tests"))
 sys.path.insert(0, os.path.join(ROOT, "tests/integration"))
-from gs_server import Server, stop_process  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import wait_until  # noqa: E402
 from mqtt_broker import Broker  # noqa: E402
 
 HZ = os.sysconf("SC_CLK_TCK")
@@ -215,11 +217,9 @@ def main():
             raise RuntimeError("the boxes did not publish their descriptions")
         t = time.time()
         want = a.boxes * a.devices
-        while sources_running(hub) < want:
-            if time.time() - t > 600:
-                raise RuntimeError(f"the hub learned {sources_running(hub)} of {want} "
-                                   "sources in 10 min")
-            time.sleep(0.5)
+        if not wait_until(lambda: sources_running(hub) >= want, 600):
+            raise RuntimeError(f"the hub learned {sources_running(hub)} of {want} "
+                               "sources in 10 min")
         cookie, _ = hub.login("user")
         print(f"the hub learned and runs the {want} sources {time.time() - t:.1f} s after the "
               "boxes' descriptions", flush=True)

@@ -16,24 +16,20 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/support"))
+from gs_test import free_ports  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 REQUEST_ADU_BYTES = 12  # MBAP header 7 + function 1 + address 2 + count 2 (FC3 read)
 
 
 def cmd_ports(a):
-    socks = []
-    for _ in range(a.n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    for s in socks:
-        print(s.getsockname()[1])
-        s.close()
+    for port in free_ports(a.n):
+        print(port)
 
 
 def proc(pid):

@@ -21,23 +21,17 @@ Prints the figures; docs/performance.md ("Reliability") records them.
 """
 import argparse
 import datetime
-import http.client
 import json
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/support"))
+from gs_test import Gridscope, Session, free_port  # noqa: E402
 
 
 def site_text(n, period, name="Bench", location="", driver_key=0, bad=False):
@@ -62,62 +56,25 @@ class Site:
         self.site = os.path.join(work, "site.yaml")
         self.data = os.path.join(work, "data")
         self.proc = None
-        self.err_path = os.path.join(work, "stderr.log")
 
     def start(self):
-        self.err = open(self.err_path, "ab")
-        self.proc = subprocess.Popen(
-            [self.gridscope, "run", "--config", self.site, "--data-dir", self.data,
-             "--http-port", str(self.port)],
-            stdout=subprocess.PIPE, stderr=self.err)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if b"gridscope: ready" in line:
-                return
-            if not line and self.proc.poll() is not None:
-                break
-        raise RuntimeError("gridscope did not get ready")
+        self.proc = Gridscope(self.gridscope, self.site, self.data, http_port=self.port,
+                              log=os.path.join(self.work, "gridscope.log"))
+        self.proc.wait_ready(30)
 
     def log(self):
-        with open(self.err_path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
+        """This run's output so far."""
+        return self.proc.text()
 
     def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.err.close()
+        if self.proc:
+            self.proc.stop(30, sig)
 
     def series(self):
         out = subprocess.run([self.gridscope, "query", "--config", self.site, "--data-dir",
                               self.data, "--format", "json"], capture_output=True, timeout=120,
                              check=True).stdout
         return json.loads(out)
-
-
-class Session:
-    def __init__(self, port):
-        self.port, self.cookie = port, ""
-
-    def call(self, method, path, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        headers = {"Origin": f"http://127.0.0.1:{self.port}", "Cookie": self.cookie}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        c.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None,
-                  headers=headers)
-        r = c.getresponse()
-        r.read()
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie" and v.startswith("gs_session="):
-                self.cookie = v.split(";")[0]
-        c.close()
-        return r.status
 
 
 def iso_s(text):
@@ -131,7 +88,7 @@ def reload_under_load(gridscope, work, n, period, reloads, driver_change):
         f.write(site_text(n, period))
     site.start()
     user = Session(port)
-    assert user.call("POST", "/login", {"profile": "user"}) == 200
+    user.login("user")
     # Each kind changes the file as running (the previous reload's) in one way only.
     kinds = [
         ("same file", lambda state, i: state),
@@ -160,7 +117,7 @@ def reload_under_load(gridscope, work, n, period, reloads, driver_change):
             c = counts[label]
             c[0] += 1
             c[2].append(time.time() - t0)
-            c[1] += user.call("GET", "/session") == 200
+            c[1] += user.call("GET", "/session")[0] == 200
             if not args.get("bad"):
                 state = args
             assert site.proc.poll() is None, "gridscope exited"

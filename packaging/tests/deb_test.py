@@ -8,7 +8,6 @@ Exit 77 (skipped) when cpack or dpkg-deb is missing.
 Usage: deb_test.py --build DIR --source DIR --version X.Y.Z
 """
 import argparse
-import http.client
 import json
 import os
 import re
@@ -17,12 +16,10 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 
-# The checks and process helpers of the Python tests.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plugins", "ui_web",
-                                "tests"))
-from gs_server import check, finish, free_port, stop_process  # noqa: E402
+# The checks, process and HTTP helpers of the Python tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
+from gs_test import Gridscope, check, finish, free_port, http_request, login, stop_process, wait_until  # noqa: E402
 
 
 def run(cmd, **kw):
@@ -38,29 +35,23 @@ def serve_demo(root, folder):
         f.write(text)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDSCOPE_")}
-    log = open(os.path.join(folder, "run.log"), "wb")
-    proc = subprocess.Popen([os.path.join(root, "usr/bin/gridscope"), "run", "--config", site, "--data-dir",
-                             os.path.join(folder, "data"), "--http-port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc = Gridscope(os.path.join(root, "usr/bin/gridscope"), site, os.path.join(folder, "data"), http_port=port,
+                     log=os.path.join(folder, "run.log"), env=env)
     answers = {}
+
+    def fetch():
+        if proc.poll() is not None:  # it ended: nothing to wait for
+            return True
+        for path in ["/", "/node_modules/uplot/dist/uPlot.esm.js", "/api/v1/health"]:
+            status, _, r = http_request(port, "GET", path, timeout=5)
+            answers[path] = (status, r.raw_body)
+        return True
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                for path in ["/", "/node_modules/uplot/dist/uPlot.esm.js", "/api/v1/health"]:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                    conn.request("GET", path)
-                    r = conn.getresponse()
-                    answers[path] = (r.status, r.read())
-                    conn.close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until(fetch, 60, 0.2, errors=(OSError,))
     finally:
-        stop_process(proc, timeout=30)
-        log.close()
+        proc.stop(30)
     if not answers:
-        print(open(os.path.join(folder, "run.log"), errors="replace").read()[-3000:])
+        print(proc.text()[-3000:])
     return answers
 
 
@@ -99,34 +90,17 @@ def save_in_sandbox(root, folder, writable):
     status = 0
     try:
         def call(method, path, body=None, cookie=None, csrf=None):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            headers = {"Content-Type": "application/json"} if body is not None else {}
-            if cookie:
-                headers["Cookie"] = cookie
-            if csrf:
-                headers["X-CSRF-Token"] = csrf
-            conn.request(method, "/api/v1" + path, body=None if body is None else json.dumps(body), headers=headers)
-            r = conn.getresponse()
-            answer = r.read()
-            conn.close()
-            return r, json.loads(answer) if answer.startswith(b"{") else None
+            status, answer, _ = http_request(port, method, "/api/v1" + path, body, cookie=cookie, csrf=csrf,
+                                             timeout=30)
+            return status, answer if isinstance(answer, dict) else None
 
-        deadline = time.time() + 60
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                call("GET", "/health")
-                break
-            except OSError:
-                time.sleep(0.2)
-        r, session = call("POST", "/login", {"profile": "admin", "password": "packaged admin 1"})
-        cookie = r.getheader("Set-Cookie", "").split(";")[0]
+        wait_until(lambda: proc.poll() is not None or call("GET", "/health"), 60, 0.2, errors=(OSError,))
+        cookie, csrf = login(port, "admin", "packaged admin 1")
         _, doc = call("GET", "/config", cookie=cookie)
         doc["site"]["site"]["name"] = "Saved under the unit's rules"
-        r, answer = call("PUT", "/config", {"version": doc["version"], "site": doc["site"]}, cookie,
-                         session["csrf_token"])
-        status = r.status
+        status, answer = call("PUT", "/config", {"version": doc["version"], "site": doc["site"]}, cookie, csrf)
         print("PUT /config with ReadWritePaths", writable, "->", status, answer)
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
         print("the sandboxed server failed:", e)
     finally:
         stop_process(proc, timeout=30)

@@ -24,13 +24,10 @@ mosquitto on 127.0.0.1 (a free port, a private config), with storage_rocksdb and
    and values, and the consumption of box-01.m1/1 over the day equals the box's m1/1.
 5. The hub restarted on its site file: the learned sources are there at once (nothing saved).
 """
-import calendar
 import json
-import re
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +36,10 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "plugins/ui_web/tests"))
-from gs_server import Server, check, finish, stop_process  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import (Gridscope, check, finish, gridscope_check, gridscope_query,  # noqa: E402
+                     ms_of_utc, stop_process, stored_points, wait_until)
 from mqtt_broker import Broker  # noqa: E402
 
 GRIDSCOPE = sys.argv[1]
@@ -93,50 +93,16 @@ def hub_entries(path):
         return {s["name"]: s for s in (yaml.safe_load(f).get("sources") or [])}
 
 
-def ms(text):
-    """'2026-12-03T17:27:31.123Z' (any number of fraction digits) -> ms since the epoch."""
-    m = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z$", text)
-    whole = calendar.timegm(tuple(int(g) for g in m.groups()[:6]))
-    return whole * 1000 + int(((m.group(7) or "") + "000")[:3])
-
-
-def wait_until(cond, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.3)
-    return cond()
-
-
-def query(site, data_dir, *args):
-    r = subprocess.run([GRIDSCOPE, "query", "--config", site, "--data-dir", data_dir,
-                        "--format", "json", *args], capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        raise RuntimeError("gridscope query " + " ".join(args) + ": " + r.stderr)
-    return json.loads(r.stdout)
-
-
-def series_id(site, data_dir, source, data):
-    for s in query(site, data_dir):
-        if s.get("source") == source and s.get("circuit") == 1 and s.get("data") == data:
-            return s["id"]
-    return None
-
-
 def points(site, data_dir, source, data, quality="good"):
     """[(time text, value)] of source/1/data over all time with that quality, from the store."""
-    sid = series_id(site, data_dir, source, data)
-    if sid is None:
-        return []
-    out = query(site, data_dir, "--series", str(sid), "--from", "2000-01-01T00:00:00Z",
-                "--to", "2100-01-01T00:00:00Z")
-    return [(p["time"], p.get("value")) for p in out if p.get("quality") == quality]
+    return [(p["time"], p.get("value")) for p in stored_points(GRIDSCOPE, site, data_dir, source, 1, data)
+            if p.get("quality") == quality]
 
 
 def consumption(site, data_dir, circuit, day_from, day_to):
-    return query(site, data_dir, "--consumption", "--circuit", circuit, "--bucket", "hour",
-                 "--from", day_from, "--to", day_to)
+    return gridscope_query(GRIDSCOPE, site, data_dir, "--format", "json", "--consumption",
+                           "--circuit", circuit, "--bucket", "hour", "--from", day_from,
+                           "--to", day_to)
 
 
 def main():
@@ -148,25 +114,18 @@ def main():
         f.write(hub_site(port))
     box_file = os.path.join(work, "box.yaml")
     box_data = os.path.join(work, "box-data")
-    box_log = open(os.path.join(work, "box.log"), "wb")
+    box_log = os.path.join(work, "box.log")
     hub = box = None
     try:
-        r = subprocess.run([GRIDSCOPE, "check", "--config", hub_file], capture_output=True,
-                           text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, hub_file)
         check(r.returncode == 0, "gridscope check accepts the hub's site: " + r.stderr.strip())
         learned_file = hub_file + ".learned.yaml"
-        with open(learned_file, "w") as f:
-            f.write(hub_site(port).replace("remote_source: meter,", "remote_source: meter, "
-                                           "learned: maybe,"))
-        r = subprocess.run([GRIDSCOPE, "check", "--config", learned_file], capture_output=True,
-                           text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, learned_file, hub_site(port).replace(
+            "remote_source: meter,", "remote_source: meter, learned: maybe,"))
         check(r.returncode != 0 and "learned" in r.stderr and "true or false" in r.stderr,
               "the kernel checks the driver's source keys: " + r.stderr.strip()[-160:])
         bad = hub_file + ".bad.yaml"
-        with open(bad, "w") as f:
-            f.write(hub_site(port).replace("box: box-02,", "box: box-03,"))
-        r = subprocess.run([GRIDSCOPE, "check", "--config", bad], capture_output=True,
-                           text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, bad, hub_site(port).replace("box: box-02,", "box: box-03,"))
         check(r.returncode != 0 and "no box 'box-03'" in r.stderr,
               "a source naming an unknown box is refused: " + r.stderr.strip()[-160:])
 
@@ -201,8 +160,7 @@ def main():
 
         with open(box_file, "w") as f:
             f.write(box_site(port))
-        box = subprocess.Popen([GRIDSCOPE, "run", "--config", box_file, "--data-dir", box_data],
-                               stdout=box_log, stderr=subprocess.STDOUT)
+        box = Gridscope(GRIDSCOPE, box_file, box_data, log=box_log)
 
         def live(source):
             return api("/live?source=" + urllib.parse.quote(source))
@@ -272,7 +230,7 @@ def main():
                                             "IEaPInst")) == 3, 30)
         stored = points(hub_site_file, hub.data_dir, "box-02.meter", "IEaPInst")
         check(got, f"the hub's store holds box-02's three counter samples: {stored}")
-        check([ms(t) for t, _ in stored] == [t0, t0 + 1000, t0 + 2000] and
+        check([ms_of_utc(t) for t, _ in stored] == [t0, t0 + 1000, t0 + 2000] and
               [v for _, v in stored] == energies,
               "stored at the original timestamps with the values sent")
         day_from = time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime(time.time() - 86400))
@@ -322,8 +280,7 @@ def main():
         # exporter sends what it had not sent.
         with open(box_file, "w") as f:
             f.write(box_site(port, second_source=True))
-        box = subprocess.Popen([GRIDSCOPE, "run", "--config", box_file, "--data-dir", box_data],
-                               stdout=box_log, stderr=subprocess.STDOUT)
+        box = Gridscope(GRIDSCOPE, box_file, box_data, log=box_log)
         ok = wait_until(lambda: (value(live("box-01.m2"), "IEaPInst") or {}).get("q") == "good",
                         90)
         check(ok, "the source added on the box is learned and shows good values at the hub")
@@ -349,7 +306,7 @@ def main():
         check(ok and len(box_points) >= 5, f"the hub caught up with box-01 "
               f"({len(hub_points)} of {len(box_points)} samples)")
         lost = points(hub_site_file, hub.data_dir, "box-01.m1", "IEaPInst", "disconnected")
-        check(len(lost) == 1 and ms(lost[0][0]) < ms(box_points[-1][0]),
+        check(len(lost) == 1 and ms_of_utc(lost[0][0]) < ms_of_utc(box_points[-1][0]),
               f"the hub's store holds box-01.m1's loss (the kill) before the restart's poll: "
               f"{lost}")
         check(set(box_points) <= set(hub_points) and hub_points == sorted(set(hub_points)),
@@ -388,10 +345,7 @@ def main():
             with open(os.path.join(work, "hub.log"), "wb") as f:  # kept with GS_KEEP=1
                 f.write(hub.out)
         broker.stop()
-        box_log.close()
-        if not os.environ.get("GS_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
-    return finish("hub_mqtt")
+    return finish("hub_mqtt", work)
 
 
 if __name__ == "__main__":

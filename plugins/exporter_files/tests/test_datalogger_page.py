@@ -18,18 +18,16 @@ receiver (libs/publish/tests), certificates made by openssl here.
 3. HTTPS (POST, Basic): "send now" stores the files on the receiver; a wrong type refused.
 """
 import calendar
-import http.client
 import json
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_test import ReadyServer, WebSite, check, finish, wait_until  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR, SOURCE_DIR = map(os.path.abspath, sys.argv[1:4])
 TESTS = os.path.join(SOURCE_DIR, "libs/publish/tests")
@@ -37,19 +35,6 @@ CUSTOM_PROFILES = os.path.join(SOURCE_DIR, "tests/browser/site/profiles")
 SECRET = "s3cr3t-Pw"  # the right password
 WRONG = "wr0ng-Pw"
 ADMIN_PW = "datalogger-admin-1"
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def site_text(server, plans):
@@ -67,98 +52,29 @@ def site_text(server, plans):
             "    plans:\n" + "".join(f"      - {p}\n" for p in plans))
 
 
-class Child:
-    """A test server (ftp_server.py / http_server.py) printing READY <port>."""
-
-    def __init__(self, script, *args):
-        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(TESTS, script), *args],
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.match(r"READY (\d+)", line)
-        if not m:
-            self.stop()
-            raise RuntimeError(script + " did not start: " + line)
-        self.port = int(m.group(1))
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()  # drain
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(10)
+def Child(script, *args):
+    """A test server of libs/publish/tests (ftp_server.py / http_server.py)."""
+    return ReadyServer(["/usr/bin/python3", os.path.join(TESTS, script), *args])
 
 
-class Site:
-    """`gridscope run` with ui_web on a free port; output kept in a log file."""
+class Site(WebSite):
+    """`gridscope run` of the test's site with ui_web on a free port; output kept in a log
+    file; the Admin's requests."""
 
     def __init__(self, site, data, log):
-        self.port = free_port()
-        self.log = log
-        with open(log, "w") as out:
-            self.proc = subprocess.Popen(
-                [GRIDSCOPE, "run", "--config", site, "--data-dir", data, "--plugin-dir",
-                 PLUGIN_DIR, "--http-port", str(self.port)], stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while True:
-            try:
-                if self.request("GET", "/api/v1/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError("gridscope did not start:\n" + open(log).read()[-3000:])
-            time.sleep(0.2)
+        super().__init__(GRIDSCOPE, site, data, PLUGIN_DIR, log=log, stop_s=60)
         self.cookie = self.csrf = None
 
     def request(self, method, path, body=None, cookie=None, csrf=None, timeout=60):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        if cookie:
-            headers["Cookie"] = cookie
-        if csrf:
-            headers["X-CSRF-Token"] = csrf
-        try:
-            conn.request(method, path, body=None if body is None else json.dumps(body),
-                         headers=headers)
-            r = conn.getresponse()
-            raw = r.read()
-        finally:
-            conn.close()
-        try:
-            return r.status, json.loads(raw) if raw else None, raw, r
-        except ValueError:
-            return r.status, None, raw, r
-
-    def login(self, profile, password=""):
-        status, body, raw, r = self.request("POST", "/api/v1/login",
-                                            {"profile": profile, "password": password})
-        if status != 200:
-            raise RuntimeError(f"login {profile}: {status} {raw[:200]}")
-        return r.getheader("Set-Cookie", "").split(";")[0], body["csrf_token"]
+        """(status, parsed JSON or None, answer bytes, response)."""
+        status, answer, r = super().request(method, path, body, cookie=cookie, csrf=csrf,
+                                            timeout=timeout)
+        return status, None if isinstance(answer, bytes) else answer, r.raw_body, r
 
     def admin(self, method, path, body=None):
         if not self.cookie:
             self.cookie, self.csrf = self.login("admin", ADMIN_PW)
         return self.request(method, "/api/v1" + path, body, self.cookie, self.csrf)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-
-def wait_until(cond, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.5)
-    return cond()
 
 
 def make_certificate(folder):
@@ -371,11 +287,7 @@ def main():
             s.stop()
         for c in children:
             c.stop()
-        if not failures:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("kept " + work)
-    return 1 if failures else 0
+    return finish("exporter_files Datalogger page test", work)
 
 
 sys.exit(main())

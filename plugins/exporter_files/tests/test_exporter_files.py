@@ -18,23 +18,18 @@ import calendar
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_test import Gridscope, ReadyServer, check, finish, kill_all, wait_until  # noqa: E402
+
 GRIDSCOPE, PLUGIN_DIR, SOURCE_DIR = sys.argv[1:4]
 FTP_SERVER = os.path.join(SOURCE_DIR, "libs/publish/tests/ftp_server.py")
 PERIOD = 30
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def site_text(port, password="p", plans=None):
@@ -55,30 +50,15 @@ def site_text(port, password="p", plans=None):
             "    plans:\n" + plans)
 
 
-class Ftp:
-    def __init__(self, root, port=0):
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", FTP_SERVER, "--root", root, "--port", str(port), "--quiet"],
-            stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.match(r"READY (\d+)", line)
-        if not m:
-            raise RuntimeError("ftp server did not start: " + line)
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait(10)
+def Ftp(root, port=0):
+    """libs/publish/tests/ftp_server.py (user u, password p) serving `root`."""
+    return ReadyServer(["/usr/bin/python3", FTP_SERVER, "--root", root, "--port", str(port),
+                        "--quiet"])
 
 
 def gridscope(*args, **kw):
     return subprocess.run([GRIDSCOPE, *args, "--plugin-dir", PLUGIN_DIR], capture_output=True,
                           text=True, timeout=120, **kw)
-
-
-def start_site(site, data, log):
-    return subprocess.Popen([GRIDSCOPE, "run", "--config", site, "--data-dir", data,
-                             "--plugin-dir", PLUGIN_DIR], stdout=log, stderr=subprocess.STDOUT)
 
 
 def csv_files(root):
@@ -88,15 +68,6 @@ def csv_files(root):
 
 def period_end(name):
     return re.search(r"_(\d{14})\.csv$", name).group(1)
-
-
-def wait_until(cond, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.5)
-    return cond()
 
 
 def complete(path):
@@ -131,8 +102,7 @@ def main():
             f.write(site_text(ftp.port))
         r = gridscope("check", "--config", site)
         check(r.returncode == 0, "check accepts the issue's form: " + r.stderr.strip()[:300])
-        log = open(os.path.join(work, "run1.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run1.log"))
         procs.append(run)
         # The first run sends the last complete period, then one file set per 30 s.
         check(wait_until(lambda: len([n for n in csv_files(root) if "_index_" in n]) >= 2,
@@ -146,8 +116,7 @@ def main():
         before = csv_files(root)
         port = ftp.port
         ftp.stop()
-        log = open(os.path.join(work, "run2.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run2.log"))
         procs.append(run)
         time.sleep(PERIOD + 15)  # at least one period due while the server is away
         ftp = Ftp(root, port)
@@ -221,16 +190,9 @@ def main():
         check("exporter_files.unreachable" in alarms and "exporter_files.restored" in alarms,
               "the outage was raised as events, stored, and sent in alarms files")
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(10)
+        kill_all(procs)
         ftp.stop()
-        if not failures:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("kept " + work)
-    return 1 if failures else 0
+    return finish("exporter_files servers test", work)
 
 
 sys.exit(main())

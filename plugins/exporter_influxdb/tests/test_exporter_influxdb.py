@@ -14,37 +14,23 @@ meter and storage_rocksdb.
 4. v2 stand-in: token, org, bucket, gzip; the first batch answered 400 is parked with an event
    and never sent again; two 429 with Retry-After: 2 are waited out; then the lines arrive.
 """
-import calendar
 import glob
-import json
 import os
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "../../../tests/support"))
+sys.path.insert(0, os.path.join(HERE, "../../../tests/integration"))
+from gs_test import (Gridscope, ReadyServer, check, finish, gridscope_check,  # noqa: E402
+                     kill_all, ms_of_utc, outage, stored_points, wait_until)
+from influxd import Influxd  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
-HERE = os.path.dirname(os.path.abspath(__file__))
 OUTAGE_S = float(os.environ.get("GS_INFLUX_OUTAGE_S", "20"))
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 ISSUE_FORM = """plugins:
@@ -66,101 +52,18 @@ def site_text(exporter):
             "    retry: {initial_ms: 500, max_ms: 4000}\n")
 
 
-class Influxd:
-    def __init__(self, work):
-        self.work, self.http, self.rpc = work, free_port(), free_port()
-        self.proc = None
-        self.conf = os.path.join(work, "influxdb.conf")
-        with open(self.conf, "w") as f:
-            f.write(f'reporting-disabled = true\nbind-address = "127.0.0.1:{self.rpc}"\n'
-                    f'[meta]\n  dir = "{work}/meta"\n'
-                    f'[data]\n  dir = "{work}/data"\n  wal-dir = "{work}/wal"\n'
-                    f'  query-log-enabled = false\n'
-                    f'[monitor]\n  store-enabled = false\n'
-                    f'[http]\n  bind-address = "127.0.0.1:{self.http}"\n  log-enabled = false\n'
-                    f'[logging]\n  level = "warn"\n')
-
-    def start(self):
-        self.proc = subprocess.Popen(["influxd", "-config", self.conf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        end = time.time() + 30
-        while time.time() < end:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.http}/ping", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("influxd did not start")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-    def query(self, q, db=None):
-        params = {"q": q, "epoch": "ms"}
-        if db:
-            params["db"] = db
-        data = urllib.parse.urlencode(params).encode()
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http}/query", data, timeout=30) as r:
-            return json.loads(r.read())
-
-    def write(self, db, line):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.http}/write?db={db}",
-                                     data=line.encode(), method="POST")
-        urllib.request.urlopen(req, timeout=10)
-
-    def rows(self, q, db):
-        res = self.query(q, db)["results"][0]
-        return res["series"][0]["values"] if res.get("series") else []
-
-
-def start_site(site, data, log):
-    return subprocess.Popen([GRIDSCOPE, "run", "--config", site, "--data-dir", data,
-                             "--plugin-dir", PLUGIN_DIR], stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_until(cond, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.5)
-    return cond()
-
-
-def ms_of_utc(text):
-    """'2026-12-03T17:27:31.123Z' (any number of fraction digits) -> ms since the epoch."""
-    m = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?Z$", text)
-    whole = calendar.timegm(tuple(int(g) for g in m.groups()[:6]))
-    return whole * 1000 + int(((m.group(7) or "") + "000")[:3])
-
-
 def stored_ts_ms(site, data, name):
     """The timestamps (ms) the store holds for m1/1/<name>, read with `gridscope query`."""
-    base = [GRIDSCOPE, "query", "--config", site, "--data-dir", data, "--plugin-dir",
-            PLUGIN_DIR, "--format", "json"]
-    r = subprocess.run(base, capture_output=True, text=True, timeout=60)
-    series = [s for s in json.loads(r.stdout)
-              if s.get("source") == "m1" and s.get("circuit") == 1 and s.get("data") == name]
-    r = subprocess.run(base + ["--series", str(series[0]["id"]), "--from",
-                               "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z"],
-                       capture_output=True, text=True, timeout=60)
-    return [ms_of_utc(p["time"]) for p in json.loads(r.stdout)]
+    return [ms_of_utc(p["time"])
+            for p in stored_points(GRIDSCOPE, site, data, "m1", 1, name, PLUGIN_DIR)]
 
 
 def run_for(site, data, work, name, seconds):
-    log_path = os.path.join(work, name + ".log")
-    with open(log_path, "w") as log:
-        run = start_site(site, data, log)
-        time.sleep(seconds)
-        run.send_signal(signal.SIGTERM)
-        run.wait(30)
-    return open(log_path).read()
+    """The site run for `seconds`, then stopped: its output."""
+    run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, name + ".log"))
+    time.sleep(seconds)
+    run.stop(30)
+    return run.text()
 
 
 def main():
@@ -171,17 +74,12 @@ def main():
     try:
         # 1. The issue's exact form; a v2 section without its token.
         site = os.path.join(work, "form.yaml")
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" + ISSUE_FORM)
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n" +
+                            ISSUE_FORM, PLUGIN_DIR)
         check(r.returncode == 0, "check accepts the issue's form: " + r.stderr.strip()[:300])
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\nplugins:\n"
-                    "  exporter_influxdb: {url: 'http://127.0.0.1:8086', api: v2, org: o, "
-                    "bucket: b}\n")
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n"
+                            "plugins:\n  exporter_influxdb: {url: 'http://127.0.0.1:8086', api: v2, "
+                            "org: o, bucket: b}\n", PLUGIN_DIR)
         check(r.returncode != 0 and "'token'" in r.stderr,
               "api v2 without a token is refused: " + r.stderr.strip()[:300])
 
@@ -193,8 +91,7 @@ def main():
             f.write(site_text(f"    url: http://127.0.0.1:{influx.http}\n    api: v1\n"
                               "    database: gridscope\n"))
         q = "SELECT value FROM IPSumInst WHERE source = 'm1' AND circuit = '1'"
-        log = open(os.path.join(work, "run1.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run1.log"))
         procs.append(run)
         check(wait_until(lambda: len(influx.rows(q, "gridscope")) >= 5, 30),
               "points arrive in influxd")
@@ -209,16 +106,10 @@ def main():
         run.send_signal(signal.SIGKILL)
         run.wait(10)
         time.sleep(2)
-        log = open(os.path.join(work, "run2.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run2.log"))
         procs.append(run)
         time.sleep(4)
-        influx.stop()
-        down_from = time.time()
-        time.sleep(OUTAGE_S)
-        influx.start()
-        back = time.time()
-        print(f"influxd down {back - down_from:.0f} s", flush=True)
+        back = outage(influx, OUTAGE_S, "influxd")
 
         def caught_up():
             rows = influx.rows(q + " ORDER BY time DESC LIMIT 1", "gridscope")
@@ -260,11 +151,10 @@ def main():
 
         # 4. The v2 stand-in: 400 once (parked), 429 twice (Retry-After: 2), then 204.
         out = os.path.join(work, "v2.lp")
-        v2 = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "v2_server.py"), "--org",
-                               "acme", "--bucket", "energy", "--token", "s3cret", "--out", out,
-                               "--reject-first", "1", "--busy-first", "2"],
-                              stdout=subprocess.PIPE, text=True)
-        port = int(re.match(r"READY (\d+)", v2.stdout.readline()).group(1))
+        v2 = ReadyServer(["/usr/bin/python3", os.path.join(HERE, "v2_server.py"), "--org",
+                          "acme", "--bucket", "energy", "--token", "s3cret", "--out", out,
+                          "--reject-first", "1", "--busy-first", "2"])
+        port = v2.port
         site4, data4 = os.path.join(work, "site4.yaml"), os.path.join(work, "gs-data4")
         with open(site4, "w") as f:
             f.write(site_text(f"    url: http://127.0.0.1:{port}\n    api: v2\n    org: acme\n"
@@ -292,20 +182,11 @@ def main():
               "the parked lines were not sent again")
         del t0
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(10)
+        kill_all(procs)
         if v2:
-            v2.kill()
-            v2.wait(10)
+            v2.stop()
         influx.stop()
-        if not failures:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("kept " + work)
-    print("FAILED: %d" % len(failures) if failures else "all passed")
-    return 1 if failures else 0
+    return finish("exporter_influxdb servers test", work)
 
 
 if __name__ == "__main__":

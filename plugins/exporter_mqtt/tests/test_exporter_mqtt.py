@@ -27,8 +27,10 @@ import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import mqtt_test_support as support  # noqa: E402
-from mqtt_test_support import Broker, check, free_port, wait_until  # noqa: E402
+from gs_test import Gridscope, check, free_port, gridscope_check, outage, wait_until  # noqa: E402
+from mqtt_test_support import Broker  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR = sys.argv[1:3]
 OUTAGE_S = float(os.environ.get("GS_MQTT_OUTAGE_S", "20"))
@@ -172,10 +174,6 @@ def check_discovery(port, site, run):
         run.send_signal(signal.SIGHUP)
 
 
-def start_site(site, data, log):
-    return support.start_site(GRIDSCOPE, PLUGIN_DIR, site, data, log)
-
-
 def stored_ts_ms(site, data, name):
     """The timestamps (ms) the store holds for m1/1/<name>."""
     return [t for t, _ in support.stored_points(GRIDSCOPE, PLUGIN_DIR, site, data, "m1", 1, name)]
@@ -194,16 +192,11 @@ def main():
     procs = []
     try:
         # 1. The issue's exact form is accepted; a wrong key is named.
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" + ISSUE_FORM)
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n" +
+                            ISSUE_FORM, PLUGIN_DIR)
         check(r.returncode == 0, "check accepts the issue's form: " + r.stderr.strip()[:300])
-        with open(site, "w") as f:
-            f.write("site: {name: Form, timezone: UTC}\nsources: []\n" +
-                    ISSUE_FORM.replace("tls: false", "tsl: false"))
-        r = subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                           capture_output=True, text=True, timeout=60)
+        r = gridscope_check(GRIDSCOPE, site, "site: {name: Form, timezone: UTC}\nsources: []\n" +
+                            ISSUE_FORM.replace("tls: false", "tsl: false"), PLUGIN_DIR)
         check(r.returncode != 0 and "broker.tsl" in r.stderr,
               "check names a wrong broker key: " + r.stderr.strip()[:300])
 
@@ -215,12 +208,10 @@ def main():
         # 2a. Wrong credentials: refused, nothing delivered, the cursor does not move.
         with open(site, "w") as f:
             f.write(site_text(broker.port, password="wrong"))
-        log = open(os.path.join(work, "run0.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run0.log"))
         procs.append(run)
         # The first attempt comes with the first stored poll (slow to start under ASan).
-        refused = wait_until(lambda: "not authori" in open(os.path.join(work, "run0.log"))
-                             .read().lower(), 60)
+        refused = wait_until(lambda: "not authori" in run.text().lower(), 60)
         time.sleep(2)
         run.send_signal(signal.SIGTERM)
         run.wait(30)
@@ -230,8 +221,7 @@ def main():
         # 2b. The right credentials: what was stored meanwhile arrives, then one per poll.
         with open(site, "w") as f:
             f.write(site_text(broker.port))
-        log = open(os.path.join(work, "run1.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run1.log"))
         procs.append(run)
         check(wait_until(lambda: len(sub.messages(data_topic)) >= 10, 30),
               "messages arrive on " + data_topic)
@@ -250,20 +240,14 @@ def main():
         run.wait(10)
         check(wait_until(lambda: retained_status(broker.port) == "offline", 10),
               "after kill -9 the will sets the retained status 'offline'")
-        log = open(os.path.join(work, "run2.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run2.log"))
         procs.append(run)
         check(wait_until(lambda: retained_status(broker.port) == "online", 20),
               "after the restart the status is 'online' again")
         time.sleep(3)
 
         # 4. The broker down for a while, then back.
-        broker.stop()
-        down_from = time.time()
-        time.sleep(OUTAGE_S)
-        broker.start()
-        back = time.time()
-        print(f"broker down {back - down_from:.0f} s", flush=True)
+        back = outage(broker, OUTAGE_S, "broker")
 
         def caught_up():
             msgs = sub.messages(data_topic)
@@ -302,22 +286,18 @@ def main():
             f.write(site_text(broker.tls_port, extra=", ca_file: " + work + "/cert.pem")
                     .replace("tls: false", "tls: true"))
         count = len(sub.messages(data_topic))
-        log = open(os.path.join(work, "run3.log"), "w")
-        run = start_site(site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run3.log"))
         procs.append(run)
         check(wait_until(lambda: len(sub.messages(data_topic)) >= count + 5, 30),
               "over TLS (ca_file) the messages arrive")
-        run.send_signal(signal.SIGTERM)
-        run.wait(30)
+        run.stop(30)
         # Under ASan a leak report at exit (e.g. libmosquitto's TLS state, see client.cpp) makes
         # the exit status non-zero.
-        log.close()
-        with open(os.path.join(work, "run3.log")) as f:
-            tail = f.read()[-2000:]
+        tail = run.text()[-2000:]
         check(run.returncode == 0, "gridscope with TLS stops cleanly (exit %s): %s"
               % (run.returncode, tail if run.returncode else ""))
     finally:
-        status = support.clean_up(work, procs, [sub, broker])
+        status = support.clean_up("exporter_mqtt broker test", work, procs, [sub, broker])
     return status
 
 

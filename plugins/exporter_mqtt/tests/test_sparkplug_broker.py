@@ -28,8 +28,10 @@ import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import mqtt_test_support as support  # noqa: E402
-from mqtt_test_support import Broker, check, free_port, wait_until  # noqa: E402
+from gs_test import Gridscope, check, free_port, gridscope_check, wait_until  # noqa: E402
+from mqtt_test_support import Broker  # noqa: E402
 
 GRIDSCOPE, PLUGIN_DIR, DECODE = sys.argv[1:4]
 GROUP, EDGE = "Plant", "box1"
@@ -116,10 +118,7 @@ def check_seq(session, what):
 
 
 def run_check(site, text):
-    with open(site, "w") as f:
-        f.write(text)
-    return subprocess.run([GRIDSCOPE, "check", "--config", site, "--plugin-dir", PLUGIN_DIR],
-                          capture_output=True, text=True, timeout=60)
+    return gridscope_check(GRIDSCOPE, site, text, PLUGIN_DIR)
 
 
 def main():
@@ -153,8 +152,7 @@ def main():
         time.sleep(1)
         with open(site, "w") as f:
             f.write(site_text(broker.port))
-        log = open(os.path.join(work, "run1.log"), "w")
-        run = support.start_site(GRIDSCOPE, PLUGIN_DIR, site, data, log)
+        run = Gridscope(GRIDSCOPE, site, data, PLUGIN_DIR, log=os.path.join(work, "run1.log"))
         procs.append(run)
 
         # 2. Births, then DDATA past a seq wrap (10 polls a second).
@@ -266,7 +264,7 @@ def main():
         check(not wrong and set(received) <= set(stored),
               "original timestamps and the stored values: %s" % wrong[:3])
     finally:
-        status = support.clean_up(work, procs, [sub, broker])
+        status = support.clean_up("exporter_mqtt Sparkplug test", work, procs, [sub, broker])
     return status
 
 

@@ -6,7 +6,6 @@ deadline and the server is stopped (SIGTERM, then SIGKILL) whatever happens.
 
   api_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml [--pwhash BIN]
 """
-import argparse
 import http.client
 import os
 import subprocess
@@ -14,7 +13,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish, test_arguments  # noqa: E402
 
 
 
@@ -75,11 +76,7 @@ MATRIX = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    ap.add_argument("--pwhash")
-    args = ap.parse_args()
+    args = test_arguments("--site", optional=("--pwhash",))
     srv = None
     try:
         srv = Server(args.gridscope, args.site)

@@ -9,7 +9,6 @@ every wait has a deadline and the server is stopped whatever happens.
 
   consumption_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
 """
-import argparse
 import datetime
 import os
 import random
@@ -18,7 +17,9 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish, gridscope_query  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish, gridscope_query, test_arguments  # noqa: E402
 
 LOADS = ["diris-main/1", "hvac/1", "lighting/1"]
 FIRST = 1774566000  # 2026-03-27T00:00+01:00
@@ -40,7 +41,7 @@ def write_history(path):
 
 
 def cli(args, srv, *extra):
-    return gridscope_query(args.gridscope, srv, "--consumption", "--format", "json", *extra)
+    return gridscope_query(args.gridscope, srv.site, srv.data_dir, "--consumption", "--format", "json", *extra)
 
 
 def api(srv, cookie, **params):
@@ -50,10 +51,7 @@ def api(srv, cookie, **params):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--site")
     srv = None
     try:
         srv = Server(args.gridscope, args.site, plugins={"storage_rocksdb": "{}"})

@@ -7,14 +7,12 @@ Modbus exchange, and the diagnostics file: the JSON parses, the log lines are th
 1,000, the site copy has no password. Also POST /session/language (the Profile page).
 Usage: diagnostics_test.py --gridscope BIN --sim BIN
 """
-import argparse
 import datetime
 import io
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +20,9 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish, free_port, stop_process  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish, free_port, stop_process, test_arguments, wait_until  # noqa: E402
 
 SECRET = "mqtt-Secret-Passw0rd-4242"
 ADMIN_PW = "admin secret 1"
@@ -61,26 +61,13 @@ plugins:
     return path
 
 
-def closed_port():
-    """A 127.0.0.1 port with no listener (nobody answers there: the broker is down)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(what, fn, timeout=60):
-    end = time.time() + timeout
-    last = None
-    while time.time() < end:
-        try:
-            last = fn()
-            if last:
-                return last
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        time.sleep(0.25)
-    check(False, f"in time: {what}")
-    return None
+    """fn()'s first true value within `timeout` s (a server not answering yet counts as false);
+    a failed check if none."""
+    value = wait_until(fn, timeout, 0.25, errors=(OSError, ValueError, KeyError, TypeError))
+    if not value:
+        check(False, f"in time: {what}")
+    return value or None
 
 
 def source_row(report, name):
@@ -88,10 +75,7 @@ def source_row(report, name):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--sim", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--sim")
     folder = tempfile.mkdtemp(prefix="gs-diagnostics-test-")
     modbus_port = free_port()
     sim = srv = None
@@ -99,7 +83,7 @@ def main():
         sim_site = write_site(folder, "sim.yaml", modbus_port, [4])
         sim = subprocess.Popen([args.sim, "--site", sim_site, "--absent-units", "silent"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        site = write_site(folder, "site.yaml", modbus_port, [4, 9], mqtt_port=closed_port())
+        site = write_site(folder, "site.yaml", modbus_port, [4, 9], mqtt_port=free_port())  # no listener: the broker is down
         srv = Server(args.gridscope, site)
         # Yesterday's log with 1,500 lines: the file keeps the last 1,000 of both days.
         logs = os.path.join(srv.data_dir, "logs")

@@ -15,7 +15,6 @@ Bounded: every socket has a timeout, the server is stopped whatever happens.
   hardening_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml \
       --webroot webroot
 """
-import argparse
 import os
 import re
 import shutil
@@ -25,7 +24,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import FAILURES, Server, check, finish  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import FAILURES, check, finish, test_arguments  # noqa: E402
 
 TIMEOUT_MS = 2000  # request_timeout_ms of the test server
 
@@ -296,11 +297,7 @@ def test_password_rule(srv):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    ap.add_argument("--webroot", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--site", "--webroot")
     folder = tempfile.mkdtemp(prefix="gs-hardening-")
     srv = None
     try:

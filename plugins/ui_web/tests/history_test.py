@@ -8,7 +8,6 @@ stopped whatever happens.
 
   history_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
 """
-import argparse
 import datetime
 import math
 import os
@@ -17,7 +16,9 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish, gridscope_query  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish, gridscope_query, test_arguments  # noqa: E402
 
 
 
@@ -28,7 +29,7 @@ def iso(ms):
 
 
 def cli_query(args, srv, *extra):
-    return gridscope_query(args.gridscope, srv, *extra)
+    return gridscope_query(args.gridscope, srv.site, srv.data_dir, *extra)
 
 
 def history(srv, cookie, **params):
@@ -37,10 +38,7 @@ def history(srv, cookie, **params):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--site")
     srv = None
     try:
         srv = Server(args.gridscope, args.site, plugins={"storage_rocksdb": "{}"})

@@ -6,7 +6,6 @@ the drivers, the store and the server and grow between two scrapes, and who may 
 test_metrics.cpp, since this test can only connect from the loopback).
 Usage: metrics_test.py --gridscope BIN --sim BIN
 """
-import argparse
 import http.client
 import os
 import re
@@ -16,8 +15,8 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import check, finish, free_port, stop_process  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_test import Gridscope, check, finish, free_port, stop_process, test_arguments, wait_until  # noqa: E402
 
 TOKEN = "metrics-token-0123456789abcdef"
 
@@ -110,10 +109,7 @@ def value(families, name, **labels):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--sim", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--sim")
     folder = tempfile.mkdtemp(prefix="gs-metrics-test-")
     modbus_port, http_port = free_port(), free_port()
     procs = []
@@ -124,29 +120,24 @@ def main():
         procs.append(subprocess.Popen([args.sim, "--site", sim_site, "--absent-units", "exception"],
                                       stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
-        out = open(os.path.join(folder, "gridscope.log"), "wb")
-        procs.append(subprocess.Popen([args.gridscope, "run", "--config", site, "--data-dir",
-                                       os.path.join(folder, "data"), "--http-port", str(http_port)],
-                                      stdout=out, stderr=subprocess.STDOUT))
-        deadline = time.time() + 60
-        first = None
-        while time.time() < deadline:
-            try:
-                status, ctype, body = get(http_port, "/metrics")
-                if status == 200:
-                    fam = parse_exposition(body)
-                    # (a scrape is counted once answered: the next one shows it)
-                    if (value(fam, "gridscope_poll_requests_total", plugin="driver_modbus") or 0) > 0 and \
-                            (value(fam, "gridscope_samples_stored_total") or 0) > 0 and \
-                            value(fam, "gridscope_http_requests_total", method="GET", code="200"):
-                        first = (ctype, fam)
-                        break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        gs = Gridscope(args.gridscope, site, os.path.join(folder, "data"), http_port=http_port)
+        procs.append(gs)
+
+        def scrape_with_counters():
+            status, ctype, body = get(http_port, "/metrics")
+            if status != 200:
+                return None
+            fam = parse_exposition(body)
+            # (a scrape is counted once answered: the next one shows it)
+            if (value(fam, "gridscope_poll_requests_total", plugin="driver_modbus") or 0) > 0 and \
+                    (value(fam, "gridscope_samples_stored_total") or 0) > 0 and \
+                    value(fam, "gridscope_http_requests_total", method="GET", code="200"):
+                return ctype, fam
+            return None
+        first = wait_until(scrape_with_counters, 60, 0.2, errors=(OSError,))
         check(first is not None, "GET /metrics answers 200 with driver and store counters")
         if first is None:
-            print(open(os.path.join(folder, "gridscope.log"), errors="replace").read()[-3000:])
+            print(gs.text()[-3000:])
             return finish("metrics_test")
         ctype, fam = first
         check(ctype == "text/plain; version=0.0.4; charset=utf-8", "content type of format 0.0.4: " + ctype)

@@ -7,7 +7,6 @@ and the pages kept across a restart in <data dir>/photoview. Every wait is bound
 
   photoview_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
 """
-import argparse
 import os
 import shutil
 import struct
@@ -15,8 +14,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 import gs_server  # noqa: E402
-from gs_server import Server, check, finish  # noqa: E402
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish, test_arguments  # noqa: E402
 
 TEN_MB = 10 * 1024 * 1024
 
@@ -46,10 +47,7 @@ REFUSED_SVG = {
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--site")
     srv = None
     kept = None
     try:

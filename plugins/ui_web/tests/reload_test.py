@@ -10,7 +10,6 @@ Bounded: every wait has a deadline; the server is stopped whatever happens.
 
   reload_test.py --gridscope BUILD/bin/gridscope --site tests/browser/site/site.yaml
 """
-import argparse
 import copy
 import http.client
 import json
@@ -22,7 +21,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gs_server import Server, check, finish  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
+from gs_server import Server  # noqa: E402
+from gs_test import check, finish, test_arguments, wait_until  # noqa: E402
 
 
 class Hammer:
@@ -131,20 +132,13 @@ def health(srv):
         return 0
 
 
-def eventually(what, seconds=15):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if what():
-            return True
-        time.sleep(0.1)
-    return False
+def eventually(what):
+    """what() true within 15 s (asked every 0.1 s)."""
+    return wait_until(what, 15, 0.1)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gridscope", required=True)
-    ap.add_argument("--site", required=True)
-    args = ap.parse_args()
+    args = test_arguments("--site")
     srv = Server(args.gridscope, args.site)
     hammers, stream = [], None
     try:
