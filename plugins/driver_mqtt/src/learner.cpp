@@ -52,8 +52,8 @@ std::string errors_text(const std::string &reply) {
 
 } // namespace
 
-Learner::Learner(gs::Host host, std::map<std::string, FedKeys> fed)
-    : host_(host), fed_(std::move(fed)) {}
+Learner::Learner(gs::Host host, std::map<std::string, FedKeys> fed, Refusals &refusals)
+    : host_(host), fed_(std::move(fed)), refusals_(refusals) {}
 
 Learner::~Learner() {
     stop();
@@ -139,7 +139,12 @@ json Learner::running_document(const std::string &site_json) const {
     return doc;
 }
 
-void Learner::report(const std::string &problem) {
+void Learner::report(const std::string &box, const std::string &state,
+                     const std::string &problem) {
+    if (!refusals_.first(box, state, problem)) {
+        host_.info(problem + " (reported already, unchanged)");
+        return;
+    }
     host_.error(problem);
     gs_event ev{sizeof(gs_event),
                 GS_SEVERITY_MEDIUM,
@@ -166,6 +171,12 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
     const auto *site = host_.service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
     if (!site || !site->site_json) throw gs::Error("the kernel offers no site service");
     const HubKnows knows = HubKnows::of(gs::site::parse(site->site_json));
+    // What a problem is reported under: the box's description and what the hub knows.
+    std::string known;
+    for (const auto *names : {&knows.profiles, &knows.models})
+        for (const auto &name : *names)
+            known += name + "\n";
+    auto state_of = [&](const std::string &box) { return batch[box].payload + "\n\n" + known; };
     // 1. Against the running model: which boxes change anything (no file read).
     const json running = running_document(site->site_json);
     std::map<std::string, Learned> changing;
@@ -175,9 +186,10 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
         MergeCount count = merge_learned(doc, box, learned);
         size_t n = 0;
         for (const auto &problem : learned.problems)
-            if (n++ < kMaxReported) report(problem);
+            if (n++ < kMaxReported) report(box, state_of(box), problem);
         if (learned.problems.size() > kMaxReported)
-            report("box " + box + ": " + std::to_string(learned.problems.size() - kMaxReported) +
+            report(box, state_of(box),
+                   "box " + box + ": " + std::to_string(learned.problems.size() - kMaxReported) +
                    " more source(s) or circuit(s) not learned");
         if (count.changed())
             changing.emplace(box, std::move(learned));
@@ -226,8 +238,15 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
             host_.info("learned from the boxes' descriptions (" + summary +
                        "): the site file is saved and reloaded");
         } else if (st == GS_ERR_INVALID_ARG) {
-            report("the boxes' sources (" + summary +
-                   ") were not learned: the site refused them: " + errors_text(reply));
+            // Once for the batch's descriptions (a key of its own, so the boxes' keep theirs).
+            std::string boxes, state;
+            for (auto &kv : changing) {
+                boxes += " " + kv.first;
+                state += kv.first + "\n" + state_of(kv.first);
+            }
+            report("site refusal:" + boxes, state,
+                   "the boxes' sources (" + summary +
+                       ") were not learned: the site refused them: " + errors_text(reply));
         } else {
             throw gs::RetryLater("saving the site file: " + errors_text(reply));
         }

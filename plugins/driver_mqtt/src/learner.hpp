@@ -10,10 +10,13 @@
 // one save (one reload) instead of one per box. A description that gives the sources the hub
 // runs already (compared with the running site model first, without reading the file) costs no
 // save. Problems (a profile or a model the hub lacks, a name taken by hand) are logged and
-// published as one event each ("hub.source_refused"); the box's other sources are learned.
+// published as one event each ("hub.source_refused"), once per box and problem until the box's
+// description or the hub's profiles and models change, reloads included (refusals.hpp); the
+// box's other sources are learned.
 #pragma once
 
 #include "description.hpp"
+#include "refusals.hpp"
 
 #include <gridscope/plugin.hpp>
 
@@ -37,7 +40,9 @@ struct FedKeys {
 class Learner {
 public:
     // `fed`: this driver's sources by name, as add_source gave them.
-    Learner(gs::Host host, std::map<std::string, FedKeys> fed);
+    // `refusals`: the problems reported already (the process's, so a reload repeats none).
+    Learner(gs::Host host, std::map<std::string, FedKeys> fed,
+            Refusals &refusals = Refusals::process());
     ~Learner();
     Learner(const Learner &) = delete;
     Learner &operator=(const Learner &) = delete;
@@ -58,10 +63,12 @@ private:
     bool learn(std::map<std::string, Pending> batch);
     // The running model's sources as site-document entries (with the driver's keys).
     nlohmann::ordered_json running_document(const std::string &site_json) const;
-    void report(const std::string &problem);
+    // Logs and publishes `problem` unless it was reported under the box's `state` already.
+    void report(const std::string &box, const std::string &state, const std::string &problem);
 
     gs::Host host_;
     std::map<std::string, FedKeys> fed_;
+    Refusals &refusals_;
     std::map<std::string, std::string> done_; // box -> the payload learned (or refused) last
 
     std::mutex mutex_;
