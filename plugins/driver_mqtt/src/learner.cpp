@@ -24,6 +24,9 @@ constexpr int kAttempts = 3;
 // A stream of problems does not flood the log or the events.
 constexpr size_t kMaxReported = 20;
 
+// Thrown by Learner::save when the driver stops before the kernel answered.
+struct Stopped {};
+
 gs_status keep_text(void *payload, const char *text) {
     *static_cast<std::string *>(payload) = text ? text : "";
     return GS_OK;
@@ -67,12 +70,32 @@ void Learner::start() {
 }
 
 void Learner::stop() {
+    std::shared_ptr<ConfigCall> call;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
+        call = call_;
     }
     wake_.notify_all();
+    if (call) call->abandon();
     if (thread_.joinable()) thread_.join();
+    // The process stops (the service is withdrawn, its waiting calls answered at once): the
+    // call's thread leaves the service before the kernel frees it.
+    if (call && !config_service(host_) && !call->wait_answered(1000))
+        host_.warning("a save of the learned sources is still unanswered as the hub stops");
+}
+
+gs_status Learner::save(const gs_config_service_v1 &config, const std::string &request,
+                        std::string &reply) {
+    std::shared_ptr<ConfigCall> call;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) throw Stopped{};
+        call = call_ = ConfigCall::save(config, request);
+    }
+    gs_status st = GS_ERR_STATE;
+    if (!call->wait(st, reply)) throw Stopped{};
+    return st;
 }
 
 void Learner::offer(const std::string &box, BoxDescription d, std::string payload) {
@@ -103,6 +126,14 @@ void Learner::run() {
         bool saved = false, retry = false;
         try {
             saved = !learn(batch);
+        } catch (const Stopped &) {
+            std::string boxes;
+            for (const auto &kv : batch)
+                boxes += (boxes.empty() ? "" : ", ") + kv.first;
+            host_.info("the learn of " + boxes +
+                       " was under way as the driver stopped: dropped (the boxes' retained "
+                       "descriptions are learned again by the next driver)");
+            return;
         } catch (const gs::RetryLater &e) {
             retry = ++attempts < kAttempts;
             host_.error(std::string("learning the boxes' sources: ") + e.what() +
@@ -139,8 +170,7 @@ json Learner::running_document(const std::string &site_json) const {
     return doc;
 }
 
-void Learner::report(const std::string &box, const std::string &state,
-                     const std::string &problem) {
+void Learner::report(const std::string &box, const std::string &state, const std::string &problem) {
     if (!refusals_.first(box, state, problem)) {
         host_.info(problem + " (reported already, unchanged)");
         return;
@@ -190,7 +220,7 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
         if (learned.problems.size() > kMaxReported)
             report(box, state_of(box),
                    "box " + box + ": " + std::to_string(learned.problems.size() - kMaxReported) +
-                   " more source(s) or circuit(s) not learned");
+                       " more source(s) or circuit(s) not learned");
         if (count.changed())
             changing.emplace(box, std::move(learned));
         else
@@ -232,7 +262,7 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
         }
         const std::string request =
             json{{"version", doc["version"]}, {"site", std::move(doc["site"])}}.dump();
-        st = config->save(config->context, request.c_str(), &keep_text, &reply);
+        st = save(*config, request, reply);
         if (st == GS_ERR_STATE && conflicts < kAttempts) continue; // saved meanwhile: again
         if (st == GS_OK) {
             host_.info("learned from the boxes' descriptions (" + summary +

@@ -15,6 +15,7 @@
 // box's other sources are learned.
 #pragma once
 
+#include "config_call.hpp"
 #include "description.hpp"
 #include "refusals.hpp"
 
@@ -25,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -48,7 +50,9 @@ public:
     Learner &operator=(const Learner &) = delete;
 
     void start();
-    void stop(); // joins the thread (at most the config service's own wait when a save is queued)
+    // Joins the thread, at once: a save under way is abandoned (config_call.hpp), the learn
+    // dropped and logged (the next driver learns the retained descriptions again).
+    void stop();
 
     // [box thread] The box's latest description (`payload`: its text, to skip a repeat).
     void offer(const std::string &box, BoxDescription d, std::string payload);
@@ -61,6 +65,9 @@ private:
     void run();
     // Learns a batch; false when it saved (the reload that follows replaces this driver).
     bool learn(std::map<std::string, Pending> batch);
+    // The service's save of `request`, unless the driver stops first (throws Stopped then).
+    gs_status save(const gs_config_service_v1 &config, const std::string &request,
+                   std::string &reply);
     // The running model's sources as site-document entries (with the driver's keys).
     nlohmann::ordered_json running_document(const std::string &site_json) const;
     // Logs and publishes `problem` unless it was reported under the box's `state` already.
@@ -76,6 +83,7 @@ private:
     std::map<std::string, Pending> pending_;
     std::chrono::steady_clock::time_point first_, last_; // of the pending batch
     bool stopping_ = false;
+    std::shared_ptr<ConfigCall> call_; // the latest save
     std::thread thread_;
 };
 

@@ -2,8 +2,7 @@
 
 namespace gs::hub {
 
-bool Refusals::first(const std::string &box, const std::string &state,
-                     const std::string &problem) {
+bool Refusals::first(const std::string &box, const std::string &state, const std::string &problem) {
     std::lock_guard<std::mutex> lock(mutex_);
     Box &b = boxes_[box];
     if (b.state != state) {

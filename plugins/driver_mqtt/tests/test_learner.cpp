@@ -3,12 +3,14 @@
 // box's retained description again), and again only when the description changes.
 #include "learner.hpp"
 
+#include <gridscope/services/config.h>
 #include <gridscope/services/site.h>
 #include <gridscope/testing.hpp>
 
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <thread>
 
@@ -63,6 +65,38 @@ void one_driver(gs::testing::FakeHost &fake, const std::string &box, const std::
     learner.stop();
 }
 
+// A configuration service whose save waits, as the kernel's does while its thread is busy
+// (stopping this very driver in a reload), until released or for the kernel's 8 s.
+struct SlowDesk {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool entered = false, released = false, left = false;
+    gs_config_service_v1 service{
+        sizeof(gs_config_service_v1), 0, this, &get, nullptr, &save, nullptr};
+
+    static gs_status get(void *, gs_text_fn on_json, void *payload) {
+        on_json(payload, R"({"version": "v1", "site": {"sources": []}})");
+        return GS_OK;
+    }
+    static gs_status save(void *context, const char *, gs_text_fn on_json, void *payload) {
+        auto &d = *static_cast<SlowDesk *>(context);
+        {
+            std::unique_lock<std::mutex> lock(d.mutex);
+            d.entered = true;
+            d.changed.notify_all();
+            d.changed.wait_for(lock, std::chrono::seconds(8), [&] { return d.released; });
+            d.left = true;
+            d.changed.notify_all();
+        }
+        on_json(payload, R"({"error": "the kernel is busy"})");
+        return GS_ERR_TIMEOUT;
+    }
+    bool is(const bool &flag) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return flag;
+    }
+};
+
 } // namespace
 
 TEST_CASE("a refused source's event is raised once, not again after each reload") {
@@ -82,4 +116,32 @@ TEST_CASE("a refused source's event is raised once, not again after each reload"
     // A changed description is a new refusal: raised once more.
     one_driver(fake, box, description("acme/other"), 1);
     CHECK(refused_events(fake) == 2);
+}
+
+TEST_CASE("a learn under way as the hub stops is dropped, and the stop does not wait for it") {
+    gs::testing::FakeHost fake;
+    gs_site_service_v1 site{sizeof(gs_site_service_v1), 0, kSite};
+    SlowDesk desk;
+    fake.services[GS_SITE_SERVICE_V1] = &site;
+    fake.services[GS_CONFIG_SERVICE_V1] = &desk.service;
+    {
+        Learner learner(fake.host(), {});
+        learner.start();
+        const std::string payload = description("socomec/diris-a40"); // learnable: a save
+        learner.offer("box-stopping", parse_description(payload), payload);
+        REQUIRE(wait_until([&] { return desk.is(desk.entered); }));
+        const auto before = std::chrono::steady_clock::now();
+        learner.stop();
+        // A bound on a hang, not a measure: without the fix the stop waits the kernel's 8 s.
+        CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(3));
+        CHECK(logged(fake, "was under way as the driver stopped: dropped") == 1);
+        CHECK(refused_events(fake) == 0);
+    }
+    // The save's own thread ends when the kernel answers it.
+    {
+        std::lock_guard<std::mutex> lock(desk.mutex);
+        desk.released = true;
+        desk.changed.notify_all();
+    }
+    CHECK(wait_until([&] { return desk.is(desk.left); }));
 }
