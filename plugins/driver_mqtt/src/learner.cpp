@@ -14,8 +14,7 @@ namespace {
 constexpr std::chrono::milliseconds kQuiet{700};
 constexpr std::chrono::milliseconds kBatchWait{3000};
 // After a save, the reload that follows replaces this driver: nothing else is saved meanwhile
-// (a save queued while the kernel stops this driver would hold that stop for the service's
-// bounded wait).
+// (a save queued while the kernel stops this driver would only be abandoned, config_call.hpp).
 constexpr std::chrono::seconds kAfterSave{5};
 // A save refused for a reason other than the document (the kernel busy, a file not written) is
 // tried again this much later, at most kAttempts times per batch.
