@@ -14,8 +14,7 @@ namespace {
 constexpr std::chrono::milliseconds kQuiet{700};
 constexpr std::chrono::milliseconds kBatchWait{3000};
 // After a save, the reload that follows replaces this driver: nothing else is saved meanwhile
-// (a save queued while the kernel stops this driver would hold that stop for the service's
-// bounded wait).
+// (a save queued while the kernel stops this driver would only be abandoned, config_call.hpp).
 constexpr std::chrono::seconds kAfterSave{5};
 // A save refused for a reason other than the document (the kernel busy, a file not written) is
 // tried again this much later, at most kAttempts times per batch.
@@ -23,6 +22,9 @@ constexpr std::chrono::seconds kRetryDelay{5};
 constexpr int kAttempts = 3;
 // A stream of problems does not flood the log or the events.
 constexpr size_t kMaxReported = 20;
+
+// Thrown by Learner::save when the driver stops before the kernel answered.
+struct Stopped {};
 
 gs_status keep_text(void *payload, const char *text) {
     *static_cast<std::string *>(payload) = text ? text : "";
@@ -52,8 +54,8 @@ std::string errors_text(const std::string &reply) {
 
 } // namespace
 
-Learner::Learner(gs::Host host, std::map<std::string, FedKeys> fed)
-    : host_(host), fed_(std::move(fed)) {}
+Learner::Learner(gs::Host host, std::map<std::string, FedKeys> fed, Refusals &refusals)
+    : host_(host), fed_(std::move(fed)), refusals_(refusals) {}
 
 Learner::~Learner() {
     stop();
@@ -67,12 +69,32 @@ void Learner::start() {
 }
 
 void Learner::stop() {
+    std::shared_ptr<ConfigCall> call;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
+        call = call_;
     }
     wake_.notify_all();
+    if (call) call->abandon();
     if (thread_.joinable()) thread_.join();
+    // The process stops (the service is withdrawn, its waiting calls answered at once): the
+    // call's thread leaves the service before the kernel frees it.
+    if (call && !config_service(host_) && !call->wait_answered(1000))
+        host_.warning("a save of the learned sources is still unanswered as the hub stops");
+}
+
+gs_status Learner::save(const gs_config_service_v1 &config, const std::string &request,
+                        std::string &reply) {
+    std::shared_ptr<ConfigCall> call;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) throw Stopped{};
+        call = call_ = ConfigCall::save(config, request);
+    }
+    gs_status st = GS_ERR_STATE;
+    if (!call->wait(st, reply)) throw Stopped{};
+    return st;
 }
 
 void Learner::offer(const std::string &box, BoxDescription d, std::string payload) {
@@ -103,6 +125,14 @@ void Learner::run() {
         bool saved = false, retry = false;
         try {
             saved = !learn(batch);
+        } catch (const Stopped &) {
+            std::string boxes;
+            for (const auto &kv : batch)
+                boxes += (boxes.empty() ? "" : ", ") + kv.first;
+            host_.info("the learn of " + boxes +
+                       " was under way as the driver stopped: dropped (the boxes' retained "
+                       "descriptions are learned again by the next driver)");
+            return;
         } catch (const gs::RetryLater &e) {
             retry = ++attempts < kAttempts;
             host_.error(std::string("learning the boxes' sources: ") + e.what() +
@@ -139,7 +169,11 @@ json Learner::running_document(const std::string &site_json) const {
     return doc;
 }
 
-void Learner::report(const std::string &problem) {
+void Learner::report(const std::string &box, const std::string &state, const std::string &problem) {
+    if (!refusals_.first(box, state, problem)) {
+        host_.info(problem + " (reported already, unchanged)");
+        return;
+    }
     host_.error(problem);
     gs_event ev{sizeof(gs_event),
                 GS_SEVERITY_MEDIUM,
@@ -166,6 +200,12 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
     const auto *site = host_.service<gs_site_service_v1>(GS_SITE_SERVICE_V1);
     if (!site || !site->site_json) throw gs::Error("the kernel offers no site service");
     const HubKnows knows = HubKnows::of(gs::site::parse(site->site_json));
+    // What a problem is reported under: the box's description and what the hub knows.
+    std::string known;
+    for (const auto *names : {&knows.profiles, &knows.models})
+        for (const auto &name : *names)
+            known += name + "\n";
+    auto state_of = [&](const std::string &box) { return batch[box].payload + "\n\n" + known; };
     // 1. Against the running model: which boxes change anything (no file read).
     const json running = running_document(site->site_json);
     std::map<std::string, Learned> changing;
@@ -175,10 +215,11 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
         MergeCount count = merge_learned(doc, box, learned);
         size_t n = 0;
         for (const auto &problem : learned.problems)
-            if (n++ < kMaxReported) report(problem);
+            if (n++ < kMaxReported) report(box, state_of(box), problem);
         if (learned.problems.size() > kMaxReported)
-            report("box " + box + ": " + std::to_string(learned.problems.size() - kMaxReported) +
-                   " more source(s) or circuit(s) not learned");
+            report(box, state_of(box),
+                   "box " + box + ": " + std::to_string(learned.problems.size() - kMaxReported) +
+                       " more source(s) or circuit(s) not learned");
         if (count.changed())
             changing.emplace(box, std::move(learned));
         else
@@ -220,14 +261,21 @@ bool Learner::learn(std::map<std::string, Pending> batch) {
         }
         const std::string request =
             json{{"version", doc["version"]}, {"site", std::move(doc["site"])}}.dump();
-        st = config->save(config->context, request.c_str(), &keep_text, &reply);
+        st = save(*config, request, reply);
         if (st == GS_ERR_STATE && conflicts < kAttempts) continue; // saved meanwhile: again
         if (st == GS_OK) {
             host_.info("learned from the boxes' descriptions (" + summary +
                        "): the site file is saved and reloaded");
         } else if (st == GS_ERR_INVALID_ARG) {
-            report("the boxes' sources (" + summary +
-                   ") were not learned: the site refused them: " + errors_text(reply));
+            // Once for the batch's descriptions (a key of its own, so the boxes' keep theirs).
+            std::string boxes, state;
+            for (auto &kv : changing) {
+                boxes += " " + kv.first;
+                state += kv.first + "\n" + state_of(kv.first);
+            }
+            report("site refusal:" + boxes, state,
+                   "the boxes' sources (" + summary +
+                       ") were not learned: the site refused them: " + errors_text(reply));
         } else {
             throw gs::RetryLater("saving the site file: " + errors_text(reply));
         }

@@ -10,10 +10,14 @@
 // one save (one reload) instead of one per box. A description that gives the sources the hub
 // runs already (compared with the running site model first, without reading the file) costs no
 // save. Problems (a profile or a model the hub lacks, a name taken by hand) are logged and
-// published as one event each ("hub.source_refused"); the box's other sources are learned.
+// published as one event each ("hub.source_refused"), once per box and problem until the box's
+// description or the hub's profiles and models change, reloads included (refusals.hpp); the
+// box's other sources are learned.
 #pragma once
 
+#include "config_call.hpp"
 #include "description.hpp"
+#include "refusals.hpp"
 
 #include <gridscope/plugin.hpp>
 
@@ -22,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,13 +42,17 @@ struct FedKeys {
 class Learner {
 public:
     // `fed`: this driver's sources by name, as add_source gave them.
-    Learner(gs::Host host, std::map<std::string, FedKeys> fed);
+    // `refusals`: the problems reported already (the process's, so a reload repeats none).
+    Learner(gs::Host host, std::map<std::string, FedKeys> fed,
+            Refusals &refusals = Refusals::process());
     ~Learner();
     Learner(const Learner &) = delete;
     Learner &operator=(const Learner &) = delete;
 
     void start();
-    void stop(); // joins the thread (at most the config service's own wait when a save is queued)
+    // Joins the thread, at once: a save under way is abandoned (config_call.hpp), the learn
+    // dropped and logged (the next driver learns the retained descriptions again).
+    void stop();
 
     // [box thread] The box's latest description (`payload`: its text, to skip a repeat).
     void offer(const std::string &box, BoxDescription d, std::string payload);
@@ -56,12 +65,17 @@ private:
     void run();
     // Learns a batch; false when it saved (the reload that follows replaces this driver).
     bool learn(std::map<std::string, Pending> batch);
+    // The service's save of `request`, unless the driver stops first (throws Stopped then).
+    gs_status save(const gs_config_service_v1 &config, const std::string &request,
+                   std::string &reply);
     // The running model's sources as site-document entries (with the driver's keys).
     nlohmann::ordered_json running_document(const std::string &site_json) const;
-    void report(const std::string &problem);
+    // Logs and publishes `problem` unless it was reported under the box's `state` already.
+    void report(const std::string &box, const std::string &state, const std::string &problem);
 
     gs::Host host_;
     std::map<std::string, FedKeys> fed_;
+    Refusals &refusals_;
     std::map<std::string, std::string> done_; // box -> the payload learned (or refused) last
 
     std::mutex mutex_;
@@ -69,6 +83,7 @@ private:
     std::map<std::string, Pending> pending_;
     std::chrono::steady_clock::time_point first_, last_; // of the pending batch
     bool stopping_ = false;
+    std::shared_ptr<ConfigCall> call_; // the latest save
     std::thread thread_;
 };
 

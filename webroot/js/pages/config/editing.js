@@ -95,8 +95,11 @@ export function status() {
   };
 }
 
-// The web server restarts just after a save (docs/api.md, PUT /config): a request refused by
-// the network (not by the server) is tried again, for about 15 s.
+// The web server keeps running through most saves (ui_web is told the new site), but it is
+// still restarted, for a moment, by a save or a restore that replaces the storage plugin (its
+// own section changed: the kernel replaces every instance holding the old storage's services,
+// ui_web among them; kernel/src/runtime/reload.cpp) or that changes ui_web's own section. A
+// request refused by the network then (not by the server) is tried again, for about 15 s.
 export async function retried(fn, tries = 8) {
   for (let i = 1; ; i++) {
     try {
