@@ -64,7 +64,6 @@ struct Config {
     bool maintain = false;              // --maintain: a maintenance pass before --query-only
 };
 
-
 struct Figures {
     uint64_t values = 0;
     double ingest_s = 0, cpu_s = 0;
