@@ -87,6 +87,18 @@ void check_against_reference(const HistorySeries &h, const std::vector<Reading> 
 // Run over the raw records alone (no maintenance pass yet: a store written before column
 // blocks), then with the blocks of the closed windows built (answers bit for bit the same), then
 // with late batches written after the blocks (read from the records above a block's coverage).
+// The energy index "m/1/E" both reference tests declare (a counter, so its rollups are kept).
+static SeriesSpec energy_counter() {
+    SeriesSpec e;
+    e.source = "m";
+    e.circuit = 1;
+    e.data = "E";
+    e.kind = SeriesKind::counter;
+    e.counter_max = 1e9;
+    e.counter_step = 1;
+    return e;
+}
+
 TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force reference") {
     TempDir dir;
     Options o;
@@ -108,14 +120,7 @@ TEST_CASE("history: buckets of gauges and counters with gaps equal a brute-force
     double energy = 1000;
     {
         auto store = Store::open(dir.path(), o);
-        SeriesSpec e;
-        e.source = "m";
-        e.circuit = 1;
-        e.data = "E";
-        e.kind = SeriesKind::counter;
-        e.counter_max = 1e9;
-        e.counter_step = 1;
-        store->declare_series(e);
+        store->declare_series(energy_counter());
         int64_t ts = kJan1;
         for (int poll = 0; poll < 12000; ++poll) {
             // Mostly 60-s polls with jitter, and gaps of up to a day (no value, not zero).
@@ -340,14 +345,7 @@ TEST_CASE("history: hour rollups across three partitions, a series missing in on
     };
     {
         auto store = Store::open(dir.path(), o);
-        SeriesSpec e;
-        e.source = "m";
-        e.circuit = 1;
-        e.data = "E";
-        e.kind = SeriesKind::counter;
-        e.counter_max = 1e9;
-        e.counter_step = 1;
-        store->declare_series(e);
+        store->declare_series(energy_counter());
         for (int64_t ts = start; ts < end;) {
             poll(*store, ts * kNs + static_cast<int64_t>(rng() % 1000) * 1'000'000);
             ts += rng() % 400 == 0 ? static_cast<int64_t>(rng() % 40000) : 60;

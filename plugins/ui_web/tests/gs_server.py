@@ -14,8 +14,6 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/support"))
 from gs_test import WebSite  # noqa: E402
-# (check, finish, free_port, stop_process and FAILURES are gs_test's: import them from there)
-from gs_test import FAILURES, check, finish, free_port, stop_process  # noqa: E402,F401
 
 
 def site_copy(site, folder, ui_web=None, plugins=None):
